@@ -1,0 +1,179 @@
+/**
+ * Runs kernel descriptions: one compute pass per KernelRun, its dispatches in order, each with its
+ * own block of the uniform buffer selected by a dynamic offset.
+ *
+ * Per device (WeakMap, so a lost or dropped device takes its cache with it): bind-group and
+ * pipeline layouts per kernel, pipelines per kernel + override constants (no shader is compiled
+ * twice), and immutable uniform buffers keyed by their contents. Uniform buffers are never written
+ * after creation, so a cached one is safe to reuse while earlier work that reads it is pending.
+ */
+import { packParams, type KernelRun, type KernelSpec } from './kernel.js';
+
+const LABEL_PREFIX = 'webgpu-rnn';
+/** Distinct uniform contents kept per device; enough for every step of a few live shapes. */
+const UNIFORM_CACHE_ENTRIES = 256;
+
+interface KernelLayout {
+  readonly bindGroupLayout: GPUBindGroupLayout;
+  readonly pipelineLayout: GPUPipelineLayout;
+}
+
+interface DeviceCache {
+  readonly layouts: Map<string, KernelLayout>;
+  readonly pipelines: Map<string, GPUComputePipeline>;
+  readonly uniforms: Map<string, GPUBuffer>;
+}
+
+const caches = new WeakMap<GPUDevice, DeviceCache>();
+
+function cacheFor(device: GPUDevice): DeviceCache {
+  let cache = caches.get(device);
+  if (!cache) {
+    cache = { layouts: new Map(), pipelines: new Map(), uniforms: new Map() };
+    caches.set(device, cache);
+  }
+  return cache;
+}
+
+export function label(...parts: string[]): string {
+  return [LABEL_PREFIX, ...parts].join('/');
+}
+
+function layoutFor(device: GPUDevice, spec: KernelSpec): KernelLayout {
+  const cache = cacheFor(device);
+  let layout = cache.layouts.get(spec.name);
+  if (!layout) {
+    const bindGroupLayout = device.createBindGroupLayout({
+      label: label(spec.name, 'bind-group-layout'),
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
+        ...spec.bindings.map((binding, i) => ({
+          binding: i + 1,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: binding.access === 'read' ? ('read-only-storage' as const) : ('storage' as const) },
+        })),
+      ],
+    });
+    const pipelineLayout = device.createPipelineLayout({
+      label: label(spec.name, 'pipeline-layout'),
+      bindGroupLayouts: [bindGroupLayout],
+    });
+    layout = { bindGroupLayout, pipelineLayout };
+    cache.layouts.set(spec.name, layout);
+  }
+  return layout;
+}
+
+function pipelineKey(run: KernelRun): string {
+  const constants = Object.entries(run.constants).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `${run.spec.name}|${constants.map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
+}
+
+function pipelineDescriptor(device: GPUDevice, run: KernelRun, key: string): GPUComputePipelineDescriptor {
+  return {
+    label: label(key),
+    layout: layoutFor(device, run.spec).pipelineLayout,
+    compute: {
+      module: device.createShaderModule({ label: label(run.spec.name, 'shader'), code: run.spec.code }),
+      entryPoint: 'main',
+      constants: { ...run.constants },
+    },
+  };
+}
+
+export function pipelineFor(device: GPUDevice, run: KernelRun): GPUComputePipeline {
+  const cache = cacheFor(device);
+  const key = pipelineKey(run);
+  let pipeline = cache.pipelines.get(key);
+  if (!pipeline) {
+    pipeline = device.createComputePipeline(pipelineDescriptor(device, run, key));
+    cache.pipelines.set(key, pipeline);
+  }
+  return pipeline;
+}
+
+/** Compiles every pipeline the runs use, off the main thread where the implementation can. */
+export async function preparePipelines(device: GPUDevice, runs: readonly KernelRun[]): Promise<void> {
+  const cache = cacheFor(device);
+  await Promise.all(
+    runs.map(async (run) => {
+      const key = pipelineKey(run);
+      if (cache.pipelines.has(key)) return;
+      const pipeline = await device.createComputePipelineAsync(pipelineDescriptor(device, run, key));
+      cache.pipelines.set(key, pipeline);
+    }),
+  );
+}
+
+interface UniformBlocks {
+  readonly buffer: GPUBuffer;
+  readonly stride: number;
+  readonly blockSize: number;
+}
+
+function uniformsFor(device: GPUDevice, run: KernelRun): UniformBlocks {
+  const words = run.spec.params.length;
+  const blockSize = Math.ceil((words * 4) / 16) * 16;
+  const alignment = device.limits.minUniformBufferOffsetAlignment;
+  const stride = Math.ceil(blockSize / alignment) * alignment;
+  const blocks = run.dispatches.map((d) => packParams(run.spec.params, d.params));
+  const key = `${run.spec.name}|${blocks.map((b) => b.join(',')).join(';')}`;
+  const cache = cacheFor(device).uniforms;
+  let buffer = cache.get(key);
+  if (buffer) {
+    cache.delete(key); // re-insert below: Map order is the LRU order
+  } else {
+    buffer = device.createBuffer({
+      label: label(run.spec.name, 'params'),
+      size: stride * (blocks.length - 1) + blockSize,
+      usage: GPUBufferUsage.UNIFORM,
+      mappedAtCreation: true,
+    });
+    const mapped = new Uint32Array(buffer.getMappedRange());
+    blocks.forEach((block, i) => mapped.set(block, (i * stride) / 4));
+    buffer.unmap();
+    if (cache.size >= UNIFORM_CACHE_ENTRIES) {
+      // Dropped, not destroyed: work already encoded may still read it; the GC frees it after.
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+  }
+  cache.set(key, buffer);
+  return { buffer, stride, blockSize };
+}
+
+export interface EncodeOptions {
+  /** GPU timestamps around this kernel's pass, where the device has 'timestamp-query'. */
+  readonly timestampWrites?: GPUComputePassTimestampWrites;
+}
+
+/** Encodes one kernel run as one compute pass into the caller's encoder. */
+export function encodeKernel<B extends string>(
+  device: GPUDevice,
+  encoder: GPUCommandEncoder,
+  run: KernelRun<string, B>,
+  buffers: Readonly<Record<B, GPUBufferBinding>>,
+  options: EncodeOptions = {},
+): void {
+  const { spec } = run;
+  const pipeline = pipelineFor(device, run);
+  const uniforms = uniformsFor(device, run);
+  const bindGroup = device.createBindGroup({
+    label: label(spec.name, 'bind-group'),
+    layout: layoutFor(device, spec).bindGroupLayout,
+    entries: [
+      { binding: 0, resource: { buffer: uniforms.buffer, size: uniforms.blockSize } },
+      ...spec.bindings.map((binding, i) => ({ binding: i + 1, resource: buffers[binding.name] })),
+    ],
+  });
+  const pass = encoder.beginComputePass({
+    label: label(spec.name, 'pass'),
+    ...(options.timestampWrites ? { timestampWrites: options.timestampWrites } : {}),
+  });
+  pass.setPipeline(pipeline);
+  run.dispatches.forEach((dispatch, i) => {
+    pass.setBindGroup(0, bindGroup, [i * uniforms.stride]);
+    pass.dispatchWorkgroups(...dispatch.workgroups);
+  });
+  pass.end();
+}

@@ -1,0 +1,31 @@
+/**
+ * webgpu-rnn: a fused SimpleRNN (forward and BPTT) as WebGPU compute kernels.
+ * Importing this module has no side effects.
+ */
+export { ACTIVATIONS, DEFAULT_ACTIVATION, isActivation, type Activation } from './kernels/activation.js';
+export type { RNNShape } from './kernels/shape.js';
+export type { SimpleRNNConfig, ResolvedConfig } from './kernels/config.js';
+export {
+  chooseStrategy,
+  deviceTraits,
+  type DeviceTraits,
+  type RecurrenceMode,
+  type Strategy,
+} from './kernels/strategy.js';
+export {
+  createSimpleRNN,
+  type SimpleRNN,
+  type SimpleRNNBackwardInputs,
+  type SimpleRNNBackwardOutputs,
+  type SimpleRNNForwardInputs,
+  type SimpleRNNForwardOutputs,
+} from './kernels/simple-rnn.js';
+export {
+  simpleRNNBackwardRef,
+  simpleRNNForwardRef,
+  type SimpleRNNArrays,
+  type SimpleRNNForwardRef,
+  type SimpleRNNGradientsRef,
+} from './kernels/simple-rnn.ref.js';
+export { createFloat32Buffer, readFloat32Buffer } from './gpu/buffers.js';
+export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';

@@ -1,0 +1,137 @@
+/**
+ * webgpu-rnn/node: a GPUDevice in Node through Dawn (npm `webgpu`), for tests, scripts and the CLI.
+ *
+ * A real GPU's Vulkan driver when the machine has one; otherwise SwiftShader, the CPU Vulkan driver
+ * that Debian's `chromium` package ships. Dawn rejects Mesa's lavapipe, so a machine with only that
+ * falls back to SwiftShader too. Nothing happens on import: every call below is explicit.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+export const PROVISION_COMMAND = 'apt-get update && apt-get install -y chromium libvulkan1';
+
+export interface AdapterSummary {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly description: string;
+  readonly isFallbackAdapter: boolean;
+  /** Which Vulkan driver Dawn was pointed at. */
+  readonly driver: 'system' | 'swiftshader';
+}
+
+export interface NodeWebGPU {
+  readonly gpu: GPU;
+  readonly adapter: GPUAdapter;
+  readonly device: GPUDevice;
+  readonly adapterSummary: AdapterSummary;
+  /** Destroys the device and drops Dawn, so the process can exit. */
+  release(): void;
+}
+
+export interface NodeDeviceOptions {
+  /** Features to request when the adapter has them (default: 'timestamp-query'). */
+  readonly optionalFeatures?: readonly GPUFeatureName[];
+  /** Also set navigator.gpu, which @tensorflow/tfjs-backend-webgpu looks for. Default false. */
+  readonly installNavigator?: boolean;
+}
+
+/** Limits this package can use beyond the defaults; each is requested at the adapter's maximum. */
+const REQUESTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+type WebGPUModule = { create(flags: string[]): GPU; globals: Record<string, unknown> };
+
+async function loadDawn(): Promise<WebGPUModule> {
+  try {
+    return (await import('webgpu')) as unknown as WebGPUModule;
+  } catch (cause) {
+    throw new Error("No WebGPU in Node: the npm package 'webgpu' (Dawn) could not be loaded; run `npm install webgpu`", { cause });
+  }
+}
+
+function hasGpuDeviceNode(): boolean {
+  if (existsSync('/dev/nvidia0') || existsSync('/dev/dxg')) return true;
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    return false;
+  }
+}
+
+async function adapterFrom(dawn: WebGPUModule): Promise<{ gpu: GPU; adapter: GPUAdapter | null }> {
+  const gpu = dawn.create([]);
+  return { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
+}
+
+/** Finds an adapter: the system's driver when a GPU is present, else (or if it fails) SwiftShader. */
+async function findAdapter(dawn: WebGPUModule): Promise<{ gpu: GPU; adapter: GPUAdapter; driver: AdapterSummary['driver'] }> {
+  if (process.env.VK_ICD_FILENAMES || hasGpuDeviceNode()) {
+    const found = await adapterFrom(dawn);
+    if (found.adapter) return { gpu: found.gpu, adapter: found.adapter, driver: process.env.VK_ICD_FILENAMES === SWIFTSHADER_ICD ? 'swiftshader' : 'system' };
+    if (process.env.VK_ICD_FILENAMES) throw noAdapter(`VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES} gave no adapter`);
+  }
+  if (!existsSync(SWIFTSHADER_ICD)) throw noAdapter(`no GPU driver, and SwiftShader (${SWIFTSHADER_ICD}) is not installed`);
+  // The Vulkan loader reads this when Dawn creates its instance, so it must be set first.
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const found = await adapterFrom(dawn);
+  if (!found.adapter) throw noAdapter('SwiftShader is installed but gave no adapter (is libvulkan1, the Vulkan loader, installed?)');
+  return { gpu: found.gpu, adapter: found.adapter, driver: 'swiftshader' };
+}
+
+function noAdapter(why: string): Error {
+  return new Error(`No WebGPU adapter: ${why}. To use the CPU fallback on Debian/Ubuntu, run as root: ${PROVISION_COMMAND}`);
+}
+
+export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promise<NodeWebGPU> {
+  // Dawn's Vulkan loader complains on stderr when this is unset; any writable folder will do.
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
+  const dawn = await loadDawn();
+  const { gpu, adapter, driver } = await findAdapter(dawn);
+  for (const [name, value] of Object.entries(dawn.globals)) {
+    if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
+  }
+  const requiredLimits = Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
+  const wanted = options.optionalFeatures ?? ['timestamp-query'];
+  const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
+  const device = await adapter.requestDevice({ label: 'webgpu-rnn/node', requiredLimits, requiredFeatures });
+  const info = adapter.info;
+  const adapterSummary: AdapterSummary = {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    description: info.description,
+    isFallbackAdapter: info.isFallbackAdapter ?? false,
+    driver,
+  };
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (options.installNavigator) {
+    if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
+    else Object.assign(globalThis, { navigator: { gpu } });
+  }
+  return {
+    gpu,
+    adapter,
+    device,
+    adapterSummary,
+    release() {
+      device.destroy();
+      const current = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+      if (options.installNavigator && current?.gpu === gpu) delete current.gpu;
+    },
+  };
+}
+
+/** One line naming the adapter, e.g. "google swiftshader (SwiftShader driver 5.0.0), CPU fallback adapter". */
+export function describeAdapter(summary: AdapterSummary): string {
+  const name = [summary.vendor, summary.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+  const detail = summary.description ? ` (${summary.description})` : '';
+  return `${name}${detail}, ${summary.isFallbackAdapter ? 'CPU fallback adapter' : 'hardware adapter'}`;
+}

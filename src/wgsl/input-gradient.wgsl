@@ -1,0 +1,89 @@
+// Input gradient of a SimpleRNN layer, every timestep at once: one GEMM over batch·timesteps rows.
+//
+//   dx[b, t(s), :] = dz[b, s, :] · kernelᵀ        t(s) = goBackwards ? timesteps-1-s : s
+//
+// Bindings (group 0):
+//   0  uniform              params   Params
+//   1  storage, read        dz       [batch, timesteps, units]
+//   2  storage, read        kernel   [features, units]
+//   3  storage, read_write  dx       [batch, timesteps, features]
+//
+// Dispatch: each invocation owns a tile of 4 rows × 4 features. Grid x covers feature tiles,
+// grid y·z covers row tiles (z folds row tiles past the per-dimension limit).
+
+struct Params {
+  rows: u32,
+  timesteps: u32,
+  features: u32,
+  units: u32,
+  goBackwards: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> dz: array<f32>;
+@group(0) @binding(2) var<storage, read> kernel: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+
+override WORKGROUP_X: u32 = 8;
+override WORKGROUP_Y: u32 = 8;
+
+// kernel[f, u] for the tile's 4 features: column u of kernelᵀ.
+fn kernelColumn(f: vec4u, u: u32) -> vec4f {
+  let o = f * params.units + u;
+  return vec4f(kernel[o.x], kernel[o.y], kernel[o.z], kernel[o.w]);
+}
+
+fn gradient4(o: u32) -> vec4f {
+  return vec4f(dz[o], dz[o + 1u], dz[o + 2u], dz[o + 3u]);
+}
+
+// o: offset of the row's features in dx.
+fn storeRow(valid: bool, o: u32, f0: u32, value: vec4f) {
+  if (!valid) { return; }
+  for (var i = 0u; i < 4u; i++) {
+    if (f0 + i < params.features) { dx[o + f0 + i] = value[i]; }
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_id) lid: vec3u,
+) {
+  let U = params.units;
+  let F = params.features;
+  let T = params.timesteps;
+  let f0 = (wid.x * WORKGROUP_X + lid.x) * 4u;
+  let r0 = ((wid.z * nwg.y + wid.y) * WORKGROUP_Y + lid.y) * 4u;
+  if (f0 >= F || r0 >= params.rows) { return; }
+
+  let f = min(vec4u(f0) + vec4u(0u, 1u, 2u, 3u), vec4u(F - 1u));
+  let r = min(vec4u(r0) + vec4u(0u, 1u, 2u, 3u), vec4u(params.rows - 1u));
+  let g = r * U;
+  var a0 = vec4f(0.0);
+  var a1 = vec4f(0.0);
+  var a2 = vec4f(0.0);
+  var a3 = vec4f(0.0);
+  let U4 = U / 4u * 4u;
+  for (var u = 0u; u < U4; u += 4u) {
+    let w = mat4x4f(kernelColumn(f, u), kernelColumn(f, u + 1u), kernelColumn(f, u + 2u), kernelColumn(f, u + 3u));
+    a0 += w * gradient4(g.x + u);
+    a1 += w * gradient4(g.y + u);
+    a2 += w * gradient4(g.z + u);
+    a3 += w * gradient4(g.w + u);
+  }
+  for (var u = U4; u < U; u++) {
+    let w = kernelColumn(f, u);
+    a0 += w * dz[g.x + u];
+    a1 += w * dz[g.y + u];
+    a2 += w * dz[g.z + u];
+    a3 += w * dz[g.w + u];
+  }
+  let s = r % T;
+  let dst = (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * F;
+  storeRow(r0 < params.rows, dst.x, f0, a0);
+  storeRow(r0 + 1u < params.rows, dst.y, f0, a1);
+  storeRow(r0 + 2u < params.rows, dst.z, f0, a2);
+  storeRow(r0 + 3u < params.rows, dst.w, f0, a3);
+}

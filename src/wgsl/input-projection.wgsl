@@ -1,0 +1,98 @@
+// Input projection of a SimpleRNN layer, every timestep at once: one GEMM over batch·timesteps rows.
+//
+//   z[b, s, :] = x[b, t(s), :] · kernel + bias        t(s) = goBackwards ? timesteps-1-s : s
+//
+// Rows of z are in consumption order, so the recurrence never needs to know the direction.
+//
+// Bindings (group 0):
+//   0  uniform              params   Params
+//   1  storage, read        x        [batch, timesteps, features]
+//   2  storage, read        kernel   [features, units]
+//   3  storage, read        bias     [units]   (read only when params.hasBias)
+//   4  storage, read_write  z        [batch, timesteps, units]
+//
+// Dispatch: each invocation owns a tile of 4 rows × 4 units. Workgroups are
+// (WORKGROUP_X, WORKGROUP_Y) tiles; grid x covers unit tiles, grid y·z covers row tiles
+// (z folds row tiles past the per-dimension limit).
+
+struct Params {
+  rows: u32,
+  timesteps: u32,
+  features: u32,
+  units: u32,
+  goBackwards: u32,
+  hasBias: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> kernel: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> z: array<f32>;
+
+override WORKGROUP_X: u32 = 8;
+override WORKGROUP_Y: u32 = 8;
+
+// kernel[f, c] for the tile's 4 units.
+fn kernelRow(f: u32, c: vec4u) -> vec4f {
+  let o = f * params.units;
+  return vec4f(kernel[o + c.x], kernel[o + c.y], kernel[o + c.z], kernel[o + c.w]);
+}
+
+fn inputs4(o: u32) -> vec4f {
+  return vec4f(x[o], x[o + 1u], x[o + 2u], x[o + 3u]);
+}
+
+fn storeRow(r: u32, u0: u32, value: vec4f) {
+  if (r >= params.rows) { return; }
+  let o = r * params.units + u0;
+  for (var j = 0u; j < 4u; j++) {
+    if (u0 + j < params.units) { z[o + j] = value[j]; }
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_id) lid: vec3u,
+) {
+  let U = params.units;
+  let F = params.features;
+  let T = params.timesteps;
+  let u0 = (wid.x * WORKGROUP_X + lid.x) * 4u;
+  let r0 = ((wid.z * nwg.y + wid.y) * WORKGROUP_Y + lid.y) * 4u;
+  if (u0 >= U || r0 >= params.rows) { return; }
+
+  let c = min(vec4u(u0) + vec4u(0u, 1u, 2u, 3u), vec4u(U - 1u));
+  let r = min(vec4u(r0) + vec4u(0u, 1u, 2u, 3u), vec4u(params.rows - 1u));
+  let s = r % T;
+  let t = select(s, T - 1u - s, params.goBackwards != 0u);
+  let src = (r - s + t) * F;
+
+  var b = vec4f(0.0);
+  if (params.hasBias != 0u) { b = vec4f(bias[c.x], bias[c.y], bias[c.z], bias[c.w]); }
+  var a0 = b;
+  var a1 = b;
+  var a2 = b;
+  var a3 = b;
+  let F4 = F / 4u * 4u;
+  for (var f = 0u; f < F4; f += 4u) {
+    let w = mat4x4f(kernelRow(f, c), kernelRow(f + 1u, c), kernelRow(f + 2u, c), kernelRow(f + 3u, c));
+    a0 += w * inputs4(src.x + f);
+    a1 += w * inputs4(src.y + f);
+    a2 += w * inputs4(src.z + f);
+    a3 += w * inputs4(src.w + f);
+  }
+  for (var f = F4; f < F; f++) {
+    let w = kernelRow(f, c);
+    a0 += w * x[src.x + f];
+    a1 += w * x[src.y + f];
+    a2 += w * x[src.z + f];
+    a3 += w * x[src.w + f];
+  }
+  storeRow(r0, u0, a0);
+  storeRow(r0 + 1u, u0, a1);
+  storeRow(r0 + 2u, u0, a2);
+  storeRow(r0 + 3u, u0, a3);
+}
