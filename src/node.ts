@@ -50,6 +50,13 @@ const REQUESTED_LIMITS = [
 
 type WebGPUModule = { create(flags: string[]): GPU; globals: Record<string, unknown> };
 
+/**
+ * Dawn's instance (the object create() returns) must outlive every device made from it: if the GC
+ * collects it while a device is in use, Dawn crashes. Callers often keep only the device, so the
+ * device holds the instance.
+ */
+const instances = new WeakMap<GPUDevice, { gpu: GPU; adapter: GPUAdapter }>();
+
 async function loadDawn(): Promise<WebGPUModule> {
   try {
     return (await import('webgpu')) as unknown as WebGPUModule;
@@ -103,6 +110,7 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
   const wanted = options.optionalFeatures ?? ['timestamp-query'];
   const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
   const device = await adapter.requestDevice({ label: 'webgpu-rnn/node', requiredLimits, requiredFeatures });
+  instances.set(device, { gpu, adapter });
   const info = adapter.info;
   const adapterSummary: AdapterSummary = {
     vendor: info.vendor,

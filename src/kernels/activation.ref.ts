@@ -54,7 +54,7 @@ export function activateGradRef(name: Activation, x: number, y: number): number 
     case 'tanh': return 1 - y * y;
     case 'sigmoid': return y * (1 - y);
     case 'relu': return x > 0 ? 1 : 0;
-    case 'relu6': return x > 0 && x <= 6 ? 1 : 0;
+    case 'relu6': return x > 0 && x < 6 ? 1 : 0;
     case 'elu': return y >= 0 ? 1 : y + 1;
     case 'selu': return x > 0 ? SELU_SCALE : SELU_SCALE_ALPHA * Math.exp(x);
     case 'softsign': return 1 / (Math.abs(x) + 1) ** 2;

@@ -4,9 +4,9 @@
 // (see composeShader in src/gpu/kernel.ts). ACTIVATION picks one; the ids below mirror
 // ACTIVATIONS in src/kernels/activation.ts, and a test keeps the two in step.
 //
-// Definitions follow tfjs's cpu kernels; derivatives follow tfjs's gradient functions,
-// including their conventions at kinks (relu'(0) = 0, relu6'(6) = 1, hardSigmoid' is 0.2 on the
-// closed interval) and the erf polynomial that tf.erf uses for gelu.
+// Definitions follow tfjs's cpu kernels; derivatives follow tfjs's gradient functions, with their
+// conventions at kinks: relu'(0) = 0; relu6'(6) = 0 (tf.layers builds relu6 as minimum(6, relu(x)));
+// hardSigmoid' is 0.2 on the closed interval. gelu uses tf.erf's polynomial.
 
 override ACTIVATION: u32 = 1u;
 
@@ -90,7 +90,7 @@ fn activateGrad(x: vec4f, y: vec4f) -> vec4f {
     case TANH: { return 1.0 - y * y; }
     case SIGMOID: { return y * (1.0 - y); }
     case RELU: { return select(zero, one, x > zero); }
-    case RELU6: { return select(zero, one, (x > zero) & (x <= vec4f(6.0))); }
+    case RELU6: { return select(zero, one, (x > zero) & (x < vec4f(6.0))); }
     case ELU: { return select(y + 1.0, one, y >= zero); }
     case SELU: { return select(SELU_SCALE_ALPHA * exp(x), vec4f(SELU_SCALE), x > zero); }
     case SOFTSIGN: { let d = abs(x) + 1.0; return 1.0 / (d * d); }

@@ -1,0 +1,74 @@
+// Shared by the benchmarks: timing by median of rounds, and reporting as a table, JSON, and the
+// README's copy of the table (between <!-- bench:NAME:start --> and <!-- bench:NAME:end -->).
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { markdownTable } from 'markdown-table';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/**
+ * Milliseconds per call: `calls` calls per round (each `run(i)`), then `settle()` waits for the
+ * device; the median round over `rounds`, after one warm-up round.
+ */
+export async function timePerCall(run: (i: number) => void | Promise<void>, settle: () => Promise<unknown>, calls: number, rounds: number): Promise<number> {
+  const perRound: number[] = [];
+  for (let round = 0; round <= rounds; round++) {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) await run(i);
+    await settle();
+    if (round > 0) perRound.push((performance.now() - start) / calls);
+  }
+  perRound.sort((a, b) => a - b);
+  return perRound[Math.floor(perRound.length / 2)]!;
+}
+
+export const fixed = (value: number, digits = 2): string => value.toFixed(digits);
+export const ratio = (value: number): string => `${value >= 10 ? value.toFixed(0) : value.toFixed(1)}x`;
+
+export interface Table {
+  readonly caption?: string;
+  readonly header: string[];
+  readonly rows: string[][];
+}
+
+export interface Report {
+  readonly name: string;
+  readonly title: string;
+  readonly adapter: string;
+  readonly tables: Table[];
+  readonly notes: string[];
+  readonly json: unknown;
+}
+
+function render(table: Table): string {
+  const body = markdownTable([table.header, ...table.rows], { align: table.header.map((_, i) => (i === 0 ? 'l' : 'r')) });
+  return table.caption ? `${table.caption}\n\n${body}` : body;
+}
+
+/** Prints the table and writes bench/results/NAME.json and the README section. */
+export function publish(report: Report): void {
+  const date = new Date().toISOString().slice(0, 10);
+  const section = [
+    `${report.title}, measured ${date} on **${report.adapter}**:`,
+    ...report.tables.flatMap((table) => ['', render(table)]),
+    '',
+    ...report.notes.map((n) => `- ${n}`),
+  ].join('\n');
+  console.log(`\n${section}\n`);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const jsonPath = join(root, 'bench', 'results', `${report.name}.json`);
+  writeFileSync(jsonPath, `${JSON.stringify({ date, adapter: report.adapter, ...(report.json as object) }, null, 2)}\n`);
+  console.log(`wrote ${jsonPath}`);
+  const readmePath = join(root, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = `<!-- bench:${report.name}:start -->`;
+  const end = `<!-- bench:${report.name}:end -->`;
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) {
+    console.log(`README.md has no ${start} ... ${end} section; not updated`);
+    return;
+  }
+  writeFileSync(readmePath, `${readme.slice(0, from + start.length)}\n${section}\n${readme.slice(to)}`);
+  console.log('updated the table in README.md');
+}

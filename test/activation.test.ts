@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVATIONS, resolveActivation } from '../src/kernels/activation.js';
+import { activateGradRef, activateRef } from '../src/kernels/activation.ref.js';
+import { runSimpleRNN } from './helpers/simple-rnn-case.js';
+import { getDevice } from './helpers/webgpu.js';
+
+// Grid of inputs: a sweep plus every kink and branch point of the definitions (relu at 0, relu6 at
+// 6, hardSigmoid at ±2.5, softplus's thresholds at ±13.94) and large values.
+const POINTS = [
+  ...Array.from({ length: 161 }, (_, i) => -8 + i * 0.1),
+  0, 6, -2.5, 2.5, 13.9, 14, -13.9, -14, 20, -20, 50, -50, 88, -88, 1e-6, -1e-6,
+];
+
+// Tolerance: tfjs computes in float32, the reference in float64; |a − b| ≤ 2e-6 · (1 + |b|).
+const closeTo = (actual: number, expected: number) => Math.abs(actual - expected) <= 2e-6 * (1 + Math.abs(expected));
+
+describe('activation reference vs tfjs 4.22 (cpu backend)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it.each(ACTIVATIONS)('%s: value and derivative', (name) => {
+    const layer = tf.layers.activation({ activation: name });
+    const x = tf.tensor1d(POINTS);
+    const y = (layer.apply(x) as tf.Tensor).dataSync();
+    const dy = tf.grad((t: tf.Tensor) => (layer.apply(t) as tf.Tensor).sum())(x).dataSync();
+    const bad: string[] = [];
+    POINTS.forEach((p, i) => {
+      const xi = Math.fround(p);
+      const value = activateRef(name, xi);
+      const grad = activateGradRef(name, xi, value);
+      if (!closeTo(value, y[i]!)) bad.push(`f(${p}) = ${value}, tfjs ${y[i]}`);
+      if (!closeTo(grad, dy[i]!)) bad.push(`f'(${p}) = ${grad}, tfjs ${dy[i]}`);
+    });
+    tf.dispose(x);
+    expect(bad).toEqual([]);
+  });
+
+  it('refuses softmax and unknown names, naming the argument', () => {
+    expect(() => resolveActivation('softmax')).toThrow(/activation: 'softmax' normalises across units/);
+    expect(() => resolveActivation('tanhh', 'config.activation')).toThrow(/config\.activation: expected one of linear, tanh/);
+    expect(resolveActivation(undefined)).toBe('tanh');
+  });
+});
+
+describe('activation.wgsl', () => {
+  it('numbers its activations exactly as ACTIVATIONS does', () => {
+    const wgsl = readFileSync(new URL('../src/wgsl/activation.wgsl', import.meta.url), 'utf8');
+    const ids = [...wgsl.matchAll(/^const ([A-Z_0-9]+) = (\d+)u;$/gm)].map(([, name, id]) => [name, Number(id)]);
+    const expected = ACTIVATIONS.map((name, i) => [name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), i]);
+    expect(ids).toEqual(expected);
+  });
+
+  it.each(ACTIVATIONS)('%s on the GPU matches the reference (value through forward, derivative through backward)', async (name) => {
+    // B points through a 1-unit, 1-step RNN with kernel 1 and no bias: h = f(x) and dx = f'(x).
+    const device = await getDevice();
+    const points = Float32Array.from(POINTS);
+    const config = { batch: points.length, timesteps: 1, features: 1, units: 1, activation: name, useBias: false } as const;
+    const gpu = await runSimpleRNN(device, config, {
+      x: points,
+      kernel: Float32Array.of(1),
+      recurrentKernel: Float32Array.of(0.5),
+      bias: Float32Array.of(0),
+      initialState: new Float32Array(points.length),
+      dh: new Float32Array(points.length).fill(1),
+    });
+    const bad: string[] = [];
+    points.forEach((p, i) => {
+      const value = activateRef(name, p);
+      if (Math.abs(gpu.h[i]! - value) > 1e-5 * (1 + Math.abs(value))) bad.push(`f(${p}): gpu ${gpu.h[i]}, ref ${value}`);
+      const grad = activateGradRef(name, p, gpu.h[i]!);
+      if (Math.abs(gpu.dx[i]! - grad) > 1e-5 * (1 + Math.abs(grad))) bad.push(`f'(${p}): gpu ${gpu.dx[i]}, ref ${grad}`);
+    });
+    expect(bad).toEqual([]);
+  });
+});
