@@ -28,4 +28,15 @@ export {
   type SimpleRNNGradientsRef,
 } from './kernels/simple-rnn.ref.js';
 export { createFloat32Buffer, readFloat32Buffer } from './gpu/buffers.js';
+
+// tfjs integration
+export { registerKernels } from './model/register-kernels.js';
+export { FusedSimpleRNN, fusedSimpleRNN, type FusedSimpleRNNArgs } from './model/fused-simple-rnn.js';
+export { splitSequence } from './model/split-sequence.js';
+export { buildSeedModel, type SeedModelOptions } from './model/seed-model.js';
+export { SIMPLE_RNN, SIMPLE_RNN_GRAD } from './model/kernel-names.js';
+import { hasFusedKernels, simpleRNN, type SimpleRNNOpOptions } from './model/simple-rnn-op.js';
+/** The fused SimpleRNN as a differentiable tfjs op (see src/model/simple-rnn-op.ts). */
+export const ops = { simpleRNN, hasFusedKernels };
+export type { SimpleRNNOpOptions };
 export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';

@@ -98,7 +98,8 @@ function noAdapter(why: string): Error {
   return new Error(`No WebGPU adapter: ${why}. To use the CPU fallback on Debian/Ubuntu, run as root: ${PROVISION_COMMAND}`);
 }
 
-export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promise<NodeWebGPU> {
+/** Dawn's GPU object and its adapter, with WebGPU's globals (GPUBufferUsage, ...) defined. */
+async function openDawn(): Promise<{ gpu: GPU; adapter: GPUAdapter; adapterSummary: AdapterSummary }> {
   // Dawn's Vulkan loader complains on stderr when this is unset; any writable folder will do.
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
   const dawn = await loadDawn();
@@ -106,24 +107,34 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
   for (const [name, value] of Object.entries(dawn.globals)) {
     if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
   }
+  const info = adapter.info;
+  return {
+    gpu,
+    adapter,
+    adapterSummary: {
+      vendor: info.vendor,
+      architecture: info.architecture,
+      description: info.description,
+      isFallbackAdapter: info.isFallbackAdapter ?? false,
+      driver,
+    },
+  };
+}
+
+function installNavigatorGPU(gpu: GPU): void {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
+  else Object.assign(globalThis, { navigator: { gpu } });
+}
+
+export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promise<NodeWebGPU> {
+  const { gpu, adapter, adapterSummary } = await openDawn();
   const requiredLimits = Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
   const wanted = options.optionalFeatures ?? ['timestamp-query'];
   const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
   const device = await adapter.requestDevice({ label: 'webgpu-rnn/node', requiredLimits, requiredFeatures });
   instances.set(device, { gpu, adapter });
-  const info = adapter.info;
-  const adapterSummary: AdapterSummary = {
-    vendor: info.vendor,
-    architecture: info.architecture,
-    description: info.description,
-    isFallbackAdapter: info.isFallbackAdapter ?? false,
-    driver,
-  };
-  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (options.installNavigator) {
-    if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
-    else Object.assign(globalThis, { navigator: { gpu } });
-  }
+  if (options.installNavigator) installNavigatorGPU(gpu);
   return {
     gpu,
     adapter,
@@ -135,6 +146,21 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
       if (options.installNavigator && current?.gpu === gpu) delete current.gpu;
     },
   };
+}
+
+/**
+ * Makes tfjs's webgpu backend the active one in Node, on the adapter requestNodeDevice would pick
+ * (navigator.gpu is set to Dawn, which the backend looks for). Returns that adapter.
+ */
+export async function useTfjsWebGPU(): Promise<AdapterSummary> {
+  const { gpu, adapterSummary } = await openDawn();
+  installNavigatorGPU(gpu);
+  const tf = await import('@tensorflow/tfjs');
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) {
+    throw new Error(`tfjs could not start its webgpu backend on ${describeAdapter(adapterSummary)}`);
+  }
+  return adapterSummary;
 }
 
 /** One line naming the adapter, e.g. "google swiftshader (SwiftShader driver 5.0.0), CPU fallback adapter". */

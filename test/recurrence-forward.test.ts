@@ -33,10 +33,15 @@ describe('recurrence-forward kernel vs reference', async () => {
     const recurrentKernel = uniform(c.units * c.units, 1 / Math.sqrt(c.units), rng);
     const initialState = uniform(c.batch * c.units, 1, rng);
     const strategy = chooseStrategy(deviceTraits(device), shape, c.strategy);
-    const run = describeRecurrenceForward(shape, { activation: c.activation, useInitialState: c.initial }, strategy);
-    const out = await runKernel(device, run, { z: projection, recurrentKernel, initialState, h: projection.length });
+    // Every other case also writes the last state on its own.
+    const writeLast = cases.indexOf(c) % 2 === 1;
+    const run = describeRecurrenceForward(shape, { activation: c.activation, useInitialState: c.initial, writeLast }, strategy);
+    const out = await runKernel(device, run, { z: projection, recurrentKernel, initialState, h: projection.length, last: c.batch * c.units });
     const expected = recurrenceForwardRef(projection, recurrentKernel, c.initial ? initialState : null, shape, c.activation);
     expect(relativeError(out.z!, expected.z)).toBeLessThan(TOLERANCE);
     expect(relativeError(out.h!, expected.h)).toBeLessThan(TOLERANCE);
+    const lastStates = Array.from({ length: c.batch }, (_, b) => [...expected.h.slice(((b + 1) * c.timesteps - 1) * c.units, (b + 1) * c.timesteps * c.units)]).flat();
+    if (writeLast) expect(relativeError(out.last!, lastStates)).toBeLessThan(TOLERANCE);
+    else expect(out.last).toEqual(new Float32Array(c.batch * c.units));
   });
 });

@@ -84,7 +84,7 @@ describe('bad input gets a clear error and allocates nothing', async () => {
       });
       expect(created).toBe(2); // h and z, handed to the caller
       expect(live).toBe(2);
-      for (const b of [...Object.values(inputs), ...Object.values(first), ...Object.values(result)]) b.destroy();
+      for (const b of [...Object.values(inputs), ...Object.values(first), ...Object.values(result)]) b?.destroy();
     });
   });
 });

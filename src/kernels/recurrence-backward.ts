@@ -1,7 +1,8 @@
 /**
  * Backward recurrence (BPTT), stage i = 0..T-1 at step s = T-1-i, then stage T:
  *   dz_s = (dh_s + dz_{s+1} · recurrentKernelᵀ) ⊙ activate'(z_s),   dInitialState = dz_0 · recurrentKernelᵀ.
- * Bindings: dh, z, h [B,T,U], recurrentKernel [U,U] → dz [B,T,U], dInitialState [B,U].
+ * Bindings: dh [B,T,U] (or [B,U]: the last step's only), z, h [B,T,U], recurrentKernel [U,U]
+ * → dz [B,T,U], dInitialState [B,U].
  * Dispatch: persistent: 1 dispatch of ceil(B/4) workgroups; stepwise: T+1 dispatches (recurrence-schedule).
  * Limits: as recurrence-forward.
  */
@@ -16,7 +17,7 @@ import type { Strategy } from './strategy.js';
 export const recurrenceBackward = defineKernel({
   name: 'recurrence-backward',
   code: composeShader(activationCode, code),
-  params: ['batch', 'timesteps', 'units', 'stageBegin', 'stageEnd'],
+  params: ['batch', 'timesteps', 'units', 'stageBegin', 'stageEnd', 'lastStepOnly'],
   bindings: [
     { name: 'dh', access: 'read' },
     { name: 'z', access: 'read' },
@@ -31,7 +32,7 @@ export type RecurrenceBackwardRun = KernelRun<(typeof recurrenceBackward.params)
 
 export function describeRecurrenceBackward(
   shape: RNNShape,
-  options: { activation: Activation },
+  options: { activation: Activation; lastStepOnly: boolean },
   strategy: Strategy,
 ): RecurrenceBackwardRun {
   const schedule = recurrenceSchedule(shape, shape.timesteps + 1, strategy);
@@ -46,6 +47,7 @@ export function describeRecurrenceBackward(
         units: shape.units,
         stageBegin: range.begin,
         stageEnd: range.end,
+        lastStepOnly: Number(options.lastStepOnly),
       },
     })),
   };

@@ -3,7 +3,7 @@
  *   z_s = p_s + h_{s-1} · recurrentKernel,  h_s = activate(z_s),  h_{-1} = initialState or 0,
  * where p_s = x_t(s) · kernel + bias arrives in z (input-projection) and is overwritten by z_s.
  * Bindings: z [B,T,U] (in/out), recurrentKernel [U,U], initialState [B,U] (placeholder when unused)
- * → h [B,T,U].
+ * → h [B,T,U], and last [B,U] (h at the last step) when requested.
  * Dispatch: persistent: 1 dispatch of ceil(B/4) workgroups; stepwise: T dispatches (recurrence-schedule).
  * Limits: ceil(B/4) ≤ maxComputeWorkgroupsPerDimension; weights in workgroup memory need U²·4 bytes.
  */
@@ -18,12 +18,13 @@ import type { Strategy } from './strategy.js';
 export const recurrenceForward = defineKernel({
   name: 'recurrence-forward',
   code: composeShader(activationCode, code),
-  params: ['batch', 'timesteps', 'units', 'hasInitialState', 'stepBegin', 'stepEnd'],
+  params: ['batch', 'timesteps', 'units', 'hasInitialState', 'stepBegin', 'stepEnd', 'hasLast'],
   bindings: [
     { name: 'z', access: 'read_write' },
     { name: 'recurrentKernel', access: 'read' },
     { name: 'initialState', access: 'read' },
     { name: 'h', access: 'read_write' },
+    { name: 'last', access: 'read_write' },
   ],
 });
 
@@ -31,7 +32,7 @@ export type RecurrenceForwardRun = KernelRun<(typeof recurrenceForward.params)[n
 
 export function describeRecurrenceForward(
   shape: RNNShape,
-  options: { activation: Activation; useInitialState: boolean },
+  options: { activation: Activation; useInitialState: boolean; writeLast: boolean },
   strategy: Strategy,
 ): RecurrenceForwardRun {
   const schedule = recurrenceSchedule(shape, shape.timesteps, strategy);
@@ -47,6 +48,7 @@ export function describeRecurrenceForward(
         hasInitialState: Number(options.useInitialState),
         stepBegin: range.begin,
         stepEnd: range.end,
+        hasLast: Number(options.writeLast),
       },
     })),
   };

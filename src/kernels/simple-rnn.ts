@@ -43,6 +43,8 @@ export interface SimpleRNNForwardOutputs {
   readonly h: GPUBuffer;
   /** Pre-activations, [batch, timesteps, units]: what the backward pass needs besides h. */
   readonly z: GPUBuffer;
+  /** The last state on its own, [batch, units]: written only when passed in as an output. */
+  readonly last: GPUBuffer | null;
 }
 
 export interface SimpleRNNBackwardInputs {
@@ -54,8 +56,10 @@ export interface SimpleRNNBackwardInputs {
   /** From the forward pass. */
   readonly h: GPUBuffer;
   readonly z: GPUBuffer;
-  /** Gradient of the loss with respect to every hidden state, [batch, timesteps, units]. */
-  readonly dh: GPUBuffer;
+  /** Gradient of the loss with respect to every hidden state, [batch, timesteps, units]... */
+  readonly dh?: GPUBuffer;
+  /** ...or, instead, with respect to the last state only, [batch, units] (a layer without returnSequences). */
+  readonly dhLast?: GPUBuffer;
 }
 
 export interface SimpleRNNBackwardOutputs {
@@ -175,12 +179,18 @@ export function createSimpleRNN(device: GPUDevice, config: SimpleRNNConfig): Sim
   const shape = describeShape(c);
 
   const projection: InputProjectionRun = describeInputProjection(c, c, strategy, traits);
-  const forwardRecurrence: RecurrenceForwardRun = describeRecurrenceForward(c, c, strategy);
-  const backwardRecurrence: RecurrenceBackwardRun = describeRecurrenceBackward(c, c, strategy);
+  const forwardRecurrence: Record<'statesOnly' | 'withLast', RecurrenceForwardRun> = {
+    statesOnly: describeRecurrenceForward(c, { ...c, writeLast: false }, strategy),
+    withLast: describeRecurrenceForward(c, { ...c, writeLast: true }, strategy),
+  };
+  const backwardRecurrence: Record<'everyStep' | 'lastStepOnly', RecurrenceBackwardRun> = {
+    everyStep: describeRecurrenceBackward(c, { ...c, lastStepOnly: false }, strategy),
+    lastStepOnly: describeRecurrenceBackward(c, { ...c, lastStepOnly: true }, strategy),
+  };
   const weightGrads: WeightGradientsRun = describeWeightGradients(c, c, strategy);
   const inputGrad: InputGradientRun = describeInputGradient(c, c, strategy, traits);
-  const forwardRuns = [projection, forwardRecurrence];
-  const backwardRuns = [backwardRecurrence, weightGrads, inputGrad];
+  const forwardRuns = [projection, forwardRecurrence.statesOnly];
+  const backwardRuns = [backwardRecurrence.everyStep, weightGrads, inputGrad];
 
   const binding = (buffer: GPUBuffer, size: number): GPUBufferBinding => ({ buffer, size });
   const optional = (buffer: GPUBuffer | null | undefined, size: number): GPUBufferBinding =>
@@ -222,13 +232,19 @@ export function createSimpleRNN(device: GPUDevice, config: SimpleRNNConfig): Sim
       const checked = checkForwardInputs(inputs, 'inputs');
       const bias = checkOptional('inputs.bias', inputs.bias, c.useBias, 'useBias', sizes.bias, `bias [${c.units}] float32`);
       const given = {
-        h: outputs.h === undefined ? null : checkStorageBuffer('outputs.h', outputs.h, sizes.sequence, `h ${sequence}`),
-        z: outputs.z === undefined ? null : checkStorageBuffer('outputs.z', outputs.z, sizes.sequence, `z ${sequence}`),
+        h: outputs.h == null ? null : checkStorageBuffer('outputs.h', outputs.h, sizes.sequence, `h ${sequence}`),
+        z: outputs.z == null ? null : checkStorageBuffer('outputs.z', outputs.z, sizes.sequence, `z ${sequence}`),
+        last: outputs.last == null ? null : checkStorageBuffer('outputs.last', outputs.last, sizes.state, `last [${c.batch}, ${c.units}]`),
       };
-      checkDistinct(
-        { 'outputs.h': given.h, 'outputs.z': given.z },
-        { 'inputs.x': checked.x, 'inputs.kernel': checked.kernel, 'inputs.recurrentKernel': checked.recurrentKernel, 'inputs.bias': bias, 'inputs.initialState': checked.initialState, 'outputs.h': given.h, 'outputs.z': given.z },
-      );
+      const writable = { 'outputs.h': given.h, 'outputs.z': given.z, 'outputs.last': given.last };
+      checkDistinct(writable, {
+        ...writable,
+        'inputs.x': checked.x,
+        'inputs.kernel': checked.kernel,
+        'inputs.recurrentKernel': checked.recurrentKernel,
+        'inputs.bias': bias,
+        'inputs.initialState': checked.initialState,
+      });
       const h = given.h ?? allocate('forward/h', sizes.sequence);
       const z = given.z ?? allocate('forward/z', sizes.sequence);
       encodeKernel(device, encoder, projection, {
@@ -237,20 +253,27 @@ export function createSimpleRNN(device: GPUDevice, config: SimpleRNNConfig): Sim
         bias: optional(bias, sizes.bias),
         z: binding(z, sizes.sequence),
       });
-      encodeKernel(device, encoder, forwardRecurrence, {
+      encodeKernel(device, encoder, given.last ? forwardRecurrence.withLast : forwardRecurrence.statesOnly, {
         z: binding(z, sizes.sequence),
         recurrentKernel: binding(checked.recurrentKernel, sizes.recurrentKernel),
         initialState: optional(checked.initialState, sizes.state),
         h: binding(h, sizes.sequence),
+        last: given.last ? binding(given.last, sizes.state) : { buffer: placeholderBuffer(device, 'read_write') },
       });
-      return { h, z };
+      return { h, z, last: given.last };
     },
 
     encodeBackward(encoder, inputs, outputs = {}) {
       const checked = checkForwardInputs(inputs, 'inputs');
       const h = checkStorageBuffer('inputs.h', inputs.h, sizes.sequence, `h ${sequence}`);
       const z = checkStorageBuffer('inputs.z', inputs.z, sizes.sequence, `z ${sequence}`);
-      const dh = checkStorageBuffer('inputs.dh', inputs.dh, sizes.sequence, `dh ${sequence}`);
+      if ((inputs.dh == null) === (inputs.dhLast == null)) {
+        throw new TypeError('inputs.dh / inputs.dhLast: expected exactly one, the gradient for every state or for the last state only');
+      }
+      const lastStepOnly = inputs.dh == null;
+      const dh = lastStepOnly
+        ? checkStorageBuffer('inputs.dhLast', inputs.dhLast, sizes.state, `dhLast [${c.batch}, ${c.units}] float32`)
+        : checkStorageBuffer('inputs.dh', inputs.dh, sizes.sequence, `dh ${sequence}`);
       const out = (name: keyof SimpleRNNBackwardOutputs, bytes: number, what: string) =>
         outputs[name] === undefined || outputs[name] === null ? null : checkStorageBuffer(`outputs.${name}`, outputs[name], bytes, what);
       const given = {
@@ -270,7 +293,7 @@ export function createSimpleRNN(device: GPUDevice, config: SimpleRNNConfig): Sim
         'inputs.initialState': checked.initialState,
         'inputs.h': h,
         'inputs.z': z,
-        'inputs.dh': dh,
+        [lastStepOnly ? 'inputs.dhLast' : 'inputs.dh']: dh,
       });
       const result: SimpleRNNBackwardOutputs = {
         dx: given.dx ?? allocate('backward/dx', sizes.x),
@@ -280,8 +303,8 @@ export function createSimpleRNN(device: GPUDevice, config: SimpleRNNConfig): Sim
         dInitialState: given.dInitialState ?? allocate('backward/dInitialState', sizes.state),
         dz: given.dz ?? allocate('backward/dz', sizes.sequence),
       };
-      encodeKernel(device, encoder, backwardRecurrence, {
-        dh: binding(dh, sizes.sequence),
+      encodeKernel(device, encoder, lastStepOnly ? backwardRecurrence.lastStepOnly : backwardRecurrence.everyStep, {
+        dh: binding(dh, lastStepOnly ? sizes.state : sizes.sequence),
         z: binding(z, sizes.sequence),
         h: binding(h, sizes.sequence),
         recurrentKernel: binding(checked.recurrentKernel, sizes.recurrentKernel),

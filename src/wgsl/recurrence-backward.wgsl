@@ -5,12 +5,13 @@
 //   stage T:
 //     dInitialState[b, :] = dz[b, 0, :] · recurrentKernelᵀ
 //
-// (the dz[b, T, :] term is zero). dh is the gradient with respect to every output state; z and h
-// come from the forward pass. Steps are in consumption order. Needs activation.wgsl (activateGrad).
+// (the dz[b, T, :] term is zero). dh is the gradient with respect to every output state, or, with
+// params.lastStepOnly, to the last state only ([batch, units]; zero at earlier steps). z and h come
+// from the forward pass. Steps are in consumption order. Needs activation.wgsl (activateGrad).
 //
 // Bindings (group 0):
 //   0  uniform              params            Params (dynamic offset: one block per dispatch)
-//   1  storage, read        dh                [batch, timesteps, units]
+//   1  storage, read        dh                [batch, timesteps, units], or [batch, units] if lastStepOnly
 //   2  storage, read        z                 [batch, timesteps, units]
 //   3  storage, read        h                 [batch, timesteps, units]
 //   4  storage, read        recurrentKernel   [units, units]
@@ -27,6 +28,7 @@ struct Params {
   units: u32,
   stageBegin: u32,
   stageEnd: u32,
+  lastStepOnly: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -76,7 +78,13 @@ fn backThroughTime(next: vec4u, c: vec4u, acc: ptr<function, array<vec4f, 4>>) {
   }
 }
 
-fn outputGradient(o: u32, c: vec4u) -> vec4f {
+// dh of row b at step s, for the tile's 4 units.
+fn outputGradient(b: u32, s: u32, c: vec4u) -> vec4f {
+  var o = (b * params.timesteps + s) * params.units;
+  if (params.lastStepOnly != 0u) {
+    if (s + 1u < params.timesteps) { return vec4f(0.0); }
+    o = b * params.units;
+  }
   return vec4f(dh[o + c.x], dh[o + c.y], dh[o + c.z], dh[o + c.w]);
 }
 
@@ -111,10 +119,10 @@ fn stageTile(stage: u32, firstRow: u32, rows: vec4u, u0: u32) {
   }
   let s = T - 1u - stage;
   let cur = (rows * T + s) * U;
-  acc[0] = outputGradient(cur.x, c);
-  acc[1] = outputGradient(cur.y, c);
-  acc[2] = outputGradient(cur.z, c);
-  acc[3] = outputGradient(cur.w, c);
+  acc[0] = outputGradient(rows.x, s, c);
+  acc[1] = outputGradient(rows.y, s, c);
+  acc[2] = outputGradient(rows.z, s, c);
+  acc[3] = outputGradient(rows.w, s, c);
   if (stage > 0u) { backThroughTime(cur + U, c, &acc); }
   storeGradient(firstRow, cur.x, u0, c, acc[0]);
   storeGradient(firstRow + 1u, cur.y, u0, c, acc[1]);

@@ -13,6 +13,7 @@
 //   2  storage, read        recurrentKernel   [units, units]
 //   3  storage, read        initialState      [batch, units]   (read only when params.hasInitialState)
 //   4  storage, read_write  h                 [batch, timesteps, units]
+//   5  storage, read_write  last              [batch, units]   h at the last step (written only when params.hasLast)
 //
 // Dispatch: each invocation owns a tile of 4 batch rows × 4 units; grid y is the row tile, and the
 // workgroups along x stride over the unit tiles. Persistent mode: one dispatch runs every step,
@@ -28,6 +29,7 @@ struct Params {
   hasInitialState: u32,
   stepBegin: u32,
   stepEnd: u32,
+  hasLast: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -35,6 +37,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> recurrentKernel: array<f32>;
 @group(0) @binding(3) var<storage, read> initialState: array<f32>;
 @group(0) @binding(4) var<storage, read_write> h: array<f32>;
+@group(0) @binding(5) var<storage, read_write> last: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64;
 override WEIGHTS_IN_WORKGROUP: bool = false;
@@ -59,14 +62,16 @@ fn preactivation(o: u32, c: vec4u) -> vec4f {
   return vec4f(z[o + c.x], z[o + c.y], z[o + c.z], z[o + c.w]);
 }
 
-// o: offset of row b's step in z and h.
-fn storeRow(b: u32, o: u32, u0: u32, value: vec4f) {
+// o: offset of row b's step s in z and h.
+fn storeRow(b: u32, s: u32, o: u32, u0: u32, value: vec4f) {
   if (b >= params.batch) { return; }
   let y = activate(value);
+  let toLast = params.hasLast != 0u && s + 1u == params.timesteps;
   for (var j = 0u; j < 4u; j++) {
     if (u0 + j < params.units) {
       z[o + u0 + j] = value[j];
       h[o + u0 + j] = y[j];
+      if (toLast) { last[b * params.units + u0 + j] = y[j]; }
     }
   }
 }
@@ -107,10 +112,10 @@ fn stepTile(s: u32, firstRow: u32, rows: vec4u, u0: u32) {
       a3 += w * initialState[prev.w + k];
     }
   }
-  storeRow(firstRow, cur.x, u0, a0);
-  storeRow(firstRow + 1u, cur.y, u0, a1);
-  storeRow(firstRow + 2u, cur.z, u0, a2);
-  storeRow(firstRow + 3u, cur.w, u0, a3);
+  storeRow(firstRow, s, cur.x, u0, a0);
+  storeRow(firstRow + 1u, s, cur.y, u0, a1);
+  storeRow(firstRow + 2u, s, cur.z, u0, a2);
+  storeRow(firstRow + 3u, s, cur.w, u0, a3);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

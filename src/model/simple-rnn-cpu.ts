@@ -1,0 +1,41 @@
+/** Forward kernel on the cpu backend: the float64 TypeScript reference, results in float32. */
+import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { resolveConfig } from '../kernels/config.js';
+import { simpleRNNForwardRef } from '../kernels/simple-rnn.ref.js';
+import { forwardInputs, rnnAttrs, rnnConfig, SIMPLE_RNN } from './kernel-names.js';
+
+export function cpuValues(backend: KernelBackend, tensor: TensorInfo): Float32Array {
+  return backend.readSync(tensor.dataId) as Float32Array;
+}
+
+export function cpuTensor(backend: KernelBackend, values: ArrayLike<number>, shape: number[]): TensorInfo {
+  return { dataId: backend.write(Float32Array.from(values), shape, 'float32'), shape, dtype: 'float32' };
+}
+
+export const simpleRNNCPUConfig: KernelConfig = {
+  kernelName: SIMPLE_RNN,
+  backendName: 'cpu',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const cpu = backend as KernelBackend;
+    const input = forwardInputs(inputs);
+    const a = rnnAttrs(attrs);
+    const config = resolveConfig(rnnConfig(input, a));
+    const { batch: B, timesteps: T, units: U } = config;
+    const { h, z } = simpleRNNForwardRef(
+      {
+        x: cpuValues(cpu, input.x),
+        kernel: cpuValues(cpu, input.kernel),
+        recurrentKernel: cpuValues(cpu, input.recurrentKernel),
+        bias: input.bias ? cpuValues(cpu, input.bias) : null,
+        initialState: input.initialState ? cpuValues(cpu, input.initialState) : null,
+      },
+      config,
+    );
+    const states = cpuTensor(cpu, h, [B, T, U]);
+    const preactivations = cpuTensor(cpu, z, [B, T, U]);
+    if (a.returnSequences) return [states, preactivations];
+    const last = new Float64Array(B * U);
+    for (let b = 0; b < B; b++) last.set(h.subarray(((b + 1) * T - 1) * U, (b + 1) * T * U), b * U);
+    return [cpuTensor(cpu, last, [B, U]), states, preactivations];
+  },
+};

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
+import { buildSeedModel } from '../src/model/seed-model.js';
+import { splitSequence } from '../src/model/split-sequence.js';
+import { onBackend, tfjsWebGPU } from './helpers/tfjs.js';
+
+// Tolerance: per-epoch loss and the prediction, fused on webgpu against stock on cpu, relative.
+const TOLERANCE = 1e-3;
+const EPOCHS = 200;
+
+const [windows, targets] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
+
+async function train(model: tf.Sequential) {
+  const x = tf.tensor3d(windows.flat(), [windows.length, 3, 1]);
+  const y = tf.tensor2d(targets.flat(), [targets.length, 2]);
+  const history = await model.fit(x, y, { epochs: EPOCHS, verbose: 0, shuffle: false });
+  const probe = tf.tensor3d([70, 80, 90], [1, 3, 1]);
+  const prediction = model.predict(probe) as tf.Tensor;
+  const result = { loss: history.history.loss as number[], prediction: [...(await prediction.data())] };
+  tf.dispose([x, y, probe, prediction]);
+  return result;
+}
+
+describe('the seed model', () => {
+  beforeAll(tfjsWebGPU);
+
+  it('has the notebook\'s 2,600 + 102 = 2,702 parameters, fused or stock', () => {
+    for (const fused of [true, false]) {
+      const model = buildSeedModel({ fused });
+      expect(model.layers.map((l) => l.countParams())).toEqual([2600, 102]);
+      expect(model.countParams()).toBe(2702);
+      expect(model.layers[0] instanceof FusedSimpleRNN).toBe(fused);
+      model.dispose();
+    }
+  });
+
+  it(`trains ${EPOCHS} epochs on webgpu (fused) like the stock layer on cpu from the same initial weights`, async () => {
+    const stock = await onBackend('cpu', async () => {
+      const model = buildSeedModel({ fused: false, seed: 7 });
+      const weights = await Promise.all(model.getWeights().map(async (w) => ({ values: await w.data(), shape: w.shape })));
+      const result = await train(model);
+      model.dispose();
+      return { weights, ...result };
+    });
+    await tf.setBackend('webgpu');
+    const model = buildSeedModel({ seed: 1234 });
+    model.setWeights(stock.weights.map((w) => tf.tensor(w.values, w.shape)));
+    const fused = await train(model);
+    model.dispose();
+
+    expect(fused.loss).toHaveLength(EPOCHS);
+    const worst = Math.max(...fused.loss.map((l, i) => Math.abs(l - stock.loss[i]!) / stock.loss[i]!));
+    expect(worst, 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
+    expect(fused.loss.at(-1)!).toBeLessThan(fused.loss[0]! / 10);
+    fused.prediction.forEach((p, i) => expect(Math.abs(p - stock.prediction[i]!) / Math.abs(stock.prediction[i]!)).toBeLessThan(TOLERANCE));
+  });
+});
