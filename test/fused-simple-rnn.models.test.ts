@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
-import { onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
+import { gpuBytes, onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 // Tolerance for the fused layer on webgpu against stock layers on cpu (relative to the largest
 // magnitude of each output).
@@ -110,7 +110,7 @@ describe('FusedSimpleRNN in models', () => {
     const gradients = async (model: tf.LayersModel) => {
       const x = tf.tensor3d(xs, [3, 4, 3]);
       const { grads } = tf.variableGrads(() => tf.sum(model.apply(x) as tf.Tensor) as tf.Scalar);
-      const ordered = model.trainableWeights.map((w) => grads[w.read().name]!);
+      const ordered = model.trainableWeights.map((w) => grads[(w.read() as tf.Variable).name]!);
       const data = await Promise.all(ordered.map((g) => g.data() as Promise<Float32Array>));
       tf.dispose([x, ...Object.values(grads)]);
       return data;
@@ -167,8 +167,7 @@ describe('FusedSimpleRNN in models', () => {
       verbose: 0,
       callbacks: {
         onEpochEnd: async () => {
-          const memory = tf.memory() as tf.MemoryInfo & { numBytesInGPU: number };
-          snapshots.push({ tensors: memory.numTensors, bytes: memory.numBytesInGPU });
+          snapshots.push({ tensors: tf.memory().numTensors, bytes: gpuBytes() });
         },
       },
     });

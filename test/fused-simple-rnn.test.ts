@@ -71,7 +71,7 @@ async function evaluate(layer: tf.layers.Layer, c: Case, weights: tf.Tensor[], x
     };
     const inputs = h0t ? [xt, h0t] : [xt];
     const inputGrads = tf.grads((...args: tf.Tensor[]) => inputLoss(args[0]!, args[1] ?? null))(inputs);
-    return [output, ...layer.trainableWeights.map((v) => grads[v.read().name]!), ...inputGrads];
+    return [output, ...layer.trainableWeights.map((v) => grads[(v.read() as tf.Variable).name]!), ...inputGrads];
   });
   const [output, ...rest] = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
   tf.dispose(tensors);

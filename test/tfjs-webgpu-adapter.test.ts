@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adaptWebGPUBackend, type WebGPUBackendAdapter } from '../src/model/tfjs-webgpu-adapter.js';
-import { tfjsWebGPU } from './helpers/tfjs.js';
+import { gpuBytes, tfjsWebGPU } from './helpers/tfjs.js';
 
 describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
   let gpu: WebGPUBackendAdapter;
@@ -63,7 +63,6 @@ describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
 
   it('keeps a held tensor\'s buffer out of the pool until the encoder is submitted', async () => {
     const bytes = 4 * 1024;
-    const gpuBytes = () => (tf.memory() as { numBytesInGPU: number }).numBytesInGPU;
     const read = async () => {
       const doomed = tf.fill([1024], 7);
       await doomed.data(); // submitted: tfjs itself no longer tracks a pending use of it
@@ -83,7 +82,6 @@ describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
   });
 
   it('release frees a scratch tensor once the encoder is submitted', async () => {
-    const gpuBytes = () => (tf.memory() as { numBytesInGPU: number }).numBytesInGPU;
     // Big enough to run on the GPU (tfjs computes tiny tensors on the CPU and would not submit).
     const probe = tf.ones([4096]);
     await tf.add(probe, 1).data();

@@ -33,3 +33,8 @@ export async function values(t: tf.Tensor | tf.Tensor[]): Promise<Float32Array> 
   const parts = await Promise.all(list.map((x) => x.data() as Promise<Float32Array>));
   return Float32Array.from(parts.flatMap((p) => [...p]));
 }
+
+/** Bytes the webgpu backend holds in GPU buffers (its tf.memory() extra). */
+export function gpuBytes(): number {
+  return (tf.memory() as unknown as { numBytesInGPU: number }).numBytesInGPU;
+}
