@@ -1,52 +1,88 @@
-// npm start: the fused kernels on the seed notebook's shapes (5 windows of 3 steps, 1 feature,
-// SimpleRNN(50, relu)) on WebGPU, forward and backward, checked against the float64 CPU reference.
-import { createFloat32Buffer, createSimpleRNN, readFloat32Buffer, simpleRNNBackwardRef, simpleRNNForwardRef } from 'webgpu-rnn';
-import { describeAdapter, requestNodeDevice } from 'webgpu-rnn/node';
+// npm start: the seed notebook (../shared/seed/simple-rnn-notebook.md) replayed in Node on WebGPU
+// with the fused SimpleRNN, then checked against tfjs's cpu backend running the stock layer from
+// the same initial weights.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { plot } from 'asciichart';
+import { buildSeedModel, registerKernels, splitSequence } from 'webgpu-rnn';
+import { describeAdapter, useTfjsWebGPU } from 'webgpu-rnn/node';
+import { lossChartSVG } from './lib/loss-chart.js';
+import { trainWithProgress, type TrainingRun } from './lib/train.js';
 
-const TOLERANCE = { forward: 1e-5, backward: 1e-4 };
+const RAW_SEQUENCE = [10, 20, 30, 40, 50, 60, 70, 80, 90];
+const SEQ_LEN = 3;
+const N_STEPS = 2;
+const EPOCHS = 200;
+const SEED = 42;
+const PROBE = [70, 80, 90];
+// The fused layer on WebGPU against the stock layer on the CPU backend, relative difference.
+const TOLERANCE = 1e-3;
 
-const webgpu = await requestNodeDevice();
-const { device } = webgpu;
-console.log(`WebGPU adapter: ${describeAdapter(webgpu.adapterSummary)}`);
+const heading = (text: string) => console.log(`\n\x1b[1m${text}\x1b[0m`);
+const format = (values: number[]) => `[${values.map((v) => v.toFixed(4)).join(', ')}]`;
 
-// The notebook's windows of 10, 20, ..., 90: [10 20 30] → [40 50], ... (inputs only here).
-const x = Float32Array.from([10, 20, 30, 20, 30, 40, 30, 40, 50, 40, 50, 60, 50, 60, 70]);
-let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-const units = 50;
-const kernel = Float32Array.from({ length: units }, () => rand() * 0.3);
-const recurrentKernel = Float32Array.from({ length: units * units }, () => rand() / Math.sqrt(units));
-const bias = new Float32Array(units);
-const dh = new Float32Array(5 * 3 * units).map((_, i) => (Math.floor(i / units) % 3 === 2 ? 1 : 0)); // d(sum of last states)
+const adapter = await useTfjsWebGPU();
+registerKernels();
+console.log(`WebGPU adapter: ${describeAdapter(adapter)} (tfjs ${tf.version.tfjs}, backend ${tf.getBackend()})`);
 
-const rnn = createSimpleRNN(device, { batch: 5, timesteps: 3, features: 1, units, activation: 'relu' });
-const up = (a: Float32Array) => createFloat32Buffer(device, a);
-const inputs = { x: up(x), kernel: up(kernel), recurrentKernel: up(recurrentKernel), bias: up(bias) };
-const encoder = device.createCommandEncoder();
-const forward = rnn.encodeForward(encoder, inputs);
-const grads = rnn.encodeBackward(encoder, { ...inputs, ...forward, dh: up(dh) });
-device.queue.submit([encoder.finish()]);
+heading('1. The sequence, windowed into 3-step inputs and 2-step targets');
+const [windows, targets] = splitSequence(RAW_SEQUENCE, SEQ_LEN, N_STEPS);
+console.log(`raw sequence ${JSON.stringify(RAW_SEQUENCE)}, seqLen ${SEQ_LEN}, nSteps ${N_STEPS}`);
+windows.forEach((w, i) => console.log(`  [${w.join(' ')}] -> [${targets[i]!.join(' ')}]`));
+console.log(`X shape (${windows.length}, ${SEQ_LEN}, 1), Y shape (${targets.length}, ${N_STEPS})`);
 
-const ref = simpleRNNForwardRef({ x, kernel, recurrentKernel, bias }, rnn.config);
-const refGrads = simpleRNNBackwardRef({ x, kernel, recurrentKernel, bias, ...ref, dh }, rnn.config);
-const error = (a: Float32Array, b: Float64Array) => {
-  const scale = Math.max(...b.map(Math.abs)) || 1;
-  return Math.max(...a.map((v, i) => Math.abs(v - b[i]!))) / scale;
-};
-const rows: [string, Float32Array, Float64Array, number][] = [
-  ['h (all states)', await readFloat32Buffer(device, forward.h), ref.h, TOLERANCE.forward],
-  ['dx', await readFloat32Buffer(device, grads.dx), refGrads.dx, TOLERANCE.backward],
-  ['dKernel', await readFloat32Buffer(device, grads.dKernel), refGrads.dKernel, TOLERANCE.backward],
-  ['dRecurrentKernel', await readFloat32Buffer(device, grads.dRecurrentKernel), refGrads.dRecurrentKernel, TOLERANCE.backward],
-  ['dBias', await readFloat32Buffer(device, grads.dBias!), refGrads.dBias, TOLERANCE.backward],
-];
-console.log(`seed shapes [batch 5, timesteps 3, features 1, units 50], relu: ${rnn.dispatches.forward} dispatches forward, ${rnn.dispatches.backward} backward (${rnn.strategy.recurrence})`);
-let pass = true;
-for (const [name, gpu, cpu, tolerance] of rows) {
-  const e = error(gpu, cpu);
-  pass &&= e < tolerance;
-  console.log(`  ${name.padEnd(18)} max error ${e.toExponential(2)} (tolerance ${tolerance})  ${e < tolerance ? 'PASS' : 'FAIL'}`);
-}
-console.log(pass ? 'PASS: WebGPU kernels match the CPU reference' : 'FAIL');
-webgpu.release();
+heading('2. The model: SimpleRNN(50, relu) + Dense(2), Adam(0.001), mean squared error');
+const fusedModel = buildSeedModel({ fused: true, seed: SEED });
+fusedModel.summary(80, undefined, (line: string) => console.log(`  ${line}`));
+console.log('  SimpleRNN: (features + units)·units + units = (1 + 50)·50 + 50 = 2,600');
+console.log('  Dense:     outputs·(units + 1) = 2·(50 + 1) = 102          total 2,702');
+const initialWeights = await Promise.all(fusedModel.getWeights().map(async (w) => ({ values: await w.data(), shape: w.shape })));
+
+const data = () => ({
+  x: tf.tensor3d(windows.flat(), [windows.length, SEQ_LEN, 1]),
+  y: tf.tensor2d(targets.flat(), [targets.length, N_STEPS]),
+  probe: tf.tensor3d(PROBE, [1, SEQ_LEN, 1]),
+});
+
+heading(`3. Training ${EPOCHS} epochs with the fused layer on WebGPU`);
+const fused: TrainingRun = await trainWithProgress(fusedModel, data(), EPOCHS, 'webgpu, fused');
+fusedModel.dispose();
+
+heading('4. The loss');
+// One column per 4 epochs, so the chart fits a terminal.
+const columns = fused.loss.filter((_, i) => i % 4 === 0);
+console.log(plot(columns.map(Math.log10), { height: 10, format: (v: number) => `${(10 ** v).toPrecision(3).padStart(8)} ` }));
+console.log(`  ${' '.repeat(9)}epoch 1 ${'─'.repeat(columns.length - 16)} epoch ${EPOCHS}   (loss, log scale)`);
+console.log(`  first ${fused.loss[0]!.toFixed(1)}, last ${fused.loss.at(-1)!.toFixed(3)}`);
+
+heading(`5. Prediction for ${JSON.stringify(PROBE)}`);
+console.log(`  ${format(fused.prediction)}   (the notebook's Keras run: [114.02077, 127.01842])`);
+
+heading('6. The same model on the CPU backend (stock tf.layers.simpleRNN, same initial weights)');
+await tf.setBackend('cpu');
+const stockModel = buildSeedModel({ fused: false });
+stockModel.setWeights(initialWeights.map((w) => tf.tensor(w.values, w.shape)));
+const stock = await trainWithProgress(stockModel, data(), EPOCHS, 'cpu, stock');
+stockModel.dispose();
+
+const lossDifference = Math.max(...fused.loss.map((l, i) => Math.abs(l - stock.loss[i]!) / Math.abs(stock.loss[i]!)));
+const predictionDifference = Math.max(...fused.prediction.map((p, i) => Math.abs(p - stock.prediction[i]!) / Math.abs(stock.prediction[i]!)));
+const pass = lossDifference < TOLERANCE && predictionDifference < TOLERANCE;
+console.table({
+  'final loss': { 'webgpu (fused)': fused.loss.at(-1)!.toFixed(4), 'cpu (stock)': stock.loss.at(-1)!.toFixed(4) },
+  prediction: { 'webgpu (fused)': format(fused.prediction), 'cpu (stock)': format(stock.prediction) },
+  'time per epoch': { 'webgpu (fused)': `${fused.msPerEpoch.toFixed(2)} ms`, 'cpu (stock)': `${stock.msPerEpoch.toFixed(2)} ms` },
+});
+console.log(`  largest per-epoch loss difference ${lossDifference.toExponential(2)}, prediction difference ${predictionDifference.toExponential(2)} (relative; tolerance ${TOLERANCE})`);
+
+const chartPath = join(import.meta.dirname, '..', 'artifacts', 'seed-loss.svg');
+mkdirSync(join(chartPath, '..'), { recursive: true });
+writeFileSync(chartPath, await lossChartSVG([
+  { name: 'webgpu, fused SimpleRNN', loss: fused.loss },
+  { name: 'cpu, stock tf.layers.simpleRNN', loss: stock.loss },
+]));
+console.log(`  loss curves written to ${chartPath}`);
+
+console.log(pass ? '\n\x1b[32mPASS\x1b[0m: WebGPU (fused) matches the CPU backend' : '\n\x1b[31mFAIL\x1b[0m: WebGPU (fused) differs from the CPU backend');
 process.exit(pass ? 0 : 1);
