@@ -29,12 +29,19 @@ export {
 } from './kernels/simple-rnn.ref.js';
 export { createFloat32Buffer, readFloat32Buffer } from './gpu/buffers.js';
 
+// Standalone trainer (no tfjs)
+export { createTrainer, type FitOptions, type Trainer, type TrainerInput, type TrainerTarget } from './trainer/trainer.js';
+export { ADAM_DEFAULTS, type ResolvedTrainerConfig, type TrainerConfig } from './trainer/config.js';
+export type { ShapedData } from './trainer/data.js';
+export type { AdamConfig } from './kernels/trainer-update.js';
+
 // tfjs integration
 export { registerKernels } from './model/register-kernels.js';
 export { FusedSimpleRNN, fusedSimpleRNN, type FusedSimpleRNNArgs } from './model/fused-simple-rnn.js';
 export { splitSequence } from './model/split-sequence.js';
 export { buildSeedModel, type SeedModelOptions } from './model/seed-model.js';
 export { SIMPLE_RNN, SIMPLE_RNN_GRAD } from './model/kernel-names.js';
+export { copyWeightsToModel, createTrainerFromModel } from './model/trainer-from-model.js';
 import { hasFusedKernels, simpleRNN, type SimpleRNNOpOptions } from './model/simple-rnn-op.js';
 /** The fused SimpleRNN as a differentiable tfjs op (see src/model/simple-rnn-op.ts). */
 export const ops = { simpleRNN, hasFusedKernels };

@@ -147,14 +147,17 @@ export interface EncodeOptions {
   readonly timestampWrites?: GPUComputePassTimestampWrites;
 }
 
-/** Encodes one kernel run as one compute pass into the caller's encoder. */
-export function encodeKernel<B extends string>(
+/** A kernel run bound to buffers, ready to issue its dispatches into any compute pass. */
+export interface PreparedKernel {
+  /** Issues dispatch `index` of the run (its workgroups, with its uniform block). */
+  dispatch(pass: GPUComputePassEncoder, index: number): void;
+}
+
+export function prepareKernel<B extends string>(
   device: GPUDevice,
-  encoder: GPUCommandEncoder,
   run: KernelRun<string, B>,
   buffers: Readonly<Record<B, GPUBufferBinding>>,
-  options: EncodeOptions = {},
-): void {
+): PreparedKernel {
   const { spec } = run;
   const pipeline = pipelineFor(device, run);
   const uniforms = uniformsFor(device, run);
@@ -166,14 +169,28 @@ export function encodeKernel<B extends string>(
       ...spec.bindings.map((binding, i) => ({ binding: i + 1, resource: buffers[binding.name] })),
     ],
   });
+  return {
+    dispatch(pass, index) {
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup, [index * uniforms.stride]);
+      pass.dispatchWorkgroups(...run.dispatches[index]!.workgroups);
+    },
+  };
+}
+
+/** Encodes one kernel run as one compute pass into the caller's encoder. */
+export function encodeKernel<B extends string>(
+  device: GPUDevice,
+  encoder: GPUCommandEncoder,
+  run: KernelRun<string, B>,
+  buffers: Readonly<Record<B, GPUBufferBinding>>,
+  options: EncodeOptions = {},
+): void {
+  const prepared = prepareKernel(device, run, buffers);
   const pass = encoder.beginComputePass({
-    label: label(spec.name, 'pass'),
+    label: label(run.spec.name, 'pass'),
     ...(options.timestampWrites ? { timestampWrites: options.timestampWrites } : {}),
   });
-  pass.setPipeline(pipeline);
-  run.dispatches.forEach((dispatch, i) => {
-    pass.setBindGroup(0, bindGroup, [i * uniforms.stride]);
-    pass.dispatchWorkgroups(...dispatch.workgroups);
-  });
+  run.dispatches.forEach((_, i) => prepared.dispatch(pass, i));
   pass.end();
 }

@@ -49,3 +49,8 @@ export function packParams<P extends string>(fields: readonly P[], values: Reado
 export function countDispatches(runs: readonly KernelRun[]): number {
   return runs.reduce((n, run) => n + run.dispatches.length, 0);
 }
+
+/** The u32 word holding `value` as float32, for f32 fields of a Params struct. */
+export function float32Bits(value: number): number {
+  return new Uint32Array(Float32Array.of(value).buffer)[0]!;
+}

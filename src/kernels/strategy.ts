@@ -56,3 +56,11 @@ function hardwareStrategy(traits: DeviceTraits, shape: RNNShape): Strategy {
     gemmWorkgroup: [8, 8],
   };
 }
+
+/**
+ * Invocations per workgroup of the trainer's kernels. Measured like the recurrence (see above): on
+ * the CPU fallback small workgroups win; on hardware, 64.
+ */
+export function trainerWorkgroupSize(traits: DeviceTraits): number {
+  return traits.isFallbackAdapter ? 4 : Math.min(64, traits.limits.maxComputeInvocationsPerWorkgroup);
+}
