@@ -37,12 +37,23 @@ fn gradient4(o: u32) -> vec4f {
   return vec4f(dz[o], dz[o + 1u], dz[o + 2u], dz[o + 3u]);
 }
 
-// o: offset of the row's features in dx.
+// o: offset of the row's features in dx; writes features f0..f0+3 below `features` (unrolled:
+// indexing lanes in a loop is slow on SwiftShader).
 fn storeRow(valid: bool, o: u32, f0: u32, value: vec4f) {
   if (!valid) { return; }
-  for (var i = 0u; i < 4u; i++) {
-    if (f0 + i < params.features) { dx[o + f0 + i] = value[i]; }
-  }
+  let n = params.features - f0;
+  dx[o + f0] = value.x;
+  if (n > 1u) { dx[o + f0 + 1u] = value.y; }
+  if (n > 2u) { dx[o + f0 + 2u] = value.z; }
+  if (n > 3u) { dx[o + f0 + 3u] = value.w; }
+}
+
+// The step (row mod T) of 4 rows from r0 on, without a vector modulo (see input-projection.wgsl).
+fn stepsOf(r0: u32, r: vec4u) -> vec4u {
+  let T = params.timesteps;
+  var s = vec4u(r0 % T) + (r - vec4u(r0));
+  for (var k = 0u; k < 3u; k++) { s = select(s, s - T, s >= vec4u(T)); }
+  return s;
 }
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
@@ -80,7 +91,7 @@ fn main(
     a2 += w * dz[g.z + u];
     a3 += w * dz[g.w + u];
   }
-  let s = r % T;
+  let s = stepsOf(r0, r);
   let dst = (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * F;
   storeRow(r0 < params.rows, dst.x, f0, a0);
   storeRow(r0 + 1u < params.rows, dst.y, f0, a1);

@@ -43,12 +43,24 @@ fn inputs4(o: u32) -> vec4f {
   return vec4f(x[o], x[o + 1u], x[o + 2u], x[o + 3u]);
 }
 
+// Row r's units u0..u0+3, those below `units` (unrolled: indexing lanes in a loop is slow on SwiftShader).
 fn storeRow(r: u32, u0: u32, value: vec4f) {
   if (r >= params.rows) { return; }
   let o = r * params.units + u0;
-  for (var j = 0u; j < 4u; j++) {
-    if (u0 + j < params.units) { z[o + j] = value[j]; }
-  }
+  let n = params.units - u0;
+  z[o] = value.x;
+  if (n > 1u) { z[o + 1u] = value.y; }
+  if (n > 2u) { z[o + 2u] = value.z; }
+  if (n > 3u) { z[o + 3u] = value.w; }
+}
+
+// The step (row mod T) of 4 rows from r0 on, without a vector modulo (slow on SwiftShader): rows
+// r0 + k step on from r0's step, wrapping at T.
+fn stepsOf(r0: u32, r: vec4u) -> vec4u {
+  let T = params.timesteps;
+  var s = vec4u(r0 % T) + (r - vec4u(r0));
+  for (var k = 0u; k < 3u; k++) { s = select(s, s - T, s >= vec4u(T)); }
+  return s;
 }
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
@@ -66,7 +78,7 @@ fn main(
 
   let c = min(vec4u(u0) + vec4u(0u, 1u, 2u, 3u), vec4u(U - 1u));
   let r = min(vec4u(r0) + vec4u(0u, 1u, 2u, 3u), vec4u(params.rows - 1u));
-  let s = r % T;
+  let s = stepsOf(r0, r);
   let t = select(s, T - 1u - s, params.goBackwards != 0u);
   let src = (r - s + t) * F;
 

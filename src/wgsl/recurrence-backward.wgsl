@@ -88,22 +88,29 @@ fn outputGradient(b: u32, s: u32, c: vec4u) -> vec4f {
   return vec4f(dh[o + c.x], dh[o + c.y], dh[o + c.z], dh[o + c.w]);
 }
 
-// o: offset of row b's step; writes dz = g ⊙ activate'(z).
+// o: offset of row b's step; writes dz = g ⊙ activate'(z) for units u0..u0+3 below `units`
+// (unrolled: indexing lanes in a loop is slow on SwiftShader).
 fn storeGradient(b: u32, o: u32, u0: u32, c: vec4u, g: vec4f) {
   if (b >= params.batch) { return; }
   let zs = vec4f(z[o + c.x], z[o + c.y], z[o + c.z], z[o + c.w]);
   let hs = vec4f(h[o + c.x], h[o + c.y], h[o + c.z], h[o + c.w]);
   let value = g * activateGrad(zs, hs);
-  for (var j = 0u; j < 4u; j++) {
-    if (u0 + j < params.units) { dz[o + u0 + j] = value[j]; }
-  }
+  let n = params.units - u0;
+  let i = o + u0;
+  dz[i] = value.x;
+  if (n > 1u) { dz[i + 1u] = value.y; }
+  if (n > 2u) { dz[i + 2u] = value.z; }
+  if (n > 3u) { dz[i + 3u] = value.w; }
 }
 
 fn storeInitialState(b: u32, u0: u32, value: vec4f) {
   if (b >= params.batch) { return; }
-  for (var j = 0u; j < 4u; j++) {
-    if (u0 + j < params.units) { dInitialState[b * params.units + u0 + j] = value[j]; }
-  }
+  let n = params.units - u0;
+  let i = b * params.units + u0;
+  dInitialState[i] = value.x;
+  if (n > 1u) { dInitialState[i + 1u] = value.y; }
+  if (n > 2u) { dInitialState[i + 2u] = value.z; }
+  if (n > 3u) { dInitialState[i + 3u] = value.w; }
 }
 
 // rows: the tile's batch rows, clamped for loads; stores skip rows from firstRow + i >= batch.
@@ -114,7 +121,10 @@ fn stageTile(stage: u32, firstRow: u32, rows: vec4u, u0: u32) {
   var acc = array<vec4f, 4>();
   if (stage == T) {
     backThroughTime(rows * T * U, c, &acc);
-    for (var i = 0u; i < 4u; i++) { storeInitialState(firstRow + i, u0, acc[i]); }
+    storeInitialState(firstRow, u0, acc[0]);
+    storeInitialState(firstRow + 1u, u0, acc[1]);
+    storeInitialState(firstRow + 2u, u0, acc[2]);
+    storeInitialState(firstRow + 3u, u0, acc[3]);
     return;
   }
   let s = T - 1u - stage;

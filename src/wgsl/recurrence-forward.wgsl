@@ -62,17 +62,24 @@ fn preactivation(o: u32, c: vec4u) -> vec4f {
   return vec4f(z[o + c.x], z[o + c.y], z[o + c.z], z[o + c.w]);
 }
 
-// o: offset of row b's step s in z and h.
+// o: offset of row b's step s in z and h. Writes units u0..u0+3 below `units` (unrolled:
+// indexing lanes in a loop is slow on SwiftShader).
 fn storeRow(b: u32, s: u32, o: u32, u0: u32, value: vec4f) {
   if (b >= params.batch) { return; }
   let y = activate(value);
-  let toLast = params.hasLast != 0u && s + 1u == params.timesteps;
-  for (var j = 0u; j < 4u; j++) {
-    if (u0 + j < params.units) {
-      z[o + u0 + j] = value[j];
-      h[o + u0 + j] = y[j];
-      if (toLast) { last[b * params.units + u0 + j] = y[j]; }
-    }
+  let n = params.units - u0;
+  let i = o + u0;
+  z[i] = value.x;
+  h[i] = y.x;
+  if (n > 1u) { z[i + 1u] = value.y; h[i + 1u] = y.y; }
+  if (n > 2u) { z[i + 2u] = value.z; h[i + 2u] = y.z; }
+  if (n > 3u) { z[i + 3u] = value.w; h[i + 3u] = y.w; }
+  if (params.hasLast != 0u && s + 1u == params.timesteps) {
+    let l = b * params.units + u0;
+    last[l] = y.x;
+    if (n > 1u) { last[l + 1u] = y.y; }
+    if (n > 2u) { last[l + 2u] = y.z; }
+    if (n > 3u) { last[l + 3u] = y.w; }
   }
 }
 

@@ -77,16 +77,40 @@ fn initialStateColumn(o: vec4u, k: u32) -> vec4f {
 // operand columns j. The region is chosen outside the row loop: a branch per block costs a third
 // of the kernel's time on SwiftShader.
 
+// s mod T for s < T + 4, by subtraction: a vector modulo is slow on SwiftShader.
+fn wrapSteps(s: vec4u) -> vec4u {
+  let T = vec4u(params.timesteps);
+  var wrapped = s;
+  for (var k = 0u; k < 4u; k++) { wrapped = select(wrapped, wrapped - T, wrapped >= T); }
+  return wrapped;
+}
+
+// A block of 4 rows from r0 on: the rows (clamped to the last), which are real, and their steps.
+struct Block {
+  r: vec4u,
+  valid: vec4f,
+  s: vec4u,
+}
+
+// `steps` holds the steps of rows r0.. unclamped; clamped rows take the last row's step.
+fn block(r0: u32, steps: vec4u) -> Block {
+  let rows = params.batch * params.timesteps;
+  let unclamped = r0 + ROW_OFFSETS;
+  let real = unclamped < vec4u(rows);
+  return Block(min(unclamped, vec4u(rows - 1u)), vec4f(real), select(vec4u(params.timesteps - 1u), steps, real));
+}
+
 fn accumulateKernel(j: vec4u, c: vec4u) -> mat4x4f {
   let T = params.timesteps;
   let rows = params.batch * T;
   var acc = mat4x4f();
+  var steps = wrapSteps(ROW_OFFSETS);
   for (var r0 = 0u; r0 < rows; r0 += 4u) {
-    let r = min(r0 + ROW_OFFSETS, vec4u(rows - 1u));
-    let s = r % T;
-    let src = (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * params.features;
+    let b = block(r0, steps);
+    let src = (b.r - b.s + select(b.s, T - 1u - b.s, params.goBackwards != 0u)) * params.features;
     let operand = mat4x4f(inputColumn(src, j.x), inputColumn(src, j.y), inputColumn(src, j.z), inputColumn(src, j.w));
-    acc += gradientBlock(r * params.units, vec4f(r0 + ROW_OFFSETS < vec4u(rows)), c) * operand;
+    acc += gradientBlock(b.r * params.units, b.valid, c) * operand;
+    steps = wrapSteps(steps + 4u);
   }
   return acc;
 }
@@ -96,14 +120,17 @@ fn accumulateRecurrent(j: vec4u, c: vec4u) -> mat4x4f {
   let U = params.units;
   let rows = params.batch * T;
   var acc = mat4x4f();
+  var steps = wrapSteps(ROW_OFFSETS);
   for (var r0 = 0u; r0 < rows; r0 += 4u) {
-    let r = min(r0 + ROW_OFFSETS, vec4u(rows - 1u));
+    let b = block(r0, steps);
+    steps = wrapSteps(steps + 4u);
+    let r = b.r;
     // h_{s-1}; rows at s = 0 are masked here and take the initial state below.
-    let hasPrevious = r % T > vec4u(0u);
+    let hasPrevious = b.s > vec4u(0u);
     let prev = select(r, r - 1u, hasPrevious) * U;
     let m = vec4f(hasPrevious);
     let operand = mat4x4f(stateColumn(prev, j.x) * m, stateColumn(prev, j.y) * m, stateColumn(prev, j.z) * m, stateColumn(prev, j.w) * m);
-    acc += gradientBlock(r * U, vec4f(r0 + ROW_OFFSETS < vec4u(rows)), c) * operand;
+    acc += gradientBlock(r * U, b.valid, c) * operand;
   }
   if (params.hasInitialState != 0u) {
     for (var b0 = 0u; b0 < params.batch; b0 += 4u) {
@@ -126,15 +153,34 @@ fn accumulateBias(c: vec4u) -> mat4x4f {
   return mat4x4f(sum, vec4f(0.0), vec4f(0.0), vec4f(0.0));
 }
 
+// Row j of the region's gradient, units u0..u0+3 below `units` (unrolled: indexing lanes in a loop
+// is slow on SwiftShader).
 fn store(region: u32, j: u32, u0: u32, value: vec4f) {
   let U = params.units;
-  for (var i = 0u; i < 4u; i++) {
-    let u = u0 + i;
-    if (u >= U) { return; }
-    switch region {
-      case KERNEL_REGION: { if (j < params.features) { dKernel[j * U + u] = value[i]; } }
-      case RECURRENT_REGION: { if (j < U) { dRecurrentKernel[j * U + u] = value[i]; } }
-      default: { if (j == 0u) { dBias[u] = value[i]; } }
+  let n = U - u0;
+  switch region {
+    case KERNEL_REGION: {
+      if (j >= params.features) { return; }
+      let o = j * U + u0;
+      dKernel[o] = value.x;
+      if (n > 1u) { dKernel[o + 1u] = value.y; }
+      if (n > 2u) { dKernel[o + 2u] = value.z; }
+      if (n > 3u) { dKernel[o + 3u] = value.w; }
+    }
+    case RECURRENT_REGION: {
+      if (j >= U) { return; }
+      let o = j * U + u0;
+      dRecurrentKernel[o] = value.x;
+      if (n > 1u) { dRecurrentKernel[o + 1u] = value.y; }
+      if (n > 2u) { dRecurrentKernel[o + 2u] = value.z; }
+      if (n > 3u) { dRecurrentKernel[o + 3u] = value.w; }
+    }
+    default: {
+      if (j != 0u) { return; }
+      dBias[u0] = value.x;
+      if (n > 1u) { dBias[u0 + 1u] = value.y; }
+      if (n > 2u) { dBias[u0 + 2u] = value.z; }
+      if (n > 3u) { dBias[u0 + 3u] = value.w; }
     }
   }
 }
@@ -163,5 +209,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   } else {
     acc = accumulateBias(c);
   }
-  for (var i = 0u; i < 4u; i++) { store(region, j0 + i, u0, acc[i]); }
+  store(region, j0, u0, acc[0]);
+  store(region, j0 + 1u, u0, acc[1]);
+  store(region, j0 + 2u, u0, acc[2]);
+  store(region, j0 + 3u, u0, acc[3]);
 }
