@@ -1,0 +1,89 @@
+/**
+ * Times the stock-ops recurrence (stock-rnn.ts) on a tfjs backend, forward and forward + backward
+ * (tf.grads for x, kernel, recurrent kernel and bias). GPU time, on webgpu with timestamp queries,
+ * is tf.time's kernel time. The page's backend is restored afterwards.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BenchConfig } from './bench-config.js';
+import type { PassTiming } from './bench-result.js';
+import type { OnProgress } from './fused-timing.js';
+import { stockRNN } from './stock-rnn.js';
+import { median, timeWallClock } from './wall-clock.js';
+
+/** GPU-timed calls of a slow shape are few: tf.time runs every kernel in a pass of its own. */
+const GPU_BUDGET_MS = 2000;
+
+type Inputs = [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+
+export async function timeStockOps(
+  backendName: 'webgpu' | 'cpu',
+  config: BenchConfig,
+  timestamps: boolean,
+  onProgress: OnProgress,
+): Promise<{ forward: PassTiming; forwardBackward: PassTiming }> {
+  const pageBackend = tf.getBackend();
+  await tf.setBackend(backendName);
+  try {
+    return await timeOnActiveBackend(config, timestamps, onProgress);
+  } finally {
+    await tf.setBackend(pageBackend);
+  }
+}
+
+async function timeOnActiveBackend(
+  config: BenchConfig,
+  timestamps: boolean,
+  onProgress: OnProgress,
+): Promise<{ forward: PassTiming; forwardBackward: PassTiming }> {
+  const { batch: B, timesteps: T, features: F, units: U } = config;
+  const inputs: Inputs = [
+    tf.randomUniform([B, T, F], -1, 1),
+    tf.randomUniform([F, U], -1 / Math.sqrt(F), 1 / Math.sqrt(F)),
+    tf.randomUniform([U, U], -1 / Math.sqrt(U), 1 / Math.sqrt(U)),
+    tf.randomUniform([U], -0.1, 0.1),
+  ];
+  const dh = tf.randomUniform([B, T, U], -1, 1);
+  const activationLayer = tf.layers.activation({ activation: config.activation });
+  const activation = (t: tf.Tensor) => activationLayer.apply(t) as tf.Tensor;
+  const forward = (...args: Inputs) => stockRNN(...args, activation, config.goBackwards);
+  const gradients = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(forward(...(args as Inputs)), dh)));
+  const passes: Record<'forward' | 'forward + backward', () => tf.Tensor[]> = {
+    forward: () => [forward(...inputs)],
+    'forward + backward': () => gradients(inputs),
+  };
+  let outputs: tf.Tensor[] = [];
+
+  const timePass = async (pass: keyof typeof passes): Promise<PassTiming> => {
+    const wall = await timeWallClock(
+      () => {
+        tf.dispose(outputs);
+        outputs = tf.tidy(passes[pass]);
+      },
+      () => Promise.all(outputs.map((t) => t.data())),
+      config.runs,
+      (run) => onProgress(pass, `wall clock, run ${run} of ${config.runs}`),
+    );
+    const gpuRunsMs: number[] = [];
+    if (timestamps) {
+      const gpuRuns = Math.max(1, Math.min(config.runs, Math.floor(GPU_BUDGET_MS / wall.medianMs)));
+      for (let run = 1; run <= gpuRuns; run++) {
+        const { kernelMs } = await tf.time(() => tf.dispose(tf.tidy(passes[pass])));
+        if (typeof kernelMs === 'number') gpuRunsMs.push(kernelMs);
+        onProgress(pass, `tf.time, run ${run} of ${gpuRuns}`);
+      }
+    }
+    return {
+      wallMs: wall.medianMs,
+      wallRunsMs: wall.runsMs,
+      callsPerRun: wall.callsPerRun,
+      gpuMs: gpuRunsMs.length ? median(gpuRunsMs) : null,
+      gpuRunsMs,
+    };
+  };
+
+  try {
+    return { forward: await timePass('forward'), forwardBackward: await timePass('forward + backward') };
+  } finally {
+    tf.dispose([...outputs, ...inputs, dh]);
+  }
+}

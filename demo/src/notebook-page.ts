@@ -1,0 +1,77 @@
+/**
+ * The notebook page: the seed notebook's steps in order, each in its own card. This entry starts
+ * tfjs, then runs Train → Predict → CPU check when the Train button is pressed.
+ */
+import { renderAdapterLine } from './common/adapter-line.js';
+import { reportUncaughtErrors, showAlert } from './common/alerts.js';
+import { startBackend } from './common/backend.js';
+import { reportDeviceLoss } from './common/device-loss.js';
+import { byId, lockControls } from './common/dom.js';
+import { createCheckStep } from './notebook/check-step.js';
+import { fusedLayerTrainer } from './notebook/fused-layer-trainer.js';
+import { createModelStep } from './notebook/model-step.js';
+import { createPredictStep } from './notebook/predict-step.js';
+import { createSequenceStep } from './notebook/sequence-step.js';
+import { standaloneTrainer } from './notebook/standalone-trainer.js';
+import { createTrainStep } from './notebook/train-step.js';
+import type { TrainedModel } from './notebook/trainer.js';
+
+const pageAlerts = byId('page-alerts', HTMLDivElement);
+reportUncaughtErrors(pageAlerts);
+
+const sequenceStep = createSequenceStep();
+const predictStep = createPredictStep();
+
+const backend = await startBackend();
+renderAdapterLine(byId('adapter', HTMLParagraphElement), backend);
+if (backend.name === 'webgpu') {
+  reportDeviceLoss(backend.device, pageAlerts);
+} else {
+  showAlert(
+    pageAlerts,
+    'warning',
+    "No WebGPU here: the page runs on tfjs's cpu backend",
+    `${backend.whyNoWebGPU} The fused layer trains with its CPU version, and the check still compares it with the stock layer.`,
+  );
+}
+
+const modelStep = createModelStep();
+// The standalone trainer runs on the WebGPU device itself; without one, only tfjs's path is offered.
+const trainers = backend.name === 'webgpu' ? [fusedLayerTrainer, standaloneTrainer(backend.device)] : [fusedLayerTrainer];
+const trainStep = createTrainStep(trainers, backend.name === 'webgpu' ? "tfjs's webgpu device" : "tfjs's cpu backend");
+const checkStep = createCheckStep();
+
+function onData(): void {
+  const data = sequenceStep.data;
+  trainStep.button.disabled = data === null;
+  if (!data) return;
+  modelStep.show(data);
+  predictStep.follow(data);
+}
+sequenceStep.onChange(onData);
+onData();
+
+let trained: TrainedModel | null = null;
+
+async function trainPredictCheck(): Promise<void> {
+  const data = sequenceStep.data;
+  const epochs = trainStep.epochs();
+  const probe = data && predictStep.probe(data.seqLen);
+  if (!data || epochs === null || !probe) return;
+  lockControls(true);
+  try {
+    predictStep.use(null, data.seqLen);
+    checkStep.reset();
+    trained?.dispose();
+    const trainer = trainStep.trainer();
+    trained = await trainStep.train(data, epochs);
+    if (!trained) return;
+    predictStep.use(trained, data.seqLen);
+    const prediction = await predictStep.predict();
+    if (prediction) await checkStep.run({ runLabel: `${backend.name} · ${trainer.label}`, data, epochs, probe, trained, prediction });
+  } finally {
+    lockControls(false);
+  }
+}
+
+trainStep.button.addEventListener('click', () => void trainPredictCheck());

@@ -1,0 +1,26 @@
+/** Trains the seed model with tfjs's model.fit and the fused SimpleRNN layer, on the active backend. */
+import * as tf from '@tensorflow/tfjs';
+import { buildSeedModel } from 'webgpu-rnn';
+import { fitWithProgress } from './fit-with-progress.js';
+import { predictNext, snapshotWeights } from './model-io.js';
+import { INITIAL_WEIGHTS_SEED, toTensors } from './seed-data.js';
+import type { Trainer } from './trainer.js';
+
+export const fusedLayerTrainer: Trainer = {
+  label: 'tfjs model.fit · fused layer',
+  description: 'tfjs model.fit with the fused SimpleRNN layer',
+  async train(data, epochs, onEpoch) {
+    const model = buildSeedModel({ fused: true, seed: INITIAL_WEIGHTS_SEED, seqLen: data.seqLen, nSteps: data.nSteps });
+    const { x, y } = toTensors(data);
+    try {
+      const initialWeights = await snapshotWeights(model);
+      const { loss, msPerEpoch, trainingMs } = await fitWithProgress(model, x, y, epochs, onEpoch);
+      return { loss, msPerEpoch, trainingMs, initialWeights, predict: (input) => predictNext(model, input), dispose: () => model.dispose() };
+    } catch (error) {
+      model.dispose();
+      throw error;
+    } finally {
+      tf.dispose([x, y]);
+    }
+  },
+};

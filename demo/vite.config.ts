@@ -1,0 +1,23 @@
+// The demo: two pages (index.html, the notebook; bench.html, the benchmark) built into demo/dist.
+// `webgpu-rnn` resolves to the library's source, so the demo always shows the code in this tree.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const demo = fileURLToPath(new URL('.', import.meta.url));
+const source = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+
+export default defineConfig({
+  root: demo,
+  base: './',
+  resolve: { alias: { 'webgpu-rnn': source } },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // tfjs and vega are large by nature; a warning about it says nothing new.
+    chunkSizeWarningLimit: 4096,
+    rolldownOptions: {
+      input: { index: `${demo}index.html`, bench: `${demo}bench.html` },
+    },
+  },
+});

@@ -1,0 +1,156 @@
+/**
+ * The demo pages in a real browser: Debian's chromium with real WebGPU (SwiftShader on a machine
+ * without a GPU), on the built demo (demo/dist; `npm test` builds it first) served by Vite's
+ * preview on a free loopback port. No WebGPU adapter is a failure, never a skip.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright';
+import { preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const SCREENSHOTS = join(root, 'artifacts', 'screenshots');
+const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+let server: PreviewServer | undefined;
+let browser: Browser | undefined;
+let baseUrl: URL;
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'demo', 'dist', 'index.html'))) {
+    throw new Error('demo/dist is missing: run `npm run build:demo` first (`npm test` does it for you)');
+  }
+  // 127.0.0.1, like localhost, is a secure context, which navigator.gpu needs.
+  server = await preview({
+    configFile: join(root, 'demo', 'vite.config.ts'),
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview started but reported no local URL');
+  baseUrl = new URL(url);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface OpenPage {
+  readonly page: Page;
+  /** Console errors and uncaught exceptions, as they happen. */
+  readonly errors: string[];
+}
+
+async function open(path: string): Promise<OpenPage> {
+  const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  await page.goto(new URL(path, baseUrl).href);
+  // The page fills in its adapter line once tfjs has started.
+  await page.locator('#adapter[data-backend]').waitFor({ timeout: 60_000 });
+  return { page, errors };
+}
+
+async function expectWebGPUAdapter(page: Page): Promise<void> {
+  const adapter = page.locator('#adapter');
+  const backend = await adapter.getAttribute('data-backend');
+  expect(backend, `the page found no WebGPU: ${await page.locator('#page-alerts').innerText()}`).toBe('webgpu');
+  expect(await adapter.getAttribute('data-vendor')).toMatch(/\S/);
+  expect(await adapter.innerText()).toMatch(/^WebGPU adapter:\s+\S+/);
+}
+
+/** Screenshots are evidence for a person to look at; failing to take one must not hide the test's own error. */
+async function saveScreenshot(page: Page, name: string): Promise<void> {
+  try {
+    await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+  } catch (error) {
+    console.warn(`could not save the screenshot ${name}: ${(error as Error).message}`);
+  }
+}
+
+/** Waits for `done`, failing at once with the page's message if an error box shows up instead. */
+async function waitForResult(page: Page, done: string, timeout: number): Promise<void> {
+  await page.locator(`${done}, .alert.error`).first().waitFor({ timeout });
+  const alerts = page.locator('.alert.error');
+  if ((await alerts.count()) > 0) throw new Error(`the page shows an error: ${await alerts.first().innerText()}`);
+}
+
+test('notebook page: Train with 200 epochs on WebGPU, then a finite prediction and a passing CPU check', async () => {
+  const { page, errors } = await open('index.html');
+  try {
+    await expectWebGPUAdapter(page);
+    expect(await page.locator('#epochs').inputValue()).toBe('200');
+
+    await page.locator('#train-button').click();
+    await waitForResult(page, '#check-verdict[data-verdict]', 150_000);
+
+    const figures = page.locator('#train-figures');
+    const firstLoss = Number(await figures.getAttribute('data-first-loss'));
+    const finalLoss = Number(await figures.getAttribute('data-final-loss'));
+    expect(Number.isFinite(firstLoss) && Number.isFinite(finalLoss)).toBe(true);
+    expect(finalLoss).toBeLessThan(firstLoss);
+
+    const prediction = JSON.parse((await page.locator('#prediction').getAttribute('data-values')) ?? 'null') as unknown;
+    expect(prediction).toHaveLength(2);
+    expect((prediction as number[]).every(Number.isFinite)).toBe(true);
+    expect(await page.locator('#prediction').innerText()).toMatch(/^\[-?[\d,.]+, -?[\d,.]+\]$/);
+
+    expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
+    expect(await page.locator('#check-table').isVisible()).toBe(true);
+    // Both curves drawn: vega-embed rendered an SVG into the chart's box.
+    await page.locator('#check-chart svg').first().waitFor();
+    await saveScreenshot(page, 'notebook.png');
+
+    // The switch to the standalone trainer: it passes the same check, and its time shows beside tfjs's.
+    await page.locator('#trainer').selectOption({ label: 'standalone trainer · no tfjs' });
+    await page.locator('#train-button').click();
+    await page.locator('#check-verdict[data-verdict]').waitFor({ state: 'detached' });
+    await waitForResult(page, '#check-verdict[data-verdict]', 150_000);
+    expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
+    expect(await page.locator('#check-verdict').innerText()).toContain('standalone trainer');
+    expect(await page.locator('#train-times').innerText()).toMatch(/tfjs model\.fit · fused layer [\d.,]+ ms · standalone trainer · no tfjs [\d.,]+ ms: standalone trainer · no tfjs is [\d,]+× faster/);
+    expect(errors).toEqual([]);
+  } finally {
+    await saveScreenshot(page, 'notebook-standalone.png');
+    await page.close();
+  }
+}, 240_000);
+
+test('benchmark page: the seed preset times the fused kernels and stock tfjs on webgpu', async () => {
+  const { page, errors } = await open('bench.html');
+  try {
+    await expectWebGPUAdapter(page);
+    await page.getByRole('button', { name: /^Seed 5×3×1×50 relu/ }).click();
+    await page.locator('#run-button').click();
+    await waitForResult(page, '#results-table:not([hidden])', 120_000);
+
+    for (const implementation of ['fused-webgpu', 'stock-webgpu']) {
+      const times = await page.locator(`#results-table tr[data-implementation="${implementation}"] td[data-ms]`).evaluateAll((cells) =>
+        cells.map((cell) => Number((cell as HTMLElement).dataset.ms)),
+      );
+      // forward and forward + backward wall clock, and GPU time for each where the adapter has timestamps
+      expect(times.length, `${implementation} row`).toBeGreaterThanOrEqual(2);
+      for (const ms of times) expect(ms, implementation).toBeGreaterThan(0);
+    }
+    await page.locator('#timing-chart svg').first().waitFor();
+    expect(await page.locator('#copy-json').isEnabled()).toBe(true);
+    expect(errors).toEqual([]);
+  } finally {
+    await saveScreenshot(page, 'benchmark.png');
+    await page.close();
+  }
+}, 150_000);
