@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createFloat32Buffer, createSimpleRNN, type SimpleRNNConfig, type Strategy } from 'webgpu-rnn';
 import { describeAdapter, requestNodeDevice } from 'webgpu-rnn/node';
+import { matMulThroughput } from './lib/floors.js';
 import { fixed, publish, ratio, timePerCall } from './lib/report.js';
 
 interface Case {
@@ -32,28 +33,6 @@ const flops = ({ batch: B, timesteps: T, features: F, units: U }: SimpleRNNConfi
   forward: 2 * B * T * U * (F + U),
   forwardBackward: 2 * B * T * U * (3 * U + 3 * F),
 });
-
-async function bestMatMul(): Promise<{ size: number; gflops: number }[]> {
-  const results = [];
-  for (const n of MATMUL_SIZES) {
-    const a = tf.randomNormal([n, n]);
-    let last: tf.Tensor | undefined;
-    const ms = await timePerCall(
-      () => {
-        last?.dispose();
-        last = tf.matMul(a, a);
-      },
-      () => last!.data(),
-      n >= 1024 ? 1 : 3,
-      ROUNDS,
-    );
-    last?.dispose();
-    a.dispose();
-    results.push({ size: n, gflops: (2 * n ** 3) / ms / 1e6 });
-    console.log(`tf.matMul ${n}×${n}: ${fixed(ms)} ms, ${fixed((2 * n ** 3) / ms / 1e6)} GFLOP/s`);
-  }
-  return results;
-}
 
 /** The recurrence in stock tfjs ops, every state returned like the fused kernel. */
 function stockRNN(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrent: tf.Tensor2D, bias: tf.Tensor1D, activation: 'relu' | 'tanh'): tf.Tensor3D {
@@ -123,8 +102,8 @@ async function timeFused(c: Case, strategy?: Partial<Strategy>) {
   return { forward, forwardBackward, strategy: rnn.strategy, dispatches: rnn.dispatches };
 }
 
-const matmul = await bestMatMul();
-const best = Math.max(...matmul.map((m) => m.gflops));
+const matmul = await matMulThroughput(MATMUL_SIZES, ROUNDS);
+const best = matmul[0]!.gflops;
 const results = [];
 for (const c of CASES) {
   console.log(`\n${c.label}`);
@@ -180,7 +159,7 @@ publish({
     },
   ],
   notes: [
-    `Best tf.matMul in this run: ${fixed(best)} GFLOP/s (${matmul.map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}).`,
+    `Best tf.matMul in this run: ${fixed(best)} GFLOP/s (${[...matmul].sort((p, q) => p.size - q.size).map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}).`,
     'Per call: forward (all hidden states) or forward + backward (gradients for x, kernel, recurrent_kernel, bias), median of 3 rounds after a warm-up round; each round ends when the device is idle.',
     'Stock: tf.matMul/tf.add/activation per timestep and tf.stack of the states; backward by tf.grads. FLOPs count 2·B·T·U·(F+U) forward and 2·B·T·U·(3U+3F) forward+backward.',
     `tfjs ${tf.version.tfjs}, webgpu backend, flags at their defaults (WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD ${String(tf.env().get('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD'))}).`,

@@ -1,168 +1,247 @@
-// npm run bench:seed: the seed notebook's training, per epoch, in one run and from the same initial
-// weights: the fused layer on webgpu, the stock layer on webgpu and on cpu, and the floor (the
-// seed's Dense(2) head alone, same optimizer, loss and batch, on webgpu). Then the RNN layer alone,
-// forward + backward, fused vs stock on webgpu; and where an epoch's time goes (tfjs kernels,
-// readbacks, uploads per epoch).
+// npm run bench:seed: training the seed notebook's model, per epoch, in one run and from the same
+// initial weights: the fused layer on webgpu, the stock layer on webgpu and on cpu, the floor (the
+// seed's Dense(2) head alone on webgpu) and the standalone trainer. Then the RNN layer alone
+// (forward + backward, fused vs stock on webgpu), where a tfjs epoch's time goes, and a larger task:
+// a noisy sine wave, in samples per second, with the trainer's time against two floors measured
+// here (empty dispatches, and FLOPs at the best tf.matMul rate).
 import * as tf from '@tensorflow/tfjs';
-import { buildSeedModel, registerKernels, splitSequence } from 'webgpu-rnn';
-import { describeAdapter, useTfjsWebGPU } from 'webgpu-rnn/node';
+import { buildSeedModel, createTrainer, registerKernels, splitSequence, type Trainer } from 'webgpu-rnn';
+import { describeAdapter, requestNodeDevice, useTfjsWebGPU } from 'webgpu-rnn/node';
+import { modelEpochMs, profileEpoch, trainerEpochMs, type EpochProfile } from './lib/fit-timing.js';
+import { emptyDispatchMicros, matMulThroughput } from './lib/floors.js';
 import { fixed, publish, ratio, timePerCall } from './lib/report.js';
+import { noisySine, windowed } from './lib/sine-task.js';
 
 const EPOCHS_PER_ROUND = 25;
 const ROUNDS = 3;
 const LAYER_CALLS = 20;
+const SINE = { points: 10_000, seqLen: 20, nSteps: 1, units: 32, batchSize: 128, epochs: 3 };
+// Stock tfjs on webgpu needs minutes per sine epoch on a software adapter: it is timed on this many
+// batches (after one for warm-up), and its per-epoch time scaled from them.
+const STOCK_WEBGPU_SINE_BATCHES = 8;
 
 const adapter = describeAdapter(await useTfjsWebGPU());
 registerKernels();
+const trainerDevice = (await requestNodeDevice()).device;
 console.log(`adapter: ${adapter}; tfjs ${tf.version.tfjs}`);
 
+const matmul = await matMulThroughput([256, 512], ROUNDS);
+const bestGflops = matmul[0]!.gflops;
+const emptyDispatch = await emptyDispatchMicros(trainerDevice);
+console.log(`empty dispatch: ${fixed(emptyDispatch, 1)} µs; best tf.matMul: ${fixed(bestGflops)} GFLOP/s`);
+
+type Weights = { values: Float32Array; shape: number[] }[];
+async function initialWeights(options: Parameters<typeof buildSeedModel>[0]): Promise<Weights> {
+  const model = buildSeedModel(options);
+  const weights = await Promise.all(model.getWeights().map(async (w) => ({ values: (await w.data()) as Float32Array, shape: w.shape })));
+  model.dispose();
+  return weights;
+}
+const tensors = (weights: Weights) => weights.map((w) => tf.tensor(w.values, w.shape));
+
+/** FLOPs of one epoch of SimpleRNN → Dense training, forward, backward and Adam. */
+function flopsPerEpoch(samples: number, steps: number, T: number, F: number, U: number, O: number): number {
+  const macsPerSample = T * U * (2 * F + 3 * U) + 3 * U * O;
+  const parameters = F * U + U * U + U + U * O + O;
+  return 2 * samples * macsPerSample + 12 * parameters * steps;
+}
+
+// --- The seed, per epoch ------------------------------------------------------------------------
 const [windows, targets] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
-const seedData = () => ({ x: tf.tensor3d(windows.flat(), [5, 3, 1]), y: tf.tensor2d(targets.flat(), [5, 2]) });
-const initial = buildSeedModel({ seed: 42 });
-const initialWeights = await Promise.all(initial.getWeights().map(async (w) => ({ values: await w.data(), shape: w.shape })));
-initial.dispose();
+const seedTensors = () => ({ x: tf.tensor3d(windows.flat(), [5, 3, 1]), y: tf.tensor2d(targets.flat(), [5, 2]) });
+const seedWeights = await initialWeights({ seed: 42 });
 
-/** Milliseconds per epoch of model.fit, median of rounds of EPOCHS_PER_ROUND epochs, after a warm-up round. */
-async function perEpoch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Promise<number> {
-  const fit = () => model.fit(x, y, { epochs: EPOCHS_PER_ROUND, verbose: 0, shuffle: false }).then(() => undefined);
-  return (await timePerCall(fit, async () => undefined, 1, ROUNDS)) / EPOCHS_PER_ROUND;
+interface Row {
+  ms: number;
+  profile?: EpochProfile;
 }
 
-interface EpochProfile {
-  kernels: number;
-  reads: number;
-  uploads: number;
-}
-
-/** tfjs kernels, readbacks and uploads (tensors created from host data) in one epoch. */
-async function profileEpoch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Promise<EpochProfile> {
-  const backend = tf.backend() as tf.KernelBackend & { read(dataId: object): Promise<unknown> };
-  const read = backend.read.bind(backend);
-  const write = backend.write.bind(backend);
-  let reads = 0;
-  let uploads = 0;
-  backend.read = (dataId) => {
-    reads++;
-    return read(dataId);
-  };
-  backend.write = (values, shape, dtype) => {
-    if (values != null) uploads++;
-    return write(values, shape, dtype);
-  };
-  try {
-    const profile = await tf.profile(() => model.fit(x, y, { epochs: 1, verbose: 0, shuffle: false }).then(() => []));
-    return { kernels: profile.kernels.length, reads, uploads };
-  } finally {
-    backend.read = read;
-    backend.write = write;
-  }
-}
-
-async function seedEpoch(backend: 'webgpu' | 'cpu', fused: boolean) {
+async function seedEpoch(backend: 'webgpu' | 'cpu', fused: boolean): Promise<Row> {
   await tf.setBackend(backend);
   const model = buildSeedModel({ fused });
-  model.setWeights(initialWeights.map((w) => tf.tensor(w.values, w.shape)));
-  const { x, y } = seedData();
-  const ms = await perEpoch(model, x, y);
+  model.setWeights(tensors(seedWeights));
+  const { x, y } = seedTensors();
+  const ms = await modelEpochMs(model, x, y, EPOCHS_PER_ROUND, ROUNDS);
   const profile = await profileEpoch(model, x, y);
   tf.dispose([x, y]);
   model.dispose();
-  console.log(`  ${backend} ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms/epoch, ${profile.kernels} tfjs kernels, ${profile.reads} readbacks, ${profile.uploads} uploads per epoch`);
+  console.log(`  ${backend} ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms/epoch, ${profile.kernels} tfjs kernels, ${profile.reads} readbacks, ${profile.uploads} uploads`);
   return { ms, profile };
 }
 
-/** The floor: the seed's head alone (Dense(2) on a [5, 50] input), same Adam, MSE and batch, on webgpu. */
-async function floorEpoch() {
+/** The seed's head alone (Dense(2) on a [5, 50] input), same Adam, MSE and batch, on webgpu. */
+async function floorEpoch(): Promise<Row> {
   await tf.setBackend('webgpu');
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [50] })] });
   model.compile({ optimizer: tf.train.adam(0.001), loss: 'meanSquaredError' });
   const x = tf.randomUniform([5, 50], 0, 10, 'float32', 1);
-  const { y } = seedData();
-  const ms = await perEpoch(model, x, y);
+  const { y } = seedTensors();
+  const ms = await modelEpochMs(model, x, y, EPOCHS_PER_ROUND, ROUNDS);
   const profile = await profileEpoch(model, x, y);
   tf.dispose([x, y]);
   model.dispose();
-  console.log(`  floor (Dense head alone, webgpu): ${fixed(ms)} ms/epoch, ${profile.kernels} tfjs kernels, ${profile.reads} readbacks, ${profile.uploads} uploads`);
+  console.log(`  floor (Dense head alone, webgpu): ${fixed(ms)} ms/epoch, ${profile.kernels} tfjs kernels`);
   return { ms, profile };
 }
 
-/** The RNN layer alone at the seed shape: tf.variableGrads of a weighted sum of its output, input gradient included. */
-async function layerAlone(fused: boolean) {
-  await tf.setBackend('webgpu');
-  const model = buildSeedModel({ fused });
-  model.setWeights(initialWeights.map((w) => tf.tensor(w.values, w.shape)));
-  const layer = model.layers[0]!;
-  const x = tf.variable(seedData().x);
-  const w = tf.randomUniform([5, 50], 0, 1, 'float32', 2);
-  let outputs: tf.Tensor[] = [];
-  const ms = await timePerCall(
-    () => {
-      tf.dispose(outputs);
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, w)) as tf.Scalar, [x, ...layer.trainableWeights.map((v) => v.read() as tf.Variable)]);
-      outputs = [value, ...Object.values(grads)];
-    },
-    () => Promise.all(outputs.map((t) => t.data())),
-    LAYER_CALLS,
-    ROUNDS,
-  );
-  const profile = await tf.profile(() => {
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, w)) as tf.Scalar, [x, ...layer.trainableWeights.map((v) => v.read() as tf.Variable)]);
-    return [value, ...Object.values(grads)];
-  });
-  tf.dispose([...outputs, x, w]);
-  model.dispose();
-  console.log(`  layer alone, ${fused ? 'fused' : 'stock'} on webgpu: ${fixed(ms)} ms per forward + backward, ${profile.kernels.length} tfjs kernels`);
-  return { ms, kernels: profile.kernels.length };
+async function seedTrainer(): Promise<Row & { trainer: Trainer }> {
+  const trainer = await createTrainer(trainerDevice, { timesteps: 3, features: 1, units: 50, outputs: 2 });
+  trainer.setWeights(seedWeights.map((w) => w.values));
+  trainer.setData({ data: Float32Array.from(windows.flat()), shape: [5, 3, 1] }, { data: Float32Array.from(targets.flat()), shape: [5, 2] });
+  const ms = await trainerEpochMs(trainer, EPOCHS_PER_ROUND * 4, ROUNDS);
+  console.log(`  standalone trainer: ${fixed(ms, 3)} ms/epoch, ${trainer.dispatchesPerStep} dispatches per epoch`);
+  return { ms, trainer };
 }
 
-console.log('\nseed model.fit, per epoch:');
+console.log('\nseed, per epoch:');
 const fusedWebGPU = await seedEpoch('webgpu', true);
 const stockWebGPU = await seedEpoch('webgpu', false);
 const stockCPU = await seedEpoch('cpu', false);
 const floor = await floorEpoch();
-console.log('\nthe SimpleRNN layer alone:');
+const trainer = await seedTrainer();
+trainer.trainer.destroy();
+
+// --- The RNN layer alone --------------------------------------------------------------------------
+async function layerAlone(fused: boolean) {
+  await tf.setBackend('webgpu');
+  const model = buildSeedModel({ fused });
+  model.setWeights(tensors(seedWeights));
+  const layer = model.layers[0]!;
+  const x = tf.variable(seedTensors().x);
+  const w = tf.randomUniform([5, 50], 0, 1, 'float32', 2);
+  const step = () => {
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, w)) as tf.Scalar, [x, ...layer.trainableWeights.map((v) => v.read() as tf.Variable)]);
+    return [value, ...Object.values(grads)];
+  };
+  let outputs: tf.Tensor[] = [];
+  const ms = await timePerCall(() => void (tf.dispose(outputs), (outputs = step())), () => Promise.all(outputs.map((t) => t.data())), LAYER_CALLS, ROUNDS);
+  const profile = await tf.profile(step);
+  tf.dispose([...outputs, ...(profile.result as tf.Tensor[]), x, w]);
+  model.dispose();
+  console.log(`  layer alone, ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms per forward + backward, ${profile.kernels.length} tfjs kernels`);
+  return { ms, kernels: profile.kernels.length };
+}
+console.log('\nthe SimpleRNN layer alone, webgpu:');
 const fusedLayer = await layerAlone(true);
 const stockLayer = await layerAlone(false);
 
+// --- The larger task ---------------------------------------------------------------------------------
+const sine = windowed(noisySine(SINE.points, 7), SINE.seqLen, SINE.nSteps);
+const sineWeights = await initialWeights({ seed: 9, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units });
+const sineSteps = Math.ceil(sine.samples / SINE.batchSize);
+const samplesPerSecond = (msPerEpoch: number) => (sine.samples / msPerEpoch) * 1000;
+
+/** `batches` limits the run to that many batches of the epoch, its time scaled to a whole epoch. */
+async function sineModel(backend: 'webgpu' | 'cpu', fused: boolean, batches = sineSteps) {
+  await tf.setBackend(backend);
+  const model = buildSeedModel({ fused, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units });
+  model.setWeights(tensors(sineWeights));
+  const samples = Math.min(sine.samples, batches * SINE.batchSize);
+  const x = tf.tensor3d(sine.x.subarray(0, samples * SINE.seqLen), [samples, SINE.seqLen, 1]);
+  const y = tf.tensor2d(sine.y.subarray(0, samples * SINE.nSteps), [samples, SINE.nSteps]);
+  const epochs = batches < sineSteps ? 1 : SINE.epochs;
+  const ms = ((await modelEpochMs(model, x, y, epochs, 1, { batchSize: SINE.batchSize, shuffle: true }, 1)) * sine.samples) / samples;
+  tf.dispose([x, y]);
+  model.dispose();
+  console.log(`  ${backend} ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s${batches < sineSteps ? ` (from ${batches} batches)` : ''}`);
+  return { ms, batches };
+}
+
+async function sineTrainer() {
+  const t = await createTrainer(trainerDevice, { timesteps: SINE.seqLen, features: 1, units: SINE.units, outputs: SINE.nSteps });
+  t.setWeights(sineWeights.map((w) => w.values));
+  t.setData({ data: sine.x, shape: [sine.samples, SINE.seqLen, 1] }, { data: sine.y, shape: [sine.samples, SINE.nSteps] });
+  const ms = await trainerEpochMs(t, SINE.epochs, 1, { batchSize: SINE.batchSize, shuffle: true, seed: 1 }, 1);
+  t.destroy();
+  console.log(`  standalone trainer: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s`);
+  return { ms };
+}
+
+console.log(`\nnoisy sine, ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, units ${SINE.units}, batch ${SINE.batchSize}, ${SINE.epochs} epochs:`);
+const sineRows = {
+  trainer: await sineTrainer(),
+  fused: await sineModel('webgpu', true),
+  stockWebGPU: await sineModel('webgpu', false, STOCK_WEBGPU_SINE_BATCHES),
+  stockCPU: await sineModel('cpu', false),
+};
+
+// --- Floors for the trainer ----------------------------------------------------------------------------
+function floors(samples: number, steps: number, T: number, U: number, O: number) {
+  const dispatches = steps * trainer.trainer.dispatchesPerStep;
+  return {
+    dispatches,
+    dispatchMs: (emptyDispatch * dispatches) / 1000,
+    flops: flopsPerEpoch(samples, steps, T, 1, U, O),
+    flopMs: flopsPerEpoch(samples, steps, T, 1, U, O) / (bestGflops * 1e6),
+  };
+}
+const seedFloors = floors(5, 1, 3, 50, 2);
+const sineFloors = floors(sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
+
 const share = { fused: fusedWebGPU.ms - floor.ms, stock: stockWebGPU.ms - floor.ms };
-const row = (name: string, r: { ms: number; profile: EpochProfile }, note: string) => [
+const seedRow = (name: string, r: Row, note = '') => [
   name,
-  `${fixed(r.ms)} ms`,
+  `${fixed(r.ms, r.ms < 10 ? 3 : 2)} ms`,
   ratio(stockWebGPU.ms / r.ms),
-  String(r.profile.kernels),
-  String(r.profile.reads),
-  String(r.profile.uploads),
+  ratio(stockCPU.ms / r.ms),
+  r.profile ? String(r.profile.kernels) : '-',
+  r.profile ? `${r.profile.reads} / ${r.profile.uploads}` : '-',
   note,
 ];
+const floorNote = (f: ReturnType<typeof floors>, ms: number) =>
+  `floors: ${f.dispatches} dispatches ≥ ${fixed(f.dispatchMs, 3)} ms; ${fixed(f.flops / 1e6, 2)} MFLOP ≥ ${fixed(f.flopMs, 3)} ms (runs at ${fixed(f.flops / ms / 1e6)} GFLOP/s)`;
 publish({
   name: 'seed',
-  title: 'The seed model\'s training (`npm run bench:seed`)',
+  title: 'Training the seed model and a larger task (`npm run bench:seed`)',
   adapter,
   tables: [
     {
-      header: ['per epoch of model.fit', 'time', 'vs stock webgpu', 'tfjs kernels', 'readbacks', 'uploads', ''],
+      caption: 'Seed model (SimpleRNN(50, relu) + Dense(2), Adam, MSE, batch 5), time per epoch:',
+      header: ['per epoch', 'time', 'vs stock webgpu', 'vs stock cpu', 'tfjs kernels', 'readbacks / uploads', ''],
       rows: [
-        row('fused SimpleRNN, webgpu', fusedWebGPU, `RNN share ${fixed(share.fused)} ms`),
-        row('stock SimpleRNN, webgpu', stockWebGPU, `RNN share ${fixed(share.stock)} ms`),
-        row('stock SimpleRNN, cpu', stockCPU, ''),
-        row('floor: Dense head alone, webgpu', floor, 'what every epoch costs besides the RNN'),
+        seedRow('standalone trainer (no tfjs), webgpu', trainer, floorNote(seedFloors, trainer.ms)),
+        seedRow('fused SimpleRNN in model.fit, webgpu', fusedWebGPU, `RNN share ${fixed(share.fused)} ms`),
+        seedRow('stock SimpleRNN in model.fit, webgpu', stockWebGPU, `RNN share ${fixed(share.stock)} ms`),
+        seedRow('stock SimpleRNN in model.fit, cpu', stockCPU),
+        seedRow('floor: Dense head alone in model.fit, webgpu', floor, 'what tfjs costs besides the RNN'),
       ],
     },
     {
-      caption: 'The SimpleRNN layer alone at the seed shape (forward + backward, input gradient included, on webgpu):',
+      caption: 'The SimpleRNN layer alone at the seed shape (forward + backward, input gradient included, webgpu):',
       header: ['layer', 'time per call', 'speed-up', 'tfjs kernels'],
       rows: [
         ['fused', `${fixed(fusedLayer.ms)} ms`, ratio(stockLayer.ms / fusedLayer.ms), String(fusedLayer.kernels)],
         ['stock tf.layers.simpleRNN', `${fixed(stockLayer.ms)} ms`, '1.0x', String(stockLayer.kernels)],
       ],
     },
+    {
+      caption: `Noisy sine wave: ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, SimpleRNN(${SINE.units}, relu) + Dense(1), batch ${SINE.batchSize}, ${SINE.epochs} epochs, shuffled:`,
+      header: ['', 'time per epoch', 'samples/s', 'vs stock webgpu', 'vs stock cpu', ''],
+      rows: (
+        [
+          ['standalone trainer (no tfjs), webgpu', sineRows.trainer, floorNote(sineFloors, sineRows.trainer.ms)],
+          ['fused SimpleRNN in model.fit, webgpu', sineRows.fused, ''],
+          ['stock SimpleRNN in model.fit, webgpu', sineRows.stockWebGPU, `timed on ${STOCK_WEBGPU_SINE_BATCHES} of the epoch's ${sineSteps} batches, scaled`],
+          ['stock SimpleRNN in model.fit, cpu', sineRows.stockCPU, ''],
+        ] as const
+      ).map(([name, r, note]) => [name, `${fixed(r.ms)} ms`, fixed(samplesPerSecond(r.ms), 0), ratio(sineRows.stockWebGPU.ms / r.ms), ratio(sineRows.stockCPU.ms / r.ms), note]),
+    },
   ],
   notes: [
-    `Fused vs stock on webgpu, per epoch: ${ratio(stockWebGPU.ms / fusedWebGPU.ms)} faster; the RNN's own share (epoch minus floor) is ${ratio(share.stock / share.fused)} smaller (${fixed(share.fused)} ms vs ${fixed(share.stock)} ms).`,
-    `The floor is ${fixed(floor.ms)} ms of the fused epoch's ${fixed(fusedWebGPU.ms)} ms: tfjs's per-kernel overhead on the head, loss and Adam (${floor.profile.kernels} kernels), which no RNN layer can remove. That is where the standalone trainer (no tfjs) starts.`,
-    `Per epoch: ${EPOCHS_PER_ROUND}-epoch rounds of model.fit (batch 5, shuffle off), median of ${ROUNDS} after a warm-up round. Kernels counted with tf.profile over one epoch; readbacks are backend reads, uploads are tensors written from host data.`,
+    `Seed, standalone trainer: ${ratio(stockWebGPU.ms / trainer.ms)} faster than stock tfjs on webgpu and ${ratio(stockCPU.ms / trainer.ms)} faster than stock tfjs on cpu, per epoch.`,
+    `Seed, fused layer in model.fit: ${ratio(stockWebGPU.ms / fusedWebGPU.ms)} faster than stock on webgpu; the RNN's own share (epoch minus floor) is ${ratio(share.stock / share.fused)} smaller (${fixed(share.fused)} ms vs ${fixed(share.stock)} ms). The rest of its epoch is the floor: ${floor.profile!.kernels} tfjs kernels for the head, loss and Adam, which the standalone trainer replaces with ${trainer.trainer.dispatchesPerStep} dispatches per step.`,
+    `Floors, measured in this run: an empty dispatch costs ${fixed(emptyDispatch, 1)} µs (in one pass, one submission, as the trainer issues them), and the best tf.matMul runs at ${fixed(bestGflops)} GFLOP/s (${matmul.map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}). An epoch cannot beat its dispatches × that cost; the FLOP floor is what the epoch would take at tfjs's best matMul rate, which the trainer's own kernels beat where it says so.`,
+    `model.fit and trainer.fit per epoch: ${EPOCHS_PER_ROUND}-epoch rounds (seed; ${EPOCHS_PER_ROUND * 4} for the trainer), median of ${ROUNDS} after a warm-up round; the sine task one ${SINE.epochs}-epoch round after a 1-epoch warm-up. Kernels counted with tf.profile over one epoch; readbacks are backend reads, uploads tensors written from host data.`,
     `tfjs ${tf.version.tfjs}, flags at their defaults.`,
   ],
-  json: { epochsPerRound: EPOCHS_PER_ROUND, rounds: ROUNDS, fusedWebGPU, stockWebGPU, stockCPU, floor, share, layer: { fused: fusedLayer, stock: stockLayer } },
+  json: {
+    epochsPerRound: EPOCHS_PER_ROUND,
+    rounds: ROUNDS,
+    emptyDispatchMicros: emptyDispatch,
+    matmul,
+    seed: { trainer: { ms: trainer.ms, floors: seedFloors }, fusedWebGPU, stockWebGPU, stockCPU, floor, share },
+    layer: { fused: fusedLayer, stock: stockLayer },
+    sine: { ...SINE, samples: sine.samples, steps: sineSteps, floors: sineFloors, ...sineRows },
+  },
 });
 process.exit(0);

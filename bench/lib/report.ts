@@ -8,11 +8,11 @@ const root = join(import.meta.dirname, '..', '..');
 
 /**
  * Milliseconds per call: `calls` calls per round (each `run(i)`), then `settle()` waits for the
- * device; the median round over `rounds`, after one warm-up round.
+ * device; the median round over `rounds`, after a warm-up round unless `warmUp` is false.
  */
-export async function timePerCall(run: (i: number) => void | Promise<void>, settle: () => Promise<unknown>, calls: number, rounds: number): Promise<number> {
+export async function timePerCall(run: (i: number) => void | Promise<void>, settle: () => Promise<unknown>, calls: number, rounds: number, warmUp = true): Promise<number> {
   const perRound: number[] = [];
-  for (let round = 0; round <= rounds; round++) {
+  for (let round = warmUp ? 0 : 1; round <= rounds; round++) {
     const start = performance.now();
     for (let i = 0; i < calls; i++) await run(i);
     await settle();
@@ -23,7 +23,7 @@ export async function timePerCall(run: (i: number) => void | Promise<void>, sett
 }
 
 export const fixed = (value: number, digits = 2): string => value.toFixed(digits);
-export const ratio = (value: number): string => `${value >= 10 ? value.toFixed(0) : value.toFixed(1)}x`;
+export const ratio = (value: number): string => `${value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toPrecision(2)}x`;
 
 export interface Table {
   readonly caption?: string;
