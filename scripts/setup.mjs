@@ -63,13 +63,9 @@ function whenChanged(name, inputs, stamp, action) {
   writeFileSync(stamp, hash);
 }
 
+/** npm ci when node_modules is missing or was installed from another package-lock.json (its stamp lives inside). */
 function installDependencies() {
-  const lock = join(root, 'package-lock.json');
-  if (!existsSync(join(root, 'node_modules'))) {
-    log('installing npm dependencies (npm ci)...');
-    if (!run('npm', ['ci', '--no-audit', '--no-fund'])) fail('npm ci failed');
-  }
-  whenChanged('npm dependencies changed; npm ci', [lock], join(root, 'node_modules', '.webgpu-rnn-deps'), () => {
+  whenChanged('installing npm dependencies (npm ci)', [join(root, 'package-lock.json')], join(root, 'node_modules', '.webgpu-rnn-deps'), () => {
     if (!run('npm', ['ci', '--no-audit', '--no-fund'])) fail('npm ci failed');
   });
 }
