@@ -48,14 +48,6 @@ fn storeRow(valid: bool, o: u32, f0: u32, value: vec4f) {
   if (n > 3u) { dx[o + f0 + 3u] = value.w; }
 }
 
-// The step (row mod T) of 4 rows from r0 on, without a vector modulo (see input-projection.wgsl).
-fn stepsOf(r0: u32, r: vec4u) -> vec4u {
-  let T = params.timesteps;
-  var s = vec4u(r0 % T) + (r - vec4u(r0));
-  for (var k = 0u; k < 3u; k++) { s = select(s, s - T, s >= vec4u(T)); }
-  return s;
-}
-
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
@@ -91,7 +83,7 @@ fn main(
     a2 += w * dz[g.z + u];
     a3 += w * dz[g.w + u];
   }
-  let s = stepsOf(r0, r);
+  let s = r % T;
   let dst = (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * F;
   storeRow(r0 < params.rows, dst.x, f0, a0);
   storeRow(r0 + 1u < params.rows, dst.y, f0, a1);

@@ -54,15 +54,6 @@ fn storeRow(r: u32, u0: u32, value: vec4f) {
   if (n > 3u) { z[o + 3u] = value.w; }
 }
 
-// The step (row mod T) of 4 rows from r0 on, without a vector modulo (slow on SwiftShader): rows
-// r0 + k step on from r0's step, wrapping at T.
-fn stepsOf(r0: u32, r: vec4u) -> vec4u {
-  let T = params.timesteps;
-  var s = vec4u(r0 % T) + (r - vec4u(r0));
-  for (var k = 0u; k < 3u; k++) { s = select(s, s - T, s >= vec4u(T)); }
-  return s;
-}
-
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
@@ -78,9 +69,8 @@ fn main(
 
   let c = min(vec4u(u0) + vec4u(0u, 1u, 2u, 3u), vec4u(U - 1u));
   let r = min(vec4u(r0) + vec4u(0u, 1u, 2u, 3u), vec4u(params.rows - 1u));
-  let s = stepsOf(r0, r);
-  let t = select(s, T - 1u - s, params.goBackwards != 0u);
-  let src = (r - s + t) * F;
+  let s = r % T;
+  let src = (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * F;
 
   var b = vec4f(0.0);
   if (params.hasBias != 0u) { b = vec4f(bias[c.x], bias[c.y], bias[c.z], bias[c.w]); }

@@ -77,14 +77,6 @@ fn initialStateColumn(o: vec4u, k: u32) -> vec4f {
 // operand columns j. The region is chosen outside the row loop: a branch per block costs a third
 // of the kernel's time on SwiftShader.
 
-// s mod T for s < T + 4, by subtraction: a vector modulo is slow on SwiftShader.
-fn wrapSteps(s: vec4u) -> vec4u {
-  let T = vec4u(params.timesteps);
-  var wrapped = s;
-  for (var k = 0u; k < 4u; k++) { wrapped = select(wrapped, wrapped - T, wrapped >= T); }
-  return wrapped;
-}
-
 // A block of 4 rows from r0 on: the rows (clamped to the last), which are real, and their steps.
 struct Block {
   r: vec4u,
@@ -92,25 +84,22 @@ struct Block {
   s: vec4u,
 }
 
-// `steps` holds the steps of rows r0.. unclamped; clamped rows take the last row's step.
-fn block(r0: u32, steps: vec4u) -> Block {
+fn block(r0: u32) -> Block {
   let rows = params.batch * params.timesteps;
   let unclamped = r0 + ROW_OFFSETS;
-  let real = unclamped < vec4u(rows);
-  return Block(min(unclamped, vec4u(rows - 1u)), vec4f(real), select(vec4u(params.timesteps - 1u), steps, real));
+  let r = min(unclamped, vec4u(rows - 1u));
+  return Block(r, vec4f(unclamped < vec4u(rows)), r % params.timesteps);
 }
 
 fn accumulateKernel(j: vec4u, c: vec4u) -> mat4x4f {
   let T = params.timesteps;
   let rows = params.batch * T;
   var acc = mat4x4f();
-  var steps = wrapSteps(ROW_OFFSETS);
   for (var r0 = 0u; r0 < rows; r0 += 4u) {
-    let b = block(r0, steps);
+    let b = block(r0);
     let src = (b.r - b.s + select(b.s, T - 1u - b.s, params.goBackwards != 0u)) * params.features;
     let operand = mat4x4f(inputColumn(src, j.x), inputColumn(src, j.y), inputColumn(src, j.z), inputColumn(src, j.w));
     acc += gradientBlock(b.r * params.units, b.valid, c) * operand;
-    steps = wrapSteps(steps + 4u);
   }
   return acc;
 }
@@ -120,10 +109,8 @@ fn accumulateRecurrent(j: vec4u, c: vec4u) -> mat4x4f {
   let U = params.units;
   let rows = params.batch * T;
   var acc = mat4x4f();
-  var steps = wrapSteps(ROW_OFFSETS);
   for (var r0 = 0u; r0 < rows; r0 += 4u) {
-    let b = block(r0, steps);
-    steps = wrapSteps(steps + 4u);
+    let b = block(r0);
     let r = b.r;
     // h_{s-1}; rows at s = 0 are masked here and take the initial state below.
     let hasPrevious = b.s > vec4u(0u);
