@@ -8,6 +8,7 @@
  * Limits: 8 storage buffers; ceil(batchSize / 4) ≤ maxComputeWorkgroupsPerDimension.
  */
 import activationCode from '../wgsl/activation.wgsl?raw';
+import progressCode from '../wgsl/trainer-progress.wgsl?raw';
 import code from '../wgsl/trainer-step.wgsl?raw';
 import { composeShader, defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { activationId, type Activation } from './activation.js';
@@ -24,7 +25,7 @@ export interface TrainerShape {
 
 export const trainerStep = defineKernel({
   name: 'trainer-step',
-  code: composeShader(activationCode, code),
+  code: composeShader(activationCode, progressCode, code),
   params: ['samples', 'timesteps', 'features', 'units', 'outputs', 'batchSize', 'stepsPerEpoch', 'parity', 'predict', 'rowOffset'],
   bindings: [
     { name: 'progress', access: 'read' },
@@ -42,7 +43,8 @@ export type TrainerStepRun = KernelRun<(typeof trainerStep.params)[number], (typ
 
 const stepsPerEpoch = (shape: TrainerShape): number => Math.ceil(shape.samples / shape.batchSize);
 
-function shapeParams(shape: TrainerShape) {
+/** The shape fields of both trainer kernels' Params. */
+export function trainerShapeParams(shape: TrainerShape) {
   return {
     samples: shape.samples,
     timesteps: shape.timesteps,
@@ -61,7 +63,7 @@ export function describeTrainerStep(shape: TrainerShape, activation: Activation,
     constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: activationId(activation) },
     dispatches: [0, 1].map((parity) => ({
       workgroups: [1, tiles4(shape.batchSize), 1] as const,
-      params: { ...shapeParams(shape), parity, predict: 0, rowOffset: 0 },
+      params: { ...trainerShapeParams(shape), parity, predict: 0, rowOffset: 0 },
     })),
   };
 }
@@ -73,7 +75,7 @@ export function describeTrainerPredict(shape: TrainerShape, activation: Activati
     constants: { WORKGROUP_SIZE: workgroupSize, ACTIVATION: activationId(activation) },
     dispatches: Array.from({ length: stepsPerEpoch(shape) }, (_, b) => ({
       workgroups: [1, tiles4(shape.batchSize), 1] as const,
-      params: { ...shapeParams(shape), parity: 0, predict: 1, rowOffset: b * shape.batchSize },
+      params: { ...trainerShapeParams(shape), parity: 0, predict: 1, rowOffset: b * shape.batchSize },
     })),
   };
 }

@@ -5,10 +5,11 @@
  * Dispatch: one invocation per 4 × 4 tile of the five weights; one dispatch per parity.
  * Limits: 8 storage buffers; tiles / workgroupSize ≤ maxComputeWorkgroupsPerDimension.
  */
+import progressCode from '../wgsl/trainer-progress.wgsl?raw';
 import code from '../wgsl/trainer-update.wgsl?raw';
-import { defineKernel, float32Bits, type KernelRun } from '../gpu/kernel.js';
+import { composeShader, defineKernel, float32Bits, type KernelRun } from '../gpu/kernel.js';
 import { tiles4 } from './shape.js';
-import type { TrainerShape } from './trainer-step.js';
+import { trainerShapeParams, type TrainerShape } from './trainer-step.js';
 
 export interface AdamConfig {
   readonly learningRate: number;
@@ -19,7 +20,7 @@ export interface AdamConfig {
 
 export const trainerUpdate = defineKernel({
   name: 'trainer-update',
-  code,
+  code: composeShader(progressCode, code),
   params: [
     'samples', 'timesteps', 'features', 'units', 'outputs', 'batchSize', 'stepsPerEpoch', 'parity',
     'learningRate', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'epsilon',
@@ -60,17 +61,7 @@ export function describeTrainerUpdate(shape: TrainerShape, adam: AdamConfig, wor
     constants: { WORKGROUP_SIZE: workgroupSize },
     dispatches: [0, 1].map((parity) => ({
       workgroups: [Math.ceil(updateTiles(shape) / workgroupSize), 1, 1] as const,
-      params: {
-        samples: shape.samples,
-        timesteps: shape.timesteps,
-        features: shape.features,
-        units: shape.units,
-        outputs: shape.outputs,
-        batchSize: shape.batchSize,
-        stepsPerEpoch: Math.ceil(shape.samples / shape.batchSize),
-        parity,
-        ...hyper,
-      },
+      params: { ...trainerShapeParams(shape), parity, ...hyper },
     })),
   };
 }

@@ -1,4 +1,4 @@
-/** Seeded randomness for initial weights and shuffling: mulberry32, and normals by Box-Muller. */
+/** Seeded randomness for initial weights and shuffling (and the tests' data): mulberry32, and normals by Box-Muller. */
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {

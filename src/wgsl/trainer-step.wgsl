@@ -7,11 +7,12 @@
 //
 // Row i of the batch is sample order[epoch][offset + i], epoch and offset following from the step
 // counter in `progress`; in predict mode it is sample rowOffset + i, and the step stops at ŷ.
-// trainer-update.wgsl then forms the weight gradients and applies Adam. Needs activation.wgsl.
+// trainer-update.wgsl then forms the weight gradients and applies Adam. Needs activation.wgsl and
+// trainer-progress.wgsl.
 //
 // Bindings (group 0):
 //   0  uniform              params        Params
-//   1  storage, read        progress      Progress: step counter slots and per-epoch losses (trainer-update.wgsl)
+//   1  storage, read        progress      Progress (trainer-progress.wgsl): step counter slots, per-epoch losses
 //   2  storage, read        order         u32 [epochs in this submission, samples]
 //   3  storage, read        x             [samples, timesteps, features]
 //   4  storage, read        y             [samples, outputs]
@@ -34,20 +35,6 @@ struct Params {
   parity: u32,
   predict: u32,
   rowOffset: u32,
-}
-
-struct Slot {
-  iterations: u32,
-  fitStep: u32,
-  accBeta1: f32,
-  accBeta2: f32,
-}
-
-struct Progress {
-  slots: array<Slot, 2>,
-  // The first epoch of this submission: row 0 of `order`, and losses[0].
-  firstEpoch: u32,
-  losses: array<f32>,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

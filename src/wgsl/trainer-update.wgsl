@@ -10,8 +10,9 @@
 // elements, so no gradient is stored. Invocation 0 also adds the batch's loss, Σ e² / (outputs ·
 // samples), to its epoch's, and advances the step counter.
 //
-// The counter has two slots: a step reads slot `parity` and invocation 0 writes the next step's
-// into the other, which nothing reads during this dispatch; params.parity alternates per step.
+// The counter has two slots (trainer-progress.wgsl): a step reads slot `parity` and invocation 0
+// writes the next step's into the other, which nothing reads during this dispatch; params.parity
+// alternates per step.
 //
 // Bindings (group 0):
 //   0  uniform              params        Params
@@ -41,20 +42,6 @@ struct Params {
   beta2: f32,
   oneMinusBeta2: f32,
   epsilon: f32,
-}
-
-struct Slot {
-  iterations: u32,
-  fitStep: u32,
-  accBeta1: f32,
-  accBeta2: f32,
-}
-
-struct Progress {
-  slots: array<Slot, 2>,
-  // The first epoch of this submission: row 0 of `order`, and losses[0].
-  firstEpoch: u32,
-  losses: array<f32>,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

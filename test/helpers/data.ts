@@ -1,16 +1,6 @@
 /** Seeded data and the error metric the tests state their tolerances in. */
 
-/** mulberry32: a small, fast, seeded PRNG. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as random } from '../../src/trainer/random.js';
 
 /** Uniform in [-scale, scale). */
 export function uniform(length: number, scale: number, rng: () => number): Float32Array {

@@ -1,6 +1,7 @@
 /** The results of one benchmark run: per implementation, the median time per call of each pass. */
 import type { SimpleRNN, Strategy } from 'webgpu-rnn';
 import type { BenchConfig } from './bench-config.js';
+import { median, type WallClock } from './wall-clock.js';
 
 export type ImplementationId = 'fused-webgpu' | 'stock-webgpu' | 'stock-cpu';
 
@@ -12,6 +13,16 @@ export interface PassTiming {
   /** Median GPU milliseconds per call, where the device has timestamp queries. */
   readonly gpuMs: number | null;
   readonly gpuRunsMs: readonly number[];
+}
+
+export function passTiming(wall: WallClock, gpuRunsMs: readonly number[]): PassTiming {
+  return {
+    wallMs: wall.medianMs,
+    wallRunsMs: wall.runsMs,
+    callsPerRun: wall.callsPerRun,
+    gpuMs: gpuRunsMs.length ? median(gpuRunsMs) : null,
+    gpuRunsMs,
+  };
 }
 
 export interface ImplementationResult {

@@ -5,9 +5,9 @@
  */
 import { createFloat32Buffer, createSimpleRNN, type SimpleRNN, type Strategy } from 'webgpu-rnn';
 import type { BenchConfig } from './bench-config.js';
-import type { PassTiming } from './bench-result.js';
+import { passTiming, type PassTiming } from './bench-result.js';
 import { createGpuStopwatch } from './gpu-stopwatch.js';
-import { median, timeWallClock } from './wall-clock.js';
+import { timeWallClock } from './wall-clock.js';
 
 /** Calls timed per GPU run (two timestamps each). */
 const GPU_CALLS_PER_RUN = 16;
@@ -95,13 +95,7 @@ export async function timeFusedKernels(device: GPUDevice, config: BenchConfig, o
           stopwatch.destroy();
         }
       }
-      return {
-        wallMs: wall.medianMs,
-        wallRunsMs: wall.runsMs,
-        callsPerRun: wall.callsPerRun,
-        gpuMs: gpuRunsMs.length ? median(gpuRunsMs) : null,
-        gpuRunsMs,
-      };
+      return passTiming(wall, gpuRunsMs);
     };
 
     const forward = await timePass(false);

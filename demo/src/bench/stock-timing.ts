@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BenchConfig } from './bench-config.js';
-import type { PassTiming } from './bench-result.js';
+import { passTiming, type PassTiming } from './bench-result.js';
 import type { OnProgress } from './fused-timing.js';
 import { stockRNN } from './stock-rnn.js';
-import { median, timeWallClock } from './wall-clock.js';
+import { timeWallClock } from './wall-clock.js';
 
 /** GPU-timed calls of a slow shape are few: tf.time runs every kernel in a pass of its own. */
 const GPU_BUDGET_MS = 2000;
@@ -72,13 +72,7 @@ async function timeOnActiveBackend(
         onProgress(pass, `tf.time, run ${run} of ${gpuRuns}`);
       }
     }
-    return {
-      wallMs: wall.medianMs,
-      wallRunsMs: wall.runsMs,
-      callsPerRun: wall.callsPerRun,
-      gpuMs: gpuRunsMs.length ? median(gpuRunsMs) : null,
-      gpuRunsMs,
-    };
+    return passTiming(wall, gpuRunsMs);
   };
 
   try {

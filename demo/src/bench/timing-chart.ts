@@ -1,7 +1,7 @@
 /** The results as grouped bars: median wall-clock time per call, per pass and implementation, on a log axis. */
 import embed, { type Result } from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, EMBED_OPTIONS, SERIES_COLORS } from '../common/charts/chart-style.js';
+import { chartFrame, EMBED_OPTIONS, SERIES_COLORS } from '../common/charts/chart-style.js';
 import { formatMs } from '../common/format.js';
 import type { BenchResult, ImplementationId } from './bench-result.js';
 
@@ -22,11 +22,7 @@ export async function renderTimingChart(container: HTMLElement, result: BenchRes
     })),
   );
   const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 'container',
-    height: 280,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    config: CHART_CONFIG,
+    ...chartFrame(280),
     data: { values },
     encoding: {
       x: { field: 'pass', type: 'nominal', title: null, sort: ['forward', 'forward + backward'], axis: { labelAngle: 0, labelFontSize: 13 } },

@@ -1,6 +1,6 @@
 /** What every chart on the pages shares: the page's font and colours, and vega-embed's options. */
 import type { EmbedOptions } from 'vega-embed';
-import type { Config } from 'vega-lite';
+import type { Config, TopLevelSpec } from 'vega-lite';
 
 export const SERIES_COLORS = ['#2f5fd0', '#e07a1f', '#8c96a5'];
 
@@ -21,6 +21,17 @@ export const CHART_CONFIG: Config = {
   legend: { labelFontSize: 12, titleFontSize: 12, orient: 'top', direction: 'horizontal', labelLimit: 360 },
   title: { fontSize: 14, fontWeight: 600, anchor: 'start', color: '#1c2230' },
 };
+
+/** The frame of every chart: the container's width, the page's style. */
+export function chartFrame(height: number) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: 'container',
+    height,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    config: CHART_CONFIG,
+  } satisfies Partial<TopLevelSpec> & { width: 'container'; height: number };
+}
 
 /** Export as SVG or PNG is useful; links to an online editor are not. */
 export const EMBED_OPTIONS: EmbedOptions = {

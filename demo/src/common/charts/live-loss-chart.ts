@@ -5,7 +5,7 @@
  */
 import embed, { type Result } from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, EMBED_OPTIONS, SERIES_COLORS } from './chart-style.js';
+import { chartFrame, EMBED_OPTIONS, SERIES_COLORS } from './chart-style.js';
 
 const REDRAW_INTERVAL_MS = 100;
 
@@ -23,11 +23,7 @@ export interface LiveLossChart {
 
 function lossSpec(epochs: number, first: Point): TopLevelSpec {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 'container',
-    height: 260,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    config: CHART_CONFIG,
+    ...chartFrame(260),
     // Named, so points can be inserted; it starts with one, as a log scale has no empty domain.
     data: { name: 'loss', values: [first] },
     mark: { type: 'line', strokeWidth: 2, color: SERIES_COLORS[0]! },

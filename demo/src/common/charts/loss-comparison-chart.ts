@@ -4,7 +4,7 @@
  */
 import embed, { type Result } from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, EMBED_OPTIONS, SERIES_COLORS } from './chart-style.js';
+import { chartFrame, EMBED_OPTIONS, SERIES_COLORS } from './chart-style.js';
 
 export interface LossSeries {
   readonly name: string;
@@ -15,11 +15,7 @@ export async function renderLossComparison(container: HTMLElement, [run, referen
   const values = [run, reference].flatMap(({ name, loss }) => loss.map((l, i) => ({ run: name, epoch: i + 1, loss: l })));
   const only = (name: string) => [{ filter: { field: 'run', equal: name } }];
   const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 'container',
-    height: 260,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    config: CHART_CONFIG,
+    ...chartFrame(260),
     data: { values },
     encoding: {
       x: {
