@@ -2,7 +2,8 @@
  * A kernel as a pure description, kept apart from running it (see encode.ts).
  *
  * KernelSpec is static, one per WGSL entry point: its code, its storage bindings in binding order
- * (binding 0 is always the uniform `params` block) and the u32 fields of its `Params` struct.
+ * (binding 0 is always the uniform `params` block) and the 32-bit fields of its `Params` struct (u32,
+ * or f32 written with float32Bits); test/kernel-specs.test.ts holds the WGSL to them.
  * KernelRun is one use of it: the override constants that pick a pipeline, and the dispatches,
  * each with its workgroup counts and its params. Shapes live in params, so one pipeline serves
  * every size.

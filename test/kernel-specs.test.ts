@@ -1,0 +1,33 @@
+// Every kernel description against its WGSL: the Params fields in order, and the bindings in order
+// with their names and access. A mismatch would put uniforms or buffers in the wrong place silently.
+import { describe, expect, it } from 'vitest';
+import type { KernelSpec } from '../src/gpu/kernel.js';
+import { inputGradient } from '../src/kernels/input-gradient.js';
+import { inputProjection } from '../src/kernels/input-projection.js';
+import { recurrenceBackward } from '../src/kernels/recurrence-backward.js';
+import { recurrenceForward } from '../src/kernels/recurrence-forward.js';
+import { trainerStep } from '../src/kernels/trainer-step.js';
+import { trainerUpdate } from '../src/kernels/trainer-update.js';
+import { weightGradients } from '../src/kernels/weight-gradients.js';
+
+const specs: KernelSpec[] = [inputProjection, recurrenceForward, recurrenceBackward, weightGradients, inputGradient, trainerStep, trainerUpdate];
+
+describe.each(specs.map((spec) => [spec.name, spec] as const))('%s', (_, spec) => {
+  it('has the Params fields its description packs, in order, all 32-bit', () => {
+    const body = spec.code.match(/struct Params \{([^}]*)\}/)![1]!;
+    const fields = [...body.matchAll(/(\w+)\s*:\s*(\w+)/g)].map(([, name, type]) => ({ name, type }));
+    expect(fields.map((f) => f.name)).toEqual([...spec.params]);
+    for (const field of fields) expect(['u32', 'f32'], field.name).toContain(field.type);
+  });
+
+  it('declares the bindings its description binds: the params block, then each buffer in order', () => {
+    const declared = [...spec.code.matchAll(/@group\(0\) @binding\((\d+)\) var<(\w+)(?:, (\w+))?> (\w+)/g)].map(([, index, space, access, name]) => ({
+      index: Number(index),
+      space,
+      access: access ?? 'read',
+      name,
+    }));
+    expect(declared[0]).toEqual({ index: 0, space: 'uniform', access: 'read', name: 'params' });
+    expect(declared.slice(1)).toEqual(spec.bindings.map((b, i) => ({ index: i + 1, space: 'storage', access: b.access, name: b.name })));
+  });
+});
