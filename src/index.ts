@@ -2,6 +2,8 @@
  * webgpu-rnn: a fused SimpleRNN (forward and BPTT) as WebGPU compute kernels.
  * Importing this module has no side effects.
  */
+import { hasFusedKernels, simpleRNN, type SimpleRNNOpOptions } from './model/simple-rnn-op.js';
+
 export { ACTIVATIONS, DEFAULT_ACTIVATION, isActivation, type Activation } from './kernels/activation.js';
 export type { RNNShape } from './kernels/shape.js';
 export type { SimpleRNNConfig, ResolvedConfig } from './kernels/config.js';
@@ -42,7 +44,6 @@ export { splitSequence } from './model/split-sequence.js';
 export { buildSeedModel, type SeedModelOptions } from './model/seed-model.js';
 export { SIMPLE_RNN, SIMPLE_RNN_GRAD } from './model/kernel-names.js';
 export { copyWeightsToModel, createTrainerFromModel } from './model/trainer-from-model.js';
-import { hasFusedKernels, simpleRNN, type SimpleRNNOpOptions } from './model/simple-rnn-op.js';
 /** The fused SimpleRNN as a differentiable tfjs op (see src/model/simple-rnn-op.ts). */
 export const ops = { simpleRNN, hasFusedKernels };
 export type { SimpleRNNOpOptions };

@@ -4,7 +4,7 @@ import { ACTIVATIONS, type Activation } from '../src/kernels/activation.js';
 import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
 import { stockSimpleRNN } from '../src/model/stock-simple-rnn.js';
 import { random } from './helpers/data.js';
-import { onBackend, relativeError, tfjsWebGPU, values } from './helpers/tfjs.js';
+import { onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 // Tolerance: fused float32 kernels on webgpu against stock tfjs float32 ops on cpu, relative to
 // each output's largest magnitude.

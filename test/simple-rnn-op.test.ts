@@ -22,7 +22,7 @@ describe('ops.simpleRNN', () => {
       [() => simpleRNN(x, k, r, tf.ones([4])), /bias: expected a float32 tensor of shape \[5\]/],
       [() => simpleRNN(x, k, r, null, { initialState: tf.ones([3, 5]) }), /initialState: expected a float32 tensor of shape \[2, 5\]/],
       [() => simpleRNN(x, k, r, null, { activation: 'softmax' as never }), /activation: 'softmax' normalises across units/],
-      [() => simpleRNN([1, 2] as never, k, r, null), /x: .*got object/],
+      [() => simpleRNN([1, 2] as never, k, r, null), /x: .*got an array/],
     ];
     for (const [call, message] of cases) expect(call).toThrow(message);
     tf.dispose([x, k, r]);

@@ -14,6 +14,24 @@ export async function modelEpochMs(model: tf.LayersModel, x: tf.Tensor, y: tf.Te
   return (await timePerCall(() => fit(epochs).then(() => undefined), async () => undefined, 1, rounds, false)) / epochs;
 }
 
+/**
+ * Milliseconds per epoch of several models, measured in turn within each round, so drift on a
+ * shared machine touches them alike; each model's median over the rounds, after a warm-up fit.
+ */
+export async function interleavedEpochMs(runs: readonly { model: tf.LayersModel; x: tf.Tensor; y: tf.Tensor }[], epochs: number, rounds: number): Promise<number[]> {
+  const fit = (run: (typeof runs)[number], n: number) => run.model.fit(run.x, run.y, { shuffle: false, epochs: n, verbose: 0 });
+  for (const run of runs) await fit(run, epochs);
+  const samples: number[][] = runs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, run] of runs.entries()) {
+      const start = performance.now();
+      await fit(run, epochs);
+      samples[i]!.push((performance.now() - start) / epochs);
+    }
+  }
+  return samples.map((ms) => ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!);
+}
+
 export async function trainerEpochMs(trainer: Trainer, epochs: number, rounds: number, options: FitOptions = {}, warmupEpochs = epochs): Promise<number> {
   const fit = (n: number) => trainer.fit({ shuffle: false, ...options, epochs: n });
   await fit(warmupEpochs);

@@ -1,4 +1,5 @@
 /** GPUBuffer helpers: checked uploads and readbacks of float32 data, and argument checks. */
+import { describeValue } from '../describe-value.js';
 import { label } from './encode.js';
 import type { StorageAccess } from './kernel.js';
 
@@ -32,11 +33,6 @@ export function checkStorageBuffer(argument: string, value: unknown, bytes: numb
   return value;
 }
 
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  return typeof value === 'object' ? `an object (${Object.prototype.toString.call(value)})` : typeof value;
-}
 
 /** Creates a storage buffer holding `data`, which must be a Float32Array. */
 export function createFloat32Buffer(device: GPUDevice, data: Float32Array, name = 'data'): GPUBuffer {

@@ -23,7 +23,7 @@ import { describeRecurrenceBackward, type RecurrenceBackwardRun } from './recurr
 import { describeRecurrenceForward, type RecurrenceForwardRun } from './recurrence-forward.js';
 import { tiles4 } from './shape.js';
 import { chooseStrategy, deviceTraits, type DeviceTraits, type Strategy } from './strategy.js';
-import { describeWeightGradients, type WeightGradientsRun } from './weight-gradients.js';
+import { describeWeightGradients, weightGradientTileRows, type WeightGradientsRun } from './weight-gradients.js';
 
 export interface SimpleRNNForwardInputs {
   /** [batch, timesteps, features] */
@@ -135,7 +135,7 @@ function checkLimits(c: ResolvedConfig, strategy: Strategy, traits: DeviceTraits
     ['batch row tiles, ceil(batch / 4)', tiles4(c.batch)],
     ['unit tiles, ceil(units / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(c.units) / wx)],
     ['feature tiles, ceil(features / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(c.features) / wx)],
-    ['weight-gradient tile rows', Math.ceil((tiles4(c.features) + tiles4(c.units) + 1) / wy)],
+    ['weight-gradient tile rows', Math.ceil(weightGradientTileRows(c, c.useBias) / wy)],
   ];
   for (const [what, count] of grids) {
     if (count > perDimension) {

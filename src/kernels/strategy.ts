@@ -3,10 +3,11 @@
  * Every field can be overridden through SimpleRNNConfig.strategy.
  *
  * Measured on Dawn + SwiftShader (the CPU fallback adapter, 2 cores; see README "Benchmarks"):
- * the persistent recurrence with 4-invocation workgroups beat one dispatch per step at every shape
- * tried (seed 5×3×50 to 8×32×1024), because a dispatch costs ~10 µs there and a workgroup is a CPU
- * task; copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so
- * it stays off. On a hardware GPU (not measured here: no GPU was available) the table follows the
+ * the persistent recurrence with 4-invocation workgroups was faster than one dispatch per step at
+ * the seed shape and at 8×32×32×1024, and level with it (within run-to-run noise, either ahead) at
+ * 32×64×16×256, with far fewer dispatches; a dispatch costs ~10-20 µs there and a workgroup is a CPU
+ * task. Copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so it
+ * stays off. On a hardware GPU (not measured here: no GPU was available) the table follows the
  * usual practice: persistent with the weights in workgroup memory while they fit, one dispatch per
  * step with 64-wide workgroups once the units outgrow what one workgroup per row tile can feed.
  */

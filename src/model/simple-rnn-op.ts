@@ -9,6 +9,7 @@
  * the same computation as stock tfjs ops.
  */
 import * as tf from '@tensorflow/tfjs';
+import { describeValue } from '../describe-value.js';
 import { resolveActivation, type Activation } from '../kernels/activation.js';
 import { SIMPLE_RNN, SIMPLE_RNN_GRAD, type SimpleRNNAttrs } from './kernel-names.js';
 import { stockSimpleRNN } from './stock-simple-rnn.js';
@@ -25,8 +26,7 @@ export interface SimpleRNNOpOptions {
 }
 
 function describe(value: unknown): string {
-  if (value instanceof tf.Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
-  return value === null || value === undefined ? String(value) : typeof value;
+  return value instanceof tf.Tensor ? `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]` : describeValue(value);
 }
 
 function checkTensor(name: string, value: unknown, shape: (number | string)[], meaning: string): tf.Tensor {

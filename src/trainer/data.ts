@@ -1,4 +1,5 @@
 /** Training data as the trainer takes it: nested arrays, or Float32Arrays with their shapes. */
+import { describeValue } from '../describe-value.js';
 
 export type Matrix3 = number[][][];
 export type Matrix2 = number[][];
@@ -14,7 +15,7 @@ export function toFloat32(argument: string, value: unknown, inner: readonly numb
   const expected = `[${samples ?? 'samples'}, ${inner.join(', ')}]`;
   if (value !== null && typeof value === 'object' && 'data' in value && 'shape' in value) {
     const { data, shape } = value as ShapedData;
-    if (!(data instanceof Float32Array)) throw new TypeError(`${argument}.data: expected a Float32Array; got ${describe(data)}`);
+    if (!(data instanceof Float32Array)) throw new TypeError(`${argument}.data: expected a Float32Array; got ${describeValue(data)}`);
     if (!Array.isArray(shape) || shape.length !== inner.length + 1 || shape.slice(1).some((d, i) => d !== inner[i]) || (samples !== undefined && shape[0] !== samples)) {
       throw new RangeError(`${argument}.shape: expected ${expected}; got ${JSON.stringify(shape)}`);
     }
@@ -25,27 +26,21 @@ export function toFloat32(argument: string, value: unknown, inner: readonly numb
     }
     return { data, samples: n };
   }
-  if (!Array.isArray(value)) throw new TypeError(`${argument}: expected nested arrays ${expected} or { data: Float32Array, shape }; got ${describe(value)}`);
+  if (!Array.isArray(value)) throw new TypeError(`${argument}: expected nested arrays ${expected} or { data: Float32Array, shape }; got ${describeValue(value)}`);
   if (value.length === 0) throw new RangeError(`${argument}: expected at least one sample; got an empty array`);
   if (samples !== undefined && value.length !== samples) throw new RangeError(`${argument}: expected ${samples} samples (as x); got ${value.length}`);
   const flat: number[] = [];
   const walk = (node: unknown, depth: number, path: string): void => {
     if (depth === inner.length) {
-      if (typeof node !== 'number' || !Number.isFinite(node)) throw new TypeError(`${argument}${path}: expected a finite number; got ${describe(node)}`);
+      if (typeof node !== 'number' || !Number.isFinite(node)) throw new TypeError(`${argument}${path}: expected a finite number; got ${describeValue(node)}`);
       flat.push(node);
       return;
     }
     if (!Array.isArray(node) || node.length !== inner[depth]) {
-      throw new RangeError(`${argument}${path}: expected ${inner[depth]} entries (shape ${expected}); got ${Array.isArray(node) ? node.length : describe(node)}`);
+      throw new RangeError(`${argument}${path}: expected ${inner[depth]} entries (shape ${expected}); got ${Array.isArray(node) ? node.length : describeValue(node)}`);
     }
     node.forEach((child, i) => walk(child, depth + 1, `${path}[${i}]`));
   };
   value.forEach((sample, i) => walk(sample, 0, `[${i}]`));
   return { data: Float32Array.from(flat), samples: value.length };
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  return Array.isArray(value) ? 'an array' : typeof value;
 }

@@ -28,11 +28,6 @@ export async function onBackend<T>(backend: 'cpu' | 'webgpu', body: () => Promis
 /** Largest |a − b| relative to the largest |b| (see helpers/data.ts relativeError). */
 export { relativeError } from './data.js';
 
-export async function values(t: tf.Tensor | tf.Tensor[]): Promise<Float32Array> {
-  const list = Array.isArray(t) ? t : [t];
-  const parts = await Promise.all(list.map((x) => x.data() as Promise<Float32Array>));
-  return Float32Array.from(parts.flatMap((p) => [...p]));
-}
 
 /** Bytes the webgpu backend holds in GPU buffers (its tf.memory() extra). */
 export function gpuBytes(): number {
