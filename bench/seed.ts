@@ -75,7 +75,9 @@ async function seedEpochs(): Promise<{ fused: Row; stock: Row; floor: Row; cpu: 
   await tf.setBackend('webgpu');
   const runs = [seedRun(true), seedRun(false), floorRun()];
   const ms = await interleavedEpochMs(runs, EPOCHS_PER_ROUND, ROUNDS);
-  const rows = await Promise.all(runs.map(async (run, i) => ({ ms: ms[i]!, profile: await profileEpoch(run.model, run.x, run.y) })));
+  // One profile at a time: each instruments the backend while its epoch runs.
+  const rows: Row[] = [];
+  for (const [i, run] of runs.entries()) rows.push({ ms: ms[i]!, profile: await profileEpoch(run.model, run.x, run.y) });
   for (const run of runs) {
     tf.dispose([run.x, run.y]);
     run.model.dispose();

@@ -89,6 +89,23 @@ describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
     else expect(gpu.dBias).toBeNull();
   });
 
+  it('takes B·T past 65,536 rows, where the GEMMs fold their row tiles into a second grid dimension', async () => {
+    // 262,148 rows: 65,537 row tiles of 4 exceed the 65,535 workgroups one grid dimension allows.
+    const config = { batch: 65_537, timesteps: 4, features: 1, units: 1, activation: 'tanh', goBackwards: true } as const;
+    const rnn = createSimpleRNN(device, config);
+    const folded = rnn.forwardRuns[0]!.dispatches[0]!.workgroups;
+    expect(folded[2], 'the projection grid folds into z').toBeGreaterThan(1);
+    const data = caseData(config, 99);
+    const gpu = await runSimpleRNN(device, config, data);
+    const resolved = resolveConfig(config);
+    const forward = simpleRNNForwardRef(data, resolved);
+    expect(relativeError(gpu.h, forward.h), 'h').toBeLessThan(FORWARD_TOLERANCE);
+    const backward = simpleRNNBackwardRef({ ...data, z: gpu.z, h: gpu.h }, resolved);
+    expect(relativeError(gpu.dx, backward.dx), 'dx').toBeLessThan(BACKWARD_TOLERANCE);
+    expect(relativeError(gpu.dKernel, backward.dKernel), 'dKernel').toBeLessThan(BACKWARD_TOLERANCE);
+    expect(relativeError(gpu.dRecurrentKernel, backward.dRecurrentKernel), 'dRecurrentKernel').toBeLessThan(BACKWARD_TOLERANCE);
+  });
+
   it('runs the seed shape (B 5, T 3, F 1, U 50) in at most 4 dispatches forward and 4 backward', async () => {
     const config = { batch: 5, timesteps: 3, features: 1, units: 50, activation: 'relu' } as const;
     const rnn = createSimpleRNN(device, config);

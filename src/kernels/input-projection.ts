@@ -7,7 +7,7 @@
  */
 import code from '../wgsl/input-projection.wgsl?raw';
 import { defineKernel, type KernelRun } from '../gpu/kernel.js';
-import { foldedGrid, tiles4, type RNNShape } from './shape.js';
+import { rowGemmGrid, type RNNShape } from './shape.js';
 import type { DeviceTraits, Strategy } from './strategy.js';
 
 export const inputProjection = defineKernel({
@@ -32,13 +32,12 @@ export function describeInputProjection(
 ): InputProjectionRun {
   const [wx, wy] = strategy.gemmWorkgroup;
   const rows = shape.batch * shape.timesteps;
-  const [y, z] = foldedGrid(tiles4(rows), wy, traits.limits.maxComputeWorkgroupsPerDimension);
   return {
     spec: inputProjection,
     constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy },
     dispatches: [
       {
-        workgroups: [Math.ceil(tiles4(shape.units) / wx), y, z],
+        workgroups: rowGemmGrid(rows, shape.units, strategy.gemmWorkgroup, traits.limits.maxComputeWorkgroupsPerDimension),
         params: {
           rows,
           timesteps: shape.timesteps,

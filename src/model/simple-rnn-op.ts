@@ -7,6 +7,11 @@
  * registered for the active backend (registerKernels: webgpu, cpu) it runs them, with a custom
  * gradient that runs the backward kernel once per backward pass for every input; elsewhere it runs
  * the same computation as stock tfjs ops.
+ *
+ * tf.customGrad rather than registerGradient, as tfjs's own fused ops do: the inputs are optional
+ * (bias, initial state), which inputsToSave cannot express, and one gradFunc returns every input's
+ * gradient. It saves h and z, which tfjs disposes after backprop (and never keeps when no tape
+ * records); tfjs's test-mode leak check (IS_TEST) counts such saved intermediates as a leak.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeValue } from '../describe-value.js';
