@@ -3,6 +3,7 @@ import type { Activation } from '../src/kernels/activation.js';
 import { describeRecurrenceBackward } from '../src/kernels/recurrence-backward.js';
 import { recurrenceBackwardRef } from '../src/kernels/recurrence-backward.ref.js';
 import { recurrenceForwardRef } from '../src/kernels/recurrence-forward.ref.js';
+import { expandLastStep } from '../src/kernels/simple-rnn.ref.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { random, relativeError, uniform } from './helpers/data.js';
 import { runKernel } from './helpers/run-kernel.js';
@@ -25,13 +26,6 @@ const cases: { batch: number; timesteps: number; units: number; activation: Acti
   { batch: 6, timesteps: 2, units: 2, activation: 'swish', strategy: { ...persistent, recurrenceWorkgroupSize: 1 } },
 ];
 
-/** [batch, units] → [batch, timesteps, units], zero but at the last step. */
-function expandLastStep(last: Float32Array, batch: number, timesteps: number, units: number): Float32Array {
-  const full = new Float32Array(batch * timesteps * units);
-  for (let b = 0; b < batch; b++) full.set(last.subarray(b * units, (b + 1) * units), ((b + 1) * timesteps - 1) * units);
-  return full;
-}
-
 describe('recurrence-backward kernel vs reference', async () => {
   const device = await getDevice();
   it.each(cases)('B$batch T$timesteps U$units $activation %o', async (c) => {
@@ -45,7 +39,7 @@ describe('recurrence-backward kernel vs reference', async () => {
     // Every other case takes the gradient of the last state only, [batch, units].
     const lastStepOnly = cases.indexOf(c) % 2 === 1;
     const dhLast = uniform(c.batch * c.units, 1, rng);
-    const dh = lastStepOnly ? expandLastStep(dhLast, c.batch, c.timesteps, c.units) : uniform(size, 1, rng);
+    const dh = lastStepOnly ? Float32Array.from(expandLastStep(dhLast, c.batch, c.timesteps, c.units)) : uniform(size, 1, rng);
     const strategy = chooseStrategy(deviceTraits(device), shape, c.strategy);
     const run = describeRecurrenceBackward(shape, { activation: c.activation, lastStepOnly }, strategy);
     const out = await runKernel(device, run, { dh: lastStepOnly ? dhLast : dh, z, h, recurrentKernel, dz: size, dInitialState: c.batch * c.units });

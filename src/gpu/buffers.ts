@@ -52,14 +52,17 @@ export async function readFloat32Buffer(device: GPUDevice, buffer: GPUBuffer, le
   if ((buffer.usage & GPUBufferUsage.COPY_SRC) === 0) {
     throw new TypeError('buffer: reading back needs GPUBufferUsage.COPY_SRC');
   }
-  const bytes = length * 4;
-  if (!Number.isInteger(length) || length < 1 || bytes > buffer.size) {
+  if (!Number.isInteger(length) || length < 1 || length * 4 > buffer.size) {
     throw new RangeError(`length: expected an integer from 1 to ${buffer.size / 4}; got ${length}`);
   }
-  const staging = device.createBuffer({ label: label('readback'), size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  return submitAndRead(device, device.createCommandEncoder({ label: label('readback') }), buffer, 0, length);
+}
+
+/** Submits `encoder` with a copy of `floats` floats of `buffer` from byte `offset` appended, and reads them. */
+export async function submitAndRead(device: GPUDevice, encoder: GPUCommandEncoder, buffer: GPUBuffer, offset: number, floats: number): Promise<Float32Array> {
+  const staging = device.createBuffer({ label: label('readback'), size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
-    const encoder = device.createCommandEncoder({ label: label('readback') });
-    encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+    encoder.copyBufferToBuffer(buffer, offset, staging, 0, floats * 4);
     device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     return new Float32Array(staging.getMappedRange().slice(0));

@@ -49,3 +49,17 @@ export function simpleRNNBackwardRef(
   const dx = inputGradientRef(dz, inputs.kernel, config, config.goBackwards);
   return { dx, ...weights, dInitialState, dz };
 }
+
+/** h [n, T, U] → h at the last step [n, U]: a layer's output without returnSequences. */
+export function lastStates(h: ArrayLike<number>, n: number, timesteps: number, units: number): Float64Array {
+  const out = new Float64Array(n * units);
+  for (let i = 0; i < n; i++) for (let u = 0; u < units; u++) out[i * units + u] = h[((i + 1) * timesteps - 1) * units + u]!;
+  return out;
+}
+
+/** A gradient of the last states [n, U] → the gradient of every state [n, T, U], zero before the last step. */
+export function expandLastStep(last: ArrayLike<number>, n: number, timesteps: number, units: number): Float64Array {
+  const full = new Float64Array(n * timesteps * units);
+  for (let i = 0; i < n; i++) for (let u = 0; u < units; u++) full[((i + 1) * timesteps - 1) * units + u] = last[i * units + u]!;
+  return full;
+}

@@ -4,7 +4,7 @@
  */
 import type { Activation } from './activation.js';
 import { resolveConfig } from './config.js';
-import { simpleRNNBackwardRef, simpleRNNForwardRef } from './simple-rnn.ref.js';
+import { lastStates, simpleRNNBackwardRef, simpleRNNForwardRef } from './simple-rnn.ref.js';
 
 export interface TrainerWeights {
   readonly kernel: ArrayLike<number>;
@@ -43,11 +43,6 @@ export function denseRef(last: ArrayLike<number>, w: TrainerWeights, n: number, 
   return out;
 }
 
-export function lastStates(h: ArrayLike<number>, n: number, timesteps: number, units: number): Float64Array {
-  const out = new Float64Array(n * units);
-  for (let i = 0; i < n; i++) for (let u = 0; u < units; u++) out[i * units + u] = h[((i + 1) * timesteps - 1) * units + u]!;
-  return out;
-}
 
 export function trainerStepRef(
   shape: TrainerModelShape,

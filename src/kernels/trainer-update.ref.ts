@@ -2,7 +2,8 @@
  * Reference of trainer-update.wgsl in float64: the batch's weight gradients, then tf.train.adam's
  * update of every weight (moments m and v, running products β1ᵗ and β2ᵗ), and the loss term.
  */
-import { gatherRows, lastStates, type TrainerModelShape, type TrainerWeights } from './trainer-step.ref.js';
+import { lastStates } from './simple-rnn.ref.js';
+import { gatherRows, type TrainerModelShape, type TrainerWeights } from './trainer-step.ref.js';
 import type { AdamConfig } from './trainer-update.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 

@@ -1,7 +1,7 @@
 /** Forward kernel on the cpu backend: the float64 TypeScript reference, results in float32. */
 import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { resolveConfig } from '../kernels/config.js';
-import { simpleRNNForwardRef } from '../kernels/simple-rnn.ref.js';
+import { lastStates, simpleRNNForwardRef } from '../kernels/simple-rnn.ref.js';
 import { forwardInputs, rnnAttrs, rnnConfig, SIMPLE_RNN } from './kernel-names.js';
 
 export function cpuValues(backend: KernelBackend, tensor: TensorInfo): Float32Array {
@@ -34,8 +34,6 @@ export const simpleRNNCPUConfig: KernelConfig = {
     const states = cpuTensor(cpu, h, [B, T, U]);
     const preactivations = cpuTensor(cpu, z, [B, T, U]);
     if (a.returnSequences) return [states, preactivations];
-    const last = new Float64Array(B * U);
-    for (let b = 0; b < B; b++) last.set(h.subarray(((b + 1) * T - 1) * U, (b + 1) * T * U), b * U);
-    return [cpuTensor(cpu, last, [B, U]), states, preactivations];
+    return [cpuTensor(cpu, lastStates(h, B, T, U), [B, U]), states, preactivations];
   },
 };

@@ -1,7 +1,7 @@
 /** Gradient kernel on the cpu backend: the float64 TypeScript reference of BPTT. */
 import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { resolveConfig } from '../kernels/config.js';
-import { simpleRNNBackwardRef } from '../kernels/simple-rnn.ref.js';
+import { expandLastStep, simpleRNNBackwardRef } from '../kernels/simple-rnn.ref.js';
 import { gradInputs, rnnAttrs, rnnConfig, SIMPLE_RNN_GRAD } from './kernel-names.js';
 import { cpuTensor, cpuValues } from './simple-rnn-cpu.js';
 
@@ -14,12 +14,8 @@ export const simpleRNNGradCPUConfig: KernelConfig = {
     const a = rnnAttrs(attrs);
     const config = resolveConfig(rnnConfig(input, a));
     const { batch: B, timesteps: T, features: F, units: U } = config;
-    let dh: ArrayLike<number> = cpuValues(cpu, input.dy);
-    if (!a.returnSequences) {
-      const full = new Float32Array(B * T * U);
-      for (let b = 0; b < B; b++) full.set((dh as Float32Array).subarray(b * U, (b + 1) * U), ((b + 1) * T - 1) * U);
-      dh = full;
-    }
+    const dy = cpuValues(cpu, input.dy);
+    const dh = a.returnSequences ? dy : expandLastStep(dy, B, T, U);
     const grads = simpleRNNBackwardRef(
       {
         x: cpuValues(cpu, input.x),

@@ -5,7 +5,7 @@
  * losses accumulate on the GPU and are read back once per submission; Adam's step count and β
  * powers live on the GPU too. Weights move in and out in Keras order and shapes.
  */
-import { placeholderBuffer, storageUsage } from '../gpu/buffers.js';
+import { placeholderBuffer, storageUsage, submitAndRead } from '../gpu/buffers.js';
 import { encodeKernel, label, prepareKernel } from '../gpu/encode.js';
 import { tiles4 } from '../kernels/shape.js';
 import { deviceTraits, trainerWorkgroupSize } from '../kernels/strategy.js';
@@ -267,18 +267,12 @@ class GPUTrainer implements Trainer {
     return history;
   }
 
-  /** Submits `encoder` after copying `floats` floats from `buffer` (at byte `offset`), and reads them. */
+  /** submitAndRead, saying so when the device was lost. */
   private async read(encoder: GPUCommandEncoder, buffer: GPUBuffer, offset: number, floats: number): Promise<Float32Array> {
-    const staging = this.device.createBuffer({ label: label('trainer', 'readback'), size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     try {
-      encoder.copyBufferToBuffer(buffer, offset, staging, 0, floats * 4);
-      this.device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      return new Float32Array(staging.getMappedRange().slice(0));
+      return await submitAndRead(this.device, encoder, buffer, offset, floats);
     } catch (cause) {
       throw this.lost ? lostError(this.lost) : cause;
-    } finally {
-      staging.destroy();
     }
   }
 
