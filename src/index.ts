@@ -1,18 +1,20 @@
 /**
- * webgpu-rnn: a fused SimpleRNN (forward and BPTT) as WebGPU compute kernels.
+ * webgpu-rnn: fused recurrent layers (SimpleRNN, LSTM, GRU; forward and BPTT) as WebGPU compute kernels.
  * Importing this module has no side effects.
  */
 import { hasFusedKernels, simpleRNN, type SimpleRNNOpOptions } from './model/simple-rnn-op.js';
 
 export { ACTIVATIONS, DEFAULT_ACTIVATION, isActivation, type Activation } from './kernels/activation.js';
 export type { RNNShape } from './kernels/shape.js';
-export type { SimpleRNNConfig, ResolvedConfig } from './kernels/config.js';
+export type { SimpleRNNConfig, ResolvedConfig, LSTMConfig, ResolvedLSTMConfig, GRUConfig, ResolvedGRUConfig } from './kernels/config.js';
 export {
   chooseStrategy,
   deviceTraits,
+  WORKGROUP_ORDERS,
   type DeviceTraits,
   type RecurrenceMode,
   type Strategy,
+  type WorkgroupOrder,
 } from './kernels/strategy.js';
 export {
   createSimpleRNN,
@@ -22,6 +24,23 @@ export {
   type SimpleRNNForwardInputs,
   type SimpleRNNForwardOutputs,
 } from './kernels/simple-rnn.js';
+export {
+  createLSTM,
+  type LSTM,
+  type LSTMBackwardInputs,
+  type LSTMBackwardOutputs,
+  type LSTMForwardInputs,
+  type LSTMForwardOutputs,
+} from './kernels/lstm.js';
+export {
+  createGRU,
+  type GRU,
+  type GRUBackwardInputs,
+  type GRUBackwardOutputs,
+  type GRUForwardInputs,
+  type GRUForwardOutputs,
+} from './kernels/gru.js';
+export type { RecurrentLayer } from './kernels/recurrent-layer.js';
 export {
   simpleRNNBackwardRef,
   simpleRNNForwardRef,

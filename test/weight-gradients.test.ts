@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseStrategy, deviceTraits } from '../src/kernels/strategy.js';
-import { describeWeightGradients } from '../src/kernels/weight-gradients.js';
+import { describeWeightGradients, type WeightGradientsOptions, type WeightGradientsShape } from '../src/kernels/weight-gradients.js';
 import { weightGradientsRef } from '../src/kernels/weight-gradients.ref.js';
 import { random, relativeError, uniform } from './helpers/data.js';
 import { runKernel } from './helpers/run-kernel.js';
@@ -12,7 +12,7 @@ const TOLERANCE = 1e-5;
 
 // The cells' layouts: SimpleRNN (1 gate), LSTM (4), GRU (3; savedOperand: r ⊙ h_{s-1} for h̃),
 // GRU resetAfter (3 gates, 4 gradient blocks, 2 bias rows).
-const cases = [
+const cases: Case[] = [
   { batch: 1, timesteps: 1, features: 1, units: 1, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1] },
   { batch: 5, timesteps: 3, features: 1, units: 50, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1] },
   { batch: 5, timesteps: 3, features: 3, units: 50, gates: 4, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: true, gemm: [8, 8] },
@@ -20,9 +20,9 @@ const cases = [
   { batch: 3, timesteps: 5, features: 5, units: 130, gates: 3, gradientBlocks: 4, biasRows: 2, savedOperand: false, goBackwards: false, useInitialState: true, gemm: [16, 4] },
   { batch: 7, timesteps: 2, features: 13, units: 6, gates: 4, gradientBlocks: 4, biasRows: 1, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [1, 1] },
   { batch: 2, timesteps: 3, features: 2, units: 7, gates: 3, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [4, 1] },
-] as const;
+];
 
-type Case = (typeof cases)[number];
+type Case = WeightGradientsShape & WeightGradientsOptions & { readonly gemm: readonly [number, number] };
 
 async function run(device: GPUDevice, c: Case, data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array }) {
   const { features: F, units: U, gates: G } = c;
@@ -58,7 +58,7 @@ describe('weight-gradients kernel vs reference', async () => {
 
   it('keeps an Infinity an Infinity: padding rows and the first step are masked, not multiplied by 0', async () => {
     // 5 rows: the last block of 4 pads 3 rows with copies of row 4, whose gradient is +Infinity.
-    const c = { ...cases[0], batch: 5, timesteps: 1, features: 2, units: 2, useInitialState: true };
+    const c = { ...cases[0]!, batch: 5, timesteps: 1, features: 2, units: 2, useInitialState: true };
     const data = {
       x: Float32Array.from({ length: 10 }, (_, i) => 1 + i),
       h: new Float32Array(10).fill(0.5),
@@ -77,7 +77,7 @@ describe('weight-gradients kernel vs reference', async () => {
   it('stays accurate summing 262,144 rows, where a plain float32 running sum does not', async () => {
     // Terms near 1000 with a random fraction: a running float32 sum reaches 2.6e8, where its spacing
     // (32) swallows their fractions. Blocks of rows summed first keep the error near float32's own.
-    const c = { ...cases[0], batch: 2048, timesteps: 128, useInitialState: false };
+    const c = { ...cases[0]!, batch: 2048, timesteps: 128, useInitialState: false };
     const rng = random(262_144);
     const rows = c.batch * c.timesteps;
     const data = {

@@ -61,8 +61,8 @@ function resolveCommon(config: unknown, extra: readonly string[], flags: readonl
   }
   const fields = config as Record<string, unknown>;
   const known = [...COMMON_FIELDS, ...extra];
-  for (const key of Object.keys(fields)) {
-    if (!known.includes(key)) throw new TypeError(`config.${key}: not a field of this layer's config; expected one of ${known.join(', ')}`);
+  for (const [key, value] of Object.entries(fields)) {
+    if (!known.includes(key) && value !== undefined) throw new TypeError(`config.${key}: not a field of this layer's config; expected one of ${known.join(', ')}`);
   }
   for (const field of SHAPE_FIELDS) {
     const value = fields[field];

@@ -118,10 +118,10 @@ export function checkStrategyOverride(override: unknown, argument = 'config.stra
   }
   for (const [key, value] of Object.entries(override)) {
     const field = STRATEGY_FIELDS[key as keyof Strategy];
-    if (!field) {
+    if (!field && value !== undefined) {
       throw new TypeError(`${argument}.${key}: not a strategy field; expected one of ${Object.keys(STRATEGY_FIELDS).join(', ')}`);
     }
-    if (value !== undefined && !field.valid(value)) {
+    if (field && value !== undefined && !field.valid(value)) {
       throw new TypeError(`${argument}.${key}: expected ${field.expected}; got ${describeField(value)}`);
     }
   }

@@ -11,7 +11,7 @@ import { lstmBackwardRef, lstmForwardRef } from '../../src/kernels/lstm.ref.js';
 import type { Buffers, RecurrentLayer } from '../../src/kernels/recurrent-layer.js';
 import { createSimpleRNN } from '../../src/kernels/simple-rnn.js';
 import { expandLastStep, simpleRNNBackwardRef, simpleRNNForwardRef } from '../../src/kernels/simple-rnn.ref.js';
-import { random, uniform } from './data.js';
+import { random, relativeError, uniform } from './data.js';
 import { withErrorScopes } from './webgpu.js';
 
 export type LayerKind = 'SimpleRNN' | 'LSTM' | 'GRU';
@@ -130,4 +130,30 @@ export function referenceOf(kind: LayerKind, config: AnyConfig, data: LayerData,
   const dh = options.lastStepOnly ? expandLastStep(dhLast, B, T, U) : everyStep;
   const backward = KINDS[kind].backward({ ...inputs, ...saved, dh, ...(options.dcLast ? { dcLast } : {}) }, config);
   return { forward, backward };
+}
+
+// Tolerances, as errors relative to each output's largest magnitude (see relativeError): forward in
+// float32 against the float64 reference, and backward, whose sums run over every timestep and row.
+export const FORWARD_TOLERANCE = 1e-5;
+export const BACKWARD_TOLERANCE = 1e-4;
+
+/** Runs a layer and its reference; returns each output's relative error, and the GPU's outputs. */
+export async function compareWithReference(device: GPUDevice, kind: LayerKind, config: AnyConfig, seed: number, options: RunOptions = {}, data = layerData(kind, config, seed)) {
+  const gpu = await runLayer(device, kind, config, data, options);
+  const ref = referenceOf(kind, config, data, gpu, options);
+  const errors: Record<string, number> = {};
+  for (const [name, expected] of Object.entries(ref.forward)) errors[name] = relativeError(gpu[name]!, expected);
+  for (const [name, expected] of Object.entries(ref.backward)) {
+    // dBias is null without a bias; the reference computes one regardless.
+    if (name === 'dBias' && gpu.dBias === null) continue;
+    errors[name] = relativeError(gpu[name]!, expected);
+  }
+  return { errors, gpu, forwardNames: Object.keys(ref.forward) };
+}
+
+/** The outputs whose error exceeds the tolerance: forward outputs at 1e-5, gradients at 1e-4. */
+export function outOfTolerance(result: { errors: Record<string, number>; forwardNames: string[] }): string[] {
+  return Object.entries(result.errors)
+    .filter(([name, error]) => !(error < (result.forwardNames.includes(name) ? FORWARD_TOLERANCE : BACKWARD_TOLERANCE)))
+    .map(([name, error]) => `${name}: ${error}`);
 }
