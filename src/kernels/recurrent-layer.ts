@@ -127,7 +127,7 @@ function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strateg
     ['batch row tiles after folding, ceil(batch / 4) / maxComputeWorkgroupsPerDimension', foldedGrid(tiles4(c.batch), perDimension)[1]],
     ['gate column tiles, ceil(gates·units / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(cell.gates * c.units) / wx)],
     ['feature tiles, ceil(features / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(c.features) / wx)],
-    ['weight-gradient column tiles', gradientX],
+    ['weight-gradient unit tiles', gradientX],
     ['weight-gradient tile rows', gradientY],
   ];
   if (strategy.recurrence === 'stepwise') grids.push(['unit tiles, ceil(units / 4 / recurrenceWorkgroupSize)', Math.ceil(tiles4(c.units) / strategy.recurrenceWorkgroupSize)]);

@@ -6,8 +6,8 @@
  * (GRU resetAfter: the recurrent bias). See weight-gradients.wgsl.
  * Bindings: x [B,T,F], h [B,T,U], initialState [B,U], dGates [B,T,Gd·U], saved [B,T,U] →
  * dKernel [F,G·U], dRecurrentKernel [U,G·U], dBias [biasRows,G·U] (placeholders where unused).
- * Dispatch: one invocation per 4 × 4 output tile, reducing over every row; one dispatch.
- * Limits: 8 storage buffers; G·U/4 tiles on grid x and (F + U)/4 + 1 tile rows on grid y, per workgroup.
+ * Dispatch: one invocation per 4 output rows × 4 units of every gate, reducing over every row; one dispatch.
+ * Limits: 8 storage buffers; U/4 tiles on grid x and (F + U)/4 + 1 tile rows on grid y, per workgroup.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/weight-gradients.wgsl?raw';
@@ -18,7 +18,7 @@ import { workgroupOrderId, type Strategy } from './strategy.js';
 export const weightGradients = defineKernel({
   name: 'weight-gradients',
   code: composeShader(orderCode, code),
-  params: ['batch', 'timesteps', 'features', 'units', 'gates', 'gradientBlocks', 'goBackwards', 'biasRows', 'hasInitialState', 'savedOperand'],
+  params: ['batch', 'timesteps', 'features', 'units', 'gradientBlocks', 'goBackwards', 'biasRows', 'hasInitialState', 'savedOperand'],
   bindings: [
     { name: 'x', access: 'read' },
     { name: 'h', access: 'read' },
@@ -47,17 +47,17 @@ export interface WeightGradientsOptions {
   readonly savedOperand: boolean;
 }
 
-/** The workgroup grid: gates' unit tiles on x, the stacked outputs' tile rows on y. */
+/** The workgroup grid: unit tiles (each with every gate's block) on x, the stacked outputs' tile rows on y. */
 export function weightGradientGrid(shape: WeightGradientsShape, biasRows: number, [wx, wy]: readonly [number, number]): [number, number, number] {
   const tileRows = tiles4(shape.features) + tiles4(shape.units) + Number(biasRows > 0);
-  return [Math.ceil((shape.gates * tiles4(shape.units)) / wx), Math.ceil(tileRows / wy), 1];
+  return [Math.ceil(tiles4(shape.units) / wx), Math.ceil(tileRows / wy), 1];
 }
 
 export function describeWeightGradients(shape: WeightGradientsShape, options: WeightGradientsOptions, strategy: Strategy): WeightGradientsRun {
   const [wx, wy] = strategy.gemmWorkgroup;
   return {
     spec: weightGradients,
-    constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy, WORKGROUP_ORDER: workgroupOrderId(strategy) },
+    constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy, GATES: shape.gates, WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: [
       {
         workgroups: weightGradientGrid(shape, options.biasRows, strategy.gemmWorkgroup),
@@ -66,7 +66,6 @@ export function describeWeightGradients(shape: WeightGradientsShape, options: We
           timesteps: shape.timesteps,
           features: shape.features,
           units: shape.units,
-          gates: shape.gates,
           gradientBlocks: shape.gradientBlocks,
           goBackwards: Number(options.goBackwards),
           biasRows: options.biasRows,

@@ -35,9 +35,10 @@ fn nextState(t: Tile, az: mat4x4f, ah: mat4x4f) -> mat4x4f {
 
 fn cellForward(t: Tile, phase: u32) {
   if (RESET_AFTER) {
-    let az = gatesAt(t, 0u) + recurrentProduct(t, 0u) + recurrentBias(t, 0u);
-    let ar = gatesAt(t, 1u) + recurrentProduct(t, 1u) + recurrentBias(t, 1u);
-    let reset = recurrentProduct(t, 2u) + recurrentBias(t, 2u);
+    let p = recurrentProducts(t, 3u);
+    let az = gatesAt(t, 0u) + p.g0 + recurrentBias(t, 0u);
+    let ar = gatesAt(t, 1u) + p.g1 + recurrentBias(t, 1u);
+    let reset = p.g2 + recurrentBias(t, 2u);
     let ah = gatesAt(t, 2u) + times(recurrentActivateTile(ar), reset);
     storeGates(t, 0u, az);
     storeGates(t, 1u, ar);
@@ -45,8 +46,9 @@ fn cellForward(t: Tile, phase: u32) {
     storeSaved(t, reset);
     storeState(t, nextState(t, az, ah));
   } else if (phase == 0u) {
-    let az = gatesAt(t, 0u) + recurrentProduct(t, 0u);
-    let ar = gatesAt(t, 1u) + recurrentProduct(t, 1u);
+    let p = recurrentProducts(t, 2u);
+    let az = gatesAt(t, 0u) + p.g0;
+    let ar = gatesAt(t, 1u) + p.g1;
     storeGates(t, 0u, az);
     storeGates(t, 1u, ar);
     storeSaved(t, times(recurrentActivateTile(ar), previousState(t)));

@@ -30,10 +30,11 @@ fn previousCellState(t: Tile) -> mat4x4f {
 }
 
 fn cellForward(t: Tile, phase: u32) {
-  let ai = gatesAt(t, 0u) + recurrentProduct(t, 0u);
-  let af = gatesAt(t, 1u) + recurrentProduct(t, 1u);
-  let ac = gatesAt(t, 2u) + recurrentProduct(t, 2u);
-  let ao = gatesAt(t, 3u) + recurrentProduct(t, 3u);
+  let p = recurrentProducts(t, 4u);
+  let ai = gatesAt(t, 0u) + p.g0;
+  let af = gatesAt(t, 1u) + p.g1;
+  let ac = gatesAt(t, 2u) + p.g2;
+  let ao = gatesAt(t, 3u) + p.g3;
   let c = times(recurrentActivateTile(af), previousCellState(t)) + times(recurrentActivateTile(ai), activateTile(ac));
   storeGates(t, 0u, ai);
   storeGates(t, 1u, af);

@@ -13,7 +13,7 @@
 //   the cell defines     GATES, PHASES (constants or overrides), fn cellForward(t: Tile, phase: u32),
 //                        and optionally one input of its own at binding 8 (params.hasCellInput says
 //                        whether it is bound)
-//   the driver provides  Tile; gatesAt(t, g); recurrentProduct(t, g); savedProduct(t, g);
+//   the driver provides  Tile; gatesAt(t, g); recurrentProducts(t, count); savedProduct(t, g);
 //                        previousState(t); savedAt(t, step); storeGates(t, g, v); storeState(t, v);
 //                        storeSaved(t, v)
 // Needs activation.wgsl, tile-math.wgsl and workgroup-order.wgsl.
@@ -112,21 +112,72 @@ fn weightBlock(k: u32, cols: vec4u) -> mat4x4f {
 fn h4(o: u32) -> vec4f { return vec4f(h[o], h[o + 1u], h[o + 2u], h[o + 3u]); }
 fn saved4(o: u32) -> vec4f { return vec4f(saved[o], saved[o + 1u], saved[o + 2u], saved[o + 3u]); }
 
-// h[src, :] · recurrentKernel[:, cols] for the 4 rows at offsets src.
-fn productWithH(src: vec4u, cols: vec4u) -> mat4x4f {
-  let U = params.units;
-  let U4 = U / 4u * 4u;
-  var acc = mat4x4f();
-  for (var k = 0u; k < U4; k += 4u) {
-    acc += weightBlock(k, cols) * mat4x4f(h4(src.x + k), h4(src.y + k), h4(src.z + k), h4(src.w + k));
-  }
-  for (var k = U4; k < U; k++) {
-    acc += mat4x4f(weights4(k, cols) * h[src.x + k], weights4(k, cols) * h[src.y + k], weights4(k, cols) * h[src.z + k], weights4(k, cols) * h[src.w + k]);
-  }
-  return acc;
+// The 4 rows' products with up to 4 gate blocks of the recurrent kernel.
+struct GateProducts {
+  g0: mat4x4f,
+  g1: mat4x4f,
+  g2: mat4x4f,
+  g3: mat4x4f,
 }
 
-// saved[src, :] · recurrentKernel[:, cols], as productWithH.
+// 4 rows' operands at k (a vec4: one per row) times recurrentKernel[k, gate g's cols], as a tile.
+fn outer(w: vec4f, x: vec4f) -> mat4x4f {
+  return mat4x4f(w * x.x, w * x.y, w * x.z, w * x.w);
+}
+
+// h[src, :] · recurrentKernel[:, g·U + cols] for the 4 rows at offsets src and the first `count`
+// (≤ 4) gates at once: loads of the state are shared by the gates, and loads bound these loops.
+fn productsWithH(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
+  let U = params.units;
+  let U4 = U / 4u * 4u;
+  var p = GateProducts();
+  for (var k = 0u; k < U4; k += 4u) {
+    let x = mat4x4f(h4(src.x + k), h4(src.y + k), h4(src.z + k), h4(src.w + k));
+    p.g0 += weightBlock(k, cols) * x;
+    if (count > 1u) { p.g1 += weightBlock(k, cols + U) * x; }
+    if (count > 2u) { p.g2 += weightBlock(k, cols + 2u * U) * x; }
+    if (count > 3u) { p.g3 += weightBlock(k, cols + 3u * U) * x; }
+  }
+  for (var k = U4; k < U; k++) {
+    let x = vec4f(h[src.x + k], h[src.y + k], h[src.z + k], h[src.w + k]);
+    p.g0 += outer(weights4(k, cols), x);
+    if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
+    if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
+    if (count > 3u) { p.g3 += outer(weights4(k, cols + 3u * U), x); }
+  }
+  return p;
+}
+
+// initialState[src, :] · recurrentKernel, as productsWithH: once per sequence, so kept simple.
+fn productsWithInitialState(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
+  let U = params.units;
+  var p = GateProducts();
+  for (var k = 0u; k < U; k++) {
+    let x = vec4f(initialState[src.x + k], initialState[src.y + k], initialState[src.z + k], initialState[src.w + k]);
+    p.g0 += outer(weights4(k, cols), x);
+    if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
+    if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
+    if (count > 3u) { p.g3 += outer(weights4(k, cols + 3u * U), x); }
+  }
+  return p;
+}
+
+// 0 · recurrentKernel: zero, but NaN where the kernel holds an Infinity or NaN, as in tfjs, whose
+// layers multiply a zero initial state.
+fn productsWithZeros(cols: vec4u, count: u32) -> GateProducts {
+  let U = params.units;
+  var w = mat4x4f();
+  for (var k = 0u; k < U; k++) {
+    w[0] += weights4(k, cols) * 0.0;
+    if (count > 1u) { w[1] += weights4(k, cols + U) * 0.0; }
+    if (count > 2u) { w[2] += weights4(k, cols + 2u * U) * 0.0; }
+    if (count > 3u) { w[3] += weights4(k, cols + 3u * U) * 0.0; }
+  }
+  let ones = vec4f(1.0);
+  return GateProducts(outer(w[0], ones), outer(w[1], ones), outer(w[2], ones), outer(w[3], ones));
+}
+
+// saved[src, :] · recurrentKernel[:, cols], one gate.
 fn productWithSaved(src: vec4u, cols: vec4u) -> mat4x4f {
   let U = params.units;
   let U4 = U / 4u * 4u;
@@ -135,17 +186,7 @@ fn productWithSaved(src: vec4u, cols: vec4u) -> mat4x4f {
     acc += weightBlock(k, cols) * mat4x4f(saved4(src.x + k), saved4(src.y + k), saved4(src.z + k), saved4(src.w + k));
   }
   for (var k = U4; k < U; k++) {
-    acc += mat4x4f(weights4(k, cols) * saved[src.x + k], weights4(k, cols) * saved[src.y + k], weights4(k, cols) * saved[src.z + k], weights4(k, cols) * saved[src.w + k]);
-  }
-  return acc;
-}
-
-// initialState[src, :] · recurrentKernel[:, cols]: once per sequence, so no blocking.
-fn productWithInitialState(src: vec4u, cols: vec4u) -> mat4x4f {
-  var acc = mat4x4f();
-  for (var k = 0u; k < params.units; k++) {
-    let w = weights4(k, cols);
-    acc += mat4x4f(w * initialState[src.x + k], w * initialState[src.y + k], w * initialState[src.z + k], w * initialState[src.w + k]);
+    acc += outer(weights4(k, cols), vec4f(saved[src.x + k], saved[src.y + k], saved[src.z + k], saved[src.w + k]));
   }
   return acc;
 }
@@ -167,22 +208,11 @@ fn gatesAt(t: Tile, g: u32) -> mat4x4f {
   );
 }
 
-// 0 · recurrentKernel[:, cols]: zero, but NaN where the kernel holds an Infinity or NaN, as in tfjs,
-// whose layers multiply a zero initial state.
-fn productWithZeros(cols: vec4u) -> mat4x4f {
-  var acc = vec4f(0.0);
-  for (var k = 0u; k < params.units; k++) {
-    acc += weights4(k, cols) * 0.0;
-  }
-  return mat4x4f(acc, acc, acc, acc);
-}
-
-// h_{s-1} · recurrentKernel[:, gate g], with h_{-1} = initialState or 0.
-fn recurrentProduct(t: Tile, g: u32) -> mat4x4f {
-  let c = gateColumns(t, g);
-  if (t.step > 0u) { return productWithH(sequenceOffsets(t, t.step - 1u, params.units), c); }
-  if (params.hasInitialState != 0u) { return productWithInitialState(batchOffsets(t), c); }
-  return productWithZeros(c);
+// h_{s-1} · recurrentKernel for the first `count` gates, with h_{-1} = initialState or 0.
+fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
+  if (t.step > 0u) { return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), t.units, count); }
+  if (params.hasInitialState != 0u) { return productsWithInitialState(batchOffsets(t), t.units, count); }
+  return productsWithZeros(t.units, count);
 }
 
 // saved[rows, s] · recurrentKernel[:, gate g]: saved must be complete for the step (an earlier phase).

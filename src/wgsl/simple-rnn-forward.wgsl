@@ -9,7 +9,7 @@ const GATES = 1u;
 const PHASES = 1u;
 
 fn cellForward(t: Tile, phase: u32) {
-  let z = gatesAt(t, 0u) + recurrentProduct(t, 0u);
+  let z = gatesAt(t, 0u) + recurrentProducts(t, 1u).g0;
   storeGates(t, 0u, z);
   storeState(t, activateTile(z));
 }
