@@ -62,7 +62,7 @@ fn savedAt(t: Tile) -> mat4x4f {
 
 // What step `step` sends back to h_{step-1}: the carried elementwise part plus its gates through R.
 fn recurrentGradient(t: Tile, step: u32) -> mat4x4f {
-  var d = initialGradientAt(t) + gradientProduct(t, step, 0u, 0u) + gradientProduct(t, step, 1u, 1u);
+  var d = initialGradientAt(t) + gradientProducts(t, step, 2u);
   if (RESET_AFTER) { d += gradientProduct(t, step, 3u, 2u); }
   return d;
 }

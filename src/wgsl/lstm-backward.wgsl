@@ -79,7 +79,7 @@ fn storeCarriedCellGradient(t: Tile, v: mat4x4f) {
 
 // Σ over the gates of dGates[step]·Rᵀ: the gradient that step's gates send back to h_{step-1}.
 fn recurrentGradient(t: Tile, step: u32) -> mat4x4f {
-  return gradientProduct(t, step, 0u, 0u) + gradientProduct(t, step, 1u, 1u) + gradientProduct(t, step, 2u, 2u) + gradientProduct(t, step, 3u, 3u);
+  return gradientProducts(t, step, 4u);
 }
 
 fn cellBackward(t: Tile, phase: u32) {

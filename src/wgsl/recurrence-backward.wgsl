@@ -15,7 +15,8 @@
 //                        dGates: GATES, or more when the recurrent kernel's gradient needs its own),
 //                        fn cellBackward(t: Tile, phase: u32), fn cellInitialGradient(t: Tile),
 //                        and its own bindings from 6 on
-//   the driver provides  Tile; outputGradient(t); gatesAt(t, g); gradientProduct(t, step, b, g);
+//   the driver provides  Tile; outputGradient(t); gatesAt(t, g); gradientProducts(t, step, count);
+//                        gradientProduct(t, step, b, g);
 //                        storeGradient(t, b, v); initialGradientAt(t); storeInitialGradient(t, v)
 // Needs activation.wgsl, tile-math.wgsl and workgroup-order.wgsl.
 //
@@ -114,6 +115,25 @@ fn gradientProduct(t: Tile, step: u32, b: u32, g: u32) -> mat4x4f {
     acc += transpose(block) * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
   }
   for (var k = U4; k < U; k++) {
+    let column = vec4f(weight(w.x + k), weight(w.y + k), weight(w.z + k), weight(w.w + k));
+    acc += mat4x4f(column * dGates[src.x + k], column * dGates[src.y + k], column * dGates[src.z + k], column * dGates[src.w + k]);
+  }
+  return acc;
+}
+
+// Σ_{g < count} dGates[rows, step, block g] · recurrentKernel[:, gate g]ᵀ: the blocks and the gates
+// line up, so it is one reduction over count·units contiguous columns.
+fn gradientProducts(t: Tile, step: u32, count: u32) -> mat4x4f {
+  let J = count * params.units;
+  let J4 = J / 4u * 4u;
+  let src = sequenceOffsets(t, step, GRADIENT_BLOCKS * params.units);
+  let w = t.units * (GATES * params.units);
+  var acc = mat4x4f();
+  for (var k = 0u; k < J4; k += 4u) {
+    let block = mat4x4f(weightRun(w.x + k), weightRun(w.y + k), weightRun(w.z + k), weightRun(w.w + k));
+    acc += transpose(block) * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
+  }
+  for (var k = J4; k < J; k++) {
     let column = vec4f(weight(w.x + k), weight(w.y + k), weight(w.z + k), weight(w.w + k));
     acc += mat4x4f(column * dGates[src.x + k], column * dGates[src.y + k], column * dGates[src.z + k], column * dGates[src.w + k]);
   }

@@ -25,10 +25,10 @@ fn stateAt(t: Tile) -> mat4x4f {
 
 fn cellBackward(t: Tile, phase: u32) {
   var dh = outputGradient(t);
-  if (!isLastStep(t)) { dh += gradientProduct(t, t.step + 1u, 0u, 0u); }
+  if (!isLastStep(t)) { dh += gradientProducts(t, t.step + 1u, 1u); }
   storeGradient(t, 0u, times(dh, activateGradTile(gatesAt(t, 0u), stateAt(t))));
 }
 
 fn cellInitialGradient(t: Tile) {
-  storeInitialGradient(t, gradientProduct(t, 0u, 0u, 0u));
+  storeInitialGradient(t, gradientProducts(t, 0u, 1u));
 }
