@@ -12,8 +12,7 @@
 // Definitions follow tfjs's cpu kernels; derivatives follow tfjs's gradient functions, with their
 // conventions at kinks: relu'(0) = 0; relu6'(6) = 0 (tf.layers builds relu6 as minimum(6, relu(x)));
 // hardSigmoid' is 0.2 on the closed interval. gelu uses tf.erf's polynomial. NaN and ±Infinity come
-// out as in tfjs: WGSL's max, min and clamp may drop a NaN, so relu, relu6 and hardSigmoid pass it on
-// explicitly (tested by bit pattern, which no fast-math assumption can fold away).
+// out as in tfjs; a NaN is recognised by its bit pattern, which no fast-math assumption can fold away.
 
 override ACTIVATION: u32 = 1u;
 override RECURRENT_ACTIVATION: u32 = 9u;
@@ -88,18 +87,24 @@ fn geluNewInner(x: vec4f) -> vec4f {
   return SQRT_2_OVER_PI * (x + GELU_NEW_CUBIC * x * x * x);
 }
 
+// NaN in, NaN out, as in tfjs: WGSL's max, min and clamp may drop a NaN and SwiftShader's exp(NaN) is
+// Infinity, so every result passes a NaN input on explicitly.
 fn activationValue(id: u32, x: vec4f) -> vec4f {
+  return keepNan(activationOfNumbers(id, x), x);
+}
+
+fn activationOfNumbers(id: u32, x: vec4f) -> vec4f {
   switch id {
     case LINEAR: { return x; }
     case TANH: { return tanh4(x); }
     case SIGMOID: { return sigmoid4(x); }
-    case RELU: { return keepNan(max(x, vec4f(0.0)), x); }
-    case RELU6: { return keepNan(min(max(x, vec4f(0.0)), vec4f(6.0)), x); }
+    case RELU: { return max(x, vec4f(0.0)); }
+    case RELU6: { return min(max(x, vec4f(0.0)), vec4f(6.0)); }
     case ELU: { return select(exp(x) - 1.0, x, x >= vec4f(0.0)); }
     case SELU: { return select(SELU_SCALE_ALPHA * (exp(x) - 1.0), SELU_SCALE * x, x >= vec4f(0.0)); }
     case SOFTSIGN: { return x / (abs(x) + 1.0); }
     case SOFTPLUS: { return softplus4(x); }
-    case HARD_SIGMOID: { let p = 0.2 * x + 0.5; return keepNan(clamp(p, vec4f(0.0), vec4f(1.0)), p); }
+    case HARD_SIGMOID: { return clamp(0.2 * x + 0.5, vec4f(0.0), vec4f(1.0)); }
     case SWISH: { return x * sigmoid4(x); }
     case MISH: { return x * tanh4(softplus4(x)); }
     case GELU: { return x * 0.5 * (1.0 + erf4(x * SQRT_HALF)); }
@@ -108,16 +113,23 @@ fn activationValue(id: u32, x: vec4f) -> vec4f {
   }
 }
 
-// d activationValue(id, x) / dx, given x and y = activationValue(id, x), in the form tfjs's gradient uses.
+// d activationValue(id, x) / dx, given x and y = activationValue(id, x), in the form tfjs's gradient
+// uses: NaN at a NaN input, except where tfjs's gradient is a constant there (linear: 1, hardSigmoid: 0).
 fn activationDerivative(id: u32, x: vec4f, y: vec4f) -> vec4f {
+  let d = derivativeOfNumbers(id, x, y);
+  if (id == LINEAR || id == HARD_SIGMOID) { return d; }
+  return keepNan(d, x);
+}
+
+fn derivativeOfNumbers(id: u32, x: vec4f, y: vec4f) -> vec4f {
   let one = vec4f(1.0);
   let zero = vec4f(0.0);
   switch id {
     case LINEAR: { return one; }
     case TANH: { return 1.0 - y * y; }
     case SIGMOID: { return y * (1.0 - y); }
-    case RELU: { return keepNan(select(zero, one, x > zero), x); }
-    case RELU6: { return keepNan(select(zero, one, (x > zero) & (x < vec4f(6.0))), x); }
+    case RELU: { return select(zero, one, x > zero); }
+    case RELU6: { return select(zero, one, (x > zero) & (x < vec4f(6.0))); }
     case ELU: { return select(y + 1.0, one, y >= zero); }
     case SELU: { return select(SELU_SCALE_ALPHA * exp(x), vec4f(SELU_SCALE), x > zero); }
     // tfjs differentiates x / (|x| + 1) as a quotient: NaN at ±Infinity.
