@@ -55,13 +55,14 @@ export function rowCases(device: GPUDevice, kind: LayerKind, rows: readonly Row[
 }
 
 /** Every activation × recurrentActivation pair on one small shape, with activations selected at run time. */
-export function activationGrid(flags: { resetAfter?: boolean } = {}): LayerCase[] {
+export function activationGrid(kind: LayerKind, flags: { resetAfter?: boolean } = {}): LayerCase[] {
   return ACTIVATIONS.flatMap((activation, i) =>
     ACTIVATIONS.map((recurrentActivation, j) => ({
       name: `${activation} × ${recurrentActivation}`,
       config: {
         batch: 3, timesteps: 3, features: 2, units: 5, activation, recurrentActivation, ...flags,
-        goBackwards: (i + j) % 2 === 1, useBias: j % 3 !== 0, useInitialState: i % 2 === 0, useInitialCellState: j % 2 === 0,
+        goBackwards: (i + j) % 2 === 1, useBias: j % 3 !== 0, useInitialState: i % 2 === 0,
+        ...(kind === 'LSTM' ? { useInitialCellState: j % 2 === 0 } : {}),
         strategy: { activations: 'runtime' },
       } satisfies AnyConfig,
       options: { lastStepOnly: (i + j) % 5 === 0 },
@@ -87,12 +88,12 @@ export function specialValues(kind: LayerKind, config: AnyConfig, seed: number):
 
 /** NaN and ±Infinity through each activation in each place, with activations selected at run time. */
 export function specialValueCases(kind: LayerKind, flags: { resetAfter?: boolean } = {}): LayerCase[] {
-  const base = { batch: 6, timesteps: 3, features: 2, units: 3, ...flags, useInitialState: true, useInitialCellState: kind === 'LSTM', strategy: { activations: 'runtime' } } as const;
+  const base = { batch: 6, timesteps: 3, features: 2, units: 3, ...flags, useInitialState: true, ...(kind === 'LSTM' ? { useInitialCellState: true } : {}), strategy: { activations: 'runtime' } } as const;
   const places = kind === 'SimpleRNN' ? (['activation'] as const) : (['activation', 'recurrentActivation'] as const);
   return places.flatMap((place) =>
     ACTIVATIONS.map((activation, i) => ({
       name: `${place} ${activation}`,
-      config: { ...base, activation: 'tanh', recurrentActivation: 'sigmoid', [place]: activation, goBackwards: i % 2 === 1 } as AnyConfig,
+      config: { ...base, activation: 'tanh', ...(kind === 'SimpleRNN' ? {} : { recurrentActivation: 'sigmoid' }), [place]: activation, goBackwards: i % 2 === 1 } as AnyConfig,
       options: {},
       seed: 7000 + i,
     })),
