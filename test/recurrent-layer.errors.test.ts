@@ -58,7 +58,7 @@ describe('bad input to createSimpleRNN, createLSTM and createGRU', async () => {
       ['no initial cell state', { initialCellState: null }, /inputs\.initialCellState: expected a GPUBuffer holding initialCellState \[5, 50\] float32; got null/],
       ['initial state without its flag', { initialState: buffer(250) }, /inputs\.initialState: given, but config\.useInitialState is false/],
       ['outputs.c too small', {}, /outputs\.c: the buffer has 4 bytes; c \[5, 3, 50\] float32 needs 3000/, { c: buffer(1) }],
-      ['outputs.gates aliasing an input', {}, /outputs\.gates: the same GPUBuffer is also passed as inputs\.bias/, { gates: good.bias }],
+      ['outputs.gates aliasing an input', {}, /outputs\.gates: the same GPUBuffer is also passed as inputs\.recurrentKernel/, { gates: good.recurrentKernel }],
       ['outputs as a string', {}, /outputs: expected an object of GPUBuffers; got string/, 'c' as unknown as object],
     ];
     for (const [what, change, message, outputs] of forward) {
