@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { resolveConfig } from '../src/kernels/config.js';
-import { simpleRNNBackwardRef, simpleRNNForwardRef } from '../src/kernels/simple-rnn.ref.js';
+import { resolveConfig, resolveLSTMConfig } from '../src/kernels/config.js';
+import { lstmBackwardRef, lstmForwardRef } from '../src/kernels/lstm.ref.js';
+import { expandLastStep, lastStates, simpleRNNBackwardRef, simpleRNNForwardRef } from '../src/kernels/simple-rnn.ref.js';
 import { relativeError } from './helpers/data.js';
 
 const root = join(import.meta.dirname, '..');
@@ -37,5 +38,26 @@ it("README's bare-WebGPU example runs against the built package and prints the r
   const dh = Array.from({ length: 24 }, (_, i) => (i % 12 >= 8 ? 1 : 0));
   const backward = simpleRNNBackwardRef({ ...inputs, ...forward, dh }, config);
   expect(relativeError(printed('last states'), [...forward.h.slice(8, 12), ...forward.h.slice(20, 24)])).toBeLessThan(1e-5);
+  expect(relativeError(printed('dKernel'), backward.dKernel)).toBeLessThan(1e-5);
+});
+
+it("README's LSTM example runs against the built package and prints the reference's numbers", () => {
+  const file = join(root, 'artifacts', 'readme-bare-webgpu-lstm.ts');
+  mkdirSync(join(root, 'artifacts'), { recursive: true });
+  writeFileSync(file, readmeExample('bare-webgpu-lstm'));
+  const run = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), file], { encoding: 'utf8', cwd: root, timeout: 120_000 });
+  expect(run.status, run.stderr).toBe(0);
+
+  const printed = (label: string) => JSON.parse(run.stdout.match(new RegExp(`^${label} (\\[[^\\]]*\\])`, 'm'))![1]!.replace(/\s+/g, '')) as number[];
+  const config = resolveLSTMConfig({ batch: 2, timesteps: 3, features: 1, units: 2 });
+  const inputs = {
+    x: [0.1, 0.2, 0.3, 0.2, 0.3, 0.4],
+    kernel: [0.5, -0.3, 0.8, 0.1, 0.4, 0.2, -0.6, 0.3],
+    recurrentKernel: [0.2, 0, 0.1, 0, 0, 0.3, 0, 0.1, 0.1, 0, 0.2, 0, 0, 0.1, 0, 0.3],
+    bias: [0, 0, 1, 1, 0, 0, 0, 0],
+  };
+  const forward = lstmForwardRef(inputs, config);
+  const backward = lstmBackwardRef({ ...inputs, ...forward, dh: expandLastStep([1, 1, 1, 1], 2, 3, 2) }, config);
+  expect(relativeError(printed('last states'), lastStates(forward.h, 2, 3, 2))).toBeLessThan(1e-5);
   expect(relativeError(printed('dKernel'), backward.dKernel)).toBeLessThan(1e-5);
 });
