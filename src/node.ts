@@ -1,23 +1,34 @@
 /**
  * webgpu-rnn/node: a GPUDevice in Node through Dawn (npm `webgpu`), for tests, scripts and the CLI.
  *
- * A real GPU's Vulkan driver when the machine has one; otherwise SwiftShader, the CPU Vulkan driver
- * that Debian's `chromium` package ships. Dawn rejects Mesa's lavapipe, so a machine with only that
- * falls back to SwiftShader too. Nothing happens on import: every call below is explicit.
+ * By default Dawn's Vulkan backend: a real GPU's driver when the machine has one; otherwise
+ * SwiftShader, the CPU Vulkan driver that Debian's `chromium` package ships. Dawn rejects Mesa's
+ * lavapipe, so a machine with only that falls back to SwiftShader too. `backend: 'opengl'` asks
+ * for Dawn's OpenGL backend instead (Mesa's llvmpipe on a machine without a GPU): another WebGPU
+ * implementation, at WebGPU's compatibility feature level. Nothing happens on import: every call
+ * below is explicit.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { describeValue } from './describe-value.js';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 export const PROVISION_COMMAND = 'apt-get update && apt-get install -y chromium libvulkan1';
+/** Mesa's EGL and OpenGL drivers, which Dawn's OpenGL backend opens. */
+export const OPENGL_PROVISION_COMMAND = 'apt-get update && apt-get install -y libegl1 libegl-mesa0 libgl1-mesa-dri';
+
+/** Dawn's backend: Vulkan (a GPU's driver, else SwiftShader) or OpenGL (a GPU's GL driver, else Mesa's llvmpipe). */
+export type NodeBackend = 'vulkan' | 'opengl';
 
 export interface AdapterSummary {
   readonly vendor: string;
   readonly architecture: string;
   readonly description: string;
   readonly isFallbackAdapter: boolean;
-  /** Which Vulkan driver Dawn was pointed at. */
-  readonly driver: 'system' | 'swiftshader';
+  /** Which Vulkan driver Dawn was pointed at, or 'opengl' for Dawn's OpenGL backend. */
+  readonly driver: 'system' | 'swiftshader' | 'opengl';
+  /** 'compatibility' where the adapter offers only WebGPU's compatibility feature level (OpenGL). */
+  readonly featureLevel: 'core' | 'compatibility';
 }
 
 export interface NodeWebGPU {
@@ -34,6 +45,11 @@ export interface NodeDeviceOptions {
   readonly optionalFeatures?: readonly GPUFeatureName[];
   /** Also set navigator.gpu, which @tensorflow/tfjs-backend-webgpu looks for. Default false. */
   readonly installNavigator?: boolean;
+  /**
+   * Dawn's backend. Default 'vulkan'. 'opengl' gives an adapter at WebGPU's compatibility feature
+   * level (Mesa's llvmpipe where there is no GPU; EGL_PLATFORM defaults to 'surfaceless').
+   */
+  readonly backend?: NodeBackend;
 }
 
 /** Limits this package can use beyond the defaults; each is requested at the adapter's maximum. */
@@ -98,12 +114,27 @@ function noAdapter(why: string): Error {
   return new Error(`No WebGPU adapter: ${why}. To use the CPU fallback on Debian/Ubuntu, run as root: ${PROVISION_COMMAND}`);
 }
 
+/** Dawn's OpenGL backend, which offers WebGPU's compatibility feature level only. */
+async function findOpenGLAdapter(dawn: WebGPUModule): Promise<{ gpu: GPU; adapter: GPUAdapter; driver: AdapterSummary['driver'] }> {
+  // Mesa's EGL reads this when Dawn opens the display: without a window system, no display at all.
+  process.env.EGL_PLATFORM ??= 'surfaceless';
+  const gpu = dawn.create(['backend=opengl']);
+  const adapter = await gpu.requestAdapter({ featureLevel: 'compatibility', powerPreference: 'high-performance' });
+  if (!adapter) {
+    throw new Error(
+      `No WebGPU adapter from Dawn's OpenGL backend (EGL_PLATFORM=${process.env.EGL_PLATFORM}). ` +
+        `It needs EGL and an OpenGL 4.3+ driver; for Mesa's (llvmpipe on the CPU) on Debian/Ubuntu, run as root: ${OPENGL_PROVISION_COMMAND}`,
+    );
+  }
+  return { gpu, adapter, driver: 'opengl' };
+}
+
 /** Dawn's GPU object and its adapter, with WebGPU's globals (GPUBufferUsage, ...) defined. */
-async function openDawn(): Promise<{ gpu: GPU; adapter: GPUAdapter; adapterSummary: AdapterSummary }> {
+async function openDawn(backend: NodeBackend = 'vulkan'): Promise<{ gpu: GPU; adapter: GPUAdapter; adapterSummary: AdapterSummary }> {
   // Dawn's Vulkan loader complains on stderr when this is unset; any writable folder will do.
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
   const dawn = await loadDawn();
-  const { gpu, adapter, driver } = await findAdapter(dawn);
+  const { gpu, adapter, driver } = backend === 'opengl' ? await findOpenGLAdapter(dawn) : await findAdapter(dawn);
   for (const [name, value] of Object.entries(dawn.globals)) {
     if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
   }
@@ -117,6 +148,7 @@ async function openDawn(): Promise<{ gpu: GPU; adapter: GPUAdapter; adapterSumma
       description: info.description,
       isFallbackAdapter: info.isFallbackAdapter ?? false,
       driver,
+      featureLevel: adapter.features.has('core-features-and-limits') ? 'core' : 'compatibility',
     },
   };
 }
@@ -127,12 +159,19 @@ function installNavigatorGPU(gpu: GPU): void {
   else Object.assign(globalThis, { navigator: { gpu } });
 }
 
+// Numbers devices, so that two of them never print the same name in an error.
+let devicesRequested = 0;
+
 export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promise<NodeWebGPU> {
-  const { gpu, adapter, adapterSummary } = await openDawn();
+  if (options === null || typeof options !== 'object') throw new TypeError(`options: expected an object or nothing; got ${describeValue(options)}`);
+  const backend = options.backend ?? 'vulkan';
+  if (backend !== 'vulkan' && backend !== 'opengl') throw new TypeError(`options.backend: expected 'vulkan' or 'opengl'; got ${JSON.stringify(backend)}`);
+  const { gpu, adapter, adapterSummary } = await openDawn(backend);
   const requiredLimits = Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
   const wanted = options.optionalFeatures ?? ['timestamp-query'];
   const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
-  const device = await adapter.requestDevice({ label: 'webgpu-rnn/node', requiredLimits, requiredFeatures });
+  const deviceLabel = `webgpu-rnn/node/${adapterSummary.driver}#${++devicesRequested}`;
+  const device = await adapter.requestDevice({ label: deviceLabel, requiredLimits, requiredFeatures });
   instances.set(device, { gpu, adapter });
   if (options.installNavigator) installNavigatorGPU(gpu);
   return {
@@ -165,7 +204,10 @@ export async function useTfjsWebGPU(): Promise<AdapterSummary> {
 
 /** One line naming the adapter, e.g. "google swiftshader (SwiftShader driver 5.0.0), CPU fallback adapter". */
 export function describeAdapter(summary: AdapterSummary): string {
-  const name = [summary.vendor, summary.architecture].filter(Boolean).join(' ') || 'unknown adapter';
-  const detail = summary.description ? ` (${summary.description})` : '';
-  return `${name}${detail}, ${summary.isFallbackAdapter ? 'CPU fallback adapter' : 'hardware adapter'}`;
+  // Dawn's OpenGL backend leaves vendor and architecture empty; its description names the driver.
+  const name = [summary.vendor, summary.architecture].filter(Boolean).join(' ');
+  const detail = name && summary.description ? ` (${summary.description})` : '';
+  const described = name || summary.description || 'unknown adapter';
+  const level = summary.featureLevel === 'compatibility' ? ', compatibility feature level' : '';
+  return `${described}${detail}, ${summary.isFallbackAdapter ? 'CPU fallback adapter' : 'hardware adapter'}${level}`;
 }

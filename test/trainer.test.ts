@@ -3,10 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSeedModel } from '../src/model/seed-model.js';
 import { splitSequence } from '../src/model/split-sequence.js';
 import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';
-import { requestNodeDevice } from '../src/node.js';
 import { createTrainer, type Trainer } from '../src/trainer/trainer.js';
 import { relativeError } from './helpers/data.js';
-import { getDevice, trackBuffers } from './helpers/webgpu.js';
+import { getDevice, requestTestDevice, trackBuffers } from './helpers/webgpu.js';
 
 // Tolerance of the issue: the trainer's loss history and prediction against tfjs's cpu backend
 // (stock layers) from the same weights, relative. With batch 2 (600 Adam steps) float32 rounding
@@ -170,7 +169,7 @@ describe('the standalone trainer', () => {
   });
 
   it('rejects pending work with a clear error when its device is lost, and a new device trains again', async () => {
-    const lost = await requestNodeDevice();
+    const lost = await requestTestDevice();
     const trainer = await createTrainer(lost.device, { timesteps: 3, features: 1, units: 50, outputs: 2 });
     trainer.setData(x, y);
     const pending = trainer.fit({ epochs: 2000 });
@@ -178,7 +177,7 @@ describe('the standalone trainer', () => {
     await expect(pending).rejects.toThrow(/trainer: the GPUDevice was lost \(destroyed.*create a new device and a new trainer/);
     await expect(trainer.fit()).rejects.toThrow(/GPUDevice was lost/);
 
-    const fresh = await requestNodeDevice();
+    const fresh = await requestTestDevice();
     const again = await createTrainer(fresh.device, { timesteps: 3, features: 1, units: 50, outputs: 2, seed: 3 });
     again.setData(x, y);
     const loss = await again.fit({ epochs: 5 });
