@@ -1,4 +1,5 @@
 /** Configuration of a standalone trainer for SimpleRNN(units, activation) → Dense(outputs), and its checks. */
+import { describeValue } from '../describe-value.js';
 import { resolveActivation, type Activation } from '../kernels/activation.js';
 import type { AdamConfig } from '../kernels/trainer-update.js';
 
@@ -32,23 +33,45 @@ export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta
 
 export function checkPositiveInteger(argument: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${argument}: expected a positive integer; got ${JSON.stringify(value)}`);
+    throw new RangeError(`${argument}: expected a positive integer; got ${describeValue(value)}`);
   }
   return value;
 }
 
+/** A seed for seededRandom: an integer (it is taken modulo 2³²), or undefined for a random one. */
+export function checkSeed(argument: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${argument}: expected an integer; got ${describeValue(value)}`);
+  return value;
+}
+
+/** Throws unless `value` is undefined or a plain object whose keys are all in `known` (a misspelt option is not ignored). */
+export function checkOptions(argument: string, value: unknown, known: readonly string[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${argument}: expected an object (${known.join(', ')}) or nothing; got ${describeValue(value)}`);
+  }
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw new TypeError(`${argument}: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; expected only ${known.join(', ')}`);
+}
+
+const CONFIG_FIELDS = ['timesteps', 'features', 'units', 'outputs', 'activation', 'loss', 'optimizer', 'seed'] as const;
+
 export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConfig {
-  if (typeof config !== 'object' || config === null) throw new TypeError('config: expected an object with timesteps, features, units, outputs');
+  if (typeof config !== 'object' || config === null) throw new TypeError(`config: expected an object with timesteps, features, units, outputs; got ${describeValue(config)}`);
+  checkOptions('config', config, CONFIG_FIELDS);
   for (const field of ['timesteps', 'features', 'units', 'outputs'] as const) checkPositiveInteger(`config.${field}`, config[field]);
   if (config.loss !== undefined && config.loss !== 'mse') {
-    throw new TypeError(`config.loss: only 'mse' (mean squared error) is supported; got ${JSON.stringify(config.loss)}`);
+    throw new TypeError(`config.loss: only 'mse' (mean squared error) is supported; got ${describeValue(config.loss)}`);
   }
+  checkOptions('config.optimizer', config.optimizer, Object.keys(ADAM_DEFAULTS));
+  const seed = checkSeed('config.seed', config.seed);
   const optimizer = { ...ADAM_DEFAULTS, ...config.optimizer };
   const ranges: Record<keyof AdamConfig, [number, number]> = { learningRate: [0, Infinity], beta1: [0, 1], beta2: [0, 1], epsilon: [0, Infinity] };
   for (const [name, [low, high]] of Object.entries(ranges) as [keyof AdamConfig, [number, number]][]) {
     const value = optimizer[name];
     if (typeof value !== 'number' || !(value > low && value < high)) {
-      throw new RangeError(`config.optimizer.${name}: expected a number in (${low}, ${high}); got ${JSON.stringify(value)}`);
+      throw new RangeError(`config.optimizer.${name}: expected a number in (${low}, ${high}); got ${describeValue(value)}`);
     }
   }
   return {
@@ -59,7 +82,7 @@ export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConf
     activation: resolveActivation(config.activation ?? 'relu', 'config.activation'),
     loss: 'mse',
     optimizer,
-    seed: config.seed,
+    seed,
   };
 }
 
