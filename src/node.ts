@@ -10,6 +10,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { checkOptions } from './check-args.js';
 import { describeValue } from './describe-value.js';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -163,9 +164,15 @@ function installNavigatorGPU(gpu: GPU): void {
 let devicesRequested = 0;
 
 export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promise<NodeWebGPU> {
-  if (options === null || typeof options !== 'object') throw new TypeError(`options: expected an object or nothing; got ${describeValue(options)}`);
+  checkOptions('requestNodeDevice: options', options, ['optionalFeatures', 'installNavigator', 'backend']);
   const backend = options.backend ?? 'vulkan';
-  if (backend !== 'vulkan' && backend !== 'opengl') throw new TypeError(`options.backend: expected 'vulkan' or 'opengl'; got ${JSON.stringify(backend)}`);
+  if (backend !== 'vulkan' && backend !== 'opengl') throw new TypeError(`requestNodeDevice: options.backend: expected 'vulkan' or 'opengl'; got ${describeValue(backend)}`);
+  if (options.optionalFeatures !== undefined && !Array.isArray(options.optionalFeatures)) {
+    throw new TypeError(`requestNodeDevice: options.optionalFeatures: expected an array of GPUFeatureName; got ${describeValue(options.optionalFeatures)}`);
+  }
+  if (options.installNavigator !== undefined && typeof options.installNavigator !== 'boolean') {
+    throw new TypeError(`requestNodeDevice: options.installNavigator: expected a boolean; got ${describeValue(options.installNavigator)}`);
+  }
   const { gpu, adapter, adapterSummary } = await openDawn(backend);
   const requiredLimits = Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
   const wanted = options.optionalFeatures ?? ['timestamp-query'];

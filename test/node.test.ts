@@ -41,9 +41,12 @@ describe('webgpu-rnn/node', () => {
     b.release();
   });
 
-  it('refuses an unknown backend or options that are not an object, naming them', async () => {
-    await expect(requestNodeDevice({ backend: 'metal' as never })).rejects.toThrow(/options\.backend: expected 'vulkan' or 'opengl'; got "metal"/);
-    await expect(requestNodeDevice(null as never)).rejects.toThrow(/options: expected an object or nothing; got null/);
+  it('refuses an unknown backend, option or option type, naming it', async () => {
+    await expect(requestNodeDevice({ backend: 'metal' as never })).rejects.toThrow(/^requestNodeDevice: options\.backend: expected 'vulkan' or 'opengl'; got "metal"$/);
+    await expect(requestNodeDevice(null as never)).rejects.toThrow(/^requestNodeDevice: options: expected an object \(optionalFeatures, installNavigator, backend\) or nothing; got null$/);
+    await expect(requestNodeDevice({ backnd: 'opengl' } as never)).rejects.toThrow(/^requestNodeDevice: options: unknown "backnd"/);
+    await expect(requestNodeDevice({ optionalFeatures: 'timestamp-query' as never })).rejects.toThrow(/^requestNodeDevice: options\.optionalFeatures: expected an array of GPUFeatureName; got "timestamp-query"$/);
+    await expect(requestNodeDevice({ installNavigator: 1 as never })).rejects.toThrow(/^requestNodeDevice: options\.installNavigator: expected a boolean; got 1$/);
   });
 
   it('keeps Dawn alive for as long as the device, even when the caller keeps only the device', () => {

@@ -2,7 +2,7 @@
 // if an upgrade changes the internals it relies on, this fails first and says which.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adaptWebGPUBackend, type WebGPUBackendAdapter } from '../src/model/tfjs-webgpu-adapter.js';
+import { adaptWebGPUBackend, storedDtype, type WebGPUBackendAdapter } from '../src/model/tfjs-webgpu-adapter.js';
 import { gpuBytes, tfjsWebGPU } from './helpers/tfjs.js';
 
 describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
@@ -21,6 +21,18 @@ describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
     buffer.unmap();
     return buffer;
   };
+
+  it('refuses a tensor whose data the backend holds as int32, as tf.cast to float32 leaves it', () => {
+    const int = tf.tensor1d([1, 2, 3], 'int32');
+    const cast = tf.cast(int, 'float32');
+    expect(cast.dtype).toBe('float32');
+    expect(storedDtype(tf.backend(), cast)).toBe('int32');
+    expect(() => gpu.buffer(cast)).toThrow(/holds int32 \(ops\.simpleRNN copies such tensors first\)/);
+    const copied = tf.mul(cast, 1);
+    expect(storedDtype(tf.backend(), copied)).toBe('float32');
+    expect(gpu.buffer(copied).size).toBeGreaterThanOrEqual(12);
+    tf.dispose([int, cast, copied]);
+  });
 
   it('exposes the backend device', () => {
     expect(gpu.device).toBe((tf.backend() as unknown as { device: GPUDevice }).device);

@@ -64,6 +64,14 @@ describe('the standalone trainer', () => {
     const tfLoss = (model.evaluate(tf.tensor3d(windows.flat(), [5, 3, 1]), tf.tensor2d(targets.flat(), [5, 2])) as tf.Scalar).dataSync()[0]!;
     expect(Math.abs((await trainer.evaluate(x, y)) - tfLoss) / tfLoss).toBeLessThan(1e-5);
     await expect(createTrainerFromModel(device, tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] }))).rejects.toThrow(/runs SimpleRNN\(units, activation\) → Dense\(outputs\).*layers are Dense/);
+    await expect(createTrainerFromModel(null as never, model)).rejects.toThrow(/^createTrainerFromModel: device: expected a GPUDevice; got null$/);
+    await expect(createTrainerFromModel(device, null as never)).rejects.toThrow(/^createTrainerFromModel: model: expected a tf\.LayersModel \(tf\.sequential or tf\.model\); got null$/);
+    await expect(createTrainerFromModel(device, model, { optimiser: {} } as never)).rejects.toThrow(/^createTrainerFromModel: options: unknown "optimiser"; expected only optimizer$/);
+    await expect(copyWeightsToModel(null as never, model)).rejects.toThrow(/^copyWeightsToModel: trainer: expected a Trainer \(createTrainer\); got null$/);
+    await expect(copyWeightsToModel(trainer, null as never)).rejects.toThrow(/^copyWeightsToModel: model: expected a tf\.LayersModel/);
+    const other = buildSeedModel({ units: 8 });
+    await expect(copyWeightsToModel(trainer, other)).rejects.toThrow(/^copyWeightsToModel: model: its weights have shapes \[\[1,8\],\[8,8\],\[8\],\[8,2\],\[2\]\]; the trainer's have \[50,2500,50,100,2\] values$/);
+    other.dispose();
     trainer.destroy();
     model.dispose();
   });

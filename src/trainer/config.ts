@@ -1,4 +1,5 @@
 /** Configuration of a standalone trainer for SimpleRNN(units, activation) → Dense(outputs), and its checks. */
+import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
 import { resolveActivation, type Activation } from '../kernels/activation.js';
 import type { AdamConfig } from '../kernels/trainer-update.js';
@@ -30,30 +31,6 @@ export interface ResolvedTrainerConfig {
 }
 
 export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-
-export function checkPositiveInteger(argument: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${argument}: expected a positive integer; got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** A seed for seededRandom: an integer (it is taken modulo 2³²), or undefined for a random one. */
-export function checkSeed(argument: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${argument}: expected an integer; got ${describeValue(value)}`);
-  return value;
-}
-
-/** Throws unless `value` is undefined or a plain object whose keys are all in `known` (a misspelt option is not ignored). */
-export function checkOptions(argument: string, value: unknown, known: readonly string[]): void {
-  if (value === undefined) return;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${argument}: expected an object (${known.join(', ')}) or nothing; got ${describeValue(value)}`);
-  }
-  const unknown = Object.keys(value).filter((key) => !known.includes(key));
-  if (unknown.length > 0) throw new TypeError(`${argument}: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; expected only ${known.join(', ')}`);
-}
 
 const CONFIG_FIELDS = ['timesteps', 'features', 'units', 'outputs', 'activation', 'loss', 'optimizer', 'seed'] as const;
 

@@ -5,6 +5,7 @@
  * losses accumulate on the GPU and are read back once per submission; Adam's step count and β
  * powers live on the GPU too. Weights move in and out in Keras order and shapes.
  */
+import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
 import { placeholderBuffer, storageUsage, submitAndRead, type Readback } from '../gpu/buffers.js';
 import { checkDevice } from '../gpu/check-device.js';
@@ -14,7 +15,7 @@ import { tiles4 } from '../kernels/shape.js';
 import { deviceTraits, trainerWorkgroupSize } from '../kernels/strategy.js';
 import { describeTrainerPredict, describeTrainerStep, type TrainerShape } from '../kernels/trainer-step.js';
 import { describeTrainerUpdate, updateTiles } from '../kernels/trainer-update.js';
-import { checkOptions, checkPositiveInteger, checkSeed, resolveTrainerConfig, weightShapes, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
+import { resolveTrainerConfig, weightShapes, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
 import { toFloat32, type Matrix2, type Matrix3, type ShapedData } from './data.js';
 import { glorotNormal, glorotUniform, orthogonal } from './initializers.js';
 import { sampleOrder, seededRandom } from './random.js';
@@ -32,6 +33,8 @@ export interface FitOptions {
   /** Epochs recorded per command buffer: all of them by default, 10 when onEpochEnd wants progress. */
   readonly epochsPerSubmit?: number;
 }
+
+const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'onEpochEnd', 'epochsPerSubmit'] as const;
 
 export type TrainerInput = Matrix3 | ShapedData;
 export type TrainerTarget = Matrix2 | ShapedData;
@@ -91,7 +94,6 @@ export async function createTrainer(device: GPUDevice, config: TrainerConfig): P
   return trainer;
 }
 
-const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'onEpochEnd', 'epochsPerSubmit'] as const;
 
 function checkBytes(what: string, bytes: number, limits: GPUSupportedLimits): void {
   for (const limit of ['maxStorageBufferBindingSize', 'maxBufferSize'] as const) {
