@@ -4,7 +4,7 @@ import { SIMPLE_RNN, SIMPLE_RNN_GRAD } from '../src/model/kernel-names.js';
 import { registerKernels } from '../src/model/register-kernels.js';
 import { hasFusedKernels, simpleRNN } from '../src/model/simple-rnn-op.js';
 import { FusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
-import { onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
+import { gpuBytes, onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 describe('ops.simpleRNN', () => {
   beforeAll(tfjsWebGPU);
@@ -95,6 +95,42 @@ describe('ops.simpleRNN', () => {
       tf.dispose([last, sequences, dy, ...grads]);
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose([x, k, r, b, h0]);
+    });
+  });
+
+  // tfjs ops are synchronous and tfjs submits its encoder itself, so the fused kernel can only refuse
+  // at once what it can see; WebGPU's later errors reach the caller's error scope, as with the bare API.
+  describe('misused GPU buffers behind zero-copy tensors', () => {
+    const device = () => (tf.backend() as unknown as { device: GPUDevice }).device;
+    const zeroCopy = (buffer: GPUBuffer, shape: number[]) => tf.tensor({ buffer, zeroCopy: true } as unknown as number[], shape);
+    const usage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+    it('a mapped buffer is refused at once by name, and nothing is left allocated', async () => {
+      await tf.setBackend('webgpu');
+      const [k, r] = [tf.ones([1, 3]), tf.ones([3, 3])];
+      tf.dispose(simpleRNN(tf.ones([2, 3, 1]), k, r, null)); // the weights go to the GPU first
+      const mapped = device().createBuffer({ size: 24, usage: usage(), mappedAtCreation: true });
+      const x = zeroCopy(mapped, [2, 3, 1]);
+      const before = { tensors: tf.memory().numTensors, bytes: gpuBytes() };
+      expect(() => simpleRNN(x, k, r, null)).toThrow(/^inputs\.x: the buffer is mapped \(mappedAtCreation or mapAsync\); call unmap\(\) first$/);
+      expect({ tensors: tf.memory().numTensors, bytes: gpuBytes() }).toEqual(before);
+      mapped.unmap();
+      tf.dispose([x, k, r]);
+      mapped.destroy();
+    });
+
+    it("a destroyed buffer surfaces in the caller's error scope around the op and its read", async () => {
+      await tf.setBackend('webgpu');
+      const [k, r] = [tf.ones([1, 3]), tf.ones([3, 3])];
+      const gone = device().createBuffer({ label: 'gone', size: 24, usage: usage() });
+      const x = zeroCopy(gone, [2, 3, 1]);
+      gone.destroy();
+      device().pushErrorScope('validation');
+      const y = simpleRNN(x, k, r, null);
+      await y.data(); // tfjs submits here
+      const error = await device().popErrorScope();
+      expect(error?.message).toMatch(/\[Buffer "gone"\] used in submit while destroyed/);
+      tf.dispose([x, y, k, r]);
     });
   });
 
