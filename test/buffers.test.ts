@@ -66,6 +66,12 @@ describe('createFloat32Buffer names its arguments', async () => {
     expect(() => createFloat32Buffer(device, null as never, 'x')).toThrow(/^x: expected a Float32Array; got null$/);
     expect(() => createFloat32Buffer(device, Float32Array.of(1), 7 as never)).toThrow(/^createFloat32Buffer: name: expected a string \(the buffer's label\); got 7$/);
   });
+
+  it("data past the device's maxBufferSize", () => {
+    // A device that reports an 8-byte maximum, so the test needs no gigabytes.
+    const small = Object.create(device, { limits: { value: { maxBufferSize: 8 } } }) as GPUDevice;
+    expect(() => createFloat32Buffer(small, new Float32Array(3), 'x')).toThrow(/^x: 12 bytes exceed this device's maxBufferSize \(8\)$/);
+  });
 });
 
 describe('the bare encode functions', async () => {

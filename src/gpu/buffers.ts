@@ -54,6 +54,9 @@ export function createFloat32Buffer(device: GPUDevice, data: Float32Array, name 
     throw new TypeError(`${name}: expected a Float32Array; got ${describeValue(data)}`);
   }
   if (data.length === 0) throw new RangeError(`${name}: expected at least one element; got an empty Float32Array`);
+  if (data.byteLength > device.limits.maxBufferSize) {
+    throw new RangeError(`${name}: ${data.byteLength} bytes exceed this device's maxBufferSize (${device.limits.maxBufferSize})`);
+  }
   const buffer = device.createBuffer({ label: label(name), size: data.byteLength, usage: storageUsage(), mappedAtCreation: true });
   new Float32Array(buffer.getMappedRange()).set(data);
   buffer.unmap();
@@ -93,14 +96,23 @@ export interface Readback {
  * inside error scopes: a WebGPU error rejects with a GPUWorkError naming `what`.
  */
 export async function submitAndRead(device: GPUDevice, what: string, record: (encoder: GPUCommandEncoder) => Readback): Promise<Float32Array> {
-  const { value: staging, checked } = recordChecked(device, what, () => {
-    const encoder = device.createCommandEncoder({ label: label(what) });
-    const { buffer, offset, floats } = record(encoder);
-    const readback = device.createBuffer({ label: label(what, 'readback'), size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    encoder.copyBufferToBuffer(buffer, offset, readback, 0, floats * 4);
-    device.queue.submit([encoder.finish()]);
-    return readback;
-  });
+  const created: GPUBuffer[] = [];
+  let recorded: ReturnType<typeof recordChecked<GPUBuffer>>;
+  try {
+    recorded = recordChecked(device, what, () => {
+      const encoder = device.createCommandEncoder({ label: label(what) });
+      const { buffer, offset, floats } = record(encoder);
+      const staging = device.createBuffer({ label: label(what, 'readback'), size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      created.push(staging);
+      encoder.copyBufferToBuffer(buffer, offset, staging, 0, floats * 4);
+      device.queue.submit([encoder.finish()]);
+      return staging;
+    });
+  } catch (error) {
+    for (const buffer of created) buffer.destroy();
+    throw error;
+  }
+  const { value: staging, checked } = recorded;
   try {
     // Both, so that neither rejection goes unhandled; WebGPU's own error says more than a failed map.
     const [scopes, mapped] = await Promise.allSettled([checked, staging.mapAsync(GPUMapMode.READ)]);
