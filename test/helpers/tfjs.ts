@@ -1,13 +1,30 @@
-/** tfjs in the tests: the webgpu backend on the test adapter, our kernels registered, cpu alongside. */
+/** tfjs in the tests: the webgpu backend on the test backend's adapter, our kernels registered, cpu alongside. */
 import * as tf from '@tensorflow/tfjs';
 import { registerKernels } from '../../src/model/register-kernels.js';
-import { useTfjsWebGPU, type AdapterSummary } from '../../src/node.js';
+import { requestNodeDevice, useTfjsWebGPU, type AdapterSummary } from '../../src/node.js';
+import { TEST_BACKEND } from './webgpu.js';
 
 let ready: Promise<AdapterSummary> | undefined;
 
+/**
+ * tfjs's webgpu backend on Dawn's OpenGL backend: its adapter exists only at WebGPU's compatibility
+ * feature level, which tfjs 4.22 does not ask for, so navigator.gpu asks for it on tfjs's behalf.
+ */
+async function useTfjsOnOpenGL(): Promise<AdapterSummary> {
+  const { gpu, adapterSummary, release } = await requestNodeDevice({ backend: 'opengl' });
+  release();
+  const compatible = { requestAdapter: (options?: GPURequestAdapterOptions) => gpu.requestAdapter({ ...options, featureLevel: 'compatibility' }) };
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (nav) Object.defineProperty(nav, 'gpu', { value: compatible, configurable: true, writable: true });
+  else Object.assign(globalThis, { navigator: { gpu: compatible } });
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!(await tf.setBackend('webgpu'))) throw new Error("tfjs could not start its webgpu backend on Dawn's OpenGL backend");
+  return adapterSummary;
+}
+
 export function tfjsWebGPU(): Promise<AdapterSummary> {
   ready ??= (async () => {
-    const adapter = await useTfjsWebGPU();
+    const adapter = TEST_BACKEND === 'opengl' ? await useTfjsOnOpenGL() : await useTfjsWebGPU();
     registerKernels();
     return adapter;
   })();
