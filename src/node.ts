@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * webgpu-rnn/node: a GPUDevice in Node through Dawn (npm `webgpu`), for tests, scripts and the CLI.
  *

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * webgpu-rnn/reference: the float64 TypeScript references the kernels are tested against, for
  * checking results on the CPU. Plain arrays in, Float64Arrays out; no GPU, no tfjs.
