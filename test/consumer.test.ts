@@ -116,6 +116,18 @@ describe('the packed package in a fresh project without tfjs', () => {
     expect(loaded['webgpu-rnn/tfjs']).toMatch(/^ERR_MODULE_NOT_FOUND: Cannot find package '@tensorflow\/tfjs'/);
   });
 
+  it('says what to install when useTfjsWebGPU finds no tfjs', () => {
+    const script = `
+      const { useTfjsWebGPU } = await import('webgpu-rnn/node');
+      try { await useTfjsWebGPU(); console.log('started'); } catch (error) { console.log(error.message); }
+      process.exit(0);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n').at(-1)).toBe(
+      'useTfjsWebGPU needs TensorFlow.js and its webgpu backend: npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0',
+    );
+  });
+
   it.each(['nodenext', 'bundler'])('type-checks the README examples and the entries: strict, skipLibCheck false, moduleResolution %s', (resolution) => {
     expect(typeCheck(join(project, `tsconfig.${resolution}.json`))).toEqual([]);
   });
