@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Tests that use no WebGPU adapter of Node's (pure TypeScript, the package build, the README example,
- * the browser pages). Every other test file, tfjs's included (test/helpers/tfjs.ts), runs twice,
+ * Tests that use no WebGPU adapter of this process (pure TypeScript, the package build, the README
+ * examples run in their own processes, the browser pages). Every other test file, tfjs's included (test/helpers/tfjs.ts), runs twice,
  * once per Dawn backend, all of it: no grid is sampled on the second.
  */
 const ADAPTER_FREE = [
+  'test/consumer.test.ts',
   'test/demo.test.ts',
   'test/kernel-specs.test.ts',
   'test/package.test.ts',

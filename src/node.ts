@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * webgpu-rnn/node: a GPUDevice in Node through Dawn (npm `webgpu`), for tests, scripts and the CLI.
  *
@@ -64,6 +65,10 @@ const REQUESTED_LIMITS = [
   'maxComputeWorkgroupsPerDimension',
   'maxStorageBuffersPerShaderStage',
 ] as const;
+
+function requestedLimits(adapter: GPUAdapter): Record<string, number> {
+  return Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
+}
 
 type WebGPUModule = { create(flags: string[]): GPU; globals: Record<string, unknown> };
 
@@ -174,7 +179,7 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
     throw new TypeError(`requestNodeDevice: options.installNavigator: expected a boolean; got ${describeValue(options.installNavigator)}`);
   }
   const { gpu, adapter, adapterSummary } = await openDawn(backend);
-  const requiredLimits = Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
+  const requiredLimits = requestedLimits(adapter);
   const wanted = options.optionalFeatures ?? ['timestamp-query'];
   const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
   const deviceLabel = `webgpu-rnn/node/${adapterSummary.driver}#${++devicesRequested}`;
@@ -194,15 +199,44 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
   };
 }
 
+type TfjsModules = [typeof import('@tensorflow/tfjs'), typeof import('@tensorflow/tfjs-backend-webgpu')];
+
+async function loadTfjs(): Promise<TfjsModules> {
+  try {
+    return await Promise.all([import('@tensorflow/tfjs'), import('@tensorflow/tfjs-backend-webgpu')]);
+  } catch (cause) {
+    if ((cause as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw cause;
+    throw new Error(
+      'useTfjsWebGPU needs TensorFlow.js and its webgpu backend: npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0',
+      { cause },
+    );
+  }
+}
+
 /**
  * Makes tfjs's webgpu backend the active one in Node, on the adapter requestNodeDevice would pick
  * (navigator.gpu is set to Dawn, which the backend looks for). Returns that adapter.
+ *
+ * Works whichever order the backend module was imported in. It registers its backend factory when
+ * it is first evaluated, and only if navigator.gpu exists then; in Node that is usually before this
+ * call (a static import at the top of the file), so it registered nothing. The same factory is then
+ * registered here: the backend's own class on a device from the Dawn adapter, with the limits
+ * requestNodeDevice asks for.
  */
 export async function useTfjsWebGPU(): Promise<AdapterSummary> {
   const { gpu, adapterSummary } = await openDawn();
   installNavigatorGPU(gpu);
-  const tf = await import('@tensorflow/tfjs');
-  await import('@tensorflow/tfjs-backend-webgpu');
+  const [tf, { WebGPUBackend }] = await loadTfjs();
+  if (!tf.findBackendFactory('webgpu')) {
+    tf.registerBackend('webgpu', async () => {
+      const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (!adapter) throw noAdapter('Dawn gave no adapter the second time it was asked');
+      const requiredFeatures = (['timestamp-query'] as const).filter((feature) => adapter.features.has(feature));
+      const device = await adapter.requestDevice({ label: 'webgpu-rnn/node tfjs', requiredLimits: requestedLimits(adapter), requiredFeatures });
+      instances.set(device, { gpu, adapter });
+      return new WebGPUBackend(device, adapter.info);
+    }, 3);
+  }
   if (!(await tf.setBackend('webgpu'))) {
     throw new Error(`tfjs could not start its webgpu backend on ${describeAdapter(adapterSummary)}`);
   }

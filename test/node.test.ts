@@ -70,6 +70,23 @@ describe('webgpu-rnn/node', () => {
     expect(run.status).toBe(0);
   });
 
+  it.each([
+    ['imported before navigator.gpu exists (its factory never registered)', "await import('@tensorflow/tfjs-backend-webgpu'); await useTfjsWebGPU();"],
+    ['imported after', "await useTfjsWebGPU(); await import('@tensorflow/tfjs-backend-webgpu');"],
+    ['left to useTfjsWebGPU', 'await useTfjsWebGPU();'],
+  ])("useTfjsWebGPU starts tfjs's webgpu backend with tfjs-backend-webgpu %s", (_, start) => {
+    const script = `
+      const tf = await import('@tensorflow/tfjs');
+      const { useTfjsWebGPU } = await import('./dist/node.js');
+      ${start}
+      const sum = tf.add(tf.ones([4096]), 1); // past the size tfjs would compute on the CPU
+      console.log(tf.getBackend(), tf.backend().constructor.name, (await sum.data())[4095]);
+      process.exit(0);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('webgpu WebGPUBackend 2');
+  });
+
   it('gives the device the limits the kernels can use, at the adapter\'s maximum', async () => {
     const { adapter } = await nodeWebGPU();
     const device = await getDevice();

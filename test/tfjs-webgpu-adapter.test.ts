@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adaptWebGPUBackend, storedDtype, type WebGPUBackendAdapter } from '../src/model/tfjs-webgpu-adapter.js';
 import { gpuBytes, tfjsWebGPU } from './helpers/tfjs.js';
+import { TEST_BACKEND } from './helpers/webgpu.js';
 
 describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
   let gpu: WebGPUBackendAdapter;
@@ -32,6 +33,11 @@ describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
     expect(storedDtype(tf.backend(), copied)).toBe('float32');
     expect(gpu.buffer(copied).size).toBeGreaterThanOrEqual(12);
     tf.dispose([int, cast, copied]);
+  });
+
+  it(`runs on the test backend's adapter (${TEST_BACKEND})`, () => {
+    // Core level on Vulkan; Dawn's OpenGL backend offers only the compatibility level.
+    expect(gpu.device.features.has('core-features-and-limits')).toBe(TEST_BACKEND === 'vulkan');
   });
 
   it('exposes the backend device', () => {

@@ -3,10 +3,10 @@
  *
  *   h_s = activation(x_t(s) · kernel + h_{s-1} · recurrentKernel + bias),  t(s) = goBackwards ? T-1-s : s
  *
- * Returns every state [B, T, U] (returnSequences) or the last [B, U]. Where our kernels are
- * registered for the active backend (registerKernels: webgpu, cpu) it runs them, with a custom
- * gradient that runs the backward kernel once per backward pass for every input; elsewhere it runs
- * the same computation as stock tfjs ops.
+ * Returns every state [B, T, U] (returnSequences) or the last [B, U]. On the backends our kernels
+ * exist for (webgpu, cpu) it runs them, registering them on first use, with a custom gradient that
+ * runs the backward kernel once per backward pass for every input; elsewhere it runs the same
+ * computation as stock tfjs ops.
  *
  * As stock tfjs ops do, int32 and bool tensors are cast to float32; a batch of 0 gives an empty
  * result (and zero gradients).
@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describeValue } from '../describe-value.js';
 import { resolveActivation, type Activation } from '../kernels/activation.js';
+import { registerFusedKernels } from './fused-kernels.js';
 import { SIMPLE_RNN, SIMPLE_RNN_GRAD, type SimpleRNNAttrs } from './kernel-names.js';
 import { stockSimpleRNN } from './stock-simple-rnn.js';
 import { storedDtype } from './tfjs-webgpu-adapter.js';
@@ -94,8 +95,9 @@ function emptyResult(inputs: tf.Tensor[], shape: number[]): tf.Tensor {
   return empty(...inputs);
 }
 
-/** Whether the active backend runs our kernels (else ops.simpleRNN uses stock ops). */
+/** Whether ops.simpleRNN runs our kernels on this backend (else stock ops). Registers them if needed. */
 export function hasFusedKernels(backendName = tf.getBackend()): boolean {
+  registerFusedKernels();
   return tf.getKernel(SIMPLE_RNN, backendName) != null && tf.getKernel(SIMPLE_RNN_GRAD, backendName) != null;
 }
 

@@ -7,17 +7,16 @@ import { TEST_BACKEND } from './webgpu.js';
 let ready: Promise<AdapterSummary> | undefined;
 
 /**
- * tfjs's webgpu backend on Dawn's OpenGL backend: its adapter exists only at WebGPU's compatibility
- * feature level, which tfjs 4.22 does not ask for, so navigator.gpu asks for it on tfjs's behalf.
+ * tfjs's webgpu backend on Dawn's OpenGL backend. Its adapter exists only at WebGPU's compatibility
+ * feature level, which tfjs 4.22 never asks for, so the backend is registered here on a device of
+ * that adapter, as useTfjsWebGPU does for the default one.
  */
 async function useTfjsOnOpenGL(): Promise<AdapterSummary> {
-  const { gpu, adapterSummary, release } = await requestNodeDevice({ backend: 'opengl' });
-  release();
-  const compatible = { requestAdapter: (options?: GPURequestAdapterOptions) => gpu.requestAdapter({ ...options, featureLevel: 'compatibility' }) };
-  const nav = (globalThis as { navigator?: object }).navigator;
-  if (nav) Object.defineProperty(nav, 'gpu', { value: compatible, configurable: true, writable: true });
-  else Object.assign(globalThis, { navigator: { gpu: compatible } });
-  await import('@tensorflow/tfjs-backend-webgpu');
+  // navigator.gpu too: the backend refuses to start without it.
+  const { device, adapter, adapterSummary } = await requestNodeDevice({ backend: 'opengl', installNavigator: true });
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info), 3);
   if (!(await tf.setBackend('webgpu'))) throw new Error("tfjs could not start its webgpu backend on Dawn's OpenGL backend");
   return adapterSummary;
 }
