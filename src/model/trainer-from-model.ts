@@ -4,10 +4,10 @@
  * trained weights written back into the model.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOptions } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
 import { checkDevice } from '../gpu/check-device.js';
 import type { AdamConfig } from '../kernels/trainer-update.js';
-import { checkOptions } from '../check-args.js';
 import { createTrainer, type Trainer } from '../trainer/trainer.js';
 
 interface LayerConfig {

@@ -94,7 +94,6 @@ export async function createTrainer(device: GPUDevice, config: TrainerConfig): P
   return trainer;
 }
 
-
 function checkBytes(what: string, bytes: number, limits: GPUSupportedLimits): void {
   for (const limit of ['maxStorageBufferBindingSize', 'maxBufferSize'] as const) {
     if (bytes > limits[limit]) throw new RangeError(`${what} need a ${bytes}-byte buffer; this device's ${limit} is ${limits[limit]}`);
