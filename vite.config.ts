@@ -1,4 +1,5 @@
-// Library build: ESM bundles of the two entries with every .wgsl inlined; tfjs and Dawn stay external.
+// Library build: ESM bundles of the four entries with every .wgsl inlined; code they share goes to
+// dist/chunks. tfjs and Dawn stay external, so the core (index) never loads tfjs.
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
 
@@ -9,12 +10,16 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
+    // Maps point at src/ for stack traces; the sources themselves stay out of the package.
     sourcemap: true,
     minify: false,
     lib: {
-      entry: { index: 'src/index.ts', node: 'src/node.ts' },
+      entry: { index: 'src/index.ts', tfjs: 'src/tfjs.ts', node: 'src/node.ts', reference: 'src/reference.ts' },
       formats: ['es'],
     },
-    rollupOptions: { external },
+    rolldownOptions: {
+      external,
+      output: { sourcemapExcludeSources: true, chunkFileNames: 'chunks/[name].js' },
+    },
   },
 });

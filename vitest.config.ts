@@ -1,5 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests that use no WebGPU adapter of this process (pure TypeScript, the package build, the README
+ * examples run in their own processes, the browser pages). Every other test file, tfjs's included (test/helpers/tfjs.ts), runs twice,
+ * once per Dawn backend, all of it: no grid is sampled on the second.
+ */
+const ADAPTER_FREE = [
+  'test/consumer.test.ts',
+  'test/demo.test.ts',
+  'test/kernel-specs.test.ts',
+  'test/package.test.ts',
+  'test/readme.test.ts',
+  'test/simple-rnn.ref.test.ts',
+  'test/split-sequence.test.ts',
+];
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -7,5 +22,12 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    projects: [
+      // Dawn's Vulkan backend: the GPU's driver, or SwiftShader on the CPU. Every test.
+      { extends: true, test: { name: 'vulkan', env: { WEBGPU_RNN_TEST_BACKEND: 'vulkan' } } },
+      // Dawn's OpenGL backend (Mesa's llvmpipe here): a second WebGPU implementation, with another
+      // WGSL compiler and schedule, at WebGPU's compatibility feature level.
+      { extends: true, test: { name: 'opengl', exclude: ADAPTER_FREE, env: { WEBGPU_RNN_TEST_BACKEND: 'opengl' } } },
+    ],
   },
 });

@@ -5,7 +5,8 @@
 // a noisy sine wave, in samples per second, with the trainer's time against two floors measured
 // here (empty dispatches, and FLOPs at the best tf.matMul rate).
 import * as tf from '@tensorflow/tfjs';
-import { buildSeedModel, createTrainer, registerKernels, splitSequence, type Trainer } from 'webgpu-rnn';
+import { createTrainer, splitSequence, type Trainer } from 'webgpu-rnn';
+import { buildSeedModel, registerKernels } from 'webgpu-rnn/tfjs';
 import { describeAdapter, requestNodeDevice, useTfjsWebGPU } from 'webgpu-rnn/node';
 import { interleavedEpochMs, modelEpochMs, profileEpoch, trainerEpochMs, type EpochProfile } from './lib/fit-timing.js';
 import { emptyDispatchMicros, matMulThroughput } from './lib/floors.js';

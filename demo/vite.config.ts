@@ -1,15 +1,21 @@
 // The demo: two pages (index.html, the notebook; bench.html, the benchmark) built into demo/dist.
-// `webgpu-rnn` resolves to the library's source, so the demo always shows the code in this tree.
+// `webgpu-rnn` and `webgpu-rnn/tfjs` resolve to the library's source, so the demo always shows the
+// code in this tree.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const demo = fileURLToPath(new URL('.', import.meta.url));
-const source = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+const source = (file: string) => fileURLToPath(new URL(`../src/${file}`, import.meta.url));
 
 export default defineConfig({
   root: demo,
   base: './',
-  resolve: { alias: { 'webgpu-rnn': source } },
+  resolve: {
+    alias: [
+      { find: /^webgpu-rnn$/, replacement: source('index.ts') },
+      { find: /^webgpu-rnn\/tfjs$/, replacement: source('tfjs.ts') },
+    ],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

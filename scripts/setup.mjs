@@ -3,9 +3,11 @@
 // in place: installs npm dependencies when missing or stale, builds what is out of date, and makes
 // sure Dawn finds a WebGPU adapter, installing the CPU fallback (Debian `chromium` for SwiftShader,
 // `libvulkan1` for the Vulkan loader) when it can, or stopping with the exact command to run.
+// The tests also run on Dawn's OpenGL backend (Mesa's llvmpipe), whose EGL and GL drivers
+// (`libegl1 libegl-mesa0 libgl1-mesa-dri`) are installed the same way.
 //
 //   node scripts/setup.mjs              library + adapter
-//   node scripts/setup.mjs --for test   also the demo build and a browser for the browser tests
+//   node scripts/setup.mjs --for test   also the OpenGL adapter, the demo build and a browser
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,8 +16,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forTest = process.argv.includes('--for') && process.argv[process.argv.indexOf('--for') + 1] === 'test';
-const APT_PACKAGES = ['chromium', 'libvulkan1'];
-const APT_COMMAND = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
+/** Debian packages per Dawn backend: the CPU fallback each needs where there is no GPU. */
+const BACKENDS = {
+  vulkan: { packages: ['chromium', 'libvulkan1'], what: "the WebGPU CPU fallback (SwiftShader via Debian's chromium, and the Vulkan loader)" },
+  opengl: { packages: ['libegl1', 'libegl-mesa0', 'libgl1-mesa-dri'], what: "Mesa's EGL and OpenGL drivers (llvmpipe), for Dawn's OpenGL backend" },
+};
+const aptCommand = (packages) => `apt-get update && apt-get install -y ${packages.join(' ')}`;
 const CHROMIUM = '/usr/bin/chromium';
 
 const log = (message) => console.log(`setup: ${message}`);
@@ -92,11 +98,11 @@ function buildDemo() {
 }
 
 /** Asks Dawn for an adapter in a child process (Dawn keeps a process alive); returns its summary or null. */
-function probeAdapter() {
+function probeAdapter(backend) {
   const probe = `
     const { requestNodeDevice, describeAdapter } = await import('./dist/node.js');
     try {
-      const webgpu = await requestNodeDevice({ optionalFeatures: [] });
+      const webgpu = await requestNodeDevice({ optionalFeatures: [], backend: '${backend}' });
       console.log(JSON.stringify({ ok: true, adapter: describeAdapter(webgpu.adapterSummary) }));
     } catch (error) {
       console.log(JSON.stringify({ ok: false, error: error.message }));
@@ -120,35 +126,34 @@ function canInstallWithApt() {
   return process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
 }
 
-function aptInstall(reason) {
-  if (!canInstallWithApt()) {
-    fail(`${reason}.\nInstall the WebGPU CPU fallback (SwiftShader via Debian's chromium, and the Vulkan loader), as root:\n  ${APT_COMMAND}`);
-  }
-  log(`${reason}: installing ${APT_PACKAGES.join(' and ')} with apt-get...`);
+function aptInstall(reason, { packages, what }) {
+  const command = aptCommand(packages);
+  if (!canInstallWithApt()) fail(`${reason}.\nInstall ${what}, as root:\n  ${command}`);
+  log(`${reason}: installing ${packages.join(', ')} with apt-get...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!run('apt-get', ['update', '-qq'], { env })) fail(`apt-get update failed; run: ${APT_COMMAND}`);
-  if (!run('apt-get', ['install', '-y', '-qq', ...APT_PACKAGES], { env })) {
-    fail(`apt-get install failed; run: ${APT_COMMAND}`);
-  }
+  if (!run('apt-get', ['update', '-qq'], { env })) fail(`apt-get update failed; run: ${command}`);
+  if (!run('apt-get', ['install', '-y', '-qq', ...packages], { env })) fail(`apt-get install failed; run: ${command}`);
 }
 
-function ensureAdapter() {
-  let probe = probeAdapter();
+function ensureAdapter(backend) {
+  const needs = BACKENDS[backend];
+  let probe = probeAdapter(backend);
   if (!probe.ok) {
-    aptInstall(`no WebGPU adapter (${probe.error})`);
-    probe = probeAdapter();
-    if (!probe.ok) fail(`still no WebGPU adapter after installing ${APT_PACKAGES.join(', ')}: ${probe.error}`);
+    aptInstall(`no WebGPU adapter on Dawn's ${backend} backend (${probe.error})`, needs);
+    probe = probeAdapter(backend);
+    if (!probe.ok) fail(`still no WebGPU adapter on Dawn's ${backend} backend after installing ${needs.packages.join(', ')}: ${probe.error}`);
   }
-  log(`WebGPU adapter: ${probe.adapter}`);
+  log(`WebGPU adapter (${backend}): ${probe.adapter}`);
 }
 
 function ensureBrowser() {
-  if (!existsSync(CHROMIUM)) aptInstall(`the browser tests need ${CHROMIUM}`);
+  if (!existsSync(CHROMIUM)) aptInstall(`the browser tests need ${CHROMIUM}`, BACKENDS.vulkan);
 }
 
 checkNode();
 installDependencies();
 buildLibrary();
 if (forTest) buildDemo();
-ensureAdapter();
+ensureAdapter('vulkan');
+if (forTest) ensureAdapter('opengl');
 if (forTest) ensureBrowser();

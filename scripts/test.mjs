@@ -23,8 +23,9 @@ let failed = 1;
 if (existsSync(results)) {
   const report = JSON.parse(readFileSync(results, 'utf8'));
   passed = report.numPassedTests;
-  // Files that fail to load have no tests but count as failures.
-  failed = report.numFailedTests + report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  // A file that fails without a failed test (it fails to load, or a beforeAll/afterAll hook throws
+  // and its tests are skipped) counts as one failure.
+  failed = report.numFailedTests + report.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed')).length;
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(run.status === 0 && failed === 0 ? 0 : 1);

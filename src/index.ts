@@ -1,9 +1,11 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
- * webgpu-rnn: fused recurrent layers (SimpleRNN, LSTM, GRU; forward and BPTT) as WebGPU compute kernels.
- * Importing this module has no side effects.
+ * webgpu-rnn: fused recurrent layers (SimpleRNN, LSTM, GRU; forward and BPTT) as WebGPU compute
+ * kernels, on a bare GPUDevice.
+ *
+ * The core entry: kernels, GPU buffer helpers and the standalone trainer. Nothing here imports
+ * TensorFlow.js (the tfjs integration is `webgpu-rnn/tfjs`), and importing it has no side effects.
  */
-import { hasFusedKernels, simpleRNN, type SimpleRNNOpOptions } from './model/simple-rnn-op.js';
-
 export { ACTIVATIONS, DEFAULT_ACTIVATION, isActivation, type Activation } from './kernels/activation.js';
 export type { RNNShape } from './kernels/shape.js';
 export type { SimpleRNNConfig, ResolvedConfig, LSTMConfig, ResolvedLSTMConfig, GRUConfig, ResolvedGRUConfig } from './kernels/config.js';
@@ -41,29 +43,14 @@ export {
   type GRUForwardOutputs,
 } from './kernels/gru.js';
 export type { RecurrentLayer } from './kernels/recurrent-layer.js';
-export {
-  simpleRNNBackwardRef,
-  simpleRNNForwardRef,
-  type SimpleRNNArrays,
-  type SimpleRNNForwardRef,
-  type SimpleRNNGradientsRef,
-} from './kernels/simple-rnn.ref.js';
 export { createFloat32Buffer, readFloat32Buffer } from './gpu/buffers.js';
+export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';
 
-// Standalone trainer (no tfjs)
+// Standalone trainer
 export { createTrainer, type FitOptions, type Trainer, type TrainerInput, type TrainerTarget } from './trainer/trainer.js';
 export { ADAM_DEFAULTS, type ResolvedTrainerConfig, type TrainerConfig } from './trainer/config.js';
 export type { ShapedData } from './trainer/data.js';
 export type { AdamConfig } from './kernels/trainer-update.js';
 
-// tfjs integration
-export { registerKernels } from './model/register-kernels.js';
-export { FusedSimpleRNN, fusedSimpleRNN, type FusedSimpleRNNArgs } from './model/fused-simple-rnn.js';
+// The seed notebook's windowing (plain arrays, no tfjs)
 export { splitSequence } from './model/split-sequence.js';
-export { buildSeedModel, type SeedModelOptions } from './model/seed-model.js';
-export { SIMPLE_RNN, SIMPLE_RNN_GRAD } from './model/kernel-names.js';
-export { copyWeightsToModel, createTrainerFromModel } from './model/trainer-from-model.js';
-/** The fused SimpleRNN as a differentiable tfjs op (see src/model/simple-rnn-op.ts). */
-export const ops = { simpleRNN, hasFusedKernels };
-export type { SimpleRNNOpOptions };
-export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';

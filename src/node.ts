@@ -1,23 +1,36 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * webgpu-rnn/node: a GPUDevice in Node through Dawn (npm `webgpu`), for tests, scripts and the CLI.
  *
- * A real GPU's Vulkan driver when the machine has one; otherwise SwiftShader, the CPU Vulkan driver
- * that Debian's `chromium` package ships. Dawn rejects Mesa's lavapipe, so a machine with only that
- * falls back to SwiftShader too. Nothing happens on import: every call below is explicit.
+ * By default Dawn's Vulkan backend: a real GPU's driver when the machine has one; otherwise
+ * SwiftShader, the CPU Vulkan driver that Debian's `chromium` package ships. Dawn rejects Mesa's
+ * lavapipe, so a machine with only that falls back to SwiftShader too. `backend: 'opengl'` asks
+ * for Dawn's OpenGL backend instead (Mesa's llvmpipe on a machine without a GPU): another WebGPU
+ * implementation, at WebGPU's compatibility feature level. Nothing happens on import: every call
+ * below is explicit.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { checkOptions } from './check-args.js';
+import { describeValue } from './describe-value.js';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 export const PROVISION_COMMAND = 'apt-get update && apt-get install -y chromium libvulkan1';
+/** Mesa's EGL and OpenGL drivers, which Dawn's OpenGL backend opens. */
+export const OPENGL_PROVISION_COMMAND = 'apt-get update && apt-get install -y libegl1 libegl-mesa0 libgl1-mesa-dri';
+
+/** Dawn's backend: Vulkan (a GPU's driver, else SwiftShader) or OpenGL (a GPU's GL driver, else Mesa's llvmpipe). */
+export type NodeBackend = 'vulkan' | 'opengl';
 
 export interface AdapterSummary {
   readonly vendor: string;
   readonly architecture: string;
   readonly description: string;
   readonly isFallbackAdapter: boolean;
-  /** Which Vulkan driver Dawn was pointed at. */
-  readonly driver: 'system' | 'swiftshader';
+  /** Which Vulkan driver Dawn was pointed at, or 'opengl' for Dawn's OpenGL backend. */
+  readonly driver: 'system' | 'swiftshader' | 'opengl';
+  /** 'compatibility' where the adapter offers only WebGPU's compatibility feature level (OpenGL). */
+  readonly featureLevel: 'core' | 'compatibility';
 }
 
 export interface NodeWebGPU {
@@ -34,6 +47,11 @@ export interface NodeDeviceOptions {
   readonly optionalFeatures?: readonly GPUFeatureName[];
   /** Also set navigator.gpu, which @tensorflow/tfjs-backend-webgpu looks for. Default false. */
   readonly installNavigator?: boolean;
+  /**
+   * Dawn's backend. Default 'vulkan'. 'opengl' gives an adapter at WebGPU's compatibility feature
+   * level (Mesa's llvmpipe where there is no GPU; EGL_PLATFORM defaults to 'surfaceless').
+   */
+  readonly backend?: NodeBackend;
 }
 
 /** Limits this package can use beyond the defaults; each is requested at the adapter's maximum. */
@@ -47,6 +65,10 @@ const REQUESTED_LIMITS = [
   'maxComputeWorkgroupsPerDimension',
   'maxStorageBuffersPerShaderStage',
 ] as const;
+
+function requestedLimits(adapter: GPUAdapter): Record<string, number> {
+  return Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
+}
 
 type WebGPUModule = { create(flags: string[]): GPU; globals: Record<string, unknown> };
 
@@ -98,12 +120,27 @@ function noAdapter(why: string): Error {
   return new Error(`No WebGPU adapter: ${why}. To use the CPU fallback on Debian/Ubuntu, run as root: ${PROVISION_COMMAND}`);
 }
 
+/** Dawn's OpenGL backend, which offers WebGPU's compatibility feature level only. */
+async function findOpenGLAdapter(dawn: WebGPUModule): Promise<{ gpu: GPU; adapter: GPUAdapter; driver: AdapterSummary['driver'] }> {
+  // Mesa's EGL reads this when Dawn opens the display: without a window system, no display at all.
+  process.env.EGL_PLATFORM ??= 'surfaceless';
+  const gpu = dawn.create(['backend=opengl']);
+  const adapter = await gpu.requestAdapter({ featureLevel: 'compatibility', powerPreference: 'high-performance' });
+  if (!adapter) {
+    throw new Error(
+      `No WebGPU adapter from Dawn's OpenGL backend (EGL_PLATFORM=${process.env.EGL_PLATFORM}). ` +
+        `It needs EGL and an OpenGL 4.3+ driver; for Mesa's (llvmpipe on the CPU) on Debian/Ubuntu, run as root: ${OPENGL_PROVISION_COMMAND}`,
+    );
+  }
+  return { gpu, adapter, driver: 'opengl' };
+}
+
 /** Dawn's GPU object and its adapter, with WebGPU's globals (GPUBufferUsage, ...) defined. */
-async function openDawn(): Promise<{ gpu: GPU; adapter: GPUAdapter; adapterSummary: AdapterSummary }> {
+async function openDawn(backend: NodeBackend = 'vulkan'): Promise<{ gpu: GPU; adapter: GPUAdapter; adapterSummary: AdapterSummary }> {
   // Dawn's Vulkan loader complains on stderr when this is unset; any writable folder will do.
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
   const dawn = await loadDawn();
-  const { gpu, adapter, driver } = await findAdapter(dawn);
+  const { gpu, adapter, driver } = backend === 'opengl' ? await findOpenGLAdapter(dawn) : await findAdapter(dawn);
   for (const [name, value] of Object.entries(dawn.globals)) {
     if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
   }
@@ -117,6 +154,7 @@ async function openDawn(): Promise<{ gpu: GPU; adapter: GPUAdapter; adapterSumma
       description: info.description,
       isFallbackAdapter: info.isFallbackAdapter ?? false,
       driver,
+      featureLevel: adapter.features.has('core-features-and-limits') ? 'core' : 'compatibility',
     },
   };
 }
@@ -127,12 +165,25 @@ function installNavigatorGPU(gpu: GPU): void {
   else Object.assign(globalThis, { navigator: { gpu } });
 }
 
+// Numbers devices, so that two of them never print the same name in an error.
+let devicesRequested = 0;
+
 export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promise<NodeWebGPU> {
-  const { gpu, adapter, adapterSummary } = await openDawn();
-  const requiredLimits = Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
+  checkOptions('requestNodeDevice: options', options, ['optionalFeatures', 'installNavigator', 'backend']);
+  const backend = options.backend ?? 'vulkan';
+  if (backend !== 'vulkan' && backend !== 'opengl') throw new TypeError(`requestNodeDevice: options.backend: expected 'vulkan' or 'opengl'; got ${describeValue(backend)}`);
+  if (options.optionalFeatures !== undefined && !Array.isArray(options.optionalFeatures)) {
+    throw new TypeError(`requestNodeDevice: options.optionalFeatures: expected an array of GPUFeatureName; got ${describeValue(options.optionalFeatures)}`);
+  }
+  if (options.installNavigator !== undefined && typeof options.installNavigator !== 'boolean') {
+    throw new TypeError(`requestNodeDevice: options.installNavigator: expected a boolean; got ${describeValue(options.installNavigator)}`);
+  }
+  const { gpu, adapter, adapterSummary } = await openDawn(backend);
+  const requiredLimits = requestedLimits(adapter);
   const wanted = options.optionalFeatures ?? ['timestamp-query'];
   const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
-  const device = await adapter.requestDevice({ label: 'webgpu-rnn/node', requiredLimits, requiredFeatures });
+  const deviceLabel = `webgpu-rnn/node/${adapterSummary.driver}#${++devicesRequested}`;
+  const device = await adapter.requestDevice({ label: deviceLabel, requiredLimits, requiredFeatures });
   instances.set(device, { gpu, adapter });
   if (options.installNavigator) installNavigatorGPU(gpu);
   return {
@@ -148,15 +199,44 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
   };
 }
 
+type TfjsModules = [typeof import('@tensorflow/tfjs'), typeof import('@tensorflow/tfjs-backend-webgpu')];
+
+async function loadTfjs(): Promise<TfjsModules> {
+  try {
+    return await Promise.all([import('@tensorflow/tfjs'), import('@tensorflow/tfjs-backend-webgpu')]);
+  } catch (cause) {
+    if ((cause as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw cause;
+    throw new Error(
+      'useTfjsWebGPU needs TensorFlow.js and its webgpu backend: npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0',
+      { cause },
+    );
+  }
+}
+
 /**
  * Makes tfjs's webgpu backend the active one in Node, on the adapter requestNodeDevice would pick
  * (navigator.gpu is set to Dawn, which the backend looks for). Returns that adapter.
+ *
+ * Works whichever order the backend module was imported in. It registers its backend factory when
+ * it is first evaluated, and only if navigator.gpu exists then; in Node that is usually before this
+ * call (a static import at the top of the file), so it registered nothing. The same factory is then
+ * registered here: the backend's own class on a device from the Dawn adapter, with the limits
+ * requestNodeDevice asks for.
  */
 export async function useTfjsWebGPU(): Promise<AdapterSummary> {
   const { gpu, adapterSummary } = await openDawn();
   installNavigatorGPU(gpu);
-  const tf = await import('@tensorflow/tfjs');
-  await import('@tensorflow/tfjs-backend-webgpu');
+  const [tf, { WebGPUBackend }] = await loadTfjs();
+  if (!tf.findBackendFactory('webgpu')) {
+    tf.registerBackend('webgpu', async () => {
+      const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (!adapter) throw noAdapter('Dawn gave no adapter the second time it was asked');
+      const requiredFeatures = (['timestamp-query'] as const).filter((feature) => adapter.features.has(feature));
+      const device = await adapter.requestDevice({ label: 'webgpu-rnn/node tfjs', requiredLimits: requestedLimits(adapter), requiredFeatures });
+      instances.set(device, { gpu, adapter });
+      return new WebGPUBackend(device, adapter.info);
+    }, 3);
+  }
   if (!(await tf.setBackend('webgpu'))) {
     throw new Error(`tfjs could not start its webgpu backend on ${describeAdapter(adapterSummary)}`);
   }
@@ -165,7 +245,10 @@ export async function useTfjsWebGPU(): Promise<AdapterSummary> {
 
 /** One line naming the adapter, e.g. "google swiftshader (SwiftShader driver 5.0.0), CPU fallback adapter". */
 export function describeAdapter(summary: AdapterSummary): string {
-  const name = [summary.vendor, summary.architecture].filter(Boolean).join(' ') || 'unknown adapter';
-  const detail = summary.description ? ` (${summary.description})` : '';
-  return `${name}${detail}, ${summary.isFallbackAdapter ? 'CPU fallback adapter' : 'hardware adapter'}`;
+  // Dawn's OpenGL backend leaves vendor and architecture empty; its description names the driver.
+  const name = [summary.vendor, summary.architecture].filter(Boolean).join(' ');
+  const detail = name && summary.description ? ` (${summary.description})` : '';
+  const described = name || summary.description || 'unknown adapter';
+  const level = summary.featureLevel === 'compatibility' ? ', compatibility feature level' : '';
+  return `${described}${detail}, ${summary.isFallbackAdapter ? 'CPU fallback adapter' : 'hardware adapter'}${level}`;
 }

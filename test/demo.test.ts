@@ -5,20 +5,13 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchChromium } from './helpers/chromium.js';
 
 const root = join(import.meta.dirname, '..');
 const SCREENSHOTS = join(root, 'artifacts', 'screenshots');
-const CHROMIUM_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let server: PreviewServer | undefined;
 let browser: Browser | undefined;
@@ -37,7 +30,7 @@ beforeAll(async () => {
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview started but reported no local URL');
   baseUrl = new URL(url);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 

@@ -138,6 +138,18 @@ describe('FusedSimpleRNN in models', () => {
     expect(() => masked.predict(tf.ones([1, 3, 1]))).toThrow(/does not support masking yet/);
   });
 
+  it('names a config field of the wrong kind (stock tfjs would take returnSequences: 1 as true)', () => {
+    const cases: [object, RegExp][] = [
+      [{ units: 4, returnSequences: 1 }, /^fusedSimpleRNN: returnSequences: expected a boolean; got 1$/],
+      [{ units: 4, returnState: 'yes' }, /^fusedSimpleRNN: returnState: expected a boolean; got "yes"$/],
+      [{ units: 4, goBackwards: 1 }, /^fusedSimpleRNN: goBackwards: expected a boolean; got 1$/],
+      [{ units: 4, useBias: 'no' }, /^fusedSimpleRNN: useBias: expected a boolean; got "no"$/],
+      [{ units: 4, dropout: Number.NaN }, /^fusedSimpleRNN: dropout: expected a number in \[0, 1\); got NaN$/],
+      [{ units: 4, recurrentDropout: '0.5' }, /^fusedSimpleRNN: recurrentDropout: expected a number in \[0, 1\); got "0\.5"$/],
+    ];
+    for (const [config, message] of cases) expect(() => fusedSimpleRNN(config as never)).toThrow(message);
+  });
+
   it('rejects bad input with a clear error and leaves the weights untouched', async () => {
     const model = tf.sequential({ layers: [fusedSimpleRNN({ units: 4, inputShape: [3, 2] }), tf.layers.dense({ units: 1 })] });
     model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
@@ -150,7 +162,9 @@ describe('FusedSimpleRNN in models', () => {
     const layer = model.layers[0]!;
     expect(() => layer.setWeights([tf.ones([2, 4]), tf.ones([4, 5]), tf.ones([4])])).toThrow(/shape/);
     await unchanged();
-    expect(() => layer.apply(tf.ones([2, 3, 2], 'int32'))).toThrow(/x: expected a float32 tensor of shape \[batch, timesteps, features\]/);
+    const complex = tf.complex(tf.ones([2, 3, 2]), tf.ones([2, 3, 2]));
+    expect(() => layer.apply(complex)).toThrow(/x: expected a float32 tensor of shape \[batch, timesteps, features\].*got a complex64 tensor/);
+    complex.dispose();
     await unchanged();
     model.dispose();
   });

@@ -1,63 +1,93 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+/**
+ * The README's examples: every ```ts block is marked and run by a test (the ones that need no tfjs
+ * run in a fresh project in test/consumer.test.ts); the TensorFlow.js one runs here, where tfjs is
+ * installed, against this package's build (`webgpu-rnn` resolves to dist/ through package.json's
+ * exports).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
-import { resolveConfig, resolveLSTMConfig } from '../src/kernels/config.js';
+import { describe, expect, it } from 'vitest';
+import { resolveLSTMConfig } from '../src/kernels/config.js';
 import { lstmBackwardRef, lstmForwardRef } from '../src/kernels/lstm.ref.js';
-import { expandLastStep, lastStates, simpleRNNBackwardRef, simpleRNNForwardRef } from '../src/kernels/simple-rnn.ref.js';
+import { expandLastStep, lastStates } from '../src/kernels/simple-rnn.ref.js';
 import { relativeError } from './helpers/data.js';
+import { readmeExample, readmeExamples, root, runTypeScript, typeCheck, typeScriptBlockCount } from './helpers/readme.js';
 
-const root = join(import.meta.dirname, '..');
+const folder = join(root, 'artifacts', 'readme');
 
-/** The ```ts block after `<!-- readme-example: name ...-->` in README.md. */
-function readmeExample(name: string): string {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const match = readme.match(new RegExp(`<!-- readme-example: ${name}[^>]*-->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\``));
-  if (!match) throw new Error(`README.md has no example named ${name}`);
-  return match[1]!;
+function writeExample(name: string): string {
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, `${name}.ts`);
+  writeFileSync(file, readmeExample(name));
+  return file;
 }
 
-it("README's bare-WebGPU example runs against the built package and prints the reference's numbers", () => {
-  // Inside the project, so `import 'webgpu-rnn'` resolves to this package's build (dist/).
-  const file = join(root, 'artifacts', 'readme-bare-webgpu.ts');
-  mkdirSync(join(root, 'artifacts'), { recursive: true });
-  writeFileSync(file, readmeExample('bare-webgpu'));
-  const run = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), file], { encoding: 'utf8', cwd: root, timeout: 120_000 });
-  expect(run.status, run.stderr).toBe(0);
+describe('README.md', () => {
+  it('marks every TypeScript block with the test that runs it, and that test runs it', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const examples = readmeExamples();
+    expect(examples.size, 'every ```ts block has a <!-- readme-example: NAME (test/FILE ...) --> marker').toBe(typeScriptBlockCount());
+    for (const name of examples.keys()) {
+      const runner = readme.match(new RegExp(`<!-- readme-example: ${name} \\((test/[\\w.-]+\\.test\\.ts)`))?.[1];
+      expect(runner, `the marker of ${name} names its test file`).toBeDefined();
+      expect(existsSync(join(root, runner!)), runner).toBe(true);
+      expect(readFileSync(join(root, runner!), 'utf8'), `${runner} runs ${name}`).toContain(`'${name}'`);
+    }
+  });
 
-  const printed = (label: string) => JSON.parse(run.stdout.match(new RegExp(`^${label} (\\[[^\\]]*\\])`, 'm'))![1]!.replace(/\s+/g, '')) as number[];
-  // The same computation in the float64 reference, with the example's data.
-  const config = resolveConfig({ batch: 2, timesteps: 3, features: 1, units: 4, activation: 'relu' });
-  const inputs = {
-    x: [0.1, 0.2, 0.3, 0.2, 0.3, 0.4],
-    kernel: [0.5, -0.3, 0.8, 0.1],
-    recurrentKernel: [0.2, 0, 0.1, 0, 0, 0.3, 0, 0.1, 0.1, 0, 0.2, 0, 0, 0.1, 0, 0.3],
-    bias: [0.01, 0.02, 0.03, 0.04],
-  };
-  const forward = simpleRNNForwardRef(inputs, config);
-  const dh = Array.from({ length: 24 }, (_, i) => (i % 12 >= 8 ? 1 : 0));
-  const backward = simpleRNNBackwardRef({ ...inputs, ...forward, dh }, config);
-  expect(relativeError(printed('last states'), [...forward.h.slice(8, 12), ...forward.h.slice(20, 24)])).toBeLessThan(1e-5);
-  expect(relativeError(printed('dKernel'), backward.dKernel)).toBeLessThan(1e-5);
-});
+  it("runs the TensorFlow.js example as written: the fused layer trains on tfjs's webgpu backend", () => {
+    const file = writeExample('tfjs-node');
+    // Reports, as the process exits, whether the fused layer registered its kernels (it does so on first use).
+    const probe = join(folder, 'report-kernels.mjs');
+    writeFileSync(
+      probe,
+      "import * as tf from '@tensorflow/tfjs';\n" +
+        "process.on('exit', () => console.log(`fused kernels registered: ${tf.getKernel('WebGPURNN_SimpleRNN', 'webgpu') !== undefined}`));\n",
+    );
+    const run = runTypeScript(root, [`--import=${probe}`, file], 240_000);
+    expect(run.status, run.stderr).toBe(0);
+    const [, backend, loss] = run.stdout.match(/^(\w+): loss (\S+)$/m) ?? [];
+    expect(backend, run.stdout).toBe('webgpu');
+    // 200 epochs of Adam from about 3,000 (the notebook ends near 50).
+    expect(Number(loss)).toBeLessThan(300);
+    const prediction = JSON.parse(run.stdout.match(/^prediction after \[70, 80, 90\]: (\[.*\])$/m)![1]!.replace(/\s+/g, '')) as number[][];
+    expect(prediction[0]!.every(Number.isFinite)).toBe(true);
+    expect(run.stdout).toMatch(/^fused kernels registered: true$/m);
+  });
 
-it("README's LSTM example runs against the built package and prints the reference's numbers", () => {
-  const file = join(root, 'artifacts', 'readme-bare-webgpu-lstm.ts');
-  mkdirSync(join(root, 'artifacts'), { recursive: true });
-  writeFileSync(file, readmeExample('bare-webgpu-lstm'));
-  const run = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), file], { encoding: 'utf8', cwd: root, timeout: 120_000 });
-  expect(run.status, run.stderr).toBe(0);
+  it.each(['NodeNext', 'Bundler'])(
+    'type-checks the TensorFlow.js example and webgpu-rnn/tfjs declarations: strict, skipLibCheck false, moduleResolution %s',
+    (resolution) => {
+      writeExample('tfjs-node');
+      const project = join(folder, `tsconfig.${resolution.toLowerCase()}.json`);
+      const module = resolution === 'NodeNext' ? 'NodeNext' : 'ESNext';
+      const compilerOptions = { strict: true, skipLibCheck: false, target: 'ES2022', module, moduleResolution: resolution, noEmit: true, types: [] };
+      writeFileSync(project, JSON.stringify({ compilerOptions, files: ['tfjs-node.ts'] }));
+      const errors = typeCheck(project);
+      // tfjs 4.22's own declarations do not pass skipLibCheck: false (and tfjs-core pins an older
+      // @webgpu/types whose globals clash with any other copy); every other file must.
+      const theirs = errors.filter((line) => line.startsWith('../../node_modules/'));
+      console.info(`${resolution}: ${theirs.length} errors in tfjs's declarations or its @webgpu/types clash, ignored`);
+      expect(errors.filter((line) => !theirs.includes(line))).toEqual([]);
+    },
+  );
 
-  const printed = (label: string) => JSON.parse(run.stdout.match(new RegExp(`^${label} (\\[[^\\]]*\\])`, 'm'))![1]!.replace(/\s+/g, '')) as number[];
-  const config = resolveLSTMConfig({ batch: 2, timesteps: 3, features: 1, units: 2 });
-  const inputs = {
-    x: [0.1, 0.2, 0.3, 0.2, 0.3, 0.4],
-    kernel: [0.5, -0.3, 0.8, 0.1, 0.4, 0.2, -0.6, 0.3],
-    recurrentKernel: [0.2, 0, 0.1, 0, 0, 0.3, 0, 0.1, 0.1, 0, 0.2, 0, 0, 0.1, 0, 0.3],
-    bias: [0, 0, 1, 1, 0, 0, 0, 0],
-  };
-  const forward = lstmForwardRef(inputs, config);
-  const backward = lstmBackwardRef({ ...inputs, ...forward, dh: expandLastStep([1, 1, 1, 1], 2, 3, 2) }, config);
-  expect(relativeError(printed('last states'), lastStates(forward.h, 2, 3, 2))).toBeLessThan(1e-5);
-  expect(relativeError(printed('dKernel'), backward.dKernel)).toBeLessThan(1e-5);
+  it("runs the bare-WebGPU LSTM example against the build, printing the reference's numbers", () => {
+    const run = runTypeScript(root, [writeExample('bare-webgpu-lstm')]);
+    expect(run.status, run.stderr).toBe(0);
+    const printed = (label: string) => JSON.parse(run.stdout.match(new RegExp(`^${label} (\\[[^\\]]*\\])`, 'm'))![1]!.replace(/\s+/g, '')) as number[];
+    // The same computation in the reference, with the example's data.
+    const config = resolveLSTMConfig({ batch: 2, timesteps: 3, features: 1, units: 2 });
+    const inputs = {
+      x: [0.1, 0.2, 0.3, 0.2, 0.3, 0.4],
+      kernel: [0.5, -0.3, 0.8, 0.1, 0.4, 0.2, -0.6, 0.3],
+      recurrentKernel: [0.2, 0, 0.1, 0, 0, 0.3, 0, 0.1, 0.1, 0, 0.2, 0, 0, 0.1, 0, 0.3],
+      bias: [0, 0, 1, 1, 0, 0, 0, 0],
+    };
+    const forward = lstmForwardRef(inputs, config);
+    const backward = lstmBackwardRef({ ...inputs, ...forward, dh: expandLastStep([1, 1, 1, 1], 2, 3, 2) }, config);
+    // float32 kernels against the float64 reference, relative to each output's largest magnitude
+    expect(relativeError(printed('last states'), lastStates(forward.h, 2, 3, 2))).toBeLessThan(1e-5);
+    expect(relativeError(printed('dKernel'), backward.dKernel)).toBeLessThan(1e-5);
+  });
 });

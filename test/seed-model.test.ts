@@ -25,6 +25,18 @@ async function train(model: tf.Sequential) {
 describe('the seed model', () => {
   beforeAll(tfjsWebGPU);
 
+  it('names the option on misuse: options null, an unknown option, a seed or size of the wrong kind', () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /^buildSeedModel: options: expected an object \(fused, seed, seqLen, nSteps, units, learningRate\) or nothing; got null$/],
+      [{ seed: 'abc' }, /^buildSeedModel: seed: expected an integer; got "abc"$/],
+      [{ unit: 50 }, /^buildSeedModel: options: unknown "unit"/],
+      [{ units: 0 }, /^buildSeedModel: units: expected a positive integer; got 0$/],
+      [{ fused: 1 }, /^buildSeedModel: fused: expected a boolean; got 1$/],
+      [{ learningRate: Number.NaN }, /^buildSeedModel: learningRate: expected a positive number; got NaN$/],
+    ];
+    for (const [options, message] of cases) expect(() => buildSeedModel(options as never)).toThrow(message);
+  });
+
   it('has the notebook\'s 2,600 + 102 = 2,702 parameters, fused or stock', () => {
     for (const fused of [true, false]) {
       const model = buildSeedModel({ fused });

@@ -22,6 +22,8 @@ describe('splitSequence (the seed notebook\'s split_sequence)', () => {
   it('rejects arguments the notebook never meant', () => {
     expect(() => splitSequence([1, 2, 3], -1, 1)).toThrow(/seqLen: expected a non-negative integer; got -1/);
     expect(() => splitSequence([1, 2, 3], 2, 1.5)).toThrow(/nSteps: expected a non-negative integer; got 1\.5/);
-    expect(() => splitSequence('123' as never, 2, 1)).toThrow(/sequence: expected an array of numbers/);
+    expect(() => splitSequence('123' as never, 2, 1)).toThrow(/sequence: expected an array of numbers; got "123"/);
+    expect(() => splitSequence(null as never, 2, 1)).toThrow(/^splitSequence: sequence: expected an array of numbers; got null$/);
+    expect(() => splitSequence([1, 2, 3], Number.NaN, 1)).toThrow(/^splitSequence: seqLen: expected a non-negative integer; got NaN$/);
   });
 });

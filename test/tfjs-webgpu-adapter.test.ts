@@ -2,8 +2,9 @@
 // if an upgrade changes the internals it relies on, this fails first and says which.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adaptWebGPUBackend, type WebGPUBackendAdapter } from '../src/model/tfjs-webgpu-adapter.js';
+import { adaptWebGPUBackend, storedDtype, type WebGPUBackendAdapter } from '../src/model/tfjs-webgpu-adapter.js';
 import { gpuBytes, tfjsWebGPU } from './helpers/tfjs.js';
+import { TEST_BACKEND } from './helpers/webgpu.js';
 
 describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
   let gpu: WebGPUBackendAdapter;
@@ -21,6 +22,23 @@ describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
     buffer.unmap();
     return buffer;
   };
+
+  it('refuses a tensor whose data the backend holds as int32, as tf.cast to float32 leaves it', () => {
+    const int = tf.tensor1d([1, 2, 3], 'int32');
+    const cast = tf.cast(int, 'float32');
+    expect(cast.dtype).toBe('float32');
+    expect(storedDtype(tf.backend(), cast)).toBe('int32');
+    expect(() => gpu.buffer(cast)).toThrow(/holds int32 \(ops\.simpleRNN copies such tensors first\)/);
+    const copied = tf.mul(cast, 1);
+    expect(storedDtype(tf.backend(), copied)).toBe('float32');
+    expect(gpu.buffer(copied).size).toBeGreaterThanOrEqual(12);
+    tf.dispose([int, cast, copied]);
+  });
+
+  it(`runs on the test backend's adapter (${TEST_BACKEND})`, () => {
+    // Core level on Vulkan; Dawn's OpenGL backend offers only the compatibility level.
+    expect(gpu.device.features.has('core-features-and-limits')).toBe(TEST_BACKEND === 'vulkan');
+  });
 
   it('exposes the backend device', () => {
     expect(gpu.device).toBe((tf.backend() as unknown as { device: GPUDevice }).device);

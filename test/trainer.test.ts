@@ -3,10 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSeedModel } from '../src/model/seed-model.js';
 import { splitSequence } from '../src/model/split-sequence.js';
 import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';
-import { requestNodeDevice } from '../src/node.js';
 import { createTrainer, type Trainer } from '../src/trainer/trainer.js';
 import { relativeError } from './helpers/data.js';
-import { getDevice, trackBuffers } from './helpers/webgpu.js';
+import { getDevice, requestTestDevice, trackBuffers } from './helpers/webgpu.js';
 
 // Tolerance of the issue: the trainer's loss history and prediction against tfjs's cpu backend
 // (stock layers) from the same weights, relative. With batch 2 (600 Adam steps) float32 rounding
@@ -65,6 +64,14 @@ describe('the standalone trainer', () => {
     const tfLoss = (model.evaluate(tf.tensor3d(windows.flat(), [5, 3, 1]), tf.tensor2d(targets.flat(), [5, 2])) as tf.Scalar).dataSync()[0]!;
     expect(Math.abs((await trainer.evaluate(x, y)) - tfLoss) / tfLoss).toBeLessThan(1e-5);
     await expect(createTrainerFromModel(device, tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] }))).rejects.toThrow(/runs SimpleRNN\(units, activation\) → Dense\(outputs\).*layers are Dense/);
+    await expect(createTrainerFromModel(null as never, model)).rejects.toThrow(/^createTrainerFromModel: device: expected a GPUDevice; got null$/);
+    await expect(createTrainerFromModel(device, null as never)).rejects.toThrow(/^createTrainerFromModel: model: expected a tf\.LayersModel \(tf\.sequential or tf\.model\); got null$/);
+    await expect(createTrainerFromModel(device, model, { optimiser: {} } as never)).rejects.toThrow(/^createTrainerFromModel: options: unknown "optimiser"; expected only optimizer$/);
+    await expect(copyWeightsToModel(null as never, model)).rejects.toThrow(/^copyWeightsToModel: trainer: expected a Trainer \(createTrainer\); got null$/);
+    await expect(copyWeightsToModel(trainer, null as never)).rejects.toThrow(/^copyWeightsToModel: model: expected a tf\.LayersModel/);
+    const other = buildSeedModel({ units: 8 });
+    await expect(copyWeightsToModel(trainer, other)).rejects.toThrow(/^copyWeightsToModel: model: its weights have shapes \[\[1,8\],\[8,8\],\[8\],\[8,2\],\[2\]\]; the trainer's have \[50,2500,50,100,2\] values$/);
+    other.dispose();
     trainer.destroy();
     model.dispose();
   });
@@ -170,7 +177,7 @@ describe('the standalone trainer', () => {
   });
 
   it('rejects pending work with a clear error when its device is lost, and a new device trains again', async () => {
-    const lost = await requestNodeDevice();
+    const lost = await requestTestDevice();
     const trainer = await createTrainer(lost.device, { timesteps: 3, features: 1, units: 50, outputs: 2 });
     trainer.setData(x, y);
     const pending = trainer.fit({ epochs: 2000 });
@@ -178,7 +185,7 @@ describe('the standalone trainer', () => {
     await expect(pending).rejects.toThrow(/trainer: the GPUDevice was lost \(destroyed.*create a new device and a new trainer/);
     await expect(trainer.fit()).rejects.toThrow(/GPUDevice was lost/);
 
-    const fresh = await requestNodeDevice();
+    const fresh = await requestTestDevice();
     const again = await createTrainer(fresh.device, { timesteps: 3, features: 1, units: 50, outputs: 2, seed: 3 });
     again.setData(x, y);
     const loss = await again.fit({ epochs: 5 });

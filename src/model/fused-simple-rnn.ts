@@ -9,6 +9,7 @@
  * not implement are refused with an error, never ignored.
  */
 import * as tf from '@tensorflow/tfjs';
+import { describeValue } from '../describe-value.js';
 import { resolveActivation } from '../kernels/activation.js';
 import { simpleRNN } from './simple-rnn-op.js';
 
@@ -26,8 +27,17 @@ function unsupported(option: string, why: string): never {
   throw new Error(`FusedSimpleRNN does not support ${option} yet (${why}); use tf.layers.simpleRNN for it`);
 }
 
+const FLAGS = ['returnSequences', 'returnState', 'goBackwards', 'useBias', 'stateful', 'unroll'] as const;
+
 function refuseUnsupported(args: FusedSimpleRNNArgs): void {
   if (args == null || typeof args !== 'object') throw new TypeError('fusedSimpleRNN: expected a config object, as for tf.layers.simpleRNN');
+  for (const flag of FLAGS) {
+    if (args[flag] !== undefined && typeof args[flag] !== 'boolean') throw new TypeError(`fusedSimpleRNN: ${flag}: expected a boolean; got ${describeValue(args[flag])}`);
+  }
+  for (const rate of ['dropout', 'recurrentDropout'] as const) {
+    const value: unknown = args[rate];
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && value < 1)) throw new TypeError(`fusedSimpleRNN: ${rate}: expected a number in [0, 1); got ${describeValue(value)}`);
+  }
   if ((args.dropout ?? 0) > 0) unsupported(`dropout (${args.dropout})`, 'the kernels have no dropout mask');
   if ((args.recurrentDropout ?? 0) > 0) unsupported(`recurrentDropout (${args.recurrentDropout})`, 'the kernels have no dropout mask');
   if (args.stateful) unsupported('stateful: true', 'states are not carried between batches');

@@ -1,22 +1,14 @@
-/** The one registration list: every kernel this package adds to tfjs. */
-import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { registerFusedKernels } from './fused-kernels.js';
 import { registerFusedSimpleRNNClass } from './fused-simple-rnn.js';
-import { simpleRNNCPUConfig } from './simple-rnn-cpu.js';
-import { simpleRNNGradCPUConfig } from './simple-rnn-grad-cpu.js';
-import { simpleRNNGradWebGPUConfig } from './simple-rnn-grad-webgpu.js';
-import { simpleRNNWebGPUConfig } from './simple-rnn-webgpu.js';
-
-const KERNELS: readonly KernelConfig[] = [simpleRNNWebGPUConfig, simpleRNNGradWebGPUConfig, simpleRNNCPUConfig, simpleRNNGradCPUConfig];
 
 /**
- * Registers the fused SimpleRNN kernels with tfjs: the WGSL kernels for the `webgpu` backend and the
- * TypeScript reference for `cpu`, and the FusedSimpleRNN layer class for (de)serialization.
- * Idempotent. Without it (or on other backends) ops.simpleRNN runs as stock tfjs ops.
+ * Registers the fused SimpleRNN kernels with tfjs (the WGSL kernels for the `webgpu` backend, the
+ * TypeScript reference for `cpu`) and the FusedSimpleRNN layer class for (de)serialization.
+ * Idempotent. The fused op and layer do this themselves the first time they run; call it first
+ * where nothing has run yet, e.g. before tf.loadLayersModel on a model with FusedSimpleRNN layers.
  * The gradient needs no registration: ops.simpleRNN carries it (tf.customGrad).
  */
 export function registerKernels(): void {
-  for (const config of KERNELS) {
-    if (!getKernel(config.kernelName, config.backendName)) registerKernel(config);
-  }
+  registerFusedKernels();
   registerFusedSimpleRNNClass();
 }

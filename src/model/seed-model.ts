@@ -3,6 +3,8 @@
  * mean squared error. 50·(1 + 50) + 50 = 2,600 and 2·(50 + 1) = 102 parameters: 2,702 in all.
  */
 import * as tf from '@tensorflow/tfjs';
+import { describeValue } from '../describe-value.js';
+import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
 import { fusedSimpleRNN } from './fused-simple-rnn.js';
 
 export interface SeedModelOptions {
@@ -16,8 +18,17 @@ export interface SeedModelOptions {
   readonly learningRate?: number;
 }
 
+const OPTIONS = ['fused', 'seed', 'seqLen', 'nSteps', 'units', 'learningRate'] as const;
+
 export function buildSeedModel(options: SeedModelOptions = {}): tf.Sequential {
+  checkOptions('buildSeedModel: options', options, OPTIONS);
   const { fused = true, seed, seqLen = 3, nSteps = 2, units = 50, learningRate = 0.001 } = options;
+  if (typeof fused !== 'boolean') throw new TypeError(`buildSeedModel: fused: expected a boolean; got ${describeValue(fused)}`);
+  checkSeed('buildSeedModel: seed', seed);
+  for (const [name, value] of [['seqLen', seqLen], ['nSteps', nSteps], ['units', units]] as const) checkPositiveInteger(`buildSeedModel: ${name}`, value);
+  if (typeof learningRate !== 'number' || !(learningRate > 0 && learningRate < Infinity)) {
+    throw new RangeError(`buildSeedModel: learningRate: expected a positive number; got ${describeValue(learningRate)}`);
+  }
   const seeded = seed === undefined ? {} : {
     kernelInitializer: tf.initializers.glorotNormal({ seed }),
     recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),

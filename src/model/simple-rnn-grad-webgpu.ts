@@ -21,27 +21,33 @@ export const simpleRNNGradWebGPUConfig: KernelConfig = {
     // Scratch unless the initial state is an input: the kernel writes it either way.
     const dInitialState = gpu.allocate([batch, units]);
     const dz = gpu.allocate([batch, timesteps, units]);
-    rnn.encodeBackward(
-      gpu.encoder(),
-      {
-        x: gpu.buffer(input.x),
-        kernel: gpu.buffer(input.kernel),
-        recurrentKernel: gpu.buffer(input.recurrentKernel),
-        initialState: input.initialState ? gpu.buffer(input.initialState) : null,
-        h: gpu.buffer(input.h),
-        z: gpu.buffer(input.z),
-        ...(a.returnSequences ? { dh: dy } : { dhLast: dy }),
-      },
-      {
-        dx: dx.buffer,
-        dKernel: dKernel.buffer,
-        dRecurrentKernel: dRecurrentKernel.buffer,
-        dBias: dBias?.buffer ?? null,
-        dInitialState: dInitialState.buffer,
-        dz: dz.buffer,
-      },
-    );
     const results = [dx, dKernel, dRecurrentKernel, dBias, dInitialState, dz];
+    try {
+      rnn.encodeBackward(
+        gpu.encoder(),
+        {
+          x: gpu.buffer(input.x),
+          kernel: gpu.buffer(input.kernel),
+          recurrentKernel: gpu.buffer(input.recurrentKernel),
+          initialState: input.initialState ? gpu.buffer(input.initialState) : null,
+          h: gpu.buffer(input.h),
+          z: gpu.buffer(input.z),
+          ...(a.returnSequences ? { dh: dy } : { dhLast: dy }),
+        },
+        {
+          dx: dx.buffer,
+          dKernel: dKernel.buffer,
+          dRecurrentKernel: dRecurrentKernel.buffer,
+          dBias: dBias?.buffer ?? null,
+          dInitialState: dInitialState.buffer,
+          dz: dz.buffer,
+        },
+      );
+    } catch (error) {
+      // Refused (a mapped buffer behind a zero-copy tensor): the outputs go back to the pool.
+      for (const output of results) if (output) gpu.release(output.info);
+      throw error;
+    }
     gpu.holdUntilSubmitted([...Object.values(input), ...results.map((r) => r?.info)]);
     gpu.release(dz.info);
     if (!useInitialState) gpu.release(dInitialState.info);

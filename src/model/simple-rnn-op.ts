@@ -3,10 +3,13 @@
  *
  *   h_s = activation(x_t(s) · kernel + h_{s-1} · recurrentKernel + bias),  t(s) = goBackwards ? T-1-s : s
  *
- * Returns every state [B, T, U] (returnSequences) or the last [B, U]. Where our kernels are
- * registered for the active backend (registerKernels: webgpu, cpu) it runs them, with a custom
- * gradient that runs the backward kernel once per backward pass for every input; elsewhere it runs
- * the same computation as stock tfjs ops.
+ * Returns every state [B, T, U] (returnSequences) or the last [B, U]. On the backends our kernels
+ * exist for (webgpu, cpu) it runs them, registering them on first use, with a custom gradient that
+ * runs the backward kernel once per backward pass for every input; elsewhere it runs the same
+ * computation as stock tfjs ops.
+ *
+ * As stock tfjs ops do, int32 and bool tensors are cast to float32; a batch of 0 gives an empty
+ * result (and zero gradients).
  *
  * tf.customGrad rather than registerGradient, as tfjs's own fused ops do: the inputs are optional
  * (bias, initial state), which inputsToSave cannot express, and one gradFunc returns every input's
@@ -16,8 +19,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describeValue } from '../describe-value.js';
 import { resolveActivation, type Activation } from '../kernels/activation.js';
+import { registerFusedKernels } from './fused-kernels.js';
 import { SIMPLE_RNN, SIMPLE_RNN_GRAD, type SimpleRNNAttrs } from './kernel-names.js';
 import { stockSimpleRNN } from './stock-simple-rnn.js';
+import { storedDtype } from './tfjs-webgpu-adapter.js';
 
 export interface SimpleRNNOpOptions {
   /** Default 'tanh', as tf.layers.simpleRNN. */
@@ -30,25 +35,69 @@ export interface SimpleRNNOpOptions {
   readonly initialState?: tf.Tensor | null;
 }
 
+const OPTIONS = ['activation', 'returnSequences', 'goBackwards', 'initialState'] as const;
+/** Cast to float32, as stock tfjs ops cast mixed inputs. */
+const CASTABLE = new Set(['float32', 'int32', 'bool']);
+
 function describe(value: unknown): string {
-  return value instanceof tf.Tensor ? `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]` : describeValue(value);
+  if (!(value instanceof tf.Tensor)) return describeValue(value);
+  return value.isDisposed ? 'a disposed tensor' : `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
 }
 
-function checkTensor(name: string, value: unknown, shape: (number | string)[], meaning: string): tf.Tensor {
+/** Checks a tensor argument; `emptyDim` is the one dimension that may be 0 (the batch of x). */
+function checkTensor(name: string, value: unknown, shape: (number | string)[], meaning: string, emptyDim = -1): tf.Tensor {
   const fail = () => {
-    throw new TypeError(`ops.simpleRNN: ${name}: expected a float32 tensor of shape [${shape.join(', ')}] (${meaning}); got ${describe(value)}`);
+    throw new TypeError(`ops.simpleRNN: ${name}: expected a float32 tensor of shape [${shape.join(', ')}] (${meaning}; int32 and bool are cast); got ${describe(value)}`);
   };
-  if (!(value instanceof tf.Tensor) || value.dtype !== 'float32' || value.rank !== shape.length) return fail();
+  if (!(value instanceof tf.Tensor) || value.isDisposed || !CASTABLE.has(value.dtype) || value.rank !== shape.length) return fail();
   const tensor: tf.Tensor = value;
   tensor.shape.forEach((dim, i) => {
     const want = shape[i]!;
-    if (dim === 0 || (typeof want === 'number' && dim !== want)) fail();
+    if ((dim === 0 && i !== emptyDim) || (typeof want === 'number' && dim !== want)) fail();
   });
   return tensor;
 }
 
-/** Whether the active backend runs our kernels (else ops.simpleRNN uses stock ops). */
+function checkFlag(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TypeError(`ops.simpleRNN: options.${name}: expected a boolean; got ${describeValue(value)}`);
+  return value;
+}
+
+function checkOptions(options: unknown): SimpleRNNOpOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`ops.simpleRNN: options: expected an object (${OPTIONS.join(', ')}) or nothing; got ${describeValue(options)}`);
+  }
+  const unknown = Object.keys(options).filter((key) => !(OPTIONS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    throw new TypeError(`ops.simpleRNN: options: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; expected only ${OPTIONS.join(', ')}`);
+  }
+  return options;
+}
+
+/**
+ * The tensor with float32 data. tf.cast would not do: from int32 or bool it relabels the same data
+ * (and the webgpu backend keeps it as int32, which our kernels would read as float bits), so a
+ * multiplication by 1 writes the values as float32.
+ */
+function toFloat32(tensor: tf.Tensor): tf.Tensor {
+  if (tensor.dtype === 'float32' && storedDtype(tf.backend(), tensor) === 'float32') return tensor;
+  return tf.mul(tensor, tf.scalar(1, 'float32'));
+}
+
+/** The result for a batch of 0, as stock tfjs gives it: empty, with zero gradients for every input. */
+function emptyResult(inputs: tf.Tensor[], shape: number[]): tf.Tensor {
+  const empty = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const tensors = args.slice(0, -1) as tf.Tensor[];
+    return { value: tf.zeros(shape), gradFunc: () => tensors.map((t) => tf.zerosLike(t)) };
+  });
+  return empty(...inputs);
+}
+
+/** Whether ops.simpleRNN runs our kernels on this backend (else stock ops). Registers them if needed. */
 export function hasFusedKernels(backendName = tf.getBackend()): boolean {
+  registerFusedKernels();
   return tf.getKernel(SIMPLE_RNN, backendName) != null && tf.getKernel(SIMPLE_RNN_GRAD, backendName) != null;
 }
 
@@ -57,25 +106,37 @@ export function simpleRNN(
   kernel: tf.Tensor,
   recurrentKernel: tf.Tensor,
   bias: tf.Tensor | null,
-  options: SimpleRNNOpOptions = {},
+  options?: SimpleRNNOpOptions,
 ): tf.Tensor {
-  checkTensor('x', x, ['batch', 'timesteps', 'features'], '[batch, timesteps, features]');
-  const [B, , F] = x.shape as [number, number, number];
+  checkTensor('x', x, ['batch', 'timesteps', 'features'], '[batch, timesteps, features]; batch may be 0', 0);
+  const [B, T, F] = x.shape as [number, number, number];
   checkTensor('kernel', kernel, [F, 'units'], 'features must match x');
   const U = kernel.shape[1]!;
   checkTensor('recurrentKernel', recurrentKernel, [U, U], 'units × units');
-  if (bias != null) checkTensor('bias', bias, [U], 'units');
-  const initialState = options.initialState ?? null;
-  if (initialState != null) checkTensor('initialState', initialState, [B, U], 'batch × units');
+  if (bias != null) checkTensor('bias', bias, [U], 'units; or null for none');
+  const given = checkOptions(options);
+  const initialState = given.initialState ?? null;
+  if (initialState != null) checkTensor('initialState', initialState, [B, U], 'batch × units', 0);
   const attrs: SimpleRNNAttrs = {
-    activation: resolveActivation(options.activation, 'ops.simpleRNN: activation'),
-    goBackwards: options.goBackwards ?? false,
-    returnSequences: options.returnSequences ?? false,
+    activation: resolveActivation(given.activation, 'ops.simpleRNN: options.activation'),
+    goBackwards: checkFlag('goBackwards', given.goBackwards),
+    returnSequences: checkFlag('returnSequences', given.returnSequences),
     useBias: bias != null,
   };
+  return tf.tidy(() => {
+    const args = [x, kernel, recurrentKernel, bias, initialState].filter((t): t is tf.Tensor => t != null).map(toFloat32);
+    if (B === 0) return emptyResult(args, attrs.returnSequences ? [0, T, U] : [0, U]);
+    return fusedSimpleRNN(args, attrs);
+  });
+}
+
+/** inputs: x, kernel, recurrentKernel, then bias and initialState where attrs and the count say. */
+function fusedSimpleRNN(inputs: tf.Tensor[], attrs: SimpleRNNAttrs): tf.Tensor {
+  const [x, kernel, recurrentKernel] = inputs as [tf.Tensor, tf.Tensor, tf.Tensor];
+  const bias = attrs.useBias ? inputs[3]! : null;
+  const initialState = inputs[attrs.useBias ? 4 : 3] ?? null;
   if (!hasFusedKernels()) return stockSimpleRNN(x, kernel, recurrentKernel, bias, { ...attrs, initialState });
 
-  const inputs = [x, kernel, recurrentKernel, bias, initialState].filter((t): t is tf.Tensor => t != null);
   const named = (tensors: tf.Tensor[]) => {
     const [tx, tk, tr, ...rest] = tensors;
     return {

@@ -23,7 +23,13 @@ export const simpleRNNWebGPUConfig: KernelConfig = {
     const h = gpu.allocate([batch, timesteps, units]);
     const z = gpu.allocate([batch, timesteps, units]);
     const last = a.returnSequences ? null : gpu.allocate([batch, units]);
-    rnn.encodeForward(gpu.encoder(), buffers, { h: h.buffer, z: z.buffer, last: last?.buffer ?? null });
+    try {
+      rnn.encodeForward(gpu.encoder(), buffers, { h: h.buffer, z: z.buffer, last: last?.buffer ?? null });
+    } catch (error) {
+      // Refused (a mapped buffer behind a zero-copy tensor): the outputs go back to the pool.
+      for (const output of [h, z, last]) if (output) gpu.release(output.info);
+      throw error;
+    }
     gpu.holdUntilSubmitted([...Object.values(input), h.info, z.info, last?.info]);
     const outputs: TensorInfo[] = last ? [last.info, h.info, z.info] : [h.info, z.info];
     return outputs;

@@ -3,7 +3,9 @@
  * which package.json pins; test/tfjs-webgpu-adapter.test.ts is the contract).
  *
  * What our kernels need from the backend: its GPUDevice; the GPUBuffer behind a tensor (uploading
- * it first if its data is still on the CPU); output tensors the backend owns, with buffers from
+ * it first if its data is still on the CPU), which must hold float32: tf.cast from int32 or bool to
+ * float32 shares the int32 data (tensorMap's dtype says so), so such tensors are refused here and
+ * copied as float32 by the op first (storedDtype); output tensors the backend owns, with buffers from
  * its pool; its command encoder, with its open compute pass ended, so our passes are recorded in
  * order with the work it has queued (no extra submit, no readback); and a way to keep the buffers
  * our passes use out of the pool until that encoder is submitted, as tfjs does for its own kernels.
@@ -12,6 +14,7 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 
 interface TensorData {
   resource?: unknown;
+  dtype?: string;
 }
 
 /** The fields of tfjs 4.22's WebGPUBackend that this file uses. */
@@ -60,9 +63,23 @@ function internals(backend: unknown): WebGPUBackendInternals {
   return b as WebGPUBackendInternals;
 }
 
+/**
+ * The dtype in which the webgpu backend holds a tensor's data, which can differ from the tensor's
+ * own after tf.cast (int32 → float32 keeps the int32 data); elsewhere the tensor's dtype.
+ */
+export function storedDtype(backend: unknown, tensor: TensorInfo): string {
+  const map = (backend as Partial<WebGPUBackendInternals> | null)?.tensorMap;
+  if (typeof map?.get !== 'function') return tensor.dtype;
+  return map.get(tensor.dataId)?.dtype ?? tensor.dtype;
+}
+
 export function adaptWebGPUBackend(backend: unknown): WebGPUBackendAdapter {
   const b = internals(backend);
   const bufferOf = (dataId: object): GPUBuffer => {
+    const dtype = b.tensorMap.get(dataId)?.dtype;
+    if (dtype !== undefined && dtype !== 'float32') {
+      throw new TypeError(`webgpu-rnn: expected a tensor whose data the webgpu backend holds as float32; this one holds ${dtype} (ops.simpleRNN copies such tensors first)`);
+    }
     b.uploadToGPU(dataId);
     const resource = b.tensorMap.get(dataId)?.resource;
     if (!(resource instanceof GPUBuffer)) {

@@ -4,6 +4,9 @@
  * trained weights written back into the model.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkOptions } from '../check-args.js';
+import { describeValue } from '../describe-value.js';
+import { checkDevice } from '../gpu/check-device.js';
 import type { AdamConfig } from '../kernels/trainer-update.js';
 import { createTrainer, type Trainer } from '../trainer/trainer.js';
 
@@ -20,7 +23,17 @@ function unsupported(why: string): never {
   throw new TypeError(`createTrainerFromModel: the trainer runs SimpleRNN(units, activation) → Dense(outputs) with biases; ${why}`);
 }
 
+function checkModel(call: string, model: unknown): tf.LayersModel {
+  // Duck-typed: a second copy of tfjs in an app would fail instanceof.
+  const m = model as Partial<tf.LayersModel> | null;
+  if (typeof m?.getWeights !== 'function' || !Array.isArray(m.layers)) throw new TypeError(`${call}: model: expected a tf.LayersModel (tf.sequential or tf.model); got ${describeValue(model)}`);
+  return model as tf.LayersModel;
+}
+
 export async function createTrainerFromModel(device: GPUDevice, model: tf.LayersModel, options: { optimizer?: Partial<AdamConfig> } = {}): Promise<Trainer> {
+  checkDevice('createTrainerFromModel: device', device);
+  checkModel('createTrainerFromModel', model);
+  checkOptions('createTrainerFromModel: options', options, ['optimizer']);
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
   const names = layers.map((layer) => layer.getClassName());
   if (layers.length !== 2 || !['SimpleRNN', 'FusedSimpleRNN'].includes(names[0]!) || names[1] !== 'Dense') {
@@ -49,8 +62,16 @@ export async function createTrainerFromModel(device: GPUDevice, model: tf.Layers
 
 /** Writes the trainer's weights into `model` (its SimpleRNN and Dense layers, Keras order). */
 export async function copyWeightsToModel(trainer: Trainer, model: tf.LayersModel): Promise<void> {
+  if (typeof (trainer as Partial<Trainer> | null)?.getWeights !== 'function') throw new TypeError(`copyWeightsToModel: trainer: expected a Trainer (createTrainer); got ${describeValue(trainer)}`);
+  const shapes = checkModel('copyWeightsToModel', model).getWeights().map((w) => w.shape);
   const weights = await trainer.getWeights();
-  const tensors = model.getWeights().map((w, i) => tf.tensor(weights[i]!, w.shape));
+  const sizes = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  if (shapes.length !== weights.length || shapes.some((shape, i) => sizes(shape) !== weights[i]!.length)) {
+    throw new RangeError(
+      `copyWeightsToModel: model: its weights have shapes ${JSON.stringify(shapes)}; the trainer's have ${JSON.stringify(weights.map((w) => w.length))} values`,
+    );
+  }
+  const tensors = shapes.map((shape, i) => tf.tensor(weights[i]!, shape));
   try {
     model.setWeights(tensors);
   } finally {

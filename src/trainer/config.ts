@@ -1,4 +1,6 @@
 /** Configuration of a standalone trainer for SimpleRNN(units, activation) → Dense(outputs), and its checks. */
+import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
+import { describeValue } from '../describe-value.js';
 import { resolveActivation, type Activation } from '../kernels/activation.js';
 import type { AdamConfig } from '../kernels/trainer-update.js';
 
@@ -30,25 +32,23 @@ export interface ResolvedTrainerConfig {
 
 export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
 
-export function checkPositiveInteger(argument: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${argument}: expected a positive integer; got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
+const CONFIG_FIELDS = ['timesteps', 'features', 'units', 'outputs', 'activation', 'loss', 'optimizer', 'seed'] as const;
 
 export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConfig {
-  if (typeof config !== 'object' || config === null) throw new TypeError('config: expected an object with timesteps, features, units, outputs');
+  if (typeof config !== 'object' || config === null) throw new TypeError(`config: expected an object with timesteps, features, units, outputs; got ${describeValue(config)}`);
+  checkOptions('config', config, CONFIG_FIELDS);
   for (const field of ['timesteps', 'features', 'units', 'outputs'] as const) checkPositiveInteger(`config.${field}`, config[field]);
   if (config.loss !== undefined && config.loss !== 'mse') {
-    throw new TypeError(`config.loss: only 'mse' (mean squared error) is supported; got ${JSON.stringify(config.loss)}`);
+    throw new TypeError(`config.loss: only 'mse' (mean squared error) is supported; got ${describeValue(config.loss)}`);
   }
+  checkOptions('config.optimizer', config.optimizer, Object.keys(ADAM_DEFAULTS));
+  const seed = checkSeed('config.seed', config.seed);
   const optimizer = { ...ADAM_DEFAULTS, ...config.optimizer };
   const ranges: Record<keyof AdamConfig, [number, number]> = { learningRate: [0, Infinity], beta1: [0, 1], beta2: [0, 1], epsilon: [0, Infinity] };
   for (const [name, [low, high]] of Object.entries(ranges) as [keyof AdamConfig, [number, number]][]) {
     const value = optimizer[name];
     if (typeof value !== 'number' || !(value > low && value < high)) {
-      throw new RangeError(`config.optimizer.${name}: expected a number in (${low}, ${high}); got ${JSON.stringify(value)}`);
+      throw new RangeError(`config.optimizer.${name}: expected a number in (${low}, ${high}); got ${describeValue(value)}`);
     }
   }
   return {
@@ -59,7 +59,7 @@ export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConf
     activation: resolveActivation(config.activation ?? 'relu', 'config.activation'),
     loss: 'mse',
     optimizer,
-    seed: config.seed,
+    seed,
   };
 }
 

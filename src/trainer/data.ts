@@ -1,4 +1,8 @@
-/** Training data as the trainer takes it: nested arrays, or Float32Arrays with their shapes. */
+/**
+ * Training data as the trainer takes it: nested arrays, or Float32Arrays with their shapes. Both go
+ * through one path: the shape is checked, the values flattened, and every value checked finite in
+ * float32 (NaN and ±Infinity are refused, naming the index, rather than trained on).
+ */
 import { describeValue } from '../describe-value.js';
 
 export type Matrix3 = number[][][];
@@ -10,30 +14,48 @@ export interface ShapedData {
   readonly shape: readonly number[];
 }
 
-/** Flattens `value` to float32 after checking it is [n, ...inner] (n free unless given). */
-export function toFloat32(argument: string, value: unknown, inner: readonly number[], samples?: number): { data: Float32Array; samples: number } {
-  const expected = `[${samples ?? 'samples'}, ${inner.join(', ')}]`;
-  if (value !== null && typeof value === 'object' && 'data' in value && 'shape' in value) {
-    const { data, shape } = value as ShapedData;
-    if (!(data instanceof Float32Array)) throw new TypeError(`${argument}.data: expected a Float32Array; got ${describeValue(data)}`);
-    if (!Array.isArray(shape) || shape.length !== inner.length + 1 || shape.slice(1).some((d, i) => d !== inner[i]) || (samples !== undefined && shape[0] !== samples)) {
-      throw new RangeError(`${argument}.shape: expected ${expected}; got ${JSON.stringify(shape)}`);
-    }
-    const n = shape[0]!;
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${argument}.shape: expected at least one sample; got ${JSON.stringify(shape)}`);
-    if (data.length !== n * inner.reduce((a, b) => a * b, 1)) {
-      throw new RangeError(`${argument}.data: ${data.length} values do not fill shape ${JSON.stringify(shape)}`);
-    }
-    return { data, samples: n };
+interface Flat {
+  /** Row-major values: the caller's own Float32Array, or the numbers read from nested arrays. */
+  readonly values: Float32Array | number[];
+  readonly samples: number;
+  /** Names element i of the flat values as the caller wrote it. */
+  readonly locate: (i: number) => string;
+}
+
+const isShaped = (value: unknown): value is ShapedData => value !== null && typeof value === 'object' && 'data' in value && 'shape' in value;
+
+/** `[i0][i1]...` of flat index `i` in a row-major `shape`. */
+function indexOf(i: number, shape: readonly number[]): string {
+  const index: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index.unshift(i % shape[d]!);
+    i = Math.floor(i / shape[d]!);
   }
+  return index.map((k) => `[${k}]`).join('');
+}
+
+function fromShaped(argument: string, { data, shape }: ShapedData, inner: readonly number[], expected: string, samples?: number): Flat {
+  if (!(data instanceof Float32Array)) throw new TypeError(`${argument}.data: expected a Float32Array; got ${describeValue(data)}`);
+  if (!Array.isArray(shape) || shape.length !== inner.length + 1 || shape.slice(1).some((d, i) => d !== inner[i]) || (samples !== undefined && shape[0] !== samples)) {
+    throw new RangeError(`${argument}.shape: expected ${expected}; got ${Array.isArray(shape) ? JSON.stringify(shape) : describeValue(shape)}`);
+  }
+  const n = shape[0]!;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${argument}.shape: expected at least one sample; got ${JSON.stringify(shape)}`);
+  if (data.length !== n * inner.reduce((a, b) => a * b, 1)) {
+    throw new RangeError(`${argument}.data: ${data.length} values do not fill shape ${JSON.stringify(shape)}`);
+  }
+  return { values: data, samples: n, locate: (i) => `${argument}.data[${i}] (${argument}${indexOf(i, shape)})` };
+}
+
+function fromNested(argument: string, value: unknown, inner: readonly number[], expected: string, samples?: number): Flat {
   if (!Array.isArray(value)) throw new TypeError(`${argument}: expected nested arrays ${expected} or { data: Float32Array, shape }; got ${describeValue(value)}`);
   if (value.length === 0) throw new RangeError(`${argument}: expected at least one sample; got an empty array`);
   if (samples !== undefined && value.length !== samples) throw new RangeError(`${argument}: expected ${samples} samples (as x); got ${value.length}`);
-  const flat: number[] = [];
+  const values: number[] = [];
   const walk = (node: unknown, depth: number, path: string): void => {
     if (depth === inner.length) {
-      if (typeof node !== 'number' || !Number.isFinite(node)) throw new TypeError(`${argument}${path}: expected a finite number; got ${describeValue(node)}`);
-      flat.push(node);
+      if (typeof node !== 'number') throw new TypeError(`${argument}${path}: expected a number; got ${describeValue(node)}`);
+      values.push(node);
       return;
     }
     if (!Array.isArray(node) || node.length !== inner[depth]) {
@@ -42,5 +64,22 @@ export function toFloat32(argument: string, value: unknown, inner: readonly numb
     node.forEach((child, i) => walk(child, depth + 1, `${path}[${i}]`));
   };
   value.forEach((sample, i) => walk(sample, 0, `[${i}]`));
-  return { data: Float32Array.from(flat), samples: value.length };
+  return { values, samples: value.length, locate: (i) => `${argument}${indexOf(i, [value.length, ...inner])}` };
+}
+
+function checkFinite({ values, locate }: Flat): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(Math.fround(v))) continue;
+    const what = Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? `${v}, which is past float32's range (±3.4028235e38)` : String(v);
+    throw new RangeError(`${locate(i)}: expected a finite number; got ${what}`);
+  }
+}
+
+/** Flattens `value` to float32 after checking it is [n, ...inner] of finite numbers (n free unless given). */
+export function toFloat32(argument: string, value: unknown, inner: readonly number[], samples?: number): { data: Float32Array; samples: number } {
+  const expected = `[${samples ?? 'samples'}, ${inner.join(', ')}]`;
+  const flat = isShaped(value) ? fromShaped(argument, value, inner, expected, samples) : fromNested(argument, value, inner, expected, samples);
+  checkFinite(flat);
+  return { data: flat.values instanceof Float32Array ? flat.values : Float32Array.from(flat.values), samples: flat.samples };
 }

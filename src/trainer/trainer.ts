@@ -5,13 +5,17 @@
  * losses accumulate on the GPU and are read back once per submission; Adam's step count and β
  * powers live on the GPU too. Weights move in and out in Keras order and shapes.
  */
-import { placeholderBuffer, storageUsage, submitAndRead } from '../gpu/buffers.js';
+import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
+import { describeValue } from '../describe-value.js';
+import { placeholderBuffer, storageUsage, submitAndRead, type Readback } from '../gpu/buffers.js';
+import { checkDevice } from '../gpu/check-device.js';
 import { encodeKernel, label, prepareKernel } from '../gpu/encode.js';
+import { recordChecked } from '../gpu/error-scope.js';
 import { tiles4 } from '../kernels/shape.js';
 import { deviceTraits, trainerWorkgroupSize } from '../kernels/strategy.js';
 import { describeTrainerPredict, describeTrainerStep, type TrainerShape } from '../kernels/trainer-step.js';
 import { describeTrainerUpdate, updateTiles } from '../kernels/trainer-update.js';
-import { checkPositiveInteger, resolveTrainerConfig, weightShapes, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
+import { resolveTrainerConfig, weightShapes, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
 import { toFloat32, type Matrix2, type Matrix3, type ShapedData } from './data.js';
 import { glorotNormal, glorotUniform, orthogonal } from './initializers.js';
 import { sampleOrder, seededRandom } from './random.js';
@@ -29,6 +33,8 @@ export interface FitOptions {
   /** Epochs recorded per command buffer: all of them by default, 10 when onEpochEnd wants progress. */
   readonly epochsPerSubmit?: number;
 }
+
+const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'onEpochEnd', 'epochsPerSubmit'] as const;
 
 export type TrainerInput = Matrix3 | ShapedData;
 export type TrainerTarget = Matrix2 | ShapedData;
@@ -64,6 +70,7 @@ const FIRST_EPOCH_OFFSET = 2 * SLOT_BYTES;
 const LOSSES_OFFSET = FIRST_EPOCH_OFFSET + 4;
 
 export async function createTrainer(device: GPUDevice, config: TrainerConfig): Promise<Trainer> {
+  checkDevice('createTrainer: device', device);
   const c = resolveTrainerConfig(config);
   const limits = device.limits;
   const shapes = weightShapes(c);
@@ -77,7 +84,14 @@ export async function createTrainer(device: GPUDevice, config: TrainerConfig): P
   if (updateWorkgroups > limits.maxComputeWorkgroupsPerDimension) {
     throw new RangeError(`${updateWorkgroups} workgroups of weight tiles exceed this device's maxComputeWorkgroupsPerDimension (${limits.maxComputeWorkgroupsPerDimension})`);
   }
-  return new GPUTrainer(device, c, parameters, workgroupSize);
+  const { value: trainer, checked } = recordChecked(device, 'createTrainer', () => new GPUTrainer(device, c, parameters, workgroupSize));
+  try {
+    await checked;
+  } catch (error) {
+    trainer.destroy();
+    throw error;
+  }
+  return trainer;
 }
 
 function checkBytes(what: string, bytes: number, limits: GPUSupportedLimits): void {
@@ -197,6 +211,7 @@ class GPUTrainer implements Trainer {
 
   async fit(options: FitOptions = {}): Promise<number[]> {
     this.checkIdle('fit');
+    checkOptions('fit: options', options, FIT_OPTIONS);
     if (!this.data) throw new Error('trainer.fit: no data; call setData(x, y) first');
     this.fitting = true;
     try {
@@ -213,51 +228,38 @@ class GPUTrainer implements Trainer {
     const stepsPerEpoch = Math.ceil(samples / batchSize);
     const wanted = options.epochsPerSubmit ?? (options.onEpochEnd ? PROGRESS_EPOCHS_PER_SUBMIT : epochs);
     const perSubmit = Math.min(checkPositiveInteger('fit: epochsPerSubmit', wanted), MAX_EPOCHS_PER_SUBMIT, Math.max(1, Math.floor(MAX_ORDER_BYTES / (samples * 4))), epochs);
-    const random = options.shuffle === false ? null : seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') throw new TypeError(`fit: shuffle: expected a boolean; got ${describeValue(options.shuffle)}`);
+    if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function') throw new TypeError('fit: onEpochEnd: expected a function (epoch, { loss })');
+    const seed = checkSeed('fit: seed', options.seed);
+    const random = options.shuffle === false ? null : seededRandom(seed ?? Math.floor(Math.random() * 2 ** 32));
 
     const scratch = this.scratchFor(batchSize);
     const order = this.orderFor(perSubmit * samples);
     const shape = this.shape(samples, batchSize);
-    const step = prepareKernel(this.device, describeTrainerStep(shape, this.config.activation, this.workgroupSize), {
-      progress: { buffer: this.progress },
-      order: { buffer: order },
-      x: { buffer: data.x },
-      y: { buffer: data.y },
-      weights: { buffer: this.weights },
-      activations: { buffer: scratch.activations },
-      dz: { buffer: scratch.dz },
-      outputs: { buffer: scratch.outputs },
-    });
-    const update = prepareKernel(this.device, describeTrainerUpdate(shape, this.config.optimizer, this.workgroupSize), {
-      progress: { buffer: this.progress },
-      order: { buffer: order },
-      x: { buffer: data.x },
-      activations: { buffer: scratch.activations },
-      dz: { buffer: scratch.dz },
-      errors: { buffer: scratch.outputs },
-      weights: { buffer: this.weights },
-      moments: { buffer: this.moments },
-    });
+    const prepare = () => ({ step: this.prepareStep(shape, order, data, scratch), update: this.prepareUpdate(shape, order, data, scratch) });
+    let kernels: ReturnType<typeof prepare> | null = null;
 
-    // A fit counts its steps from 0 (the slot's iterations and β powers carry on, as Adam's do).
-    this.device.queue.writeBuffer(this.progress, this.parity * SLOT_BYTES + 4, Uint32Array.of(0));
     const history: number[] = [];
     for (let first = 0; first < epochs; first += perSubmit) {
       const count = Math.min(perSubmit, epochs - first);
       const orders = new Uint32Array(count * samples);
       for (let e = 0; e < count; e++) orders.set(sampleOrder(samples, random), e * samples);
-      this.device.queue.writeBuffer(order, 0, orders);
-      this.device.queue.writeBuffer(this.progress, FIRST_EPOCH_OFFSET, Uint32Array.of(first));
-      const encoder = this.device.createCommandEncoder({ label: label('trainer', 'fit') });
-      encoder.clearBuffer(this.progress, LOSSES_OFFSET, count * 4);
-      const pass = encoder.beginComputePass({ label: label('trainer', 'steps') });
-      for (let s = 0; s < count * stepsPerEpoch; s++) {
-        step.dispatch(pass, this.parity);
-        update.dispatch(pass, this.parity);
-        this.parity = 1 - this.parity;
-      }
-      pass.end();
-      const losses = await this.read(encoder, this.progress, LOSSES_OFFSET, count);
+      const losses = await this.read('trainer.fit', (encoder) => {
+        kernels ??= prepare();
+        // A fit counts its steps from 0 (the slot's iterations and β powers carry on, as Adam's do).
+        if (first === 0) this.device.queue.writeBuffer(this.progress, this.parity * SLOT_BYTES + 4, Uint32Array.of(0));
+        this.device.queue.writeBuffer(order, 0, orders);
+        this.device.queue.writeBuffer(this.progress, FIRST_EPOCH_OFFSET, Uint32Array.of(first));
+        encoder.clearBuffer(this.progress, LOSSES_OFFSET, count * 4);
+        const pass = encoder.beginComputePass({ label: label('trainer', 'steps') });
+        for (let s = 0; s < count * stepsPerEpoch; s++) {
+          kernels.step.dispatch(pass, this.parity);
+          kernels.update.dispatch(pass, this.parity);
+          this.parity = 1 - this.parity;
+        }
+        pass.end();
+        return { buffer: this.progress, offset: LOSSES_OFFSET, floats: count };
+      });
       for (let e = 0; e < count; e++) {
         history.push(losses[e]!);
         await options.onEpochEnd?.(first + e, { loss: losses[e]! });
@@ -267,10 +269,36 @@ class GPUTrainer implements Trainer {
     return history;
   }
 
-  /** submitAndRead, saying so when the device was lost. */
-  private async read(encoder: GPUCommandEncoder, buffer: GPUBuffer, offset: number, floats: number): Promise<Float32Array> {
+  private prepareStep(shape: TrainerShape, order: GPUBuffer, data: NonNullable<GPUTrainer['data']>, scratch: NonNullable<GPUTrainer['scratch']>) {
+    return prepareKernel(this.device, describeTrainerStep(shape, this.config.activation, this.workgroupSize), {
+      progress: { buffer: this.progress },
+      order: { buffer: order },
+      x: { buffer: data.x },
+      y: { buffer: data.y },
+      weights: { buffer: this.weights },
+      activations: { buffer: scratch.activations },
+      dz: { buffer: scratch.dz },
+      outputs: { buffer: scratch.outputs },
+    });
+  }
+
+  private prepareUpdate(shape: TrainerShape, order: GPUBuffer, data: NonNullable<GPUTrainer['data']>, scratch: NonNullable<GPUTrainer['scratch']>) {
+    return prepareKernel(this.device, describeTrainerUpdate(shape, this.config.optimizer, this.workgroupSize), {
+      progress: { buffer: this.progress },
+      order: { buffer: order },
+      x: { buffer: data.x },
+      activations: { buffer: scratch.activations },
+      dz: { buffer: scratch.dz },
+      errors: { buffer: scratch.outputs },
+      weights: { buffer: this.weights },
+      moments: { buffer: this.moments },
+    });
+  }
+
+  /** submitAndRead (WebGPU errors reject), saying so when the device was lost. */
+  private async read(what: string, record: (encoder: GPUCommandEncoder) => Readback): Promise<Float32Array> {
     try {
-      return await submitAndRead(this.device, encoder, buffer, offset, floats);
+      return await submitAndRead(this.device, what, record);
     } catch (cause) {
       throw this.lost ? lostError(this.lost) : cause;
     }
@@ -283,36 +311,39 @@ class GPUTrainer implements Trainer {
     checkBytes('x', inputs.data.byteLength, this.device.limits);
     const batchSize = Math.min(this.scratch?.batchSize ?? 32, inputs.samples);
     const scratch = this.scratchFor(batchSize);
-    const xBuffer = this.upload('predict-x', inputs.data);
-    const predictions = this.buffer('predictions', inputs.samples * O * 4);
+    const temporary: GPUBuffer[] = [];
     try {
-      const encoder = this.device.createCommandEncoder({ label: label('trainer', 'predict') });
-      encodeKernel(this.device, encoder, describeTrainerPredict(this.shape(inputs.samples, batchSize), this.config.activation, this.workgroupSize), {
-        progress: { buffer: this.progress },
-        order: { buffer: placeholderBuffer(this.device, 'read') },
-        x: { buffer: xBuffer },
-        y: { buffer: placeholderBuffer(this.device, 'read') },
-        weights: { buffer: this.weights },
-        activations: { buffer: scratch.activations },
-        dz: { buffer: scratch.dz },
-        outputs: { buffer: predictions },
+      return await this.read('trainer.predict', (encoder) => {
+        const xBuffer = this.upload('predict-x', inputs.data);
+        const predictions = this.buffer('predictions', inputs.samples * O * 4);
+        temporary.push(xBuffer, predictions);
+        encodeKernel(this.device, encoder, describeTrainerPredict(this.shape(inputs.samples, batchSize), this.config.activation, this.workgroupSize), {
+          progress: { buffer: this.progress },
+          order: { buffer: placeholderBuffer(this.device, 'read') },
+          x: { buffer: xBuffer },
+          y: { buffer: placeholderBuffer(this.device, 'read') },
+          weights: { buffer: this.weights },
+          activations: { buffer: scratch.activations },
+          dz: { buffer: scratch.dz },
+          outputs: { buffer: predictions },
+        });
+        return { buffer: predictions, offset: 0, floats: inputs.samples * O };
       });
-      return await this.read(encoder, predictions, 0, inputs.samples * O);
     } finally {
-      this.release(xBuffer);
-      this.release(predictions);
+      for (const buffer of temporary) this.release(buffer);
     }
   }
 
   async evaluate(x: TrainerInput, y: TrainerTarget): Promise<number> {
+    const samples = toFloat32('x', x, [this.config.timesteps, this.config.features]).samples;
+    const targets = toFloat32('y', y, [this.config.outputs], samples).data;
     const predictions = await this.predict(x);
-    const targets = toFloat32('y', y, [this.config.outputs], predictions.length / this.config.outputs).data;
     return predictions.reduce((sum, p, i) => sum + (p - targets[i]!) ** 2, 0) / predictions.length;
   }
 
   async getWeights(): Promise<Float32Array[]> {
     this.checkUsable();
-    const all = await this.read(this.device.createCommandEncoder({ label: label('trainer', 'get-weights') }), this.weights, 0, this.parameters);
+    const all = await this.read('trainer.getWeights', () => ({ buffer: this.weights, offset: 0, floats: this.parameters }));
     let offset = 0;
     return weightShapes(this.config).map(([, shape]) => {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -325,14 +356,14 @@ class GPUTrainer implements Trainer {
     this.checkIdle('setWeights');
     const shapes = weightShapes(this.config);
     if (!Array.isArray(weights) || weights.length !== shapes.length) {
-      throw new TypeError(`setWeights: expected ${shapes.length} Float32Arrays (${shapes.map(([name]) => name).join(', ')}); got ${Array.isArray(weights) ? weights.length : typeof weights}`);
+      throw new TypeError(`setWeights: expected ${shapes.length} Float32Arrays (${shapes.map(([name]) => name).join(', ')}); got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
     }
     const all = new Float32Array(this.parameters);
     let offset = 0;
     shapes.forEach(([name, shape], i) => {
       const w = weights[i];
       const size = shape.reduce((a, b) => a * b, 1);
-      if (!(w instanceof Float32Array)) throw new TypeError(`setWeights: weights[${i}] (${name}): expected a Float32Array; got ${typeof w}`);
+      if (!(w instanceof Float32Array)) throw new TypeError(`setWeights: weights[${i}] (${name}): expected a Float32Array; got ${describeValue(w)}`);
       if (w.length !== size) throw new RangeError(`setWeights: weights[${i}] (${name}): expected ${size} values, shape [${shape.join(', ')}]; got ${w.length}`);
       all.set(w, offset);
       offset += size;

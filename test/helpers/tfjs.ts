@@ -1,13 +1,29 @@
-/** tfjs in the tests: the webgpu backend on the test adapter, our kernels registered, cpu alongside. */
+/** tfjs in the tests: the webgpu backend on the test backend's adapter, our kernels registered, cpu alongside. */
 import * as tf from '@tensorflow/tfjs';
 import { registerKernels } from '../../src/model/register-kernels.js';
-import { useTfjsWebGPU, type AdapterSummary } from '../../src/node.js';
+import { requestNodeDevice, useTfjsWebGPU, type AdapterSummary } from '../../src/node.js';
+import { TEST_BACKEND } from './webgpu.js';
 
 let ready: Promise<AdapterSummary> | undefined;
 
+/**
+ * tfjs's webgpu backend on Dawn's OpenGL backend. Its adapter exists only at WebGPU's compatibility
+ * feature level, which tfjs 4.22 never asks for, so the backend is registered here on a device of
+ * that adapter, as useTfjsWebGPU does for the default one.
+ */
+async function useTfjsOnOpenGL(): Promise<AdapterSummary> {
+  // navigator.gpu too: the backend refuses to start without it.
+  const { device, adapter, adapterSummary } = await requestNodeDevice({ backend: 'opengl', installNavigator: true });
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info), 3);
+  if (!(await tf.setBackend('webgpu'))) throw new Error("tfjs could not start its webgpu backend on Dawn's OpenGL backend");
+  return adapterSummary;
+}
+
 export function tfjsWebGPU(): Promise<AdapterSummary> {
   ready ??= (async () => {
-    const adapter = await useTfjsWebGPU();
+    const adapter = TEST_BACKEND === 'opengl' ? await useTfjsOnOpenGL() : await useTfjsWebGPU();
     registerKernels();
     return adapter;
   })();

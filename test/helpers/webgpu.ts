@@ -1,18 +1,36 @@
 /**
- * The test device: real WebGPU through Dawn (a GPU, or SwiftShader on the CPU). No adapter is a
- * failure, never a skip.
+ * The test device: real WebGPU through Dawn, on the backend this test process was given (vitest.config.ts
+ * runs the GPU tests once per backend): Vulkan (a GPU, or SwiftShader on the CPU) or OpenGL (Mesa's
+ * llvmpipe here, at WebGPU's compatibility feature level). No adapter is a failure, never a skip.
  */
 import { expect } from 'vitest';
-import { describeAdapter, requestNodeDevice, type NodeWebGPU } from '../../src/node.js';
+import { describeAdapter, requestNodeDevice, type NodeBackend, type NodeWebGPU } from '../../src/node.js';
+
+function backendFromEnvironment(): NodeBackend {
+  const name = process.env.WEBGPU_RNN_TEST_BACKEND ?? 'vulkan';
+  if (name !== 'vulkan' && name !== 'opengl') throw new Error(`WEBGPU_RNN_TEST_BACKEND: expected vulkan or opengl; got ${name}`);
+  return name;
+}
+
+/** Dawn's backend for this test process: WEBGPU_RNN_TEST_BACKEND, set per project in vitest.config.ts. */
+export const TEST_BACKEND: NodeBackend = backendFromEnvironment();
 
 let webgpu: Promise<NodeWebGPU> | undefined;
 
 export function nodeWebGPU(): Promise<NodeWebGPU> {
-  webgpu ??= requestNodeDevice().then((found) => {
-    console.info(`WebGPU adapter: ${describeAdapter(found.adapterSummary)}`);
+  webgpu ??= requestNodeDevice({ backend: TEST_BACKEND }).then((found) => {
+    const limits = (['maxStorageBufferBindingSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup'] as const)
+      .map((name) => `${name} ${found.device.limits[name]}`)
+      .join(', ');
+    console.info(`WebGPU adapter (${TEST_BACKEND}): ${describeAdapter(found.adapterSummary)}; ${limits}`);
     return found;
   });
   return webgpu;
+}
+
+/** A device of its own on the test backend, for tests that lose or destroy it; release() it after. */
+export function requestTestDevice(): Promise<NodeWebGPU> {
+  return requestNodeDevice({ backend: TEST_BACKEND });
 }
 
 export async function getDevice(): Promise<GPUDevice> {

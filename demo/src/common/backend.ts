@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { registerKernels } from 'webgpu-rnn';
+import { registerKernels } from 'webgpu-rnn/tfjs';
 
 export interface AdapterDescription {
   readonly vendor: string;

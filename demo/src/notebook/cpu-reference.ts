@@ -4,7 +4,7 @@
  * restored afterwards.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildSeedModel } from 'webgpu-rnn';
+import { buildSeedModel } from 'webgpu-rnn/tfjs';
 import { fitWithProgress } from './fit-with-progress.js';
 import { predictNext, restoreWeights, type WeightSnapshot } from './model-io.js';
 import { toTensors, type SeedData } from './seed-data.js';

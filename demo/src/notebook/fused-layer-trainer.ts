@@ -1,6 +1,6 @@
 /** Trains the seed model with tfjs's model.fit and the fused SimpleRNN layer, on the active backend. */
 import * as tf from '@tensorflow/tfjs';
-import { buildSeedModel } from 'webgpu-rnn';
+import { buildSeedModel } from 'webgpu-rnn/tfjs';
 import { fitWithProgress } from './fit-with-progress.js';
 import { predictNext, snapshotWeights } from './model-io.js';
 import { INITIAL_WEIGHTS_SEED, toTensors } from './seed-data.js';

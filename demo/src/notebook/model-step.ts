@@ -3,7 +3,7 @@
  * that trains, and the notebook's formulas that give those counts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildSeedModel } from 'webgpu-rnn';
+import { buildSeedModel } from 'webgpu-rnn/tfjs';
 import { byId, h } from '../common/dom.js';
 import { formatCount } from '../common/format.js';
 import type { SeedData } from './seed-data.js';

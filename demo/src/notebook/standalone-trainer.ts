@@ -3,7 +3,8 @@
  * package's own kernels, two dispatches per step and many epochs per submission, no tfjs. It
  * starts from the same seeded weights as the tfjs path, taken from the tfjs seed model.
  */
-import { buildSeedModel, createTrainer } from 'webgpu-rnn';
+import { createTrainer } from 'webgpu-rnn';
+import { buildSeedModel } from 'webgpu-rnn/tfjs';
 import { snapshotWeights } from './model-io.js';
 import { INITIAL_WEIGHTS_SEED } from './seed-data.js';
 import { steadyMsPerEpoch, type Trainer } from './trainer.js';

@@ -1,0 +1,14 @@
+/// <reference types="@webgpu/types" preserve="true" />
+/**
+ * webgpu-rnn/reference: the float64 TypeScript references the kernels are tested against, for
+ * checking results on the CPU. Plain arrays in, Float64Arrays out; no GPU, no tfjs.
+ */
+export { resolveConfig } from './kernels/config.js';
+export { activateGradRef, activateRef } from './kernels/activation.ref.js';
+export {
+  simpleRNNBackwardRef,
+  simpleRNNForwardRef,
+  type SimpleRNNArrays,
+  type SimpleRNNForwardRef,
+  type SimpleRNNGradientsRef,
+} from './kernels/simple-rnn.ref.js';
