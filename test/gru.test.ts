@@ -9,8 +9,11 @@ import { getDevice } from './helpers/webgpu.js';
 // Both variants, awkward shapes (1, primes, units past a workgroup, 1024), both directions, with and
 // without bias and initial state, the gradient of every step or of the last one, every strategy:
 // the adapter's default, stepwise (two dispatches per step without resetAfter), weights in workgroup
-// memory, chunked persistent dispatches, and the hardware half of the table forced on this adapter.
+// memory, chunked persistent dispatches, weight gradients in splits, and the hardware half of the
+// table forced on this adapter.
 const rows: Row[] = [
+  [33, 17, 3, 2, { initial: true }, { weightGradientRows: 256 }],
+  [33, 17, 3, 2, { resetAfter: true, goBackwards: true }, { weightGradientRows: 256 }],
   [1, 1, 1, 1, {}],
   [1, 1, 1, 1, { resetAfter: true }],
   [5, 3, 1, 50, {}],

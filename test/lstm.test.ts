@@ -9,8 +9,9 @@ import { getDevice } from './helpers/webgpu.js';
 // Awkward shapes (1, primes, units past a workgroup, 1024), both directions, with and without bias
 // and initial states (h and c together), the gradient of every step or of the last one (and the last
 // cell state's), every strategy: the adapter's default, stepwise, weights in workgroup memory, chunked
-// persistent dispatches, and the hardware half of the table forced on this adapter.
+// persistent dispatches, weight gradients in splits, and the hardware half of the table forced here.
 const rows: Row[] = [
+  [33, 17, 3, 2, { goBackwards: true, initial: true }, { weightGradientRows: 256 }, { dcLast: true }],
   [1, 1, 1, 1, {}],
   [5, 3, 1, 50, {}],
   [5, 3, 1, 50, { goBackwards: true, initial: true }, stepwise, { lastStepOnly: true, dcLast: true }],

@@ -27,7 +27,8 @@ import { describeRecurrenceBackward } from './recurrence-backward.js';
 import { describeRecurrenceForward } from './recurrence-forward.js';
 import { foldedGrid, tiles4 } from './shape.js';
 import { chooseStrategy, deviceTraits, type DeviceTraits, type Strategy } from './strategy.js';
-import { describeWeightGradients, weightGradientGrid } from './weight-gradients.js';
+import { describeWeightGradientSplits } from './weight-gradient-splits.js';
+import { describeWeightGradients, weightGradientGrid, weightGradientSplits } from './weight-gradients.js';
 
 export type BufferName =
   | 'x' | 'kernel' | 'recurrentKernel' | 'bias' | 'initialState' | 'initialCellState'
@@ -69,7 +70,10 @@ export interface RecurrentLayer<Config, ForwardInputs, ForwardOutputs, BackwardI
   prepare(): Promise<void>;
   encodeForward(encoder: GPUCommandEncoder, inputs: ForwardInputs, outputs?: Partial<ForwardOutputs>): ForwardOutputs;
   encodeBackward(encoder: GPUCommandEncoder, inputs: BackwardInputs, outputs?: Partial<BackwardOutputs>): BackwardOutputs;
-  /** Marks the layer destroyed: it owns no GPU memory (pipelines are cached per device), and later calls throw. */
+  /**
+   * Releases what the layer owns (the partials of split weight gradients, if it made any; pipelines
+   * are cached per device); later calls throw.
+   */
   destroy(): void;
 }
 
@@ -122,7 +126,7 @@ function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strateg
   }
   const perDimension = limits.maxComputeWorkgroupsPerDimension;
   const [wx, wy] = strategy.gemmWorkgroup;
-  const [gradientX, gradientY] = weightGradientGrid(cellShape(c, cell), cell.biasRows, strategy.gemmWorkgroup);
+  const [gradientX, gradientY] = weightGradientGrid(cellShape(c, cell), cell.biasRows, strategy.gemmWorkgroup, strategy.weightGradientRows);
   const grids: [string, number][] = [
     ['batch row tiles after folding, ceil(batch / 4) / maxComputeWorkgroupsPerDimension', foldedGrid(tiles4(c.batch), perDimension)[1]],
     ['gate column tiles, ceil(gates·units / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(cell.gates * c.units) / wx)],
@@ -148,6 +152,17 @@ function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strateg
   if (strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && weightBytes > limits.maxComputeWorkgroupStorageSize) {
     throw new RangeError(`strategy.weightsInWorkgroup: recurrent_kernel is ${weightBytes} bytes; this device's maxComputeWorkgroupStorageSize is ${limits.maxComputeWorkgroupStorageSize}`);
   }
+}
+
+/** Byte ranges of `sizes` bytes laid one after the other in one buffer, each starting at a multiple of `alignment`. */
+function alignedRanges(sizes: readonly number[], alignment: number): { ranges: { offset: number; size: number }[]; size: number } {
+  let offset = 0;
+  const ranges = sizes.map((size) => {
+    const range = { offset, size };
+    offset = Math.ceil((offset + size) / alignment) * alignment;
+    return range;
+  });
+  return { ranges, size: offset };
 }
 
 /** Throws if a writable buffer is also bound elsewhere in the same call (WebGPU forbids it). */
@@ -201,11 +216,28 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
     return description.cellState ? c.useInitialCellState : cell.biasRows === 2 && c.useBias;
   }
   const projection = describeInputProjection(shape, c, strategy, traits);
-  const weightGrads = describeWeightGradients(shape, { goBackwards: c.goBackwards, biasRows: c.useBias ? cell.biasRows : 0, useInitialState: c.useInitialState, savedOperand: cell.savedOperand }, strategy);
+  const biasRows = c.useBias ? cell.biasRows : 0;
+  const weightGrads = describeWeightGradients(shape, { goBackwards: c.goBackwards, biasRows, useInitialState: c.useInitialState, savedOperand: cell.savedOperand }, strategy);
+  // Past strategy.weightGradientRows rows the weight gradients come in partials, one per split, which
+  // a second dispatch adds up: three ranges of one scratch buffer the layer owns.
+  const splits = weightGradientSplits(c, strategy.weightGradientRows);
+  const gradientSizes = { kernelSize: c.features * cell.gates * c.units, recurrentSize: c.units * cell.gates * c.units, biasSize: biasRows * cell.gates * c.units };
+  const sumSplits = splits > 1 ? describeWeightGradientSplits(gradientSizes, splits, strategy, traits) : null;
+  const partialRanges = splits > 1 ? alignedRanges([gradientSizes.kernelSize, gradientSizes.recurrentSize, gradientSizes.biasSize].map((floats) => Math.max(4, floats * splits) * 4), traits.limits.minStorageBufferOffsetAlignment) : null;
+  let partials: GPUBuffer | null = null;
   const inputGrad = describeInputGradient(shape, c, strategy, traits);
   const forwardRuns = [projection, forwardRun(false, false)];
-  const backwardRuns = [backwardRun(false, false), weightGrads, inputGrad];
+  const backwardRuns = [backwardRun(false, false), weightGrads, ...(sumSplits ? [sumSplits] : []), inputGrad];
   checkLimits(kind, c, cell, strategy, traits, layout, [...forwardRuns, ...backwardRuns].map((r) => r.spec));
+  if (partialRanges) {
+    const [kernel, recurrent, bias] = partialRanges.ranges;
+    const widest = Math.max(kernel!.size, recurrent!.size, bias!.size);
+    if (widest > traits.limits.maxStorageBufferBindingSize || partialRanges.size > traits.limits.maxBufferSize) {
+      throw new RangeError(
+        `${kind} ${describeShape(c)}: the weight gradients of ${splits} splits of strategy.weightGradientRows (${strategy.weightGradientRows}) rows need ${partialRanges.size} bytes of partials; this device's maxStorageBufferBindingSize is ${traits.limits.maxStorageBufferBindingSize} and maxBufferSize ${traits.limits.maxBufferSize}`,
+      );
+    }
+  }
 
   const publicName = (name: BufferName): string => names[name] ?? name;
   const what = (name: BufferName): string => `${publicName(name)} ${layout[name].dims} float32`;
@@ -325,12 +357,30 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
       if (dcLast && written.dInitialCellState) encoder.copyBufferToBuffer(dcLast, 0, written.dInitialCellState, 0, layout.dcLast.bytes);
       const recurrence = backwardRun(lastStepOnly, dcLast !== null);
       const sizes = { dh: layout[lastStepOnly ? 'dhLast' : 'dh'].bytes };
-      for (const run of [recurrence, weightGrads, inputGrad]) encodeKernel(device, encoder, run, bindingsFor(device, run.spec, buffers, layout, sizes));
+      encodeKernel(device, encoder, recurrence, bindingsFor(device, recurrence.spec, buffers, layout, sizes));
+      const gradients = bindingsFor(device, weightGrads.spec, buffers, layout);
+      if (sumSplits && partialRanges) {
+        partials ??= device.createBuffer({ label: label(kind, 'weight-gradient partials'), size: partialRanges.size, usage: GPUBufferUsage.STORAGE });
+        const [kernel, recurrent, bias] = partialRanges.ranges.map((range) => ({ buffer: partials!, ...range })) as [GPUBufferBinding, GPUBufferBinding, GPUBufferBinding];
+        encodeKernel(device, encoder, weightGrads, { ...gradients, dKernel: kernel, dRecurrentKernel: recurrent, dBias: bias });
+        encodeKernel(device, encoder, sumSplits, {
+          kernelSplits: kernel,
+          recurrentSplits: recurrent,
+          biasSplits: bias,
+          dKernel: gradients.dKernel,
+          dRecurrentKernel: gradients.dRecurrentKernel,
+          dBias: gradients.dBias,
+        });
+      } else {
+        encodeKernel(device, encoder, weightGrads, gradients);
+      }
+      encodeKernel(device, encoder, inputGrad, bindingsFor(device, inputGrad.spec, buffers, layout));
       return publicResult(written) as BO;
     },
 
     destroy() {
       destroyed = true;
+      partials?.destroy();
     },
   };
 }

@@ -35,6 +35,12 @@ export interface Strategy {
    * for a browser's GPU watchdog to kill it (a 10,000-step sequence is many dispatches).
    */
   readonly maxStepsPerDispatch: number;
+  /**
+   * Rows (batch · timesteps) one invocation of the weight-gradient GEMM sums; past that the rows are
+   * split over invocations and a second dispatch adds the splits up (no invocation loops for long:
+   * llvmpipe ends any invocation's loops after 65,535 iterations).
+   */
+  readonly weightGradientRows: number;
   /** Which workgroup works on which tile; tests permute it. */
   readonly workgroupOrder: WorkgroupOrder;
   /**
@@ -67,6 +73,8 @@ const HARDWARE_PERSISTENT_MAX_UNITS = 512;
  */
 const MAX_MULTIPLY_ADDS_PER_DISPATCH = 2 ** 26;
 const MAX_STEPS_PER_DISPATCH = 1024;
+/** Rows per weight-gradient split: 8,192 loop iterations of 4 rows, well inside llvmpipe's budget. */
+const WEIGHT_GRADIENT_ROWS = 32_768;
 
 /** Timesteps per persistent dispatch: a row tile's multiply-adds per step, 4·gates·units², within budget. */
 export function stepsPerDispatch(shape: CellShape): number {
@@ -75,7 +83,7 @@ export function stepsPerDispatch(shape: CellShape): number {
 }
 
 export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
-  const common = { maxStepsPerDispatch: stepsPerDispatch(shape), workgroupOrder: 'natural', activations: 'compiled' } as const;
+  const common = { maxStepsPerDispatch: stepsPerDispatch(shape), weightGradientRows: WEIGHT_GRADIENT_ROWS, workgroupOrder: 'natural', activations: 'compiled' } as const;
   const base: Strategy = traits.isFallbackAdapter
     ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
     : { ...common, ...hardwareStrategy(traits, shape) };
@@ -104,6 +112,7 @@ const STRATEGY_FIELDS: { readonly [K in keyof Strategy]: { readonly expected: st
   weightsInWorkgroup: { expected: 'a boolean', valid: (v) => typeof v === 'boolean' },
   gemmWorkgroup: { expected: 'two positive integers [x, y]', valid: (v) => Array.isArray(v) && v.length === 2 && v.every(positiveInteger) },
   maxStepsPerDispatch: { expected: 'a positive integer', valid: positiveInteger },
+  weightGradientRows: { expected: 'a positive multiple of 256', valid: (v) => positiveInteger(v) && v % 256 === 0 },
   workgroupOrder: { expected: WORKGROUP_ORDERS.map((o) => `'${o}'`).join(', '), valid: (v) => (WORKGROUP_ORDERS as readonly unknown[]).includes(v) },
   activations: { expected: "'compiled' or 'runtime'", valid: (v) => v === 'compiled' || v === 'runtime' },
 };

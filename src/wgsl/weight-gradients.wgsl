@@ -8,10 +8,14 @@
 // h[b, -1, :] is initialState or 0. The input side reads the gate blocks 0..GATES-1 of dGates; the
 // recurrent side reads the same, except that the last gate reads the last stored block (its own
 // when a cell stores gradientBlocks > GATES: GRU resetAfter's recurrent h̃ gradient) and, with
-// params.savedOperand, takes saved[b, s, :] as its operand (GRU's r ⊙ h_{s-1}). Sums run in blocks of
-// BLOCK_ROWS rows added into the total, so they stay accurate over B·T = 262,144 rows. Padding rows
-// are masked with select, never by multiplying with 0, which would turn an Infinity into NaN.
-// Needs workgroup-order.wgsl.
+// params.savedOperand, takes saved[b, s, :] as its operand (GRU's r ⊙ h_{s-1}). Padding rows are
+// masked with select, never by multiplying with 0, which would turn an Infinity into NaN.
+//
+// The rows are split: grid z is the split, and each invocation sums params.rowsPerSplit rows, in
+// blocks of BLOCK_ROWS added into the total, so sums over B·T = 262,144 rows stay accurate and no
+// invocation loops long (llvmpipe ends every invocation's loops after 65,535 iterations). With one
+// split the outputs are the gradients; with more, each output binding holds one partial per split,
+// one after the other, and weight-gradient-splits.wgsl adds them up. Needs workgroup-order.wgsl.
 //
 // Bindings (group 0):
 //   0  uniform              params            Params
@@ -20,14 +24,14 @@
 //   3  storage, read        initialState      [batch, units]   (read only when params.hasInitialState)
 //   4  storage, read        dGates            [batch, timesteps, gradientBlocks·units]
 //   5  storage, read        saved             [batch, timesteps, units]   (read only when params.savedOperand)
-//   6  storage, read_write  dKernel           [features, GATES·units]
-//   7  storage, read_write  dRecurrentKernel  [units, GATES·units]
-//   8  storage, read_write  dBias             [biasRows, GATES·units]   (written only when biasRows > 0)
+//   6  storage, read_write  dKernel           [splits, features, GATES·units]
+//   7  storage, read_write  dRecurrentKernel  [splits, units, GATES·units]
+//   8  storage, read_write  dBias             [splits, biasRows, GATES·units]   (written only when biasRows > 0)
 //
 // Dispatch: each invocation owns 4 output rows × 4 units of every gate's block (the gates share the
-// operand's loads, which bound this loop on a CPU adapter) and reduces over every row. Grid x
+// operand's loads, which bound this loop on a CPU adapter) and reduces over its split's rows. Grid x
 // covers the unit tiles; grid y the tile rows of the three outputs stacked: ceil(features/4) of
-// dKernel, ceil(units/4) of dRecurrentKernel, then one for dBias.
+// dKernel, ceil(units/4) of dRecurrentKernel, then one for dBias; grid z the splits.
 
 struct Params {
   batch: u32,
@@ -39,6 +43,7 @@ struct Params {
   biasRows: u32,
   hasInitialState: u32,
   savedOperand: u32,
+  rowsPerSplit: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -64,8 +69,19 @@ const LANES = vec4u(0u, 1u, 2u, 3u);
 // Rows per partial sum.
 const BLOCK_ROWS = 256u;
 
-// The tile of each gate's block: 4 output rows j (columns of the mat4x4f) × 4 units.
-alias GateTiles = array<mat4x4f, 4>;
+// The tile of each gate's block (the first GATES of them): 4 output rows j (columns of the
+// mat4x4f) × 4 units.
+struct GateTiles {
+  g0: mat4x4f,
+  g1: mat4x4f,
+  g2: mat4x4f,
+  g3: mat4x4f,
+}
+
+// This invocation's split: its rows [rowBegin, rowEnd) and where its partials go.
+var<private> split: u32;
+var<private> rowBegin: u32;
+var<private> rowEnd: u32;
 
 // dGates of row r, units c of block `block`.
 fn gradientRow(r: u32, block: u32, c: vec4u) -> vec4f {
@@ -84,19 +100,38 @@ fn gradientBlock(r: vec4u, valid: vec4<bool>, block: u32, c: vec4u) -> mat4x4f {
   );
 }
 
-// acc[g] += the rows' gradients of block blocks[g] · operand, for the first `count` gates.
-fn accumulate(acc: ptr<function, GateTiles>, r: vec4u, valid: vec4<bool>, blocks: vec4u, count: u32, c: vec4u, operand: mat4x4f) {
-  (*acc)[0] += gradientBlock(r, valid, blocks.x, c) * operand;
-  if (count > 1u) { (*acc)[1] += gradientBlock(r, valid, blocks.y, c) * operand; }
-  if (count > 2u) { (*acc)[2] += gradientBlock(r, valid, blocks.z, c) * operand; }
-  if (count > 3u) { (*acc)[3] += gradientBlock(r, valid, blocks.w, c) * operand; }
+// acc's gate g plus the rows' gradients of block blocks[g] · operand, for the first `count` gates.
+fn accumulate(acc: GateTiles, r: vec4u, valid: vec4<bool>, blocks: vec4u, count: u32, c: vec4u, operand: mat4x4f) -> GateTiles {
+  var sum = acc;
+  sum.g0 += gradientBlock(r, valid, blocks.x, c) * operand;
+  if (count > 1u) { sum.g1 += gradientBlock(r, valid, blocks.y, c) * operand; }
+  if (count > 2u) { sum.g2 += gradientBlock(r, valid, blocks.z, c) * operand; }
+  if (count > 3u) { sum.g3 += gradientBlock(r, valid, blocks.w, c) * operand; }
+  return sum;
 }
 
-fn addInto(total: ptr<function, GateTiles>, part: GateTiles) {
-  (*total)[0] += part[0];
-  (*total)[1] += part[1];
-  (*total)[2] += part[2];
-  (*total)[3] += part[3];
+fn gateTile(tiles: GateTiles, g: u32) -> mat4x4f {
+  switch g {
+    case 0u: { return tiles.g0; }
+    case 1u: { return tiles.g1; }
+    case 2u: { return tiles.g2; }
+    default: { return tiles.g3; }
+  }
+}
+
+fn withGateTile(tiles: GateTiles, g: u32, tile: mat4x4f) -> GateTiles {
+  var result = tiles;
+  switch g {
+    case 0u: { result.g0 = tile; }
+    case 1u: { result.g1 = tile; }
+    case 2u: { result.g2 = tile; }
+    default: { result.g3 = tile; }
+  }
+  return result;
+}
+
+fn added(a: GateTiles, b: GateTiles) -> GateTiles {
+  return GateTiles(a.g0 + b.g0, a.g1 + b.g1, a.g2 + b.g2, a.g3 + b.g3);
 }
 
 fn inputColumn(o: vec4u, f: u32) -> vec4f {
@@ -127,24 +162,22 @@ struct Rows {
 }
 
 fn rowsFrom(r0: u32) -> Rows {
-  let count = params.batch * params.timesteps;
   let unclamped = r0 + LANES;
-  let r = min(unclamped, vec4u(count - 1u));
-  return Rows(r, unclamped < vec4u(count), r % params.timesteps);
+  let r = min(unclamped, vec4u(rowEnd - 1u));
+  return Rows(r, unclamped < vec4u(rowEnd), r % params.timesteps);
 }
 
 fn accumulateKernel(j: vec4u, blocks: vec4u, c: vec4u) -> GateTiles {
   let T = params.timesteps;
-  let count = params.batch * T;
   var acc = GateTiles();
-  for (var first = 0u; first < count; first += BLOCK_ROWS) {
+  for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
     var part = GateTiles();
-    for (var r0 = first; r0 < min(first + BLOCK_ROWS, count); r0 += 4u) {
+    for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let src = (b.r - b.s + select(b.s, T - 1u - b.s, params.goBackwards != 0u)) * params.features;
-      accumulate(&part, b.r, b.valid, blocks, GATES, c, mat4x4f(inputColumn(src, j.x), inputColumn(src, j.y), inputColumn(src, j.z), inputColumn(src, j.w)));
+      part = accumulate(part, b.r, b.valid, blocks, GATES, c, mat4x4f(inputColumn(src, j.x), inputColumn(src, j.y), inputColumn(src, j.z), inputColumn(src, j.w)));
     }
-    addInto(&acc, part);
+    acc = added(acc, part);
   }
   return acc;
 }
@@ -154,13 +187,12 @@ fn accumulateKernel(j: vec4u, blocks: vec4u, c: vec4u) -> GateTiles {
 fn accumulateRecurrent(j: vec4u, blocks: vec4u, gates: u32, c: vec4u) -> GateTiles {
   let T = params.timesteps;
   let U = params.units;
-  let count = params.batch * T;
   let zero = vec4f(0.0);
   let withoutInitialState = vec4<bool>(params.hasInitialState == 0u);
   var acc = GateTiles();
-  for (var first = 0u; first < count; first += BLOCK_ROWS) {
+  for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
     var part = GateTiles();
-    for (var r0 = first; r0 < min(first + BLOCK_ROWS, count); r0 += 4u) {
+    for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let hasPrevious = b.s > vec4u(0u);
       let prev = select(b.r, b.r - 1u, hasPrevious) * U;
@@ -170,16 +202,18 @@ fn accumulateRecurrent(j: vec4u, blocks: vec4u, gates: u32, c: vec4u) -> GateTil
         select(zero, stateColumn(prev, j.z), hasPrevious),
         select(zero, stateColumn(prev, j.w), hasPrevious),
       );
-      accumulate(&part, b.r, b.valid & (hasPrevious | withoutInitialState), blocks, gates, c, operand);
+      part = accumulate(part, b.r, b.valid & (hasPrevious | withoutInitialState), blocks, gates, c, operand);
     }
-    addInto(&acc, part);
+    acc = added(acc, part);
   }
   if (params.hasInitialState != 0u) {
-    for (var b0 = 0u; b0 < params.batch; b0 += 4u) {
-      let b = min(b0 + LANES, vec4u(params.batch - 1u));
+    // The batch rows whose first step lies in this split.
+    let batchEnd = min(params.batch, (rowEnd + T - 1u) / T);
+    for (var b0 = (rowBegin + T - 1u) / T; b0 < batchEnd; b0 += 4u) {
+      let b = min(b0 + LANES, vec4u(batchEnd - 1u));
       let o = b * U;
       let operand = mat4x4f(initialStateColumn(o, j.x), initialStateColumn(o, j.y), initialStateColumn(o, j.z), initialStateColumn(o, j.w));
-      accumulate(&acc, b * T, b0 + LANES < vec4u(params.batch), blocks, gates, c, operand);
+      acc = accumulate(acc, b * T, b0 + LANES < vec4u(batchEnd), blocks, gates, c, operand);
     }
   }
   return acc;
@@ -187,11 +221,10 @@ fn accumulateRecurrent(j: vec4u, blocks: vec4u, gates: u32, c: vec4u) -> GateTil
 
 // operand saved[b, s] (the same row), one gate's block.
 fn accumulateSaved(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
-  let count = params.batch * params.timesteps;
   var acc = mat4x4f();
-  for (var first = 0u; first < count; first += BLOCK_ROWS) {
+  for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
     var part = mat4x4f();
-    for (var r0 = first; r0 < min(first + BLOCK_ROWS, count); r0 += 4u) {
+    for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let o = b.r * params.units;
       let operand = mat4x4f(savedColumn(o, j.x), savedColumn(o, j.y), savedColumn(o, j.z), savedColumn(o, j.w));
@@ -202,48 +235,57 @@ fn accumulateSaved(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
   return acc;
 }
 
-// Σ_r dGates[r, block] for the tile's 4 units.
-fn accumulateBias(block: u32, c: vec4u) -> vec4f {
-  let count = params.batch * params.timesteps;
-  var acc = vec4f(0.0);
-  for (var first = 0u; first < count; first += BLOCK_ROWS) {
-    var part = vec4f(0.0);
-    for (var r0 = first; r0 < min(first + BLOCK_ROWS, count); r0 += 4u) {
-      let b = rowsFrom(r0);
-      part += gradientBlock(b.r, b.valid, block, c) * vec4f(1.0);
+// Row 0 of each gate's tile: Σ_r dGates[r, g]; row 1, with two bias rows: Σ_r dGates[r, recurrent(g)].
+// One tile row of all: a loop over the gates keeps the shader small.
+fn accumulateBiases(recurrentBlocks: vec4u, c: vec4u) -> GateTiles {
+  var acc = GateTiles();
+  for (var g = 0u; g < GATES; g++) {
+    var sums = mat4x4f();
+    for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
+      var part = mat4x4f();
+      for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
+        let b = rowsFrom(r0);
+        part[0] += gradientBlock(b.r, b.valid, g, c) * vec4f(1.0);
+        if (params.biasRows > 1u) { part[1] += gradientBlock(b.r, b.valid, recurrentBlocks[g], c) * vec4f(1.0); }
+      }
+      sums += part;
     }
-    acc += part;
+    acc = withGateTile(acc, g, sums);
   }
   return acc;
 }
 
-// Row j of the region's gradient, gate g's units u0..u0+3 below `units` (unrolled: indexing lanes in
-// a loop is slow on SwiftShader).
+// Row j of the region's gradient (this split's partial), gate g's units u0..u0+3 below `units`
+// (unrolled: indexing lanes in a loop is slow on SwiftShader).
 fn store(region: u32, j: u32, g: u32, u0: u32, value: vec4f) {
   let U = params.units;
   let n = U - u0;
-  let o = j * GATES * U + g * U + u0;
+  let width = GATES * U;
+  let o = j * width + g * U + u0;
   switch region {
     case KERNEL_REGION: {
       if (j >= params.features) { return; }
-      dKernel[o] = value.x;
-      if (n > 1u) { dKernel[o + 1u] = value.y; }
-      if (n > 2u) { dKernel[o + 2u] = value.z; }
-      if (n > 3u) { dKernel[o + 3u] = value.w; }
+      let at = o + split * params.features * width;
+      dKernel[at] = value.x;
+      if (n > 1u) { dKernel[at + 1u] = value.y; }
+      if (n > 2u) { dKernel[at + 2u] = value.z; }
+      if (n > 3u) { dKernel[at + 3u] = value.w; }
     }
     case RECURRENT_REGION: {
       if (j >= U) { return; }
-      dRecurrentKernel[o] = value.x;
-      if (n > 1u) { dRecurrentKernel[o + 1u] = value.y; }
-      if (n > 2u) { dRecurrentKernel[o + 2u] = value.z; }
-      if (n > 3u) { dRecurrentKernel[o + 3u] = value.w; }
+      let at = o + split * U * width;
+      dRecurrentKernel[at] = value.x;
+      if (n > 1u) { dRecurrentKernel[at + 1u] = value.y; }
+      if (n > 2u) { dRecurrentKernel[at + 2u] = value.z; }
+      if (n > 3u) { dRecurrentKernel[at + 3u] = value.w; }
     }
     default: {
       if (j >= params.biasRows) { return; }
-      dBias[o] = value.x;
-      if (n > 1u) { dBias[o + 1u] = value.y; }
-      if (n > 2u) { dBias[o + 2u] = value.z; }
-      if (n > 3u) { dBias[o + 3u] = value.w; }
+      let at = o + split * params.biasRows * width;
+      dBias[at] = value.x;
+      if (n > 1u) { dBias[at + 1u] = value.y; }
+      if (n > 2u) { dBias[at + 2u] = value.z; }
+      if (n > 3u) { dBias[at + 3u] = value.w; }
     }
   }
 }
@@ -268,6 +310,9 @@ fn main(
   let column = place.x * WORKGROUP_X + lid.x;
   let tile = place.y * WORKGROUP_Y + lid.y;
   if (column >= unitTiles || tile >= kernelTiles + unitTiles + u32(params.biasRows > 0u)) { return; }
+  split = place.z;
+  rowBegin = split * params.rowsPerSplit;
+  rowEnd = min(rowBegin + params.rowsPerSplit, params.batch * params.timesteps);
 
   let u0 = column * 4u;
   let c = min(vec4u(u0) + LANES, vec4u(U - 1u));
@@ -286,19 +331,17 @@ fn main(
     j0 = (tile - kernelTiles) * 4u;
     let j = min(vec4u(j0) + LANES, vec4u(U - 1u));
     if (params.savedOperand != 0u) {
-      acc = accumulateRecurrent(j, recurrentBlocks, GATES - 1u, c);
-      acc[GATES - 1u] = accumulateSaved(j, recurrentBlocks[GATES - 1u], c);
+      // Only a GRU's last gate (h̃, the third) takes saved as its operand.
+      acc = accumulateRecurrent(j, recurrentBlocks, 2u, c);
+      acc.g2 = accumulateSaved(j, recurrentBlocks.z, c);
     } else {
       acc = accumulateRecurrent(j, recurrentBlocks, GATES, c);
     }
   } else {
-    for (var g = 0u; g < GATES; g++) {
-      acc[g][0] = accumulateBias(inputBlocks[g], c);
-      if (params.biasRows > 1u) { acc[g][1] = accumulateBias(recurrentBlocks[g], c); }
-    }
+    acc = accumulateBiases(recurrentBlocks, c);
   }
-  storeTile(region, j0, 0u, u0, acc[0]);
-  if (GATES > 1u) { storeTile(region, j0, 1u, u0, acc[1]); }
-  if (GATES > 2u) { storeTile(region, j0, 2u, u0, acc[2]); }
-  if (GATES > 3u) { storeTile(region, j0, 3u, u0, acc[3]); }
+  // A loop over the gates: one copy of the stores, not GATES of them, keeps the shader quick to compile.
+  for (var g = 0u; g < GATES; g++) {
+    storeTile(region, j0, g, u0, gateTile(acc, g));
+  }
 }
