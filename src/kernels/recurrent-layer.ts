@@ -131,7 +131,7 @@ function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strateg
     ['batch row tiles after folding, ceil(batch / 4) / maxComputeWorkgroupsPerDimension', foldedGrid(tiles4(c.batch), perDimension)[1]],
     ['gate column tiles, ceil(gates·units / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(cell.gates * c.units) / wx)],
     ['feature tiles, ceil(features / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(c.features) / wx)],
-    ['weight-gradient unit tiles', gradientX],
+    ['weight-gradient column tiles', gradientX],
     ['weight-gradient tile rows', gradientY],
   ];
   if (strategy.recurrence === 'stepwise') grids.push(['unit tiles, ceil(units / 4 / recurrenceWorkgroupSize)', Math.ceil(tiles4(c.units) / strategy.recurrenceWorkgroupSize)]);
@@ -197,6 +197,25 @@ function bindingsFor<B extends string>(
   ) as Record<B, GPUBufferBinding>;
 }
 
+/**
+ * Past strategy.weightGradientRows rows the weight gradients come in partials, one per split, and a
+ * second dispatch adds them up: the partials of dKernel, dRecurrentKernel and dBias are three ranges
+ * of one scratch buffer the layer owns. Null when one split holds every row.
+ */
+function planSplits(kind: string, c: LayerConfig, cell: Cell, biasRows: number, strategy: Strategy, traits: DeviceTraits) {
+  const splits = weightGradientSplits(c, strategy.weightGradientRows);
+  if (splits === 1) return null;
+  const sizes = { kernelSize: c.features * cell.gates * c.units, recurrentSize: c.units * cell.gates * c.units, biasSize: biasRows * cell.gates * c.units };
+  const bytes = [sizes.kernelSize, sizes.recurrentSize, sizes.biasSize].map((floats) => Math.max(4, floats * splits) * 4);
+  const { ranges, size } = alignedRanges(bytes, traits.limits.minStorageBufferOffsetAlignment);
+  if (Math.max(...bytes) > traits.limits.maxStorageBufferBindingSize || size > traits.limits.maxBufferSize) {
+    throw new RangeError(
+      `${kind} ${describeShape(c)}: the weight gradients in ${splits} splits of strategy.weightGradientRows (${strategy.weightGradientRows}) rows need ${size} bytes of partials; this device's maxStorageBufferBindingSize is ${traits.limits.maxStorageBufferBindingSize} and maxBufferSize ${traits.limits.maxBufferSize}`,
+    );
+  }
+  return { run: describeWeightGradientSplits(sizes, splits, strategy, traits), ranges, size };
+}
+
 export function createRecurrentLayer<Config, FI, FO, BI, BO>(
   device: GPUDevice,
   description: LayerDescription & { readonly publicConfig: Config },
@@ -218,26 +237,12 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
   const projection = describeInputProjection(shape, c, strategy, traits);
   const biasRows = c.useBias ? cell.biasRows : 0;
   const weightGrads = describeWeightGradients(shape, { goBackwards: c.goBackwards, biasRows, useInitialState: c.useInitialState, savedOperand: cell.savedOperand }, strategy);
-  // Past strategy.weightGradientRows rows the weight gradients come in partials, one per split, which
-  // a second dispatch adds up: three ranges of one scratch buffer the layer owns.
-  const splits = weightGradientSplits(c, strategy.weightGradientRows);
-  const gradientSizes = { kernelSize: c.features * cell.gates * c.units, recurrentSize: c.units * cell.gates * c.units, biasSize: biasRows * cell.gates * c.units };
-  const sumSplits = splits > 1 ? describeWeightGradientSplits(gradientSizes, splits, strategy, traits) : null;
-  const partialRanges = splits > 1 ? alignedRanges([gradientSizes.kernelSize, gradientSizes.recurrentSize, gradientSizes.biasSize].map((floats) => Math.max(4, floats * splits) * 4), traits.limits.minStorageBufferOffsetAlignment) : null;
+  const splitting = planSplits(kind, c, cell, biasRows, strategy, traits);
   let partials: GPUBuffer | null = null;
   const inputGrad = describeInputGradient(shape, c, strategy, traits);
   const forwardRuns = [projection, forwardRun(false, false)];
-  const backwardRuns = [backwardRun(false, false), weightGrads, ...(sumSplits ? [sumSplits] : []), inputGrad];
+  const backwardRuns = [backwardRun(false, false), weightGrads, ...(splitting ? [splitting.run] : []), inputGrad];
   checkLimits(kind, c, cell, strategy, traits, layout, [...forwardRuns, ...backwardRuns].map((r) => r.spec));
-  if (partialRanges) {
-    const [kernel, recurrent, bias] = partialRanges.ranges;
-    const widest = Math.max(kernel!.size, recurrent!.size, bias!.size);
-    if (widest > traits.limits.maxStorageBufferBindingSize || partialRanges.size > traits.limits.maxBufferSize) {
-      throw new RangeError(
-        `${kind} ${describeShape(c)}: the weight gradients of ${splits} splits of strategy.weightGradientRows (${strategy.weightGradientRows}) rows need ${partialRanges.size} bytes of partials; this device's maxStorageBufferBindingSize is ${traits.limits.maxStorageBufferBindingSize} and maxBufferSize ${traits.limits.maxBufferSize}`,
-      );
-    }
-  }
 
   const publicName = (name: BufferName): string => names[name] ?? name;
   const what = (name: BufferName): string => `${publicName(name)} ${layout[name].dims} float32`;
@@ -359,11 +364,11 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
       const sizes = { dh: layout[lastStepOnly ? 'dhLast' : 'dh'].bytes };
       encodeKernel(device, encoder, recurrence, bindingsFor(device, recurrence.spec, buffers, layout, sizes));
       const gradients = bindingsFor(device, weightGrads.spec, buffers, layout);
-      if (sumSplits && partialRanges) {
-        partials ??= device.createBuffer({ label: label(kind, 'weight-gradient partials'), size: partialRanges.size, usage: GPUBufferUsage.STORAGE });
-        const [kernel, recurrent, bias] = partialRanges.ranges.map((range) => ({ buffer: partials!, ...range })) as [GPUBufferBinding, GPUBufferBinding, GPUBufferBinding];
+      if (splitting) {
+        partials ??= device.createBuffer({ label: label(kind, 'weight-gradient partials'), size: splitting.size, usage: GPUBufferUsage.STORAGE });
+        const [kernel, recurrent, bias] = splitting.ranges.map((range) => ({ buffer: partials!, ...range })) as [GPUBufferBinding, GPUBufferBinding, GPUBufferBinding];
         encodeKernel(device, encoder, weightGrads, { ...gradients, dKernel: kernel, dRecurrentKernel: recurrent, dBias: bias });
-        encodeKernel(device, encoder, sumSplits, {
+        encodeKernel(device, encoder, splitting.run, {
           kernelSplits: kernel,
           recurrentSplits: recurrent,
           biasSplits: bias,

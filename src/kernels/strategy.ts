@@ -9,8 +9,8 @@
  * task. Copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so it
  * stays off. On a hardware GPU (not measured here: no GPU was available) the table follows the
  * usual practice: persistent with the weights in workgroup memory while they fit and one lane per
- * tile of 4 units, one dispatch per step with the unit tiles spread over workgroups once the units
- * outgrow what one workgroup per row tile can feed.
+ * tile of 4 units (rounded up to a power of two), one dispatch per step with the unit tiles spread
+ * over workgroups once the units outgrow what one workgroup per row tile can feed.
  */
 import { describeValue } from '../describe-value.js';
 import { tiles4, type RNNShape } from './shape.js';
@@ -94,8 +94,9 @@ function hardwareStrategy(traits: DeviceTraits, shape: CellShape) {
   const { limits } = traits;
   const persistent = shape.units <= HARDWARE_PERSISTENT_MAX_UNITS;
   const weightBytes = (shape.gates ?? 1) * shape.units * shape.units * 4;
-  // One lane per tile of 4 units: a workgroup of 13 lanes for 50 units, not 64 mostly idle.
-  const lanes = Math.min(tiles4(shape.units), persistent ? 256 : 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  // One lane per tile of 4 units, rounded up to a power of two so that few sizes (pipelines) serve
+  // every layer: 16 lanes for 50 units (13 tiles), not 64 mostly idle.
+  const lanes = Math.min(2 ** Math.ceil(Math.log2(tiles4(shape.units))), persistent ? 256 : 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   return {
     recurrence: persistent ? 'persistent' : 'stepwise',
     recurrenceWorkgroupSize: lanes,
@@ -112,7 +113,7 @@ const STRATEGY_FIELDS: { readonly [K in keyof Strategy]: { readonly expected: st
   weightsInWorkgroup: { expected: 'a boolean', valid: (v) => typeof v === 'boolean' },
   gemmWorkgroup: { expected: 'two positive integers [x, y]', valid: (v) => Array.isArray(v) && v.length === 2 && v.every(positiveInteger) },
   maxStepsPerDispatch: { expected: 'a positive integer', valid: positiveInteger },
-  weightGradientRows: { expected: 'a positive multiple of 256', valid: (v) => positiveInteger(v) && v % 256 === 0 },
+  weightGradientRows: { expected: 'a positive integer', valid: positiveInteger },
   workgroupOrder: { expected: WORKGROUP_ORDERS.map((o) => `'${o}'`).join(', '), valid: (v) => (WORKGROUP_ORDERS as readonly unknown[]).includes(v) },
   activations: { expected: "'compiled' or 'runtime'", valid: (v) => v === 'compiled' || v === 'runtime' },
 };

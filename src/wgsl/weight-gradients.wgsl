@@ -5,9 +5,9 @@
 //   dRecurrentKernel[:, g] = Σ_r operand_g[r]ᵀ dGates[r, recurrent(g)]      operand = h[b, s-1, :]
 //   dBias[0, g] = Σ_r dGates[r, g],   dBias[1, g] = Σ_r dGates[r, recurrent(g)]   (the second row: biasRows = 2)
 //
-// h[b, -1, :] is initialState or 0. The input side reads the gate blocks 0..GATES-1 of dGates; the
+// h[b, -1, :] is initialState or 0. The input side reads the gate blocks 0..gates-1 of dGates; the
 // recurrent side reads the same, except that the last gate reads the last stored block (its own
-// when a cell stores gradientBlocks > GATES: GRU resetAfter's recurrent h̃ gradient) and, with
+// when a cell stores gradientBlocks > gates: GRU resetAfter's recurrent h̃ gradient) and, with
 // params.savedOperand, takes saved[b, s, :] as its operand (GRU's r ⊙ h_{s-1}). Padding rows are
 // masked with select, never by multiplying with 0, which would turn an Infinity into NaN.
 //
@@ -24,20 +24,22 @@
 //   3  storage, read        initialState      [batch, units]   (read only when params.hasInitialState)
 //   4  storage, read        dGates            [batch, timesteps, gradientBlocks·units]
 //   5  storage, read        saved             [batch, timesteps, units]   (read only when params.savedOperand)
-//   6  storage, read_write  dKernel           [splits, features, GATES·units]
-//   7  storage, read_write  dRecurrentKernel  [splits, units, GATES·units]
-//   8  storage, read_write  dBias             [splits, biasRows, GATES·units]   (written only when biasRows > 0)
+//   6  storage, read_write  dKernel           [splits, features, gates·units]
+//   7  storage, read_write  dRecurrentKernel  [splits, units, gates·units]
+//   8  storage, read_write  dBias             [splits, biasRows, gates·units]   (written only when biasRows > 0)
 //
-// Dispatch: each invocation owns 4 output rows × 4 units of every gate's block (the gates share the
-// operand's loads, which bound this loop on a CPU adapter) and reduces over its split's rows. Grid x
-// covers the unit tiles; grid y the tile rows of the three outputs stacked: ceil(features/4) of
-// dKernel, ceil(units/4) of dRecurrentKernel, then one for dBias; grid z the splits.
+// Dispatch: each invocation owns 4 output rows × 4 units of one gate's block and reduces over its
+// split's rows. Grid x covers the gates' unit tiles (gate-major); grid y the tile rows of the three
+// outputs stacked: ceil(features/4) of dKernel, ceil(units/4) of dRecurrentKernel, then one for
+// dBias; grid z the splits. (Fusing the gates into one invocation shares the operand's loads, ~1.3×
+// faster on SwiftShader, but made the shader several times slower to compile: not worth it here.)
 
 struct Params {
   batch: u32,
   timesteps: u32,
   features: u32,
   units: u32,
+  gates: u32,
   gradientBlocks: u32,
   goBackwards: u32,
   biasRows: u32,
@@ -58,8 +60,6 @@ struct Params {
 
 override WORKGROUP_X: u32 = 8;
 override WORKGROUP_Y: u32 = 8;
-// Gate blocks: 1 SimpleRNN, 3 GRU, 4 LSTM.
-override GATES: u32 = 1;
 
 const KERNEL_REGION = 0u;
 const RECURRENT_REGION = 1u;
@@ -68,15 +68,6 @@ const BIAS_REGION = 2u;
 const LANES = vec4u(0u, 1u, 2u, 3u);
 // Rows per partial sum.
 const BLOCK_ROWS = 256u;
-
-// The tile of each gate's block (the first GATES of them): 4 output rows j (columns of the
-// mat4x4f) × 4 units.
-struct GateTiles {
-  g0: mat4x4f,
-  g1: mat4x4f,
-  g2: mat4x4f,
-  g3: mat4x4f,
-}
 
 // This invocation's split: its rows [rowBegin, rowEnd) and where its partials go.
 var<private> split: u32;
@@ -100,40 +91,6 @@ fn gradientBlock(r: vec4u, valid: vec4<bool>, block: u32, c: vec4u) -> mat4x4f {
   );
 }
 
-// acc's gate g plus the rows' gradients of block blocks[g] · operand, for the first `count` gates.
-fn accumulate(acc: GateTiles, r: vec4u, valid: vec4<bool>, blocks: vec4u, count: u32, c: vec4u, operand: mat4x4f) -> GateTiles {
-  var sum = acc;
-  sum.g0 += gradientBlock(r, valid, blocks.x, c) * operand;
-  if (count > 1u) { sum.g1 += gradientBlock(r, valid, blocks.y, c) * operand; }
-  if (count > 2u) { sum.g2 += gradientBlock(r, valid, blocks.z, c) * operand; }
-  if (count > 3u) { sum.g3 += gradientBlock(r, valid, blocks.w, c) * operand; }
-  return sum;
-}
-
-fn gateTile(tiles: GateTiles, g: u32) -> mat4x4f {
-  switch g {
-    case 0u: { return tiles.g0; }
-    case 1u: { return tiles.g1; }
-    case 2u: { return tiles.g2; }
-    default: { return tiles.g3; }
-  }
-}
-
-fn withGateTile(tiles: GateTiles, g: u32, tile: mat4x4f) -> GateTiles {
-  var result = tiles;
-  switch g {
-    case 0u: { result.g0 = tile; }
-    case 1u: { result.g1 = tile; }
-    case 2u: { result.g2 = tile; }
-    default: { result.g3 = tile; }
-  }
-  return result;
-}
-
-fn added(a: GateTiles, b: GateTiles) -> GateTiles {
-  return GateTiles(a.g0 + b.g0, a.g1 + b.g1, a.g2 + b.g2, a.g3 + b.g3);
-}
-
 fn inputColumn(o: vec4u, f: u32) -> vec4f {
   return vec4f(x[o.x + f], x[o.y + f], x[o.z + f], x[o.w + f]);
 }
@@ -150,11 +107,11 @@ fn initialStateColumn(o: vec4u, k: u32) -> vec4f {
   return vec4f(initialState[o.x + k], initialState[o.y + k], initialState[o.z + k], initialState[o.w + k]);
 }
 
-// Each accumulate* sums, over every row in blocks of 4, the tiles' gradient columns c times their
-// operand columns j. The region is chosen outside the row loop: a branch per block costs a third
-// of the kernel's time on SwiftShader.
+// Each accumulate* sums, over the split's rows in blocks of 4, the tile's gradient columns c times
+// its operand columns j. The region is chosen outside the row loop: a branch per block costs a
+// third of the kernel's time on SwiftShader.
 
-// A block of 4 rows from r0 on: the rows (clamped to the last), which are real, and their steps.
+// A block of 4 rows from r0 on: the rows (clamped to the split's last), which are real, and their steps.
 struct Rows {
   r: vec4u,
   valid: vec4<bool>,
@@ -167,31 +124,32 @@ fn rowsFrom(r0: u32) -> Rows {
   return Rows(r, unclamped < vec4u(rowEnd), r % params.timesteps);
 }
 
-fn accumulateKernel(j: vec4u, blocks: vec4u, c: vec4u) -> GateTiles {
+fn accumulateKernel(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
   let T = params.timesteps;
-  var acc = GateTiles();
+  var acc = mat4x4f();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
-    var part = GateTiles();
+    var part = mat4x4f();
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let src = (b.r - b.s + select(b.s, T - 1u - b.s, params.goBackwards != 0u)) * params.features;
-      part = accumulate(part, b.r, b.valid, blocks, GATES, c, mat4x4f(inputColumn(src, j.x), inputColumn(src, j.y), inputColumn(src, j.z), inputColumn(src, j.w)));
+      let operand = mat4x4f(inputColumn(src, j.x), inputColumn(src, j.y), inputColumn(src, j.z), inputColumn(src, j.w));
+      part += gradientBlock(b.r, b.valid, block, c) * operand;
     }
-    acc = added(acc, part);
+    acc += part;
   }
   return acc;
 }
 
-// operand h_{s-1}, for the first `gates` gates. Rows at s = 0 take the initial state below; without
-// one, their operand is 0 and still multiplies (0 · NaN is NaN, as in tfjs).
-fn accumulateRecurrent(j: vec4u, blocks: vec4u, gates: u32, c: vec4u) -> GateTiles {
+// operand h_{s-1}. Rows at s = 0 take the initial state below; without one, their operand is 0 and
+// still multiplies (0 · NaN is NaN, as in tfjs).
+fn accumulateRecurrent(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
   let T = params.timesteps;
   let U = params.units;
   let zero = vec4f(0.0);
   let withoutInitialState = vec4<bool>(params.hasInitialState == 0u);
-  var acc = GateTiles();
+  var acc = mat4x4f();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
-    var part = GateTiles();
+    var part = mat4x4f();
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let hasPrevious = b.s > vec4u(0u);
@@ -202,9 +160,9 @@ fn accumulateRecurrent(j: vec4u, blocks: vec4u, gates: u32, c: vec4u) -> GateTil
         select(zero, stateColumn(prev, j.z), hasPrevious),
         select(zero, stateColumn(prev, j.w), hasPrevious),
       );
-      part = accumulate(part, b.r, b.valid & (hasPrevious | withoutInitialState), blocks, gates, c, operand);
+      part += gradientBlock(b.r, b.valid & (hasPrevious | withoutInitialState), block, c) * operand;
     }
-    acc = added(acc, part);
+    acc += part;
   }
   if (params.hasInitialState != 0u) {
     // The batch rows whose first step lies in this split.
@@ -213,13 +171,13 @@ fn accumulateRecurrent(j: vec4u, blocks: vec4u, gates: u32, c: vec4u) -> GateTil
       let b = min(b0 + LANES, vec4u(batchEnd - 1u));
       let o = b * U;
       let operand = mat4x4f(initialStateColumn(o, j.x), initialStateColumn(o, j.y), initialStateColumn(o, j.z), initialStateColumn(o, j.w));
-      acc = accumulate(acc, b * T, b0 + LANES < vec4u(batchEnd), blocks, gates, c, operand);
+      acc += gradientBlock(b * T, b0 + LANES < vec4u(batchEnd), block, c) * operand;
     }
   }
   return acc;
 }
 
-// operand saved[b, s] (the same row), one gate's block.
+// operand saved[b, s] (the same row).
 fn accumulateSaved(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
   var acc = mat4x4f();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
@@ -235,22 +193,17 @@ fn accumulateSaved(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
   return acc;
 }
 
-// Row 0 of each gate's tile: Σ_r dGates[r, g]; row 1, with two bias rows: Σ_r dGates[r, recurrent(g)].
-// One tile row of all: a loop over the gates keeps the shader small.
-fn accumulateBiases(recurrentBlocks: vec4u, c: vec4u) -> GateTiles {
-  var acc = GateTiles();
-  for (var g = 0u; g < GATES; g++) {
-    var sums = mat4x4f();
-    for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
-      var part = mat4x4f();
-      for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
-        let b = rowsFrom(r0);
-        part[0] += gradientBlock(b.r, b.valid, g, c) * vec4f(1.0);
-        if (params.biasRows > 1u) { part[1] += gradientBlock(b.r, b.valid, recurrentBlocks[g], c) * vec4f(1.0); }
-      }
-      sums += part;
+// Row 0: Σ_r dGates[r, block]; row 1, with two bias rows: Σ_r dGates[r, recurrentBlock].
+fn accumulateBias(block: u32, recurrentBlock: u32, c: vec4u) -> mat4x4f {
+  var acc = mat4x4f();
+  for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
+    var part = mat4x4f();
+    for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
+      let b = rowsFrom(r0);
+      part[0] += gradientBlock(b.r, b.valid, block, c) * vec4f(1.0);
+      if (params.biasRows > 1u) { part[1] += gradientBlock(b.r, b.valid, recurrentBlock, c) * vec4f(1.0); }
     }
-    acc = withGateTile(acc, g, sums);
+    acc += part;
   }
   return acc;
 }
@@ -260,7 +213,7 @@ fn accumulateBiases(recurrentBlocks: vec4u, c: vec4u) -> GateTiles {
 fn store(region: u32, j: u32, g: u32, u0: u32, value: vec4f) {
   let U = params.units;
   let n = U - u0;
-  let width = GATES * U;
+  let width = params.gates * U;
   let o = j * width + g * U + u0;
   switch region {
     case KERNEL_REGION: {
@@ -290,13 +243,6 @@ fn store(region: u32, j: u32, g: u32, u0: u32, value: vec4f) {
   }
 }
 
-fn storeTile(region: u32, j0: u32, g: u32, u0: u32, tile: mat4x4f) {
-  store(region, j0, g, u0, tile[0]);
-  store(region, j0 + 1u, g, u0, tile[1]);
-  store(region, j0 + 2u, g, u0, tile[2]);
-  store(region, j0 + 3u, g, u0, tile[3]);
-}
-
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
@@ -309,39 +255,38 @@ fn main(
   let place = orderedWorkgroup(wid, nwg);
   let column = place.x * WORKGROUP_X + lid.x;
   let tile = place.y * WORKGROUP_Y + lid.y;
-  if (column >= unitTiles || tile >= kernelTiles + unitTiles + u32(params.biasRows > 0u)) { return; }
+  if (column >= params.gates * unitTiles || tile >= kernelTiles + unitTiles + u32(params.biasRows > 0u)) { return; }
   split = place.z;
   rowBegin = split * params.rowsPerSplit;
   rowEnd = min(rowBegin + params.rowsPerSplit, params.batch * params.timesteps);
 
-  let u0 = column * 4u;
+  let g = column / unitTiles;
+  let u0 = (column % unitTiles) * 4u;
   let c = min(vec4u(u0) + LANES, vec4u(U - 1u));
-  // Each gate's gradient block: the input side's, and the recurrent side's (the last gate's is the last block).
-  let inputBlocks = LANES;
-  let recurrentBlocks = select(LANES, vec4u(params.gradientBlocks - 1u), LANES == vec4u(GATES - 1u));
+  let isLastGate = g + 1u == params.gates;
+  // The recurrent side's gradient block of gate g: the last gate's is the last block.
+  let recurrentBlock = select(g, params.gradientBlocks - 1u, isLastGate);
   var region = BIAS_REGION;
   var j0 = 0u;
-  var acc = GateTiles();
+  var acc: mat4x4f;
   if (tile < kernelTiles) {
     region = KERNEL_REGION;
     j0 = tile * 4u;
-    acc = accumulateKernel(min(vec4u(j0) + LANES, vec4u(params.features - 1u)), inputBlocks, c);
+    acc = accumulateKernel(min(vec4u(j0) + LANES, vec4u(params.features - 1u)), g, c);
   } else if (tile < kernelTiles + unitTiles) {
     region = RECURRENT_REGION;
     j0 = (tile - kernelTiles) * 4u;
     let j = min(vec4u(j0) + LANES, vec4u(U - 1u));
-    if (params.savedOperand != 0u) {
-      // Only a GRU's last gate (h̃, the third) takes saved as its operand.
-      acc = accumulateRecurrent(j, recurrentBlocks, 2u, c);
-      acc.g2 = accumulateSaved(j, recurrentBlocks.z, c);
+    if (params.savedOperand != 0u && isLastGate) {
+      acc = accumulateSaved(j, recurrentBlock, c);
     } else {
-      acc = accumulateRecurrent(j, recurrentBlocks, GATES, c);
+      acc = accumulateRecurrent(j, recurrentBlock, c);
     }
   } else {
-    acc = accumulateBiases(recurrentBlocks, c);
+    acc = accumulateBias(g, recurrentBlock, c);
   }
-  // A loop over the gates: one copy of the stores, not GATES of them, keeps the shader quick to compile.
-  for (var g = 0u; g < GATES; g++) {
-    storeTile(region, j0, g, u0, gateTile(acc, g));
-  }
+  store(region, j0, g, u0, acc[0]);
+  store(region, j0 + 1u, g, u0, acc[1]);
+  store(region, j0 + 2u, g, u0, acc[2]);
+  store(region, j0 + 3u, g, u0, acc[3]);
 }
