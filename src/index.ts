@@ -48,9 +48,10 @@ export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';
 
 // Standalone trainer
 export { createTrainer, type FitOptions, type Trainer, type TrainerInput, type TrainerTarget } from './trainer/trainer.js';
-export { ADAM_DEFAULTS, type ResolvedTrainerConfig, type TrainerConfig } from './trainer/config.js';
+export { ADAM_DEFAULTS, TRAINER_CELLS, type AdamConfig, type ResolvedTrainerConfig, type TrainerCell, type TrainerConfig } from './trainer/config.js';
 export type { ShapedData } from './trainer/data.js';
-export type { AdamConfig } from './kernels/trainer-update.js';
+export type { OptimizerConfig } from './kernels/trainer-optimizer.js';
+export type { Loss } from './kernels/trainer-loss.js';
 
 // The seed notebook's windowing (plain arrays, no tfjs)
 export { splitSequence } from './model/split-sequence.js';

@@ -8,6 +8,7 @@ import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/stra
 import { random, relativeError, uniform } from './helpers/data.js';
 import { CELLS, type CellName } from './helpers/recurrence-case.js';
 import { runKernel } from './helpers/run-kernel.js';
+import { BARRIER, withoutBarrier } from './helpers/barriers.js';
 import { getDevice } from './helpers/webgpu.js';
 
 // A mutation test of the recurrence kernels' synchronisation: each barrier is removed from the
@@ -23,17 +24,9 @@ import { getDevice } from './helpers/webgpu.js';
 // dispatch (the backward's first stage reads no weights, so a later dispatch's first stage catches it).
 
 const TOLERANCE = 1e-5;
-const BARRIER = /\b(?:storageBarrier|workgroupBarrier)\(\);/g;
 
 const unstaged: Partial<Strategy> = { recurrence: 'persistent', recurrenceWorkgroupSize: 16, weightsInWorkgroup: false };
 const staged: Partial<Strategy> = { recurrence: 'persistent', recurrenceWorkgroupSize: 32, weightsInWorkgroup: true, maxStepsPerDispatch: 1 };
-
-/** The run with its spec's `index`-th barrier removed, under a name of its own (pipelines are cached by name). */
-function withoutBarrier(run: KernelRun, index: number): KernelRun {
-  let seen = 0;
-  const code = run.spec.code.replace(BARRIER, (barrier) => (seen++ === index ? `/* ${barrier} removed */` : barrier));
-  return { ...run, spec: { ...run.spec, name: `${run.spec.name}~without-barrier-${index}`, code } };
-}
 
 interface Setup {
   readonly run: KernelRun;

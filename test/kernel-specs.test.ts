@@ -9,8 +9,9 @@ import { LSTM_CELL } from '../src/kernels/lstm.js';
 import { recurrenceBackwardSpec } from '../src/kernels/recurrence-backward.js';
 import { recurrenceForwardSpec } from '../src/kernels/recurrence-forward.js';
 import { SIMPLE_RNN_CELL } from '../src/kernels/simple-rnn.js';
-import { trainerStep } from '../src/kernels/trainer-step.js';
-import { trainerUpdate } from '../src/kernels/trainer-update.js';
+import { trainerBatch } from '../src/kernels/trainer-batch.js';
+import { trainerLoss } from '../src/kernels/trainer-loss.js';
+import { trainerOptimizer } from '../src/kernels/trainer-optimizer.js';
 import { weightGradientSplits } from '../src/kernels/weight-gradient-splits.js';
 import { weightGradients } from '../src/kernels/weight-gradients.js';
 
@@ -21,8 +22,9 @@ const specs: KernelSpec[] = [
   weightGradients,
   weightGradientSplits,
   inputGradient,
-  trainerStep,
-  trainerUpdate,
+  trainerBatch,
+  trainerLoss,
+  trainerOptimizer,
 ];
 
 describe.each(specs.map((spec) => [spec.name, spec] as const))('%s', (_, spec) => {

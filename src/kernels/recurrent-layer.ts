@@ -155,7 +155,7 @@ function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strateg
 }
 
 /** Byte ranges of `sizes` bytes laid one after the other in one buffer, each starting at a multiple of `alignment`. */
-function alignedRanges(sizes: readonly number[], alignment: number): { ranges: { offset: number; size: number }[]; size: number } {
+export function alignedRanges(sizes: readonly number[], alignment: number): { ranges: { offset: number; size: number }[]; size: number } {
   let offset = 0;
   const ranges = sizes.map((size) => {
     const range = { offset, size };
@@ -202,7 +202,7 @@ function bindingsFor<B extends string>(
  * second dispatch adds them up: the partials of dKernel, dRecurrentKernel and dBias are three ranges
  * of one scratch buffer the layer owns. Null when one split holds every row.
  */
-function planSplits(kind: string, c: LayerConfig, cell: Cell, biasRows: number, strategy: Strategy, traits: DeviceTraits) {
+export function planSplits(kind: string, c: LayerConfig, cell: Cell, biasRows: number, strategy: Strategy, traits: DeviceTraits) {
   const splits = weightGradientSplits(c, strategy.weightGradientRows);
   if (splits === 1) return null;
   const sizes = { kernelSize: c.features * cell.gates * c.units, recurrentSize: c.units * cell.gates * c.units, biasSize: biasRows * cell.gates * c.units };

@@ -138,15 +138,7 @@ export function checkStrategyOverride(override: unknown, argument = 'config.stra
   return Object.fromEntries(Object.entries(override).filter(([, value]) => value !== undefined)) as Partial<Strategy>;
 }
 
-/**
- * Invocations per workgroup of the trainer's kernels. Measured like the recurrence (see above): on
- * the CPU fallback small workgroups win; on hardware, 64.
- */
-export function trainerWorkgroupSize(traits: DeviceTraits): number {
-  return traits.isFallbackAdapter ? 4 : Math.min(64, traits.limits.maxComputeInvocationsPerWorkgroup);
-}
-
 /** The WORKGROUP_ORDER override of workgroup-order.wgsl. */
-export function workgroupOrderId(strategy: Strategy): number {
+export function workgroupOrderId(strategy: Pick<Strategy, 'workgroupOrder'>): number {
   return WORKGROUP_ORDERS.indexOf(strategy.workgroupOrder);
 }

@@ -1,26 +1,48 @@
 /**
- * Moving a tfjs model's training to the standalone trainer and back: a trainer for a
- * SimpleRNN → Dense model (stock or fused layer), with its weights and Adam settings, and the
- * trained weights written back into the model.
+ * Moving a tfjs model's training to the standalone trainer and back: a trainer for a sequential
+ * model of stacked SimpleRNN, LSTM or GRU layers (stock or fused) → Dense, with its weights,
+ * optimizer (Adam or SGD) and loss (MSE or MAE), and the trained weights written back into the
+ * model. Whatever the trainer cannot reproduce exactly is refused, naming the setting.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
 import { checkDevice } from '../gpu/check-device.js';
-import type { AdamConfig } from '../kernels/trainer-update.js';
+import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
+import type { TrainerCell, TrainerConfig } from '../trainer/config.js';
 import { createTrainer, type Trainer } from '../trainer/trainer.js';
 
-interface LayerConfig {
-  units?: number;
-  activation?: string;
-  useBias?: boolean;
-  returnSequences?: boolean;
-  goBackwards?: boolean;
-  stateful?: boolean;
-}
+const CELLS: Record<string, TrainerCell> = {
+  SimpleRNN: 'simpleRNN',
+  FusedSimpleRNN: 'simpleRNN',
+  LSTM: 'lstm',
+  FusedLSTM: 'lstm',
+  GRU: 'gru',
+  FusedGRU: 'gru',
+};
 
-function unsupported(why: string): never {
-  throw new TypeError(`createTrainerFromModel: the trainer runs SimpleRNN(units, activation) → Dense(outputs) with biases; ${why}`);
+/** Layer settings whose non-default value the trainer cannot reproduce, with that default. */
+const UNSUPPORTED: Record<string, unknown> = {
+  goBackwards: false,
+  stateful: false,
+  useBias: true,
+  dropout: 0,
+  recurrentDropout: 0,
+  kernelRegularizer: null,
+  recurrentRegularizer: null,
+  biasRegularizer: null,
+  activityRegularizer: null,
+  kernelConstraint: null,
+  recurrentConstraint: null,
+  biasConstraint: null,
+};
+
+const LOSSES = ['meanSquaredError', 'mse', 'MSE', 'meanAbsoluteError', 'mae', 'MAE'];
+
+type Config = Record<string, unknown>;
+
+function refuse(why: string): never {
+  throw new TypeError(`createTrainerFromModel: the trainer runs stacked SimpleRNN, LSTM or GRU layers → Dense(outputs), as tfjs trains them; ${why}`);
 }
 
 function checkModel(call: string, model: unknown): tf.LayersModel {
@@ -30,37 +52,75 @@ function checkModel(call: string, model: unknown): tf.LayersModel {
   return model as tf.LayersModel;
 }
 
-export async function createTrainerFromModel(device: GPUDevice, model: tf.LayersModel, options: { optimizer?: Partial<AdamConfig> } = {}): Promise<Trainer> {
+/** Refuses any setting of `config` outside what the trainer reproduces. */
+function checkSettings(name: string, config: Config, settings: readonly string[]): void {
+  for (const setting of settings) {
+    const value = config[setting] ?? UNSUPPORTED[setting];
+    if (value !== UNSUPPORTED[setting]) refuse(`layer ${name} has ${setting}: ${JSON.stringify(value)} (only ${JSON.stringify(UNSUPPORTED[setting])})`);
+  }
+}
+
+function optimizerOf(model: tf.LayersModel): Partial<OptimizerConfig> {
+  const optimizer = model.optimizer as tf.Optimizer | undefined;
+  if (!optimizer) return {};
+  if (optimizer instanceof tf.AdamOptimizer) return { type: 'adam', ...(optimizer.getConfig() as Omit<OptimizerConfig, 'type'>) };
+  if (optimizer instanceof tf.SGDOptimizer) return { type: 'sgd', learningRate: optimizer.getConfig().learningRate as number };
+  return refuse(`its optimizer is ${optimizer.getClassName()} (only tf.train.adam and tf.train.sgd)`);
+}
+
+function lossOf(model: tf.LayersModel): TrainerConfig['loss'] {
+  const loss = (model as { loss?: unknown }).loss;
+  if (loss === undefined) return undefined;
+  if (typeof loss !== 'string' || !LOSSES.includes(loss)) refuse(`its loss is ${typeof loss === 'string' ? `'${loss}'` : describeValue(loss)} (only 'meanSquaredError' and 'meanAbsoluteError')`);
+  return /^(?:meanSquaredError|mse)$/i.test(loss) ? 'mse' : 'mae';
+}
+
+export async function createTrainerFromModel(device: GPUDevice, model: tf.LayersModel, options: { optimizer?: Partial<OptimizerConfig> } = {}): Promise<Trainer> {
   checkDevice('createTrainerFromModel: device', device);
   checkModel('createTrainerFromModel', model);
   checkOptions('createTrainerFromModel: options', options, ['optimizer']);
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
   const names = layers.map((layer) => layer.getClassName());
-  if (layers.length !== 2 || !['SimpleRNN', 'FusedSimpleRNN'].includes(names[0]!) || names[1] !== 'Dense') {
-    unsupported(`this model's layers are ${names.join(' → ')}`);
+  const recurrent = layers.slice(0, -1);
+  const cells = new Set(recurrent.map((layer) => CELLS[layer.getClassName()]));
+  if (recurrent.length === 0 || names[names.length - 1] !== 'Dense' || cells.has(undefined) || cells.size !== 1) {
+    refuse(`this model's layers are ${names.join(' → ')}`);
   }
-  const rnn = layers[0]!.getConfig() as LayerConfig;
-  const dense = layers[1]!.getConfig() as LayerConfig;
-  if (rnn.returnSequences || rnn.goBackwards || rnn.stateful || rnn.useBias === false) {
-    unsupported('returnSequences, goBackwards, stateful and useBias: false are not');
-  }
-  if ((dense.activation ?? 'linear') !== 'linear' || dense.useBias === false) unsupported(`the Dense layer must be linear with a bias`);
+  const configs = recurrent.map((layer) => layer.getConfig() as Config);
+  configs.forEach((config, l) => {
+    checkSettings(recurrent[l]!.name, config, Object.keys(UNSUPPORTED));
+    if (Boolean(config.returnSequences) !== l < configs.length - 1) {
+      refuse(`layer ${recurrent[l]!.name} has returnSequences: ${Boolean(config.returnSequences)} (every recurrent layer but the last returns sequences)`);
+    }
+    for (const setting of ['activation', 'recurrentActivation', 'resetAfter'] as const) {
+      if (config[setting] !== configs[0]![setting]) refuse(`layer ${recurrent[l]!.name} has ${setting} ${JSON.stringify(config[setting])}, layer ${recurrent[0]!.name} ${JSON.stringify(configs[0]![setting])} (one for every layer)`);
+    }
+  });
+  const dense = layers[layers.length - 1]!;
+  const denseConfig = dense.getConfig() as Config;
+  checkSettings(dense.name, denseConfig, ['useBias', 'kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']);
+  if ((denseConfig.activation ?? 'linear') !== 'linear') refuse(`layer ${dense.name} has activation: '${String(denseConfig.activation)}' (only 'linear')`);
   const [, timesteps, features] = model.inputs[0]!.shape;
-  if (timesteps == null || features == null) unsupported('the input shape [timesteps, features] must be fixed');
-  const adam = model.optimizer instanceof tf.AdamOptimizer ? (model.optimizer.getConfig() as Partial<AdamConfig>) : {};
+  if (timesteps == null || features == null) refuse('the input shape [timesteps, features] must be fixed');
+  const cell = [...cells][0]!;
+  const first = configs[0]!;
   const trainer = await createTrainer(device, {
     timesteps,
     features,
-    units: rnn.units!,
-    outputs: dense.units!,
-    activation: (rnn.activation ?? 'tanh') as never,
-    optimizer: { ...adam, ...options.optimizer },
+    units: configs.map((config) => config.units as number),
+    outputs: denseConfig.units as number,
+    cell,
+    activation: (first.activation ?? 'tanh') as never,
+    ...(cell === 'simpleRNN' ? {} : { recurrentActivation: (first.recurrentActivation ?? 'hardSigmoid') as never }),
+    ...(cell === 'gru' ? { resetAfter: Boolean(first.resetAfter) } : {}),
+    loss: lossOf(model),
+    optimizer: { ...optimizerOf(model), ...options.optimizer },
   });
   trainer.setWeights(await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array)));
   return trainer;
 }
 
-/** Writes the trainer's weights into `model` (its SimpleRNN and Dense layers, Keras order). */
+/** Writes the trainer's weights into `model` (its recurrent layers and Dense, tfjs's getWeights() order). */
 export async function copyWeightsToModel(trainer: Trainer, model: tf.LayersModel): Promise<void> {
   if (typeof (trainer as Partial<Trainer> | null)?.getWeights !== 'function') throw new TypeError(`copyWeightsToModel: trainer: expected a Trainer (createTrainer); got ${describeValue(trainer)}`);
   const shapes = checkModel('copyWeightsToModel', model).getWeights().map((w) => w.shape);

@@ -1,20 +1,36 @@
-/** Configuration of a standalone trainer for SimpleRNN(units, activation) → Dense(outputs), and its checks. */
+/** Configuration of a standalone trainer: stacked recurrent layers of one cell → Dense(outputs), and its checks. */
 import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
-import { resolveActivation, type Activation } from '../kernels/activation.js';
-import type { AdamConfig } from '../kernels/trainer-update.js';
+import { DEFAULT_RECURRENT_ACTIVATION, resolveActivation, type Activation } from '../kernels/activation.js';
+import type { Loss } from '../kernels/trainer-loss.js';
+import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
+
+export type TrainerCell = 'simpleRNN' | 'lstm' | 'gru';
+export const TRAINER_CELLS: readonly TrainerCell[] = ['simpleRNN', 'lstm', 'gru'];
+
+/** tf.train.adam's settings. */
+export type AdamConfig = Omit<OptimizerConfig, 'type'>;
 
 export interface TrainerConfig {
   readonly timesteps: number;
   readonly features: number;
-  readonly units: number;
+  /** Units of each recurrent layer, bottom up: one number for one layer, or e.g. [64, 32]. */
+  readonly units: number | readonly number[];
   readonly outputs: number;
-  /** Default 'relu', the seed notebook's. */
+  /** Default 'simpleRNN'. */
+  readonly cell?: TrainerCell;
+  /** Default 'tanh', as tfjs's layers. */
   readonly activation?: Activation;
-  /** Mean squared error, the only loss for now. */
-  readonly loss?: 'mse';
-  /** tf.train.adam's defaults: learningRate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
-  readonly optimizer?: Partial<AdamConfig>;
+  /** LSTM and GRU gates; default 'hardSigmoid', as tfjs's layers. */
+  readonly recurrentActivation?: Activation;
+  /** GRU only: Keras's reset_after variant, bias [2, 3·units] (default false, tfjs's only form). */
+  readonly resetAfter?: boolean;
+  /** LSTM only: initial forget-gate bias 1 (default false, as tfjs's tf.layers.lstm). */
+  readonly unitForgetBias?: boolean;
+  /** Default 'mse'; tfjs's names 'meanSquaredError' and 'meanAbsoluteError' too. */
+  readonly loss?: Loss | 'meanSquaredError' | 'meanAbsoluteError';
+  /** type 'adam' (default; tf.train.adam's defaults) or 'sgd' (learningRate, default 0.01). */
+  readonly optimizer?: Partial<OptimizerConfig>;
   /** Seeds the initial weights (tfjs's default initializers). */
   readonly seed?: number;
 }
@@ -22,54 +38,87 @@ export interface TrainerConfig {
 export interface ResolvedTrainerConfig {
   readonly timesteps: number;
   readonly features: number;
-  readonly units: number;
+  /** Every recurrent layer's units, bottom up. */
+  readonly units: readonly number[];
   readonly outputs: number;
+  readonly cell: TrainerCell;
   readonly activation: Activation;
-  readonly loss: 'mse';
-  readonly optimizer: AdamConfig;
+  readonly recurrentActivation: Activation;
+  readonly resetAfter: boolean;
+  readonly unitForgetBias: boolean;
+  readonly loss: Loss;
+  readonly optimizer: OptimizerConfig;
   readonly seed: number | undefined;
 }
 
 export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+const SGD_LEARNING_RATE = 0.01;
 
-const CONFIG_FIELDS = ['timesteps', 'features', 'units', 'outputs', 'activation', 'loss', 'optimizer', 'seed'] as const;
+const CONFIG_FIELDS = [
+  'timesteps', 'features', 'units', 'outputs', 'cell', 'activation', 'recurrentActivation', 'resetAfter', 'unitForgetBias', 'loss', 'optimizer', 'seed',
+] as const;
 
-export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConfig {
-  if (typeof config !== 'object' || config === null) throw new TypeError(`config: expected an object with timesteps, features, units, outputs; got ${describeValue(config)}`);
-  checkOptions('config', config, CONFIG_FIELDS);
-  for (const field of ['timesteps', 'features', 'units', 'outputs'] as const) checkPositiveInteger(`config.${field}`, config[field]);
-  if (config.loss !== undefined && config.loss !== 'mse') {
-    throw new TypeError(`config.loss: only 'mse' (mean squared error) is supported; got ${describeValue(config.loss)}`);
+const LOSSES: Record<string, Loss> = { mse: 'mse', meanSquaredError: 'mse', mae: 'mae', meanAbsoluteError: 'mae' };
+
+function resolveUnits(units: unknown): number[] {
+  if (typeof units === 'number') return [checkPositiveInteger('config.units', units)];
+  if (!Array.isArray(units) || units.length === 0) throw new TypeError(`config.units: expected a positive integer or a non-empty list of them; got ${describeValue(units)}`);
+  return units.map((u, i) => checkPositiveInteger(`config.units[${i}]`, u));
+}
+
+function resolveOptimizer(given: unknown): OptimizerConfig {
+  checkOptions('config.optimizer', given, ['type', ...Object.keys(ADAM_DEFAULTS)]);
+  const optimizer = (given ?? {}) as Partial<OptimizerConfig>;
+  const type = optimizer.type ?? 'adam';
+  if (type !== 'adam' && type !== 'sgd') throw new TypeError(`config.optimizer.type: expected 'adam' or 'sgd'; got ${describeValue(type)}`);
+  if (type === 'sgd') {
+    const extra = (['beta1', 'beta2', 'epsilon'] as const).find((key) => optimizer[key] !== undefined);
+    if (extra) throw new TypeError(`config.optimizer.${extra}: SGD has no ${extra}; it is an Adam setting`);
   }
-  checkOptions('config.optimizer', config.optimizer, Object.keys(ADAM_DEFAULTS));
-  const seed = checkSeed('config.seed', config.seed);
-  const optimizer = { ...ADAM_DEFAULTS, ...config.optimizer };
+  const resolved = { ...ADAM_DEFAULTS, ...(type === 'sgd' ? { learningRate: SGD_LEARNING_RATE } : {}), ...optimizer, type };
   const ranges: Record<keyof AdamConfig, [number, number]> = { learningRate: [0, Infinity], beta1: [0, 1], beta2: [0, 1], epsilon: [0, Infinity] };
   for (const [name, [low, high]] of Object.entries(ranges) as [keyof AdamConfig, [number, number]][]) {
-    const value = optimizer[name];
+    const value = resolved[name];
     if (typeof value !== 'number' || !(value > low && value < high)) {
       throw new RangeError(`config.optimizer.${name}: expected a number in (${low}, ${high}); got ${describeValue(value)}`);
     }
   }
+  return resolved;
+}
+
+function checkFlag(name: 'resetAfter' | 'unitForgetBias', value: unknown, cell: TrainerCell, owner: TrainerCell): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TypeError(`config.${name}: expected a boolean; got ${describeValue(value)}`);
+  if (value && cell !== owner) throw new TypeError(`config.${name}: only for cell '${owner}'; this trainer's cell is '${cell}'`);
+  return value;
+}
+
+export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConfig {
+  if (typeof config !== 'object' || config === null) throw new TypeError(`config: expected an object with timesteps, features, units, outputs; got ${describeValue(config)}`);
+  checkOptions('config', config, CONFIG_FIELDS);
+  for (const field of ['timesteps', 'features', 'outputs'] as const) checkPositiveInteger(`config.${field}`, config[field]);
+  const units = resolveUnits(config.units);
+  const cell = config.cell ?? 'simpleRNN';
+  if (!TRAINER_CELLS.includes(cell)) throw new TypeError(`config.cell: expected one of ${TRAINER_CELLS.map((c) => `'${c}'`).join(', ')}; got ${describeValue(cell)}`);
+  const loss = LOSSES[config.loss ?? 'mse'];
+  if (typeof config.loss !== 'undefined' && (typeof config.loss !== 'string' || !Object.hasOwn(LOSSES, config.loss) || !loss)) {
+    throw new TypeError(`config.loss: expected 'mse', 'mae', 'meanSquaredError' or 'meanAbsoluteError'; got ${describeValue(config.loss)}`);
+  }
+  if (cell === 'simpleRNN' && config.recurrentActivation !== undefined) {
+    throw new TypeError("config.recurrentActivation: SimpleRNN has no gates; it is for cell 'lstm' or 'gru'");
+  }
   return {
     timesteps: config.timesteps,
     features: config.features,
-    units: config.units,
+    units,
     outputs: config.outputs,
-    activation: resolveActivation(config.activation ?? 'relu', 'config.activation'),
-    loss: 'mse',
-    optimizer,
-    seed,
+    cell,
+    activation: resolveActivation(config.activation, 'config.activation'),
+    recurrentActivation: resolveActivation(config.recurrentActivation, 'config.recurrentActivation', DEFAULT_RECURRENT_ACTIVATION),
+    resetAfter: checkFlag('resetAfter', config.resetAfter, cell, 'gru'),
+    unitForgetBias: checkFlag('unitForgetBias', config.unitForgetBias, cell, 'lstm'),
+    loss: loss!,
+    optimizer: resolveOptimizer(config.optimizer),
+    seed: checkSeed('config.seed', config.seed),
   };
-}
-
-/** Keras order and shapes: kernel, recurrent_kernel, bias, dense kernel, dense bias. */
-export function weightShapes(c: Pick<ResolvedTrainerConfig, 'features' | 'units' | 'outputs'>): [string, number[]][] {
-  return [
-    ['kernel', [c.features, c.units]],
-    ['recurrent_kernel', [c.units, c.units]],
-    ['bias', [c.units]],
-    ['dense kernel', [c.units, c.outputs]],
-    ['dense bias', [c.outputs]],
-  ];
 }

@@ -1,15 +1,22 @@
 /**
- * tfjs's default initial weights for SimpleRNN → Dense, seeded: kernel glorotNormal (a normal
- * truncated at two standard deviations), recurrent kernel orthogonal, dense kernel glorotUniform,
- * biases zero.
+ * tfjs's default initial weights for the trainer's model, seeded (tfjs 4.22's layers): every kernel,
+ * the recurrent layers' and Dense's, glorotNormal (a normal truncated at two standard deviations,
+ * standard deviation √(2 / (fanIn + fanOut)): tfjs's VarianceScaling does not divide by Keras's
+ * truncation factor); recurrent kernels orthogonal; biases zero, but for LSTM's forget gate with
+ * unitForgetBias.
+ *
+ * The orthogonal matrix takes O(U²·G·U) work (seconds past a thousand units), so it yields to the
+ * event loop between chunks of rows: creating a trainer never blocks timers or the page.
  */
-import { normal, type Random } from './random.js';
+import type { ResolvedTrainerConfig } from './config.js';
+import { normal, seededRandom, type Random } from './random.js';
+import { trainerCell, weightShapes } from './weight-layout.js';
 
-// Standard deviation of a unit normal truncated at ±2 (tfjs's VarianceScaling divides by it).
-const TRUNCATED_STD = 0.87962566103423978;
+/** Work between two yields to the event loop. */
+const SLICE_MS = 10;
 
 export function glorotNormal(rows: number, columns: number, random: Random): Float32Array {
-  const std = Math.sqrt(2 / (rows + columns)) / TRUNCATED_STD;
+  const std = Math.sqrt(2 / (rows + columns));
   return Float32Array.from({ length: rows * columns }, () => {
     let value: number;
     do value = normal(random);
@@ -18,26 +25,52 @@ export function glorotNormal(rows: number, columns: number, random: Random): Flo
   });
 }
 
-export function glorotUniform(rows: number, columns: number, random: Random): Float32Array {
-  const limit = Math.sqrt(6 / (rows + columns));
-  return Float32Array.from({ length: rows * columns }, () => (random() * 2 - 1) * limit);
-}
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-/** An n × n orthogonal matrix: Q of a normal matrix's QR (Gram-Schmidt), signs as tfjs's. */
-export function orthogonal(n: number, random: Random): Float32Array {
-  const columns = Array.from({ length: n }, () => Float64Array.from({ length: n }, () => normal(random)));
-  for (let j = 0; j < n; j++) {
-    const q = columns[j]!;
+/**
+ * A rows × columns matrix (rows ≤ columns) with orthonormal rows: as tfjs, the Q of a normal matrix's
+ * QR with R's diagonal made positive, transposed. Modified Gram-Schmidt on the rows, in float64.
+ */
+export async function orthogonal(rows: number, columns: number, random: Random): Promise<Float32Array> {
+  const q = Array.from({ length: rows }, () => Float64Array.from({ length: columns }, () => normal(random)));
+  let slice = performance.now();
+  for (let j = 0; j < rows; j++) {
+    const row = q[j]!;
     for (let k = 0; k < j; k++) {
-      const previous = columns[k]!;
-      const dot = q.reduce((sum, v, i) => sum + v * previous[i]!, 0);
-      for (let i = 0; i < n; i++) q[i] = q[i]! - dot * previous[i]!;
+      const previous = q[k]!;
+      let dot = 0;
+      for (let i = 0; i < columns; i++) dot += row[i]! * previous[i]!;
+      for (let i = 0; i < columns; i++) row[i] = row[i]! - dot * previous[i]!;
     }
     // Dividing by the norm makes R's diagonal positive, as tfjs's sign correction does.
-    const norm = Math.hypot(...q);
-    for (let i = 0; i < n; i++) q[i] = q[i]! / norm;
+    let norm = 0;
+    for (let i = 0; i < columns; i++) norm += row[i]! * row[i]!;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < columns; i++) row[i] = row[i]! / norm;
+    if (performance.now() - slice > SLICE_MS) {
+      await nextTask();
+      slice = performance.now();
+    }
   }
-  const out = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = columns[j]![i]!;
+  const out = new Float32Array(rows * columns);
+  q.forEach((row, j) => out.set(row, j * columns));
   return out;
+}
+
+/** Every weight in getWeights() order, as tfjs initialises the same model. */
+export async function initialWeights(c: ResolvedTrainerConfig, seed: number): Promise<Float32Array[]> {
+  const random = seededRandom(seed);
+  const G = trainerCell(c).gates;
+  const weights: Float32Array[] = [];
+  for (const { name, shape } of weightShapes(c)) {
+    const [rows, columns] = shape as [number, number];
+    if (name.endsWith('recurrent_kernel')) weights.push(await orthogonal(rows, columns, random));
+    else if (name.endsWith('kernel')) weights.push(glorotNormal(rows, columns, random));
+    else {
+      const bias = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      if (c.unitForgetBias) bias.fill(1, bias.length / G, (2 * bias.length) / G);
+      weights.push(bias);
+    }
+  }
+  return weights;
 }

@@ -1,24 +1,28 @@
 /**
- * A standalone trainer for SimpleRNN(units, activation) → Dense(outputs) under mean squared error
- * and Adam, on a bare GPUDevice, with no tfjs: the whole training step is two dispatches
- * (trainer-step, then trainer-update), and a submission records many epochs of steps. Per-epoch
- * losses accumulate on the GPU and are read back once per submission; Adam's step count and β
- * powers live on the GPU too. Weights move in and out in Keras order and shapes.
+ * A standalone trainer on a bare GPUDevice, with no tfjs: stacked recurrent layers of one cell
+ * (SimpleRNN, LSTM or GRU) → Dense(outputs), under MSE or MAE, with Adam or SGD, as tfjs's
+ * model.fit trains the same sequential model. A training step is the core's kernels plus three of
+ * the trainer's own (model-kernels.ts), all in one compute pass, and a submission records many epochs
+ * of steps: the batch is gathered on the GPU from the step counter, per-epoch losses accumulate on the
+ * GPU and are read back once per submission, Adam's β powers live on the GPU too. Weights move in and
+ * out in tfjs's getWeights() order and shapes.
  */
 import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
-import { placeholderBuffer, storageUsage, submitAndRead, type Readback } from '../gpu/buffers.js';
+import { storageUsage, submitAndRead, type Readback } from '../gpu/buffers.js';
 import { checkDevice } from '../gpu/check-device.js';
-import { encodeKernel, label, prepareKernel } from '../gpu/encode.js';
+import { label } from '../gpu/encode.js';
 import { recordChecked } from '../gpu/error-scope.js';
-import { tiles4 } from '../kernels/shape.js';
-import { deviceTraits, trainerWorkgroupSize } from '../kernels/strategy.js';
-import { describeTrainerPredict, describeTrainerStep, type TrainerShape } from '../kernels/trainer-step.js';
-import { describeTrainerUpdate, updateTiles } from '../kernels/trainer-update.js';
-import { resolveTrainerConfig, weightShapes, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
+import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
+import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
+import { describeTrainerLoss, MAX_LOSS_ELEMENTS } from '../kernels/trainer-loss.js';
+import { resolveTrainerConfig, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
 import { toFloat32, type Matrix2, type Matrix3, type ShapedData } from './data.js';
-import { glorotNormal, glorotUniform, orthogonal } from './initializers.js';
+import { initialWeights } from './initializers.js';
+import { modelKernels, type ModelKernels } from './model-kernels.js';
 import { sampleOrder, seededRandom } from './random.js';
+import { bindKernel, StepBuffers } from './step-buffers.js';
+import { weightLayout, type WeightLayout } from './weight-layout.js';
 
 export interface FitOptions {
   /** Default 1, as model.fit. */
@@ -42,7 +46,10 @@ export type TrainerTarget = Matrix2 | ShapedData;
 export interface Trainer {
   readonly device: GPUDevice;
   readonly config: ResolvedTrainerConfig;
-  /** Dispatches per training step (one mini-batch). */
+  /**
+   * Dispatches per training step (one mini-batch) at the last fit's batch size (32 before any):
+   * 5·layers + 5 (see the README), more only where a recurrence is chunked or a weight gradient split.
+   */
   readonly dispatchesPerStep: number;
   /** x [N][T][F] and y [N][outputs] (or Float32Arrays with shapes), uploaded once. */
   setData(x: TrainerInput, y: TrainerTarget): void;
@@ -50,9 +57,9 @@ export interface Trainer {
   fit(options?: FitOptions): Promise<number[]>;
   /** ŷ [N, outputs], row-major. */
   predict(x: TrainerInput): Promise<Float32Array>;
-  /** Mean squared error over x and y. */
+  /** The configured loss (MSE or MAE) over x and y. */
   evaluate(x: TrainerInput, y: TrainerTarget): Promise<number>;
-  /** kernel, recurrent_kernel, bias, dense kernel, dense bias: row-major, Keras shapes. */
+  /** Every recurrent layer's kernel, recurrent_kernel and bias, then the Dense kernel and bias: row-major, Keras shapes. */
   getWeights(): Promise<Float32Array[]>;
   setWeights(weights: readonly Float32Array[]): void;
   /** Releases every GPU buffer; the trainer cannot be used after. */
@@ -64,28 +71,24 @@ const MAX_EPOCHS_PER_SUBMIT = 4096;
 const PROGRESS_EPOCHS_PER_SUBMIT = 10;
 // Bytes of sample order one submission may upload; longer fits are split into more submissions.
 const MAX_ORDER_BYTES = 64 << 20;
-// Progress buffer: slots [2] { iterations u32, fitStep u32, β1ᵗ f32, β2ᵗ f32 }, firstEpoch u32, losses f32[].
-const SLOT_BYTES = 16;
-const FIRST_EPOCH_OFFSET = 2 * SLOT_BYTES;
-const LOSSES_OFFSET = FIRST_EPOCH_OFFSET + 4;
+// Progress buffer (trainer-progress.wgsl): fitStep u32, firstEpoch u32, β1ᵗ f32, β2ᵗ f32, losses f32[].
+const FIRST_EPOCH_OFFSET = 4;
+const LOSSES_OFFSET = 16;
+const DEFAULT_BATCH_SIZE = 32;
 
 export async function createTrainer(device: GPUDevice, config: TrainerConfig): Promise<Trainer> {
   checkDevice('createTrainer: device', device);
   const c = resolveTrainerConfig(config);
-  const limits = device.limits;
-  const shapes = weightShapes(c);
-  const parameters = shapes.reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
-  checkBytes('the weights', 2 * parameters * 4, limits);
-  if (limits.maxStorageBuffersPerShaderStage < 8) {
-    throw new RangeError(`the trainer binds 8 storage buffers; this device's maxStorageBuffersPerShaderStage is ${limits.maxStorageBuffersPerShaderStage}`);
-  }
-  const workgroupSize = trainerWorkgroupSize(deviceTraits(device));
-  const updateWorkgroups = Math.ceil(updateTiles(c) / workgroupSize);
-  if (updateWorkgroups > limits.maxComputeWorkgroupsPerDimension) {
-    throw new RangeError(`${updateWorkgroups} workgroups of weight tiles exceed this device's maxComputeWorkgroupsPerDimension (${limits.maxComputeWorkgroupsPerDimension})`);
-  }
-  const { value: trainer, checked } = recordChecked(device, 'createTrainer', () => new GPUTrainer(device, c, parameters, workgroupSize));
+  const traits = deviceTraits(device);
+  const layout = weightLayout(c, device.limits.minStorageBufferOffsetAlignment);
+  checkBytes('the weights', 2 * layout.floats * 4, device.limits);
+  // Every kernel's limits, at the default batch size, before any GPU work.
+  const kernels = modelKernels(c, layout, { samples: DEFAULT_BATCH_SIZE, timesteps: c.timesteps, features: c.features, outputs: c.outputs, batchSize: DEFAULT_BATCH_SIZE }, traits);
+  checkBindings(kernels, device.limits);
+  const weights = await initialWeights(c, c.seed ?? Math.floor(Math.random() * 2 ** 32));
+  const { value: trainer, checked } = recordChecked(device, 'createTrainer', () => new GPUTrainer(device, c, layout, traits, kernels.dispatchesPerStep));
   try {
+    trainer.setWeights(weights);
     await checked;
   } catch (error) {
     trainer.destroy();
@@ -100,38 +103,53 @@ function checkBytes(what: string, bytes: number, limits: GPUSupportedLimits): vo
   }
 }
 
+function checkBindings(kernels: ModelKernels, limits: GPUSupportedLimits): void {
+  const runs = [kernels.batch, kernels.optimizer, kernels.head.loss, ...kernels.layers.flatMap((l) => [l.projection, l.forward, l.backward, l.gradients.run])];
+  for (const { spec } of runs) {
+    if (spec.bindings.length > limits.maxStorageBuffersPerShaderStage) {
+      throw new RangeError(`${spec.name} binds ${spec.bindings.length} storage buffers; this device's maxStorageBuffersPerShaderStage is ${limits.maxStorageBuffersPerShaderStage}`);
+    }
+  }
+}
+
+interface Data {
+  readonly x: GPUBuffer;
+  readonly y: GPUBuffer;
+  readonly samples: number;
+}
+
 class GPUTrainer implements Trainer {
-  readonly dispatchesPerStep = 2;
+  dispatchesPerStep: number;
   private readonly buffers = new Set<GPUBuffer>();
   private readonly weights: GPUBuffer;
-  private readonly moments: GPUBuffer;
+  private readonly gradients: GPUBuffer;
+  private readonly moments: GPUBuffer | null;
   private readonly progress: GPUBuffer;
-  private data: { x: GPUBuffer; y: GPUBuffer; samples: number } | null = null;
+  private data: Data | null = null;
   private order: GPUBuffer | null = null;
-  private scratch: { batchSize: number; activations: GPUBuffer; dz: GPUBuffer; outputs: GPUBuffer } | null = null;
-  // The progress slot the next step reads (see trainer-update.wgsl).
-  private parity = 0;
+  private step: StepBuffers | null = null;
   private lost: GPUDeviceLostInfo | null = null;
   private destroyed = false;
-  // Set while fit runs: its submissions rely on the step-counter parity and on the buffers staying put.
+  // Set while fit runs: its submissions rely on the step counter and on the buffers staying put.
   private fitting = false;
 
   constructor(
     readonly device: GPUDevice,
     readonly config: ResolvedTrainerConfig,
-    private readonly parameters: number,
-    private readonly workgroupSize: number,
+    private readonly layout: WeightLayout,
+    private readonly traits: DeviceTraits,
+    dispatchesPerStep: number,
   ) {
+    this.dispatchesPerStep = dispatchesPerStep;
     device.lost.then((info) => {
       this.lost = info;
     });
-    this.weights = this.buffer('weights', parameters * 4);
-    this.moments = this.buffer('moments', 2 * parameters * 4);
+    const bytes = layout.floats * 4;
+    this.weights = this.buffer('weights', bytes);
+    this.gradients = this.buffer('gradients', bytes);
+    this.moments = config.optimizer.type === 'adam' ? this.buffer('moments', 2 * bytes) : null;
     this.progress = this.buffer('progress', LOSSES_OFFSET + MAX_EPOCHS_PER_SUBMIT * 4);
-    const slot = new ArrayBuffer(SLOT_BYTES);
-    new Float32Array(slot, 8, 2).set([config.optimizer.beta1, config.optimizer.beta2]);
-    device.queue.writeBuffer(this.progress, 0, slot);
-    this.setWeights(this.initialWeights());
+    device.queue.writeBuffer(this.progress, 0, Float32Array.of(0, 0, 1, 1));
   }
 
   private buffer(name: string, bytes: number): GPUBuffer {
@@ -144,12 +162,6 @@ class GPUTrainer implements Trainer {
     if (!buffer) return;
     this.buffers.delete(buffer);
     buffer.destroy();
-  }
-
-  private initialWeights(): Float32Array[] {
-    const { features: F, units: U, outputs: O, seed } = this.config;
-    const random = seededRandom(seed ?? Math.floor(Math.random() * 2 ** 32));
-    return [glorotNormal(F, U, random), orthogonal(U, random), new Float32Array(U), glorotUniform(U, O, random), new Float32Array(O)];
   }
 
   private checkUsable(): void {
@@ -179,22 +191,22 @@ class GPUTrainer implements Trainer {
     return buffer;
   }
 
-  /** Scratch for batches of up to `batchSize` rows, grown when needed. */
-  private scratchFor(batchSize: number) {
-    if (this.scratch && this.scratch.batchSize >= batchSize) return this.scratch;
-    const { timesteps: T, units: U, outputs: O } = this.config;
-    checkBytes(`batches of ${batchSize}`, 2 * batchSize * T * U * 4, this.device.limits);
-    if (tiles4(batchSize) > this.device.limits.maxComputeWorkgroupsPerDimension) {
-      throw new RangeError(`batchSize ${batchSize}: ${tiles4(batchSize)} row tiles exceed this device's maxComputeWorkgroupsPerDimension`);
+  private batchShape(samples: number, batchSize: number): BatchShape {
+    const { timesteps, features, outputs } = this.config;
+    return { samples, timesteps, features, outputs, batchSize };
+  }
+
+  /** The step's buffers and bound kernels for `batchSize` rows, rebuilt when the batch size changes. */
+  private stepFor(shape: BatchShape): { step: StepBuffers; kernels: ModelKernels } {
+    const kernels = modelKernels(this.config, this.layout, shape, this.traits);
+    if (this.step?.kernels.head.shape.batch !== shape.batchSize) {
+      const { timesteps: T, units } = this.config;
+      checkBytes(`batches of ${shape.batchSize}`, shape.batchSize * T * Math.max(...units) * 4 * 4, this.device.limits);
+      this.step?.destroy();
+      this.step = null;
+      this.step = new StepBuffers(this.device, kernels, this.layout, { weights: this.weights, gradients: this.gradients, moments: this.moments, progress: this.progress });
     }
-    if (this.scratch) for (const b of [this.scratch.activations, this.scratch.dz, this.scratch.outputs]) this.release(b);
-    this.scratch = {
-      batchSize,
-      activations: this.buffer('activations', 2 * batchSize * T * U * 4),
-      dz: this.buffer('dz', batchSize * T * U * 4),
-      outputs: this.buffer('errors', batchSize * O * 4),
-    };
-    return this.scratch;
+    return { step: this.step, kernels };
   }
 
   private orderFor(values: number): GPUBuffer {
@@ -202,11 +214,6 @@ class GPUTrainer implements Trainer {
     this.release(this.order);
     this.order = this.buffer('order', values * 4);
     return this.order;
-  }
-
-  private shape(samples: number, batchSize: number): TrainerShape {
-    const { timesteps, features, units, outputs } = this.config;
-    return { samples, timesteps, features, units, outputs, batchSize };
   }
 
   async fit(options: FitOptions = {}): Promise<number[]> {
@@ -221,10 +228,13 @@ class GPUTrainer implements Trainer {
     }
   }
 
-  private async train(data: NonNullable<GPUTrainer['data']>, options: FitOptions): Promise<number[]> {
+  private async train(data: Data, options: FitOptions): Promise<number[]> {
     const epochs = checkPositiveInteger('fit: epochs', options.epochs ?? 1);
     const samples = data.samples;
-    const batchSize = Math.min(checkPositiveInteger('fit: batchSize', options.batchSize ?? 32), samples);
+    const batchSize = Math.min(checkPositiveInteger('fit: batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE), samples);
+    if (batchSize * this.config.outputs > MAX_LOSS_ELEMENTS) {
+      throw new RangeError(`fit: batchSize: ${batchSize} rows of ${this.config.outputs} outputs exceed the ${MAX_LOSS_ELEMENTS} predictions one step's loss sums; use a smaller batch`);
+    }
     const stepsPerEpoch = Math.ceil(samples / batchSize);
     const wanted = options.epochsPerSubmit ?? (options.onEpochEnd ? PROGRESS_EPOCHS_PER_SUBMIT : epochs);
     const perSubmit = Math.min(checkPositiveInteger('fit: epochsPerSubmit', wanted), MAX_EPOCHS_PER_SUBMIT, Math.max(1, Math.floor(MAX_ORDER_BYTES / (samples * 4))), epochs);
@@ -233,11 +243,20 @@ class GPUTrainer implements Trainer {
     const seed = checkSeed('fit: seed', options.seed);
     const random = options.shuffle === false ? null : seededRandom(seed ?? Math.floor(Math.random() * 2 ** 32));
 
-    const scratch = this.scratchFor(batchSize);
+    const shape = this.batchShape(samples, batchSize);
     const order = this.orderFor(perSubmit * samples);
-    const shape = this.shape(samples, batchSize);
-    const prepare = () => ({ step: this.prepareStep(shape, order, data, scratch), update: this.prepareUpdate(shape, order, data, scratch) });
-    let kernels: ReturnType<typeof prepare> | null = null;
+    let steps: (() => void) | null = null;
+    let pass: GPUComputePassEncoder | null = null;
+    const prepare = () => {
+      const { step, kernels } = this.stepFor(shape);
+      this.dispatchesPerStep = kernels.dispatchesPerStep;
+      const gather = bindKernel(this.device, kernels.batch, { progress: this.progress, order, x: data.x, y: data.y, batchX: step.batchX, batchY: step.batchY, batch: step.batch });
+      const loss = bindKernel(this.device, kernels.head.loss, { progress: this.progress, batch: step.batch, predictions: step.predictions, batchY: step.batchY, dPredictions: step.dPredictions });
+      const all = [gather, ...step.forward, loss, ...step.backward];
+      return () => {
+        for (const kernel of all) kernel.issue(pass!);
+      };
+    };
 
     const history: number[] = [];
     for (let first = 0; first < epochs; first += perSubmit) {
@@ -245,18 +264,14 @@ class GPUTrainer implements Trainer {
       const orders = new Uint32Array(count * samples);
       for (let e = 0; e < count; e++) orders.set(sampleOrder(samples, random), e * samples);
       const losses = await this.read('trainer.fit', (encoder) => {
-        kernels ??= prepare();
-        // A fit counts its steps from 0 (the slot's iterations and β powers carry on, as Adam's do).
-        if (first === 0) this.device.queue.writeBuffer(this.progress, this.parity * SLOT_BYTES + 4, Uint32Array.of(0));
+        steps ??= prepare();
+        // A fit counts its steps from 0 (Adam's β powers carry on, as tf.train.adam's do).
+        if (first === 0) this.device.queue.writeBuffer(this.progress, 0, Uint32Array.of(0));
         this.device.queue.writeBuffer(order, 0, orders);
         this.device.queue.writeBuffer(this.progress, FIRST_EPOCH_OFFSET, Uint32Array.of(first));
-        encoder.clearBuffer(this.progress, LOSSES_OFFSET, count * 4);
-        const pass = encoder.beginComputePass({ label: label('trainer', 'steps') });
-        for (let s = 0; s < count * stepsPerEpoch; s++) {
-          kernels.step.dispatch(pass, this.parity);
-          kernels.update.dispatch(pass, this.parity);
-          this.parity = 1 - this.parity;
-        }
+        encoder.clearBuffer(this.progress, LOSSES_OFFSET, Math.ceil(count / 4) * 16);
+        pass = encoder.beginComputePass({ label: label('trainer', 'steps') });
+        for (let s = 0; s < count * stepsPerEpoch; s++) steps();
         pass.end();
         return { buffer: this.progress, offset: LOSSES_OFFSET, floats: count };
       });
@@ -267,32 +282,6 @@ class GPUTrainer implements Trainer {
       this.checkUsable();
     }
     return history;
-  }
-
-  private prepareStep(shape: TrainerShape, order: GPUBuffer, data: NonNullable<GPUTrainer['data']>, scratch: NonNullable<GPUTrainer['scratch']>) {
-    return prepareKernel(this.device, describeTrainerStep(shape, this.config.activation, this.workgroupSize), {
-      progress: { buffer: this.progress },
-      order: { buffer: order },
-      x: { buffer: data.x },
-      y: { buffer: data.y },
-      weights: { buffer: this.weights },
-      activations: { buffer: scratch.activations },
-      dz: { buffer: scratch.dz },
-      outputs: { buffer: scratch.outputs },
-    });
-  }
-
-  private prepareUpdate(shape: TrainerShape, order: GPUBuffer, data: NonNullable<GPUTrainer['data']>, scratch: NonNullable<GPUTrainer['scratch']>) {
-    return prepareKernel(this.device, describeTrainerUpdate(shape, this.config.optimizer, this.workgroupSize), {
-      progress: { buffer: this.progress },
-      order: { buffer: order },
-      x: { buffer: data.x },
-      activations: { buffer: scratch.activations },
-      dz: { buffer: scratch.dz },
-      errors: { buffer: scratch.outputs },
-      weights: { buffer: this.weights },
-      moments: { buffer: this.moments },
-    });
   }
 
   /** submitAndRead (WebGPU errors reject), saying so when the device was lost. */
@@ -309,23 +298,23 @@ class GPUTrainer implements Trainer {
     const { timesteps: T, features: F, outputs: O } = this.config;
     const inputs = toFloat32('x', x, [T, F]);
     checkBytes('x', inputs.data.byteLength, this.device.limits);
-    const batchSize = Math.min(this.scratch?.batchSize ?? 32, inputs.samples);
-    const scratch = this.scratchFor(batchSize);
+    const batchSize = this.step?.kernels.head.shape.batch ?? Math.min(DEFAULT_BATCH_SIZE, inputs.samples);
+    const shape = this.batchShape(inputs.samples, batchSize);
     const temporary: GPUBuffer[] = [];
     try {
       return await this.read('trainer.predict', (encoder) => {
-        const xBuffer = this.upload('predict-x', inputs.data);
+        const { step } = this.stepFor(shape);
+        const xBuffer = this.upload('predict x', inputs.data);
         const predictions = this.buffer('predictions', inputs.samples * O * 4);
         temporary.push(xBuffer, predictions);
-        encodeKernel(this.device, encoder, describeTrainerPredict(this.shape(inputs.samples, batchSize), this.config.activation, this.workgroupSize), {
-          progress: { buffer: this.progress },
-          order: { buffer: placeholderBuffer(this.device, 'read') },
-          x: { buffer: xBuffer },
-          y: { buffer: placeholderBuffer(this.device, 'read') },
-          weights: { buffer: this.weights },
-          activations: { buffer: scratch.activations },
-          dz: { buffer: scratch.dz },
-          outputs: { buffer: predictions },
+        const batches = describeTrainerBatch(shape, 'predict', { workgroupOrder: 'natural' }, this.traits);
+        batches.dispatches.forEach((dispatch, b) => {
+          const gather = bindKernel(this.device, { ...batches, dispatches: [dispatch] }, { progress: this.progress, x: xBuffer, batchX: step.batchX });
+          const pass = encoder.beginComputePass({ label: label('trainer', 'predict') });
+          for (const kernel of [gather, ...step.forward]) kernel.issue(pass);
+          pass.end();
+          const rows = Math.min(batchSize, inputs.samples - dispatch.params.rowOffset);
+          encoder.copyBufferToBuffer(step.predictions, 0, predictions, dispatch.params.rowOffset * O * 4, rows * O * 4);
         });
         return { buffer: predictions, offset: 0, floats: inputs.samples * O };
       });
@@ -338,35 +327,28 @@ class GPUTrainer implements Trainer {
     const samples = toFloat32('x', x, [this.config.timesteps, this.config.features]).samples;
     const targets = toFloat32('y', y, [this.config.outputs], samples).data;
     const predictions = await this.predict(x);
-    return predictions.reduce((sum, p, i) => sum + (p - targets[i]!) ** 2, 0) / predictions.length;
+    const term = this.config.loss === 'mse' ? (e: number) => e * e : Math.abs;
+    return predictions.reduce((sum, p, i) => sum + term(p - targets[i]!), 0) / predictions.length;
   }
 
   async getWeights(): Promise<Float32Array[]> {
     this.checkUsable();
-    const all = await this.read('trainer.getWeights', () => ({ buffer: this.weights, offset: 0, floats: this.parameters }));
-    let offset = 0;
-    return weightShapes(this.config).map(([, shape]) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      offset += size;
-      return all.slice(offset - size, offset);
-    });
+    const all = await this.read('trainer.getWeights', () => ({ buffer: this.weights, offset: 0, floats: this.layout.floats }));
+    return this.layout.tensors.map(({ offset, size }) => all.slice(offset, offset + size));
   }
 
   setWeights(weights: readonly Float32Array[]): void {
     this.checkIdle('setWeights');
-    const shapes = weightShapes(this.config);
-    if (!Array.isArray(weights) || weights.length !== shapes.length) {
-      throw new TypeError(`setWeights: expected ${shapes.length} Float32Arrays (${shapes.map(([name]) => name).join(', ')}); got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
+    const { tensors } = this.layout;
+    if (!Array.isArray(weights) || weights.length !== tensors.length) {
+      throw new TypeError(`setWeights: expected ${tensors.length} Float32Arrays (${tensors.map(({ name }) => name).join(', ')}); got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
     }
-    const all = new Float32Array(this.parameters);
-    let offset = 0;
-    shapes.forEach(([name, shape], i) => {
+    const all = new Float32Array(this.layout.floats);
+    tensors.forEach(({ name, shape, offset, size }, i) => {
       const w = weights[i];
-      const size = shape.reduce((a, b) => a * b, 1);
       if (!(w instanceof Float32Array)) throw new TypeError(`setWeights: weights[${i}] (${name}): expected a Float32Array; got ${describeValue(w)}`);
       if (w.length !== size) throw new RangeError(`setWeights: weights[${i}] (${name}): expected ${size} values, shape [${shape.join(', ')}]; got ${w.length}`);
       all.set(w, offset);
-      offset += size;
     });
     this.device.queue.writeBuffer(this.weights, 0, all);
   }
@@ -374,9 +356,10 @@ class GPUTrainer implements Trainer {
   destroy(): void {
     for (const buffer of this.buffers) buffer.destroy();
     this.buffers.clear();
+    this.step?.destroy();
+    this.step = null;
     this.data = null;
     this.order = null;
-    this.scratch = null;
     this.destroyed = true;
   }
 }

@@ -1,19 +1,27 @@
-// The trainer's progress buffer, shared by trainer-step.wgsl (read) and trainer-update.wgsl
-// (read-write): the step counter in two slots (a step reads slot `parity`, and trainer-update
-// writes the next step's into the other), the first epoch of the submission, and per-epoch losses.
+// The trainer's progress buffer and the batch of the current step, shared by the trainer's kernels.
 //
-// No bindings: this module is prepended to both trainer kernels.
-
-struct Slot {
-  iterations: u32,
-  fitStep: u32,
-  accBeta1: f32,
-  accBeta2: f32,
-}
+//   Progress: written by the host before a submission (fitStep at a fit's start, firstEpoch, losses
+//   cleared) and, between steps, by trainer-loss.wgsl's one invocation that finishes a step; read
+//   by trainer-batch.wgsl (which rows) and trainer-optimizer.wgsl (Adam's β powers).
+//   Batch: written by trainer-batch.wgsl's first invocation, read by trainer-loss.wgsl.
+//
+// No bindings: this module is prepended to the kernels that use it.
 
 struct Progress {
-  slots: array<Slot, 2>,
+  // Steps of this fit so far: the next step's epoch and position in it.
+  fitStep: u32,
   // The first epoch of this submission: row 0 of `order`, and losses[0].
   firstEpoch: u32,
+  // β1ᵗ and β2ᵗ after t Adam steps (1 before the first), as tf.train.adam's accBeta1 and accBeta2.
+  accBeta1: f32,
+  accBeta2: f32,
+  // Per epoch of this submission: Σ loss terms / (outputs · samples), the epoch's mean loss.
   losses: array<f32>,
+}
+
+struct Batch {
+  // Real rows of this step's batch: batchSize, or fewer in an epoch's short last batch.
+  rows: u32,
+  // The step's epoch, counted from progress.firstEpoch.
+  epoch: u32,
 }

@@ -1,0 +1,59 @@
+/**
+ * The loss of a training step's batch, its gradient with respect to the predictions, and the step's
+ * bookkeeping (see trainer-loss.wgsl for the math): MSE or MAE as tfjs's, padding rows masked, the
+ * batch's share of its epoch's loss added on the GPU, the step counter and Adam's β powers advanced.
+ * Bindings: progress (read-write), batch, predictions [batchSize,O], batchY → dPredictions.
+ * Dispatch: one workgroup; one dispatch per step.
+ * Limits: batchSize · outputs / workgroupSize loop iterations per invocation (MAX_LOSS_ELEMENTS).
+ */
+import progressCode from '../wgsl/trainer-progress.wgsl?raw';
+import code from '../wgsl/trainer-loss.wgsl?raw';
+import { composeShader, defineKernel, float32Bits, type KernelRun } from '../gpu/kernel.js';
+import type { OptimizerConfig } from './trainer-optimizer.js';
+
+export type Loss = 'mse' | 'mae';
+
+const LOSS_WORKGROUP_SIZE = 64;
+/** Elements one step's loss may have: llvmpipe ends an invocation's loops after 65,535 iterations. */
+export const MAX_LOSS_ELEMENTS = LOSS_WORKGROUP_SIZE * 65_535;
+
+export const trainerLoss = defineKernel({
+  name: 'trainer-loss',
+  code: composeShader(progressCode, code),
+  params: ['samples', 'outputs', 'batchSize', 'loss', 'adam', 'beta1', 'beta2'],
+  bindings: [
+    { name: 'progress', access: 'read_write' },
+    { name: 'batch', access: 'read' },
+    { name: 'predictions', access: 'read' },
+    { name: 'batchY', access: 'read' },
+    { name: 'dPredictions', access: 'read_write' },
+  ],
+});
+
+export type TrainerLossRun = KernelRun<(typeof trainerLoss.params)[number], (typeof trainerLoss.bindings)[number]['name']>;
+
+export function describeTrainerLoss(
+  shape: { readonly samples: number; readonly outputs: number; readonly batchSize: number },
+  loss: Loss,
+  optimizer: OptimizerConfig,
+  workgroupSize = LOSS_WORKGROUP_SIZE,
+): TrainerLossRun {
+  return {
+    spec: trainerLoss,
+    constants: { WORKGROUP_SIZE: workgroupSize },
+    dispatches: [
+      {
+        workgroups: [1, 1, 1],
+        params: {
+          samples: shape.samples,
+          outputs: shape.outputs,
+          batchSize: shape.batchSize,
+          loss: loss === 'mse' ? 0 : 1,
+          adam: Number(optimizer.type === 'adam'),
+          beta1: float32Bits(optimizer.beta1),
+          beta2: float32Bits(optimizer.beta2),
+        },
+      },
+    ],
+  };
+}

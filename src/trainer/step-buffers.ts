@@ -1,0 +1,145 @@
+/**
+ * The GPU side of one batch size: the scratch buffers of a training step and the core's kernels of
+ * model-kernels.ts bound to them and to the trainer's weights and gradients, ready to issue into a
+ * compute pass. Built once per batch size and reused by every fit and prediction with it.
+ */
+import { placeholderBuffer, storageUsage } from '../gpu/buffers.js';
+import { label, prepareKernel, type PreparedKernel } from '../gpu/encode.js';
+import type { KernelRun } from '../gpu/kernel.js';
+import type { Gradients, ModelKernels } from './model-kernels.js';
+import { bindingOf, type WeightLayout } from './weight-layout.js';
+
+type Binding = GPUBuffer | GPUBufferBinding;
+
+/** A kernel run bound to buffers; issue() records all its dispatches. */
+export interface BoundKernel {
+  issue(pass: GPUComputePassEncoder): void;
+}
+
+/** Binds each of the run's bindings by name; those not given get a placeholder the kernel never uses. */
+export function bindKernel(device: GPUDevice, run: KernelRun, buffers: Readonly<Record<string, Binding | undefined>>): BoundKernel {
+  const entries = Object.fromEntries(
+    run.spec.bindings.map((binding, slot) => {
+      const given = buffers[binding.name];
+      const resource = given === undefined ? { buffer: placeholderBuffer(device, binding.access, slot) } : 'buffer' in given ? given : { buffer: given };
+      return [binding.name, resource];
+    }),
+  );
+  const prepared: PreparedKernel = prepareKernel(device, run, entries);
+  return {
+    issue(pass) {
+      run.dispatches.forEach((_, i) => prepared.dispatch(pass, i));
+    },
+  };
+}
+
+/** The trainer's own buffers every step binds. */
+export interface TrainerBuffers {
+  readonly weights: GPUBuffer;
+  readonly gradients: GPUBuffer;
+  /** Adam's m | v; null for SGD. */
+  readonly moments: GPUBuffer | null;
+  readonly progress: GPUBuffer;
+}
+
+export class StepBuffers {
+  readonly batchX: GPUBuffer;
+  readonly batchY: GPUBuffer;
+  readonly batch: GPUBuffer;
+  /** ŷ of the batch, [batchSize, outputs]. */
+  readonly predictions: GPUBuffer;
+  readonly dPredictions: GPUBuffer;
+  /** Forward through every layer and the head's ŷ: what training and prediction share. */
+  readonly forward: readonly BoundKernel[];
+  /** dŷ's way back (after trainer-loss): the head's and every layer's gradients, then the optimizer. */
+  readonly backward: readonly BoundKernel[];
+  private readonly owned: GPUBuffer[] = [];
+
+  constructor(
+    private readonly device: GPUDevice,
+    readonly kernels: ModelKernels,
+    layout: WeightLayout,
+    own: TrainerBuffers,
+  ) {
+    const { cell, layers, head } = kernels;
+    const B = head.shape.batch;
+    const T = layers[0]!.shape.timesteps;
+    const top = layers.length - 1;
+    const widest = Math.max(...layers.map((layer) => layer.shape.units));
+    const floats = (...dims: number[]) => dims.reduce((a, b) => a * b, 1);
+    this.batchX = this.buffer('batch x', floats(B, T, layers[0]!.shape.features));
+    this.batchY = this.buffer('batch y', floats(B, head.shape.units));
+    this.batch = this.buffer('batch', 4);
+    this.predictions = this.buffer('predictions', floats(B, head.shape.units));
+    this.dPredictions = this.buffer('predictions gradient', floats(B, head.shape.units));
+    const last = this.buffer('last state', floats(B, head.shape.features));
+    const dLast = this.buffer('last state gradient', floats(B, head.shape.features));
+    const dInitialState = this.buffer('initial state gradient', floats(B, widest));
+    const dInitialCellState = this.buffer('initial cell state gradient', floats(B, widest));
+    const perLayer = layers.map(({ shape }, l) => ({
+      gates: this.buffer(`layer ${l} gates`, floats(B, T, shape.gates * shape.units)),
+      h: this.buffer(`layer ${l} h`, floats(B, T, shape.units)),
+      saved: cell.saves ? this.buffer(`layer ${l} saved`, floats(B, T, shape.units)) : undefined,
+      dGates: this.buffer(`layer ${l} gates gradient`, floats(B, T, shape.gradientBlocks * shape.units)),
+      dh: l < top ? this.buffer(`layer ${l} h gradient`, floats(B, T, shape.units)) : dLast,
+    }));
+    const input = (l: number) => (l === 0 ? this.batchX : perLayer[l - 1]!.h);
+    const weight = (tensor: Parameters<typeof bindingOf>[1]) => bindingOf(own.weights, tensor);
+    const gradient = (tensor: Parameters<typeof bindingOf>[1]) => bindingOf(own.gradients, tensor);
+
+    const forward: BoundKernel[] = [];
+    layers.forEach((layer, l) => {
+      const w = layout.layers[l]!;
+      const s = perLayer[l]!;
+      forward.push(bindKernel(device, layer.projection, { x: input(l), kernel: weight(w.kernel), bias: weight(w.bias), gates: s.gates }));
+      forward.push(bindKernel(device, layer.forward, { gates: s.gates, recurrentKernel: weight(w.recurrentKernel), h: s.h, last: l === top ? last : undefined, saved: s.saved, bias: weight(w.bias) }));
+    });
+    forward.push(bindKernel(device, head.projection, { x: last, kernel: weight(layout.denseKernel), bias: weight(layout.denseBias), gates: this.predictions }));
+    this.forward = forward;
+
+    const backward: BoundKernel[] = [
+      bindKernel(device, head.inputGradient, { dGates: this.dPredictions, kernel: weight(layout.denseKernel), dx: dLast }),
+      ...this.gradients(head.gradients, { x: last, dGates: this.dPredictions }, {
+        dKernel: gradient(layout.denseKernel),
+        // Dense has no recurrent kernel: the GEMM's recurrent block (zeros) lands in a scratch.
+        dRecurrentKernel: this.buffer('dense recurrent gradient', floats(head.shape.units, head.shape.units)),
+        dBias: gradient(layout.denseBias),
+      }),
+    ];
+    for (let l = top; l >= 0; l--) {
+      const layer = layers[l]!;
+      const w = layout.layers[l]!;
+      const s = perLayer[l]!;
+      backward.push(bindKernel(device, layer.backward, { dh: s.dh, gates: s.gates, recurrentKernel: weight(w.recurrentKernel), dGates: s.dGates, dInitialState, dInitialCellState, h: s.h, saved: s.saved }));
+      backward.push(...this.gradients(layer.gradients, { x: input(l), h: s.h, dGates: s.dGates, saved: s.saved }, {
+        dKernel: gradient(w.kernel),
+        dRecurrentKernel: gradient(w.recurrentKernel),
+        dBias: gradient(w.bias),
+      }));
+      if (layer.inputGradient) backward.push(bindKernel(device, layer.inputGradient, { dGates: s.dGates, kernel: weight(w.kernel), dx: perLayer[l - 1]!.dh }));
+    }
+    backward.push(bindKernel(device, kernels.optimizer, { progress: own.progress, gradients: own.gradients, weights: own.weights, moments: own.moments ?? undefined }));
+    this.backward = backward;
+  }
+
+  private buffer(name: string, floats: number): GPUBuffer {
+    const buffer = this.device.createBuffer({ label: label('trainer', name), size: Math.max(floats, 4) * 4, usage: storageUsage() });
+    this.owned.push(buffer);
+    return buffer;
+  }
+
+  /** The weight-gradients GEMM into `outputs`, through partials and their sum when it splits. */
+  private gradients({ run, splits }: Gradients, inputs: Record<string, GPUBuffer | undefined>, outputs: Record<'dKernel' | 'dRecurrentKernel' | 'dBias', Binding>): BoundKernel[] {
+    if (!splits) return [bindKernel(this.device, run, { ...inputs, ...outputs })];
+    const partials = this.buffer('weight-gradient partials', splits.size / 4);
+    const [kernelSplits, recurrentSplits, biasSplits] = splits.ranges.map((range) => ({ buffer: partials, ...range }));
+    return [
+      bindKernel(this.device, run, { ...inputs, dKernel: kernelSplits, dRecurrentKernel: recurrentSplits, dBias: biasSplits }),
+      bindKernel(this.device, splits.run, { kernelSplits, recurrentSplits, biasSplits, ...outputs }),
+    ];
+  }
+
+  destroy(): void {
+    for (const buffer of this.owned) buffer.destroy();
+  }
+}

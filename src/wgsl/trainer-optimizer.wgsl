@@ -1,0 +1,63 @@
+// One optimizer step over every parameter of the model at once (the weights of every layer, laid out
+// by src/trainer/weight-layout.ts with padding between them, whose gradients stay 0):
+//
+//   sgd (tf.train.sgd):   w ← w + (−lr) · g
+//   adam (tf.train.adam): m ← β1·m + (1−β1)·g,   v ← β2·v + (1−β2)·g²,
+//                         w ← (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε) · (−lr) + w
+//
+// with β1ᵗ and β2ᵗ from progress (trainer-loss.wgsl advanced them for this step) and 1 − β formed in
+// float64 on the host, as tfjs does. Needs trainer-progress.wgsl and workgroup-order.wgsl.
+//
+// Bindings (group 0):
+//   0  uniform              params      Params
+//   1  storage, read        progress    Progress (trainer-progress.wgsl)
+//   2  storage, read        gradients   [parameters]
+//   3  storage, read_write  weights     [parameters]
+//   4  storage, read_write  moments     m [parameters] | v [parameters]   (Adam only)
+//
+// Dispatch: one invocation per parameter, in workgroups of WORKGROUP_SIZE; grid x·y covers them
+// (y folds past the per-dimension limit). Nothing loops.
+
+struct Params {
+  parameters: u32,
+  // 0 for Adam, 1 for SGD.
+  optimizer: u32,
+  learningRate: f32,
+  beta1: f32,
+  oneMinusBeta1: f32,
+  beta2: f32,
+  oneMinusBeta2: f32,
+  epsilon: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> progress: Progress;
+@group(0) @binding(2) var<storage, read> gradients: array<f32>;
+@group(0) @binding(3) var<storage, read_write> weights: array<f32>;
+@group(0) @binding(4) var<storage, read_write> moments: array<f32>;
+
+override WORKGROUP_SIZE: u32 = 64;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let place = orderedWorkgroup(wid, nwg);
+  let p = (place.y * nwg.x + place.x) * WORKGROUP_SIZE + lid;
+  let P = params.parameters;
+  if (p >= P) { return; }
+  let g = gradients[p];
+  if (params.optimizer == 1u) {
+    weights[p] = -params.learningRate * g + weights[p];
+    return;
+  }
+  let m = moments[p] * params.beta1 + g * params.oneMinusBeta1;
+  let v = moments[P + p] * params.beta2 + g * g * params.oneMinusBeta2;
+  moments[p] = m;
+  moments[P + p] = v;
+  let mHat = m / (1.0 - progress.accBeta1);
+  let vHat = v / (1.0 - progress.accBeta2);
+  weights[p] = mHat / (sqrt(vHat) + params.epsilon) * -params.learningRate + weights[p];
+}
