@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSeedModel } from '../src/model/seed-model.js';
 import { splitSequence } from '../src/model/split-sequence.js';
+import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';
 import type { TrainerCell, TrainerConfig } from '../src/trainer/config.js';
-import { createTrainer } from '../src/trainer/trainer.js';
-import { getDevice } from './helpers/webgpu.js';
+import { createTrainer, type Trainer } from '../src/trainer/trainer.js';
+import { relativeError } from './helpers/data.js';
+import { getDevice, requestTestDevice, trackBuffers } from './helpers/webgpu.js';
 
 // Tolerance of the issue: the trainer's per-epoch losses against tfjs's cpu backend (stock layers)
 // from the same initial weights, relative, over 200 epochs of the seed data.
@@ -13,6 +16,7 @@ const EPOCHS = 200;
 const [windows, targets] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
 const x = windows.map((w) => w.map((v) => [v]));
 const y = targets;
+const probe = [[[70], [80], [90]]];
 
 const STOCK_LAYERS = { simpleRNN: tf.layers.simpleRNN, lstm: tf.layers.lstm, gru: tf.layers.gru } as const;
 
@@ -65,5 +69,241 @@ describe('the standalone trainer against stock tfjs on cpu', () => {
     expect(loss).toHaveLength(EPOCHS);
     expect(stock[EPOCHS - 1], 'the stock run learns').toBeLessThan(stock[0]!);
     expect(worstRelative(loss, stock), 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('the standalone trainer', () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await getDevice();
+    await tf.setBackend('cpu');
+  });
+
+  it('moves weights, optimizer and loss from a stacked tfjs model and back (createTrainerFromModel, copyWeightsToModel)', async () => {
+    const model = tf.sequential({ layers: [tf.layers.gru({ units: 6, returnSequences: true, inputShape: [3, 1] }), tf.layers.gru({ units: 5 }), tf.layers.dense({ units: 2 })] });
+    model.compile({ optimizer: tf.train.sgd(0.001), loss: 'meanAbsoluteError' });
+    const trainer = await createTrainerFromModel(device, model);
+    expect(trainer.config).toMatchObject({ timesteps: 3, features: 1, units: [6, 5], outputs: 2, cell: 'gru', activation: 'tanh', recurrentActivation: 'hardSigmoid', loss: 'mae', optimizer: { type: 'sgd' } });
+    expect(trainer.config.optimizer.learningRate).toBeCloseTo(0.001);
+    const before = model.getWeights();
+    const weights = await trainer.getWeights();
+    expect(weights.map((w) => w.length)).toEqual(before.map((w) => w.size));
+    expect(weights.map((w) => [...w])).toEqual(await Promise.all(before.map(async (w) => [...(await w.data())])));
+    trainer.setData(x, y);
+    await trainer.fit({ epochs: 20 });
+    await copyWeightsToModel(trainer, model);
+    const xs = tf.tensor3d(windows.flat(), [5, 3, 1]);
+    const ys = tf.tensor2d(targets.flat(), [5, 2]);
+    const fromModel = (await (model.predict(xs) as tf.Tensor).data()) as Float32Array;
+    expect(relativeError(fromModel, await trainer.predict(x))).toBeLessThan(1e-5);
+    const tfLoss = (model.evaluate(xs, ys) as tf.Scalar).dataSync()[0]!;
+    expect(Math.abs((await trainer.evaluate(x, y)) - tfLoss) / tfLoss).toBeLessThan(1e-5);
+    tf.dispose([xs, ys]);
+    trainer.destroy();
+    model.dispose();
+
+    const seed = buildSeedModel({ seed: 5, learningRate: 0.01 });
+    const fused = await createTrainerFromModel(device, seed);
+    expect(fused.config).toMatchObject({ units: [50], cell: 'simpleRNN', activation: 'relu', loss: 'mse', optimizer: { type: 'adam' } });
+    fused.destroy();
+    seed.dispose();
+  });
+
+  it('refuses, naming the setting, every model it cannot train exactly as tfjs does', async () => {
+    const rnn = (args: Record<string, unknown> = {}) => tf.layers.lstm({ units: 4, inputShape: [3, 1], ...args });
+    const build = (layers: tf.layers.Layer[], compile?: tf.ModelCompileArgs) => {
+      const model = tf.sequential({ layers });
+      if (compile) model.compile(compile);
+      return model;
+    };
+    const refused: [tf.Sequential, RegExp][] = [
+      [build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: tf.train.rmsprop(0.01), loss: 'meanSquaredError' }), /its optimizer is RMSProp \(only tf\.train\.adam and tf\.train\.sgd\)$/],
+      [build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: 'adam', loss: 'meanSquaredLogarithmicError' }), /its loss is 'meanSquaredLogarithmicError' \(only 'meanSquaredError' and 'meanAbsoluteError'\)$/],
+      [build([rnn({ kernelRegularizer: tf.regularizers.l2() }), tf.layers.dense({ units: 1 })]), /layer lstm_\w+ has kernelRegularizer: .*\(only null\)$/],
+      [build([rnn({ recurrentConstraint: tf.constraints.maxNorm({}) }), tf.layers.dense({ units: 1 })]), /has recurrentConstraint: .*\(only null\)$/],
+      [build([rnn({ dropout: 0.2 }), tf.layers.dense({ units: 1 })]), /has dropout: 0\.2 \(only 0\)$/],
+      [build([rnn({ recurrentDropout: 0.1 }), tf.layers.dense({ units: 1 })]), /has recurrentDropout: 0\.1 \(only 0\)$/],
+      [build([rnn({ goBackwards: true }), tf.layers.dense({ units: 1 })]), /has goBackwards: true \(only false\)$/],
+      [build([rnn(), tf.layers.dense({ units: 1, activation: 'relu' })]), /has activation: 'relu' \(only 'linear'\)$/],
+      [build([rnn(), tf.layers.dense({ units: 1, biasRegularizer: tf.regularizers.l1() })]), /has biasRegularizer: .*\(only null\)$/],
+      [build([rnn({ returnSequences: true }), tf.layers.dense({ units: 1 })]), /has returnSequences: true \(every recurrent layer but the last returns sequences\)$/],
+      [build([rnn({ returnSequences: true }), tf.layers.gru({ units: 3 }), tf.layers.dense({ units: 1 })]), /this model's layers are LSTM → GRU → Dense$/],
+      [build([rnn({ returnSequences: true }), tf.layers.lstm({ units: 3, activation: 'relu' }), tf.layers.dense({ units: 1 })]), /has activation "relu", layer lstm_\w+ "tanh" \(one for every layer\)$/],
+      [build([tf.layers.dense({ units: 1, inputShape: [2] })]), /this model's layers are Dense$/],
+    ];
+    for (const [model, message] of refused) {
+      await expect(createTrainerFromModel(device, model)).rejects.toThrow(message);
+      model.dispose();
+    }
+    await expect(createTrainerFromModel(null as never, tf.sequential())).rejects.toThrow(/^createTrainerFromModel: device: expected a GPUDevice; got null$/);
+    await expect(createTrainerFromModel(device, null as never)).rejects.toThrow(/^createTrainerFromModel: model: expected a tf\.LayersModel \(tf\.sequential or tf\.model\); got null$/);
+    await expect(createTrainerFromModel(device, tf.sequential(), { optimiser: {} } as never)).rejects.toThrow(/^createTrainerFromModel: options: unknown "optimiser"; expected only optimizer$/);
+    const trainer = await createTrainer(device, { timesteps: 3, features: 1, units: 50, outputs: 2 });
+    await expect(copyWeightsToModel(null as never, tf.sequential())).rejects.toThrow(/^copyWeightsToModel: trainer: expected a Trainer \(createTrainer\); got null$/);
+    await expect(copyWeightsToModel(trainer, null as never)).rejects.toThrow(/^copyWeightsToModel: model: expected a tf\.LayersModel/);
+    const other = buildSeedModel({ units: 8 });
+    await expect(copyWeightsToModel(trainer, other)).rejects.toThrow(/^copyWeightsToModel: model: its weights have shapes \[\[1,8\],\[8,8\],\[8\],\[8,2\],\[2\]\]; the trainer's have \[50,2500,50,100,2\] values$/);
+    other.dispose();
+    trainer.destroy();
+  });
+
+  it.each([
+    ['lstm', [4, 3]],
+    ['gru', [5]],
+  ] as const)("%s %o: weights in tfjs's getWeights() order and shapes, tfjs's initial statistics; bad weights change nothing", async (cell, units) => {
+    const trainer = await createTrainer(device, { timesteps: 4, features: 3, units: [...units], outputs: 2, cell, seed: 1, ...(cell === 'lstm' ? { unitForgetBias: true } : {}) });
+    const model = tf.sequential();
+    units.forEach((u, l) => model.add(STOCK_LAYERS[cell]({ units: u, returnSequences: l < units.length - 1, ...(l === 0 ? { inputShape: [4, 3] } : {}) })));
+    model.add(tf.layers.dense({ units: 2 }));
+    const weights = await trainer.getWeights();
+    expect(weights.map((w) => w.length)).toEqual(model.getWeights().map((w) => w.size));
+    const G = cell === 'lstm' ? 4 : 3;
+    const recurrent = weights[1]!;
+    const U = units[0]!;
+    // Orthogonal rows: R·Rᵀ = I.
+    for (let i = 0; i < U; i++) for (let j = 0; j < U; j++) {
+      let dot = 0;
+      for (let k = 0; k < G * U; k++) dot += recurrent[i * G * U + k]! * recurrent[j * G * U + k]!;
+      expect(Math.abs(dot - Number(i === j))).toBeLessThan(1e-5);
+    }
+    if (cell === 'lstm') expect([...weights[2]!]).toEqual([...new Array(U).fill(0), ...new Array(U).fill(1), ...new Array(2 * U).fill(0)]);
+    const bad = [...weights];
+    bad[1] = new Float32Array(3);
+    expect(() => trainer.setWeights(bad)).toThrow(/^setWeights: weights\[1\] \(layer 0 recurrent_kernel\): expected \d+ values, shape \[\d+, \d+\]; got 3$/);
+    expect(() => trainer.setWeights(weights.slice(1))).toThrow(/^setWeights: expected \d+ Float32Arrays \(layer 0 kernel, layer 0 recurrent_kernel/);
+    expect(await trainer.getWeights()).toEqual(weights);
+    const changed = weights.map((w) => w.map((v) => v + 1));
+    trainer.setWeights(changed);
+    expect(await trainer.getWeights()).toEqual(changed);
+    trainer.destroy();
+    model.dispose();
+  });
+
+  it('runs a step in 5·layers + 5 dispatches, whatever the timesteps and units, and shuffles by seed', async () => {
+    for (const [units, timesteps] of [[[8], 3], [[8, 70], 3], [[8, 70], 40]] as const) {
+      const trainer = await createTrainer(device, { timesteps, features: 1, units: [...units], outputs: 2, cell: 'lstm', seed: 2 });
+      trainer.setData({ data: new Float32Array(5 * timesteps).fill(0.5), shape: [5, timesteps, 1] }, y);
+      let dispatches = 0;
+      const original = GPUComputePassEncoder.prototype.dispatchWorkgroups;
+      GPUComputePassEncoder.prototype.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args: Parameters<typeof original>) {
+        dispatches++;
+        return original.apply(this, args);
+      };
+      try {
+        await trainer.fit({ epochs: 4, batchSize: 2 }); // 3 steps per epoch
+      } finally {
+        GPUComputePassEncoder.prototype.dispatchWorkgroups = original;
+      }
+      expect(trainer.dispatchesPerStep).toBe(5 * units.length + 5);
+      expect(dispatches).toBe(4 * 3 * trainer.dispatchesPerStep);
+      trainer.destroy();
+    }
+
+    // Fresh trainers from the same seed: Adam's state carries over between fits, as tfjs's does.
+    const fit = async (options: Parameters<Trainer['fit']>[0]) => {
+      const t = await createTrainer(device, { timesteps: 3, features: 1, units: 8, outputs: 2, seed: 2 });
+      t.setData(x, y);
+      const history = await t.fit(options);
+      t.destroy();
+      return history;
+    };
+    const a = await fit({ epochs: 6, batchSize: 2, seed: 7 });
+    expect(await fit({ epochs: 6, batchSize: 2, seed: 7 })).toEqual(a);
+    expect(await fit({ epochs: 6, batchSize: 2, seed: 8 })).not.toEqual(a);
+    const reported: number[] = [];
+    const history = await fit({ epochs: 7, batchSize: 2, seed: 7, epochsPerSubmit: 3, onEpochEnd: (epoch, logs) => void reported.push(epoch, logs.loss) });
+    expect(reported).toEqual(history.flatMap((loss, epoch) => [epoch, loss]));
+    expect(history.slice(0, 6)).toEqual(a);
+  });
+
+  it('does not grow GPU memory across fits, and destroy releases every buffer', async () => {
+    const config: TrainerConfig = { timesteps: 3, features: 1, units: [9, 50], outputs: 2, cell: 'gru', resetAfter: true };
+    const session = async (body: (work: () => Promise<unknown>) => Promise<void>) => {
+      const trainer = await createTrainer(device, config);
+      trainer.setData(x, y);
+      await body(() => Promise.all([trainer.fit({ epochs: 5, batchSize: 2 }), trainer.predict(probe)]));
+      trainer.destroy();
+      return trainer;
+    };
+    // A first trainer fills the device's caches (pipelines, uniform blocks, placeholders), which outlive trainers.
+    await session((work) => work().then(() => undefined));
+    const { live } = await trackBuffers(device, async () => {
+      let work!: () => Promise<unknown>;
+      const trainer = await session(async (w) => {
+        work = w;
+        await work(); // sizes the buffers that depend on the options
+        const counts: number[] = [];
+        for (let k = 0; k < 3; k++) {
+          const { live: after } = await trackBuffers(device, work);
+          counts.push(after);
+        }
+        expect(counts).toEqual([0, 0, 0]);
+      });
+      await expect(trainer.fit()).rejects.toThrow(/trainer was destroyed/);
+    });
+    expect(live).toBe(0);
+  });
+
+  it('creates a 512-unit LSTM without blocking the event loop (orthogonal init yields)', async () => {
+    let ticks = 0;
+    let longest = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+      ticks++;
+    }, 5);
+    const trainer = await createTrainer(device, { timesteps: 2, features: 1, units: 512, outputs: 1, cell: 'lstm', seed: 3 });
+    clearInterval(timer);
+    trainer.destroy();
+    expect(ticks, 'timer ticks while the trainer was created').toBeGreaterThan(10);
+    expect(longest, 'the longest gap between ticks, ms').toBeLessThan(200);
+  });
+
+  it('refuses bad configurations and data with errors naming the argument, before any GPU work', async () => {
+    const { created } = await trackBuffers(device, async () => {
+      const bad: [object, RegExp][] = [
+        [{ timesteps: 0, features: 1, units: 50, outputs: 2 }, /config\.timesteps: expected a positive integer; got 0/],
+        [{ timesteps: 3, features: 1, units: 50 }, /config\.outputs: expected a positive integer; got undefined/],
+        [{ timesteps: 3, features: 1, units: 50, outputs: 2, activation: 'softmax' }, /config\.activation: 'softmax'/],
+        [{ timesteps: 3, features: 1, units: 50, outputs: 2, optimizer: { learningRate: -1 } }, /config\.optimizer\.learningRate: expected a number in \(0, Infinity\); got -1/],
+        [{ timesteps: 3, features: 1, units: 20_000, outputs: 2 }, /the weights need a \d+-byte buffer; this device's maxStorageBufferBindingSize is/],
+      ];
+      for (const [config, message] of bad) await expect(createTrainer(device, config as never)).rejects.toThrow(message);
+    });
+    expect(created).toBe(0);
+
+    const trainer = await createTrainer(device, { timesteps: 3, features: 1, units: 4, outputs: 2 });
+    await expect(trainer.fit()).rejects.toThrow(/no data; call setData\(x, y\) first/);
+    expect(() => trainer.setData([[[1], [2]]], [[1, 2]])).toThrow(/x\[0\]: expected 3 entries \(shape \[samples, 3, 1\]\); got 2/);
+    expect(() => trainer.setData(x, y.slice(1))).toThrow(/y: expected 5 samples \(as x\); got 4/);
+    trainer.setData(x, y);
+    await expect(trainer.fit({ epochs: 0 })).rejects.toThrow(/fit: epochs: expected a positive integer; got 0/);
+    await expect(trainer.fit({ batchSize: 2.5 })).rejects.toThrow(/fit: batchSize: expected a positive integer; got 2\.5/);
+    const running = trainer.fit({ epochs: 50 });
+    await expect(trainer.fit()).rejects.toThrow(/trainer\.fit: a fit is running; await it first/);
+    expect(() => trainer.setData(x, y)).toThrow(/trainer\.setData: a fit is running/);
+    expect(() => trainer.setWeights([])).toThrow(/trainer\.setWeights: a fit is running/);
+    await running;
+    trainer.destroy();
+  });
+
+  it('rejects pending work with a clear error when its device is lost, and a new device trains again', async () => {
+    const lost = await requestTestDevice();
+    const trainer = await createTrainer(lost.device, { timesteps: 3, features: 1, units: 50, outputs: 2 });
+    trainer.setData(x, y);
+    const pending = trainer.fit({ epochs: 2000 });
+    lost.device.destroy();
+    await expect(pending).rejects.toThrow(/trainer: the GPUDevice was lost \(destroyed.*create a new device and a new trainer/);
+    await expect(trainer.fit()).rejects.toThrow(/GPUDevice was lost/);
+
+    const fresh = await requestTestDevice();
+    const again = await createTrainer(fresh.device, { timesteps: 3, features: 1, units: 50, outputs: 2, seed: 3 });
+    again.setData(x, y);
+    const loss = await again.fit({ epochs: 5 });
+    expect(loss.every(Number.isFinite)).toBe(true);
+    again.destroy();
+    fresh.release();
   });
 });

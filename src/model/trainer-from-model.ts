@@ -63,9 +63,12 @@ function checkSettings(name: string, config: Config, settings: readonly string[]
 function optimizerOf(model: tf.LayersModel): Partial<OptimizerConfig> {
   const optimizer = model.optimizer as tf.Optimizer | undefined;
   if (!optimizer) return {};
-  if (optimizer instanceof tf.AdamOptimizer) return { type: 'adam', ...(optimizer.getConfig() as Omit<OptimizerConfig, 'type'>) };
-  if (optimizer instanceof tf.SGDOptimizer) return { type: 'sgd', learningRate: optimizer.getConfig().learningRate as number };
-  return refuse(`its optimizer is ${optimizer.getClassName()} (only tf.train.adam and tf.train.sgd)`);
+  // By class name, not instanceof: MomentumOptimizer extends SGDOptimizer, and a second copy of tfjs fails instanceof.
+  const name = optimizer.getClassName();
+  const config = optimizer.getConfig();
+  if (name === 'Adam') return { type: 'adam', learningRate: config.learningRate as number, beta1: config.beta1 as number, beta2: config.beta2 as number, epsilon: config.epsilon as number };
+  if (name === 'SGD') return { type: 'sgd', learningRate: config.learningRate as number };
+  return refuse(`its optimizer is ${name} (only tf.train.adam and tf.train.sgd)`);
 }
 
 function lossOf(model: tf.LayersModel): TrainerConfig['loss'] {

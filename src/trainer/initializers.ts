@@ -32,10 +32,11 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * QR with R's diagonal made positive, transposed. Modified Gram-Schmidt on the rows, in float64.
  */
 export async function orthogonal(rows: number, columns: number, random: Random): Promise<Float32Array> {
-  const q = Array.from({ length: rows }, () => Float64Array.from({ length: columns }, () => normal(random)));
+  const q: Float64Array[] = [];
   let slice = performance.now();
   for (let j = 0; j < rows; j++) {
-    const row = q[j]!;
+    const row = Float64Array.from({ length: columns }, () => normal(random));
+    q.push(row);
     for (let k = 0; k < j; k++) {
       const previous = q[k]!;
       let dot = 0;
