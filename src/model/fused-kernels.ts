@@ -1,5 +1,5 @@
 /** The one registration list: every kernel this package adds to tfjs. */
-import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { getBackend, getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { simpleRNNCPUConfig } from './simple-rnn-cpu.js';
 import { simpleRNNGradCPUConfig } from './simple-rnn-grad-cpu.js';
 import { simpleRNNGradWebGPUConfig } from './simple-rnn-grad-webgpu.js';
@@ -15,4 +15,10 @@ export function registerFusedKernels(): void {
   for (const config of KERNELS) {
     if (!getKernel(config.kernelName, config.backendName)) registerKernel(config);
   }
+}
+
+/** Whether the active backend (or `backendName`) has these kernels of ours, registering them first. */
+export function hasKernels(names: readonly string[], backendName = getBackend()): boolean {
+  registerFusedKernels();
+  return names.every((name) => getKernel(name, backendName) != null);
 }
