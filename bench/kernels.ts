@@ -1,26 +1,54 @@
-// npm run bench:kernels: the fused kernels against the same computation in stock tfjs ops on the
-// same adapter (matMul/add/activation per timestep; tf.grads for the backward), and against the
-// adapter's best tf.matMul throughput, all measured in this run.
+// npm run bench:kernels: the fused layers (SimpleRNN, LSTM, GRU) against the same computation in stock
+// tfjs ops on the same adapter (step by step as tfjs's own cells do it; tf.grads for the backward),
+// and against the adapter's best tf.matMul throughput, all measured in this run.
 import * as tf from '@tensorflow/tfjs';
-import { createFloat32Buffer, createSimpleRNN, type SimpleRNNConfig, type Strategy } from 'webgpu-rnn';
+import { createFloat32Buffer, createGRU, createLSTM, createSimpleRNN, type Activation, type GRUConfig, type LSTMConfig, type Strategy } from 'webgpu-rnn';
 import { describeAdapter, requestNodeDevice } from 'webgpu-rnn/node';
 import { matMulThroughput } from './lib/floors.js';
 import { fixed, publish, ratio, timePerCall } from './lib/report.js';
+import { stockCells, type StockWeights } from './lib/stock-cells.js';
 
-interface Case {
-  readonly label: string;
-  readonly config: SimpleRNNConfig & { activation: 'relu' | 'tanh' };
-  /** Calls per timing round: ours, stock. */
-  readonly calls: readonly [number, number];
-}
+type Cell = 'SimpleRNN' | 'LSTM' | 'GRU';
 
-const CASES: Case[] = [
-  { label: 'seed 5×3×1×50 relu', config: { batch: 5, timesteps: 3, features: 1, units: 50, activation: 'relu' }, calls: [200, 20] },
-  { label: '32×64×16×256 tanh', config: { batch: 32, timesteps: 64, features: 16, units: 256, activation: 'tanh' }, calls: [2, 1] },
-  { label: '8×32×32×1024 tanh', config: { batch: 8, timesteps: 32, features: 32, units: 1024, activation: 'tanh' }, calls: [2, 1] },
-];
 const ROUNDS = 3;
 const MATMUL_SIZES = [256, 512, 1024];
+
+interface Case {
+  readonly cell: Cell;
+  readonly label: string;
+  readonly config: LSTMConfig & GRUConfig & { activation: Activation; recurrentActivation: Activation };
+  /** Calls per timing round: fused, stock. */
+  readonly calls: readonly [number, number];
+  /** Timed rounds of stock (after a warm-up round): stock takes 20-120 s per call at the larger shapes. */
+  readonly stockRounds: number;
+}
+
+const GATES: Record<Cell, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
+const SHAPES = [
+  { name: 'seed', shape: { batch: 5, timesteps: 3, features: 1, units: 50 }, calls: [200, 20] },
+  { name: '', shape: { batch: 32, timesteps: 64, features: 16, units: 256 }, calls: [1, 1] },
+  { name: '', shape: { batch: 8, timesteps: 32, features: 32, units: 1024 }, calls: [1, 1] },
+] as const;
+const VARIANTS: { cell: Cell; label: string; options: { activation?: Activation; recurrentActivation: Activation; resetAfter?: boolean } }[] = [
+  { cell: 'SimpleRNN', label: 'SimpleRNN', options: { recurrentActivation: 'hardSigmoid' } },
+  { cell: 'LSTM', label: 'LSTM', options: { recurrentActivation: 'hardSigmoid' } },
+  { cell: 'GRU', label: 'GRU', options: { recurrentActivation: 'hardSigmoid' } },
+  { cell: 'GRU', label: 'GRU resetAfter', options: { recurrentActivation: 'hardSigmoid', resetAfter: true } },
+];
+const CASES: Case[] = VARIANTS.flatMap(({ cell, label, options }) =>
+  SHAPES.map(({ name, shape, calls }) => {
+    // The seed model's SimpleRNN is relu; the rest run the layers' default activations.
+    const activation: Activation = cell === 'SimpleRNN' && name === 'seed' ? 'relu' : 'tanh';
+    const dims = `${shape.batch}×${shape.timesteps}×${shape.features}×${shape.units}`;
+    return {
+      cell,
+      label: `${label} ${name ? `${name} ` : ''}${dims}`,
+      config: { ...shape, activation, ...options },
+      calls: cell === 'SimpleRNN' ? [calls[0] === 200 ? 200 : 2, calls[1]] : calls,
+      stockRounds: name === 'seed' ? ROUNDS : 1,
+    };
+  }),
+);
 
 const webgpu = await requestNodeDevice({ installNavigator: true });
 const { device } = webgpu;
@@ -29,82 +57,90 @@ await tf.setBackend('webgpu');
 const adapter = describeAdapter(webgpu.adapterSummary);
 console.log(`adapter: ${adapter}; tfjs ${tf.version.tfjs} on ${tf.getBackend()}`);
 
-const flops = ({ batch: B, timesteps: T, features: F, units: U }: SimpleRNNConfig) => ({
-  forward: 2 * B * T * U * (F + U),
-  forwardBackward: 2 * B * T * U * (3 * U + 3 * F),
-});
+const flops = (c: Case) => {
+  const { batch: B, timesteps: T, features: F, units: U } = c.config;
+  const G = GATES[c.cell];
+  return { forward: 2 * B * T * G * U * (F + U), forwardBackward: 2 * B * T * G * U * (3 * U + 3 * F) };
+};
 
-/** The recurrence in stock tfjs ops, every state returned like the fused kernel. */
-function stockRNN(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrent: tf.Tensor2D, bias: tf.Tensor1D, activation: 'relu' | 'tanh'): tf.Tensor3D {
-  const act = activation === 'relu' ? tf.relu : tf.tanh;
-  let h: tf.Tensor2D = tf.zeros([x.shape[0], kernel.shape[1]]);
-  const states: tf.Tensor2D[] = [];
-  for (const xt of tf.unstack(x, 1) as tf.Tensor2D[]) {
-    h = act(tf.add(tf.add(tf.matMul(xt, kernel), tf.matMul(h, recurrent)), bias)) as tf.Tensor2D;
-    states.push(h);
-  }
-  return tf.stack(states, 1) as tf.Tensor3D;
+function createLayer(c: Case, strategy?: Partial<Strategy>) {
+  const { recurrentActivation, resetAfter, ...common } = { ...c.config, ...(strategy ? { strategy } : {}) };
+  if (c.cell === 'LSTM') return createLSTM(device, { ...common, recurrentActivation });
+  if (c.cell === 'GRU') return createGRU(device, { ...common, recurrentActivation, resetAfter });
+  return createSimpleRNN(device, common);
 }
 
 async function timeStock(c: Case) {
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
-  const x = tf.randomUniform([B, T, F], -1, 1) as tf.Tensor3D;
-  const kernel = tf.randomUniform([F, U], -0.3, 0.3) as tf.Tensor2D;
-  const recurrent = tf.randomUniform([U, U], -1 / Math.sqrt(U), 1 / Math.sqrt(U)) as tf.Tensor2D;
-  const bias = tf.zeros([U]) as tf.Tensor1D;
+  const G = GATES[c.cell];
+  const weights: StockWeights = [
+    tf.randomUniform([B, T, F], -1, 1) as tf.Tensor3D,
+    tf.randomUniform([F, G * U], -0.3, 0.3) as tf.Tensor2D,
+    tf.randomUniform([U, G * U], -1 / Math.sqrt(U), 1 / Math.sqrt(U)) as tf.Tensor2D,
+    tf.zeros(c.config.resetAfter ? [2, G * U] : [G * U]),
+  ];
   const dh = tf.randomUniform([B, T, U], -1, 1);
-  const gradients = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(stockRNN(...(args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]), c.config.activation), dh)));
+  const run = (...args: tf.Tensor[]) => stockCells[c.cell](args as StockWeights, c.config);
+  const gradients = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(run(...args), dh)));
   let outputs: tf.Tensor[] = [];
   const settle = () => Promise.all(outputs.map((t) => t.data()));
   const forward = await timePerCall(
     () => {
       tf.dispose(outputs);
-      outputs = [tf.tidy(() => stockRNN(x, kernel, recurrent, bias, c.config.activation))];
+      outputs = [tf.tidy(() => run(...weights))];
     },
     settle,
     c.calls[1],
-    ROUNDS,
+    c.stockRounds,
   );
   const forwardBackward = await timePerCall(
     () => {
       tf.dispose(outputs);
-      outputs = tf.tidy(() => gradients([x, kernel, recurrent, bias]));
+      outputs = tf.tidy(() => gradients(weights));
     },
     settle,
     c.calls[1],
-    ROUNDS,
+    c.stockRounds,
   );
-  tf.dispose([...outputs, x, kernel, recurrent, bias, dh]);
+  tf.dispose([...outputs, ...weights, dh]);
   return { forward, forwardBackward };
 }
 
 async function timeFused(c: Case, strategy?: Partial<Strategy>) {
-  const rnn = createSimpleRNN(device, { ...c.config, ...(strategy ? { strategy } : {}) });
+  const layer = createLayer(c, strategy);
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
+  const G = GATES[c.cell];
   const random = (n: number, scale: number) => createFloat32Buffer(device, Float32Array.from({ length: n }, () => (Math.random() * 2 - 1) * scale));
-  const inputs = { x: random(B * T * F, 1), kernel: random(F * U, 0.3), recurrentKernel: random(U * U, 1 / Math.sqrt(U)), bias: random(U, 0.1) };
+  const inputs = { x: random(B * T * F, 1), kernel: random(F * G * U, 0.3), recurrentKernel: random(U * G * U, 1 / Math.sqrt(U)), bias: random((c.config.resetAfter ? 2 : 1) * G * U, 0.1) };
   const dh = random(B * T * U, 1);
-  await rnn.prepare();
+  await layer.prepare();
+  // The three layers share the encode calls' shape; their buffer types differ by name only.
+  const fused = layer as unknown as {
+    encodeForward(e: GPUCommandEncoder, i: object, o?: object): Record<string, GPUBuffer | null>;
+    encodeBackward(e: GPUCommandEncoder, i: object, o?: object): Record<string, GPUBuffer | null>;
+  };
   const encoder = device.createCommandEncoder();
-  const forwardOut = rnn.encodeForward(encoder, inputs);
-  const backwardOut = rnn.encodeBackward(encoder, { ...inputs, ...forwardOut, dh });
+  const forwardOut = fused.encodeForward(encoder, inputs);
+  const backwardOut = fused.encodeBackward(encoder, { ...inputs, ...forwardOut, dh });
   device.queue.submit([encoder.finish()]);
   const settle = () => device.queue.onSubmittedWorkDone();
   const call = (backward: boolean) => () => {
     const e = device.createCommandEncoder();
-    rnn.encodeForward(e, inputs, forwardOut);
-    if (backward) rnn.encodeBackward(e, { ...inputs, ...forwardOut, dh }, backwardOut);
+    fused.encodeForward(e, inputs, forwardOut);
+    if (backward) fused.encodeBackward(e, { ...inputs, ...forwardOut, dh }, backwardOut);
     device.queue.submit([e.finish()]);
   };
   const forward = await timePerCall(call(false), settle, c.calls[0], ROUNDS);
   const forwardBackward = await timePerCall(call(true), settle, c.calls[0], ROUNDS);
   for (const b of [...Object.values(inputs), dh, ...Object.values(forwardOut), ...Object.values(backwardOut)]) b?.destroy();
-  return { forward, forwardBackward, strategy: rnn.strategy, dispatches: rnn.dispatches };
+  return { forward, forwardBackward, strategy: layer.strategy, dispatches: layer.dispatches };
 }
 
+const started = performance.now();
 const matmul = await matMulThroughput(MATMUL_SIZES, ROUNDS);
 const best = matmul[0]!.gflops;
-const results = [];
+type Timing = Awaited<ReturnType<typeof timeFused>>;
+const results: { cell: Cell; label: string; config: Case['config']; flops: ReturnType<typeof flops>; fused: Timing & { gflops: number }; alternative: Timing; stock: { forward: number; forwardBackward: number; gflops: number } }[] = [];
 for (const c of CASES) {
   console.log(`\n${c.label}`);
   const fused = await timeFused(c);
@@ -113,8 +149,9 @@ for (const c of CASES) {
   console.log(`  fused (${other.strategy.recurrence}): forward ${fixed(other.forward, 3)} ms, forward+backward ${fixed(other.forwardBackward, 3)} ms`);
   const stock = await timeStock(c);
   console.log(`  stock tfjs: forward ${fixed(stock.forward)} ms, forward+backward ${fixed(stock.forwardBackward)} ms`);
-  const f = flops(c.config);
+  const f = flops(c);
   results.push({
+    cell: c.cell,
     label: c.label,
     config: c.config,
     flops: f,
@@ -123,6 +160,9 @@ for (const c of CASES) {
     stock: { ...stock, gflops: f.forwardBackward / stock.forwardBackward / 1e6 },
   });
 }
+const minutes = (performance.now() - started) / 60_000;
+
+const speedUps = (cell: Cell) => results.filter((r) => r.cell === cell).map((r) => ratio(r.stock.forwardBackward / r.fused.forwardBackward));
 
 publish({
   name: 'kernels',
@@ -130,7 +170,7 @@ publish({
   adapter,
   tables: [
     {
-      header: ['shape B×T×F×U', 'forward fused', 'forward stock', 'speed-up', 'fwd+bwd fused', 'fwd+bwd stock', 'speed-up', 'fused GFLOP/s', 'stock GFLOP/s', 'fused / best matMul'],
+      header: ['layer B×T×F×U', 'forward fused', 'forward stock', 'speed-up', 'fwd+bwd fused', 'fwd+bwd stock', 'speed-up', 'fused GFLOP/s', 'stock GFLOP/s', 'fused / best matMul'],
       rows: results.map((r) => [
         r.label,
         `${fixed(r.fused.forward, 3)} ms`,
@@ -146,7 +186,7 @@ publish({
     },
     {
       caption: 'The recurrence strategies side by side (forward+backward per call; the first is the default the strategy table picks here):',
-      header: ['shape', 'default', 'fwd+bwd', 'dispatches fwd / bwd', 'alternative', 'fwd+bwd', 'dispatches fwd / bwd'],
+      header: ['layer', 'default', 'fwd+bwd', 'dispatches fwd / bwd', 'alternative', 'fwd+bwd', 'dispatches fwd / bwd'],
       rows: results.map((r) => [
         r.label,
         r.fused.strategy.recurrence,
@@ -160,11 +200,12 @@ publish({
   ],
   notes: [
     `Best tf.matMul in this run: ${fixed(best)} GFLOP/s (${[...matmul].sort((p, q) => p.size - q.size).map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}).`,
-    'Per call: forward (all hidden states) or forward + backward (gradients for x, kernel, recurrent_kernel, bias), median of 3 rounds after a warm-up round; each round ends when the device is idle.',
-    'Stock: tf.matMul/tf.add/activation per timestep and tf.stack of the states; backward by tf.grads. FLOPs count 2·B·T·U·(F+U) forward and 2·B·T·U·(3U+3F) forward+backward.',
-    `tfjs ${tf.version.tfjs}, webgpu backend, flags at their defaults (WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD ${String(tf.env().get('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD'))}).`,
+    `Forward+backward speed-ups over stock, seed shape then the larger two: LSTM ${speedUps('LSTM').join(', ')}; GRU (resetAfter false, then true) ${speedUps('GRU').join(', ')}; SimpleRNN ${speedUps('SimpleRNN').join(', ')}.`,
+    'Per call: forward (all hidden states) or forward + backward (gradients for x, kernel, recurrent_kernel, bias), median of 3 rounds after a warm-up round (stock at the two larger shapes: one round after the warm-up); each round ends when the device is idle.',
+    "Stock: each step as tfjs-layers' SimpleRNNCell, LSTMCell and GRUCell compute it (Keras's GRUCell for resetAfter, which tfjs lacks), tf.stack of the states; backward by tf.grads. Activations tanh (relu for the seed SimpleRNN) and hardSigmoid. FLOPs count 2·B·T·G·U·(F+U) forward and 2·B·T·G·U·(3U+3F) forward+backward, G gates (1, 4, 3).",
+    `tfjs ${tf.version.tfjs}, webgpu backend, flags at their defaults (WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD ${String(tf.env().get('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD'))}). The run took ${fixed(minutes, 1)} minutes.`,
   ],
-  json: { tfjs: tf.version.tfjs, rounds: ROUNDS, bestMatMulGflops: best, matmul, results },
+  json: { tfjs: tf.version.tfjs, rounds: ROUNDS, minutes, bestMatMulGflops: best, matmul, results },
 });
 webgpu.release();
 process.exit(0);

@@ -1,19 +1,22 @@
 /// <reference types="@webgpu/types" preserve="true" />
 /**
- * webgpu-rnn: fused recurrent layers as WebGPU compute kernels, on a bare GPUDevice.
+ * webgpu-rnn: fused recurrent layers (SimpleRNN, LSTM, GRU; forward and BPTT) as WebGPU compute
+ * kernels, on a bare GPUDevice.
  *
  * The core entry: kernels, GPU buffer helpers and the standalone trainer. Nothing here imports
  * TensorFlow.js (the tfjs integration is `webgpu-rnn/tfjs`), and importing it has no side effects.
  */
 export { ACTIVATIONS, DEFAULT_ACTIVATION, isActivation, type Activation } from './kernels/activation.js';
 export type { RNNShape } from './kernels/shape.js';
-export type { SimpleRNNConfig, ResolvedConfig } from './kernels/config.js';
+export type { SimpleRNNConfig, ResolvedConfig, LSTMConfig, ResolvedLSTMConfig, GRUConfig, ResolvedGRUConfig } from './kernels/config.js';
 export {
   chooseStrategy,
   deviceTraits,
+  WORKGROUP_ORDERS,
   type DeviceTraits,
   type RecurrenceMode,
   type Strategy,
+  type WorkgroupOrder,
 } from './kernels/strategy.js';
 export {
   createSimpleRNN,
@@ -23,6 +26,23 @@ export {
   type SimpleRNNForwardInputs,
   type SimpleRNNForwardOutputs,
 } from './kernels/simple-rnn.js';
+export {
+  createLSTM,
+  type LSTM,
+  type LSTMBackwardInputs,
+  type LSTMBackwardOutputs,
+  type LSTMForwardInputs,
+  type LSTMForwardOutputs,
+} from './kernels/lstm.js';
+export {
+  createGRU,
+  type GRU,
+  type GRUBackwardInputs,
+  type GRUBackwardOutputs,
+  type GRUForwardInputs,
+  type GRUForwardOutputs,
+} from './kernels/gru.js';
+export type { RecurrentLayer } from './kernels/recurrent-layer.js';
 export { createFloat32Buffer, readFloat32Buffer } from './gpu/buffers.js';
 export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';
 

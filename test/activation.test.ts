@@ -1,20 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, resolveActivation } from '../src/kernels/activation.js';
+import { ACTIVATIONS, resolveActivation, RUNTIME_SELECTED_ACTIVATIONS } from '../src/kernels/activation.js';
 import { activateGradRef, activateRef } from '../src/kernels/activation.ref.js';
 import { runSimpleRNN } from './helpers/simple-rnn-case.js';
 import { getDevice } from './helpers/webgpu.js';
 
 // Grid of inputs: a sweep plus every kink and branch point of the definitions (relu at 0, relu6 at
-// 6, hardSigmoid at ±2.5, softplus's thresholds at ±13.94) and large values.
+// 6, hardSigmoid at ±2.5, softplus's thresholds at ±13.94), large values, NaN and ±Infinity.
 const POINTS = [
   ...Array.from({ length: 161 }, (_, i) => -8 + i * 0.1),
   0, 6, -2.5, 2.5, 13.9, 14, -13.9, -14, 20, -20, 50, -50, 88, -88, 1e-6, -1e-6,
+  NaN, Infinity, -Infinity,
 ];
 
-// Tolerance: tfjs computes in float32, the reference in float64; |a − b| ≤ 2e-6 · (1 + |b|).
-const closeTo = (actual: number, expected: number) => Math.abs(actual - expected) <= 2e-6 * (1 + Math.abs(expected));
+// Tolerance: tfjs computes in float32, the reference in float64; |a − b| ≤ tolerance · (1 + |b|),
+// and NaN or ±Infinity exactly where the other has it.
+const closeTo = (actual: number, expected: number, tolerance = 2e-6) =>
+  Number.isFinite(expected) ? Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)) : Object.is(actual, expected) || (Number.isNaN(actual) && Number.isNaN(expected));
 
 describe('activation reference vs tfjs 4.22 (cpu backend)', () => {
   beforeAll(async () => {
@@ -46,11 +49,12 @@ describe('activation reference vs tfjs 4.22 (cpu backend)', () => {
 });
 
 describe('activation.wgsl', () => {
-  it('numbers its activations exactly as ACTIVATIONS does', () => {
+  it('numbers its activations exactly as ACTIVATIONS does, and RUNTIME_SELECTED as activation.ts', () => {
     const wgsl = readFileSync(new URL('../src/wgsl/activation.wgsl', import.meta.url), 'utf8');
     const ids = [...wgsl.matchAll(/^const ([A-Z_0-9]+) = (\d+)u;$/gm)].map(([, name, id]) => [name, Number(id)]);
     const expected = ACTIVATIONS.map((name, i) => [name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), i]);
     expect(ids).toEqual(expected);
+    expect(wgsl).toContain(`const RUNTIME_SELECTED: u32 = ${RUNTIME_SELECTED_ACTIVATIONS}u;`);
   });
 
   it.each(ACTIVATIONS)('%s on the GPU matches the reference (value through forward, derivative through backward)', async (name) => {
@@ -69,9 +73,9 @@ describe('activation.wgsl', () => {
     const bad: string[] = [];
     points.forEach((p, i) => {
       const value = activateRef(name, p);
-      if (Math.abs(gpu.h[i]! - value) > 1e-5 * (1 + Math.abs(value))) bad.push(`f(${p}): gpu ${gpu.h[i]}, ref ${value}`);
+      if (!closeTo(gpu.h[i]!, value, 1e-5)) bad.push(`f(${p}): gpu ${gpu.h[i]}, ref ${value}`);
       const grad = activateGradRef(name, p, gpu.h[i]!);
-      if (Math.abs(gpu.dx[i]! - grad) > 1e-5 * (1 + Math.abs(grad))) bad.push(`f'(${p}): gpu ${gpu.dx[i]}, ref ${grad}`);
+      if (!closeTo(gpu.dx[i]!, grad, 1e-5)) bad.push(`f'(${p}): gpu ${gpu.dx[i]}, ref ${grad}`);
     });
     expect(bad).toEqual([]);
   });

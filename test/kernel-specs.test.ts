@@ -2,15 +2,26 @@
 // with their names and access. A mismatch would put uniforms or buffers in the wrong place silently.
 import { describe, expect, it } from 'vitest';
 import type { KernelSpec } from '../src/gpu/kernel.js';
+import { GRU_CELL, GRU_RESET_AFTER_CELL } from '../src/kernels/gru.js';
 import { inputGradient } from '../src/kernels/input-gradient.js';
 import { inputProjection } from '../src/kernels/input-projection.js';
-import { recurrenceBackward } from '../src/kernels/recurrence-backward.js';
-import { recurrenceForward } from '../src/kernels/recurrence-forward.js';
+import { LSTM_CELL } from '../src/kernels/lstm.js';
+import { recurrenceBackwardSpec } from '../src/kernels/recurrence-backward.js';
+import { recurrenceForwardSpec } from '../src/kernels/recurrence-forward.js';
+import { SIMPLE_RNN_CELL } from '../src/kernels/simple-rnn.js';
 import { trainerStep } from '../src/kernels/trainer-step.js';
 import { trainerUpdate } from '../src/kernels/trainer-update.js';
 import { weightGradients } from '../src/kernels/weight-gradients.js';
 
-const specs: KernelSpec[] = [inputProjection, recurrenceForward, recurrenceBackward, weightGradients, inputGradient, trainerStep, trainerUpdate];
+const cells = [SIMPLE_RNN_CELL, LSTM_CELL, GRU_CELL, GRU_RESET_AFTER_CELL];
+const specs: KernelSpec[] = [
+  inputProjection,
+  ...cells.flatMap((cell) => [recurrenceForwardSpec(cell), recurrenceBackwardSpec(cell)]),
+  weightGradients,
+  inputGradient,
+  trainerStep,
+  trainerUpdate,
+];
 
 describe.each(specs.map((spec) => [spec.name, spec] as const))('%s', (_, spec) => {
   it('has the Params fields its description packs, in order, all 32-bit', () => {
@@ -29,5 +40,9 @@ describe.each(specs.map((spec) => [spec.name, spec] as const))('%s', (_, spec) =
     }));
     expect(declared[0]).toEqual({ index: 0, space: 'uniform', access: 'read', name: 'params' });
     expect(declared.slice(1)).toEqual(spec.bindings.map((b, i) => ({ index: i + 1, space: 'storage', access: b.access, name: b.name })));
+  });
+
+  it('binds at most 8 storage buffers, the WebGPU default limit per shader stage', () => {
+    expect(spec.bindings.length).toBeLessThanOrEqual(8);
   });
 });

@@ -7,6 +7,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveLSTMConfig } from '../src/kernels/config.js';
+import { lstmBackwardRef, lstmForwardRef } from '../src/kernels/lstm.ref.js';
+import { expandLastStep, lastStates } from '../src/kernels/simple-rnn.ref.js';
+import { relativeError } from './helpers/data.js';
 import { readmeExample, readmeExamples, root, runTypeScript, typeCheck, typeScriptBlockCount } from './helpers/readme.js';
 
 const folder = join(root, 'artifacts', 'readme');
@@ -49,6 +53,23 @@ describe('README.md', () => {
     const prediction = JSON.parse(run.stdout.match(/^prediction after \[70, 80, 90\]: (\[.*\])$/m)![1]!.replace(/\s+/g, '')) as number[][];
     expect(prediction[0]!.every(Number.isFinite)).toBe(true);
     expect(run.stdout).toMatch(/^fused kernels registered: true$/m);
+  });
+
+  it("runs the bare-WebGPU LSTM example against the built package, printing the float64 reference's numbers", () => {
+    const run = runTypeScript(root, [writeExample('bare-webgpu-lstm')]);
+    expect(run.status, run.stderr).toBe(0);
+    const printed = (label: string) => JSON.parse(run.stdout.match(new RegExp(`^${label} (\\[[^\\]]*\\])`, 'm'))![1]!.replace(/\s+/g, '')) as number[];
+    const config = resolveLSTMConfig({ batch: 2, timesteps: 3, features: 1, units: 2 });
+    const inputs = {
+      x: [0.1, 0.2, 0.3, 0.2, 0.3, 0.4],
+      kernel: [0.5, -0.3, 0.8, 0.1, 0.4, 0.2, -0.6, 0.3],
+      recurrentKernel: [0.2, 0, 0.1, 0, 0, 0.3, 0, 0.1, 0.1, 0, 0.2, 0, 0, 0.1, 0, 0.3],
+      bias: [0, 0, 1, 1, 0, 0, 0, 0],
+    };
+    const forward = lstmForwardRef(inputs, config);
+    const backward = lstmBackwardRef({ ...inputs, ...forward, dh: expandLastStep([1, 1, 1, 1], 2, 3, 2) }, config);
+    expect(relativeError(printed('last states'), lastStates(forward.h, 2, 3, 2))).toBeLessThan(1e-5);
+    expect(relativeError(printed('dKernel'), backward.dKernel)).toBeLessThan(1e-5);
   });
 
   it.each(['NodeNext', 'Bundler'])(

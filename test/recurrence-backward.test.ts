@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Activation } from '../src/kernels/activation.js';
+import { cellShape } from '../src/kernels/cell.js';
 import { describeRecurrenceBackward } from '../src/kernels/recurrence-backward.js';
-import { recurrenceBackwardRef } from '../src/kernels/recurrence-backward.ref.js';
-import { recurrenceForwardRef } from '../src/kernels/recurrence-forward.ref.js';
 import { expandLastStep } from '../src/kernels/simple-rnn.ref.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { random, relativeError, uniform } from './helpers/data.js';
+import { CELLS, type CellName } from './helpers/recurrence-case.js';
 import { runKernel } from './helpers/run-kernel.js';
 import { getDevice } from './helpers/webgpu.js';
 
@@ -15,36 +15,80 @@ const TOLERANCE = 1e-5;
 const persistent: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: false, recurrenceWorkgroupSize: 4 };
 const staged: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: true, recurrenceWorkgroupSize: 32 };
 const stepwise: Partial<Strategy> = { recurrence: 'stepwise', recurrenceWorkgroupSize: 16 };
+const chunked: Partial<Strategy> = { ...persistent, maxStepsPerDispatch: 2 };
 
-const cases: { batch: number; timesteps: number; units: number; activation: Activation; strategy: Partial<Strategy> }[] = [
-  { batch: 1, timesteps: 1, units: 1, activation: 'tanh', strategy: persistent },
-  { batch: 5, timesteps: 3, units: 50, activation: 'relu', strategy: persistent },
-  { batch: 5, timesteps: 3, units: 50, activation: 'softplus', strategy: stepwise },
-  { batch: 5, timesteps: 3, units: 50, activation: 'mish', strategy: staged },
-  { batch: 33, timesteps: 17, units: 65, activation: 'tanh', strategy: persistent },
-  { batch: 2, timesteps: 4, units: 257, activation: 'selu', strategy: stepwise },
-  { batch: 6, timesteps: 2, units: 2, activation: 'swish', strategy: { ...persistent, recurrenceWorkgroupSize: 1 } },
+interface Case {
+  readonly cell: CellName;
+  readonly batch: number;
+  readonly timesteps: number;
+  readonly units: number;
+  readonly activation: Activation;
+  readonly recurrentActivation: Activation;
+  /** The initial state(s) are given. */
+  readonly inputs: boolean;
+  /** The gradient of the last step only (and, for LSTM, of the last cell state too). */
+  readonly lastStepOnly: boolean;
+  readonly strategy: Partial<Strategy>;
+}
+
+const cases: Case[] = [
+  { cell: 'SimpleRNN', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: false, strategy: persistent },
+  { cell: 'SimpleRNN', batch: 5, timesteps: 3, units: 50, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: stepwise },
+  { cell: 'SimpleRNN', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: chunked },
+  { cell: 'LSTM', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: true, strategy: persistent },
+  { cell: 'LSTM', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: stepwise },
+  { cell: 'LSTM', batch: 6, timesteps: 5, units: 7, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: staged },
+  { cell: 'LSTM', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: false, strategy: chunked },
+  { cell: 'GRU', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: false, strategy: persistent },
+  { cell: 'GRU', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: stepwise },
+  { cell: 'GRU', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: chunked },
+  { cell: 'GRU resetAfter', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: persistent },
+  { cell: 'GRU resetAfter', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: false, strategy: stepwise },
+  { cell: 'GRU resetAfter', batch: 6, timesteps: 5, units: 7, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: staged },
+  { cell: 'GRU resetAfter', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: chunked },
 ];
 
-describe('recurrence-backward kernel vs reference', async () => {
+describe('recurrence-backward kernel vs each cell\'s reference', async () => {
   const device = await getDevice();
-  it.each(cases)('B$batch T$timesteps U$units $activation %o', async (c) => {
-    const shape = { ...c, features: 1 };
-    const rng = random(c.batch * 104729 + c.units);
-    const size = c.batch * c.timesteps * c.units;
-    const recurrentKernel = uniform(c.units * c.units, 1 / Math.sqrt(c.units), rng);
-    const forward = recurrenceForwardRef(uniform(size, 1, rng), recurrentKernel, null, shape, c.activation);
-    const z = Float32Array.from(forward.z);
-    const h = Float32Array.from(forward.h);
-    // Every other case takes the gradient of the last state only, [batch, units].
-    const lastStepOnly = cases.indexOf(c) % 2 === 1;
-    const dhLast = uniform(c.batch * c.units, 1, rng);
-    const dh = lastStepOnly ? Float32Array.from(expandLastStep(dhLast, c.batch, c.timesteps, c.units)) : uniform(size, 1, rng);
-    const strategy = chooseStrategy(deviceTraits(device), shape, c.strategy);
-    const run = describeRecurrenceBackward(shape, { activation: c.activation, lastStepOnly }, strategy);
-    const out = await runKernel(device, run, { dh: lastStepOnly ? dhLast : dh, z, h, recurrentKernel, dz: size, dInitialState: c.batch * c.units });
-    const expected = recurrenceBackwardRef(dh, z, h, recurrentKernel, shape, c.activation);
-    expect(relativeError(out.dz!, expected.dz)).toBeLessThan(TOLERANCE);
-    expect(relativeError(out.dInitialState!, expected.dInitialState)).toBeLessThan(TOLERANCE);
+  const traits = deviceTraits(device);
+
+  it.each(cases.map((c, i) => ({ ...c, i })))('$cell B$batch T$timesteps U$units inputs=$inputs lastStepOnly=$lastStepOnly %o', async (c) => {
+    const { cell, forward, backward } = CELLS[c.cell];
+    const shape = cellShape({ ...c, features: 1 }, cell);
+    const { batch: B, timesteps: T, units: U, gates: G } = shape;
+    const rng = random(c.i * 104729 + U);
+    const inputs = {
+      recurrentKernel: uniform(U * G * U, 1 / Math.sqrt(U), rng),
+      initialState: c.inputs ? uniform(B * U, 1, rng) : null,
+      initialCellState: c.inputs && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null,
+      bias: c.cell === 'GRU resetAfter' ? uniform(2 * G * U, 0.5, rng) : null,
+    };
+    const saved = forward(uniform(B * T * G * U, 1, rng), inputs, shape, c);
+    const gates = Float32Array.from(saved.gates);
+    const h = Float32Array.from(saved.h);
+    const savedSequence = saved.saved ? Float32Array.from(saved.saved) : null;
+    const dhLast = uniform(B * U, 1, rng);
+    const dh = c.lastStepOnly ? Float32Array.from(expandLastStep(dhLast, B, T, U)) : uniform(B * T * U, 1, rng);
+    // LSTM with the last step's gradient takes dcLast too, copied into dInitialCellState first.
+    const dcLast = c.lastStepOnly && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null;
+    const strategy = chooseStrategy(traits, shape, c.strategy);
+    const options = { ...c, useInitialState: c.inputs, hasCellInput: inputs.initialCellState !== null, hasCellGradient: dcLast !== null };
+    const run = describeRecurrenceBackward(cell, shape, options, strategy, traits);
+    const cellInputs = { initialState: inputs.initialState, initialCellState: inputs.initialCellState, saved: savedSequence };
+    const given = Object.fromEntries(Object.entries(cellInputs).flatMap(([name, value]) => (value ? [[name, value]] : [])));
+    const out = await runKernel(device, run, {
+      dh: c.lastStepOnly ? dhLast : dh,
+      gates,
+      recurrentKernel: inputs.recurrentKernel,
+      h,
+      ...given,
+      dGates: B * T * shape.gradientBlocks * U,
+      dInitialState: B * U,
+      dInitialCellState: dcLast ?? B * U,
+    });
+    const expected = backward({ dh, dcLast, gates, h, saved: savedSequence }, inputs, shape, c);
+    expect(relativeError(out.dGates!, expected.dGates!), 'dGates').toBeLessThan(TOLERANCE);
+    expect(relativeError(out.dInitialState!, expected.dInitialState!), 'dInitialState').toBeLessThan(TOLERANCE);
+    if (c.cell === 'LSTM') expect(relativeError(out.dInitialCellState!, expected.dInitialCellState!), 'dInitialCellState').toBeLessThan(TOLERANCE);
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Activation } from '../src/kernels/activation.js';
+import { cellShape } from '../src/kernels/cell.js';
 import { describeRecurrenceForward } from '../src/kernels/recurrence-forward.js';
-import { recurrenceForwardRef } from '../src/kernels/recurrence-forward.ref.js';
 import { lastStates } from '../src/kernels/simple-rnn.ref.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { random, relativeError, uniform } from './helpers/data.js';
+import { CELLS, type CellName } from './helpers/recurrence-case.js';
 import { runKernel } from './helpers/run-kernel.js';
 import { getDevice } from './helpers/webgpu.js';
 
@@ -12,36 +13,72 @@ import { getDevice } from './helpers/webgpu.js';
 const TOLERANCE = 1e-5;
 
 const persistent: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: false, recurrenceWorkgroupSize: 4 };
-const staged: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: true, recurrenceWorkgroupSize: 64 };
+const staged: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: true, recurrenceWorkgroupSize: 32 };
 const stepwise: Partial<Strategy> = { recurrence: 'stepwise', recurrenceWorkgroupSize: 16 };
+const chunked: Partial<Strategy> = { ...persistent, maxStepsPerDispatch: 2 };
 
-const cases: { batch: number; timesteps: number; units: number; activation: Activation; initial: boolean; strategy: Partial<Strategy> }[] = [
-  { batch: 1, timesteps: 1, units: 1, activation: 'tanh', initial: false, strategy: persistent },
-  { batch: 5, timesteps: 3, units: 50, activation: 'relu', initial: false, strategy: persistent },
-  { batch: 5, timesteps: 3, units: 50, activation: 'relu', initial: true, strategy: stepwise },
-  { batch: 5, timesteps: 3, units: 50, activation: 'sigmoid', initial: true, strategy: staged },
-  { batch: 33, timesteps: 17, units: 65, activation: 'tanh', initial: true, strategy: persistent },
-  { batch: 2, timesteps: 4, units: 257, activation: 'elu', initial: true, strategy: stepwise },
-  { batch: 6, timesteps: 2, units: 2, activation: 'gelu', initial: false, strategy: { ...persistent, recurrenceWorkgroupSize: 1 } },
+interface Case {
+  readonly cell: CellName;
+  readonly batch: number;
+  readonly timesteps: number;
+  readonly units: number;
+  readonly activation: Activation;
+  readonly recurrentActivation: Activation;
+  /** The initial state(s) and, for GRU resetAfter, the recurrent bias are given. */
+  readonly inputs: boolean;
+  readonly strategy: Partial<Strategy>;
+}
+
+const cases: Case[] = [
+  { cell: 'SimpleRNN', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: persistent },
+  { cell: 'SimpleRNN', batch: 5, timesteps: 3, units: 50, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: true, strategy: stepwise },
+  { cell: 'SimpleRNN', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: chunked },
+  { cell: 'LSTM', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: persistent },
+  { cell: 'LSTM', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: stepwise },
+  { cell: 'LSTM', batch: 6, timesteps: 5, units: 7, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: staged },
+  { cell: 'LSTM', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: chunked },
+  { cell: 'GRU', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: persistent },
+  { cell: 'GRU', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: stepwise },
+  { cell: 'GRU', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: chunked },
+  { cell: 'GRU resetAfter', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: persistent },
+  { cell: 'GRU resetAfter', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: stepwise },
+  { cell: 'GRU resetAfter', batch: 6, timesteps: 5, units: 7, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: staged },
+  { cell: 'GRU resetAfter', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: chunked },
 ];
 
-describe('recurrence-forward kernel vs reference', async () => {
+describe('recurrence-forward kernel vs each cell\'s reference', async () => {
   const device = await getDevice();
-  it.each(cases)('B$batch T$timesteps U$units $activation initial=$initial %o', async (c) => {
-    const shape = { ...c, features: 1 };
-    const rng = random(c.batch * 7919 + c.units);
-    const projection = uniform(c.batch * c.timesteps * c.units, 1, rng);
-    const recurrentKernel = uniform(c.units * c.units, 1 / Math.sqrt(c.units), rng);
-    const initialState = uniform(c.batch * c.units, 1, rng);
-    const strategy = chooseStrategy(deviceTraits(device), shape, c.strategy);
-    // Every other case also writes the last state on its own.
-    const writeLast = cases.indexOf(c) % 2 === 1;
-    const run = describeRecurrenceForward(shape, { activation: c.activation, useInitialState: c.initial, writeLast }, strategy);
-    const out = await runKernel(device, run, { z: projection, recurrentKernel, initialState, h: projection.length, last: c.batch * c.units });
-    const expected = recurrenceForwardRef(projection, recurrentKernel, c.initial ? initialState : null, shape, c.activation);
-    expect(relativeError(out.z!, expected.z)).toBeLessThan(TOLERANCE);
-    expect(relativeError(out.h!, expected.h)).toBeLessThan(TOLERANCE);
-    if (writeLast) expect(relativeError(out.last!, lastStates(expected.h, c.batch, c.timesteps, c.units))).toBeLessThan(TOLERANCE);
-    else expect(out.last).toEqual(new Float32Array(c.batch * c.units));
+  const traits = deviceTraits(device);
+
+  it.each(cases.map((c, i) => ({ ...c, i })))('$cell B$batch T$timesteps U$units inputs=$inputs %o', async (c) => {
+    const { cell, forward } = CELLS[c.cell];
+    const shape = cellShape({ ...c, features: 1 }, cell);
+    const { batch: B, timesteps: T, units: U, gates: G } = shape;
+    const rng = random(c.i * 7919 + U);
+    const projection = uniform(B * T * G * U, 1, rng);
+    const inputs = {
+      recurrentKernel: uniform(U * G * U, 1 / Math.sqrt(U), rng),
+      initialState: c.inputs ? uniform(B * U, 1, rng) : null,
+      initialCellState: c.inputs && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null,
+      bias: c.inputs && c.cell === 'GRU resetAfter' ? uniform(2 * G * U, 0.5, rng) : null,
+    };
+    const strategy = chooseStrategy(traits, shape, c.strategy);
+    // Every other case also writes the last states on their own.
+    const writeLast = c.i % 2 === 1;
+    const options = { ...c, useInitialState: c.inputs, hasCellInput: inputs.initialCellState !== null || inputs.bias !== null, writeLast, writeLastSaved: writeLast && c.cell === 'LSTM' };
+    const run = describeRecurrenceForward(cell, shape, options, strategy, traits);
+    if (c.strategy === chunked) expect(run.dispatches.length).toBe(Math.ceil(T / 2));
+    const given = Object.fromEntries(Object.entries(inputs).flatMap(([name, value]) => (value ? [[name, value]] : [])));
+    const out = await runKernel(device, run, { gates: projection, ...given, h: B * T * U, last: B * U, saved: B * T * U, lastSaved: B * U });
+    const expected = forward(projection, inputs, shape, c);
+    expect(relativeError(out.gates!, expected.gates), 'gates').toBeLessThan(TOLERANCE);
+    expect(relativeError(out.h!, expected.h), 'h').toBeLessThan(TOLERANCE);
+    if (expected.saved) expect(relativeError(out.saved!, expected.saved), 'saved').toBeLessThan(TOLERANCE);
+    const last = writeLast ? lastStates(expected.h, B, T, U) : new Float32Array(B * U);
+    expect(relativeError(out.last!, last), 'last').toBeLessThan(TOLERANCE);
+    if (c.cell === 'LSTM') {
+      const lastSaved = writeLast ? lastStates(expected.saved!, B, T, U) : new Float32Array(B * U);
+      expect(relativeError(out.lastSaved!, lastSaved), 'lastSaved').toBeLessThan(TOLERANCE);
+    }
   });
 });

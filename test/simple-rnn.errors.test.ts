@@ -21,7 +21,6 @@ describe('bad input gets a clear error and allocates nothing', async () => {
     ['unknown activation', { ...seed, activation: 'leakyRelu' }, /config\.activation: expected one of linear, tanh, .*; got "leakyRelu"/],
     ['non-boolean flag', { ...seed, goBackwards: 'yes' }, /config\.goBackwards: expected a boolean; got "yes"/],
     ['recurrent kernel past the binding limit', { ...seed, units: 20_000 }, /needs a 1600000000-byte buffer; this device's maxStorageBufferBindingSize is/],
-    ['batch past the workgroup grid', { ...seed, batch: 300_000, units: 1 }, /75000 workgroups of batch row tiles.*maxComputeWorkgroupsPerDimension \(65535\)/],
     ['weights past workgroup memory', { ...seed, units: 200, strategy: { recurrence: 'persistent', weightsInWorkgroup: true } }, /strategy\.weightsInWorkgroup: recurrent_kernel is 160000 bytes; this device's maxComputeWorkgroupStorageSize is/],
     ['workgroup past the invocation limit', { ...seed, strategy: { recurrenceWorkgroupSize: 4096 } }, new RegExp(`strategy\\.recurrenceWorkgroupSize 4096 is outside 1\\.\\.${Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX)}`)],
   ];

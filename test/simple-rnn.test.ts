@@ -1,27 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type Activation } from '../src/kernels/activation.js';
-import { resolveConfig, type SimpleRNNConfig } from '../src/kernels/config.js';
+import type { SimpleRNNConfig } from '../src/kernels/config.js';
 import { createSimpleRNN } from '../src/kernels/simple-rnn.js';
-import { simpleRNNBackwardRef, simpleRNNForwardRef } from '../src/kernels/simple-rnn.ref.js';
 import type { Strategy } from '../src/kernels/strategy.js';
-import { relativeError } from './helpers/data.js';
-import { caseData, runSimpleRNN } from './helpers/simple-rnn-case.js';
+import { caseData } from './helpers/simple-rnn-case.js';
+import { compareWithReference, outOfTolerance } from './helpers/layer-case.js';
+import { hardwareStrategy, specialValueCases, specialValues } from './helpers/layer-grid.js';
 import { getDevice } from './helpers/webgpu.js';
 
-// Tolerances, as errors relative to each output's largest magnitude (see relativeError):
-// forward in float32 against the float64 reference, and backward, whose sums run over every
-// timestep and batch row.
-const FORWARD_TOLERANCE = 1e-5;
-const BACKWARD_TOLERANCE = 1e-4;
+// Tolerances: forward 1e-5, backward 1e-4, relative to each output's largest magnitude (layer-case.ts).
 
 const stepwise: Partial<Strategy> = { recurrence: 'stepwise', recurrenceWorkgroupSize: 16 };
 const staged: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: true, recurrenceWorkgroupSize: 32 };
+const hardware = 'hardware';
 
-type Row = [batch: number, timesteps: number, features: number, units: number, activation: Activation, goBackwards: boolean, useBias: boolean, useInitialState: boolean, strategy?: Partial<Strategy>];
+type Row = [batch: number, timesteps: number, features: number, units: number, activation: Activation, goBackwards: boolean, useBias: boolean, useInitialState: boolean, strategy?: Partial<Strategy> | typeof hardware];
 
 // A covering set of B ∈ {1, 5, 33}, T ∈ {1, 3, 17}, F ∈ {1, 3, 8}, U ∈ {1, 2, 50, 64, 65, 130, 257, 1024}:
-// every activation in both directions, bias and initial state on and off, and the three strategies
-// (the adapter's default, stepwise, weights in workgroup memory).
+// every activation in both directions, bias and initial state on and off, and the strategies (the
+// adapter's default, stepwise, weights in workgroup memory, the hardware half of the table forced).
 const rows: Row[] = [
   [1, 1, 1, 1, 'tanh', false, true, false],
   [5, 3, 1, 50, 'relu', false, true, false],
@@ -53,16 +50,23 @@ const rows: Row[] = [
   [1, 1, 1, 130, 'gelu', true, false, false],
   [5, 3, 8, 64, 'gelu_new', false, true, true, stepwise],
   [33, 17, 1, 1, 'linear', false, false, false, stepwise],
+  [5, 3, 1, 50, 'relu', false, true, true, hardware],
+  [2, 3, 3, 1024, 'tanh', true, true, false, hardware],
+  [33, 17, 3, 65, 'tanh', false, true, true, hardware],
 ];
-
-const cases = rows.map(([batch, timesteps, features, units, activation, goBackwards, useBias, useInitialState, strategy], i) => ({
-  name: `B${batch} T${timesteps} F${features} U${units} ${activation}${goBackwards ? ' backwards' : ''}${useBias ? '' : ' no-bias'}${useInitialState ? ' h0' : ''}${strategy ? ` ${strategy.recurrence}${strategy.weightsInWorkgroup ? '+workgroup-weights' : ''}` : ''}`,
-  seed: 1000 + i,
-  config: { batch, timesteps, features, units, activation, goBackwards, useBias, useInitialState, ...(strategy ? { strategy } : {}) } satisfies SimpleRNNConfig,
-}));
 
 describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
   const device = await getDevice();
+  const cases = rows.map(([batch, timesteps, features, units, activation, goBackwards, useBias, useInitialState, strategy], i) => {
+    const shape = { batch, timesteps, features, units, activation, goBackwards, useBias, useInitialState };
+    const resolved = strategy === hardware ? hardwareStrategy(device, 'SimpleRNN', shape) : strategy;
+    const strategyName = strategy === hardware ? `hardware ${resolved!.recurrence} ${resolved!.recurrenceWorkgroupSize} lanes` : (strategy?.recurrence ?? '');
+    return {
+      name: `B${batch} T${timesteps} F${features} U${units} ${activation}${goBackwards ? ' backwards' : ''}${useBias ? '' : ' no-bias'}${useInitialState ? ' h0' : ''} ${strategyName}${resolved?.weightsInWorkgroup ? '+workgroup-weights' : ''}`,
+      seed: 1000 + i,
+      config: { ...shape, ...(resolved ? { strategy: resolved } : {}) } satisfies SimpleRNNConfig,
+    };
+  });
 
   it('covers every activation in both directions', () => {
     for (const activation of ACTIVATIONS) {
@@ -73,40 +77,25 @@ describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
   });
 
   it.each(cases)('$name', async ({ config, seed }) => {
-    const data = caseData(config, seed);
-    const gpu = await runSimpleRNN(device, config, data);
-    const resolved = resolveConfig(config);
-    const forward = simpleRNNForwardRef(data, resolved);
-    expect(relativeError(gpu.h, forward.h), 'h').toBeLessThan(FORWARD_TOLERANCE);
-    expect(relativeError(gpu.z, forward.z), 'z').toBeLessThan(FORWARD_TOLERANCE);
-    // Gradients from the GPU's own z and h, so kinks (relu at 0) are judged on the same inputs.
-    const backward = simpleRNNBackwardRef({ ...data, z: gpu.z, h: gpu.h }, resolved);
-    expect(relativeError(gpu.dx, backward.dx), 'dx').toBeLessThan(BACKWARD_TOLERANCE);
-    expect(relativeError(gpu.dKernel, backward.dKernel), 'dKernel').toBeLessThan(BACKWARD_TOLERANCE);
-    expect(relativeError(gpu.dRecurrentKernel, backward.dRecurrentKernel), 'dRecurrentKernel').toBeLessThan(BACKWARD_TOLERANCE);
-    expect(relativeError(gpu.dInitialState, backward.dInitialState), 'dInitialState').toBeLessThan(BACKWARD_TOLERANCE);
-    if (resolved.useBias) expect(relativeError(gpu.dBias!, backward.dBias), 'dBias').toBeLessThan(BACKWARD_TOLERANCE);
-    else expect(gpu.dBias).toBeNull();
+    expect(outOfTolerance(await compareWithReference(device, 'SimpleRNN', config, seed))).toEqual([]);
   });
 
-  it('takes B·T past 65,536 rows, where the GEMMs fold their row tiles into a second grid dimension', async () => {
-    // 262,148 rows: 65,537 row tiles of 4 exceed the 65,535 workgroups one grid dimension allows
-    // (one row tile per workgroup on every adapter: the hardware table's 8 would not need the fold).
-    // Fails on llvmpipe (project opengl) until weight-gradients splits its reduction: one invocation
-    // loops over all 65,537 blocks of 4 rows, past llvmpipe's 65,535 (test/adapter-loop-budget.test.ts).
-    const config = { batch: 65_537, timesteps: 4, features: 1, units: 1, activation: 'tanh', goBackwards: true, strategy: { gemmWorkgroup: [4, 1] } } as const;
+  it('passes NaN and ±Infinity through every activation, forward and backward, as the reference does', async () => {
+    const bad: string[] = [];
+    for (const { name, config, seed } of specialValueCases('SimpleRNN')) {
+      const result = await compareWithReference(device, 'SimpleRNN', config, seed, {}, specialValues('SimpleRNN', config, seed));
+      bad.push(...outOfTolerance(result).map((e) => `${name}: ${e}`));
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('runs a batch of 262,144 rows: 65,536 row tiles, folded into a second grid dimension', async () => {
+    // 65,536 row tiles of 4 exceed the 65,535 workgroups one grid dimension allows.
+    const config = { batch: 262_144, timesteps: 2, features: 1, units: 1, activation: 'tanh', goBackwards: true, useInitialState: true } as const;
     const rnn = createSimpleRNN(device, config);
-    const folded = rnn.forwardRuns[0]!.dispatches[0]!.workgroups;
-    expect(folded[2], 'the projection grid folds into z').toBeGreaterThan(1);
-    const data = caseData(config, 99);
-    const gpu = await runSimpleRNN(device, config, data);
-    const resolved = resolveConfig(config);
-    const forward = simpleRNNForwardRef(data, resolved);
-    expect(relativeError(gpu.h, forward.h), 'h').toBeLessThan(FORWARD_TOLERANCE);
-    const backward = simpleRNNBackwardRef({ ...data, z: gpu.z, h: gpu.h }, resolved);
-    expect(relativeError(gpu.dx, backward.dx), 'dx').toBeLessThan(BACKWARD_TOLERANCE);
-    expect(relativeError(gpu.dKernel, backward.dKernel), 'dKernel').toBeLessThan(BACKWARD_TOLERANCE);
-    expect(relativeError(gpu.dRecurrentKernel, backward.dRecurrentKernel), 'dRecurrentKernel').toBeLessThan(BACKWARD_TOLERANCE);
+    expect(rnn.forwardRuns[1]!.dispatches[0]!.workgroups[2], 'the recurrence grid folds into z').toBe(2);
+    expect(rnn.forwardRuns[0]!.dispatches[0]!.workgroups[2], 'the projection grid folds into z').toBeGreaterThan(1);
+    expect(outOfTolerance(await compareWithReference(device, 'SimpleRNN', config, 99))).toEqual([]);
   });
 
   it('runs the seed shape (B 5, T 3, F 1, U 50) in at most 4 dispatches forward and 4 backward', async () => {

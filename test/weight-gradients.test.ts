@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseStrategy, deviceTraits } from '../src/kernels/strategy.js';
-import { describeWeightGradients } from '../src/kernels/weight-gradients.js';
+import { describeWeightGradients, type WeightGradientsOptions, type WeightGradientsShape } from '../src/kernels/weight-gradients.js';
 import { weightGradientsRef } from '../src/kernels/weight-gradients.ref.js';
 import { random, relativeError, uniform } from './helpers/data.js';
 import { runKernel } from './helpers/run-kernel.js';
@@ -10,31 +10,90 @@ import { getDevice } from './helpers/webgpu.js';
 // largest magnitude.
 const TOLERANCE = 1e-5;
 
-const cases = [
-  { batch: 1, timesteps: 1, features: 1, units: 1, goBackwards: false, useBias: true, useInitialState: false, gemm: [4, 1] },
-  { batch: 5, timesteps: 3, features: 1, units: 50, goBackwards: false, useBias: true, useInitialState: false, gemm: [4, 1] },
-  { batch: 5, timesteps: 3, features: 3, units: 50, goBackwards: true, useBias: false, useInitialState: true, gemm: [8, 8] },
-  { batch: 33, timesteps: 17, features: 8, units: 65, goBackwards: true, useBias: true, useInitialState: true, gemm: [4, 1] },
-  { batch: 3, timesteps: 5, features: 5, units: 130, goBackwards: false, useBias: true, useInitialState: true, gemm: [16, 4] },
-  { batch: 7, timesteps: 2, features: 13, units: 6, goBackwards: true, useBias: true, useInitialState: false, gemm: [1, 1] },
-] as const;
+// The cells' layouts: SimpleRNN (1 gate), LSTM (4), GRU (3; savedOperand: r ⊙ h_{s-1} for h̃),
+// GRU resetAfter (3 gates, 4 gradient blocks, 2 bias rows).
+const cases: Case[] = [
+  { batch: 1, timesteps: 1, features: 1, units: 1, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1] },
+  { batch: 5, timesteps: 3, features: 1, units: 50, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1] },
+  { batch: 5, timesteps: 3, features: 3, units: 50, gates: 4, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: true, gemm: [8, 8] },
+  { batch: 33, timesteps: 17, features: 8, units: 65, gates: 3, gradientBlocks: 3, biasRows: 1, savedOperand: true, goBackwards: true, useInitialState: true, gemm: [4, 1] },
+  { batch: 3, timesteps: 5, features: 5, units: 130, gates: 3, gradientBlocks: 4, biasRows: 2, savedOperand: false, goBackwards: false, useInitialState: true, gemm: [16, 4] },
+  { batch: 7, timesteps: 2, features: 13, units: 6, gates: 4, gradientBlocks: 4, biasRows: 1, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [1, 1] },
+  { batch: 2, timesteps: 3, features: 2, units: 7, gates: 3, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [4, 1] },
+];
+
+type Case = WeightGradientsShape & WeightGradientsOptions & { readonly gemm: readonly [number, number] };
+
+async function run(device: GPUDevice, c: Case, data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array }) {
+  const { features: F, units: U, gates: G } = c;
+  const strategy = chooseStrategy(deviceTraits(device), c, { gemmWorkgroup: c.gemm });
+  const kernelRun = describeWeightGradients(c, c, strategy);
+  return runKernel(device, kernelRun, { ...data, dKernel: F * G * U, dRecurrentKernel: U * G * U, dBias: Math.max(c.biasRows, 1) * G * U });
+}
+
+function reference(c: Case, data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array }) {
+  return weightGradientsRef({ ...data, initialState: c.useInitialState ? data.initialState : null }, c, c);
+}
 
 describe('weight-gradients kernel vs reference', async () => {
   const device = await getDevice();
-  it.each(cases)('B$batch T$timesteps F$features U$units back=$goBackwards bias=$useBias initial=$useInitialState wg=$gemm', async (c) => {
-    const rng = random(c.batch * 31 + c.units * 17 + c.features);
-    const { batch: B, timesteps: T, features: F, units: U } = c;
-    const x = uniform(B * T * F, 1, rng);
-    const h = uniform(B * T * U, 1, rng);
-    const initialState = uniform(B * U, 1, rng);
-    const dz = uniform(B * T * U, 1, rng);
-    const strategy = chooseStrategy(deviceTraits(device), c, { gemmWorkgroup: c.gemm });
-    const run = describeWeightGradients(c, c, strategy);
-    const out = await runKernel(device, run, { x, h, initialState, dz, dKernel: F * U, dRecurrentKernel: U * U, dBias: U });
-    const expected = weightGradientsRef(x, h, c.useInitialState ? initialState : null, dz, c, c.goBackwards);
-    expect(relativeError(out.dKernel!, expected.dKernel)).toBeLessThan(TOLERANCE);
-    expect(relativeError(out.dRecurrentKernel!, expected.dRecurrentKernel)).toBeLessThan(TOLERANCE);
-    if (c.useBias) expect(relativeError(out.dBias!, expected.dBias)).toBeLessThan(TOLERANCE);
-    else expect(out.dBias).toEqual(new Float32Array(U));
+
+  it.each(cases)('B$batch T$timesteps F$features U$units G$gates/$gradientBlocks bias rows $biasRows saved=$savedOperand back=$goBackwards h0=$useInitialState wg=$gemm', async (c) => {
+    const rng = random(c.batch * 31 + c.units * 17 + c.features + c.gradientBlocks);
+    const { batch: B, timesteps: T, features: F, units: U, gradientBlocks } = c;
+    const data = {
+      x: uniform(B * T * F, 1, rng),
+      h: uniform(B * T * U, 1, rng),
+      initialState: uniform(B * U, 1, rng),
+      dGates: uniform(B * T * gradientBlocks * U, 1, rng),
+      saved: uniform(B * T * U, 1, rng),
+    };
+    const out = await run(device, c, data);
+    const expected = reference(c, data);
+    expect(relativeError(out.dKernel!, expected.dKernel), 'dKernel').toBeLessThan(TOLERANCE);
+    expect(relativeError(out.dRecurrentKernel!, expected.dRecurrentKernel), 'dRecurrentKernel').toBeLessThan(TOLERANCE);
+    if (c.biasRows > 0) expect(relativeError(out.dBias!, expected.dBias), 'dBias').toBeLessThan(TOLERANCE);
+    else expect(out.dBias, 'dBias untouched').toEqual(new Float32Array(c.gates * U));
+  });
+
+  it('keeps an Infinity an Infinity: padding rows and the first step are masked, not multiplied by 0', async () => {
+    // 5 rows: the last block of 4 pads 3 rows with copies of row 4, whose gradient is +Infinity.
+    const c = { ...cases[0]!, batch: 5, timesteps: 1, features: 2, units: 2, useInitialState: true };
+    const data = {
+      x: Float32Array.from({ length: 10 }, (_, i) => 1 + i),
+      h: new Float32Array(10).fill(0.5),
+      initialState: new Float32Array(10).fill(2),
+      dGates: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, Infinity, 1),
+      saved: new Float32Array(10),
+    };
+    const out = await run(device, c, data);
+    const expected = reference(c, data);
+    expect(expected.dKernel[0]).toBe(Infinity);
+    expect(relativeError(out.dKernel!, expected.dKernel), 'dKernel').toBeLessThan(TOLERANCE);
+    expect(relativeError(out.dRecurrentKernel!, expected.dRecurrentKernel), 'dRecurrentKernel').toBeLessThan(TOLERANCE);
+    expect(relativeError(out.dBias!, expected.dBias), 'dBias').toBeLessThan(TOLERANCE);
+  });
+
+  it('stays accurate summing 262,144 rows, where a plain float32 running sum does not', async () => {
+    // Terms near 1000 with a random fraction: a running float32 sum reaches 2.6e8, where its spacing
+    // (32) swallows their fractions. Blocks of rows summed first keep the error near float32's own.
+    const c = { ...cases[0]!, batch: 2048, timesteps: 128, useInitialState: false };
+    const rng = random(262_144);
+    const rows = c.batch * c.timesteps;
+    const data = {
+      x: new Float32Array(rows).fill(1),
+      h: uniform(rows, 1, rng),
+      initialState: new Float32Array(c.batch),
+      dGates: Float32Array.from({ length: rows }, () => 1000 + rng()),
+      saved: new Float32Array(rows),
+    };
+    let runningSum = 0;
+    for (const d of data.dGates) runningSum = Math.fround(runningSum + d);
+    const expected = reference(c, data);
+    expect(relativeError([runningSum], expected.dBias), 'a plain running sum').toBeGreaterThan(1e-4);
+    const out = await run(device, c, data);
+    expect(relativeError(out.dKernel!, expected.dKernel), 'dKernel').toBeLessThan(1e-5);
+    expect(relativeError(out.dBias!, expected.dBias), 'dBias').toBeLessThan(1e-5);
+    expect(relativeError(out.dRecurrentKernel!, expected.dRecurrentKernel), 'dRecurrentKernel').toBeLessThan(1e-4);
   });
 });

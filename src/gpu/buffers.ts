@@ -128,19 +128,24 @@ function describeNumber(value: unknown): string {
   return typeof value === 'number' ? String(value) : describeValue(value);
 }
 
-const placeholders = new WeakMap<GPUDevice, Record<StorageAccess, GPUBuffer>>();
+const placeholders = new WeakMap<GPUDevice, Map<string, GPUBuffer>>();
 
 /**
  * A tiny buffer to bind where a kernel's optional binding is unused; the kernel never touches it.
- * One per access mode, so a dispatch can bind both without a read/write conflict.
+ * Read-only bindings share one; each writable binding of a dispatch needs its own (`slot`), since
+ * WebGPU refuses a buffer bound writable twice, or both ways, in one dispatch.
  */
-export function placeholderBuffer(device: GPUDevice, access: StorageAccess): GPUBuffer {
-  let pair = placeholders.get(device);
-  if (!pair) {
-    const make = (mode: StorageAccess) =>
-      device.createBuffer({ label: label('placeholder', mode), size: 16, usage: GPUBufferUsage.STORAGE });
-    pair = { read: make('read'), read_write: make('read_write') };
-    placeholders.set(device, pair);
+export function placeholderBuffer(device: GPUDevice, access: StorageAccess, slot = 0): GPUBuffer {
+  let byKey = placeholders.get(device);
+  if (!byKey) {
+    byKey = new Map();
+    placeholders.set(device, byKey);
   }
-  return pair[access];
+  const key = access === 'read' ? 'read' : `read_write/${slot}`;
+  let buffer = byKey.get(key);
+  if (!buffer) {
+    buffer = device.createBuffer({ label: label('placeholder', key), size: 16, usage: GPUBufferUsage.STORAGE });
+    byKey.set(key, buffer);
+  }
+  return buffer;
 }

@@ -1,6 +1,6 @@
 /**
  * Plain TypeScript reference of src/wgsl/activation.wgsl, in float64: tfjs's definitions and the
- * derivatives its gradient functions compute.
+ * derivatives its gradient functions compute, NaN and ±Infinity included.
  */
 import type { Activation } from './activation.js';
 
@@ -53,11 +53,16 @@ export function activateGradRef(name: Activation, x: number, y: number): number 
     case 'linear': return 1;
     case 'tanh': return 1 - y * y;
     case 'sigmoid': return y * (1 - y);
-    case 'relu': return x > 0 ? 1 : 0;
-    case 'relu6': return x > 0 && x < 6 ? 1 : 0;
+    // tfjs's step(x) is NaN at NaN.
+    case 'relu': return Number.isNaN(x) ? x : x > 0 ? 1 : 0;
+    case 'relu6': return Number.isNaN(x) ? x : x > 0 && x < 6 ? 1 : 0;
     case 'elu': return y >= 0 ? 1 : y + 1;
     case 'selu': return x > 0 ? SELU_SCALE : SELU_SCALE_ALPHA * Math.exp(x);
-    case 'softsign': return 1 / (Math.abs(x) + 1) ** 2;
+    // tfjs differentiates x / (|x| + 1) as a quotient: NaN at ±Infinity.
+    case 'softsign': {
+      const d = Math.abs(x) + 1;
+      return 1 / d - Math.abs(x) / (d * d);
+    }
     case 'softplus': return sigmoid(x);
     case 'hardSigmoid': {
       const p = 0.2 * x + 0.5;

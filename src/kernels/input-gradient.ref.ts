@@ -1,22 +1,24 @@
-/** Reference of input-gradient.wgsl in float64: dx[b, t(s), :] = dz[b, s, :] · kernelᵀ. */
+/** Reference of input-gradient.wgsl in float64: dx[b, t(s), :] = dGates[b, s, :G·U] · kernelᵀ. */
 import { sourceStep } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
 
 export function inputGradientRef(
-  dz: ArrayLike<number>,
+  dGates: ArrayLike<number>,
   kernel: ArrayLike<number>,
-  shape: RNNShape,
+  shape: RNNShape & { readonly gates: number; readonly gradientBlocks: number },
   goBackwards: boolean,
 ): Float64Array {
-  const { batch: B, timesteps: T, features: F, units: U } = shape;
+  const { batch: B, timesteps: T, features: F } = shape;
+  const columns = shape.gates * shape.units;
+  const stride = shape.gradientBlocks * shape.units;
   const dx = new Float64Array(B * T * F);
   for (let b = 0; b < B; b++) {
     for (let s = 0; s < T; s++) {
-      const g = (b * T + s) * U;
+      const g = (b * T + s) * stride;
       const dst = (b * T + sourceStep(s, T, goBackwards)) * F;
       for (let f = 0; f < F; f++) {
         let acc = 0;
-        for (let u = 0; u < U; u++) acc += dz[g + u]! * kernel[f * U + u]!;
+        for (let j = 0; j < columns; j++) acc += dGates[g + j]! * kernel[f * columns + j]!;
         dx[dst + f] = acc;
       }
     }

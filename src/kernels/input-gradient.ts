@@ -1,21 +1,23 @@
 /**
- * Input gradient, every timestep in one GEMM over batch·timesteps rows:
- *   dx[b, t(s), :] = dz[b, s, :] · kernelᵀ,   t(s) = goBackwards ? T-1-s : s.
- * Bindings: dz [B,T,U], kernel [F,U] → dx [B,T,F].
+ * Input gradient of a recurrent layer, every timestep in one GEMM over batch·timesteps rows:
+ *   dx[b, t(s), :] = dGates[b, s, :G·U] · kernelᵀ,   t(s) = goBackwards ? T-1-s : s,
+ * reducing over the gates' columns G·U of dGates rows gradientBlocks·U wide.
+ * Bindings: dGates [B,T,Gd·U], kernel [F,G·U] → dx [B,T,F].
  * Dispatch: one invocation per 4 rows × 4 features; one dispatch.
- * Limits: row tiles fold into grid z past maxComputeWorkgroupsPerDimension.
+ * Limits: feature tiles / gemmWorkgroup[0] on grid x; row tiles fold into grid z.
  */
+import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/input-gradient.wgsl?raw';
-import { defineKernel, type KernelRun } from '../gpu/kernel.js';
+import { composeShader, defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { rowGemmGrid, type RNNShape } from './shape.js';
-import type { DeviceTraits, Strategy } from './strategy.js';
+import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 export const inputGradient = defineKernel({
   name: 'input-gradient',
-  code,
-  params: ['rows', 'timesteps', 'features', 'units', 'goBackwards'],
+  code: composeShader(orderCode, code),
+  params: ['rows', 'timesteps', 'features', 'columns', 'stride', 'goBackwards'],
   bindings: [
-    { name: 'dz', access: 'read' },
+    { name: 'dGates', access: 'read' },
     { name: 'kernel', access: 'read' },
     { name: 'dx', access: 'read_write' },
   ],
@@ -24,7 +26,7 @@ export const inputGradient = defineKernel({
 export type InputGradientRun = KernelRun<(typeof inputGradient.params)[number], (typeof inputGradient.bindings)[number]['name']>;
 
 export function describeInputGradient(
-  shape: RNNShape,
+  shape: RNNShape & { readonly gates: number; readonly gradientBlocks: number },
   options: { goBackwards: boolean },
   strategy: Strategy,
   traits: DeviceTraits,
@@ -33,7 +35,7 @@ export function describeInputGradient(
   const rows = shape.batch * shape.timesteps;
   return {
     spec: inputGradient,
-    constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy },
+    constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy, WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: [
       {
         workgroups: rowGemmGrid(rows, shape.features, strategy.gemmWorkgroup, traits.limits.maxComputeWorkgroupsPerDimension),
@@ -41,7 +43,8 @@ export function describeInputGradient(
           rows,
           timesteps: shape.timesteps,
           features: shape.features,
-          units: shape.units,
+          columns: shape.gates * shape.units,
+          stride: shape.gradientBlocks * shape.units,
           goBackwards: Number(options.goBackwards),
         },
       },

@@ -1,4 +1,4 @@
-/** Reference of input-projection.wgsl in float64: z[b, s, :] = x[b, t(s), :] · kernel + bias. */
+/** Reference of input-projection.wgsl in float64: gates[b, s, :] = x[b, t(s), :] · kernel + bias over G·U columns. */
 import type { RNNShape } from './shape.js';
 
 export const sourceStep = (s: number, timesteps: number, goBackwards: boolean): number =>
@@ -8,21 +8,22 @@ export function inputProjectionRef(
   x: ArrayLike<number>,
   kernel: ArrayLike<number>,
   bias: ArrayLike<number> | null,
-  shape: RNNShape,
+  shape: RNNShape & { readonly gates: number },
   goBackwards: boolean,
 ): Float64Array {
-  const { batch: B, timesteps: T, features: F, units: U } = shape;
-  const z = new Float64Array(B * T * U);
+  const { batch: B, timesteps: T, features: F } = shape;
+  const columns = shape.gates * shape.units;
+  const out = new Float64Array(B * T * columns);
   for (let b = 0; b < B; b++) {
     for (let s = 0; s < T; s++) {
       const src = (b * T + sourceStep(s, T, goBackwards)) * F;
-      const dst = (b * T + s) * U;
-      for (let u = 0; u < U; u++) {
-        let acc = bias ? bias[u]! : 0;
-        for (let f = 0; f < F; f++) acc += x[src + f]! * kernel[f * U + u]!;
-        z[dst + u] = acc;
+      const dst = (b * T + s) * columns;
+      for (let j = 0; j < columns; j++) {
+        let acc = bias ? bias[j]! : 0;
+        for (let f = 0; f < F; f++) acc += x[src + f]! * kernel[f * columns + j]!;
+        out[dst + j] = acc;
       }
     }
   }
-  return z;
+  return out;
 }

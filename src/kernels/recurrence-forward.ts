@@ -1,54 +1,100 @@
 /**
- * Forward recurrence, steps in consumption order:
- *   z_s = p_s + h_{s-1} · recurrentKernel,  h_s = activate(z_s),  h_{-1} = initialState or 0,
- * where p_s = x_t(s) · kernel + bias arrives in z (input-projection) and is overwritten by z_s.
- * Bindings: z [B,T,U] (in/out), recurrentKernel [U,U], initialState [B,U] (placeholder when unused)
- * → h [B,T,U], and last [B,U] (h at the last step) when requested.
- * Dispatch: persistent: 1 dispatch of ceil(B/4) workgroups; stepwise: T dispatches (recurrence-schedule).
- * Limits: ceil(B/4) ≤ maxComputeWorkgroupsPerDimension; weights in workgroup memory need U²·4 bytes.
+ * Forward recurrence of any cell, steps in consumption order (see recurrence-forward.wgsl): for each
+ * step and each of the cell's phases, every tile of 4 rows × 4 units runs the cell's step math, which
+ * adds h_{s-1} · recurrentKernel to the input projection waiting in `gates`, stores the gates'
+ * pre-activations there, h_s in h, and what else it keeps in saved.
+ * Bindings: gates [B,T,G·U] (in/out), recurrentKernel [U,G·U], initialState [B,U], h [B,T,U],
+ * last [B,U], saved [B,T,U], lastSaved [B,U], then the cell's own (placeholders where unused).
+ * Dispatch: persistent: ceil(T / maxStepsPerDispatch) dispatches of ceil(B/4) workgroups;
+ * stepwise: T·phases dispatches (recurrence-schedule).
+ * Limits: GATES·U²·4 bytes of workgroup memory for the weights when staged; 7 storage buffers plus the cell's.
  */
 import activationCode from '../wgsl/activation.wgsl?raw';
 import code from '../wgsl/recurrence-forward.wgsl?raw';
-import { composeShader, defineKernel, type KernelRun } from '../gpu/kernel.js';
-import { activationId, type Activation } from './activation.js';
+import tileCode from '../wgsl/tile-math.wgsl?raw';
+import orderCode from '../wgsl/workgroup-order.wgsl?raw';
+import { composeShader, defineKernel, type KernelRun, type KernelSpec } from '../gpu/kernel.js';
+import { activationId, RUNTIME_SELECTED_ACTIVATIONS, type Activation } from './activation.js';
+import type { Cell, CellShape } from './cell.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
-import type { RNNShape } from './shape.js';
-import type { Strategy } from './strategy.js';
+import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
-export const recurrenceForward = defineKernel({
-  name: 'recurrence-forward',
-  code: composeShader(activationCode, code),
-  params: ['batch', 'timesteps', 'units', 'hasInitialState', 'stepBegin', 'stepEnd', 'hasLast'],
-  bindings: [
-    { name: 'z', access: 'read_write' },
-    { name: 'recurrentKernel', access: 'read' },
-    { name: 'initialState', access: 'read' },
-    { name: 'h', access: 'read_write' },
-    { name: 'last', access: 'read_write' },
-  ],
-});
+const PARAMS = [
+  'batch', 'timesteps', 'units', 'stageBegin', 'stageEnd', 'hasInitialState', 'hasLast', 'hasLastSaved', 'hasCellInput',
+  'activation', 'recurrentActivation',
+] as const;
 
-export type RecurrenceForwardRun = KernelRun<(typeof recurrenceForward.params)[number], (typeof recurrenceForward.bindings)[number]['name']>;
+const DRIVER_BINDINGS = [
+  { name: 'gates', access: 'read_write' },
+  { name: 'recurrentKernel', access: 'read' },
+  { name: 'initialState', access: 'read' },
+  { name: 'h', access: 'read_write' },
+  { name: 'last', access: 'read_write' },
+  { name: 'saved', access: 'read_write' },
+  { name: 'lastSaved', access: 'read_write' },
+] as const;
+
+export type RecurrenceForwardRun = KernelRun<(typeof PARAMS)[number], string>;
+
+const specs = new WeakMap<Cell, KernelSpec<(typeof PARAMS)[number], string>>();
+
+/** The forward kernel of `cell`: the driver composed with the cell's module. */
+export function recurrenceForwardSpec(cell: Cell): KernelSpec<(typeof PARAMS)[number], string> {
+  let spec = specs.get(cell);
+  if (!spec) {
+    spec = defineKernel({
+      name: `recurrence-forward/${cell.name}`,
+      code: composeShader(activationCode, tileCode, orderCode, code, cell.forward.code),
+      params: PARAMS,
+      bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
+    });
+    specs.set(cell, spec);
+  }
+  return spec;
+}
+
+export interface RecurrenceForwardOptions {
+  readonly activation: Activation;
+  readonly recurrentActivation: Activation;
+  readonly useInitialState: boolean;
+  /** The cell's own input (binding 8) is bound: LSTM's initial cell state, GRU's recurrent bias. */
+  readonly hasCellInput: boolean;
+  readonly writeLast: boolean;
+  readonly writeLastSaved: boolean;
+}
+
+/** The activations as override constants, or RUNTIME_SELECTED (read from params) for strategy.activations 'runtime'. */
+export function activationConstants(options: { activation: Activation; recurrentActivation: Activation }, strategy: Strategy): Record<string, number> {
+  return strategy.activations === 'runtime'
+    ? { ACTIVATION: RUNTIME_SELECTED_ACTIVATIONS }
+    : { ACTIVATION: activationId(options.activation), RECURRENT_ACTIVATION: activationId(options.recurrentActivation) };
+}
 
 export function describeRecurrenceForward(
-  shape: RNNShape,
-  options: { activation: Activation; useInitialState: boolean; writeLast: boolean },
+  cell: Cell,
+  shape: CellShape,
+  options: RecurrenceForwardOptions,
   strategy: Strategy,
+  traits: DeviceTraits,
 ): RecurrenceForwardRun {
-  const schedule = recurrenceSchedule(shape, shape.timesteps, strategy);
+  const schedule = recurrenceSchedule(shape, shape.timesteps * cell.phases, cell.phases, strategy, traits);
   return {
-    spec: recurrenceForward,
-    constants: { ...schedule.constants, ACTIVATION: activationId(options.activation) },
+    spec: recurrenceForwardSpec(cell),
+    constants: { ...schedule.constants, ...cell.constants, ...activationConstants(options, strategy), WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: schedule.ranges.map((range) => ({
       workgroups: range.workgroups,
       params: {
         batch: shape.batch,
         timesteps: shape.timesteps,
         units: shape.units,
+        stageBegin: range.begin,
+        stageEnd: range.end,
         hasInitialState: Number(options.useInitialState),
-        stepBegin: range.begin,
-        stepEnd: range.end,
         hasLast: Number(options.writeLast),
+        hasLastSaved: Number(options.writeLastSaved),
+        hasCellInput: Number(options.hasCellInput),
+        activation: activationId(options.activation),
+        recurrentActivation: activationId(options.recurrentActivation),
       },
     })),
   };

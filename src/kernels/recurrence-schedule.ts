@@ -1,10 +1,11 @@
 /**
  * How a recurrence kernel (forward or backward) is split into dispatches, shared by both.
- * Persistent: one dispatch covers every stage, one workgroup per 4 batch rows walks all unit tiles.
- * Stepwise: one dispatch per stage, workgroups spread over the unit tiles too.
+ * Persistent: a dispatch covers a chunk of stages (at most strategy.maxStepsPerDispatch timesteps),
+ * one workgroup per 4 batch rows walks all unit tiles. Stepwise: one dispatch per stage, workgroups
+ * spread over the unit tiles too. Row tiles fold into grid z past the per-dimension limit.
  */
-import { tiles4, type RNNShape } from './shape.js';
-import type { Strategy } from './strategy.js';
+import { foldedGrid, tiles4, type RNNShape } from './shape.js';
+import type { DeviceTraits, Strategy } from './strategy.js';
 
 export interface StageRange {
   readonly begin: number;
@@ -17,20 +18,39 @@ export interface RecurrenceSchedule {
   readonly ranges: readonly StageRange[];
 }
 
-export function recurrenceSchedule(shape: RNNShape, stages: number, strategy: Strategy): RecurrenceSchedule {
-  const rowTiles = tiles4(shape.batch);
+/**
+ * `stages` stages, `stagesPerStep` of them per timestep (a cell's phases); the backward's one extra
+ * stage joins the last chunk.
+ */
+export function recurrenceSchedule(
+  shape: RNNShape & { readonly gates: number },
+  stages: number,
+  stagesPerStep: number,
+  strategy: Strategy,
+  traits: DeviceTraits,
+): RecurrenceSchedule {
+  const [y, z] = foldedGrid(tiles4(shape.batch), traits.limits.maxComputeWorkgroupsPerDimension);
   const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup;
   const constants = {
     WORKGROUP_SIZE: strategy.recurrenceWorkgroupSize,
     WEIGHTS_IN_WORKGROUP: Number(staged),
-    WORKGROUP_WEIGHTS: staged ? shape.units * shape.units : 1,
+    WORKGROUP_WEIGHTS: staged ? shape.gates * shape.units * shape.units : 1,
   };
   if (strategy.recurrence === 'persistent') {
-    return { constants, ranges: [{ begin: 0, end: stages, workgroups: [1, rowTiles, 1] }] };
+    const chunk = strategy.maxStepsPerDispatch * stagesPerStep;
+    const last = Math.max(1, Math.ceil((shape.timesteps * stagesPerStep) / chunk));
+    return {
+      constants,
+      ranges: Array.from({ length: last }, (_, i) => ({
+        begin: i * chunk,
+        end: i + 1 === last ? stages : (i + 1) * chunk,
+        workgroups: [1, y, z] as const,
+      })),
+    };
   }
   const unitWorkgroups = Math.ceil(tiles4(shape.units) / strategy.recurrenceWorkgroupSize);
   return {
     constants,
-    ranges: Array.from({ length: stages }, (_, s) => ({ begin: s, end: s + 1, workgroups: [unitWorkgroups, rowTiles, 1] as const })),
+    ranges: Array.from({ length: stages }, (_, s) => ({ begin: s, end: s + 1, workgroups: [unitWorkgroups, y, z] as const })),
   };
 }

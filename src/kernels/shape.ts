@@ -1,4 +1,4 @@
-/** Sizes of one SimpleRNN call, as in Keras: x [batch, timesteps, features], state [batch, units]. */
+/** Sizes of one recurrent layer call, as in Keras: x [batch, timesteps, features], state [batch, units]. */
 export interface RNNShape {
   readonly batch: number;
   readonly timesteps: number;
@@ -8,12 +8,16 @@ export interface RNNShape {
 
 export const tiles4 = (n: number): number => Math.ceil(n / 4);
 
+/** `count` workgroups along one axis, folded into (y, z) past `maxPerDimension` (kernels read y + z·ny). */
+export function foldedGrid(count: number, maxPerDimension: number): [number, number] {
+  const folds = Math.ceil(count / maxPerDimension);
+  return [folds > 1 ? Math.ceil(count / folds) : count, folds];
+}
+
 /**
  * The grid of a GEMM over batch·timesteps rows in 4 × 4 tiles, with (wx, wy) tiles per workgroup:
  * x covers `columns`, y the row tiles, folded into z past `maxPerDimension`.
  */
 export function rowGemmGrid(rows: number, columns: number, [wx, wy]: readonly [number, number], maxPerDimension: number): [number, number, number] {
-  const rowWorkgroups = Math.ceil(tiles4(rows) / wy);
-  const folds = Math.ceil(rowWorkgroups / maxPerDimension);
-  return [Math.ceil(tiles4(columns) / wx), folds > 1 ? maxPerDimension : rowWorkgroups, folds];
+  return [Math.ceil(tiles4(columns) / wx), ...foldedGrid(Math.ceil(tiles4(rows) / wy), maxPerDimension)];
 }

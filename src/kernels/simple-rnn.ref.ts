@@ -1,12 +1,14 @@
 /**
- * Reference of the whole fused SimpleRNN, forward and backward, in float64: the composition of the
- * kernels' references, in the order simple-rnn.ts dispatches them.
+ * Reference of the fused SimpleRNN in float64, forward and backward: its recurrence (the math of
+ * simple-rnn-forward.wgsl and simple-rnn-backward.wgsl under the core's drivers) composed with the
+ * GEMMs' references, in the order recurrent-layer.ts dispatches the kernels.
  */
+import type { Activation } from './activation.js';
+import { activateGradRef, activateRef } from './activation.ref.js';
 import type { ResolvedConfig } from './config.js';
 import { inputGradientRef } from './input-gradient.ref.js';
 import { inputProjectionRef } from './input-projection.ref.js';
-import { recurrenceBackwardRef } from './recurrence-backward.ref.js';
-import { recurrenceForwardRef } from './recurrence-forward.ref.js';
+import type { RNNShape } from './shape.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 
 export interface SimpleRNNArrays {
@@ -31,11 +33,73 @@ export interface SimpleRNNGradientsRef {
   readonly dz: Float64Array;
 }
 
+const SHAPE = { gates: 1, gradientBlocks: 1 } as const;
+
+/** The forward recurrence: z_s = p_s + h_{s-1} · R, h_s = activation(z_s), with p the input projection. */
+export function simpleRNNRecurrenceRef(
+  projection: ArrayLike<number>,
+  recurrentKernel: ArrayLike<number>,
+  initialState: ArrayLike<number> | null,
+  shape: RNNShape,
+  activation: Activation,
+): SimpleRNNForwardRef {
+  const { batch: B, timesteps: T, units: U } = shape;
+  const z = Float64Array.from(projection);
+  const h = new Float64Array(B * T * U);
+  // A zero h_{-1} multiplies too: 0 · Infinity is NaN, as in tfjs.
+  const h0 = initialState ?? new Float64Array(B * U);
+  for (let b = 0; b < B; b++) {
+    for (let s = 0; s < T; s++) {
+      const cur = (b * T + s) * U;
+      const prev = s > 0 ? h : h0;
+      const prevOffset = s > 0 ? cur - U : b * U;
+      for (let u = 0; u < U; u++) {
+        let acc = z[cur + u]!;
+        for (let k = 0; k < U; k++) acc += prev[prevOffset + k]! * recurrentKernel[k * U + u]!;
+        z[cur + u] = acc;
+        h[cur + u] = activateRef(activation, acc);
+      }
+    }
+  }
+  return { z, h };
+}
+
+/** The backward recurrence: dz_s = (dh_s + dz_{s+1} · Rᵀ) ⊙ activation'(z_s), dh_{-1} = dz_0 · Rᵀ. */
+export function simpleRNNRecurrenceBackwardRef(
+  dh: ArrayLike<number>,
+  z: ArrayLike<number>,
+  h: ArrayLike<number>,
+  recurrentKernel: ArrayLike<number>,
+  shape: RNNShape,
+  activation: Activation,
+): { dz: Float64Array; dInitialState: Float64Array } {
+  const { batch: B, timesteps: T, units: U } = shape;
+  const dz = new Float64Array(B * T * U);
+  const dInitialState = new Float64Array(B * U);
+  // dz_{s+1} · Rᵀ for one row
+  const backThroughTime = (next: number, u: number): number => {
+    let acc = 0;
+    for (let k = 0; k < U; k++) acc += dz[next + k]! * recurrentKernel[u * U + k]!;
+    return acc;
+  };
+  for (let b = 0; b < B; b++) {
+    for (let s = T - 1; s >= 0; s--) {
+      const cur = (b * T + s) * U;
+      for (let u = 0; u < U; u++) {
+        const g = dh[cur + u]! + (s < T - 1 ? backThroughTime(cur + U, u) : 0);
+        dz[cur + u] = g * activateGradRef(activation, z[cur + u]!, h[cur + u]!);
+      }
+    }
+    for (let u = 0; u < U; u++) dInitialState[b * U + u] = backThroughTime(b * T * U, u);
+  }
+  return { dz, dInitialState };
+}
+
 export function simpleRNNForwardRef(inputs: SimpleRNNArrays, config: ResolvedConfig): SimpleRNNForwardRef {
   const bias = config.useBias ? (inputs.bias ?? null) : null;
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
-  const projection = inputProjectionRef(inputs.x, inputs.kernel, bias, config, config.goBackwards);
-  return recurrenceForwardRef(projection, inputs.recurrentKernel, initialState, config, config.activation);
+  const projection = inputProjectionRef(inputs.x, inputs.kernel, bias, { ...config, ...SHAPE }, config.goBackwards);
+  return simpleRNNRecurrenceRef(projection, inputs.recurrentKernel, initialState, config, config.activation);
 }
 
 /** Gradients of Σ dh ⊙ h with respect to every input, given the forward's z and h. */
@@ -44,9 +108,14 @@ export function simpleRNNBackwardRef(
   config: ResolvedConfig,
 ): SimpleRNNGradientsRef {
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
-  const { dz, dInitialState } = recurrenceBackwardRef(inputs.dh, inputs.z, inputs.h, inputs.recurrentKernel, config, config.activation);
-  const weights = weightGradientsRef(inputs.x, inputs.h, initialState, dz, config, config.goBackwards);
-  const dx = inputGradientRef(dz, inputs.kernel, config, config.goBackwards);
+  const { dz, dInitialState } = simpleRNNRecurrenceBackwardRef(inputs.dh, inputs.z, inputs.h, inputs.recurrentKernel, config, config.activation);
+  const shape = { ...config, ...SHAPE };
+  const weights = weightGradientsRef(
+    { x: inputs.x, h: inputs.h, initialState, dGates: dz, saved: null },
+    shape,
+    { goBackwards: config.goBackwards, biasRows: 1, savedOperand: false },
+  );
+  const dx = inputGradientRef(dz, inputs.kernel, shape, config.goBackwards);
   return { dx, ...weights, dInitialState, dz };
 }
 

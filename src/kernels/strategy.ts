@@ -1,6 +1,6 @@
 /**
  * How the kernels run on a given device: the one place that picks strategies, by adapter and shape.
- * Every field can be overridden through SimpleRNNConfig.strategy.
+ * Every field can be overridden through a layer config's `strategy`.
  *
  * Measured on Dawn + SwiftShader (the CPU fallback adapter, 2 cores; see README "Benchmarks"):
  * the persistent recurrence with 4-invocation workgroups was faster than one dispatch per step at
@@ -8,15 +8,21 @@
  * 32×64×16×256, with far fewer dispatches; a dispatch costs ~10-20 µs there and a workgroup is a CPU
  * task. Copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so it
  * stays off. On a hardware GPU (not measured here: no GPU was available) the table follows the
- * usual practice: persistent with the weights in workgroup memory while they fit, one dispatch per
- * step with 64-wide workgroups once the units outgrow what one workgroup per row tile can feed.
+ * usual practice: persistent with the weights in workgroup memory while they fit and one lane per
+ * tile of 4 units, one dispatch per step with the unit tiles spread over workgroups once the units
+ * outgrow what one workgroup per row tile can feed.
  */
-import type { RNNShape } from './shape.js';
+import { describeValue } from '../describe-value.js';
+import { tiles4, type RNNShape } from './shape.js';
 
 export type RecurrenceMode = 'persistent' | 'stepwise';
 
+/** Which workgroup works on which tile: see src/wgsl/workgroup-order.wgsl. Results are bit-identical. */
+export const WORKGROUP_ORDERS = ['natural', 'reversed', 'interleaved'] as const;
+export type WorkgroupOrder = (typeof WORKGROUP_ORDERS)[number];
+
 export interface Strategy {
-  /** persistent: all timesteps in one dispatch; stepwise: one dispatch per timestep. */
+  /** persistent: chunks of timesteps per dispatch; stepwise: one dispatch per timestep (and phase). */
   readonly recurrence: RecurrenceMode;
   /** Invocations per workgroup of the recurrence kernels. */
   readonly recurrenceWorkgroupSize: number;
@@ -24,6 +30,18 @@ export interface Strategy {
   readonly weightsInWorkgroup: boolean;
   /** Workgroup size (x, y) of the GEMM kernels, in 4 × 4 tiles. */
   readonly gemmWorkgroup: readonly [number, number];
+  /**
+   * Persistent mode: the most timesteps one dispatch covers, so that no dispatch runs long enough
+   * for a browser's GPU watchdog to kill it (a 10,000-step sequence is many dispatches).
+   */
+  readonly maxStepsPerDispatch: number;
+  /** Which workgroup works on which tile; tests permute it. */
+  readonly workgroupOrder: WorkgroupOrder;
+  /**
+   * 'compiled': the activations are override constants, one pipeline per pair (fastest);
+   * 'runtime': read from the kernels' params, one pipeline for every pair.
+   */
+  readonly activations: 'compiled' | 'runtime';
 }
 
 /** What the table looks at; a GPUDevice provides it (see deviceTraits). */
@@ -32,6 +50,9 @@ export interface DeviceTraits {
   readonly limits: GPUSupportedLimits;
 }
 
+/** A recurrent layer's shape and its cell's gate count (1 SimpleRNN, 3 GRU, 4 LSTM). */
+export type CellShape = RNNShape & { readonly gates?: number };
+
 export function deviceTraits(device: GPUDevice): DeviceTraits {
   // adapterInfo on GPUDevice is recent (Chrome 126+, Dawn); without it, assume hardware.
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
@@ -39,23 +60,72 @@ export function deviceTraits(device: GPUDevice): DeviceTraits {
 }
 
 const HARDWARE_PERSISTENT_MAX_UNITS = 512;
+/**
+ * Multiply-adds one workgroup may do in one persistent dispatch: about 0.1 s on the CPU fallback
+ * (SwiftShader runs a workgroup on one core at ~1 GFLOP/s), a few ms on a hardware GPU; and at most
+ * this many steps, whose barriers cost too.
+ */
+const MAX_MULTIPLY_ADDS_PER_DISPATCH = 2 ** 26;
+const MAX_STEPS_PER_DISPATCH = 1024;
 
-export function chooseStrategy(traits: DeviceTraits, shape: RNNShape, override: Partial<Strategy> = {}): Strategy {
-  const base: Strategy = traits.isFallbackAdapter
-    ? { recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
-    : hardwareStrategy(traits, shape);
-  return { ...base, ...override };
+/** Timesteps per persistent dispatch: a row tile's multiply-adds per step, 4·gates·units², within budget. */
+export function stepsPerDispatch(shape: CellShape): number {
+  const perStep = 4 * (shape.gates ?? 1) * shape.units * shape.units;
+  return Math.max(1, Math.min(MAX_STEPS_PER_DISPATCH, Math.floor(MAX_MULTIPLY_ADDS_PER_DISPATCH / perStep)));
 }
 
-function hardwareStrategy(traits: DeviceTraits, shape: RNNShape): Strategy {
+export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
+  const common = { maxStepsPerDispatch: stepsPerDispatch(shape), workgroupOrder: 'natural', activations: 'compiled' } as const;
+  const base: Strategy = traits.isFallbackAdapter
+    ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
+    : { ...common, ...hardwareStrategy(traits, shape) };
+  return { ...base, ...checkStrategyOverride(override) };
+}
+
+function hardwareStrategy(traits: DeviceTraits, shape: CellShape) {
+  const { limits } = traits;
   const persistent = shape.units <= HARDWARE_PERSISTENT_MAX_UNITS;
-  const weightBytes = shape.units * shape.units * 4;
+  const weightBytes = (shape.gates ?? 1) * shape.units * shape.units * 4;
+  // One lane per tile of 4 units: a workgroup of 13 lanes for 50 units, not 64 mostly idle.
+  const lanes = Math.min(tiles4(shape.units), persistent ? 256 : 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   return {
     recurrence: persistent ? 'persistent' : 'stepwise',
-    recurrenceWorkgroupSize: Math.min(64, traits.limits.maxComputeInvocationsPerWorkgroup),
-    weightsInWorkgroup: persistent && weightBytes <= traits.limits.maxComputeWorkgroupStorageSize,
+    recurrenceWorkgroupSize: lanes,
+    weightsInWorkgroup: persistent && weightBytes <= limits.maxComputeWorkgroupStorageSize,
     gemmWorkgroup: [8, 8],
-  };
+  } as const;
+}
+
+const positiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1;
+
+const STRATEGY_FIELDS: { readonly [K in keyof Strategy]: { readonly expected: string; readonly valid: (value: unknown) => boolean } } = {
+  recurrence: { expected: "'persistent' or 'stepwise'", valid: (v) => v === 'persistent' || v === 'stepwise' },
+  recurrenceWorkgroupSize: { expected: 'a positive integer', valid: positiveInteger },
+  weightsInWorkgroup: { expected: 'a boolean', valid: (v) => typeof v === 'boolean' },
+  gemmWorkgroup: { expected: 'two positive integers [x, y]', valid: (v) => Array.isArray(v) && v.length === 2 && v.every(positiveInteger) },
+  maxStepsPerDispatch: { expected: 'a positive integer', valid: positiveInteger },
+  workgroupOrder: { expected: WORKGROUP_ORDERS.map((o) => `'${o}'`).join(', '), valid: (v) => (WORKGROUP_ORDERS as readonly unknown[]).includes(v) },
+  activations: { expected: "'compiled' or 'runtime'", valid: (v) => v === 'compiled' || v === 'runtime' },
+};
+
+const describeField = (value: unknown): string => (typeof value === 'object' && value !== null ? describeValue(value) : JSON.stringify(value) ?? String(value));
+
+/** Validates strategy overrides, naming the field and what it expects. */
+export function checkStrategyOverride(override: unknown, argument = 'config.strategy'): Partial<Strategy> {
+  if (override === undefined) return {};
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) {
+    throw new TypeError(`${argument}: expected an object of strategy overrides; got ${describeValue(override)}`);
+  }
+  for (const [key, value] of Object.entries(override)) {
+    const field = STRATEGY_FIELDS[key as keyof Strategy];
+    if (!field && value !== undefined) {
+      throw new TypeError(`${argument}.${key}: not a strategy field; expected one of ${Object.keys(STRATEGY_FIELDS).join(', ')}`);
+    }
+    if (field && value !== undefined && !field.valid(value)) {
+      throw new TypeError(`${argument}.${key}: expected ${field.expected}; got ${describeField(value)}`);
+    }
+  }
+  return Object.fromEntries(Object.entries(override).filter(([, value]) => value !== undefined)) as Partial<Strategy>;
 }
 
 /**
@@ -64,4 +134,9 @@ function hardwareStrategy(traits: DeviceTraits, shape: RNNShape): Strategy {
  */
 export function trainerWorkgroupSize(traits: DeviceTraits): number {
   return traits.isFallbackAdapter ? 4 : Math.min(64, traits.limits.maxComputeInvocationsPerWorkgroup);
+}
+
+/** The WORKGROUP_ORDER override of workgroup-order.wgsl. */
+export function workgroupOrderId(strategy: Strategy): number {
+  return WORKGROUP_ORDERS.indexOf(strategy.workgroupOrder);
 }

@@ -23,7 +23,11 @@ export function trainerGradientsRef(
 ): TrainerGradients {
   const { timesteps: T, features: F, units: U, outputs: O } = shape;
   const n = rows.length;
-  const { dKernel, dRecurrentKernel, dBias } = weightGradientsRef(gatherRows(x, rows, T * F), step.h, null, step.dz, { batch: n, timesteps: T, features: F, units: U }, false);
+  const { dKernel, dRecurrentKernel, dBias } = weightGradientsRef(
+    { x: gatherRows(x, rows, T * F), h: step.h, initialState: null, dGates: step.dz, saved: null },
+    { batch: n, timesteps: T, features: F, units: U, gates: 1, gradientBlocks: 1 },
+    { goBackwards: false, biasRows: 1, savedOperand: false },
+  );
   const last = lastStates(step.h, n, T, U);
   const denseKernel = new Float64Array(U * O);
   const denseBias = new Float64Array(O);

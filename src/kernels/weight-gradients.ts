@@ -1,25 +1,30 @@
 /**
- * Weight gradients, one GEMM over all batch·timesteps rows r = (b, s):
- *   [dKernel; dRecurrentKernel; dBias] = [x_t(s) | h_{s-1} | 1]ᵀ · dz,  h_{-1} = initialState or 0.
- * Bindings: x [B,T,F], h [B,T,U], initialState [B,U], dz [B,T,U] → dKernel [F,U],
- * dRecurrentKernel [U,U], dBias [U] (placeholders where unused).
- * Dispatch: one invocation per 4 × 4 output tile, reducing over every row; one dispatch.
- * Limits: 7 storage buffers; output tile rows (features + units)/4 + 1 on grid y.
+ * Weight gradients, one GEMM over all batch·timesteps rows r = (b, s), per gate block g:
+ *   [dKernel; dRecurrentKernel; dBias] = [x_t(s) | operand | 1]ᵀ · dGates,  operand h_{s-1} (initialState
+ *   or 0 at s = 0) or, for a GRU's last gate without resetAfter, the saved r ⊙ h_{s-1};
+ * the recurrent side of the last gate reads the last gradient block, and a second bias row sums it
+ * (GRU resetAfter: the recurrent bias). See weight-gradients.wgsl.
+ * Bindings: x [B,T,F], h [B,T,U], initialState [B,U], dGates [B,T,Gd·U], saved [B,T,U] →
+ * dKernel [F,G·U], dRecurrentKernel [U,G·U], dBias [biasRows,G·U] (placeholders where unused).
+ * Dispatch: one invocation per 4 output rows × 4 units of every gate, reducing over every row; one dispatch.
+ * Limits: 8 storage buffers; U/4 tiles on grid x and (F + U)/4 + 1 tile rows on grid y, per workgroup.
  */
+import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/weight-gradients.wgsl?raw';
-import { defineKernel, type KernelRun } from '../gpu/kernel.js';
+import { composeShader, defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { tiles4, type RNNShape } from './shape.js';
-import type { Strategy } from './strategy.js';
+import { workgroupOrderId, type Strategy } from './strategy.js';
 
 export const weightGradients = defineKernel({
   name: 'weight-gradients',
-  code,
-  params: ['batch', 'timesteps', 'features', 'units', 'goBackwards', 'hasBias', 'hasInitialState'],
+  code: composeShader(orderCode, code),
+  params: ['batch', 'timesteps', 'features', 'units', 'gradientBlocks', 'goBackwards', 'biasRows', 'hasInitialState', 'savedOperand'],
   bindings: [
     { name: 'x', access: 'read' },
     { name: 'h', access: 'read' },
     { name: 'initialState', access: 'read' },
-    { name: 'dz', access: 'read' },
+    { name: 'dGates', access: 'read' },
+    { name: 'saved', access: 'read' },
     { name: 'dKernel', access: 'read_write' },
     { name: 'dRecurrentKernel', access: 'read_write' },
     { name: 'dBias', access: 'read_write' },
@@ -28,30 +33,44 @@ export const weightGradients = defineKernel({
 
 export type WeightGradientsRun = KernelRun<(typeof weightGradients.params)[number], (typeof weightGradients.bindings)[number]['name']>;
 
-export function weightGradientTileRows(shape: RNNShape, useBias: boolean): number {
-  return tiles4(shape.features) + tiles4(shape.units) + Number(useBias);
+export interface WeightGradientsShape extends RNNShape {
+  readonly gates: number;
+  readonly gradientBlocks: number;
 }
 
-export function describeWeightGradients(
-  shape: RNNShape,
-  options: { goBackwards: boolean; useBias: boolean; useInitialState: boolean },
-  strategy: Strategy,
-): WeightGradientsRun {
+export interface WeightGradientsOptions {
+  readonly goBackwards: boolean;
+  /** 0 without a bias, 1 for bias [G·U], 2 for a GRU's [2, G·U] (input row, recurrent row). */
+  readonly biasRows: number;
+  readonly useInitialState: boolean;
+  /** The last gate's recurrent operand is `saved` (GRU without resetAfter). */
+  readonly savedOperand: boolean;
+}
+
+/** The workgroup grid: unit tiles (each with every gate's block) on x, the stacked outputs' tile rows on y. */
+export function weightGradientGrid(shape: WeightGradientsShape, biasRows: number, [wx, wy]: readonly [number, number]): [number, number, number] {
+  const tileRows = tiles4(shape.features) + tiles4(shape.units) + Number(biasRows > 0);
+  return [Math.ceil(tiles4(shape.units) / wx), Math.ceil(tileRows / wy), 1];
+}
+
+export function describeWeightGradients(shape: WeightGradientsShape, options: WeightGradientsOptions, strategy: Strategy): WeightGradientsRun {
   const [wx, wy] = strategy.gemmWorkgroup;
   return {
     spec: weightGradients,
-    constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy },
+    constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy, GATES: shape.gates, WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: [
       {
-        workgroups: [Math.ceil(tiles4(shape.units) / wx), Math.ceil(weightGradientTileRows(shape, options.useBias) / wy), 1],
+        workgroups: weightGradientGrid(shape, options.biasRows, strategy.gemmWorkgroup),
         params: {
           batch: shape.batch,
           timesteps: shape.timesteps,
           features: shape.features,
           units: shape.units,
+          gradientBlocks: shape.gradientBlocks,
           goBackwards: Number(options.goBackwards),
-          hasBias: Number(options.useBias),
+          biasRows: options.biasRows,
           hasInitialState: Number(options.useInitialState),
+          savedOperand: Number(options.savedOperand),
         },
       },
     ],

@@ -1,11 +1,15 @@
-// Input gradient of a SimpleRNN layer, every timestep at once: one GEMM over batch·timesteps rows.
+// Input gradient of a recurrent layer, every timestep at once: one GEMM over batch·timesteps rows and
+// all gates' columns (columns = gates·units).
 //
-//   dx[b, t(s), :] = dz[b, s, :] · kernelᵀ        t(s) = goBackwards ? timesteps-1-s : s
+//   dx[b, t(s), :] = dGates[b, s, :columns] · kernelᵀ        t(s) = goBackwards ? timesteps-1-s : s
+//
+// Rows of dGates are `stride` wide: a cell may keep more gradient blocks after the gates' (GRU
+// resetAfter's recurrent h̃ block), which the input side does not see. Needs workgroup-order.wgsl.
 //
 // Bindings (group 0):
 //   0  uniform              params   Params
-//   1  storage, read        dz       [batch, timesteps, units]
-//   2  storage, read        kernel   [features, units]
+//   1  storage, read        dGates   [batch, timesteps, stride]
+//   2  storage, read        kernel   [features, columns]
 //   3  storage, read_write  dx       [batch, timesteps, features]
 //
 // Dispatch: each invocation owns a tile of 4 rows × 4 features. Grid x covers feature tiles,
@@ -15,12 +19,13 @@ struct Params {
   rows: u32,
   timesteps: u32,
   features: u32,
-  units: u32,
+  columns: u32,
+  stride: u32,
   goBackwards: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> dz: array<f32>;
+@group(0) @binding(1) var<storage, read> dGates: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 
@@ -29,12 +34,12 @@ override WORKGROUP_Y: u32 = 8;
 
 // kernel[f, u] for the tile's 4 features: column u of kernelᵀ.
 fn kernelColumn(f: vec4u, u: u32) -> vec4f {
-  let o = f * params.units + u;
+  let o = f * params.columns + u;
   return vec4f(kernel[o.x], kernel[o.y], kernel[o.z], kernel[o.w]);
 }
 
 fn gradient4(o: u32) -> vec4f {
-  return vec4f(dz[o], dz[o + 1u], dz[o + 2u], dz[o + 3u]);
+  return vec4f(dGates[o], dGates[o + 1u], dGates[o + 2u], dGates[o + 3u]);
 }
 
 // o: offset of the row's features in dx; writes features f0..f0+3 below `features` (unrolled:
@@ -54,16 +59,17 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_id) lid: vec3u,
 ) {
-  let U = params.units;
+  let U = params.columns;
   let F = params.features;
   let T = params.timesteps;
-  let f0 = (wid.x * WORKGROUP_X + lid.x) * 4u;
-  let r0 = ((wid.z * nwg.y + wid.y) * WORKGROUP_Y + lid.y) * 4u;
+  let place = orderedWorkgroup(wid, nwg);
+  let f0 = (place.x * WORKGROUP_X + lid.x) * 4u;
+  let r0 = ((place.z * nwg.y + place.y) * WORKGROUP_Y + lid.y) * 4u;
   if (f0 >= F || r0 >= params.rows) { return; }
 
   let f = min(vec4u(f0) + vec4u(0u, 1u, 2u, 3u), vec4u(F - 1u));
   let r = min(vec4u(r0) + vec4u(0u, 1u, 2u, 3u), vec4u(params.rows - 1u));
-  let g = r * U;
+  let g = r * params.stride;
   var a0 = vec4f(0.0);
   var a1 = vec4f(0.0);
   var a2 = vec4f(0.0);
@@ -78,10 +84,10 @@ fn main(
   }
   for (var u = U4; u < U; u++) {
     let w = kernelColumn(f, u);
-    a0 += w * dz[g.x + u];
-    a1 += w * dz[g.y + u];
-    a2 += w * dz[g.z + u];
-    a3 += w * dz[g.w + u];
+    a0 += w * dGates[g.x + u];
+    a1 += w * dGates[g.y + u];
+    a2 += w * dGates[g.z + u];
+    a3 += w * dGates[g.w + u];
   }
   let s = r % T;
   let dst = (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * F;

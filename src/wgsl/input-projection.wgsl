@@ -1,25 +1,28 @@
-// Input projection of a SimpleRNN layer, every timestep at once: one GEMM over batch·timesteps rows.
+// Input projection of a recurrent layer, every timestep at once: one GEMM over batch·timesteps rows
+// and all gates' columns (columns = gates·units).
 //
-//   z[b, s, :] = x[b, t(s), :] · kernel + bias        t(s) = goBackwards ? timesteps-1-s : s
+//   gates[b, s, :] = x[b, t(s), :] · kernel + bias        t(s) = goBackwards ? timesteps-1-s : s
 //
-// Rows of z are in consumption order, so the recurrence never needs to know the direction.
+// Rows of gates are in consumption order, so the recurrence never needs to know the direction. bias is
+// read from its start: the whole bias, or the input row of a GRU's [2, 3·units] (resetAfter).
+// Needs workgroup-order.wgsl.
 //
 // Bindings (group 0):
 //   0  uniform              params   Params
 //   1  storage, read        x        [batch, timesteps, features]
-//   2  storage, read        kernel   [features, units]
-//   3  storage, read        bias     [units]   (read only when params.hasBias)
-//   4  storage, read_write  z        [batch, timesteps, units]
+//   2  storage, read        kernel   [features, columns]
+//   3  storage, read        bias     [columns]   (read only when params.hasBias)
+//   4  storage, read_write  gates    [batch, timesteps, columns]
 //
-// Dispatch: each invocation owns a tile of 4 rows × 4 units. Workgroups are
-// (WORKGROUP_X, WORKGROUP_Y) tiles; grid x covers unit tiles, grid y·z covers row tiles
+// Dispatch: each invocation owns a tile of 4 rows × 4 columns. Workgroups are
+// (WORKGROUP_X, WORKGROUP_Y) tiles; grid x covers column tiles, grid y·z covers row tiles
 // (z folds row tiles past the per-dimension limit).
 
 struct Params {
   rows: u32,
   timesteps: u32,
   features: u32,
-  units: u32,
+  columns: u32,
   goBackwards: u32,
   hasBias: u32,
 }
@@ -28,14 +31,14 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> z: array<f32>;
+@group(0) @binding(4) var<storage, read_write> gates: array<f32>;
 
 override WORKGROUP_X: u32 = 8;
 override WORKGROUP_Y: u32 = 8;
 
-// kernel[f, c] for the tile's 4 units.
+// kernel[f, c] for the tile's 4 columns.
 fn kernelRow(f: u32, c: vec4u) -> vec4f {
-  let o = f * params.units;
+  let o = f * params.columns;
   return vec4f(kernel[o + c.x], kernel[o + c.y], kernel[o + c.z], kernel[o + c.w]);
 }
 
@@ -43,15 +46,15 @@ fn inputs4(o: u32) -> vec4f {
   return vec4f(x[o], x[o + 1u], x[o + 2u], x[o + 3u]);
 }
 
-// Row r's units u0..u0+3, those below `units` (unrolled: indexing lanes in a loop is slow on SwiftShader).
+// Row r's columns u0..u0+3, those below `columns` (unrolled: indexing lanes in a loop is slow on SwiftShader).
 fn storeRow(r: u32, u0: u32, value: vec4f) {
   if (r >= params.rows) { return; }
-  let o = r * params.units + u0;
-  let n = params.units - u0;
-  z[o] = value.x;
-  if (n > 1u) { z[o + 1u] = value.y; }
-  if (n > 2u) { z[o + 2u] = value.z; }
-  if (n > 3u) { z[o + 3u] = value.w; }
+  let o = r * params.columns + u0;
+  let n = params.columns - u0;
+  gates[o] = value.x;
+  if (n > 1u) { gates[o + 1u] = value.y; }
+  if (n > 2u) { gates[o + 2u] = value.z; }
+  if (n > 3u) { gates[o + 3u] = value.w; }
 }
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
@@ -60,11 +63,12 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_id) lid: vec3u,
 ) {
-  let U = params.units;
+  let U = params.columns;
   let F = params.features;
   let T = params.timesteps;
-  let u0 = (wid.x * WORKGROUP_X + lid.x) * 4u;
-  let r0 = ((wid.z * nwg.y + wid.y) * WORKGROUP_Y + lid.y) * 4u;
+  let place = orderedWorkgroup(wid, nwg);
+  let u0 = (place.x * WORKGROUP_X + lid.x) * 4u;
+  let r0 = ((place.z * nwg.y + place.y) * WORKGROUP_Y + lid.y) * 4u;
   if (u0 >= U || r0 >= params.rows) { return; }
 
   let c = min(vec4u(u0) + vec4u(0u, 1u, 2u, 3u), vec4u(U - 1u));

@@ -1,26 +1,35 @@
-// Recurrence of a SimpleRNN layer, backward (BPTT), for stages i in [stageBegin, stageEnd) of 0..T:
+// The backward recurrence (BPTT) of a recurrent cell, for stages [stageBegin, stageEnd) of
+// timesteps × PHASES + 1:
 //
-//   stage i < T, step s = T-1-i:
-//     dz[b, s, :] = (dh[b, s, :] + dz[b, s+1, :] · recurrentKernelᵀ) ⊙ activate'(z[b, s, :])
-//   stage T:
-//     dInitialState[b, :] = dz[b, 0, :] · recurrentKernelᵀ
+//   stage i < timesteps·PHASES is phase i % PHASES of step s = timesteps-1 - i / PHASES: every tile of
+//   4 batch rows × 4 units runs the cell's cellBackward(tile, phase), which turns the gradient reaching
+//   h_s into the gradients of the step's gate pre-activations (dGates); the last stage runs
+//   cellInitialGradient(tile): the gradient of the initial state. A storage barrier follows each stage.
 //
-// (the dz[b, T, :] term is zero). dh is the gradient with respect to every output state, or, with
-// params.lastStepOnly, to the last state only ([batch, units]; zero at earlier steps). z and h come
-// from the forward pass. Steps are in consumption order. Needs activation.wgsl (activateGrad).
+// dh is the gradient with respect to every output state, or, with params.lastStepOnly, to the last
+// one only ([batch, units]; zero at earlier steps). The cell module composed after this driver
+// (simple-rnn-backward.wgsl, lstm-backward.wgsl, gru-backward.wgsl) holds only the math of a step; rows,
+// tiles, steps, chunks and barriers live here, laid out as in recurrence-forward.wgsl.
+//
+//   the cell defines     GATES, PHASES, GRADIENT_BLOCKS (blocks of `units` columns per row of
+//                        dGates: GATES, or more when the recurrent kernel's gradient needs its own),
+//                        fn cellBackward(t: Tile, phase: u32), fn cellInitialGradient(t: Tile),
+//                        and its own bindings from 6 on
+//   the driver provides  Tile; outputGradient(t); gatesAt(t, g); gradientProducts(t, step, count);
+//                        gradientProduct(t, step, b, g);
+//                        storeGradient(t, b, v); initialGradientAt(t); storeInitialGradient(t, v)
+// Needs activation.wgsl, tile-math.wgsl and workgroup-order.wgsl.
 //
 // Bindings (group 0):
 //   0  uniform              params            Params (dynamic offset: one block per dispatch)
 //   1  storage, read        dh                [batch, timesteps, units], or [batch, units] if lastStepOnly
-//   2  storage, read        z                 [batch, timesteps, units]
-//   3  storage, read        h                 [batch, timesteps, units]
-//   4  storage, read        recurrentKernel   [units, units]
-//   5  storage, read_write  dz                [batch, timesteps, units]
-//   6  storage, read_write  dInitialState     [batch, units]
+//   2  storage, read        gates             [batch, timesteps, GATES·units]   pre-activations from the forward pass
+//   3  storage, read        recurrentKernel   [units, GATES·units]
+//   4  storage, read_write  dGates            [batch, timesteps, GRADIENT_BLOCKS·units]
+//   5  storage, read_write  dInitialState     [batch, units]: also where a cell carries a gradient from
+//                                             one step to the one before (GRU: its elementwise paths)
 //
-// Dispatch: as recurrence-forward.wgsl. Each invocation owns 4 batch rows × 4 units; grid y is the
-// row tile; persistent mode runs all T+1 stages in one dispatch (grid x = 1, storage barrier
-// between stages), stepwise mode one dispatch per stage with grid x over the unit tiles.
+// Dispatch: as recurrence-forward.wgsl.
 
 struct Params {
   batch: u32,
@@ -29,15 +38,19 @@ struct Params {
   stageBegin: u32,
   stageEnd: u32,
   lastStepOnly: u32,
+  hasInitialState: u32,
+  hasCellInput: u32,
+  hasCellGradient: u32,
+  activation: u32,
+  recurrentActivation: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> dh: array<f32>;
-@group(0) @binding(2) var<storage, read> z: array<f32>;
-@group(0) @binding(3) var<storage, read> h: array<f32>;
-@group(0) @binding(4) var<storage, read> recurrentKernel: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dz: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dInitialState: array<f32>;
+@group(0) @binding(2) var<storage, read> gates: array<f32>;
+@group(0) @binding(3) var<storage, read> recurrentKernel: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dGates: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dInitialState: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64;
 override WEIGHTS_IN_WORKGROUP: bool = false;
@@ -45,99 +58,168 @@ override WORKGROUP_WEIGHTS: u32 = 1;
 
 var<workgroup> weights: array<f32, WORKGROUP_WEIGHTS>;
 
-// recurrentKernel[c, k]: column k of recurrentKernelᵀ for the tile's 4 units.
-fn weightColumn(c: vec4u, k: u32) -> vec4f {
-  let o = c * params.units + k;
+struct Tile {
+  step: u32,
+  // The first batch row; stores skip rows from here on that are past the batch.
+  firstRow: u32,
+  // The 4 batch rows, clamped to the last, for loads.
+  rows: vec4u,
+  // The first unit; stores skip units past `units`.
+  u0: u32,
+  // The 4 units, clamped to the last, for loads.
+  units: vec4u,
+}
+
+const LANES = vec4u(0u, 1u, 2u, 3u);
+
+fn isLastStep(t: Tile) -> bool {
+  return t.step + 1u == params.timesteps;
+}
+
+// Offsets of the tile's rows at `step` in a [batch, timesteps, width] sequence.
+fn sequenceOffsets(t: Tile, step: u32, width: u32) -> vec4u {
+  return (t.rows * params.timesteps + step) * width;
+}
+
+// Offsets of the tile's rows in a [batch, units] array.
+fn batchOffsets(t: Tile) -> vec4u {
+  return t.rows * params.units;
+}
+
+// recurrentKernel[o .. o+3], contiguous along a row, from workgroup memory when staged.
+fn weightRun(o: u32) -> vec4f {
   if (WEIGHTS_IN_WORKGROUP) {
-    return vec4f(weights[o.x], weights[o.y], weights[o.z], weights[o.w]);
+    return vec4f(weights[o], weights[o + 1u], weights[o + 2u], weights[o + 3u]);
   }
-  return vec4f(recurrentKernel[o.x], recurrentKernel[o.y], recurrentKernel[o.z], recurrentKernel[o.w]);
+  return vec4f(recurrentKernel[o], recurrentKernel[o + 1u], recurrentKernel[o + 2u], recurrentKernel[o + 3u]);
 }
 
-fn gradient4(o: u32) -> vec4f {
-  return vec4f(dz[o], dz[o + 1u], dz[o + 2u], dz[o + 3u]);
+fn weight(o: u32) -> f32 {
+  if (WEIGHTS_IN_WORKGROUP) { return weights[o]; }
+  return recurrentKernel[o];
 }
 
-// dz[rows, s+1, :] · recurrentKernelᵀ for the tile; next: offsets of the rows' step s+1.
-fn backThroughTime(next: vec4u, c: vec4u, acc: ptr<function, array<vec4f, 4>>) {
+fn dGates4(o: u32) -> vec4f { return vec4f(dGates[o], dGates[o + 1u], dGates[o + 2u], dGates[o + 3u]); }
+
+// dGates[rows, step, block b] · recurrentKernel[:, gate g]ᵀ at the tile's units u:
+// Σ_k dGates[row, step, b·U + k] · recurrentKernel[u, g·U + k], reading the kernel along its rows u.
+fn gradientProduct(t: Tile, step: u32, b: u32, g: u32) -> mat4x4f {
   let U = params.units;
   let U4 = U / 4u * 4u;
+  let src = sequenceOffsets(t, step, GRADIENT_BLOCKS * U) + b * U;
+  let w = t.units * (GATES * U) + g * U;
+  var acc = mat4x4f();
   for (var k = 0u; k < U4; k += 4u) {
-    let w = mat4x4f(weightColumn(c, k), weightColumn(c, k + 1u), weightColumn(c, k + 2u), weightColumn(c, k + 3u));
-    (*acc)[0] += w * gradient4(next.x + k);
-    (*acc)[1] += w * gradient4(next.y + k);
-    (*acc)[2] += w * gradient4(next.z + k);
-    (*acc)[3] += w * gradient4(next.w + k);
+    // Column j holds kernel row u_j at k..k+3, column i of the other row i's gradient at k..k+3.
+    let block = mat4x4f(weightRun(w.x + k), weightRun(w.y + k), weightRun(w.z + k), weightRun(w.w + k));
+    acc += transpose(block) * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
   }
   for (var k = U4; k < U; k++) {
-    let w = weightColumn(c, k);
-    (*acc)[0] += w * dz[next.x + k];
-    (*acc)[1] += w * dz[next.y + k];
-    (*acc)[2] += w * dz[next.z + k];
-    (*acc)[3] += w * dz[next.w + k];
+    let column = vec4f(weight(w.x + k), weight(w.y + k), weight(w.z + k), weight(w.w + k));
+    acc += mat4x4f(column * dGates[src.x + k], column * dGates[src.y + k], column * dGates[src.z + k], column * dGates[src.w + k]);
   }
+  return acc;
 }
 
-// dh of row b at step s, for the tile's 4 units.
-fn outputGradient(b: u32, s: u32, c: vec4u) -> vec4f {
-  var o = (b * params.timesteps + s) * params.units;
+// Σ_{g < count} dGates[rows, step, block g] · recurrentKernel[:, gate g]ᵀ: the blocks and the gates
+// line up, so it is one reduction over count·units contiguous columns.
+fn gradientProducts(t: Tile, step: u32, count: u32) -> mat4x4f {
+  let J = count * params.units;
+  let J4 = J / 4u * 4u;
+  let src = sequenceOffsets(t, step, GRADIENT_BLOCKS * params.units);
+  let w = t.units * (GATES * params.units);
+  var acc = mat4x4f();
+  for (var k = 0u; k < J4; k += 4u) {
+    let block = mat4x4f(weightRun(w.x + k), weightRun(w.y + k), weightRun(w.z + k), weightRun(w.w + k));
+    acc += transpose(block) * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
+  }
+  for (var k = J4; k < J; k++) {
+    let column = vec4f(weight(w.x + k), weight(w.y + k), weight(w.z + k), weight(w.w + k));
+    acc += mat4x4f(column * dGates[src.x + k], column * dGates[src.y + k], column * dGates[src.z + k], column * dGates[src.w + k]);
+  }
+  return acc;
+}
+
+// The gradient reaching h_s from the loss directly: dh at the tile.
+fn outputGradient(t: Tile) -> mat4x4f {
+  var o = sequenceOffsets(t, t.step, params.units);
   if (params.lastStepOnly != 0u) {
-    if (s + 1u < params.timesteps) { return vec4f(0.0); }
-    o = b * params.units;
+    if (!isLastStep(t)) { return mat4x4f(); }
+    o = batchOffsets(t);
   }
-  return vec4f(dh[o + c.x], dh[o + c.y], dh[o + c.z], dh[o + c.w]);
+  let c = t.units;
+  return mat4x4f(
+    vec4f(dh[o.x + c.x], dh[o.x + c.y], dh[o.x + c.z], dh[o.x + c.w]),
+    vec4f(dh[o.y + c.x], dh[o.y + c.y], dh[o.y + c.z], dh[o.y + c.w]),
+    vec4f(dh[o.z + c.x], dh[o.z + c.y], dh[o.z + c.z], dh[o.z + c.w]),
+    vec4f(dh[o.w + c.x], dh[o.w + c.y], dh[o.w + c.z], dh[o.w + c.w]),
+  );
 }
 
-// o: offset of row b's step; writes dz = g ⊙ activate'(z) for units u0..u0+3 below `units`
-// (unrolled: indexing lanes in a loop is slow on SwiftShader).
-fn storeGradient(b: u32, o: u32, u0: u32, c: vec4u, g: vec4f) {
-  if (b >= params.batch) { return; }
-  let zs = vec4f(z[o + c.x], z[o + c.y], z[o + c.z], z[o + c.w]);
-  let hs = vec4f(h[o + c.x], h[o + c.y], h[o + c.z], h[o + c.w]);
-  let value = g * activateGrad(zs, hs);
-  let n = params.units - u0;
-  let i = o + u0;
-  dz[i] = value.x;
-  if (n > 1u) { dz[i + 1u] = value.y; }
-  if (n > 2u) { dz[i + 2u] = value.z; }
-  if (n > 3u) { dz[i + 3u] = value.w; }
+// The forward pass's pre-activations of gate g at the tile.
+fn gatesAt(t: Tile, g: u32) -> mat4x4f {
+  let o = sequenceOffsets(t, t.step, GATES * params.units);
+  let c = g * params.units + t.units;
+  return mat4x4f(
+    vec4f(gates[o.x + c.x], gates[o.x + c.y], gates[o.x + c.z], gates[o.x + c.w]),
+    vec4f(gates[o.y + c.x], gates[o.y + c.y], gates[o.y + c.z], gates[o.y + c.w]),
+    vec4f(gates[o.z + c.x], gates[o.z + c.y], gates[o.z + c.z], gates[o.z + c.w]),
+    vec4f(gates[o.w + c.x], gates[o.w + c.y], gates[o.w + c.z], gates[o.w + c.w]),
+  );
 }
 
-fn storeInitialState(b: u32, u0: u32, value: vec4f) {
-  if (b >= params.batch) { return; }
-  let n = params.units - u0;
-  let i = b * params.units + u0;
-  dInitialState[i] = value.x;
-  if (n > 1u) { dInitialState[i + 1u] = value.y; }
-  if (n > 2u) { dInitialState[i + 2u] = value.z; }
-  if (n > 3u) { dInitialState[i + 3u] = value.w; }
+fn initialGradientAt(t: Tile) -> mat4x4f {
+  let o = batchOffsets(t);
+  let c = t.units;
+  return mat4x4f(
+    vec4f(dInitialState[o.x + c.x], dInitialState[o.x + c.y], dInitialState[o.x + c.z], dInitialState[o.x + c.w]),
+    vec4f(dInitialState[o.y + c.x], dInitialState[o.y + c.y], dInitialState[o.y + c.z], dInitialState[o.y + c.w]),
+    vec4f(dInitialState[o.z + c.x], dInitialState[o.z + c.y], dInitialState[o.z + c.z], dInitialState[o.z + c.w]),
+    vec4f(dInitialState[o.w + c.x], dInitialState[o.w + c.y], dInitialState[o.w + c.z], dInitialState[o.w + c.w]),
+  );
 }
 
-// rows: the tile's batch rows, clamped for loads; stores skip rows from firstRow + i >= batch.
-fn stageTile(stage: u32, firstRow: u32, rows: vec4u, u0: u32) {
-  let U = params.units;
-  let T = params.timesteps;
-  let c = min(vec4u(u0) + vec4u(0u, 1u, 2u, 3u), vec4u(U - 1u));
-  var acc = array<vec4f, 4>();
-  if (stage == T) {
-    backThroughTime(rows * T * U, c, &acc);
-    storeInitialState(firstRow, u0, acc[0]);
-    storeInitialState(firstRow + 1u, u0, acc[1]);
-    storeInitialState(firstRow + 2u, u0, acc[2]);
-    storeInitialState(firstRow + 3u, u0, acc[3]);
-    return;
-  }
-  let s = T - 1u - stage;
-  let cur = (rows * T + s) * U;
-  acc[0] = outputGradient(rows.x, s, c);
-  acc[1] = outputGradient(rows.y, s, c);
-  acc[2] = outputGradient(rows.z, s, c);
-  acc[3] = outputGradient(rows.w, s, c);
-  if (stage > 0u) { backThroughTime(cur + U, c, &acc); }
-  storeGradient(firstRow, cur.x, u0, c, acc[0]);
-  storeGradient(firstRow + 1u, cur.y, u0, c, acc[1]);
-  storeGradient(firstRow + 2u, cur.z, u0, c, acc[2]);
-  storeGradient(firstRow + 3u, cur.w, u0, c, acc[3]);
+// Stores write the units below `units` of the rows below `batch`, unrolled (indexing lanes in a
+// loop is slow on SwiftShader); n = units - u0 ≥ 1.
+
+fn storeGradientRow(o: u32, n: u32, v: vec4f) {
+  dGates[o] = v.x;
+  if (n > 1u) { dGates[o + 1u] = v.y; }
+  if (n > 2u) { dGates[o + 2u] = v.z; }
+  if (n > 3u) { dGates[o + 3u] = v.w; }
+}
+
+fn storeInitialGradientRow(o: u32, n: u32, v: vec4f) {
+  dInitialState[o] = v.x;
+  if (n > 1u) { dInitialState[o + 1u] = v.y; }
+  if (n > 2u) { dInitialState[o + 2u] = v.z; }
+  if (n > 3u) { dInitialState[o + 3u] = v.w; }
+}
+
+// Which of the tile's 4 rows are in the batch.
+fn rowsInBatch(t: Tile) -> vec4<bool> {
+  return vec4u(t.firstRow) + LANES < vec4u(params.batch);
+}
+
+// Block b of dGates at the tile's step.
+fn storeGradient(t: Tile, b: u32, v: mat4x4f) {
+  let o = sequenceOffsets(t, t.step, GRADIENT_BLOCKS * params.units) + b * params.units + t.u0;
+  let n = params.units - t.u0;
+  let valid = rowsInBatch(t);
+  if (valid.x) { storeGradientRow(o.x, n, v[0]); }
+  if (valid.y) { storeGradientRow(o.y, n, v[1]); }
+  if (valid.z) { storeGradientRow(o.z, n, v[2]); }
+  if (valid.w) { storeGradientRow(o.w, n, v[3]); }
+}
+
+fn storeInitialGradient(t: Tile, v: mat4x4f) {
+  let o = batchOffsets(t) + t.u0;
+  let n = params.units - t.u0;
+  let valid = rowsInBatch(t);
+  if (valid.x) { storeInitialGradientRow(o.x, n, v[0]); }
+  if (valid.y) { storeInitialGradientRow(o.y, n, v[1]); }
+  if (valid.z) { storeInitialGradientRow(o.z, n, v[2]); }
+  if (valid.w) { storeInitialGradientRow(o.w, n, v[3]); }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -146,18 +228,29 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
+  selectActivations(vec2u(params.activation, params.recurrentActivation));
   if (WEIGHTS_IN_WORKGROUP) {
-    for (var i = lid; i < params.units * params.units; i += WORKGROUP_SIZE) {
+    for (var i = lid; i < GATES * params.units * params.units; i += WORKGROUP_SIZE) {
       weights[i] = recurrentKernel[i];
     }
     workgroupBarrier();
   }
-  let firstRow = wid.y * 4u;
-  let rows = min(vec4u(firstRow) + vec4u(0u, 1u, 2u, 3u), vec4u(params.batch - 1u));
+  let place = orderedWorkgroup(wid, nwg);
+  let firstRow = (place.y + place.z * nwg.y) * 4u;
+  // Workgroups past the batch (a folded grid's last plane) would only read rows others write.
+  if (firstRow >= params.batch) { return; }
+  let rows = min(vec4u(firstRow) + LANES, vec4u(params.batch - 1u));
   let unitTiles = (params.units + 3u) / 4u;
+  let stepStages = params.timesteps * PHASES;
   for (var stage = params.stageBegin; stage < params.stageEnd; stage++) {
-    for (var t = wid.x * WORKGROUP_SIZE + lid; t < unitTiles; t += nwg.x * WORKGROUP_SIZE) {
-      stageTile(stage, firstRow, rows, t * 4u);
+    for (var u = place.x * WORKGROUP_SIZE + lid; u < unitTiles; u += nwg.x * WORKGROUP_SIZE) {
+      let u0 = u * 4u;
+      let units = min(vec4u(u0) + LANES, vec4u(params.units - 1u));
+      if (stage < stepStages) {
+        cellBackward(Tile(params.timesteps - 1u - stage / PHASES, firstRow, rows, u0, units), stage % PHASES);
+      } else {
+        cellInitialGradient(Tile(0u, firstRow, rows, u0, units));
+      }
     }
     storageBarrier();
   }

@@ -1,43 +1,64 @@
-// Recurrence of a SimpleRNN layer, forward, for steps s in [stepBegin, stepEnd):
+// The forward recurrence of a recurrent cell, for stages [stageBegin, stageEnd) of timesteps × PHASES:
 //
-//   z[b, s, :] = p[b, s, :] + h[b, s-1, :] · recurrentKernel        h[b, -1, :] = initialState[b, :] or 0
-//   h[b, s, :] = activate(z[b, s, :])
+//   stage i is phase i % PHASES of step s = i / PHASES (steps in consumption order); in each stage
+//   every tile of 4 batch rows × 4 units runs the cell's cellForward(tile, phase), then a storage
+//   barrier makes the stage's writes visible to the next.
 //
-// p (x·kernel + bias, from input-projection.wgsl) arrives in z and is overwritten by z, which the
-// backward pass needs for the activation's derivative. Steps are in consumption order.
-// Needs activation.wgsl (activate).
+// The cell module composed after this driver (simple-rnn-forward.wgsl, lstm-forward.wgsl,
+// gru-forward.wgsl) holds only the math of a step; rows, tiles, steps, chunks and barriers live here.
+// An invocation computes all GATES gate columns of its tile's units (u, U+u, ..., (GATES-1)U+u), so
+// the cell's elementwise math never leaves the invocation. Tiles are mat4x4f values: column i is
+// batch row i of the tile, its 4 components the tile's 4 units.
+//
+//   the cell defines     GATES, PHASES (constants or overrides), fn cellForward(t: Tile, phase: u32),
+//                        and optionally one input of its own at binding 8 (params.hasCellInput says
+//                        whether it is bound)
+//   the driver provides  Tile; gatesAt(t, g); recurrentProducts(t, count); savedProduct(t, g);
+//                        previousState(t); savedAt(t, step); storeGates(t, g, v); storeState(t, v);
+//                        storeSaved(t, v)
+// Needs activation.wgsl, tile-math.wgsl and workgroup-order.wgsl.
 //
 // Bindings (group 0):
 //   0  uniform              params            Params (dynamic offset: one block per dispatch)
-//   1  storage, read_write  z                 [batch, timesteps, units]
-//   2  storage, read        recurrentKernel   [units, units]
-//   3  storage, read        initialState      [batch, units]   (read only when params.hasInitialState)
+//   1  storage, read_write  gates             [batch, timesteps, GATES·units]: x·kernel + bias from
+//                                             input-projection.wgsl in, the cell's pre-activations out
+//   2  storage, read        recurrentKernel   [units, GATES·units]
+//   3  storage, read        initialState      [batch, units]   h_{-1} (read only when params.hasInitialState)
 //   4  storage, read_write  h                 [batch, timesteps, units]
 //   5  storage, read_write  last              [batch, units]   h at the last step (written only when params.hasLast)
+//   6  storage, read_write  saved             [batch, timesteps, units]   what the cell keeps per step
+//                                             besides h (LSTM: c; GRU: its reset product; SimpleRNN: none)
+//   7  storage, read_write  lastSaved         [batch, units]   saved at the last step (LSTM's last c;
+//                                             written only when params.hasLastSaved)
 //
-// Dispatch: each invocation owns a tile of 4 batch rows × 4 units; grid y is the row tile, and the
-// workgroups along x stride over the unit tiles. Persistent mode: one dispatch runs every step,
-// grid x = 1, so a workgroup owns its rows' whole state and a storage barrier separates the steps.
-// Stepwise mode: one dispatch per step, grid x spreads the unit tiles.
-// With WEIGHTS_IN_WORKGROUP the recurrent kernel is first copied to workgroup memory (persistent
-// mode only; needs units² floats of it).
+// Dispatch: grid y·z covers the row tiles (z folds them past the per-dimension limit), one workgroup
+// each; its invocations stride over the unit tiles. Persistent mode: grid x = 1, one dispatch covers
+// a chunk of stages, a workgroup owns its rows' whole state. Stepwise mode: one dispatch per stage,
+// grid x spreads the unit tiles. With WEIGHTS_IN_WORKGROUP the recurrent kernel is first copied to
+// workgroup memory (persistent mode only; needs GATES·units² floats of it).
 
 struct Params {
   batch: u32,
   timesteps: u32,
   units: u32,
+  stageBegin: u32,
+  stageEnd: u32,
   hasInitialState: u32,
-  stepBegin: u32,
-  stepEnd: u32,
   hasLast: u32,
+  hasLastSaved: u32,
+  hasCellInput: u32,
+  activation: u32,
+  recurrentActivation: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> z: array<f32>;
+@group(0) @binding(1) var<storage, read_write> gates: array<f32>;
 @group(0) @binding(2) var<storage, read> recurrentKernel: array<f32>;
 @group(0) @binding(3) var<storage, read> initialState: array<f32>;
 @group(0) @binding(4) var<storage, read_write> h: array<f32>;
 @group(0) @binding(5) var<storage, read_write> last: array<f32>;
+@group(0) @binding(6) var<storage, read_write> saved: array<f32>;
+@group(0) @binding(7) var<storage, read_write> lastSaved: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64;
 override WEIGHTS_IN_WORKGROUP: bool = false;
@@ -45,84 +66,283 @@ override WORKGROUP_WEIGHTS: u32 = 1;
 
 var<workgroup> weights: array<f32, WORKGROUP_WEIGHTS>;
 
-// recurrentKernel[k, c] for the tile's 4 units.
-fn weightRow(k: u32, c: vec4u) -> vec4f {
-  let o = k * params.units;
+struct Tile {
+  step: u32,
+  // The first batch row; stores skip rows from here on that are past the batch.
+  firstRow: u32,
+  // The 4 batch rows, clamped to the last, for loads.
+  rows: vec4u,
+  // The first unit; stores skip units past `units`.
+  u0: u32,
+  // The 4 units, clamped to the last, for loads.
+  units: vec4u,
+}
+
+const LANES = vec4u(0u, 1u, 2u, 3u);
+
+fn isLastStep(t: Tile) -> bool {
+  return t.step + 1u == params.timesteps;
+}
+
+// Offsets of the tile's rows in a [batch, units] array.
+fn batchOffsets(t: Tile) -> vec4u {
+  return t.rows * params.units;
+}
+
+// Offsets of the tile's rows at `step` in a [batch, timesteps, width] sequence.
+fn sequenceOffsets(t: Tile, step: u32, width: u32) -> vec4u {
+  return (t.rows * params.timesteps + step) * width;
+}
+
+// recurrentKernel[k, cols], from workgroup memory when staged.
+fn weights4(k: u32, cols: vec4u) -> vec4f {
+  let o = k * GATES * params.units;
   if (WEIGHTS_IN_WORKGROUP) {
-    return vec4f(weights[o + c.x], weights[o + c.y], weights[o + c.z], weights[o + c.w]);
+    return vec4f(weights[o + cols.x], weights[o + cols.y], weights[o + cols.z], weights[o + cols.w]);
   }
-  return vec4f(recurrentKernel[o + c.x], recurrentKernel[o + c.y], recurrentKernel[o + c.z], recurrentKernel[o + c.w]);
+  return vec4f(recurrentKernel[o + cols.x], recurrentKernel[o + cols.y], recurrentKernel[o + cols.z], recurrentKernel[o + cols.w]);
 }
 
-fn state4(o: u32) -> vec4f {
-  return vec4f(h[o], h[o + 1u], h[o + 2u], h[o + 3u]);
+// Rows k..k+3 of the recurrent kernel at columns cols: times a mat4x4f whose columns hold 4 rows'
+// operands at k..k+3, it gives those rows' partial products.
+fn weightBlock(k: u32, cols: vec4u) -> mat4x4f {
+  return mat4x4f(weights4(k, cols), weights4(k + 1u, cols), weights4(k + 2u, cols), weights4(k + 3u, cols));
 }
 
-fn preactivation(o: u32, c: vec4u) -> vec4f {
-  return vec4f(z[o + c.x], z[o + c.y], z[o + c.z], z[o + c.w]);
+fn h4(o: u32) -> vec4f { return vec4f(h[o], h[o + 1u], h[o + 2u], h[o + 3u]); }
+fn saved4(o: u32) -> vec4f { return vec4f(saved[o], saved[o + 1u], saved[o + 2u], saved[o + 3u]); }
+
+// The 4 rows' products with up to 4 gate blocks of the recurrent kernel.
+struct GateProducts {
+  g0: mat4x4f,
+  g1: mat4x4f,
+  g2: mat4x4f,
+  g3: mat4x4f,
 }
 
-// o: offset of row b's step s in z and h. Writes units u0..u0+3 below `units` (unrolled:
-// indexing lanes in a loop is slow on SwiftShader).
-fn storeRow(b: u32, s: u32, o: u32, u0: u32, value: vec4f) {
-  if (b >= params.batch) { return; }
-  let y = activate(value);
-  let n = params.units - u0;
-  let i = o + u0;
-  z[i] = value.x;
-  h[i] = y.x;
-  if (n > 1u) { z[i + 1u] = value.y; h[i + 1u] = y.y; }
-  if (n > 2u) { z[i + 2u] = value.z; h[i + 2u] = y.z; }
-  if (n > 3u) { z[i + 3u] = value.w; h[i + 3u] = y.w; }
-  if (params.hasLast != 0u && s + 1u == params.timesteps) {
-    let l = b * params.units + u0;
-    last[l] = y.x;
-    if (n > 1u) { last[l + 1u] = y.y; }
-    if (n > 2u) { last[l + 2u] = y.z; }
-    if (n > 3u) { last[l + 3u] = y.w; }
-  }
+// 4 rows' operands at k (a vec4: one per row) times recurrentKernel[k, gate g's cols], as a tile.
+fn outer(w: vec4f, x: vec4f) -> mat4x4f {
+  return mat4x4f(w * x.x, w * x.y, w * x.z, w * x.w);
 }
 
-// rows: the tile's batch rows, clamped for loads; stores skip rows from firstRow + i >= batch.
-fn stepTile(s: u32, firstRow: u32, rows: vec4u, u0: u32) {
+// h[src, :] · recurrentKernel[:, g·U + cols] for the 4 rows at offsets src and the first `count`
+// (≤ 4) gates at once: loads of the state are shared by the gates, and loads bound these loops.
+fn productsWithH(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
   let U = params.units;
-  let c = min(vec4u(u0) + vec4u(0u, 1u, 2u, 3u), vec4u(U - 1u));
-  let cur = (rows * params.timesteps + s) * U;
-  var a0 = preactivation(cur.x, c);
-  var a1 = preactivation(cur.y, c);
-  var a2 = preactivation(cur.z, c);
-  var a3 = preactivation(cur.w, c);
-  if (s > 0u) {
-    let prev = cur - U;
-    let U4 = U / 4u * 4u;
-    for (var k = 0u; k < U4; k += 4u) {
-      let w = mat4x4f(weightRow(k, c), weightRow(k + 1u, c), weightRow(k + 2u, c), weightRow(k + 3u, c));
-      a0 += w * state4(prev.x + k);
-      a1 += w * state4(prev.y + k);
-      a2 += w * state4(prev.z + k);
-      a3 += w * state4(prev.w + k);
-    }
-    for (var k = U4; k < U; k++) {
-      let w = weightRow(k, c);
-      a0 += w * h[prev.x + k];
-      a1 += w * h[prev.y + k];
-      a2 += w * h[prev.z + k];
-      a3 += w * h[prev.w + k];
-    }
-  } else if (params.hasInitialState != 0u) {
-    let prev = rows * U;
-    for (var k = 0u; k < U; k++) {
-      let w = weightRow(k, c);
-      a0 += w * initialState[prev.x + k];
-      a1 += w * initialState[prev.y + k];
-      a2 += w * initialState[prev.z + k];
-      a3 += w * initialState[prev.w + k];
-    }
+  let U4 = U / 4u * 4u;
+  var p = GateProducts();
+  for (var k = 0u; k < U4; k += 4u) {
+    let x = mat4x4f(h4(src.x + k), h4(src.y + k), h4(src.z + k), h4(src.w + k));
+    p.g0 += weightBlock(k, cols) * x;
+    if (count > 1u) { p.g1 += weightBlock(k, cols + U) * x; }
+    if (count > 2u) { p.g2 += weightBlock(k, cols + 2u * U) * x; }
+    if (count > 3u) { p.g3 += weightBlock(k, cols + 3u * U) * x; }
   }
-  storeRow(firstRow, s, cur.x, u0, a0);
-  storeRow(firstRow + 1u, s, cur.y, u0, a1);
-  storeRow(firstRow + 2u, s, cur.z, u0, a2);
-  storeRow(firstRow + 3u, s, cur.w, u0, a3);
+  for (var k = U4; k < U; k++) {
+    let x = vec4f(h[src.x + k], h[src.y + k], h[src.z + k], h[src.w + k]);
+    p.g0 += outer(weights4(k, cols), x);
+    if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
+    if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
+    if (count > 3u) { p.g3 += outer(weights4(k, cols + 3u * U), x); }
+  }
+  return p;
+}
+
+// initialState[src, :] · recurrentKernel, as productsWithH: once per sequence, so kept simple.
+fn productsWithInitialState(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
+  let U = params.units;
+  var p = GateProducts();
+  for (var k = 0u; k < U; k++) {
+    let x = vec4f(initialState[src.x + k], initialState[src.y + k], initialState[src.z + k], initialState[src.w + k]);
+    p.g0 += outer(weights4(k, cols), x);
+    if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
+    if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
+    if (count > 3u) { p.g3 += outer(weights4(k, cols + 3u * U), x); }
+  }
+  return p;
+}
+
+// 0 · recurrentKernel: zero, but NaN where the kernel holds an Infinity or NaN, as in tfjs, whose
+// layers multiply a zero initial state.
+fn productsWithZeros(cols: vec4u, count: u32) -> GateProducts {
+  let U = params.units;
+  var w = mat4x4f();
+  for (var k = 0u; k < U; k++) {
+    w[0] += weights4(k, cols) * 0.0;
+    if (count > 1u) { w[1] += weights4(k, cols + U) * 0.0; }
+    if (count > 2u) { w[2] += weights4(k, cols + 2u * U) * 0.0; }
+    if (count > 3u) { w[3] += weights4(k, cols + 3u * U) * 0.0; }
+  }
+  let ones = vec4f(1.0);
+  return GateProducts(outer(w[0], ones), outer(w[1], ones), outer(w[2], ones), outer(w[3], ones));
+}
+
+// saved[src, :] · recurrentKernel[:, cols], one gate.
+fn productWithSaved(src: vec4u, cols: vec4u) -> mat4x4f {
+  let U = params.units;
+  let U4 = U / 4u * 4u;
+  var acc = mat4x4f();
+  for (var k = 0u; k < U4; k += 4u) {
+    acc += weightBlock(k, cols) * mat4x4f(saved4(src.x + k), saved4(src.y + k), saved4(src.z + k), saved4(src.w + k));
+  }
+  for (var k = U4; k < U; k++) {
+    acc += outer(weights4(k, cols), vec4f(saved[src.x + k], saved[src.y + k], saved[src.z + k], saved[src.w + k]));
+  }
+  return acc;
+}
+
+fn gateColumns(t: Tile, g: u32) -> vec4u {
+  return g * params.units + t.units;
+}
+
+// What gates holds for gate g at the tile: the input projection (x·kernel + bias) that
+// input-projection.wgsl left there, until the cell stores its pre-activation over it.
+fn gatesAt(t: Tile, g: u32) -> mat4x4f {
+  let o = sequenceOffsets(t, t.step, GATES * params.units);
+  let c = gateColumns(t, g);
+  return mat4x4f(
+    vec4f(gates[o.x + c.x], gates[o.x + c.y], gates[o.x + c.z], gates[o.x + c.w]),
+    vec4f(gates[o.y + c.x], gates[o.y + c.y], gates[o.y + c.z], gates[o.y + c.w]),
+    vec4f(gates[o.z + c.x], gates[o.z + c.y], gates[o.z + c.z], gates[o.z + c.w]),
+    vec4f(gates[o.w + c.x], gates[o.w + c.y], gates[o.w + c.z], gates[o.w + c.w]),
+  );
+}
+
+// h_{s-1} · recurrentKernel for the first `count` gates, with h_{-1} = initialState or 0.
+fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
+  if (t.step > 0u) { return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), t.units, count); }
+  if (params.hasInitialState != 0u) { return productsWithInitialState(batchOffsets(t), t.units, count); }
+  return productsWithZeros(t.units, count);
+}
+
+// saved[rows, s] · recurrentKernel[:, gate g]: saved must be complete for the step (an earlier phase).
+fn savedProduct(t: Tile, g: u32) -> mat4x4f {
+  return productWithSaved(sequenceOffsets(t, t.step, params.units), gateColumns(t, g));
+}
+
+fn hTile(o: vec4u, c: vec4u) -> mat4x4f {
+  return mat4x4f(
+    vec4f(h[o.x + c.x], h[o.x + c.y], h[o.x + c.z], h[o.x + c.w]),
+    vec4f(h[o.y + c.x], h[o.y + c.y], h[o.y + c.z], h[o.y + c.w]),
+    vec4f(h[o.z + c.x], h[o.z + c.y], h[o.z + c.z], h[o.z + c.w]),
+    vec4f(h[o.w + c.x], h[o.w + c.y], h[o.w + c.z], h[o.w + c.w]),
+  );
+}
+
+// h_{s-1} at the tile's units, with h_{-1} = initialState or 0.
+fn previousState(t: Tile) -> mat4x4f {
+  if (t.step > 0u) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
+  if (params.hasInitialState == 0u) { return mat4x4f(); }
+  let o = batchOffsets(t);
+  let c = t.units;
+  return mat4x4f(
+    vec4f(initialState[o.x + c.x], initialState[o.x + c.y], initialState[o.x + c.z], initialState[o.x + c.w]),
+    vec4f(initialState[o.y + c.x], initialState[o.y + c.y], initialState[o.y + c.z], initialState[o.y + c.w]),
+    vec4f(initialState[o.z + c.x], initialState[o.z + c.y], initialState[o.z + c.z], initialState[o.z + c.w]),
+    vec4f(initialState[o.w + c.x], initialState[o.w + c.y], initialState[o.w + c.z], initialState[o.w + c.w]),
+  );
+}
+
+// saved[rows, step] at the tile's units.
+fn savedAt(t: Tile, step: u32) -> mat4x4f {
+  let o = sequenceOffsets(t, step, params.units);
+  let c = t.units;
+  return mat4x4f(
+    vec4f(saved[o.x + c.x], saved[o.x + c.y], saved[o.x + c.z], saved[o.x + c.w]),
+    vec4f(saved[o.y + c.x], saved[o.y + c.y], saved[o.y + c.z], saved[o.y + c.w]),
+    vec4f(saved[o.z + c.x], saved[o.z + c.y], saved[o.z + c.z], saved[o.z + c.w]),
+    vec4f(saved[o.w + c.x], saved[o.w + c.y], saved[o.w + c.z], saved[o.w + c.w]),
+  );
+}
+
+// Stores write the units below `units` of the rows below `batch`, unrolled (indexing lanes in a
+// loop is slow on SwiftShader); n = units - u0 ≥ 1.
+
+fn storeGateRow(o: u32, n: u32, v: vec4f) {
+  gates[o] = v.x;
+  if (n > 1u) { gates[o + 1u] = v.y; }
+  if (n > 2u) { gates[o + 2u] = v.z; }
+  if (n > 3u) { gates[o + 3u] = v.w; }
+}
+
+fn storeStateRow(o: u32, n: u32, v: vec4f) {
+  h[o] = v.x;
+  if (n > 1u) { h[o + 1u] = v.y; }
+  if (n > 2u) { h[o + 2u] = v.z; }
+  if (n > 3u) { h[o + 3u] = v.w; }
+}
+
+fn storeLastRow(o: u32, n: u32, v: vec4f) {
+  last[o] = v.x;
+  if (n > 1u) { last[o + 1u] = v.y; }
+  if (n > 2u) { last[o + 2u] = v.z; }
+  if (n > 3u) { last[o + 3u] = v.w; }
+}
+
+fn storeSavedRow(o: u32, n: u32, v: vec4f) {
+  saved[o] = v.x;
+  if (n > 1u) { saved[o + 1u] = v.y; }
+  if (n > 2u) { saved[o + 2u] = v.z; }
+  if (n > 3u) { saved[o + 3u] = v.w; }
+}
+
+fn storeLastSavedRow(o: u32, n: u32, v: vec4f) {
+  lastSaved[o] = v.x;
+  if (n > 1u) { lastSaved[o + 1u] = v.y; }
+  if (n > 2u) { lastSaved[o + 2u] = v.z; }
+  if (n > 3u) { lastSaved[o + 3u] = v.w; }
+}
+
+// Which of the tile's 4 rows are in the batch.
+fn rowsInBatch(t: Tile) -> vec4<bool> {
+  return vec4u(t.firstRow) + LANES < vec4u(params.batch);
+}
+
+// The cell's pre-activations of gate g.
+fn storeGates(t: Tile, g: u32, v: mat4x4f) {
+  let o = sequenceOffsets(t, t.step, GATES * params.units) + g * params.units + t.u0;
+  let n = params.units - t.u0;
+  let valid = rowsInBatch(t);
+  if (valid.x) { storeGateRow(o.x, n, v[0]); }
+  if (valid.y) { storeGateRow(o.y, n, v[1]); }
+  if (valid.z) { storeGateRow(o.z, n, v[2]); }
+  if (valid.w) { storeGateRow(o.w, n, v[3]); }
+}
+
+// h_s, and at the last step `last` when requested.
+fn storeState(t: Tile, v: mat4x4f) {
+  let o = sequenceOffsets(t, t.step, params.units) + t.u0;
+  let n = params.units - t.u0;
+  let valid = rowsInBatch(t);
+  if (valid.x) { storeStateRow(o.x, n, v[0]); }
+  if (valid.y) { storeStateRow(o.y, n, v[1]); }
+  if (valid.z) { storeStateRow(o.z, n, v[2]); }
+  if (valid.w) { storeStateRow(o.w, n, v[3]); }
+  if (params.hasLast != 0u && isLastStep(t)) {
+    let l = batchOffsets(t) + t.u0;
+    if (valid.x) { storeLastRow(l.x, n, v[0]); }
+    if (valid.y) { storeLastRow(l.y, n, v[1]); }
+    if (valid.z) { storeLastRow(l.z, n, v[2]); }
+    if (valid.w) { storeLastRow(l.w, n, v[3]); }
+  }
+}
+
+// saved at step s, and at the last step lastSaved when requested.
+fn storeSaved(t: Tile, v: mat4x4f) {
+  let o = sequenceOffsets(t, t.step, params.units) + t.u0;
+  let n = params.units - t.u0;
+  let valid = rowsInBatch(t);
+  if (valid.x) { storeSavedRow(o.x, n, v[0]); }
+  if (valid.y) { storeSavedRow(o.y, n, v[1]); }
+  if (valid.z) { storeSavedRow(o.z, n, v[2]); }
+  if (valid.w) { storeSavedRow(o.w, n, v[3]); }
+  if (params.hasLastSaved != 0u && isLastStep(t)) {
+    let l = batchOffsets(t) + t.u0;
+    if (valid.x) { storeLastSavedRow(l.x, n, v[0]); }
+    if (valid.y) { storeLastSavedRow(l.y, n, v[1]); }
+    if (valid.z) { storeLastSavedRow(l.z, n, v[2]); }
+    if (valid.w) { storeLastSavedRow(l.w, n, v[3]); }
+  }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -131,18 +351,24 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
+  selectActivations(vec2u(params.activation, params.recurrentActivation));
   if (WEIGHTS_IN_WORKGROUP) {
-    for (var i = lid; i < params.units * params.units; i += WORKGROUP_SIZE) {
+    for (var i = lid; i < GATES * params.units * params.units; i += WORKGROUP_SIZE) {
       weights[i] = recurrentKernel[i];
     }
     workgroupBarrier();
   }
-  let firstRow = wid.y * 4u;
-  let rows = min(vec4u(firstRow) + vec4u(0u, 1u, 2u, 3u), vec4u(params.batch - 1u));
+  let place = orderedWorkgroup(wid, nwg);
+  let firstRow = (place.y + place.z * nwg.y) * 4u;
+  // Workgroups past the batch (a folded grid's last plane) would only read rows others write.
+  if (firstRow >= params.batch) { return; }
+  let rows = min(vec4u(firstRow) + LANES, vec4u(params.batch - 1u));
   let unitTiles = (params.units + 3u) / 4u;
-  for (var s = params.stepBegin; s < params.stepEnd; s++) {
-    for (var t = wid.x * WORKGROUP_SIZE + lid; t < unitTiles; t += nwg.x * WORKGROUP_SIZE) {
-      stepTile(s, firstRow, rows, t * 4u);
+  for (var stage = params.stageBegin; stage < params.stageEnd; stage++) {
+    for (var u = place.x * WORKGROUP_SIZE + lid; u < unitTiles; u += nwg.x * WORKGROUP_SIZE) {
+      let u0 = u * 4u;
+      let t = Tile(stage / PHASES, firstRow, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)));
+      cellForward(t, stage % PHASES);
     }
     storageBarrier();
   }

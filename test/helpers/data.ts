@@ -8,17 +8,24 @@ export function uniform(length: number, scale: number, rng: () => number): Float
 }
 
 /**
- * Largest absolute difference, relative to the largest magnitude of `expected` (so values near
- * zero are judged at the tensor's scale, not their own). 0 when both are all zeros.
+ * Largest absolute difference, relative to the largest finite magnitude of `expected` (so values
+ * near zero are judged at the tensor's scale, not their own). 0 when both are all zeros. Where
+ * `expected` is NaN or ±Infinity, `actual` must be the same (else the error is Infinity), as it must be
+ * finite wherever `expected` is.
  */
 export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs expected ${expected.length}`);
   let scale = 0;
   let diff = 0;
   for (let i = 0; i < expected.length; i++) {
-    scale = Math.max(scale, Math.abs(expected[i]!));
-    const d = Math.abs(actual[i]! - expected[i]!);
-    diff = Number.isNaN(d) ? Infinity : Math.max(diff, d);
+    const want = expected[i]!;
+    const got = actual[i]!;
+    if (!Number.isFinite(want) || !Number.isFinite(got)) {
+      if (!Object.is(want, got) && !(Number.isNaN(want) && Number.isNaN(got))) return Infinity;
+      continue;
+    }
+    scale = Math.max(scale, Math.abs(want));
+    diff = Math.max(diff, Math.abs(got - want));
   }
   return diff === 0 ? 0 : diff / (scale || 1);
 }

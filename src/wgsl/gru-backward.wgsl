@@ -1,0 +1,98 @@
+// GRU, one step backward: the cell of recurrence-backward.wgsl (composed after it; the driver's header
+// states the contract). With z, r, h̃ and `saved` as in gru-forward.wgsl, R = recurrentKernel and
+// dh the gradient reaching h_s:
+//
+//   da_z = dh ⊙ (h_{s-1} - h̃) ⊙ recurrentActivation'(a_z),   da_h̃ = dh ⊙ (1 - z) ⊙ activation'(a_h̃)
+//   resetAfter false:  d(r⊙h_{s-1}) = da_h̃·R_h̃ᵀ,   da_r = d(r⊙h_{s-1}) ⊙ h_{s-1} ⊙ recurrentActivation'(a_r)
+//     h_{s-1} receives dh ⊙ z + d(r⊙h_{s-1}) ⊙ r + [da_z, da_r]·[R_z, R_r]ᵀ
+//   resetAfter true:   da_r = da_h̃ ⊙ saved ⊙ recurrentActivation'(a_r),   d(saved) = da_h̃ ⊙ r
+//     h_{s-1} receives dh ⊙ z + [da_z, da_r, d(saved)]·[R_z, R_r, R_h̃]ᵀ
+//
+// dGates holds [da_z, da_r, da_h̃] (the input side's gradients), and with resetAfter a fourth block,
+// d(saved): the recurrent side's gradient of the h̃ block. The elementwise part of what h_{s-1}
+// receives is carried in dInitialState, which the last stage turns into the initial state's gradient.
+// resetAfter false takes two phases per step: d(r⊙h_{s-1}) needs all of da_h̃ first.
+//
+// Bindings, after the driver's:
+//   6  storage, read  h             [batch, timesteps, units]   from the forward pass
+//   7  storage, read  initialState  [batch, units]  (read only when params.hasInitialState)
+//   8  storage, read  saved         [batch, timesteps, units]   the reset product (read only when resetAfter)
+
+override RESET_AFTER: bool = false;
+const GATES = 3u;
+override PHASES: u32 = select(2u, 1u, RESET_AFTER);
+override GRADIENT_BLOCKS: u32 = select(3u, 4u, RESET_AFTER);
+
+@group(0) @binding(6) var<storage, read> h: array<f32>;
+@group(0) @binding(7) var<storage, read> initialState: array<f32>;
+@group(0) @binding(8) var<storage, read> saved: array<f32>;
+
+fn previousState(t: Tile) -> mat4x4f {
+  var o: vec4u;
+  let u = t.units;
+  if (t.step > 0u) {
+    o = sequenceOffsets(t, t.step - 1u, params.units);
+    return mat4x4f(
+      vec4f(h[o.x + u.x], h[o.x + u.y], h[o.x + u.z], h[o.x + u.w]),
+      vec4f(h[o.y + u.x], h[o.y + u.y], h[o.y + u.z], h[o.y + u.w]),
+      vec4f(h[o.z + u.x], h[o.z + u.y], h[o.z + u.z], h[o.z + u.w]),
+      vec4f(h[o.w + u.x], h[o.w + u.y], h[o.w + u.z], h[o.w + u.w]),
+    );
+  }
+  if (params.hasInitialState == 0u) { return mat4x4f(); }
+  o = batchOffsets(t);
+  return mat4x4f(
+    vec4f(initialState[o.x + u.x], initialState[o.x + u.y], initialState[o.x + u.z], initialState[o.x + u.w]),
+    vec4f(initialState[o.y + u.x], initialState[o.y + u.y], initialState[o.y + u.z], initialState[o.y + u.w]),
+    vec4f(initialState[o.z + u.x], initialState[o.z + u.y], initialState[o.z + u.z], initialState[o.z + u.w]),
+    vec4f(initialState[o.w + u.x], initialState[o.w + u.y], initialState[o.w + u.z], initialState[o.w + u.w]),
+  );
+}
+
+fn savedAt(t: Tile) -> mat4x4f {
+  let o = sequenceOffsets(t, t.step, params.units);
+  let u = t.units;
+  return mat4x4f(
+    vec4f(saved[o.x + u.x], saved[o.x + u.y], saved[o.x + u.z], saved[o.x + u.w]),
+    vec4f(saved[o.y + u.x], saved[o.y + u.y], saved[o.y + u.z], saved[o.y + u.w]),
+    vec4f(saved[o.z + u.x], saved[o.z + u.y], saved[o.z + u.z], saved[o.z + u.w]),
+    vec4f(saved[o.w + u.x], saved[o.w + u.y], saved[o.w + u.z], saved[o.w + u.w]),
+  );
+}
+
+// What step `step` sends back to h_{step-1}: the carried elementwise part plus its gates through R.
+fn recurrentGradient(t: Tile, step: u32) -> mat4x4f {
+  var d = initialGradientAt(t) + gradientProducts(t, step, 2u);
+  if (RESET_AFTER) { d += gradientProduct(t, step, 3u, 2u); }
+  return d;
+}
+
+fn cellBackward(t: Tile, phase: u32) {
+  if (phase == 1u) {
+    let reset = gradientProduct(t, t.step, 2u, 2u);
+    let ar = gatesAt(t, 1u);
+    storeGradient(t, 1u, times(times(reset, previousState(t)), recurrentActivateGradTile(ar, recurrentActivateTile(ar))));
+    storeInitialGradient(t, initialGradientAt(t) + times(reset, recurrentActivateTile(ar)));
+    return;
+  }
+  var dh = outputGradient(t);
+  if (!isLastStep(t)) { dh += recurrentGradient(t, t.step + 1u); }
+  let az = gatesAt(t, 0u);
+  let ah = gatesAt(t, 2u);
+  let z = recurrentActivateTile(az);
+  let candidate = activateTile(ah);
+  let dah = times(times(dh, ONES - z), activateGradTile(ah, candidate));
+  storeGradient(t, 0u, times(times(dh, previousState(t) - candidate), recurrentActivateGradTile(az, z)));
+  storeGradient(t, 2u, dah);
+  if (RESET_AFTER) {
+    let ar = gatesAt(t, 1u);
+    let r = recurrentActivateTile(ar);
+    storeGradient(t, 1u, times(times(dah, savedAt(t)), recurrentActivateGradTile(ar, r)));
+    storeGradient(t, 3u, times(dah, r));
+  }
+  storeInitialGradient(t, times(dh, z));
+}
+
+fn cellInitialGradient(t: Tile) {
+  storeInitialGradient(t, recurrentGradient(t, 0u));
+}

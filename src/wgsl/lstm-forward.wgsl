@@ -1,0 +1,45 @@
+// LSTM, one step forward: the cell of recurrence-forward.wgsl (composed after it; the driver's header
+// states the contract). Gates in Keras's order i, f, c̃, o, each `units` wide:
+//
+//   a = x_t(s)·kernel + bias + h_{s-1}·recurrentKernel
+//   i, f, o = recurrentActivation(a_i, a_f, a_o)
+//   c_s = f ⊙ c_{s-1} + i ⊙ activation(a_c̃),   h_s = o ⊙ activation(c_s),   c_{-1} = initialCellState or 0
+//
+// The pre-activations a stay in gates and c_s is the driver's `saved` (its last step goes to
+// lastSaved when requested), for the backward pass.
+//
+// Bindings, after the driver's:
+//   8  storage, read  initialCellState  [batch, units]  (read only when params.hasCellInput)
+
+const GATES = 4u;
+const PHASES = 1u;
+
+@group(0) @binding(8) var<storage, read> initialCellState: array<f32>;
+
+fn previousCellState(t: Tile) -> mat4x4f {
+  if (t.step > 0u) { return savedAt(t, t.step - 1u); }
+  if (params.hasCellInput == 0u) { return mat4x4f(); }
+  let o = batchOffsets(t);
+  let c = t.units;
+  return mat4x4f(
+    vec4f(initialCellState[o.x + c.x], initialCellState[o.x + c.y], initialCellState[o.x + c.z], initialCellState[o.x + c.w]),
+    vec4f(initialCellState[o.y + c.x], initialCellState[o.y + c.y], initialCellState[o.y + c.z], initialCellState[o.y + c.w]),
+    vec4f(initialCellState[o.z + c.x], initialCellState[o.z + c.y], initialCellState[o.z + c.z], initialCellState[o.z + c.w]),
+    vec4f(initialCellState[o.w + c.x], initialCellState[o.w + c.y], initialCellState[o.w + c.z], initialCellState[o.w + c.w]),
+  );
+}
+
+fn cellForward(t: Tile, phase: u32) {
+  let p = recurrentProducts(t, 4u);
+  let ai = gatesAt(t, 0u) + p.g0;
+  let af = gatesAt(t, 1u) + p.g1;
+  let ac = gatesAt(t, 2u) + p.g2;
+  let ao = gatesAt(t, 3u) + p.g3;
+  let c = times(recurrentActivateTile(af), previousCellState(t)) + times(recurrentActivateTile(ai), activateTile(ac));
+  storeGates(t, 0u, ai);
+  storeGates(t, 1u, af);
+  storeGates(t, 2u, ac);
+  storeGates(t, 3u, ao);
+  storeSaved(t, c);
+  storeState(t, times(recurrentActivateTile(ao), activateTile(c)));
+}

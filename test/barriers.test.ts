@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { KernelRun } from '../src/gpu/kernel.js';
+import { cellShape } from '../src/kernels/cell.js';
+import { describeRecurrenceBackward } from '../src/kernels/recurrence-backward.js';
+import { describeRecurrenceForward } from '../src/kernels/recurrence-forward.js';
+import { expandLastStep } from '../src/kernels/simple-rnn.ref.js';
+import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
+import { random, relativeError, uniform } from './helpers/data.js';
+import { CELLS, type CellName } from './helpers/recurrence-case.js';
+import { runKernel } from './helpers/run-kernel.js';
+import { getDevice } from './helpers/webgpu.js';
+
+// A mutation test of the recurrence kernels' synchronisation: each barrier is removed from each
+// cell's forward and backward kernel in turn, and the mutant must give wrong results where the
+// intact kernel matches the reference. SwiftShader runs a workgroup as groups of 4 lanes in lockstep
+// and switches between groups only at barriers, so a missing barrier shows when a workgroup has
+// several groups (8 lanes) and each lane several tiles (16 unit tiles): one group then runs every
+// step before the other wrote the state it reads. The barrier after staging the weights in workgroup
+// memory only exists with weightsInWorkgroup, so its mutant runs staged, one step per dispatch: the
+// backward's first stage reads no weights, so only a later dispatch's first stage can catch it.
+
+const TOLERANCE = 1e-5;
+const BARRIER = /\b(?:storageBarrier|workgroupBarrier)\(\);/g;
+
+const unstaged: Partial<Strategy> = { recurrence: 'persistent', recurrenceWorkgroupSize: 8, weightsInWorkgroup: false };
+const staged: Partial<Strategy> = { recurrence: 'persistent', recurrenceWorkgroupSize: 8, weightsInWorkgroup: true, maxStepsPerDispatch: 1 };
+
+/** The run with its spec's `index`-th barrier removed, under a name of its own (pipelines are cached by name). */
+function withoutBarrier(run: KernelRun, index: number): KernelRun {
+  let seen = 0;
+  const code = run.spec.code.replace(BARRIER, (barrier) => (seen++ === index ? `/* ${barrier} removed */` : barrier));
+  return { ...run, spec: { ...run.spec, name: `${run.spec.name}~without-barrier-${index}`, code } };
+}
+
+interface Setup {
+  readonly run: KernelRun;
+  readonly data: Record<string, Float32Array | number>;
+  /** The reference's value of each output the check compares. */
+  readonly expected: Record<string, ArrayLike<number>>;
+}
+
+/** Inputs, kernel run and expected outputs of one cell's forward or backward recurrence. */
+function setup(device: GPUDevice, name: CellName, direction: 'forward' | 'backward', strategy: Partial<Strategy>): Setup {
+  const { cell, forward, backward } = CELLS[name];
+  // 16 unit tiles (2 per lane) normally; fewer units when the weights must fit workgroup memory.
+  const units = strategy.weightsInWorkgroup ? 40 : 64;
+  const shape = cellShape({ batch: 4, timesteps: 4, features: 1, units }, cell);
+  const { batch: B, timesteps: T, units: U, gates: G } = shape;
+  const rng = random(units + G);
+  const traits = deviceTraits(device);
+  const resolved = chooseStrategy(traits, shape, strategy);
+  const activations = { activation: 'tanh', recurrentActivation: 'sigmoid' } as const;
+  const inputs = { recurrentKernel: uniform(U * G * U, 1 / Math.sqrt(U), rng), initialState: uniform(B * U, 1, rng), initialCellState: name === 'LSTM' ? uniform(B * U, 1, rng) : null, bias: null };
+  const projection = uniform(B * T * G * U, 1, rng);
+  const saved = forward(projection, inputs, shape, activations);
+  const cellInputs = { ...activations, useInitialState: true, hasCellInput: name === 'LSTM' };
+  if (direction === 'forward') {
+    const run = describeRecurrenceForward(cell, shape, { ...cellInputs, writeLast: false, writeLastSaved: false }, resolved, traits);
+    const given = { recurrentKernel: inputs.recurrentKernel, initialState: inputs.initialState, ...(inputs.initialCellState ? { initialCellState: inputs.initialCellState } : {}) };
+    return { run, data: { gates: projection, ...given, h: B * T * U, saved: B * T * U }, expected: { gates: saved.gates, h: saved.h } };
+  }
+  const dh = uniform(B * T * U, 1, rng);
+  const run = describeRecurrenceBackward(cell, shape, { ...cellInputs, lastStepOnly: false, hasCellGradient: false }, resolved, traits);
+  const f32 = (a: ArrayLike<number> | null) => (a ? Float32Array.from(a) : null);
+  const arrays = { dh, dcLast: null, gates: f32(saved.gates)!, h: f32(saved.h)!, saved: f32(saved.saved) };
+  const expected = backward(arrays, inputs, shape, activations);
+  const given = Object.fromEntries(Object.entries({ ...arrays, initialState: inputs.initialState, initialCellState: inputs.initialCellState }).flatMap(([k, v]) => (v ? [[k, v]] : [])));
+  return {
+    run,
+    data: { ...given, recurrentKernel: inputs.recurrentKernel, dGates: B * T * shape.gradientBlocks * U, dInitialState: B * U, dInitialCellState: B * U },
+    expected: { dGates: expected.dGates!, dInitialState: expected.dInitialState! },
+  };
+}
+
+/** The largest error of the compared outputs. */
+async function error(device: GPUDevice, { run, data, expected }: Setup): Promise<number> {
+  const out = await runKernel(device, run, data);
+  return Math.max(...Object.entries(expected).map(([name, values]) => relativeError(out[name]!, values)));
+}
+
+const kernels = (['SimpleRNN', 'LSTM', 'GRU', 'GRU resetAfter'] as const).flatMap((name) => (['forward', 'backward'] as const).map((direction) => ({ name, direction })));
+
+describe('every barrier of the recurrence kernels is needed: removing one breaks a test', async () => {
+  const device = await getDevice();
+
+  it.each(kernels)('$name $direction', async ({ name, direction }) => {
+    const barriers = [...setup(device, name, direction, unstaged).run.spec.code.matchAll(BARRIER)].map((m) => m[0]);
+    expect(barriers).toEqual(['workgroupBarrier();', 'storageBarrier();']);
+    for (const [index, barrier] of barriers.entries()) {
+      const test = setup(device, name, direction, barrier === 'workgroupBarrier();' ? staged : unstaged);
+      expect(await error(device, test), 'the intact kernel').toBeLessThan(TOLERANCE);
+      expect(await error(device, { ...test, run: withoutBarrier(test.run, index) }), `without ${barrier}`).toBeGreaterThan(TOLERANCE);
+    }
+  });
+});

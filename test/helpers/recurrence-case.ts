@@ -1,0 +1,80 @@
+/** The four cells as the recurrence kernels see them, with their references: the per-kernel tests' table. */
+import type { Activation } from '../../src/kernels/activation.js';
+import type { Cell } from '../../src/kernels/cell.js';
+import { GRU_CELL, GRU_RESET_AFTER_CELL } from '../../src/kernels/gru.js';
+import { gruRecurrenceBackwardRef, gruRecurrenceRef } from '../../src/kernels/gru.ref.js';
+import { LSTM_CELL } from '../../src/kernels/lstm.js';
+import { lstmRecurrenceBackwardRef, lstmRecurrenceRef } from '../../src/kernels/lstm.ref.js';
+import type { RNNShape } from '../../src/kernels/shape.js';
+import { SIMPLE_RNN_CELL } from '../../src/kernels/simple-rnn.js';
+import { simpleRNNRecurrenceBackwardRef, simpleRNNRecurrenceRef } from '../../src/kernels/simple-rnn.ref.js';
+
+export type CellName = 'SimpleRNN' | 'LSTM' | 'GRU' | 'GRU resetAfter';
+
+export interface Activations {
+  readonly activation: Activation;
+  readonly recurrentActivation: Activation;
+}
+
+/** The cell's inputs besides the projection and recurrent kernel, as the forward kernel binds them. */
+export interface RecurrenceInputs {
+  readonly recurrentKernel: ArrayLike<number>;
+  readonly initialState: ArrayLike<number> | null;
+  /** LSTM's c_{-1}. */
+  readonly initialCellState: ArrayLike<number> | null;
+  /** GRU resetAfter's bias [2, 3U] (row 1 is the recurrent bias). */
+  readonly bias: ArrayLike<number> | null;
+}
+
+/** The forward kernel's outputs by binding name: gates, h and saved. */
+export type ForwardOutputs = { readonly gates: Float64Array; readonly h: Float64Array; readonly saved: Float64Array | null };
+
+export interface BackwardInputs {
+  readonly dh: ArrayLike<number>;
+  readonly dcLast: ArrayLike<number> | null;
+  readonly gates: ArrayLike<number>;
+  readonly h: ArrayLike<number>;
+  readonly saved: ArrayLike<number> | null;
+}
+
+interface CellCase {
+  readonly cell: Cell;
+  forward(projection: ArrayLike<number>, inputs: RecurrenceInputs, shape: RNNShape, activations: Activations): ForwardOutputs;
+  backward(arrays: BackwardInputs, inputs: RecurrenceInputs, shape: RNNShape, activations: Activations): Record<string, Float64Array>;
+}
+
+const gru = (cell: Cell, resetAfter: boolean): CellCase => ({
+  cell,
+  forward: (projection, inputs, shape, activations) => {
+    const recurrentBias = inputs.bias ? Array.from(inputs.bias).slice(3 * shape.units) : null;
+    const out = gruRecurrenceRef(projection, inputs.recurrentKernel, recurrentBias, inputs.initialState, shape, { ...activations, resetAfter });
+    return { gates: out.gates, h: out.h, saved: out.resetProduct };
+  },
+  backward: (arrays, inputs, shape, activations) =>
+    gruRecurrenceBackwardRef({ ...arrays, resetProduct: arrays.saved!, recurrentKernel: inputs.recurrentKernel, initialState: inputs.initialState }, shape, { ...activations, resetAfter }),
+});
+
+export const CELLS: Record<CellName, CellCase> = {
+  SimpleRNN: {
+    cell: SIMPLE_RNN_CELL,
+    forward: (projection, inputs, shape, { activation }) => {
+      const { z, h } = simpleRNNRecurrenceRef(projection, inputs.recurrentKernel, inputs.initialState, shape, activation);
+      return { gates: z, h, saved: null };
+    },
+    backward: (arrays, inputs, shape, { activation }) => {
+      const { dz, dInitialState } = simpleRNNRecurrenceBackwardRef(arrays.dh, arrays.gates, arrays.h, inputs.recurrentKernel, shape, activation);
+      return { dGates: dz, dInitialState };
+    },
+  },
+  LSTM: {
+    cell: LSTM_CELL,
+    forward: (projection, inputs, shape, activations) => {
+      const { gates, h, c } = lstmRecurrenceRef(projection, inputs.recurrentKernel, inputs.initialState, inputs.initialCellState, shape, activations);
+      return { gates, h, saved: c };
+    },
+    backward: (arrays, inputs, shape, activations) =>
+      lstmRecurrenceBackwardRef({ ...arrays, c: arrays.saved!, recurrentKernel: inputs.recurrentKernel, initialCellState: inputs.initialCellState }, shape, activations),
+  },
+  GRU: gru(GRU_CELL, false),
+  'GRU resetAfter': gru(GRU_RESET_AFTER_CELL, true),
+};
