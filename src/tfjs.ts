@@ -6,9 +6,10 @@
  * Importing it registers nothing: a fused layer or op registers the kernels the first time it
  * runs, and registerKernels() does it explicitly (before loading a saved model, for instance).
  */
+import { hasFusedKernels } from './model/fused-kernels.js';
 import { gru, type GRUOpOptions } from './model/gru-op.js';
 import { lstm, type LSTMOpOptions } from './model/lstm-op.js';
-import { hasFusedKernels, simpleRNN, type SimpleRNNOpOptions } from './model/simple-rnn-op.js';
+import { simpleRNN, type SimpleRNNOpOptions } from './model/simple-rnn-op.js';
 
 export { registerKernels } from './model/register-kernels.js';
 export { FusedSimpleRNN, fusedSimpleRNN, type FusedSimpleRNNArgs } from './model/fused-simple-rnn.js';

@@ -7,6 +7,7 @@ import { FusedRNN } from '../src/model/fused-rnn.js';
 import { FusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
 import { predict, weightArrays } from './helpers/models.js';
 import { gpuBytes, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
+import { TEST_BACKEND } from './helpers/webgpu.js';
 
 // Predictions of the fused model against the original's on the same backend, relative to the largest magnitude.
 const TOLERANCE = 1e-5;
@@ -66,7 +67,8 @@ describe('fuseModel', () => {
     model.dispose();
   });
 
-  it.each(['concat', 'sum', 'mul', 'ave', null] as const)('fuses a functional model with Bidirectional layers (mergeMode %s), returnState and initial states', async (mergeMode) => {
+  // Every merge mode on vulkan; concat and null (two outputs) on opengl, where each takes seconds more.
+  it.each(TEST_BACKEND === 'opengl' ? (['concat', null] as const) : (['concat', 'sum', 'mul', 'ave', null] as const))('fuses a functional model with Bidirectional layers (mergeMode %s), returnState and initial states', async (mergeMode) => {
     const input = tf.input({ shape: [5, 2] });
     const [sequences, h, c] = tf.layers.lstm({ units: 3, returnSequences: true, returnState: true }).apply(input) as tf.SymbolicTensor[];
     const merged = tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3, returnSequences: true }) as tf.RNN, mergeMode: mergeMode as never }).apply(sequences!) as tf.SymbolicTensor | tf.SymbolicTensor[];

@@ -12,7 +12,7 @@
  * [output, last h]. Kernels, gradient and fallback as ops.lstm.
  */
 import * as tf from '@tensorflow/tfjs';
-import { resolveActivation, type Activation } from '../kernels/activation.js';
+import { DEFAULT_RECURRENT_ACTIVATION, resolveActivation, type Activation } from '../kernels/activation.js';
 import { hasKernels } from './fused-kernels.js';
 import { GRU, GRU_GRAD, type GRUAttrs } from './kernel-names.js';
 import { emptyResult, opArguments, toFloat32 } from './op-arguments.js';
@@ -57,7 +57,7 @@ export function gru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor,
   if (initialState != null) check.tensor('initialState', initialState, [B, U], 'batch × units', 0);
   const attrs: GRUAttrs = {
     activation: resolveActivation(given.activation, 'ops.gru: options.activation'),
-    recurrentActivation: given.recurrentActivation === undefined ? 'hardSigmoid' : resolveActivation(given.recurrentActivation, 'ops.gru: options.recurrentActivation'),
+    recurrentActivation: resolveActivation(given.recurrentActivation, 'ops.gru: options.recurrentActivation', DEFAULT_RECURRENT_ACTIVATION),
     resetAfter,
     goBackwards: check.flag('goBackwards', given.goBackwards),
     returnSequences: check.flag('returnSequences', given.returnSequences),

@@ -28,7 +28,7 @@
  */
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Activation } from '../kernels/activation.js';
-import type { SimpleRNNConfig } from '../kernels/config.js';
+import type { GRUConfig, LSTMConfig, SimpleRNNConfig } from '../kernels/config.js';
 
 export const SIMPLE_RNN = 'WebGPURNN_SimpleRNN';
 export const SIMPLE_RNN_GRAD = 'WebGPURNN_SimpleRNNGrad';
@@ -68,13 +68,36 @@ export interface SimpleRNNGradInputs extends Omit<SimpleRNNInputs, 'bias'> {
   dy: TensorInfo;
 }
 
-export function rnnConfig(inputs: SimpleRNNInputs | SimpleRNNGradInputs, attrs: SimpleRNNAttrs): SimpleRNNConfig {
+export interface LSTMInputs extends SimpleRNNInputs {
+  initialCellState?: TensorInfo;
+}
+
+export interface LSTMGradInputs extends Omit<LSTMInputs, 'bias'> {
+  h: TensorInfo;
+  c: TensorInfo;
+  gates: TensorInfo;
+  dy: TensorInfo;
+  dcLast?: TensorInfo;
+}
+
+export type GRUInputs = SimpleRNNInputs;
+
+export interface GRUGradInputs extends Omit<GRUInputs, 'bias'> {
+  h: TensorInfo;
+  gates: TensorInfo;
+  resetProduct: TensorInfo;
+  dy: TensorInfo;
+}
+
+type AnyInputs = SimpleRNNInputs | SimpleRNNGradInputs | LSTMInputs | LSTMGradInputs | GRUGradInputs;
+
+export function rnnConfig(inputs: AnyInputs, attrs: SimpleRNNAttrs): SimpleRNNConfig {
   const [batch, timesteps, features] = inputs.x.shape as [number, number, number];
   return {
     batch,
     timesteps,
     features,
-    units: inputs.kernel.shape[1]!,
+    units: inputs.recurrentKernel.shape[0]!,
     activation: attrs.activation,
     goBackwards: attrs.goBackwards,
     useBias: attrs.useBias,
@@ -82,7 +105,17 @@ export function rnnConfig(inputs: SimpleRNNInputs | SimpleRNNGradInputs, attrs: 
   };
 }
 
-/** Kernel functions receive a NamedTensorInfoMap; these are ours. */
+export function lstmConfig(inputs: LSTMInputs | LSTMGradInputs, attrs: LSTMAttrs): LSTMConfig {
+  return { ...rnnConfig(inputs, attrs), recurrentActivation: attrs.recurrentActivation, useInitialCellState: inputs.initialCellState != null };
+}
+
+export function gruConfig(inputs: GRUInputs | GRUGradInputs, attrs: GRUAttrs): GRUConfig {
+  return { ...rnnConfig(inputs, attrs), recurrentActivation: attrs.recurrentActivation, resetAfter: attrs.resetAfter };
+}
+
+/** Kernel functions receive a NamedTensorInfoMap and a NamedAttrMap; these are ours. */
 export const forwardInputs = (inputs: NamedTensorInfoMap): SimpleRNNInputs => inputs as unknown as SimpleRNNInputs;
 export const gradInputs = (inputs: NamedTensorInfoMap): SimpleRNNGradInputs => inputs as unknown as SimpleRNNGradInputs;
 export const rnnAttrs = (attrs: NamedAttrMap | undefined): SimpleRNNAttrs => attrs as SimpleRNNAttrs;
+export const kernelInputs = <T>(inputs: NamedTensorInfoMap): T => inputs as unknown as T;
+export const kernelAttrs = <T extends NamedAttrMap>(attrs: NamedAttrMap | undefined): T => attrs as T;

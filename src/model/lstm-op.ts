@@ -12,7 +12,7 @@
  * int32 and bool inputs are cast, a batch of 0 gives empty results.
  */
 import * as tf from '@tensorflow/tfjs';
-import { resolveActivation, type Activation } from '../kernels/activation.js';
+import { DEFAULT_RECURRENT_ACTIVATION, resolveActivation, type Activation } from '../kernels/activation.js';
 import { hasKernels } from './fused-kernels.js';
 import { LSTM, LSTM_GRAD, type LSTMAttrs } from './kernel-names.js';
 import { emptyResult, opArguments, toFloat32 } from './op-arguments.js';
@@ -55,7 +55,7 @@ export function lstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor
   if (initialCellState != null) check.tensor('initialCellState', initialCellState, [B, U], 'batch × units', 0);
   const attrs: LSTMAttrs = {
     activation: resolveActivation(given.activation, 'ops.lstm: options.activation'),
-    recurrentActivation: given.recurrentActivation === undefined ? 'hardSigmoid' : resolveActivation(given.recurrentActivation, 'ops.lstm: options.recurrentActivation'),
+    recurrentActivation: resolveActivation(given.recurrentActivation, 'ops.lstm: options.recurrentActivation', DEFAULT_RECURRENT_ACTIVATION),
     goBackwards: check.flag('goBackwards', given.goBackwards),
     returnSequences: check.flag('returnSequences', given.returnSequences),
     returnState: check.flag('returnState', given.returnState),

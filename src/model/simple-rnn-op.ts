@@ -36,11 +36,6 @@ export interface SimpleRNNOpOptions {
 
 const OPTIONS = ['activation', 'returnSequences', 'goBackwards', 'initialState'] as const;
 
-/** Whether ops.simpleRNN runs our kernels on this backend (else stock ops). Registers them if needed. */
-export function hasFusedKernels(backendName = tf.getBackend()): boolean {
-  return hasKernels([SIMPLE_RNN, SIMPLE_RNN_GRAD], backendName);
-}
-
 export function simpleRNN(
   x: tf.Tensor,
   kernel: tf.Tensor,
@@ -76,7 +71,7 @@ function fusedSimpleRNN(inputs: tf.Tensor[], attrs: SimpleRNNAttrs): tf.Tensor {
   const [x, kernel, recurrentKernel] = inputs as [tf.Tensor, tf.Tensor, tf.Tensor];
   const bias = attrs.useBias ? inputs[3]! : null;
   const initialState = inputs[attrs.useBias ? 4 : 3] ?? null;
-  if (!hasFusedKernels()) return stockSimpleRNN(x, kernel, recurrentKernel, bias, { ...attrs, initialState });
+  if (!hasKernels([SIMPLE_RNN, SIMPLE_RNN_GRAD])) return stockSimpleRNN(x, kernel, recurrentKernel, bias, { ...attrs, initialState });
 
   const named = (tensors: tf.Tensor[]) => {
     const [tx, tk, tr, ...rest] = tensors;

@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { ACTIVATIONS, type Activation } from '../../src/kernels/activation.js';
 import { random } from './data.js';
 import { onBackend, relativeError } from './tfjs.js';
+import { TEST_BACKEND } from './webgpu.js';
 
 export interface LayerCase {
   name: string;
@@ -51,6 +52,15 @@ export function layerCases(count: number, seed: number): LayerCase[] {
     const flags = [c.returnSequences && 'sequences', c.returnState && 'state', c.goBackwards && 'backwards', !c.useBias && 'no-bias', c.initialState && 'h0'].filter(Boolean);
     return { ...c, name: `${c.activation}/${c.recurrentActivation} B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${flags.join(' ')}` };
   });
+}
+
+/**
+ * The cases to run on this test backend: all on vulkan; every `every`-th on opengl, where compiling
+ * each activation pair's pipelines on llvmpipe takes seconds (the whole grid there would add minutes
+ * to npm test; the kernels' own tests cover every pair on both).
+ */
+export function sampleOnOpenGL<T>(cases: readonly T[], every: number): T[] {
+  return TEST_BACKEND === 'opengl' ? cases.filter((_, i) => i % every === 0) : [...cases];
 }
 
 /** Expects the cases to cover what the issue asks: every activation in both roles, each flag both ways, T = 1. */
@@ -144,4 +154,24 @@ export async function expectFusedMatchesStock(c: LayerCase, twins: Twins, tolera
   got.outputs.forEach((o, i) => expect(relativeError(o, stock.result.outputs[i]!), `output ${i}`).toBeLessThan(tolerance));
   got.weightGrads.forEach((g, i) => expect(relativeError(g, stock.result.weightGrads[i]!), `gradient of ${names[i]}`).toBeLessThan(tolerance));
   got.inputGrads.forEach((g, i) => expect(relativeError(g, stock.result.inputGrads[i]!), i === 0 ? 'input gradient' : `initial state ${i - 1} gradient`).toBeLessThan(tolerance));
+}
+
+/**
+ * Expects one forward and one backward kernel of ours per backward pass on webgpu, also with
+ * returnState (every output's gradient goes into the one backward run), and counts the tfjs kernels.
+ */
+export async function expectOneKernelPerPass(layer: tf.layers.Layer, names: [string, string], x: tf.Tensor): Promise<void> {
+  await tf.setBackend('webgpu');
+  layer.apply(x);
+  const profile = await tf.profile(() => {
+    const loss = (input: tf.Tensor) => tf.addN(toList(layer.apply(input) as tf.Tensor | tf.Tensor[]).map((y) => tf.sum(y))) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(() => loss(x), layer.trainableWeights.map((v) => v.read() as tf.Variable));
+    const dx = tf.grad(loss)(x);
+    return [value, dx, ...Object.values(grads)];
+  });
+  tf.dispose(profile.result as tf.Tensor[]);
+  const counts = profile.kernels.reduce<Record<string, number>>((m, { name }) => ({ ...m, [name]: (m[name] ?? 0) + 1 }), {});
+  // Two backward passes above (weights, then input), each with one gradient kernel for all inputs.
+  expect(counts[names[0]], names[0]).toBe(2);
+  expect(counts[names[1]], names[1]).toBe(2);
 }
