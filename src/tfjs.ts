@@ -16,7 +16,7 @@ export { FusedSimpleRNN, fusedSimpleRNN, type FusedSimpleRNNArgs } from './model
 export { FusedLSTM, fusedLSTM, type FusedLSTMArgs } from './model/fused-lstm.js';
 export { FusedGRU, fusedGRU, type FusedGRUArgs } from './model/fused-gru.js';
 export { fuseModel } from './model/fuse-model.js';
-export { buildSeedModel, type SeedModelOptions } from './model/seed-model.js';
+export { buildSeedModel, SEED_CELLS, type SeedCell, type SeedModelOptions } from './model/seed-model.js';
 export { GRU, GRU_GRAD, LSTM, LSTM_GRAD, SIMPLE_RNN, SIMPLE_RNN_GRAD } from './model/kernel-names.js';
 export { copyWeightsToModel, createTrainerFromModel } from './model/trainer-from-model.js';
 /** The fused recurrences as differentiable tfjs ops (see src/model/*-op.ts). */
