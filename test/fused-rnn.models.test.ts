@@ -2,11 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fusedGRU } from '../src/model/fused-gru.js';
 import { fusedLSTM } from '../src/model/fused-lstm.js';
+import { fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
 import { predict, weightArrays } from './helpers/models.js';
 import { gpuBytes, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
-// FusedSimpleRNN has its own file (fused-simple-rnn.models.test.ts); these are FusedLSTM and FusedGRU.
+// What the three fused layers share in models; FusedSimpleRNN's own cases are in fused-simple-rnn.models.test.ts.
 const CELLS = [
+  { name: 'FusedSimpleRNN', factory: 'fusedSimpleRNN', stock: 'simpleRNN', layer: fusedSimpleRNN, gates: 1 },
   { name: 'FusedLSTM', factory: 'fusedLSTM', stock: 'lstm', layer: fusedLSTM, gates: 4 },
   { name: 'FusedGRU', factory: 'fusedGRU', stock: 'gru', layer: fusedGRU, gates: 3 },
 ] as const;

@@ -3,7 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { GRU_GRAD, gruConfig, kernelAttrs, kernelInputs, type GRUAttrs, type GRUGradInputs } from './kernel-names.js';
 import { planFor } from './plan-cache.js';
 import { adaptWebGPUBackend } from './tfjs-webgpu-adapter.js';
-import { encodeOutputs, present } from './webgpu-kernel-outputs.js';
+import { encodeOutputs, inputBuffers, present } from './webgpu-kernel-outputs.js';
 
 export const gruGradWebGPUConfig: KernelConfig = {
   kernelName: GRU_GRAD,
@@ -14,17 +14,9 @@ export const gruGradWebGPUConfig: KernelConfig = {
     const a = kernelAttrs<GRUAttrs>(attrs);
     const gru = planFor(gpu.device, 'gru', gruConfig(input, a));
     const { batch: B, timesteps: T, features: F, units: U, useBias, useInitialState, resetAfter } = gru.config;
-    const dy = gpu.buffer(input.dy);
-    const buffers = {
-      x: gpu.buffer(input.x),
-      kernel: gpu.buffer(input.kernel),
-      recurrentKernel: gpu.buffer(input.recurrentKernel),
-      initialState: input.initialState ? gpu.buffer(input.initialState) : null,
-      h: gpu.buffer(input.h),
-      gates: gpu.buffer(input.gates),
-      resetProduct: gpu.buffer(input.resetProduct),
-      ...(a.returnSequences ? { dh: dy } : { dhLast: dy }),
-    };
+    // dy is the gradient of every state, or of the last one only.
+    const { dy, ...saved } = input;
+    const buffers = { ...inputBuffers(gpu, saved), [a.returnSequences ? 'dh' : 'dhLast']: gpu.buffer(dy) };
     // resetAfter: two bias rows, and the recurrent side of h̃ has its own gradient block.
     const shapes = {
       dx: [B, T, F],

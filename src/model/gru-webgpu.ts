@@ -3,7 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { GRU, gruConfig, kernelAttrs, kernelInputs, type GRUAttrs, type GRUInputs } from './kernel-names.js';
 import { planFor } from './plan-cache.js';
 import { adaptWebGPUBackend } from './tfjs-webgpu-adapter.js';
-import { encodeOutputs, present } from './webgpu-kernel-outputs.js';
+import { encodeOutputs, inputBuffers, present } from './webgpu-kernel-outputs.js';
 
 export const gruWebGPUConfig: KernelConfig = {
   kernelName: GRU,
@@ -14,13 +14,7 @@ export const gruWebGPUConfig: KernelConfig = {
     const a = kernelAttrs<GRUAttrs>(attrs);
     const gru = planFor(gpu.device, 'gru', gruConfig(input, a));
     const { batch: B, timesteps: T, units: U } = gru.config;
-    const buffers = {
-      x: gpu.buffer(input.x),
-      kernel: gpu.buffer(input.kernel),
-      recurrentKernel: gpu.buffer(input.recurrentKernel),
-      bias: input.bias ? gpu.buffer(input.bias) : null,
-      initialState: input.initialState ? gpu.buffer(input.initialState) : null,
-    };
+    const buffers = inputBuffers(gpu, input);
     const shapes = { h: [B, T, U], gates: [B, T, 3 * U], resetProduct: [B, T, U], last: a.returnSequences ? null : [B, U] };
     const out = encodeOutputs(gpu, Object.values(input), shapes, [], (encoder, o) =>
       gru.encodeForward(encoder, buffers, { h: o.h!, gates: o.gates!, resetProduct: o.resetProduct!, last: o.last }),

@@ -3,7 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { kernelAttrs, kernelInputs, LSTM_GRAD, lstmConfig, type LSTMAttrs, type LSTMGradInputs } from './kernel-names.js';
 import { planFor } from './plan-cache.js';
 import { adaptWebGPUBackend } from './tfjs-webgpu-adapter.js';
-import { encodeOutputs, present } from './webgpu-kernel-outputs.js';
+import { encodeOutputs, inputBuffers, present } from './webgpu-kernel-outputs.js';
 
 export const lstmGradWebGPUConfig: KernelConfig = {
   kernelName: LSTM_GRAD,
@@ -14,19 +14,9 @@ export const lstmGradWebGPUConfig: KernelConfig = {
     const a = kernelAttrs<LSTMAttrs>(attrs);
     const lstm = planFor(gpu.device, 'lstm', lstmConfig(input, a));
     const { batch: B, timesteps: T, features: F, units: U, useBias, useInitialState, useInitialCellState } = lstm.config;
-    const dy = gpu.buffer(input.dy);
-    const buffers = {
-      x: gpu.buffer(input.x),
-      kernel: gpu.buffer(input.kernel),
-      recurrentKernel: gpu.buffer(input.recurrentKernel),
-      initialState: input.initialState ? gpu.buffer(input.initialState) : null,
-      initialCellState: input.initialCellState ? gpu.buffer(input.initialCellState) : null,
-      h: gpu.buffer(input.h),
-      c: gpu.buffer(input.c),
-      gates: gpu.buffer(input.gates),
-      ...(a.returnSequences ? { dh: dy } : { dhLast: dy }),
-      dcLast: input.dcLast ? gpu.buffer(input.dcLast) : null,
-    };
+    // dy is the gradient of every state, or of the last one only.
+    const { dy, ...saved } = input;
+    const buffers = { ...inputBuffers(gpu, saved), [a.returnSequences ? 'dh' : 'dhLast']: gpu.buffer(dy) };
     // The initial states' gradients are written either way: scratch unless they are inputs.
     const shapes = {
       dx: [B, T, F],

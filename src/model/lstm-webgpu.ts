@@ -3,7 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { kernelAttrs, kernelInputs, LSTM, lstmConfig, type LSTMAttrs, type LSTMInputs } from './kernel-names.js';
 import { planFor } from './plan-cache.js';
 import { adaptWebGPUBackend } from './tfjs-webgpu-adapter.js';
-import { encodeOutputs, present } from './webgpu-kernel-outputs.js';
+import { encodeOutputs, inputBuffers, present } from './webgpu-kernel-outputs.js';
 
 export const lstmWebGPUConfig: KernelConfig = {
   kernelName: LSTM,
@@ -14,14 +14,7 @@ export const lstmWebGPUConfig: KernelConfig = {
     const a = kernelAttrs<LSTMAttrs>(attrs);
     const lstm = planFor(gpu.device, 'lstm', lstmConfig(input, a));
     const { batch: B, timesteps: T, units: U } = lstm.config;
-    const buffers = {
-      x: gpu.buffer(input.x),
-      kernel: gpu.buffer(input.kernel),
-      recurrentKernel: gpu.buffer(input.recurrentKernel),
-      bias: input.bias ? gpu.buffer(input.bias) : null,
-      initialState: input.initialState ? gpu.buffer(input.initialState) : null,
-      initialCellState: input.initialCellState ? gpu.buffer(input.initialCellState) : null,
-    };
+    const buffers = inputBuffers(gpu, input);
     const shapes = { h: [B, T, U], c: [B, T, U], gates: [B, T, 4 * U], last: a.returnSequences ? null : [B, U], lastCellState: a.returnState ? [B, U] : null };
     const out = encodeOutputs(gpu, Object.values(input), shapes, [], (encoder, o) =>
       lstm.encodeForward(encoder, buffers, { h: o.h!, c: o.c!, gates: o.gates!, last: o.last, lastCellState: o.lastCellState }),

@@ -3,7 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { gradInputs, rnnAttrs, rnnConfig, SIMPLE_RNN_GRAD } from './kernel-names.js';
 import { planFor } from './plan-cache.js';
 import { adaptWebGPUBackend } from './tfjs-webgpu-adapter.js';
-import { encodeOutputs, present } from './webgpu-kernel-outputs.js';
+import { encodeOutputs, inputBuffers, present } from './webgpu-kernel-outputs.js';
 
 export const simpleRNNGradWebGPUConfig: KernelConfig = {
   kernelName: SIMPLE_RNN_GRAD,
@@ -14,16 +14,9 @@ export const simpleRNNGradWebGPUConfig: KernelConfig = {
     const a = rnnAttrs(attrs);
     const rnn = planFor(gpu.device, 'simpleRNN', rnnConfig(input, a));
     const { batch: B, timesteps: T, features: F, units: U, useBias, useInitialState } = rnn.config;
-    const dy = gpu.buffer(input.dy);
-    const buffers = {
-      x: gpu.buffer(input.x),
-      kernel: gpu.buffer(input.kernel),
-      recurrentKernel: gpu.buffer(input.recurrentKernel),
-      initialState: input.initialState ? gpu.buffer(input.initialState) : null,
-      h: gpu.buffer(input.h),
-      z: gpu.buffer(input.z),
-      ...(a.returnSequences ? { dh: dy } : { dhLast: dy }),
-    };
+    // dy is the gradient of every state, or of the last one only.
+    const { dy, ...saved } = input;
+    const buffers = { ...inputBuffers(gpu, saved), [a.returnSequences ? 'dh' : 'dhLast']: gpu.buffer(dy) };
     // The initial state's gradient is written either way: scratch unless it is an input.
     const shapes = { dx: [B, T, F], dKernel: [F, U], dRecurrentKernel: [U, U], dBias: useBias ? [U] : null, dInitialState: [B, U], dz: [B, T, U] };
     const scratch = useInitialState ? (['dz'] as const) : (['dz', 'dInitialState'] as const);

@@ -3,7 +3,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { forwardInputs, rnnAttrs, rnnConfig, SIMPLE_RNN } from './kernel-names.js';
 import { planFor } from './plan-cache.js';
 import { adaptWebGPUBackend } from './tfjs-webgpu-adapter.js';
-import { encodeOutputs, present } from './webgpu-kernel-outputs.js';
+import { encodeOutputs, inputBuffers, present } from './webgpu-kernel-outputs.js';
 
 export const simpleRNNWebGPUConfig: KernelConfig = {
   kernelName: SIMPLE_RNN,
@@ -14,13 +14,7 @@ export const simpleRNNWebGPUConfig: KernelConfig = {
     const a = rnnAttrs(attrs);
     const rnn = planFor(gpu.device, 'simpleRNN', rnnConfig(input, a));
     const { batch: B, timesteps: T, units: U } = rnn.config;
-    const buffers = {
-      x: gpu.buffer(input.x),
-      kernel: gpu.buffer(input.kernel),
-      recurrentKernel: gpu.buffer(input.recurrentKernel),
-      bias: input.bias ? gpu.buffer(input.bias) : null,
-      initialState: input.initialState ? gpu.buffer(input.initialState) : null,
-    };
+    const buffers = inputBuffers(gpu, input);
     const shapes = { last: a.returnSequences ? null : [B, U], h: [B, T, U], z: [B, T, U] };
     const out = encodeOutputs(gpu, Object.values(input), shapes, [], (encoder, o) => rnn.encodeForward(encoder, buffers, { h: o.h!, z: o.z!, last: o.last }));
     return present([out.last, out.h, out.z]);

@@ -42,3 +42,8 @@ export function encodeOutputs<N extends string>(
 
 /** The non-null outputs, in order: a kernel's output list. */
 export const present = (outputs: readonly (TensorInfo | null)[]): TensorInfo[] => outputs.filter((t): t is TensorInfo => t !== null);
+
+/** The GPUBuffer of every tensor given, under the same names (the core's optional inputs are simply absent). */
+export function inputBuffers<T extends object>(gpu: WebGPUBackendAdapter, inputs: T): { [K in keyof T]: GPUBuffer } {
+  return Object.fromEntries(Object.entries(inputs).map(([name, tensor]) => [name, gpu.buffer(tensor as TensorInfo)])) as { [K in keyof T]: GPUBuffer };
+}
