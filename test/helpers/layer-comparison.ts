@@ -56,8 +56,8 @@ export function layerCases(count: number, seed: number): LayerCase[] {
 
 /**
  * The cases to run on this test backend: all on vulkan; every `every`-th on opengl, where compiling
- * each activation pair's pipelines on llvmpipe takes seconds (the whole grid there would add minutes
- * to npm test; the kernels' own tests cover every pair on both).
+ * each activation pair's pipelines on llvmpipe takes seconds with a cold shader cache, as in CI (the
+ * whole grid there would add minutes to npm test; the kernels' own tests cover every pair on both).
  */
 export function sampleOnOpenGL<T>(cases: readonly T[], every: number): T[] {
   return TEST_BACKEND === 'opengl' ? cases.filter((_, i) => i % every === 0) : [...cases];
