@@ -86,7 +86,12 @@ export function fuseModel<M extends tf.LayersModel>(model: M): M {
   } catch (error) {
     throw new Error(`fuseModel: the model could not be rebuilt from its config, as tf.loadLayersModel would rebuild it (are its custom layers registered with tf.serialization.registerClass?): ${(error as Error).message}`);
   }
-  fused.setWeights(model.getWeights());
+  try {
+    fused.setWeights(model.getWeights());
+  } catch (error) {
+    fused.dispose();
+    throw error;
+  }
   if (stock.length > 0) console.warn(`fuseModel: ${stock.length} recurrent layer(s) stay stock:\n${stock.map((line) => `  ${line}`).join('\n')}`);
   return fused;
 }
