@@ -9,24 +9,23 @@ import { getDevice } from './helpers/webgpu.js';
 // Both variants, awkward shapes (1, primes, units past a workgroup, 1024), both directions, with and
 // without bias and initial state, the gradient of every step or of the last one, every strategy:
 // the adapter's default, stepwise (two dispatches per step without resetAfter), weights in workgroup
-// memory, chunked persistent dispatches, and the hardware half of the table forced on this adapter.
+// memory, chunked persistent dispatches, weight gradients in splits, and the hardware half of the
+// table forced on this adapter.
 const rows: Row[] = [
   [1, 1, 1, 1, {}],
   [1, 1, 1, 1, { resetAfter: true }],
   [5, 3, 1, 50, {}],
   [5, 3, 1, 50, { resetAfter: true, goBackwards: true, initial: true }, stepwise, { lastStepOnly: true }],
   [5, 3, 1, 50, { goBackwards: true, initial: true }, stepwise, { lastOutputs: true }],
-  [33, 17, 3, 2, { goBackwards: true, useBias: false, initial: true }],
-  [33, 17, 3, 2, { resetAfter: true, useBias: false }, undefined, { lastOutputs: true }],
+  [33, 17, 3, 2, { goBackwards: true, useBias: false, initial: true }, { weightGradientRows: 256 }],
+  [33, 17, 3, 2, { resetAfter: true }, { weightGradientRows: 256 }, { lastOutputs: true }],
   [1, 17, 8, 64, { initial: true }, chunked],
   [1, 17, 8, 64, { resetAfter: true, initial: true }, chunked, { lastStepOnly: true }],
   [5, 1, 3, 65, { goBackwards: true }, HARDWARE],
   [5, 2, 3, 50, { resetAfter: true, initial: true }, HARDWARE],
   [33, 3, 8, 7, { useBias: false, initial: true }, staged],
   [33, 3, 8, 7, { resetAfter: true, goBackwards: true }, staged],
-  [1, 3, 1, 130, { resetAfter: true, goBackwards: true, initial: true }, undefined, { lastStepOnly: true }],
-  [5, 17, 8, 257, { resetAfter: true }],
-  [5, 17, 8, 257, { goBackwards: true }],
+  [5, 17, 8, 257, { resetAfter: true, initial: true }],
   [1, 3, 3, 1024, { goBackwards: true, initial: true }],
   [2, 3, 3, 1024, { resetAfter: true, initial: true }, HARDWARE],
   [5, 3, 8, 2, { goBackwards: true, activation: 'relu', recurrentActivation: 'sigmoid' }],
@@ -61,15 +60,9 @@ describe('fused GRU on WebGPU vs the float64 reference', async () => {
   });
 
   it('takes 2 dispatches forward and 3 backward, persistent; stepwise, one per step and phase', () => {
-    const seed = { batch: 5, timesteps: 3, features: 1, units: 50 };
+    const seed = { batch: 5, timesteps: 3, features: 1, units: 50, strategy: { recurrence: 'persistent' } } as const;
     for (const resetAfter of [false, true]) expect(createGRU(device, { ...seed, resetAfter }).dispatches).toEqual({ forward: 2, backward: 3 });
-    expect(createGRU(device, { ...seed, strategy: stepwise }).dispatches).toEqual({ forward: 1 + 2 * 3, backward: 2 * 3 + 1 + 2 });
-    expect(createGRU(device, { ...seed, resetAfter: true, strategy: stepwise }).dispatches).toEqual({ forward: 1 + 3, backward: 3 + 1 + 2 });
-  });
-
-  it.each([false, true])('runs a batch of 262,144 rows, resetAfter %s', async (resetAfter) => {
-    const config = { batch: 262_144, timesteps: 2, features: 1, units: 1, resetAfter, goBackwards: true, useInitialState: true };
-    expect(createGRU(device, config).forwardRuns[1]!.dispatches[0]!.workgroups[2]).toBe(2);
-    expect(outOfTolerance(await compareWithReference(device, 'GRU', config, 6))).toEqual([]);
+    expect(createGRU(device, { ...seed, strategy: { ...seed.strategy, ...stepwise } }).dispatches).toEqual({ forward: 1 + 2 * 3, backward: 2 * 3 + 1 + 2 });
+    expect(createGRU(device, { ...seed, resetAfter: true, strategy: { ...seed.strategy, ...stepwise } }).dispatches).toEqual({ forward: 1 + 3, backward: 3 + 1 + 2 });
   });
 });

@@ -11,6 +11,7 @@ import { recurrenceForwardSpec } from '../src/kernels/recurrence-forward.js';
 import { SIMPLE_RNN_CELL } from '../src/kernels/simple-rnn.js';
 import { trainerStep } from '../src/kernels/trainer-step.js';
 import { trainerUpdate } from '../src/kernels/trainer-update.js';
+import { weightGradientSplits } from '../src/kernels/weight-gradient-splits.js';
 import { weightGradients } from '../src/kernels/weight-gradients.js';
 
 const cells = [SIMPLE_RNN_CELL, LSTM_CELL, GRU_CELL, GRU_RESET_AFTER_CELL];
@@ -18,6 +19,7 @@ const specs: KernelSpec[] = [
   inputProjection,
   ...cells.flatMap((cell) => [recurrenceForwardSpec(cell), recurrenceBackwardSpec(cell)]),
   weightGradients,
+  weightGradientSplits,
   inputGradient,
   trainerStep,
   trainerUpdate,

@@ -32,18 +32,12 @@ interface Case {
 const cases: Case[] = [
   { cell: 'SimpleRNN', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: persistent },
   { cell: 'SimpleRNN', batch: 5, timesteps: 3, units: 50, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: true, strategy: stepwise },
-  { cell: 'SimpleRNN', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: chunked },
-  { cell: 'LSTM', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: persistent },
   { cell: 'LSTM', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: stepwise },
-  { cell: 'LSTM', batch: 6, timesteps: 5, units: 7, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: staged },
   { cell: 'LSTM', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: chunked },
-  { cell: 'GRU', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: persistent },
   { cell: 'GRU', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: stepwise },
-  { cell: 'GRU', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: chunked },
   { cell: 'GRU resetAfter', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: persistent },
-  { cell: 'GRU resetAfter', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: stepwise },
   { cell: 'GRU resetAfter', batch: 6, timesteps: 5, units: 7, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: staged },
-  { cell: 'GRU resetAfter', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: chunked },
+  { cell: 'GRU', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: chunked },
 ];
 
 describe('recurrence-forward kernel vs each cell\'s reference', async () => {

@@ -25,10 +25,10 @@ describe('bad input to createSimpleRNN, createLSTM and createGRU', async () => {
     ['a negative GEMM workgroup', 'device', { ...seed, strategy: { gemmWorkgroup: [4, -1] } }, /config\.strategy\.gemmWorkgroup: expected two positive integers \[x, y\]; got an array/],
     ['fractional steps per dispatch', 'device', { ...seed, strategy: { maxStepsPerDispatch: 0.5 } }, /config\.strategy\.maxStepsPerDispatch: expected a positive integer; got 0\.5/],
     ['an unknown strategy field', 'device', { ...seed, strategy: { workgroupSize: 4 } }, /config\.strategy\.workgroupSize: not a strategy field; expected one of recurrence, recurrenceWorkgroupSize/],
-    ['a strategy that is not an object', 'device', { ...seed, strategy: 'fast' }, /config\.strategy: expected an object of strategy overrides; got string/],
+    ['a strategy that is not an object', 'device', { ...seed, strategy: 'fast' }, /config\.strategy: expected an object of strategy overrides; got "fast"/],
     ['an unknown workgroup order', 'device', { ...seed, strategy: { workgroupOrder: 'random' } }, /config\.strategy\.workgroupOrder: expected 'natural', 'reversed', 'interleaved'; got "random"/],
     ['an unknown recurrent activation', 'device', { ...seed, recurrentActivation: 'hardsigmoid' }, /config\.recurrentActivation: expected one of linear, tanh, .*; got "hardsigmoid"/],
-    ['features past the workgroup grid', 'device', { ...seed, features: 1_100_000 }, /68750 workgroups of feature tiles.*maxComputeWorkgroupsPerDimension \(65535\)/],
+    ['features past the workgroup grid', 'device', { batch: 1, timesteps: 1, features: 1_100_000, units: 1, strategy: { gemmWorkgroup: [4, 1] } }, /68750 workgroups of feature tiles.*maxComputeWorkgroupsPerDimension \(65535\)/],
   ];
 
   it.each(Object.keys(factories))('%s refuses each, naming the argument', async (factory) => {
@@ -59,7 +59,7 @@ describe('bad input to createSimpleRNN, createLSTM and createGRU', async () => {
       ['initial state without its flag', { initialState: buffer(250) }, /inputs\.initialState: given, but config\.useInitialState is false/],
       ['outputs.c too small', {}, /outputs\.c: the buffer has 4 bytes; c \[5, 3, 50\] float32 needs 3000/, { c: buffer(1) }],
       ['outputs.gates aliasing an input', {}, /outputs\.gates: the same GPUBuffer is also passed as inputs\.recurrentKernel/, { gates: good.recurrentKernel }],
-      ['outputs as a string', {}, /outputs: expected an object of GPUBuffers; got string/, 'c' as unknown as object],
+      ['outputs as a string', {}, /outputs: expected an object of GPUBuffers; got "c"/, 'c' as unknown as object],
     ];
     for (const [what, change, message, outputs] of forward) {
       const { created } = await trackBuffers(device, () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { chooseStrategy, deviceTraits } from '../src/kernels/strategy.js';
 import { describeWeightGradients, type WeightGradientsOptions, type WeightGradientsShape } from '../src/kernels/weight-gradients.js';
 import { weightGradientsRef } from '../src/kernels/weight-gradients.ref.js';
+import { createSimpleRNN } from '../src/kernels/simple-rnn.js';
 import { random, relativeError, uniform } from './helpers/data.js';
+import { layerData, referenceOf, runLayer } from './helpers/layer-case.js';
 import { runKernel } from './helpers/run-kernel.js';
 import { getDevice } from './helpers/webgpu.js';
 
@@ -74,26 +76,22 @@ describe('weight-gradients kernel vs reference', async () => {
     expect(relativeError(out.dBias!, expected.dBias), 'dBias').toBeLessThan(TOLERANCE);
   });
 
-  it('stays accurate summing 262,144 rows, where a plain float32 running sum does not', async () => {
-    // Terms near 1000 with a random fraction: a running float32 sum reaches 2.6e8, where its spacing
-    // (32) swallows their fractions. Blocks of rows summed first keep the error near float32's own.
-    const c = { ...cases[0]!, batch: 2048, timesteps: 128, useInitialState: false };
+  it('sums 262,144 rows accurately, in splits and blocks, where a plain float32 running sum does not', async () => {
+    // The whole backward of a linear SimpleRNN with recurrent kernel 0 and kernel 1, so dz = dh and
+    // dBias = dKernel = Σ dh: terms near 1000 with a random fraction. A running float32 sum reaches
+    // 2.6e8, where its spacing (32) swallows their fractions; 8 splits of 32,768 rows, each summed in
+    // blocks of 256, keep the error near float32's own.
+    const config = { batch: 2048, timesteps: 128, features: 1, units: 1, activation: 'linear', strategy: { gemmWorkgroup: [4, 1] } } as const;
+    expect(createSimpleRNN(device, config).dispatches.backward, 'a fourth dispatch adds up the splits').toBe(4);
     const rng = random(262_144);
-    const rows = c.batch * c.timesteps;
-    const data = {
-      x: new Float32Array(rows).fill(1),
-      h: uniform(rows, 1, rng),
-      initialState: new Float32Array(c.batch),
-      dGates: Float32Array.from({ length: rows }, () => 1000 + rng()),
-      saved: new Float32Array(rows),
-    };
+    const rows = config.batch * config.timesteps;
+    const data = { ...layerData('SimpleRNN', config, 1), x: new Float32Array(rows).fill(1), kernel: Float32Array.of(1), recurrentKernel: Float32Array.of(0), dh: Float32Array.from({ length: rows }, () => 1000 + rng()) };
     let runningSum = 0;
-    for (const d of data.dGates) runningSum = Math.fround(runningSum + d);
-    const expected = reference(c, data);
-    expect(relativeError([runningSum], expected.dBias), 'a plain running sum').toBeGreaterThan(1e-4);
-    const out = await run(device, c, data);
-    expect(relativeError(out.dKernel!, expected.dKernel), 'dKernel').toBeLessThan(1e-5);
-    expect(relativeError(out.dBias!, expected.dBias), 'dBias').toBeLessThan(1e-5);
-    expect(relativeError(out.dRecurrentKernel!, expected.dRecurrentKernel), 'dRecurrentKernel').toBeLessThan(1e-4);
+    for (const d of data.dh) runningSum = Math.fround(runningSum + d);
+    const gpu = await runLayer(device, 'SimpleRNN', config, data);
+    const { backward } = referenceOf('SimpleRNN', config, data, gpu);
+    expect(relativeError([runningSum], backward.dBias!), 'a plain running sum').toBeGreaterThan(1e-4);
+    expect(relativeError(gpu.dBias!, backward.dBias!), 'dBias').toBeLessThan(1e-5);
+    expect(relativeError(gpu.dKernel!, backward.dKernel!), 'dKernel').toBeLessThan(1e-5);
   });
 });

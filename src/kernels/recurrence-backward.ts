@@ -11,6 +11,7 @@
  */
 import activationCode from '../wgsl/activation.wgsl?raw';
 import code from '../wgsl/recurrence-backward.wgsl?raw';
+import tilesCode from '../wgsl/recurrence-tiles.wgsl?raw';
 import tileCode from '../wgsl/tile-math.wgsl?raw';
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import { composeShader, defineKernel, type KernelRun, type KernelSpec } from '../gpu/kernel.js';
@@ -43,7 +44,7 @@ export function recurrenceBackwardSpec(cell: Cell): KernelSpec<(typeof PARAMS)[n
   if (!spec) {
     spec = defineKernel({
       name: `recurrence-backward/${cell.name}`,
-      code: composeShader(activationCode, tileCode, orderCode, code, cell.backward.code),
+      code: composeShader(activationCode, tileCode, orderCode, tilesCode, code, cell.backward.code),
       params: PARAMS,
       bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
     });

@@ -11,6 +11,7 @@
  */
 import activationCode from '../wgsl/activation.wgsl?raw';
 import code from '../wgsl/recurrence-forward.wgsl?raw';
+import tilesCode from '../wgsl/recurrence-tiles.wgsl?raw';
 import tileCode from '../wgsl/tile-math.wgsl?raw';
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import { composeShader, defineKernel, type KernelRun, type KernelSpec } from '../gpu/kernel.js';
@@ -44,7 +45,7 @@ export function recurrenceForwardSpec(cell: Cell): KernelSpec<(typeof PARAMS)[nu
   if (!spec) {
     spec = defineKernel({
       name: `recurrence-forward/${cell.name}`,
-      code: composeShader(activationCode, tileCode, orderCode, code, cell.forward.code),
+      code: composeShader(activationCode, tileCode, orderCode, tilesCode, code, cell.forward.code),
       params: PARAMS,
       bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
     });

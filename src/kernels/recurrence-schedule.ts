@@ -31,10 +31,13 @@ export function recurrenceSchedule(
 ): RecurrenceSchedule {
   const [y, z] = foldedGrid(tiles4(shape.batch), traits.limits.maxComputeWorkgroupsPerDimension);
   const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup;
+  const weights = shape.gates * shape.units * shape.units;
+  // The workgroup array rounded up to a power of two where that fits, so few sizes (pipelines) serve every layer.
+  const rounded = 2 ** Math.ceil(Math.log2(weights));
   const constants = {
     WORKGROUP_SIZE: strategy.recurrenceWorkgroupSize,
     WEIGHTS_IN_WORKGROUP: Number(staged),
-    WORKGROUP_WEIGHTS: staged ? shape.gates * shape.units * shape.units : 1,
+    WORKGROUP_WEIGHTS: staged ? (rounded * 4 <= traits.limits.maxComputeWorkgroupStorageSize ? rounded : weights) : 1,
   };
   if (strategy.recurrence === 'persistent') {
     const chunk = strategy.maxStepsPerDispatch * stagesPerStep;

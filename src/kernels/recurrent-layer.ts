@@ -27,7 +27,8 @@ import { describeRecurrenceBackward } from './recurrence-backward.js';
 import { describeRecurrenceForward } from './recurrence-forward.js';
 import { foldedGrid, tiles4 } from './shape.js';
 import { chooseStrategy, deviceTraits, type DeviceTraits, type Strategy } from './strategy.js';
-import { describeWeightGradients, weightGradientGrid } from './weight-gradients.js';
+import { describeWeightGradientSplits } from './weight-gradient-splits.js';
+import { describeWeightGradients, weightGradientGrid, weightGradientSplits } from './weight-gradients.js';
 
 export type BufferName =
   | 'x' | 'kernel' | 'recurrentKernel' | 'bias' | 'initialState' | 'initialCellState'
@@ -69,7 +70,10 @@ export interface RecurrentLayer<Config, ForwardInputs, ForwardOutputs, BackwardI
   prepare(): Promise<void>;
   encodeForward(encoder: GPUCommandEncoder, inputs: ForwardInputs, outputs?: Partial<ForwardOutputs>): ForwardOutputs;
   encodeBackward(encoder: GPUCommandEncoder, inputs: BackwardInputs, outputs?: Partial<BackwardOutputs>): BackwardOutputs;
-  /** Marks the layer destroyed: it owns no GPU memory (pipelines are cached per device), and later calls throw. */
+  /**
+   * Releases what the layer owns (the partials of split weight gradients, if it made any; pipelines
+   * are cached per device); later calls throw.
+   */
   destroy(): void;
 }
 
@@ -122,12 +126,12 @@ function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strateg
   }
   const perDimension = limits.maxComputeWorkgroupsPerDimension;
   const [wx, wy] = strategy.gemmWorkgroup;
-  const [gradientX, gradientY] = weightGradientGrid(cellShape(c, cell), cell.biasRows, strategy.gemmWorkgroup);
+  const [gradientX, gradientY] = weightGradientGrid(cellShape(c, cell), cell.biasRows, strategy.gemmWorkgroup, strategy.weightGradientRows);
   const grids: [string, number][] = [
     ['batch row tiles after folding, ceil(batch / 4) / maxComputeWorkgroupsPerDimension', foldedGrid(tiles4(c.batch), perDimension)[1]],
     ['gate column tiles, ceil(gates·units / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(cell.gates * c.units) / wx)],
     ['feature tiles, ceil(features / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(c.features) / wx)],
-    ['weight-gradient unit tiles', gradientX],
+    ['weight-gradient column tiles', gradientX],
     ['weight-gradient tile rows', gradientY],
   ];
   if (strategy.recurrence === 'stepwise') grids.push(['unit tiles, ceil(units / 4 / recurrenceWorkgroupSize)', Math.ceil(tiles4(c.units) / strategy.recurrenceWorkgroupSize)]);
@@ -148,6 +152,17 @@ function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strateg
   if (strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && weightBytes > limits.maxComputeWorkgroupStorageSize) {
     throw new RangeError(`strategy.weightsInWorkgroup: recurrent_kernel is ${weightBytes} bytes; this device's maxComputeWorkgroupStorageSize is ${limits.maxComputeWorkgroupStorageSize}`);
   }
+}
+
+/** Byte ranges of `sizes` bytes laid one after the other in one buffer, each starting at a multiple of `alignment`. */
+function alignedRanges(sizes: readonly number[], alignment: number): { ranges: { offset: number; size: number }[]; size: number } {
+  let offset = 0;
+  const ranges = sizes.map((size) => {
+    const range = { offset, size };
+    offset = Math.ceil((offset + size) / alignment) * alignment;
+    return range;
+  });
+  return { ranges, size: offset };
 }
 
 /** Throws if a writable buffer is also bound elsewhere in the same call (WebGPU forbids it). */
@@ -182,6 +197,25 @@ function bindingsFor<B extends string>(
   ) as Record<B, GPUBufferBinding>;
 }
 
+/**
+ * Past strategy.weightGradientRows rows the weight gradients come in partials, one per split, and a
+ * second dispatch adds them up: the partials of dKernel, dRecurrentKernel and dBias are three ranges
+ * of one scratch buffer the layer owns. Null when one split holds every row.
+ */
+function planSplits(kind: string, c: LayerConfig, cell: Cell, biasRows: number, strategy: Strategy, traits: DeviceTraits) {
+  const splits = weightGradientSplits(c, strategy.weightGradientRows);
+  if (splits === 1) return null;
+  const sizes = { kernelSize: c.features * cell.gates * c.units, recurrentSize: c.units * cell.gates * c.units, biasSize: biasRows * cell.gates * c.units };
+  const bytes = [sizes.kernelSize, sizes.recurrentSize, sizes.biasSize].map((floats) => Math.max(4, floats * splits) * 4);
+  const { ranges, size } = alignedRanges(bytes, traits.limits.minStorageBufferOffsetAlignment);
+  if (Math.max(...bytes) > traits.limits.maxStorageBufferBindingSize || size > traits.limits.maxBufferSize) {
+    throw new RangeError(
+      `${kind} ${describeShape(c)}: the weight gradients in ${splits} splits of strategy.weightGradientRows (${strategy.weightGradientRows}) rows need ${size} bytes of partials; this device's maxStorageBufferBindingSize is ${traits.limits.maxStorageBufferBindingSize} and maxBufferSize ${traits.limits.maxBufferSize}`,
+    );
+  }
+  return { run: describeWeightGradientSplits(sizes, splits, strategy, traits), ranges, size };
+}
+
 export function createRecurrentLayer<Config, FI, FO, BI, BO>(
   device: GPUDevice,
   description: LayerDescription & { readonly publicConfig: Config },
@@ -201,10 +235,13 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
     return description.cellState ? c.useInitialCellState : cell.biasRows === 2 && c.useBias;
   }
   const projection = describeInputProjection(shape, c, strategy, traits);
-  const weightGrads = describeWeightGradients(shape, { goBackwards: c.goBackwards, biasRows: c.useBias ? cell.biasRows : 0, useInitialState: c.useInitialState, savedOperand: cell.savedOperand }, strategy);
+  const biasRows = c.useBias ? cell.biasRows : 0;
+  const weightGrads = describeWeightGradients(shape, { goBackwards: c.goBackwards, biasRows, useInitialState: c.useInitialState, savedOperand: cell.savedOperand }, strategy);
+  const splitting = planSplits(kind, c, cell, biasRows, strategy, traits);
+  let partials: GPUBuffer | null = null;
   const inputGrad = describeInputGradient(shape, c, strategy, traits);
   const forwardRuns = [projection, forwardRun(false, false)];
-  const backwardRuns = [backwardRun(false, false), weightGrads, inputGrad];
+  const backwardRuns = [backwardRun(false, false), weightGrads, ...(splitting ? [splitting.run] : []), inputGrad];
   checkLimits(kind, c, cell, strategy, traits, layout, [...forwardRuns, ...backwardRuns].map((r) => r.spec));
 
   const publicName = (name: BufferName): string => names[name] ?? name;
@@ -325,12 +362,30 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
       if (dcLast && written.dInitialCellState) encoder.copyBufferToBuffer(dcLast, 0, written.dInitialCellState, 0, layout.dcLast.bytes);
       const recurrence = backwardRun(lastStepOnly, dcLast !== null);
       const sizes = { dh: layout[lastStepOnly ? 'dhLast' : 'dh'].bytes };
-      for (const run of [recurrence, weightGrads, inputGrad]) encodeKernel(device, encoder, run, bindingsFor(device, run.spec, buffers, layout, sizes));
+      encodeKernel(device, encoder, recurrence, bindingsFor(device, recurrence.spec, buffers, layout, sizes));
+      const gradients = bindingsFor(device, weightGrads.spec, buffers, layout);
+      if (splitting) {
+        partials ??= device.createBuffer({ label: label(kind, 'weight-gradient partials'), size: splitting.size, usage: GPUBufferUsage.STORAGE });
+        const [kernel, recurrent, bias] = splitting.ranges.map((range) => ({ buffer: partials!, ...range })) as [GPUBufferBinding, GPUBufferBinding, GPUBufferBinding];
+        encodeKernel(device, encoder, weightGrads, { ...gradients, dKernel: kernel, dRecurrentKernel: recurrent, dBias: bias });
+        encodeKernel(device, encoder, splitting.run, {
+          kernelSplits: kernel,
+          recurrentSplits: recurrent,
+          biasSplits: bias,
+          dKernel: gradients.dKernel,
+          dRecurrentKernel: gradients.dRecurrentKernel,
+          dBias: gradients.dBias,
+        });
+      } else {
+        encodeKernel(device, encoder, weightGrads, gradients);
+      }
+      encodeKernel(device, encoder, inputGrad, bindingsFor(device, inputGrad.spec, buffers, layout));
       return publicResult(written) as BO;
     },
 
     destroy() {
       destroyed = true;
+      partials?.destroy();
     },
   };
 }

@@ -9,8 +9,8 @@
  * task. Copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so it
  * stays off. On a hardware GPU (not measured here: no GPU was available) the table follows the
  * usual practice: persistent with the weights in workgroup memory while they fit and one lane per
- * tile of 4 units, one dispatch per step with the unit tiles spread over workgroups once the units
- * outgrow what one workgroup per row tile can feed.
+ * tile of 4 units (rounded up to a power of two), one dispatch per step with the unit tiles spread
+ * over workgroups once the units outgrow what one workgroup per row tile can feed.
  */
 import { describeValue } from '../describe-value.js';
 import { tiles4, type RNNShape } from './shape.js';
@@ -35,6 +35,12 @@ export interface Strategy {
    * for a browser's GPU watchdog to kill it (a 10,000-step sequence is many dispatches).
    */
   readonly maxStepsPerDispatch: number;
+  /**
+   * Rows (batch · timesteps) one invocation of the weight-gradient GEMM sums; past that the rows are
+   * split over invocations and a second dispatch adds the splits up (no invocation loops for long:
+   * llvmpipe ends any invocation's loops after 65,535 iterations).
+   */
+  readonly weightGradientRows: number;
   /** Which workgroup works on which tile; tests permute it. */
   readonly workgroupOrder: WorkgroupOrder;
   /**
@@ -67,6 +73,8 @@ const HARDWARE_PERSISTENT_MAX_UNITS = 512;
  */
 const MAX_MULTIPLY_ADDS_PER_DISPATCH = 2 ** 26;
 const MAX_STEPS_PER_DISPATCH = 1024;
+/** Rows per weight-gradient split: 8,192 loop iterations of 4 rows, well inside llvmpipe's budget. */
+const WEIGHT_GRADIENT_ROWS = 32_768;
 
 /** Timesteps per persistent dispatch: a row tile's multiply-adds per step, 4·gates·units², within budget. */
 export function stepsPerDispatch(shape: CellShape): number {
@@ -75,7 +83,7 @@ export function stepsPerDispatch(shape: CellShape): number {
 }
 
 export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
-  const common = { maxStepsPerDispatch: stepsPerDispatch(shape), workgroupOrder: 'natural', activations: 'compiled' } as const;
+  const common = { maxStepsPerDispatch: stepsPerDispatch(shape), weightGradientRows: WEIGHT_GRADIENT_ROWS, workgroupOrder: 'natural', activations: 'compiled' } as const;
   const base: Strategy = traits.isFallbackAdapter
     ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
     : { ...common, ...hardwareStrategy(traits, shape) };
@@ -86,8 +94,9 @@ function hardwareStrategy(traits: DeviceTraits, shape: CellShape) {
   const { limits } = traits;
   const persistent = shape.units <= HARDWARE_PERSISTENT_MAX_UNITS;
   const weightBytes = (shape.gates ?? 1) * shape.units * shape.units * 4;
-  // One lane per tile of 4 units: a workgroup of 13 lanes for 50 units, not 64 mostly idle.
-  const lanes = Math.min(tiles4(shape.units), persistent ? 256 : 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  // One lane per tile of 4 units, rounded up to a power of two so that few sizes (pipelines) serve
+  // every layer: 16 lanes for 50 units (13 tiles), not 64 mostly idle.
+  const lanes = Math.min(2 ** Math.ceil(Math.log2(tiles4(shape.units))), persistent ? 256 : 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   return {
     recurrence: persistent ? 'persistent' : 'stepwise',
     recurrenceWorkgroupSize: lanes,
@@ -104,6 +113,7 @@ const STRATEGY_FIELDS: { readonly [K in keyof Strategy]: { readonly expected: st
   weightsInWorkgroup: { expected: 'a boolean', valid: (v) => typeof v === 'boolean' },
   gemmWorkgroup: { expected: 'two positive integers [x, y]', valid: (v) => Array.isArray(v) && v.length === 2 && v.every(positiveInteger) },
   maxStepsPerDispatch: { expected: 'a positive integer', valid: positiveInteger },
+  weightGradientRows: { expected: 'a positive integer', valid: positiveInteger },
   workgroupOrder: { expected: WORKGROUP_ORDERS.map((o) => `'${o}'`).join(', '), valid: (v) => (WORKGROUP_ORDERS as readonly unknown[]).includes(v) },
   activations: { expected: "'compiled' or 'runtime'", valid: (v) => v === 'compiled' || v === 'runtime' },
 };

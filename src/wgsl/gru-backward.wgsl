@@ -69,10 +69,12 @@ fn recurrentGradient(t: Tile, step: u32) -> mat4x4f {
 
 fn cellBackward(t: Tile, phase: u32) {
   if (phase == 1u) {
+    // d(r ⊙ h_{s-1}), now that every unit's da_h̃ is stored.
     let reset = gradientProduct(t, t.step, 2u, 2u);
     let ar = gatesAt(t, 1u);
-    storeGradient(t, 1u, times(times(reset, previousState(t)), recurrentActivateGradTile(ar, recurrentActivateTile(ar))));
-    storeInitialGradient(t, initialGradientAt(t) + times(reset, recurrentActivateTile(ar)));
+    let r = recurrentActivateTile(ar);
+    storeGradient(t, 1u, times(times(reset, previousState(t)), recurrentActivateGradTile(ar, r)));
+    storeInitialGradient(t, initialGradientAt(t) + times(reset, r));
     return;
   }
   var dh = outputGradient(t);

@@ -16,7 +16,8 @@
 //   the driver provides  Tile; gatesAt(t, g); recurrentProducts(t, count); savedProduct(t, g);
 //                        previousState(t); savedAt(t, step); storeGates(t, g, v); storeState(t, v);
 //                        storeSaved(t, v)
-// Needs activation.wgsl, tile-math.wgsl and workgroup-order.wgsl.
+// Needs activation.wgsl, tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl (the tile and
+// its offsets, the workgroup's rows, the weights staged in workgroup memory).
 //
 // Bindings (group 0):
 //   0  uniform              params            Params (dynamic offset: one block per dispatch)
@@ -60,39 +61,6 @@ struct Params {
 @group(0) @binding(6) var<storage, read_write> saved: array<f32>;
 @group(0) @binding(7) var<storage, read_write> lastSaved: array<f32>;
 
-override WORKGROUP_SIZE: u32 = 64;
-override WEIGHTS_IN_WORKGROUP: bool = false;
-override WORKGROUP_WEIGHTS: u32 = 1;
-
-var<workgroup> weights: array<f32, WORKGROUP_WEIGHTS>;
-
-struct Tile {
-  step: u32,
-  // The first batch row; stores skip rows from here on that are past the batch.
-  firstRow: u32,
-  // The 4 batch rows, clamped to the last, for loads.
-  rows: vec4u,
-  // The first unit; stores skip units past `units`.
-  u0: u32,
-  // The 4 units, clamped to the last, for loads.
-  units: vec4u,
-}
-
-const LANES = vec4u(0u, 1u, 2u, 3u);
-
-fn isLastStep(t: Tile) -> bool {
-  return t.step + 1u == params.timesteps;
-}
-
-// Offsets of the tile's rows in a [batch, units] array.
-fn batchOffsets(t: Tile) -> vec4u {
-  return t.rows * params.units;
-}
-
-// Offsets of the tile's rows at `step` in a [batch, timesteps, width] sequence.
-fn sequenceOffsets(t: Tile, step: u32, width: u32) -> vec4u {
-  return (t.rows * params.timesteps + step) * width;
-}
 
 // recurrentKernel[k, cols], from workgroup memory when staged.
 fn weights4(k: u32, cols: vec4u) -> vec4f {
@@ -293,11 +261,6 @@ fn storeLastSavedRow(o: u32, n: u32, v: vec4f) {
   if (n > 3u) { lastSaved[o + 3u] = v.w; }
 }
 
-// Which of the tile's 4 rows are in the batch.
-fn rowsInBatch(t: Tile) -> vec4<bool> {
-  return vec4u(t.firstRow) + LANES < vec4u(params.batch);
-}
-
 // The cell's pre-activations of gate g.
 fn storeGates(t: Tile, g: u32, v: mat4x4f) {
   let o = sequenceOffsets(t, t.step, GATES * params.units) + g * params.units + t.u0;
@@ -352,23 +315,15 @@ fn main(
   @builtin(local_invocation_index) lid: u32,
 ) {
   selectActivations(vec2u(params.activation, params.recurrentActivation));
-  if (WEIGHTS_IN_WORKGROUP) {
-    for (var i = lid; i < GATES * params.units * params.units; i += WORKGROUP_SIZE) {
-      weights[i] = recurrentKernel[i];
-    }
-    workgroupBarrier();
-  }
+  stageWeights(lid);
   let place = orderedWorkgroup(wid, nwg);
-  let firstRow = (place.y + place.z * nwg.y) * 4u;
+  let firstRow = firstRowOf(place, nwg);
   // Workgroups past the batch (a folded grid's last plane) would only read rows others write.
   if (firstRow >= params.batch) { return; }
-  let rows = min(vec4u(firstRow) + LANES, vec4u(params.batch - 1u));
   let unitTiles = (params.units + 3u) / 4u;
   for (var stage = params.stageBegin; stage < params.stageEnd; stage++) {
     for (var u = place.x * WORKGROUP_SIZE + lid; u < unitTiles; u += nwg.x * WORKGROUP_SIZE) {
-      let u0 = u * 4u;
-      let t = Tile(stage / PHASES, firstRow, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)));
-      cellForward(t, stage % PHASES);
+      cellForward(tileAt(stage / PHASES, firstRow, u), stage % PHASES);
     }
     storageBarrier();
   }
