@@ -11,7 +11,7 @@ import { buildSeedModel, registerKernels, SEED_CELLS, type SeedCell } from 'webg
 import { describeAdapter, requestNodeDevice, useTfjsWebGPU } from 'webgpu-rnn/node';
 import { interleavedEpochMs, modelEpochMs, profileEpoch, trainerEpochMs, type EpochProfile } from './lib/fit-timing.js';
 import { emptyDispatchMicros, matMulThroughput } from './lib/floors.js';
-import { fixed, publish, ratio, timePerCall } from './lib/report.js';
+import { fixed, publish, ratio } from './lib/report.js';
 import { noisySine, windowed } from './lib/sine-task.js';
 
 const EPOCHS_PER_ROUND = 20;
@@ -166,8 +166,8 @@ for (const cell of SEED_CELLS) {
 const trainerDispatchesPerStep = seed.simpleRNN.extra.find((row) => row.dispatchesPerStep)?.dispatchesPerStep ?? 2;
 
 // --- Each recurrent layer alone ---------------------------------------------------------------------
-async function layerAlone(cell: SeedCell, fused: boolean) {
-  await tf.setBackend('webgpu');
+/** One forward + backward of the cell's layer (fused or stock) at the seed shape, input gradient included. */
+function layerStep(cell: SeedCell, fused: boolean) {
   const model = buildSeedModel({ cell, fused });
   model.setWeights(tensors(seedWeights[cell]));
   const layer = model.layers[0]!;
@@ -178,16 +178,47 @@ async function layerAlone(cell: SeedCell, fused: boolean) {
     return [value, ...Object.values(grads)];
   };
   let outputs: tf.Tensor[] = [];
-  const ms = await timePerCall(() => void (tf.dispose(outputs), (outputs = step())), () => Promise.all(outputs.map((t) => t.data())), LAYER_CALLS, ROUNDS);
-  const profile = await tf.profile(step);
-  tf.dispose([...outputs, ...(profile.result as tf.Tensor[]), x, w]);
-  model.dispose();
-  console.log(`  ${CELL_NAMES[cell]} alone, ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms per forward + backward, ${profile.kernels.length} tfjs kernels`);
-  return { ms, kernels: profile.kernels.length };
+  return {
+    call: () => void (tf.dispose(outputs), (outputs = step())),
+    settle: () => Promise.all(outputs.map((t) => t.data())),
+    kernels: async () => {
+      const profile = await tf.profile(step);
+      tf.dispose(profile.result as tf.Tensor[]);
+      return profile.kernels.length;
+    },
+    dispose: () => {
+      tf.dispose([...outputs, x, w]);
+      model.dispose();
+    },
+  };
+}
+
+/** Fused and stock, LAYER_CALLS calls each in turn within every round, so drift touches both alike; each one's median round. */
+async function layerAlone(cell: SeedCell) {
+  await tf.setBackend('webgpu');
+  const runs = [layerStep(cell, true), layerStep(cell, false)];
+  const samples: number[][] = runs.map(() => []);
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const [i, run] of runs.entries()) {
+      const start = performance.now();
+      for (let call = 0; call < LAYER_CALLS; call++) run.call();
+      await run.settle();
+      // Round 0 warms up (pipelines compile).
+      if (round > 0) samples[i]!.push((performance.now() - start) / LAYER_CALLS);
+    }
+  }
+  const [fused, stock] = await Promise.all(
+    runs.map(async (run, i) => ({ ms: samples[i]!.sort((p, q) => p - q)[Math.floor(ROUNDS / 2)]!, kernels: await run.kernels() })),
+  );
+  for (const run of runs) run.dispose();
+  for (const [name, r] of [['fused', fused!], ['stock', stock!]] as const) {
+    console.log(`  ${CELL_NAMES[cell]} alone, ${name}: ${fixed(r.ms)} ms per forward + backward, ${r.kernels} tfjs kernels`);
+  }
+  return { fused: fused!, stock: stock! };
 }
 console.log('\neach recurrent layer alone, webgpu:');
 const layers = {} as Record<SeedCell, { fused: { ms: number; kernels: number }; stock: { ms: number; kernels: number } }>;
-for (const cell of SEED_CELLS) layers[cell] = { fused: await layerAlone(cell, true), stock: await layerAlone(cell, false) };
+for (const cell of SEED_CELLS) layers[cell] = await layerAlone(cell);
 
 // --- The larger task ---------------------------------------------------------------------------------
 const sine = windowed(noisySine(SINE.points, 7), SINE.seqLen, SINE.nSteps);
@@ -314,7 +345,7 @@ publish({
       : []),
     `Goals, this adapter, same run: each layer alone at least ${GOALS.layer}x faster than its stock layer on webgpu, and model.fit at least ${GOALS.fit}x faster than stock on webgpu (the floor, the head, loss and Adam in tfjs, bounds it).`,
     `Floors, measured in this run: an empty dispatch costs ${fixed(emptyDispatch, 1)} µs (in one pass, one submission, as the trainer issues them), and the best tf.matMul runs at ${fixed(bestGflops)} GFLOP/s (${matmul.map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}). An epoch cannot beat its dispatches × that cost; the FLOP floor is what the epoch would take at tfjs's best matMul rate, which the trainer's own kernels beat where it says so.`,
-    `model.fit and trainer.fit per epoch: ${EPOCHS_PER_ROUND}-epoch rounds (seed; ${EPOCHS_PER_ROUND * 4} for the trainer), median of ${ROUNDS} after a warm-up round, fused, stock and floor on webgpu taking turns within each round, per cell; the layers alone ${LAYER_CALLS} calls per round, median of ${ROUNDS}; the sine task one ${SINE.epochs}-epoch round after a 1-epoch warm-up. Kernels counted with tf.profile over one epoch; readbacks are backend reads, uploads tensors written from host data.`,
+    `model.fit and trainer.fit per epoch: ${EPOCHS_PER_ROUND}-epoch rounds (seed; ${EPOCHS_PER_ROUND * 4} for the trainer), median of ${ROUNDS} after a warm-up round, fused, stock and floor on webgpu taking turns within each round, per cell; the layers alone ${LAYER_CALLS} calls per round, fused and stock taking turns, median of ${ROUNDS} after a warm-up round; the sine task one ${SINE.epochs}-epoch round after a 1-epoch warm-up. Kernels counted with tf.profile over one epoch; readbacks are backend reads, uploads tensors written from host data.`,
     `tfjs ${tf.version.tfjs}, flags at their defaults.`,
   ],
   json: {
