@@ -80,6 +80,7 @@ export abstract class FusedRNN extends tf.RNN {
     });
   }
 
+  /** tfjs's own config, marked so that copies made from it in this process (Bidirectional's) are fused too. */
   override getConfig(): tf.serialization.ConfigDict {
     return markFusedConfig(super.getConfig(), this.constructor as never);
   }
