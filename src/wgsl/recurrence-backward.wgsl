@@ -16,8 +16,8 @@
 //                        fn cellBackward(t: Tile, phase: u32), fn cellInitialGradient(t: Tile),
 //                        and its own bindings from 6 on
 //   the driver provides  Tile; outputGradient(t); gatesAt(t, g); gradientProducts(t, step, count);
-//                        gradientProduct(t, step, b, g);
-//                        storeGradient(t, b, v); initialGradientAt(t); storeInitialGradient(t, v)
+//                        gradientProduct(t, step, b, g); storeGradient(t, b, v); initialGradientAt(t);
+//                        storeInitialGradient(t, v)
 // Needs activation.wgsl, tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl.
 //
 // Bindings (group 0):
@@ -68,43 +68,35 @@ fn weight(o: u32) -> f32 {
 
 fn dGates4(o: u32) -> vec4f { return vec4f(dGates[o], dGates[o + 1u], dGates[o + 2u], dGates[o + 3u]); }
 
-// dGates[rows, step, block b] · recurrentKernel[:, gate g]ᵀ at the tile's units u:
-// Σ_k dGates[row, step, b·U + k] · recurrentKernel[u, g·U + k], reading the kernel along its rows u.
-fn gradientProduct(t: Tile, step: u32, b: u32, g: u32) -> mat4x4f {
-  let U = params.units;
-  let U4 = U / 4u * 4u;
-  let src = sequenceOffsets(t, step, GRADIENT_BLOCKS * U) + b * U;
-  let w = t.units * (GATES * U) + g * U;
+// Σ_k dGates[src + k] · recurrentKernel[w + k] over k < columns, for the tile's 4 rows (src) and
+// 4 units (w: offsets in their kernel rows), reading the kernel along its rows.
+fn backProduct(src: vec4u, w: vec4u, columns: u32) -> mat4x4f {
+  let J4 = columns / 4u * 4u;
   var acc = mat4x4f();
-  for (var k = 0u; k < U4; k += 4u) {
+  for (var k = 0u; k < J4; k += 4u) {
     // Column j holds kernel row u_j at k..k+3, column i of the other row i's gradient at k..k+3.
     let block = mat4x4f(weightRun(w.x + k), weightRun(w.y + k), weightRun(w.z + k), weightRun(w.w + k));
     acc += transpose(block) * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
   }
-  for (var k = U4; k < U; k++) {
+  for (var k = J4; k < columns; k++) {
     let column = vec4f(weight(w.x + k), weight(w.y + k), weight(w.z + k), weight(w.w + k));
     acc += mat4x4f(column * dGates[src.x + k], column * dGates[src.y + k], column * dGates[src.z + k], column * dGates[src.w + k]);
   }
   return acc;
 }
 
+// dGates[rows, step, block b] · recurrentKernel[:, gate g]ᵀ at the tile's units u:
+// Σ_k dGates[row, step, b·U + k] · recurrentKernel[u, g·U + k].
+fn gradientProduct(t: Tile, step: u32, b: u32, g: u32) -> mat4x4f {
+  let U = params.units;
+  return backProduct(sequenceOffsets(t, step, GRADIENT_BLOCKS * U) + b * U, t.units * (GATES * U) + g * U, U);
+}
+
 // Σ_{g < count} dGates[rows, step, block g] · recurrentKernel[:, gate g]ᵀ: the blocks and the gates
 // line up, so it is one reduction over count·units contiguous columns.
 fn gradientProducts(t: Tile, step: u32, count: u32) -> mat4x4f {
-  let J = count * params.units;
-  let J4 = J / 4u * 4u;
-  let src = sequenceOffsets(t, step, GRADIENT_BLOCKS * params.units);
-  let w = t.units * (GATES * params.units);
-  var acc = mat4x4f();
-  for (var k = 0u; k < J4; k += 4u) {
-    let block = mat4x4f(weightRun(w.x + k), weightRun(w.y + k), weightRun(w.z + k), weightRun(w.w + k));
-    acc += transpose(block) * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
-  }
-  for (var k = J4; k < J; k++) {
-    let column = vec4f(weight(w.x + k), weight(w.y + k), weight(w.z + k), weight(w.w + k));
-    acc += mat4x4f(column * dGates[src.x + k], column * dGates[src.y + k], column * dGates[src.z + k], column * dGates[src.w + k]);
-  }
-  return acc;
+  let U = params.units;
+  return backProduct(sequenceOffsets(t, step, GRADIENT_BLOCKS * U), t.units * (GATES * U), count * U);
 }
 
 // The gradient reaching h_s from the loss directly: dh at the tile.
