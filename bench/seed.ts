@@ -1,16 +1,17 @@
 // npm run bench:seed: training the seed notebook's model, per epoch, in one run and from the same
-// initial weights: the fused layer on webgpu, the stock layer on webgpu and on cpu, the floor (the
-// seed's Dense(2) head alone on webgpu) and the standalone trainer. Then the RNN layer alone
-// (forward + backward, fused vs stock on webgpu), where a tfjs epoch's time goes, and a larger task:
-// a noisy sine wave, in samples per second, with the trainer's time against two floors measured
-// here (empty dispatches, and FLOPs at the best tf.matMul rate).
+// initial weights, once per recurrent cell (the notebook's SimpleRNN, then an LSTM and a GRU in its
+// place): the fused layer on webgpu, the stock layer on webgpu and on cpu, the floor (the seed's
+// Dense(2) head alone on webgpu), and the rows a cell has besides (the standalone trainer for
+// SimpleRNN). Then each recurrent layer alone (forward + backward, fused vs stock on webgpu), where
+// a tfjs epoch's time goes, and a larger task: a noisy sine wave, in samples per second, with the
+// trainer's time against two floors measured here (empty dispatches, and FLOPs at the best tf.matMul rate).
 import * as tf from '@tensorflow/tfjs';
-import { createTrainer, splitSequence, type Trainer } from 'webgpu-rnn';
-import { buildSeedModel, registerKernels } from 'webgpu-rnn/tfjs';
+import { createTrainer, splitSequence } from 'webgpu-rnn';
+import { buildSeedModel, registerKernels, SEED_CELLS, type SeedCell } from 'webgpu-rnn/tfjs';
 import { describeAdapter, requestNodeDevice, useTfjsWebGPU } from 'webgpu-rnn/node';
 import { interleavedEpochMs, modelEpochMs, profileEpoch, trainerEpochMs, type EpochProfile } from './lib/fit-timing.js';
 import { emptyDispatchMicros, matMulThroughput } from './lib/floors.js';
-import { fixed, publish, ratio, timePerCall } from './lib/report.js';
+import { fixed, publish, ratio } from './lib/report.js';
 import { noisySine, windowed } from './lib/sine-task.js';
 
 const EPOCHS_PER_ROUND = 20;
@@ -20,6 +21,10 @@ const SINE = { points: 10_000, seqLen: 20, nSteps: 1, units: 32, batchSize: 128,
 // Stock tfjs on webgpu needs minutes per sine epoch on a software adapter: it is timed on this many
 // batches (after one for warm-up), and its per-epoch time scaled from them.
 const STOCK_WEBGPU_SINE_BATCHES = 8;
+// The issue's goals on a software adapter, same run: the layer alone and model.fit, fused vs stock webgpu.
+const GOALS = { layer: 20, fit: 2.5 };
+/** Keras's name of each cell. */
+const CELL_NAMES: Record<SeedCell, string> = { simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
 
 const adapter = describeAdapter(await useTfjsWebGPU());
 registerKernels();
@@ -47,20 +52,20 @@ function flopsPerEpoch(samples: number, steps: number, T: number, F: number, U: 
   return 2 * samples * macsPerSample + 12 * parameters * steps;
 }
 
-// --- The seed, per epoch ------------------------------------------------------------------------
+// --- The seed, per epoch, per cell ---------------------------------------------------------------
 const [windows, targets] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
 const seedTensors = () => ({ x: tf.tensor3d(windows.flat(), [5, 3, 1]), y: tf.tensor2d(targets.flat(), [5, 2]) });
-const seedWeights = await initialWeights({ seed: 42 });
+const seedWeights = Object.fromEntries(await Promise.all(SEED_CELLS.map(async (cell) => [cell, await initialWeights({ cell, seed: 42 })] as const))) as Record<SeedCell, Weights>;
 
 interface Row {
   ms: number;
   profile?: EpochProfile;
 }
 
-/** A seed model (fused or stock) from the seed's initial weights, and its data. */
-function seedRun(fused: boolean) {
-  const model = buildSeedModel({ fused });
-  model.setWeights(tensors(seedWeights));
+/** A seed model (fused or stock) from the seed's initial weights for its cell, and its data. */
+function seedRun(cell: SeedCell, fused: boolean) {
+  const model = buildSeedModel({ cell, fused });
+  model.setWeights(tensors(seedWeights[cell]));
   return { model, ...seedTensors() };
 }
 
@@ -72,9 +77,9 @@ function floorRun() {
 }
 
 /** Fused, stock and floor on webgpu, timed in turn each round; stock on cpu on its own. */
-async function seedEpochs(): Promise<{ fused: Row; stock: Row; floor: Row; cpu: Row }> {
+async function seedEpochs(cell: SeedCell): Promise<{ fused: Row; stock: Row; floor: Row; cpu: Row }> {
   await tf.setBackend('webgpu');
-  const runs = [seedRun(true), seedRun(false), floorRun()];
+  const runs = [seedRun(cell, true), seedRun(cell, false), floorRun()];
   const ms = await interleavedEpochMs(runs, EPOCHS_PER_ROUND, ROUNDS);
   // One profile at a time: each instruments the backend while its epoch runs.
   const rows: Row[] = [];
@@ -84,36 +89,87 @@ async function seedEpochs(): Promise<{ fused: Row; stock: Row; floor: Row; cpu: 
     run.model.dispose();
   }
   await tf.setBackend('cpu');
-  const cpuRun = seedRun(false);
+  const cpuRun = seedRun(cell, false);
   const cpu = { ms: await modelEpochMs(cpuRun.model, cpuRun.x, cpuRun.y, EPOCHS_PER_ROUND, ROUNDS), profile: await profileEpoch(cpuRun.model, cpuRun.x, cpuRun.y) };
   tf.dispose([cpuRun.x, cpuRun.y]);
   cpuRun.model.dispose();
   const [fused, stock, floor] = rows as [Row, Row, Row];
   for (const [name, row] of [['webgpu fused', fused], ['webgpu stock', stock], ['webgpu floor (Dense head alone)', floor], ['cpu stock', cpu]] as const) {
-    console.log(`  ${name}: ${fixed(row.ms)} ms/epoch, ${row.profile!.kernels} tfjs kernels, ${row.profile!.reads} readbacks, ${row.profile!.uploads} uploads`);
+    console.log(`  ${CELL_NAMES[cell]}, ${name}: ${fixed(row.ms)} ms/epoch, ${row.profile!.kernels} tfjs kernels, ${row.profile!.reads} readbacks, ${row.profile!.uploads} uploads`);
   }
   return { fused, stock, floor, cpu };
 }
 
-async function seedTrainer(): Promise<Row & { trainer: Trainer }> {
+/** The trainer's floors for an epoch of `steps` steps: dispatches × an empty dispatch's cost, and FLOPs at the best tf.matMul rate. */
+function floors(dispatchesPerStep: number, samples: number, steps: number, T: number, U: number, O: number) {
+  const dispatches = steps * dispatchesPerStep;
+  return {
+    dispatches,
+    dispatchMs: (emptyDispatch * dispatches) / 1000,
+    flops: flopsPerEpoch(samples, steps, T, 1, U, O),
+    flopMs: flopsPerEpoch(samples, steps, T, 1, U, O) / (bestGflops * 1e6),
+  };
+}
+const floorNote = (f: ReturnType<typeof floors>, ms: number) =>
+  `floors: ${f.dispatches} dispatches ≥ ${fixed(f.dispatchMs, 3)} ms; ${fixed(f.flops / 1e6, 2)} MFLOP ≥ ${fixed(f.flopMs, 3)} ms (runs at ${fixed(f.flops / ms / 1e6)} GFLOP/s)`;
+
+/** The standalone trainer (SimpleRNN → Dense) on the seed, per epoch. */
+async function seedTrainer(): Promise<ExtraRow> {
   const trainer = await createTrainer(trainerDevice, { timesteps: 3, features: 1, units: 50, outputs: 2 });
-  trainer.setWeights(seedWeights.map((w) => w.values));
-  trainer.setData({ data: Float32Array.from(windows.flat()), shape: [5, 3, 1] }, { data: Float32Array.from(targets.flat()), shape: [5, 2] });
-  const ms = await trainerEpochMs(trainer, EPOCHS_PER_ROUND * 4, ROUNDS);
-  console.log(`  standalone trainer: ${fixed(ms, 3)} ms/epoch, ${trainer.dispatchesPerStep} dispatches per epoch`);
-  return { ms, trainer };
+  try {
+    trainer.setWeights(seedWeights.simpleRNN.map((w) => w.values));
+    trainer.setData({ data: Float32Array.from(windows.flat()), shape: [5, 3, 1] }, { data: Float32Array.from(targets.flat()), shape: [5, 2] });
+    const ms = await trainerEpochMs(trainer, EPOCHS_PER_ROUND * 4, ROUNDS);
+    console.log(`  standalone trainer: ${fixed(ms, 3)} ms/epoch, ${trainer.dispatchesPerStep} dispatches per epoch`);
+    return { name: 'standalone trainer (no tfjs), webgpu', row: { ms }, note: floorNote(floors(trainer.dispatchesPerStep, 5, 1, 3, 50, 2), ms), dispatchesPerStep: trainer.dispatchesPerStep };
+  } finally {
+    trainer.destroy();
+  }
 }
 
-console.log('\nseed, per epoch:');
-const { fused: fusedWebGPU, stock: stockWebGPU, floor, cpu: stockCPU } = await seedEpochs();
-const trainer = await seedTrainer();
-trainer.trainer.destroy();
+/** A row of a cell's seed table besides model.fit's: its name, its time per epoch, a note. */
+interface ExtraRow {
+  name: string;
+  row: Row;
+  note: string;
+  /** The standalone trainer's dispatches per step (its rows only). */
+  dispatchesPerStep?: number;
+}
 
-// --- The RNN layer alone --------------------------------------------------------------------------
-async function layerAlone(fused: boolean) {
-  await tf.setBackend('webgpu');
-  const model = buildSeedModel({ fused });
-  model.setWeights(tensors(seedWeights));
+/**
+ * What each cell's seed table has besides model.fit (fused and stock webgpu, stock cpu, the floor):
+ * rows measured after those, first in the table. Add a row for a cell here (its standalone trainer,
+ * tfjs-wasm...) and it lands in that cell's table, with its ratios against that cell's stock rows.
+ */
+const EXTRA_SEED_ROWS: Record<SeedCell, (() => Promise<ExtraRow>)[]> = {
+  simpleRNN: [seedTrainer],
+  lstm: [],
+  gru: [],
+};
+
+interface CellSeed {
+  fused: Row;
+  stock: Row;
+  floor: Row;
+  cpu: Row;
+  extra: ExtraRow[];
+}
+
+const seed = {} as Record<SeedCell, CellSeed>;
+for (const cell of SEED_CELLS) {
+  console.log(`\nseed with ${CELL_NAMES[cell]}, per epoch:`);
+  const rows = await seedEpochs(cell);
+  const extra: ExtraRow[] = [];
+  for (const measure of EXTRA_SEED_ROWS[cell]) extra.push(await measure());
+  seed[cell] = { ...rows, extra };
+}
+const trainerDispatchesPerStep = seed.simpleRNN.extra.find((row) => row.dispatchesPerStep)?.dispatchesPerStep ?? 2;
+
+// --- Each recurrent layer alone ---------------------------------------------------------------------
+/** One forward + backward of the cell's layer (fused or stock) at the seed shape, input gradient included. */
+function layerStep(cell: SeedCell, fused: boolean) {
+  const model = buildSeedModel({ cell, fused });
+  model.setWeights(tensors(seedWeights[cell]));
   const layer = model.layers[0]!;
   const x = tf.variable(seedTensors().x);
   const w = tf.randomUniform([5, 50], 0, 1, 'float32', 2);
@@ -122,16 +178,47 @@ async function layerAlone(fused: boolean) {
     return [value, ...Object.values(grads)];
   };
   let outputs: tf.Tensor[] = [];
-  const ms = await timePerCall(() => void (tf.dispose(outputs), (outputs = step())), () => Promise.all(outputs.map((t) => t.data())), LAYER_CALLS, ROUNDS);
-  const profile = await tf.profile(step);
-  tf.dispose([...outputs, ...(profile.result as tf.Tensor[]), x, w]);
-  model.dispose();
-  console.log(`  layer alone, ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms per forward + backward, ${profile.kernels.length} tfjs kernels`);
-  return { ms, kernels: profile.kernels.length };
+  return {
+    call: () => void (tf.dispose(outputs), (outputs = step())),
+    settle: () => Promise.all(outputs.map((t) => t.data())),
+    kernels: async () => {
+      const profile = await tf.profile(step);
+      tf.dispose(profile.result as tf.Tensor[]);
+      return profile.kernels.length;
+    },
+    dispose: () => {
+      tf.dispose([...outputs, x, w]);
+      model.dispose();
+    },
+  };
 }
-console.log('\nthe SimpleRNN layer alone, webgpu:');
-const fusedLayer = await layerAlone(true);
-const stockLayer = await layerAlone(false);
+
+/** Fused and stock, LAYER_CALLS calls each in turn within every round, so drift touches both alike; each one's median round. */
+async function layerAlone(cell: SeedCell) {
+  await tf.setBackend('webgpu');
+  const runs = [layerStep(cell, true), layerStep(cell, false)];
+  const samples: number[][] = runs.map(() => []);
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const [i, run] of runs.entries()) {
+      const start = performance.now();
+      for (let call = 0; call < LAYER_CALLS; call++) run.call();
+      await run.settle();
+      // Round 0 warms up (pipelines compile).
+      if (round > 0) samples[i]!.push((performance.now() - start) / LAYER_CALLS);
+    }
+  }
+  const [fused, stock] = await Promise.all(
+    runs.map(async (run, i) => ({ ms: samples[i]!.sort((p, q) => p - q)[Math.floor(ROUNDS / 2)]!, kernels: await run.kernels() })),
+  );
+  for (const run of runs) run.dispose();
+  for (const [name, r] of [['fused', fused!], ['stock', stock!]] as const) {
+    console.log(`  ${CELL_NAMES[cell]} alone, ${name}: ${fixed(r.ms)} ms per forward + backward, ${r.kernels} tfjs kernels`);
+  }
+  return { fused: fused!, stock: stock! };
+}
+console.log('\neach recurrent layer alone, webgpu:');
+const layers = {} as Record<SeedCell, { fused: { ms: number; kernels: number }; stock: { ms: number; kernels: number } }>;
+for (const cell of SEED_CELLS) layers[cell] = await layerAlone(cell);
 
 // --- The larger task ---------------------------------------------------------------------------------
 const sine = windowed(noisySine(SINE.points, 7), SINE.seqLen, SINE.nSteps);
@@ -173,61 +260,66 @@ const sineRows = {
   stockCPU: await sineModel('cpu', false),
 };
 
-// --- Floors for the trainer ----------------------------------------------------------------------------
-function floors(samples: number, steps: number, T: number, U: number, O: number) {
-  const dispatches = steps * trainer.trainer.dispatchesPerStep;
+const sineFloors = floors(trainerDispatchesPerStep, sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
+
+// --- The report --------------------------------------------------------------------------------------
+/** The fused layer's share of an epoch (epoch minus floor), and its note. The share can be smaller than the drift between rounds; then say so. */
+function shares(cell: SeedCell) {
+  const { fused, stock, floor } = seed[cell];
+  const share = { fused: fused.ms - floor.ms, stock: stock.ms - floor.ms };
+  const alone = layers[cell].fused.ms;
+  const sentence =
+    share.fused > 0
+      ? `the ${CELL_NAMES[cell]}'s own share (epoch minus floor) is ${ratio(share.stock / share.fused)} smaller (${fixed(share.fused)} ms vs ${fixed(share.stock)} ms)`
+      : `the fused epoch is within noise of the floor (${fixed(fused.ms)} vs ${fixed(floor.ms)} ms), so the ${CELL_NAMES[cell]}'s own share is too small to separate here; measured alone, the fused layer's forward + backward takes ${fixed(alone)} ms, ${ratio(share.stock / alone)} less than stock's share (${fixed(share.stock)} ms)`;
+  return { share, sentence };
+}
+const shareNote = (ms: number) => (ms > 0 ? `RNN share ${fixed(ms)} ms` : 'RNN share within noise of the floor');
+const goal = (value: number, target: number) => `${ratio(value)} (goal ≥ ${target}x: ${value >= target ? 'met' : 'not met'})`;
+
+function seedTable(cell: SeedCell) {
+  const { fused, stock, floor, cpu, extra } = seed[cell];
+  const name = CELL_NAMES[cell];
+  const { share } = shares(cell);
+  const row = (label: string, r: Row, note = '') => [
+    label,
+    `${fixed(r.ms, r.ms < 10 ? 3 : 2)} ms`,
+    ratio(stock.ms / r.ms),
+    ratio(cpu.ms / r.ms),
+    r.profile ? String(r.profile.kernels) : '-',
+    r.profile ? `${r.profile.reads} / ${r.profile.uploads}` : '-',
+    note,
+  ];
   return {
-    dispatches,
-    dispatchMs: (emptyDispatch * dispatches) / 1000,
-    flops: flopsPerEpoch(samples, steps, T, 1, U, O),
-    flopMs: flopsPerEpoch(samples, steps, T, 1, U, O) / (bestGflops * 1e6),
+    caption: `Seed model with ${name}(50, relu) + Dense(2) (Adam, MSE, batch 5), time per epoch:`,
+    header: ['per epoch', 'time', 'vs stock webgpu', 'vs stock cpu', 'tfjs kernels', 'readbacks / uploads', ''],
+    rows: [
+      ...extra.map((e) => row(e.name, e.row, e.note)),
+      row(`fused ${name} in model.fit, webgpu`, fused, shareNote(share.fused)),
+      row(`stock ${name} in model.fit, webgpu`, stock, shareNote(share.stock)),
+      row(`stock ${name} in model.fit, cpu`, cpu),
+      row('floor: Dense head alone in model.fit, webgpu', floor, 'what tfjs costs besides the RNN'),
+    ],
   };
 }
-const seedFloors = floors(5, 1, 3, 50, 2);
-const sineFloors = floors(sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
 
-const share = { fused: fusedWebGPU.ms - floor.ms, stock: stockWebGPU.ms - floor.ms };
-// The fused layer's share can be smaller than this machine's drift between rounds; then say so.
-const shareNote = (ms: number) => (ms > 0 ? `RNN share ${fixed(ms)} ms` : 'RNN share within noise of the floor');
-const shareRatio =
-  share.fused > 0
-    ? `the RNN's own share (epoch minus floor) is ${ratio(share.stock / share.fused)} smaller (${fixed(share.fused)} ms vs ${fixed(share.stock)} ms)`
-    : `the fused epoch is within noise of the floor (${fixed(fusedWebGPU.ms)} vs ${fixed(floor.ms)} ms), so the RNN's own share is too small to separate here; measured alone, the fused layer's forward + backward takes ${fixed(fusedLayer.ms)} ms, ${ratio(share.stock / fusedLayer.ms)} less than stock's share (${fixed(share.stock)} ms)`;
-const seedRow = (name: string, r: Row, note = '') => [
-  name,
-  `${fixed(r.ms, r.ms < 10 ? 3 : 2)} ms`,
-  ratio(stockWebGPU.ms / r.ms),
-  ratio(stockCPU.ms / r.ms),
-  r.profile ? String(r.profile.kernels) : '-',
-  r.profile ? `${r.profile.reads} / ${r.profile.uploads}` : '-',
-  note,
-];
-const floorNote = (f: ReturnType<typeof floors>, ms: number) =>
-  `floors: ${f.dispatches} dispatches ≥ ${fixed(f.dispatchMs, 3)} ms; ${fixed(f.flops / 1e6, 2)} MFLOP ≥ ${fixed(f.flopMs, 3)} ms (runs at ${fixed(f.flops / ms / 1e6)} GFLOP/s)`;
+const layerTable = {
+  caption: 'Each recurrent layer alone at the seed shape (forward + backward, input gradient included, webgpu):',
+  header: ['layer', 'fused', 'stock', 'speed-up', 'tfjs kernels fused / stock'],
+  rows: SEED_CELLS.map((cell) => {
+    const { fused, stock } = layers[cell];
+    return [`${CELL_NAMES[cell]}(50, relu)`, `${fixed(fused.ms)} ms`, `${fixed(stock.ms)} ms`, goal(stock.ms / fused.ms, GOALS.layer), `${fused.kernels} / ${stock.kernels}`];
+  }),
+};
+
+const trainerRow = seed.simpleRNN.extra.find((row) => row.dispatchesPerStep);
 publish({
   name: 'seed',
   title: 'Training the seed model and a larger task (`npm run bench:seed`)',
   adapter,
   tables: [
-    {
-      caption: 'Seed model (SimpleRNN(50, relu) + Dense(2), Adam, MSE, batch 5), time per epoch:',
-      header: ['per epoch', 'time', 'vs stock webgpu', 'vs stock cpu', 'tfjs kernels', 'readbacks / uploads', ''],
-      rows: [
-        seedRow('standalone trainer (no tfjs), webgpu', trainer, floorNote(seedFloors, trainer.ms)),
-        seedRow('fused SimpleRNN in model.fit, webgpu', fusedWebGPU, shareNote(share.fused)),
-        seedRow('stock SimpleRNN in model.fit, webgpu', stockWebGPU, shareNote(share.stock)),
-        seedRow('stock SimpleRNN in model.fit, cpu', stockCPU),
-        seedRow('floor: Dense head alone in model.fit, webgpu', floor, 'what tfjs costs besides the RNN'),
-      ],
-    },
-    {
-      caption: 'The SimpleRNN layer alone at the seed shape (forward + backward, input gradient included, webgpu):',
-      header: ['layer', 'time per call', 'speed-up', 'tfjs kernels'],
-      rows: [
-        ['fused', `${fixed(fusedLayer.ms)} ms`, ratio(stockLayer.ms / fusedLayer.ms), String(fusedLayer.kernels)],
-        ['stock tf.layers.simpleRNN', `${fixed(stockLayer.ms)} ms`, '1.0x', String(stockLayer.kernels)],
-      ],
-    },
+    ...SEED_CELLS.map(seedTable),
+    layerTable,
     {
       caption: `Noisy sine wave: ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, SimpleRNN(${SINE.units}, relu) + Dense(1), batch ${SINE.batchSize}, ${SINE.epochs} epochs, shuffled:`,
       header: ['', 'time per epoch', 'samples/s', 'vs stock webgpu', 'vs stock cpu', ''],
@@ -242,10 +334,18 @@ publish({
     },
   ],
   notes: [
-    `Seed, standalone trainer: ${ratio(stockWebGPU.ms / trainer.ms)} faster than stock tfjs on webgpu and ${ratio(stockCPU.ms / trainer.ms)} faster than stock tfjs on cpu, per epoch.`,
-    `Seed, fused layer in model.fit: ${ratio(stockWebGPU.ms / fusedWebGPU.ms)} faster than stock on webgpu; ${shareRatio}. The rest of its epoch is the floor: ${floor.profile!.kernels} tfjs kernels for the head, loss and Adam, which the standalone trainer replaces with ${trainer.trainer.dispatchesPerStep} dispatches per step.`,
+    ...SEED_CELLS.map((cell) => {
+      const { fused, stock, floor } = seed[cell];
+      return `Seed with ${CELL_NAMES[cell]}, fused layer in model.fit: ${goal(stock.ms / fused.ms, GOALS.fit)} faster than stock on webgpu; ${shares(cell).sentence}. The rest of its epoch is the floor: ${floor.profile!.kernels} tfjs kernels for the head, loss and Adam.`;
+    }),
+    ...(trainerRow
+      ? [
+          `Seed with SimpleRNN, standalone trainer: ${ratio(seed.simpleRNN.stock.ms / trainerRow.row.ms)} faster than stock tfjs on webgpu and ${ratio(seed.simpleRNN.cpu.ms / trainerRow.row.ms)} faster than stock tfjs on cpu, per epoch; it replaces the floor's kernels with ${trainerRow.dispatchesPerStep} dispatches per step.`,
+        ]
+      : []),
+    `Goals, this adapter, same run: each layer alone at least ${GOALS.layer}x faster than its stock layer on webgpu, and model.fit at least ${GOALS.fit}x faster than stock on webgpu (the floor, the head, loss and Adam in tfjs, bounds it).`,
     `Floors, measured in this run: an empty dispatch costs ${fixed(emptyDispatch, 1)} µs (in one pass, one submission, as the trainer issues them), and the best tf.matMul runs at ${fixed(bestGflops)} GFLOP/s (${matmul.map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}). An epoch cannot beat its dispatches × that cost; the FLOP floor is what the epoch would take at tfjs's best matMul rate, which the trainer's own kernels beat where it says so.`,
-    `model.fit and trainer.fit per epoch: ${EPOCHS_PER_ROUND}-epoch rounds (seed; ${EPOCHS_PER_ROUND * 4} for the trainer), median of ${ROUNDS} after a warm-up round, fused, stock and floor on webgpu taking turns within each round; the sine task one ${SINE.epochs}-epoch round after a 1-epoch warm-up. Kernels counted with tf.profile over one epoch; readbacks are backend reads, uploads tensors written from host data.`,
+    `model.fit and trainer.fit per epoch: ${EPOCHS_PER_ROUND}-epoch rounds (seed; ${EPOCHS_PER_ROUND * 4} for the trainer), median of ${ROUNDS} after a warm-up round, fused, stock and floor on webgpu taking turns within each round, per cell; the layers alone ${LAYER_CALLS} calls per round, fused and stock taking turns, median of ${ROUNDS} after a warm-up round; the sine task one ${SINE.epochs}-epoch round after a 1-epoch warm-up. Kernels counted with tf.profile over one epoch; readbacks are backend reads, uploads tensors written from host data.`,
     `tfjs ${tf.version.tfjs}, flags at their defaults.`,
   ],
   json: {
@@ -253,8 +353,9 @@ publish({
     rounds: ROUNDS,
     emptyDispatchMicros: emptyDispatch,
     matmul,
-    seed: { trainer: { ms: trainer.ms, floors: seedFloors }, fusedWebGPU, stockWebGPU, stockCPU, floor, share },
-    layer: { fused: fusedLayer, stock: stockLayer },
+    goals: GOALS,
+    seed: Object.fromEntries(SEED_CELLS.map((cell) => [cell, { ...seed[cell], share: shares(cell).share }])),
+    layer: layers,
     sine: { ...SINE, samples: sine.samples, steps: sineSteps, floors: sineFloors, ...sineRows },
   },
 });

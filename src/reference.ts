@@ -3,7 +3,7 @@
  * webgpu-rnn/reference: the float64 TypeScript references the kernels are tested against, for
  * checking results on the CPU. Plain arrays in, Float64Arrays out; no GPU, no tfjs.
  */
-export { resolveConfig } from './kernels/config.js';
+export { resolveConfig, resolveGRUConfig, resolveLSTMConfig } from './kernels/config.js';
 export { activateGradRef, activateRef } from './kernels/activation.ref.js';
 export {
   simpleRNNBackwardRef,
@@ -12,3 +12,5 @@ export {
   type SimpleRNNForwardRef,
   type SimpleRNNGradientsRef,
 } from './kernels/simple-rnn.ref.js';
+export { lstmBackwardRef, lstmForwardRef, type LSTMArrays, type LSTMForwardRef, type LSTMGradientsRef } from './kernels/lstm.ref.js';
+export { gruBackwardRef, gruForwardRef, type GRUArrays, type GRUForwardRef, type GRUGradientsRef } from './kernels/gru.ref.js';

@@ -123,13 +123,64 @@ test('notebook page: Train with 200 epochs on WebGPU, then a finite prediction a
   }
 }, 240_000);
 
-test('benchmark page: the seed preset times the fused kernels and stock tfjs on webgpu', async () => {
+test('notebook page with an LSTM in place of the SimpleRNN: trains, predicts and passes the CPU check; the standalone trainer as its own answer says', async () => {
+  const { page, errors } = await open('index.html');
+  try {
+    await expectWebGPUAdapter(page);
+    await page.locator('#cell').selectOption('lstm');
+    await expect.poll(() => page.locator('#model-summary').innerText()).toMatch(/LSTM[\s\S]*10,400[\s\S]*Total\s+10,502/);
+    expect(await page.locator('#model-formula').innerText()).toContain('LSTM4·((features + units)·units + units) = 4·((1 + 50)·50 + 50) = 10,400');
+
+    // The standalone trainer is asked whether it takes cell: 'lstm'. While it refuses the option, the
+    // page offers it disabled, with the trainer's own refusal; once it takes it, it must train and pass.
+    const standalone = page.locator('#trainer option', { hasText: 'standalone trainer' });
+    await page.locator('#trainer[data-cell="lstm"]').waitFor({ state: 'attached' });
+    const refusal = await standalone.getAttribute('data-unavailable');
+    if (refusal !== null) {
+      expect(await standalone.isDisabled()).toBe(true);
+      expect(refusal).toMatch(/"cell"/);
+      expect(await standalone.innerText()).toBe('standalone trainer · no tfjs (not available for LSTM)');
+      expect(await page.locator('#trainer-note').innerText()).toContain('standalone trainer · no tfjs cannot train LSTM yet: asked, it answers “');
+    }
+
+    await page.locator('#train-button').click();
+    await waitForResult(page, '#check-verdict[data-verdict]', 180_000);
+    expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
+    expect(await page.locator('#check-verdict').innerText()).toMatch(/fused layer · LSTM matches cpu · stock tf\.layers\.lstm/);
+    const prediction = JSON.parse((await page.locator('#prediction').getAttribute('data-values')) ?? 'null') as number[];
+    expect(prediction.every(Number.isFinite)).toBe(true);
+    await saveScreenshot(page, 'notebook-lstm.png');
+
+    if (refusal === null) {
+      await page.locator('#trainer').selectOption({ label: 'standalone trainer · no tfjs' });
+      await page.locator('#train-button').click();
+      await page.locator('#check-verdict[data-verdict]').waitFor({ state: 'detached' });
+      await waitForResult(page, '#check-verdict[data-verdict]', 180_000);
+      expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
+    }
+    // Back to SimpleRNN: the standalone trainer is offered again.
+    await page.locator('#cell').selectOption('simpleRNN');
+    await page.locator('#trainer[data-cell="simpleRNN"]').waitFor({ state: 'attached' });
+    expect(await standalone.isDisabled()).toBe(false);
+    expect(await page.locator('#trainer-note').isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+  } finally {
+    await page.close();
+  }
+}, 300_000);
+
+test.each([
+  ['simpleRNN', 'SimpleRNN'],
+  ['gru', 'GRU'],
+] as const)('benchmark page: the seed preset times the fused kernels and stock tfjs on webgpu (%s)', async (cell, name) => {
   const { page, errors } = await open('bench.html');
   try {
     await expectWebGPUAdapter(page);
+    await page.locator('#cell').selectOption(cell);
     await page.getByRole('button', { name: /^Seed 5×3×1×50 relu/ }).click();
     await page.locator('#run-button').click();
     await waitForResult(page, '#results-table:not([hidden])', 120_000);
+    expect(await page.locator('#bench-status').innerText()).toMatch(new RegExp(`^Done: ${name} · B 5 · T 3 · F 1 · U 50 · relu\\.$`));
 
     for (const implementation of ['fused-webgpu', 'stock-webgpu']) {
       const times = await page.locator(`#results-table tr[data-implementation="${implementation}"] td[data-ms]`).evaluateAll((cells) =>
@@ -143,7 +194,7 @@ test('benchmark page: the seed preset times the fused kernels and stock tfjs on 
     expect(await page.locator('#copy-json').isEnabled()).toBe(true);
     expect(errors).toEqual([]);
   } finally {
-    await saveScreenshot(page, 'benchmark.png');
+    await saveScreenshot(page, `benchmark-${cell}.png`);
     await page.close();
   }
 }, 150_000);

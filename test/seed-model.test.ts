@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FusedGRU } from '../src/model/fused-gru.js';
+import { FusedLSTM } from '../src/model/fused-lstm.js';
 import { FusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
-import { buildSeedModel } from '../src/model/seed-model.js';
+import { buildSeedModel, SEED_CELLS } from '../src/model/seed-model.js';
 import { splitSequence } from '../src/model/split-sequence.js';
 import { onBackend, tfjsWebGPU } from './helpers/tfjs.js';
 
@@ -27,36 +29,40 @@ describe('the seed model', () => {
 
   it('names the option on misuse: options null, an unknown option, a seed or size of the wrong kind', () => {
     const cases: [unknown, RegExp][] = [
-      [null, /^buildSeedModel: options: expected an object \(fused, seed, seqLen, nSteps, units, learningRate\) or nothing; got null$/],
+      [null, /^buildSeedModel: options: expected an object \(fused, cell, seed, seqLen, nSteps, units, learningRate\) or nothing; got null$/],
       [{ seed: 'abc' }, /^buildSeedModel: seed: expected an integer; got "abc"$/],
       [{ unit: 50 }, /^buildSeedModel: options: unknown "unit"/],
       [{ units: 0 }, /^buildSeedModel: units: expected a positive integer; got 0$/],
       [{ fused: 1 }, /^buildSeedModel: fused: expected a boolean; got 1$/],
+      [{ cell: 'LSTM' }, /^buildSeedModel: cell: expected one of simpleRNN, lstm, gru; got "LSTM"$/],
       [{ learningRate: Number.NaN }, /^buildSeedModel: learningRate: expected a positive number; got NaN$/],
     ];
     for (const [options, message] of cases) expect(() => buildSeedModel(options as never)).toThrow(message);
   });
 
-  it('has the notebook\'s 2,600 + 102 = 2,702 parameters, fused or stock', () => {
+  it.each([
+    ['simpleRNN', FusedSimpleRNN, 2600],
+    ['lstm', FusedLSTM, 4 * 2600],
+    ['gru', FusedGRU, 3 * 2600],
+  ] as const)("has the notebook's parameters with a %s, fused or stock: G·2,600 + 102", (cell, cls, recurrent) => {
     for (const fused of [true, false]) {
-      const model = buildSeedModel({ fused });
-      expect(model.layers.map((l) => l.countParams())).toEqual([2600, 102]);
-      expect(model.countParams()).toBe(2702);
-      expect(model.layers[0] instanceof FusedSimpleRNN).toBe(fused);
+      const model = buildSeedModel({ fused, cell });
+      expect(model.layers.map((l) => l.countParams())).toEqual([recurrent, 102]);
+      expect(model.layers[0] instanceof cls).toBe(fused);
       model.dispose();
     }
   });
 
-  it(`trains ${EPOCHS} epochs on webgpu (fused) like the stock layer on cpu from the same initial weights`, async () => {
+  it.each(SEED_CELLS)(`trains ${EPOCHS} epochs on webgpu (fused) like the stock layer on cpu from the same initial weights (%s)`, async (cell) => {
     const stock = await onBackend('cpu', async () => {
-      const model = buildSeedModel({ fused: false, seed: 7 });
+      const model = buildSeedModel({ fused: false, cell, seed: 7 });
       const weights = await Promise.all(model.getWeights().map(async (w) => ({ values: await w.data(), shape: w.shape })));
       const result = await train(model);
       model.dispose();
       return { weights, ...result };
     });
     await tf.setBackend('webgpu');
-    const model = buildSeedModel({ seed: 1234 });
+    const model = buildSeedModel({ cell, seed: 1234 });
     model.setWeights(stock.weights.map((w) => tf.tensor(w.values, w.shape)));
     const fused = await train(model);
     model.dispose();

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMPLE_RNN, SIMPLE_RNN_GRAD } from '../src/model/kernel-names.js';
 import { registerKernels } from '../src/model/register-kernels.js';
 import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
-import { hasFusedKernels, simpleRNN } from '../src/model/simple-rnn-op.js';
-import { gpuBytes, onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
-
-const STOCK_CPU = 'stock-cpu';
+import { hasFusedKernels } from '../src/model/fused-kernels.js';
+import { simpleRNN } from '../src/model/simple-rnn-op.js';
+import { gpuBytes, kernelFreeBackend, onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 describe('ops.simpleRNN', () => {
   beforeAll(tfjsWebGPU);
@@ -154,13 +153,7 @@ describe('ops.simpleRNN', () => {
   });
 
   it('runs as stock tfjs ops on a backend without our kernels, with the same values and gradients', async () => {
-    // A second cpu backend under another name: every stock kernel, none of ours.
-    if (!tf.findBackendFactory(STOCK_CPU)) {
-      tf.registerBackend(STOCK_CPU, tf.findBackendFactory('cpu')!);
-      for (const kernel of tf.getKernelsForBackend('cpu')) {
-        if (!kernel.kernelName.startsWith('WebGPURNN_')) tf.registerKernel({ ...kernel, backendName: STOCK_CPU });
-      }
-    }
+    const STOCK_CPU = kernelFreeBackend();
     const args = () => [tf.randomNormal([3, 4, 2], 0, 1, 'float32', 1), tf.randomNormal([2, 6], 0, 0.5, 'float32', 2), tf.randomNormal([6, 6], 0, 0.3, 'float32', 3), tf.randomNormal([6], 0, 0.1, 'float32', 4), tf.randomNormal([3, 6], 0, 1, 'float32', 5)];
     const run = async (backend: string) => {
       await tf.setBackend(backend);

@@ -7,6 +7,7 @@ import { reportUncaughtErrors, showAlert } from './common/alerts.js';
 import { startBackend } from './common/backend.js';
 import { reportDeviceLoss } from './common/device-loss.js';
 import { byId, lockControls } from './common/dom.js';
+import { CELLS } from './notebook/cells.js';
 import { createCheckStep } from './notebook/check-step.js';
 import { fusedLayerTrainer } from './notebook/fused-layer-trainer.js';
 import { createModelStep } from './notebook/model-step.js';
@@ -50,6 +51,11 @@ function onData(): void {
 }
 sequenceStep.onChange(onData);
 onData();
+modelStep.onCellChange((cell) => {
+  onData();
+  checkStep.reset(cell);
+  void trainStep.setCell(cell);
+});
 
 let trained: TrainedModel | null = null;
 
@@ -60,15 +66,16 @@ async function trainPredictCheck(): Promise<void> {
   if (!data || epochs === null || !probe) return;
   lockControls(true);
   try {
+    const cell = modelStep.cell();
     predictStep.use(null, data.seqLen);
-    checkStep.reset();
+    checkStep.reset(cell);
     trained?.dispose();
     const trainer = trainStep.trainer();
-    trained = await trainStep.train(data, epochs);
+    trained = await trainStep.train(data, cell, epochs);
     if (!trained) return;
     predictStep.use(trained, data.seqLen);
     const prediction = await predictStep.predict();
-    if (prediction) await checkStep.run({ runLabel: `${backend.name} · ${trainer.label}`, data, epochs, probe, trained, prediction });
+    if (prediction) await checkStep.run({ runLabel: `${backend.name} · ${trainer.label} · ${CELLS[cell].name}`, data, cell, epochs, probe, trained, prediction });
   } finally {
     lockControls(false);
   }

@@ -1,18 +1,50 @@
 /** The one registration list: every kernel this package adds to tfjs. */
-import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { getBackend, getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { gruCPUConfig } from './gru-cpu.js';
+import { gruGradCPUConfig } from './gru-grad-cpu.js';
+import { gruGradWebGPUConfig } from './gru-grad-webgpu.js';
+import { gruWebGPUConfig } from './gru-webgpu.js';
+import { lstmCPUConfig } from './lstm-cpu.js';
+import { lstmGradCPUConfig } from './lstm-grad-cpu.js';
+import { lstmGradWebGPUConfig } from './lstm-grad-webgpu.js';
+import { lstmWebGPUConfig } from './lstm-webgpu.js';
 import { simpleRNNCPUConfig } from './simple-rnn-cpu.js';
 import { simpleRNNGradCPUConfig } from './simple-rnn-grad-cpu.js';
 import { simpleRNNGradWebGPUConfig } from './simple-rnn-grad-webgpu.js';
 import { simpleRNNWebGPUConfig } from './simple-rnn-webgpu.js';
 
-const KERNELS: readonly KernelConfig[] = [simpleRNNWebGPUConfig, simpleRNNGradWebGPUConfig, simpleRNNCPUConfig, simpleRNNGradCPUConfig];
+const KERNELS: readonly KernelConfig[] = [
+  simpleRNNWebGPUConfig,
+  simpleRNNGradWebGPUConfig,
+  simpleRNNCPUConfig,
+  simpleRNNGradCPUConfig,
+  lstmWebGPUConfig,
+  lstmGradWebGPUConfig,
+  lstmCPUConfig,
+  lstmGradCPUConfig,
+  gruWebGPUConfig,
+  gruGradWebGPUConfig,
+  gruCPUConfig,
+  gruGradCPUConfig,
+];
 
 /**
- * Registers the kernels that are not registered yet. Cheap enough for every op call (four registry
- * lookups), which is how the fused ops register on first use.
+ * Registers the kernels that are not registered yet. Cheap enough for every op call (a dozen
+ * registry lookups), which is how the fused ops register on first use.
  */
 export function registerFusedKernels(): void {
   for (const config of KERNELS) {
     if (!getKernel(config.kernelName, config.backendName)) registerKernel(config);
   }
+}
+
+/** Whether the active backend (or `backendName`) has these kernels of ours, registering them first. */
+export function hasKernels(names: readonly string[], backendName = getBackend()): boolean {
+  registerFusedKernels();
+  return names.every((name) => getKernel(name, backendName) != null);
+}
+
+/** Whether the fused ops run our kernels on this backend (else stock tfjs ops). Registers them if needed. */
+export function hasFusedKernels(backendName = getBackend()): boolean {
+  return hasKernels([...new Set(KERNELS.map((config) => config.kernelName))], backendName);
 }

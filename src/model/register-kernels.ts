@@ -1,14 +1,19 @@
 import { registerFusedKernels } from './fused-kernels.js';
+import { registerFusedGRUClass } from './fused-gru.js';
+import { registerFusedLSTMClass } from './fused-lstm.js';
 import { registerFusedSimpleRNNClass } from './fused-simple-rnn.js';
 
 /**
- * Registers the fused SimpleRNN kernels with tfjs (the WGSL kernels for the `webgpu` backend, the
- * TypeScript reference for `cpu`) and the FusedSimpleRNN layer class for (de)serialization.
- * Idempotent. The fused op and layer do this themselves the first time they run; call it first
- * where nothing has run yet, e.g. before tf.loadLayersModel on a model with FusedSimpleRNN layers.
- * The gradient needs no registration: ops.simpleRNN carries it (tf.customGrad).
+ * Registers the fused kernels with tfjs (the WGSL kernels for the `webgpu` backend, the TypeScript
+ * references for `cpu`) and the fused layer classes for (de)serialization. Idempotent. The fused ops
+ * and layers do this themselves the first time they run; call it first where nothing has run yet:
+ * before tf.loadLayersModel on a model saved with a GRU in resetAfter form (saved as FusedGRU, the
+ * one class stock tfjs cannot build) or with FusedSimpleRNN layers by an earlier version.
+ * The gradients need no registration: the ops carry them (tf.customGrad).
  */
 export function registerKernels(): void {
   registerFusedKernels();
   registerFusedSimpleRNNClass();
+  registerFusedLSTMClass();
+  registerFusedGRUClass();
 }

@@ -1,16 +1,9 @@
 /** Forward kernel on the cpu backend: the float64 TypeScript reference, results in float32. */
-import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelConfig } from '@tensorflow/tfjs';
 import { resolveConfig } from '../kernels/config.js';
 import { lastStates, simpleRNNForwardRef } from '../kernels/simple-rnn.ref.js';
+import { cpuTensor, cpuValues } from './cpu-tensors.js';
 import { forwardInputs, rnnAttrs, rnnConfig, SIMPLE_RNN } from './kernel-names.js';
-
-export function cpuValues(backend: KernelBackend, tensor: TensorInfo): Float32Array {
-  return backend.readSync(tensor.dataId) as Float32Array;
-}
-
-export function cpuTensor(backend: KernelBackend, values: ArrayLike<number>, shape: number[]): TensorInfo {
-  return { dataId: backend.write(Float32Array.from(values), shape, 'float32'), shape, dtype: 'float32' };
-}
 
 export const simpleRNNCPUConfig: KernelConfig = {
   kernelName: SIMPLE_RNN,

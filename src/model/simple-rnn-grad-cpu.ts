@@ -2,8 +2,8 @@
 import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { resolveConfig } from '../kernels/config.js';
 import { expandLastStep, simpleRNNBackwardRef } from '../kernels/simple-rnn.ref.js';
+import { cpuTensor, cpuValues } from './cpu-tensors.js';
 import { gradInputs, rnnAttrs, rnnConfig, SIMPLE_RNN_GRAD } from './kernel-names.js';
-import { cpuTensor, cpuValues } from './simple-rnn-cpu.js';
 
 export const simpleRNNGradCPUConfig: KernelConfig = {
   kernelName: SIMPLE_RNN_GRAD,

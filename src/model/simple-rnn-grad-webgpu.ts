@@ -1,8 +1,9 @@
 /** Gradient kernel on the webgpu backend: BPTT and the weight GEMMs in one encoding, zero-copy. */
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
 import { gradInputs, rnnAttrs, rnnConfig, SIMPLE_RNN_GRAD } from './kernel-names.js';
 import { planFor } from './plan-cache.js';
 import { adaptWebGPUBackend } from './tfjs-webgpu-adapter.js';
+import { encodeOutputs, inputBuffers, present } from './webgpu-kernel-outputs.js';
 
 export const simpleRNNGradWebGPUConfig: KernelConfig = {
   kernelName: SIMPLE_RNN_GRAD,
@@ -11,49 +12,17 @@ export const simpleRNNGradWebGPUConfig: KernelConfig = {
     const gpu = adaptWebGPUBackend(backend);
     const input = gradInputs(inputs);
     const a = rnnAttrs(attrs);
-    const rnn = planFor(gpu.device, rnnConfig(input, a));
-    const { batch, timesteps, features, units, useBias, useInitialState } = rnn.config;
-    const dy = gpu.buffer(input.dy);
-    const dx = gpu.allocate([batch, timesteps, features]);
-    const dKernel = gpu.allocate([features, units]);
-    const dRecurrentKernel = gpu.allocate([units, units]);
-    const dBias = useBias ? gpu.allocate([units]) : null;
-    // Scratch unless the initial state is an input: the kernel writes it either way.
-    const dInitialState = gpu.allocate([batch, units]);
-    const dz = gpu.allocate([batch, timesteps, units]);
-    const results = [dx, dKernel, dRecurrentKernel, dBias, dInitialState, dz];
-    try {
-      rnn.encodeBackward(
-        gpu.encoder(),
-        {
-          x: gpu.buffer(input.x),
-          kernel: gpu.buffer(input.kernel),
-          recurrentKernel: gpu.buffer(input.recurrentKernel),
-          initialState: input.initialState ? gpu.buffer(input.initialState) : null,
-          h: gpu.buffer(input.h),
-          z: gpu.buffer(input.z),
-          ...(a.returnSequences ? { dh: dy } : { dhLast: dy }),
-        },
-        {
-          dx: dx.buffer,
-          dKernel: dKernel.buffer,
-          dRecurrentKernel: dRecurrentKernel.buffer,
-          dBias: dBias?.buffer ?? null,
-          dInitialState: dInitialState.buffer,
-          dz: dz.buffer,
-        },
-      );
-    } catch (error) {
-      // Refused (a mapped buffer behind a zero-copy tensor): the outputs go back to the pool.
-      for (const output of results) if (output) gpu.release(output.info);
-      throw error;
-    }
-    gpu.holdUntilSubmitted([...Object.values(input), ...results.map((r) => r?.info)]);
-    gpu.release(dz.info);
-    if (!useInitialState) gpu.release(dInitialState.info);
-    const outputs: TensorInfo[] = [dx.info, dKernel.info, dRecurrentKernel.info];
-    if (dBias) outputs.push(dBias.info);
-    if (useInitialState) outputs.push(dInitialState.info);
-    return outputs;
+    const rnn = planFor(gpu.device, 'simpleRNN', rnnConfig(input, a));
+    const { batch: B, timesteps: T, features: F, units: U, useBias, useInitialState } = rnn.config;
+    // dy is the gradient of every state, or of the last one only.
+    const { dy, ...saved } = input;
+    const buffers = { ...inputBuffers(gpu, saved), [a.returnSequences ? 'dh' : 'dhLast']: gpu.buffer(dy) };
+    // The initial state's gradient is written either way: scratch unless it is an input.
+    const shapes = { dx: [B, T, F], dKernel: [F, U], dRecurrentKernel: [U, U], dBias: useBias ? [U] : null, dInitialState: [B, U], dz: [B, T, U] };
+    const scratch = useInitialState ? (['dz'] as const) : (['dz', 'dInitialState'] as const);
+    const out = encodeOutputs(gpu, Object.values(input), shapes, scratch, (encoder, o) =>
+      rnn.encodeBackward(encoder, buffers, { dx: o.dx!, dKernel: o.dKernel!, dRecurrentKernel: o.dRecurrentKernel!, dBias: o.dBias, dInitialState: o.dInitialState!, dz: o.dz! }),
+    );
+    return present([out.dx, out.dKernel, out.dRecurrentKernel, out.dBias, out.dInitialState]);
   },
 };

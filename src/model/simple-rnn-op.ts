@@ -17,12 +17,11 @@
  * records); tfjs's test-mode leak check (IS_TEST) counts such saved intermediates as a leak.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describeValue } from '../describe-value.js';
 import { resolveActivation, type Activation } from '../kernels/activation.js';
-import { registerFusedKernels } from './fused-kernels.js';
+import { hasKernels } from './fused-kernels.js';
 import { SIMPLE_RNN, SIMPLE_RNN_GRAD, type SimpleRNNAttrs } from './kernel-names.js';
+import { emptyResult, opArguments, toFloat32 } from './op-arguments.js';
 import { stockSimpleRNN } from './stock-simple-rnn.js';
-import { storedDtype } from './tfjs-webgpu-adapter.js';
 
 export interface SimpleRNNOpOptions {
   /** Default 'tanh', as tf.layers.simpleRNN. */
@@ -36,70 +35,6 @@ export interface SimpleRNNOpOptions {
 }
 
 const OPTIONS = ['activation', 'returnSequences', 'goBackwards', 'initialState'] as const;
-/** Cast to float32, as stock tfjs ops cast mixed inputs. */
-const CASTABLE = new Set(['float32', 'int32', 'bool']);
-
-function describe(value: unknown): string {
-  if (!(value instanceof tf.Tensor)) return describeValue(value);
-  return value.isDisposed ? 'a disposed tensor' : `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
-}
-
-/** Checks a tensor argument; `emptyDim` is the one dimension that may be 0 (the batch of x). */
-function checkTensor(name: string, value: unknown, shape: (number | string)[], meaning: string, emptyDim = -1): tf.Tensor {
-  const fail = () => {
-    throw new TypeError(`ops.simpleRNN: ${name}: expected a float32 tensor of shape [${shape.join(', ')}] (${meaning}; int32 and bool are cast); got ${describe(value)}`);
-  };
-  if (!(value instanceof tf.Tensor) || value.isDisposed || !CASTABLE.has(value.dtype) || value.rank !== shape.length) return fail();
-  const tensor: tf.Tensor = value;
-  tensor.shape.forEach((dim, i) => {
-    const want = shape[i]!;
-    if ((dim === 0 && i !== emptyDim) || (typeof want === 'number' && dim !== want)) fail();
-  });
-  return tensor;
-}
-
-function checkFlag(name: string, value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new TypeError(`ops.simpleRNN: options.${name}: expected a boolean; got ${describeValue(value)}`);
-  return value;
-}
-
-function checkOptions(options: unknown): SimpleRNNOpOptions {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`ops.simpleRNN: options: expected an object (${OPTIONS.join(', ')}) or nothing; got ${describeValue(options)}`);
-  }
-  const unknown = Object.keys(options).filter((key) => !(OPTIONS as readonly string[]).includes(key));
-  if (unknown.length > 0) {
-    throw new TypeError(`ops.simpleRNN: options: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; expected only ${OPTIONS.join(', ')}`);
-  }
-  return options;
-}
-
-/**
- * The tensor with float32 data. tf.cast would not do: from int32 or bool it relabels the same data
- * (and the webgpu backend keeps it as int32, which our kernels would read as float bits), so a
- * multiplication by 1 writes the values as float32.
- */
-function toFloat32(tensor: tf.Tensor): tf.Tensor {
-  if (tensor.dtype === 'float32' && storedDtype(tf.backend(), tensor) === 'float32') return tensor;
-  return tf.mul(tensor, tf.scalar(1, 'float32'));
-}
-
-/** The result for a batch of 0, as stock tfjs gives it: empty, with zero gradients for every input. */
-function emptyResult(inputs: tf.Tensor[], shape: number[]): tf.Tensor {
-  const empty = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const tensors = args.slice(0, -1) as tf.Tensor[];
-    return { value: tf.zeros(shape), gradFunc: () => tensors.map((t) => tf.zerosLike(t)) };
-  });
-  return empty(...inputs);
-}
-
-/** Whether ops.simpleRNN runs our kernels on this backend (else stock ops). Registers them if needed. */
-export function hasFusedKernels(backendName = tf.getBackend()): boolean {
-  registerFusedKernels();
-  return tf.getKernel(SIMPLE_RNN, backendName) != null && tf.getKernel(SIMPLE_RNN_GRAD, backendName) != null;
-}
 
 export function simpleRNN(
   x: tf.Tensor,
@@ -108,19 +43,20 @@ export function simpleRNN(
   bias: tf.Tensor | null,
   options?: SimpleRNNOpOptions,
 ): tf.Tensor {
-  checkTensor('x', x, ['batch', 'timesteps', 'features'], '[batch, timesteps, features]; batch may be 0', 0);
+  const check = opArguments('simpleRNN');
+  check.tensor('x', x, ['batch', 'timesteps', 'features'], '[batch, timesteps, features]; batch may be 0', 0);
   const [B, T, F] = x.shape as [number, number, number];
-  checkTensor('kernel', kernel, [F, 'units'], 'features must match x');
+  check.tensor('kernel', kernel, [F, 'units'], 'features must match x');
   const U = kernel.shape[1]!;
-  checkTensor('recurrentKernel', recurrentKernel, [U, U], 'units × units');
-  if (bias != null) checkTensor('bias', bias, [U], 'units; or null for none');
-  const given = checkOptions(options);
+  check.tensor('recurrentKernel', recurrentKernel, [U, U], 'units × units');
+  if (bias != null) check.tensor('bias', bias, [U], 'units; or null for none');
+  const given = check.options<SimpleRNNOpOptions>(options, OPTIONS);
   const initialState = given.initialState ?? null;
-  if (initialState != null) checkTensor('initialState', initialState, [B, U], 'batch × units', 0);
+  if (initialState != null) check.tensor('initialState', initialState, [B, U], 'batch × units', 0);
   const attrs: SimpleRNNAttrs = {
     activation: resolveActivation(given.activation, 'ops.simpleRNN: options.activation'),
-    goBackwards: checkFlag('goBackwards', given.goBackwards),
-    returnSequences: checkFlag('returnSequences', given.returnSequences),
+    goBackwards: check.flag('goBackwards', given.goBackwards),
+    returnSequences: check.flag('returnSequences', given.returnSequences),
     useBias: bias != null,
   };
   return tf.tidy(() => {
@@ -135,7 +71,7 @@ function fusedSimpleRNN(inputs: tf.Tensor[], attrs: SimpleRNNAttrs): tf.Tensor {
   const [x, kernel, recurrentKernel] = inputs as [tf.Tensor, tf.Tensor, tf.Tensor];
   const bias = attrs.useBias ? inputs[3]! : null;
   const initialState = inputs[attrs.useBias ? 4 : 3] ?? null;
-  if (!hasFusedKernels()) return stockSimpleRNN(x, kernel, recurrentKernel, bias, { ...attrs, initialState });
+  if (!hasKernels([SIMPLE_RNN, SIMPLE_RNN_GRAD])) return stockSimpleRNN(x, kernel, recurrentKernel, bias, { ...attrs, initialState });
 
   const named = (tensors: tf.Tensor[]) => {
     const [tx, tk, tr, ...rest] = tensors;

@@ -49,3 +49,18 @@ export { relativeError } from './data.js';
 export function gpuBytes(): number {
   return (tf.memory() as unknown as { numBytesInGPU: number }).numBytesInGPU;
 }
+
+/**
+ * A second cpu backend under another name, with every stock kernel and none of ours: where the fused
+ * ops fall back to stock tfjs ops, as on webgl or wasm. Returns its name.
+ */
+export function kernelFreeBackend(): string {
+  const name = 'stock-cpu';
+  if (!tf.findBackendFactory(name)) {
+    tf.registerBackend(name, tf.findBackendFactory('cpu')!);
+    for (const kernel of tf.getKernelsForBackend('cpu')) {
+      if (!kernel.kernelName.startsWith('WebGPURNN_')) tf.registerKernel({ ...kernel, backendName: name });
+    }
+  }
+  return name;
+}

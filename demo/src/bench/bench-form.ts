@@ -1,7 +1,7 @@
-/** The settings form: presets, B/T/F/U, activation, direction and runs, read back as a BenchConfig. */
+/** The settings form: the cell, presets, B/T/F/U, activation, direction and runs, read back as a BenchConfig. */
 import { ACTIVATIONS, isActivation } from 'webgpu-rnn';
 import { byId, h, markInvalid } from '../common/dom.js';
-import { PRESETS, type BenchConfig } from './bench-config.js';
+import { BENCH_CELLS, CELL_INFO, PRESETS, type BenchConfig } from './bench-config.js';
 
 const LIMITS = { batch: 4096, timesteps: 4096, features: 4096, units: 4096, runs: 50 } as const;
 type NumberField = keyof typeof LIMITS;
@@ -16,14 +16,16 @@ export function createBenchForm(): BenchForm {
   const numbers = Object.fromEntries(
     (Object.keys(LIMITS) as NumberField[]).map((field) => [field, byId(field, HTMLInputElement)]),
   ) as Record<NumberField, HTMLInputElement>;
+  const cell = byId('cell', HTMLSelectElement);
   const activation = byId('activation', HTMLSelectElement);
   const direction = byId('direction', HTMLSelectElement);
   const error = byId('form-error', HTMLParagraphElement);
 
+  cell.replaceChildren(...BENCH_CELLS.map((name) => h('option', { value: name }, CELL_INFO[name].name)));
   activation.replaceChildren(...ACTIVATIONS.map((name) => h('option', { value: name }, name)));
   activation.value = PRESETS[0]!.config.activation;
 
-  function fill(config: BenchConfig): void {
+  function fill(config: Omit<BenchConfig, 'cell'>): void {
     for (const field of Object.keys(LIMITS) as NumberField[]) {
       numbers[field].value = String(config[field]);
       markInvalid(numbers[field], false);
@@ -58,7 +60,9 @@ export function createBenchForm(): BenchForm {
       error.hidden = true;
       const name = activation.value;
       if (!isActivation(name)) throw new Error(`unknown activation ${name}`);
-      return { ...values, activation: name, goBackwards: direction.value === 'backward' };
+      const chosen = BENCH_CELLS.find((c) => c === cell.value);
+      if (!chosen) throw new Error(`unknown cell ${cell.value}`);
+      return { ...values, cell: chosen, activation: name, goBackwards: direction.value === 'backward' };
     },
   };
 }

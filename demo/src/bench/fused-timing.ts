@@ -1,10 +1,10 @@
 /**
- * Times the fused kernels on tfjs's own GPUDevice through the bare-WebGPU API: wall clock always,
- * GPU time from timestamp queries where the device has them. WebGPU errors during the runs fail
- * the measurement instead of passing unnoticed.
+ * Times the fused kernels of the cell on tfjs's own GPUDevice through the bare-WebGPU API: wall
+ * clock always, GPU time from timestamp queries where the device has them. WebGPU errors during the
+ * runs fail the measurement instead of passing unnoticed.
  */
-import { createFloat32Buffer, createSimpleRNN, type SimpleRNN, type Strategy } from 'webgpu-rnn';
-import type { BenchConfig } from './bench-config.js';
+import { createFloat32Buffer, createGRU, createLSTM, createSimpleRNN, type RNNShape, type SimpleRNN, type Strategy } from 'webgpu-rnn';
+import { CELL_INFO, type BenchCell, type BenchConfig } from './bench-config.js';
 import { passTiming, type PassTiming } from './bench-result.js';
 import { createGpuStopwatch } from './gpu-stopwatch.js';
 import { timeWallClock } from './wall-clock.js';
@@ -21,6 +21,23 @@ export interface FusedTimings {
 
 export type OnProgress = (pass: 'forward' | 'forward + backward', what: string) => void;
 
+type Buffers = Record<string, GPUBuffer | null>;
+
+/** What the page uses of any cell's layer (createSimpleRNN, createLSTM and createGRU share it; the buffers' names differ). */
+interface FusedLayer {
+  readonly strategy: Strategy;
+  readonly dispatches: SimpleRNN['dispatches'];
+  prepare(): Promise<void>;
+  encodeForward(encoder: GPUCommandEncoder, inputs: Buffers, outputs?: Buffers): Buffers;
+  encodeBackward(encoder: GPUCommandEncoder, inputs: Buffers, outputs?: Buffers): Buffers;
+}
+
+const CREATE: Record<BenchCell, (device: GPUDevice, config: RNNShape & Pick<BenchConfig, 'activation' | 'goBackwards'>) => unknown> = {
+  simpleRNN: createSimpleRNN,
+  lstm: createLSTM,
+  gru: createGRU,
+};
+
 function randomBuffer(device: GPUDevice, length: number, scale: number): GPUBuffer {
   return createFloat32Buffer(device, Float32Array.from({ length }, () => (Math.random() * 2 - 1) * scale));
 }
@@ -36,14 +53,15 @@ async function popErrors(device: GPUDevice, scopes: number): Promise<void> {
 
 export async function timeFusedKernels(device: GPUDevice, config: BenchConfig, onProgress: OnProgress): Promise<FusedTimings> {
   const { batch: B, timesteps: T, features: F, units: U } = config;
-  const rnn = createSimpleRNN(device, { batch: B, timesteps: T, features: F, units: U, activation: config.activation, goBackwards: config.goBackwards });
+  const G = CELL_INFO[config.cell].gates;
+  const rnn = CREATE[config.cell](device, { batch: B, timesteps: T, features: F, units: U, activation: config.activation, goBackwards: config.goBackwards }) as FusedLayer;
   device.pushErrorScope('validation');
   device.pushErrorScope('out-of-memory');
   const inputs = {
     x: randomBuffer(device, B * T * F, 1),
-    kernel: randomBuffer(device, F * U, 1 / Math.sqrt(F)),
-    recurrentKernel: randomBuffer(device, U * U, 1 / Math.sqrt(U)),
-    bias: randomBuffer(device, U, 0.1),
+    kernel: randomBuffer(device, F * G * U, 1 / Math.sqrt(F)),
+    recurrentKernel: randomBuffer(device, U * G * U, 1 / Math.sqrt(U)),
+    bias: randomBuffer(device, G * U, 0.1),
   };
   const dh = randomBuffer(device, B * T * U, 1);
   const buffers: GPUBuffer[] = [...Object.values(inputs), dh];
@@ -54,7 +72,7 @@ export async function timeFusedKernels(device: GPUDevice, config: BenchConfig, o
     const forwardOut = rnn.encodeForward(first, inputs);
     const backwardOut = rnn.encodeBackward(first, { ...inputs, ...forwardOut, dh });
     device.queue.submit([first.finish()]);
-    buffers.push(forwardOut.h, forwardOut.z, ...Object.values(backwardOut).filter((b): b is GPUBuffer => b !== null));
+    buffers.push(...[...Object.values(forwardOut), ...Object.values(backwardOut)].filter((b): b is GPUBuffer => b !== null));
 
     const encodeCall = (encoder: GPUCommandEncoder, backward: boolean) => {
       rnn.encodeForward(encoder, inputs, forwardOut);

@@ -8,11 +8,11 @@ export async function copyResults(result: BenchResult): Promise<void> {
 }
 
 export function downloadResults(result: BenchResult): void {
-  const { batch, timesteps, features, units, activation } = result.config;
+  const { cell, batch, timesteps, features, units, activation } = result.config;
   const url = URL.createObjectURL(new Blob([resultsJSON(result)], { type: 'application/json' }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = `webgpu-rnn-bench-${batch}x${timesteps}x${features}x${units}-${activation}.json`;
+  link.download = `webgpu-rnn-bench-${cell}-${batch}x${timesteps}x${features}x${units}-${activation}.json`;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

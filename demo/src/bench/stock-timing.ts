@@ -1,13 +1,13 @@
 /**
- * Times the stock-ops recurrence (stock-rnn.ts) on a tfjs backend, forward and forward + backward
+ * Times the stock-ops recurrence of the cell (stock-cells.ts) on a tfjs backend, forward and forward + backward
  * (tf.grads for x, kernel, recurrent kernel and bias). GPU time, on webgpu with timestamp queries,
  * is tf.time's kernel time. The page's backend is restored afterwards.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BenchConfig } from './bench-config.js';
+import { CELL_INFO, type BenchConfig } from './bench-config.js';
 import { passTiming, type PassTiming } from './bench-result.js';
 import type { OnProgress } from './fused-timing.js';
-import { stockRNN } from './stock-rnn.js';
+import { stockRecurrence } from './stock-cells.js';
 import { timeWallClock } from './wall-clock.js';
 
 /** GPU-timed calls of a slow shape are few: tf.time runs every kernel in a pass of its own. */
@@ -36,16 +36,20 @@ async function timeOnActiveBackend(
   onProgress: OnProgress,
 ): Promise<{ forward: PassTiming; forwardBackward: PassTiming }> {
   const { batch: B, timesteps: T, features: F, units: U } = config;
+  const G = CELL_INFO[config.cell].gates;
   const inputs: Inputs = [
     tf.randomUniform([B, T, F], -1, 1),
-    tf.randomUniform([F, U], -1 / Math.sqrt(F), 1 / Math.sqrt(F)),
-    tf.randomUniform([U, U], -1 / Math.sqrt(U), 1 / Math.sqrt(U)),
-    tf.randomUniform([U], -0.1, 0.1),
+    tf.randomUniform([F, G * U], -1 / Math.sqrt(F), 1 / Math.sqrt(F)),
+    tf.randomUniform([U, G * U], -1 / Math.sqrt(U), 1 / Math.sqrt(U)),
+    tf.randomUniform([G * U], -0.1, 0.1),
   ];
   const dh = tf.randomUniform([B, T, U], -1, 1);
-  const activationLayer = tf.layers.activation({ activation: config.activation });
-  const activation = (t: tf.Tensor) => activationLayer.apply(t) as tf.Tensor;
-  const forward = (...args: Inputs) => stockRNN(...args, activation, config.goBackwards);
+  const layerActivation = (name: string) => {
+    const layer = tf.layers.activation({ activation: name as never });
+    return (t: tf.Tensor) => layer.apply(t) as tf.Tensor;
+  };
+  const activations = { activation: layerActivation(config.activation), gate: layerActivation('hardSigmoid') };
+  const forward = (...args: Inputs) => stockRecurrence(config.cell, ...args, activations, config.goBackwards);
   const gradients = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(forward(...(args as Inputs)), dh)));
   const passes: Record<'forward' | 'forward + backward', () => tf.Tensor[]> = {
     forward: () => [forward(...inputs)],

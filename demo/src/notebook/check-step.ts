@@ -3,22 +3,25 @@
  * backend; a table compares final loss, prediction, the largest per-epoch loss difference and time
  * per epoch, a verdict says PASS or FAIL against the stated tolerance, and one chart shows both curves.
  */
+import type { SeedCell } from 'webgpu-rnn/tfjs';
 import type { Result } from 'vega-embed';
 import { clearAlerts, errorMessage, showAlert } from '../common/alerts.js';
 import { renderLossComparison } from '../common/charts/loss-comparison-chart.js';
 import { byId, h } from '../common/dom.js';
 import { formatLoss, formatMs, formatScientific, formatVector } from '../common/format.js';
+import { CELLS } from './cells.js';
 import { compareRuns, TOLERANCE, type Comparison } from './compare-runs.js';
 import { trainStockOnCPU, type ReferenceRun } from './cpu-reference.js';
 import type { SeedData } from './seed-data.js';
 import type { TrainedModel } from './trainer.js';
 
-const REFERENCE_LABEL = 'cpu · stock tf.layers.simpleRNN';
+const referenceLabel = (cell: SeedCell) => `cpu · stock ${CELLS[cell].stock}`;
 
 export interface CheckInput {
   /** Names the run under test, e.g. "webgpu · tfjs model.fit · fused layer". */
   readonly runLabel: string;
   readonly data: SeedData;
+  readonly cell: SeedCell;
   readonly epochs: number;
   readonly probe: readonly number[];
   readonly trained: TrainedModel;
@@ -26,8 +29,8 @@ export interface CheckInput {
 }
 
 export interface CheckStep {
-  /** Clears the last check: a new model is training. */
-  reset(): void;
+  /** Clears the last check: a new model is training; describes the check for this cell. */
+  reset(cell?: SeedCell): void;
   /** Runs the check and shows it; null when it could not run (the step shows the error). */
   run(input: CheckInput): Promise<Comparison | null>;
 }
@@ -42,9 +45,12 @@ export function createCheckStep(): CheckStep {
   const tolerance = `< ${formatScientific(TOLERANCE)}`;
   let drawn: Result | null = null;
 
-  byId('check-hint', HTMLParagraphElement).textContent =
-    `The stock tf.layers.simpleRNN twin of the model, from the same initial weights, trained for the same epochs on tfjs's cpu backend. ` +
-    `PASS when the largest per-epoch relative loss difference and the prediction's relative difference are both ${tolerance}.`;
+  const hint = byId('check-hint', HTMLParagraphElement);
+  const describe = (cell: SeedCell) =>
+    (hint.textContent =
+      `The stock ${CELLS[cell].stock} twin of the model, from the same initial weights, trained for the same epochs on tfjs's cpu backend. ` +
+      `PASS when the largest per-epoch relative loss difference and the prediction's relative difference are both ${tolerance}.`);
+  describe('simpleRNN');
 
   function showTable(input: CheckInput, reference: ReferenceRun, comparison: Comparison): void {
     const finalRun = input.trained.loss.at(-1)!;
@@ -52,7 +58,7 @@ export function createCheckStep(): CheckStep {
     const row = (label: string, run: string, ref: string, difference: string, limit: string) =>
       h('tr', {}, h('th', { scope: 'row' }, label), ...[run, ref, difference, limit].map((text) => h('td', { class: 'number' }, text)));
     table.tHead!.rows[0]!.replaceChildren(
-      ...['', input.runLabel, REFERENCE_LABEL, 'relative difference', 'tolerance'].map((text, i) => h('th', i === 0 ? {} : { class: 'number' }, text)),
+      ...['', input.runLabel, referenceLabel(input.cell), 'relative difference', 'tolerance'].map((text, i) => h('th', i === 0 ? {} : { class: 'number' }, text)),
     );
     table.tBodies[0]!.replaceChildren(
       row('Final loss', formatLoss(finalRun), formatLoss(finalReference), formatScientific(Math.abs(finalRun - finalReference) / Math.abs(finalReference)), ''),
@@ -63,7 +69,7 @@ export function createCheckStep(): CheckStep {
     table.hidden = false;
   }
 
-  function showVerdict(runLabel: string, { pass, lossDifference, predictionDifference }: Comparison): void {
+  function showVerdict(runLabel: string, cell: SeedCell, { pass, lossDifference, predictionDifference }: Comparison): void {
     const word = pass ? 'PASS' : 'FAIL';
     verdict.className = `verdict ${pass ? 'pass' : 'fail'}`;
     verdict.dataset.verdict = word;
@@ -72,14 +78,15 @@ export function createCheckStep(): CheckStep {
       h(
         'span',
         {},
-        `${runLabel} ${pass ? 'matches' : 'does not match'} ${REFERENCE_LABEL}: largest per-epoch loss difference ` +
+        `${runLabel} ${pass ? 'matches' : 'does not match'} ${referenceLabel(cell)}: largest per-epoch loss difference ` +
           `${formatScientific(lossDifference)}, prediction difference ${formatScientific(predictionDifference)} (relative; tolerance ${formatScientific(TOLERANCE)}).`,
       ),
     );
     verdict.hidden = false;
   }
 
-  function reset(): void {
+  function reset(cell?: SeedCell): void {
+    if (cell) describe(cell);
     clearAlerts(alerts);
     verdict.hidden = true;
     delete verdict.dataset.verdict;
@@ -94,21 +101,21 @@ export function createCheckStep(): CheckStep {
   return {
     reset,
     async run(input) {
-      reset();
+      reset(input.cell);
       progress.max = input.epochs;
       progress.value = 0;
       try {
-        const reference = await trainStockOnCPU(input.data, input.trained.initialWeights, input.epochs, input.probe, ({ epoch, epochs, loss }) => {
+        const reference = await trainStockOnCPU(input.data, input.cell, input.trained.initialWeights, input.epochs, input.probe, ({ epoch, epochs, loss }) => {
           progress.value = epoch;
           status.textContent = `Training the stock layer on the cpu backend: epoch ${epoch} of ${epochs} · loss ${formatLoss(loss)}`;
         });
         const comparison = compareRuns({ loss: input.trained.loss, prediction: input.prediction }, reference);
         status.textContent = `Trained the stock layer for ${input.epochs} epochs on the cpu backend from the same initial weights.`;
-        showVerdict(input.runLabel, comparison);
+        showVerdict(input.runLabel, input.cell, comparison);
         showTable(input, reference, comparison);
         drawn = await renderLossComparison(chart, [
           { name: input.runLabel, loss: input.trained.loss },
-          { name: REFERENCE_LABEL, loss: reference.loss },
+          { name: referenceLabel(input.cell), loss: reference.loss },
         ]);
         return comparison;
       } catch (error) {

@@ -1,10 +1,10 @@
 /**
- * The reference for the CPU check: the stock tf.layers.simpleRNN twin of the seed model, from given
- * initial weights, trained and asked for a prediction on tfjs's cpu backend. The page's backend is
- * restored afterwards.
+ * The reference for the CPU check: the stock twin of the seed model (tf.layers.simpleRNN, lstm or
+ * gru), from given initial weights, trained and asked for a prediction on tfjs's cpu backend. The
+ * page's backend is restored afterwards.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildSeedModel } from 'webgpu-rnn/tfjs';
+import { buildSeedModel, type SeedCell } from 'webgpu-rnn/tfjs';
 import { fitWithProgress } from './fit-with-progress.js';
 import { predictNext, restoreWeights, type WeightSnapshot } from './model-io.js';
 import { toTensors, type SeedData } from './seed-data.js';
@@ -18,6 +18,7 @@ export interface ReferenceRun {
 
 export async function trainStockOnCPU(
   data: SeedData,
+  cell: SeedCell,
   initialWeights: readonly WeightSnapshot[],
   epochs: number,
   probe: readonly number[],
@@ -26,7 +27,7 @@ export async function trainStockOnCPU(
   const pageBackend = tf.getBackend();
   await tf.setBackend('cpu');
   try {
-    const model = buildSeedModel({ fused: false, seqLen: data.seqLen, nSteps: data.nSteps });
+    const model = buildSeedModel({ fused: false, cell, seqLen: data.seqLen, nSteps: data.nSteps });
     const { x, y } = toTensors(data);
     try {
       restoreWeights(model, initialWeights);

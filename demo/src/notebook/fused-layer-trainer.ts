@@ -1,6 +1,7 @@
-/** Trains the seed model with tfjs's model.fit and the fused SimpleRNN layer, on the active backend. */
+/** Trains the seed model with tfjs's model.fit and the fused recurrent layer, on the active backend. */
 import * as tf from '@tensorflow/tfjs';
 import { buildSeedModel } from 'webgpu-rnn/tfjs';
+import { CELLS } from './cells.js';
 import { fitWithProgress } from './fit-with-progress.js';
 import { predictNext, snapshotWeights } from './model-io.js';
 import { INITIAL_WEIGHTS_SEED, toTensors } from './seed-data.js';
@@ -8,9 +9,10 @@ import type { Trainer } from './trainer.js';
 
 export const fusedLayerTrainer: Trainer = {
   label: 'tfjs model.fit · fused layer',
-  description: 'tfjs model.fit with the fused SimpleRNN layer',
-  async train(data, epochs, onEpoch) {
-    const model = buildSeedModel({ fused: true, seed: INITIAL_WEIGHTS_SEED, seqLen: data.seqLen, nSteps: data.nSteps });
+  describe: (cell) => `tfjs model.fit with the fused ${CELLS[cell].name} layer`,
+  unavailable: async () => null,
+  async train(data, cell, epochs, onEpoch) {
+    const model = buildSeedModel({ fused: true, cell, seed: INITIAL_WEIGHTS_SEED, seqLen: data.seqLen, nSteps: data.nSteps });
     const { x, y } = toTensors(data);
     try {
       const initialWeights = await snapshotWeights(model);

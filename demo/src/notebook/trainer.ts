@@ -3,6 +3,7 @@
  * fused layer (fused-layer-trainer.ts) or the standalone WebGPU trainer (standalone-trainer.ts).
  * The Train step offers the choice.
  */
+import type { SeedCell } from 'webgpu-rnn/tfjs';
 import type { WeightSnapshot } from './model-io.js';
 import type { SeedData } from './seed-data.js';
 
@@ -24,7 +25,7 @@ export interface TrainedModel {
   readonly msPerEpoch: number;
   /** All the training time, warm-up included. */
   readonly trainingMs: number;
-  /** The weights before the first epoch in tf.layers order (SimpleRNN kernel, recurrent kernel, bias; Dense kernel, bias), for the CPU check. */
+  /** The weights before the first epoch in tf.layers order (recurrent kernel, recurrent kernel, bias; Dense kernel, bias), for the CPU check. */
   readonly initialWeights: readonly WeightSnapshot[];
   predict(input: readonly number[]): Promise<number[]>;
   dispose(): void;
@@ -33,9 +34,11 @@ export interface TrainedModel {
 export interface Trainer {
   /** Short, for choices, tables and legends, e.g. "tfjs model.fit · fused layer". */
   readonly label: string;
-  /** Shown in the Train step, e.g. "tfjs model.fit with the fused SimpleRNN layer". */
-  readonly description: string;
-  train(data: SeedData, epochs: number, onEpoch: OnEpoch): Promise<TrainedModel>;
+  /** Shown in the Train step, e.g. "tfjs model.fit with the fused LSTM layer". */
+  describe(cell: SeedCell): string;
+  /** Null when it can train this cell; else why not, in its own words. */
+  unavailable(cell: SeedCell): Promise<string | null>;
+  train(data: SeedData, cell: SeedCell, epochs: number, onEpoch: OnEpoch): Promise<TrainedModel>;
 }
 
 /**

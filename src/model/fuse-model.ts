@@ -1,0 +1,97 @@
+/**
+ * fuseModel: a model's fused twin. Every stock SimpleRNN, LSTM and GRU layer (also inside
+ * Bidirectional, or in a nested model) becomes FusedSimpleRNN, FusedLSTM or FusedGRU with the same
+ * config and weights; every other layer is rebuilt as it was. The model is rebuilt from its config,
+ * as tf.loadLayersModel rebuilds one, so the original is left untouched; layers the fused kernels
+ * cannot run (an option they do not implement, or an input that may carry a mask) stay stock and are
+ * listed in one warning. It is how an existing model gets fast: fuseModel(await tf.loadLayersModel(url)).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describeValue } from '../describe-value.js';
+import { FusedGRU, registerFusedGRUClass } from './fused-gru.js';
+import { FusedLSTM, registerFusedLSTMClass } from './fused-lstm.js';
+import { refuseUnsupported } from './fused-rnn.js';
+import { FusedSimpleRNN, registerFusedSimpleRNNClass } from './fused-simple-rnn.js';
+
+/** Stock class → its fused twin's class and names (for refuseUnsupported). */
+const TWINS: Record<string, { className: string; factory: string; stock: string }> = {
+  SimpleRNN: { className: FusedSimpleRNN.className, factory: 'fusedSimpleRNN', stock: 'simpleRNN' },
+  LSTM: { className: FusedLSTM.className, factory: 'fusedLSTM', stock: 'lstm' },
+  GRU: { className: FusedGRU.className, factory: 'fusedGRU', stock: 'gru' },
+};
+
+type Config = { [key: string]: unknown };
+interface LayerEntry {
+  className: string;
+  config: Config;
+}
+
+const isLayerEntry = (value: unknown): value is LayerEntry =>
+  typeof value === 'object' && value !== null && typeof (value as LayerEntry).className === 'string' && typeof (value as LayerEntry).config === 'object';
+
+/** Layers whose output carries a mask. */
+function producesMask(layer: tf.layers.Layer): boolean {
+  const name = layer.getClassName();
+  return name === 'Masking' || (name === 'Embedding' && (layer.getConfig() as Config).maskZero === true);
+}
+
+/** Whether a mask can reach the layer: a mask producer upstream through layers that pass masks on. */
+function receivesMask(layer: tf.layers.Layer, seen = new Set<tf.layers.Layer>()): boolean {
+  for (const node of layer.inboundNodes) {
+    for (const inbound of node.inboundLayers) {
+      if (seen.has(inbound)) continue;
+      seen.add(inbound);
+      if (producesMask(inbound) || (inbound.supportsMasking && receivesMask(inbound, seen))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Renames each fusable recurrent layer in `entry`'s config tree to its fused class; returns why each
+ * other recurrent layer stays stock.
+ */
+function fuseEntry(entry: LayerEntry, masked: boolean): string[] {
+  const twin = TWINS[entry.className];
+  if (twin) {
+    const name = String(entry.config.name);
+    if (masked) return [`${name} (${entry.className}): its input may carry a mask (a Masking layer or an Embedding with maskZero upstream)`];
+    try {
+      refuseUnsupported(twin, entry.config);
+    } catch (error) {
+      return [`${name} (${entry.className}): ${(error as Error).message}`];
+    }
+    entry.className = twin.className;
+    return [];
+  }
+  // Wrappers (Bidirectional's `layer`) and nested models (`layers`) hold their layers in the config.
+  return Object.values(entry.config).flatMap((value) => (Array.isArray(value) ? value : [value]).filter(isLayerEntry).flatMap((inner) => fuseEntry(inner, masked)));
+}
+
+export function fuseModel<M extends tf.LayersModel>(model: M): M {
+  const m = model as Partial<tf.LayersModel> | null;
+  if (typeof m?.getConfig !== 'function' || typeof m.getWeights !== 'function' || !Array.isArray(m.layers)) {
+    throw new TypeError(`fuseModel: model: expected a tf.LayersModel (tf.sequential, tf.model or tf.loadLayersModel's); got ${describeValue(model)}`);
+  }
+  registerFusedSimpleRNNClass();
+  registerFusedLSTMClass();
+  registerFusedGRUClass();
+  const config = model.getConfig() as Config & { layers: LayerEntry[] };
+  const stock = config.layers.flatMap((entry) => fuseEntry(entry, receivesMask(model.getLayer(String(entry.config.name)))));
+  const cls = model.constructor as unknown as tf.serialization.SerializableConstructor<M>;
+  let fused: M;
+  try {
+    // fastWeightInit: the initializers are skipped, the weights are set next.
+    fused = (cls as unknown as typeof tf.LayersModel).fromConfig(cls, config as unknown as tf.serialization.ConfigDict, {}, true);
+  } catch (error) {
+    throw new Error(`fuseModel: the model could not be rebuilt from its config, as tf.loadLayersModel would rebuild it (are its custom layers registered with tf.serialization.registerClass?): ${(error as Error).message}`);
+  }
+  try {
+    fused.setWeights(model.getWeights());
+  } catch (error) {
+    fused.dispose();
+    throw error;
+  }
+  if (stock.length > 0) console.warn(`fuseModel: ${stock.length} recurrent layer(s) stay stock:\n${stock.map((line) => `  ${line}`).join('\n')}`);
+  return fused;
+}
