@@ -2,13 +2,16 @@
 // initial weights, once per recurrent cell (the notebook's SimpleRNN, then an LSTM and a GRU in its
 // place): the fused layer on webgpu, the stock layer on webgpu and on cpu, the floor (the seed's
 // Dense(2) head alone on webgpu), and the rows a cell has besides (the standalone trainer for
-// SimpleRNN). Then each recurrent layer alone (forward + backward, fused vs stock on webgpu), where
-// a tfjs epoch's time goes, and a larger task: a noisy sine wave, in samples per second, with the
-// trainer's time against two floors measured here (empty dispatches, and FLOPs at the best tf.matMul rate).
+// every cell: the standalone trainer and stock tfjs on wasm, tfjs's fastest CPU backend). Then each
+// recurrent layer alone (forward + backward, fused vs stock on webgpu), where a tfjs epoch's time
+// goes, and a larger task per cell: a noisy sine wave, in samples per second, the trainer against
+// stock tfjs on wasm and cpu, with where the trainer's epoch goes per kernel (GPU timestamps).
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { createTrainer, splitSequence } from 'webgpu-rnn';
 import { buildSeedModel, registerKernels, SEED_CELLS, type SeedCell } from 'webgpu-rnn/tfjs';
 import { describeAdapter, requestNodeDevice, useTfjsWebGPU } from 'webgpu-rnn/node';
+import { profileDispatches } from './lib/dispatch-profiler.js';
 import { interleavedEpochMs, modelEpochMs, profileEpoch, trainerEpochMs, type EpochProfile } from './lib/fit-timing.js';
 import { emptyDispatchMicros, matMulThroughput } from './lib/floors.js';
 import { fixed, publish, ratio } from './lib/report.js';
@@ -18,11 +21,14 @@ const EPOCHS_PER_ROUND = 20;
 const ROUNDS = 5;
 const LAYER_CALLS = 20;
 const SINE = { points: 10_000, seqLen: 20, nSteps: 1, units: 32, batchSize: 128, epochs: 3 };
-// Stock tfjs on webgpu needs minutes per sine epoch on a software adapter: it is timed on this many
-// batches (after one for warm-up), and its per-epoch time scaled from them.
+// Stock tfjs on webgpu needs minutes per sine epoch on a software adapter, and on cpu tens of seconds
+// for LSTM and GRU: they are timed on this many batches (after a warm-up over them), and their
+// per-epoch time scaled from them.
 const STOCK_WEBGPU_SINE_BATCHES = 8;
-// The issue's goals on a software adapter, same run: the layer alone and model.fit, fused vs stock webgpu.
-const GOALS = { layer: 20, fit: 2.5 };
+const STOCK_CPU_SINE_BATCHES = 16;
+// The issues' goals on a software adapter, same run: the layer alone and model.fit, fused vs stock
+// webgpu; the standalone trainer vs stock cpu on the seed, and vs stock wasm on the sine task.
+const GOALS = { layer: 20, fit: 2.5, trainerVsCpu: 2, trainerVsWasm: 1 };
 /** Keras's name of each cell. */
 const CELL_NAMES: Record<SeedCell, string> = { simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
 
@@ -113,18 +119,30 @@ function floors(dispatchesPerStep: number, samples: number, steps: number, T: nu
 const floorNote = (f: ReturnType<typeof floors>, ms: number) =>
   `floors: ${f.dispatches} dispatches ≥ ${fixed(f.dispatchMs, 3)} ms; ${fixed(f.flops / 1e6, 2)} MFLOP ≥ ${fixed(f.flopMs, 3)} ms (runs at ${fixed(f.flops / ms / 1e6)} GFLOP/s)`;
 
-/** The standalone trainer (SimpleRNN → Dense) on the seed, per epoch. */
-async function seedTrainer(): Promise<ExtraRow> {
-  const trainer = await createTrainer(trainerDevice, { timesteps: 3, features: 1, units: 50, outputs: 2 });
+/** The standalone trainer on the seed with `cell` (relu, as the seed model), per epoch. */
+async function seedTrainer(cell: SeedCell): Promise<ExtraRow> {
+  const trainer = await createTrainer(trainerDevice, { timesteps: 3, features: 1, units: 50, outputs: 2, cell, activation: 'relu' });
   try {
-    trainer.setWeights(seedWeights.simpleRNN.map((w) => w.values));
+    trainer.setWeights(seedWeights[cell].map((w) => w.values));
     trainer.setData({ data: Float32Array.from(windows.flat()), shape: [5, 3, 1] }, { data: Float32Array.from(targets.flat()), shape: [5, 2] });
     const ms = await trainerEpochMs(trainer, EPOCHS_PER_ROUND * 4, ROUNDS);
-    console.log(`  standalone trainer: ${fixed(ms, 3)} ms/epoch, ${trainer.dispatchesPerStep} dispatches per epoch`);
-    return { name: 'standalone trainer (no tfjs), webgpu', row: { ms }, note: floorNote(floors(trainer.dispatchesPerStep, 5, 1, 3, 50, 2), ms), dispatchesPerStep: trainer.dispatchesPerStep };
+    console.log(`  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms, 3)} ms/epoch, ${trainer.dispatchesPerStep} dispatches per step`);
+    const note = cell === 'simpleRNN' ? floorNote(floors(trainer.dispatchesPerStep, 5, 1, 3, 50, 2), ms) : `${trainer.dispatchesPerStep} dispatches per step`;
+    return { name: 'standalone trainer (no tfjs), webgpu', row: { ms }, note, dispatchesPerStep: trainer.dispatchesPerStep };
   } finally {
     trainer.destroy();
   }
+}
+
+/** Stock tfjs on its wasm backend (tfjs's fastest CPU backend), the seed with `cell`, per epoch. */
+async function seedWasm(cell: SeedCell): Promise<ExtraRow> {
+  await tf.setBackend('wasm');
+  const run = seedRun(cell, false);
+  const ms = await modelEpochMs(run.model, run.x, run.y, EPOCHS_PER_ROUND, ROUNDS);
+  tf.dispose([run.x, run.y]);
+  run.model.dispose();
+  console.log(`  ${CELL_NAMES[cell]}, wasm stock: ${fixed(ms)} ms/epoch`);
+  return { name: `stock ${CELL_NAMES[cell]} in model.fit, wasm`, row: { ms }, note: '' };
 }
 
 /** A row of a cell's seed table besides model.fit's: its name, its time per epoch, a note. */
@@ -141,11 +159,9 @@ interface ExtraRow {
  * rows measured after those, first in the table. Add a row for a cell here (its standalone trainer,
  * tfjs-wasm...) and it lands in that cell's table, with its ratios against that cell's stock rows.
  */
-const EXTRA_SEED_ROWS: Record<SeedCell, (() => Promise<ExtraRow>)[]> = {
-  simpleRNN: [seedTrainer],
-  lstm: [],
-  gru: [],
-};
+const EXTRA_SEED_ROWS: Record<SeedCell, (() => Promise<ExtraRow>)[]> = Object.fromEntries(
+  SEED_CELLS.map((cell) => [cell, [() => seedTrainer(cell), () => seedWasm(cell)]]),
+) as Record<SeedCell, (() => Promise<ExtraRow>)[]>;
 
 interface CellSeed {
   fused: Row;
@@ -163,7 +179,6 @@ for (const cell of SEED_CELLS) {
   for (const measure of EXTRA_SEED_ROWS[cell]) extra.push(await measure());
   seed[cell] = { ...rows, extra };
 }
-const trainerDispatchesPerStep = seed.simpleRNN.extra.find((row) => row.dispatchesPerStep)?.dispatchesPerStep ?? 2;
 
 // --- Each recurrent layer alone ---------------------------------------------------------------------
 /** One forward + backward of the cell's layer (fused or stock) at the seed shape, input gradient included. */
@@ -220,17 +235,19 @@ console.log('\neach recurrent layer alone, webgpu:');
 const layers = {} as Record<SeedCell, { fused: { ms: number; kernels: number }; stock: { ms: number; kernels: number } }>;
 for (const cell of SEED_CELLS) layers[cell] = await layerAlone(cell);
 
-// --- The larger task ---------------------------------------------------------------------------------
+// --- The larger task, per cell ----------------------------------------------------------------------
 const sine = windowed(noisySine(SINE.points, 7), SINE.seqLen, SINE.nSteps);
-const sineWeights = await initialWeights({ seed: 9, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units });
+const sineWeights = Object.fromEntries(
+  await Promise.all(SEED_CELLS.map(async (cell) => [cell, await initialWeights({ cell, seed: 9, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units })] as const)),
+) as Record<SeedCell, Weights>;
 const sineSteps = Math.ceil(sine.samples / SINE.batchSize);
 const samplesPerSecond = (msPerEpoch: number) => (sine.samples / msPerEpoch) * 1000;
 
 /** `batches` limits the run to that many batches of the epoch, its time scaled to a whole epoch. */
-async function sineModel(backend: 'webgpu' | 'cpu', fused: boolean, batches = sineSteps) {
+async function sineModel(cell: SeedCell, backend: 'webgpu' | 'cpu' | 'wasm', fused: boolean, batches = sineSteps) {
   await tf.setBackend(backend);
-  const model = buildSeedModel({ fused, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units });
-  model.setWeights(tensors(sineWeights));
+  const model = buildSeedModel({ cell, fused, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units });
+  model.setWeights(tensors(sineWeights[cell]));
   const samples = Math.min(sine.samples, batches * SINE.batchSize);
   const x = tf.tensor3d(sine.x.subarray(0, samples * SINE.seqLen), [samples, SINE.seqLen, 1]);
   const y = tf.tensor2d(sine.y.subarray(0, samples * SINE.nSteps), [samples, SINE.nSteps]);
@@ -238,29 +255,40 @@ async function sineModel(backend: 'webgpu' | 'cpu', fused: boolean, batches = si
   const ms = ((await modelEpochMs(model, x, y, epochs, 1, { batchSize: SINE.batchSize, shuffle: true }, 1)) * sine.samples) / samples;
   tf.dispose([x, y]);
   model.dispose();
-  console.log(`  ${backend} ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s${batches < sineSteps ? ` (from ${batches} batches)` : ''}`);
+  console.log(`  ${CELL_NAMES[cell]}, ${backend} ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s${batches < sineSteps ? ` (from ${batches} batches)` : ''}`);
   return { ms, batches };
 }
 
-async function sineTrainer() {
-  const t = await createTrainer(trainerDevice, { timesteps: SINE.seqLen, features: 1, units: SINE.units, outputs: SINE.nSteps });
-  t.setWeights(sineWeights.map((w) => w.values));
+/** The trainer on the sine task: its time per epoch, then one more epoch profiled per kernel. */
+async function sineTrainer(cell: SeedCell) {
+  const t = await createTrainer(trainerDevice, { timesteps: SINE.seqLen, features: 1, units: SINE.units, outputs: SINE.nSteps, cell, activation: 'relu' });
+  t.setWeights(sineWeights[cell].map((w) => w.values));
   t.setData({ data: sine.x, shape: [sine.samples, SINE.seqLen, 1] }, { data: sine.y, shape: [sine.samples, SINE.nSteps] });
   const ms = await trainerEpochMs(t, SINE.epochs, 1, { batchSize: SINE.batchSize, shuffle: true, seed: 1 }, 1);
+  const kernels = await profileDispatches(trainerDevice, () => t.fit({ epochs: 1, batchSize: SINE.batchSize, seed: 2 }));
+  const dispatchesPerStep = t.dispatchesPerStep;
   t.destroy();
-  console.log(`  standalone trainer: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s`);
-  return { ms };
+  console.log(`  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s, ${dispatchesPerStep} dispatches per step`);
+  return { ms, dispatchesPerStep, kernels: Object.fromEntries(kernels) };
+}
+
+interface SineRow {
+  ms: number;
+  batches?: number;
 }
 
 console.log(`\nnoisy sine, ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, units ${SINE.units}, batch ${SINE.batchSize}, ${SINE.epochs} epochs:`);
-const sineRows = {
-  trainer: await sineTrainer(),
-  fused: await sineModel('webgpu', true),
-  stockWebGPU: await sineModel('webgpu', false, STOCK_WEBGPU_SINE_BATCHES),
-  stockCPU: await sineModel('cpu', false),
-};
-
-const sineFloors = floors(trainerDispatchesPerStep, sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
+const sineRows = {} as Record<SeedCell, { trainer: Awaited<ReturnType<typeof sineTrainer>>; wasm: SineRow; cpu: SineRow; fused?: SineRow; stockWebGPU?: SineRow }>;
+for (const cell of SEED_CELLS) {
+  sineRows[cell] = {
+    trainer: await sineTrainer(cell),
+    wasm: await sineModel(cell, 'wasm', false),
+    cpu: await sineModel(cell, 'cpu', false, STOCK_CPU_SINE_BATCHES),
+    // model.fit on webgpu, fused and stock, for the notebook's SimpleRNN only: minutes per cell otherwise.
+    ...(cell === 'simpleRNN' ? { fused: await sineModel(cell, 'webgpu', true), stockWebGPU: await sineModel(cell, 'webgpu', false, STOCK_WEBGPU_SINE_BATCHES) } : {}),
+  };
+}
+const sineFloors = floors(sineRows.simpleRNN.trainer.dispatchesPerStep, sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
 
 // --- The report --------------------------------------------------------------------------------------
 /** The fused layer's share of an epoch (epoch minus floor), and its note. The share can be smaller than the drift between rounds; then say so. */
@@ -312,7 +340,42 @@ const layerTable = {
   }),
 };
 
-const trainerRow = seed.simpleRNN.extra.find((row) => row.dispatchesPerStep);
+function sineTable(cell: SeedCell) {
+  const rows = sineRows[cell];
+  const name = CELL_NAMES[cell];
+  const scaled = (r: SineRow) => (r.batches !== undefined && r.batches < sineSteps ? `timed on ${r.batches} of the epoch's ${sineSteps} batches, scaled` : '');
+  const listed: [string, SineRow, string][] = [
+    ['standalone trainer (no tfjs), webgpu', rows.trainer, `${rows.trainer.dispatchesPerStep} dispatches per step${cell === 'simpleRNN' ? `; ${floorNote(sineFloors, rows.trainer.ms)}` : ''}`],
+    ...(rows.fused ? ([[`fused ${name} in model.fit, webgpu`, rows.fused, '']] as [string, SineRow, string][]) : []),
+    ...(rows.stockWebGPU ? ([[`stock ${name} in model.fit, webgpu`, rows.stockWebGPU, scaled(rows.stockWebGPU)]] as [string, SineRow, string][]) : []),
+    [`stock ${name} in model.fit, wasm`, rows.wasm, scaled(rows.wasm)],
+    [`stock ${name} in model.fit, cpu`, rows.cpu, scaled(rows.cpu)],
+  ];
+  return {
+    caption: `Noisy sine wave: ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, ${name}(${SINE.units}, relu) + Dense(1), Adam, MSE, batch ${SINE.batchSize}, shuffled:`,
+    header: ['', 'time per epoch', 'samples/s', 'vs stock wasm', 'vs stock cpu', ''],
+    rows: listed.map(([label, r, note]) => [label, `${fixed(r.ms)} ms`, fixed(samplesPerSecond(r.ms), 0), ratio(rows.wasm.ms / r.ms), ratio(rows.cpu.ms / r.ms), note]),
+  };
+}
+
+/** Where the trainer's sine epoch goes: GPU time per kernel, per cell (one more epoch, each dispatch in a pass of its own). */
+const profileNames = [...new Set(SEED_CELLS.flatMap((cell) => Object.keys(sineRows[cell].trainer.kernels)))];
+const kernelStem = (name: string) => name.replace(/\/(simple-rnn|lstm|gru)$/, '');
+const profileTable = {
+  caption: `Where the standalone trainer's sine epoch goes, GPU time per kernel (timestamp queries, one epoch of ${sineSteps} steps; each dispatch in a pass of its own for the measurement):`,
+  header: ['kernel', ...SEED_CELLS.map((cell) => CELL_NAMES[cell])],
+  rows: [...new Set(profileNames.map(kernelStem))].map((stem) => [
+    stem,
+    ...SEED_CELLS.map((cell) => {
+      const entries = Object.entries(sineRows[cell].trainer.kernels).filter(([name]) => kernelStem(name) === stem);
+      const ms = entries.reduce((sum, [, k]) => sum + k.ms, 0);
+      const total = Object.values(sineRows[cell].trainer.kernels).reduce((sum, k) => sum + k.ms, 0);
+      const dispatches = entries.reduce((sum, [, k]) => sum + k.dispatches, 0);
+      return entries.length ? `${fixed(ms, 0)} ms (${fixed((100 * ms) / total, 0)}%, ${dispatches / sineSteps}/step)` : '-';
+    }),
+  ]),
+};
+
 publish({
   name: 'seed',
   title: 'Training the seed model and a larger task (`npm run bench:seed`)',
@@ -320,32 +383,23 @@ publish({
   tables: [
     ...SEED_CELLS.map(seedTable),
     layerTable,
-    {
-      caption: `Noisy sine wave: ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, SimpleRNN(${SINE.units}, relu) + Dense(1), batch ${SINE.batchSize}, ${SINE.epochs} epochs, shuffled:`,
-      header: ['', 'time per epoch', 'samples/s', 'vs stock webgpu', 'vs stock cpu', ''],
-      rows: (
-        [
-          ['standalone trainer (no tfjs), webgpu', sineRows.trainer, floorNote(sineFloors, sineRows.trainer.ms)],
-          ['fused SimpleRNN in model.fit, webgpu', sineRows.fused, ''],
-          ['stock SimpleRNN in model.fit, webgpu', sineRows.stockWebGPU, `timed on ${STOCK_WEBGPU_SINE_BATCHES} of the epoch's ${sineSteps} batches, scaled`],
-          ['stock SimpleRNN in model.fit, cpu', sineRows.stockCPU, ''],
-        ] as const
-      ).map(([name, r, note]) => [name, `${fixed(r.ms)} ms`, fixed(samplesPerSecond(r.ms), 0), ratio(sineRows.stockWebGPU.ms / r.ms), ratio(sineRows.stockCPU.ms / r.ms), note]),
-    },
+    ...SEED_CELLS.map((cell) => sineTable(cell)),
+    profileTable,
   ],
   notes: [
     ...SEED_CELLS.map((cell) => {
       const { fused, stock, floor } = seed[cell];
       return `Seed with ${CELL_NAMES[cell]}, fused layer in model.fit: ${goal(stock.ms / fused.ms, GOALS.fit)} faster than stock on webgpu; ${shares(cell).sentence}. The rest of its epoch is the floor: ${floor.profile!.kernels} tfjs kernels for the head, loss and Adam.`;
     }),
-    ...(trainerRow
-      ? [
-          `Seed with SimpleRNN, standalone trainer: ${ratio(seed.simpleRNN.stock.ms / trainerRow.row.ms)} faster than stock tfjs on webgpu and ${ratio(seed.simpleRNN.cpu.ms / trainerRow.row.ms)} faster than stock tfjs on cpu, per epoch; it replaces the floor's kernels with ${trainerRow.dispatchesPerStep} dispatches per step.`,
-        ]
-      : []),
+    ...SEED_CELLS.map((cell) => {
+      const trainer = seed[cell].extra[0]!;
+      const wasm = seed[cell].extra[1]!;
+      const { trainer: onSine, wasm: sineWasm } = sineRows[cell];
+      return `Standalone trainer with ${CELL_NAMES[cell]}: on the seed ${goal(seed[cell].cpu.ms / trainer.row.ms, GOALS.trainerVsCpu)} faster than stock tfjs on cpu (${ratio(wasm.row.ms / trainer.row.ms)} vs wasm), per epoch; on the sine task ${goal(sineWasm.ms / onSine.ms, GOALS.trainerVsWasm)} as fast as stock tfjs on wasm (${fixed(samplesPerSecond(onSine.ms), 0)} vs ${fixed(samplesPerSecond(sineWasm.ms), 0)} samples/s).`;
+    }),
     `Goals, this adapter, same run: each layer alone at least ${GOALS.layer}x faster than its stock layer on webgpu, and model.fit at least ${GOALS.fit}x faster than stock on webgpu (the floor, the head, loss and Adam in tfjs, bounds it).`,
     `Floors, measured in this run: an empty dispatch costs ${fixed(emptyDispatch, 1)} µs (in one pass, one submission, as the trainer issues them), and the best tf.matMul runs at ${fixed(bestGflops)} GFLOP/s (${matmul.map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}). An epoch cannot beat its dispatches × that cost; the FLOP floor is what the epoch would take at tfjs's best matMul rate, which the trainer's own kernels beat where it says so.`,
-    `model.fit and trainer.fit per epoch: ${EPOCHS_PER_ROUND}-epoch rounds (seed; ${EPOCHS_PER_ROUND * 4} for the trainer), median of ${ROUNDS} after a warm-up round, fused, stock and floor on webgpu taking turns within each round, per cell; the layers alone ${LAYER_CALLS} calls per round, fused and stock taking turns, median of ${ROUNDS} after a warm-up round; the sine task one ${SINE.epochs}-epoch round after a 1-epoch warm-up. Kernels counted with tf.profile over one epoch; readbacks are backend reads, uploads tensors written from host data.`,
+    `model.fit and trainer.fit per epoch: ${EPOCHS_PER_ROUND}-epoch rounds (seed; ${EPOCHS_PER_ROUND * 4} for the trainer), median of ${ROUNDS} after a warm-up round, fused, stock and floor on webgpu taking turns within each round, per cell; the layers alone ${LAYER_CALLS} calls per round, fused and stock taking turns, median of ${ROUNDS} after a warm-up round; the sine task one ${SINE.epochs}-epoch round after a 1-epoch warm-up (stock cpu and webgpu on a share of the batches, scaled), then the trainer's profile over one more epoch. Kernels counted with tf.profile over one epoch; readbacks are backend reads, uploads tensors written from host data.`,
     `tfjs ${tf.version.tfjs}, flags at their defaults.`,
   ],
   json: {
@@ -356,7 +410,7 @@ publish({
     goals: GOALS,
     seed: Object.fromEntries(SEED_CELLS.map((cell) => [cell, { ...seed[cell], share: shares(cell).share }])),
     layer: layers,
-    sine: { ...SINE, samples: sine.samples, steps: sineSteps, floors: sineFloors, ...sineRows },
+    sine: { ...SINE, samples: sine.samples, steps: sineSteps, floors: sineFloors, cells: sineRows },
   },
 });
 process.exit(0);

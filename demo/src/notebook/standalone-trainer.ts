@@ -1,12 +1,11 @@
 /**
- * Trains the seed model with the standalone WebGPU trainer: forward, loss, BPTT and Adam as the
- * package's own kernels, two dispatches per step and many epochs per submission, no tfjs. It
- * starts from the same seeded weights as the tfjs path, taken from the tfjs seed model.
+ * Trains the seed model with the standalone WebGPU trainer: the cell's layer on the package's core
+ * kernels, the batch, loss and Adam as the trainer's own, 10 dispatches per step and many epochs per
+ * submission, no tfjs. It starts from the same seeded weights as the tfjs path, taken from the tfjs
+ * seed model, and trains the same model: the cell with relu, tfjs's default gates, Adam, MSE.
  *
- * The cell goes to createTrainer as its `cell` option (SimpleRNN, the trainer's own, goes without
- * it). Whether the trainer takes a cell is asked of the trainer itself, once per cell: while it
- * refuses the option, the page offers this way of training for that cell as unavailable, in the
- * trainer's own words.
+ * Whether the trainer takes a cell is asked of the trainer itself, once per cell: were it to refuse,
+ * the page would offer this way of training for that cell as unavailable, in the trainer's own words.
  */
 import { createTrainer, type TrainerConfig } from 'webgpu-rnn';
 import { buildSeedModel, type SeedCell } from 'webgpu-rnn/tfjs';
@@ -19,16 +18,15 @@ import { steadyMsPerEpoch, type Trainer } from './trainer.js';
 // Losses come back, and the page draws, once per this many epochs.
 const EPOCHS_PER_SUBMIT = 10;
 
-/** The trainer's config for a cell; `cell` is cast in until TrainerConfig declares it. */
-const trainerConfig = (cell: SeedCell, shape: Omit<TrainerConfig, 'activation' | 'optimizer' | 'seed'>): TrainerConfig =>
-  (cell === 'simpleRNN' ? shape : { ...shape, cell }) as TrainerConfig;
+/** The trainer's config for the seed model with `cell`: relu, as buildSeedModel's layers. */
+const trainerConfig = (cell: SeedCell, shape: Pick<TrainerConfig, 'timesteps' | 'features' | 'units' | 'outputs'>): TrainerConfig => ({ ...shape, cell, activation: 'relu' });
 
 export function standaloneTrainer(device: GPUDevice): Trainer {
   const support = new Map<SeedCell, Promise<string | null>>();
   return {
     label: 'standalone trainer · no tfjs',
     describe: (cell) =>
-      `the standalone WebGPU trainer (the ${CELLS[cell].name} forward, loss, backpropagation through time and Adam in 2 dispatches per step, no tfjs)`,
+      `the standalone WebGPU trainer (the ${CELLS[cell].name} forward, loss, backpropagation through time and Adam in 10 dispatches per step, no tfjs)`,
     unavailable(cell) {
       let answer = support.get(cell);
       if (!answer) {
