@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fusedGRU } from '../src/model/fused-gru.js';
+import { registerKernels } from '../src/model/register-kernels.js';
 import { buildSeedModel } from '../src/model/seed-model.js';
 import { splitSequence } from '../src/model/split-sequence.js';
 import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';
@@ -77,6 +79,33 @@ describe('the standalone trainer against stock tfjs on cpu', () => {
     const loss = await trainer.fit({ epochs: EPOCHS, batchSize: c.batchSize, shuffle: false });
     trainer.destroy();
     expect(loss).toHaveLength(EPOCHS);
+    expect(stock[EPOCHS - 1], 'the stock run learns').toBeLessThan(stock[0]!);
+    expect(worstRelative(loss, stock), 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
+  });
+});
+
+describe('the standalone trainer with GRU resetAfter, which tf.layers.gru refuses', () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await getDevice();
+    registerKernels();
+    await tf.setBackend('cpu');
+  });
+
+  // The fused GRU layer (resetAfter: true) on cpu runs the float64 references of the layer's kernels.
+  it(`against the fused GRU trained by model.fit on cpu: ${EPOCHS} epochs, the same per-epoch losses; createTrainerFromModel takes it`, async () => {
+    const model = tf.sequential({ layers: [fusedGRU({ units: 12, resetAfter: true, returnSequences: true, inputShape: [3, 1] }), fusedGRU({ units: 20, resetAfter: true }), tf.layers.dense({ units: 2 })] });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+    const trainer = await createTrainerFromModel(device, model);
+    expect(trainer.config).toMatchObject({ cell: 'gru', resetAfter: true, units: [12, 20] });
+    const xs = tf.tensor3d(windows.flat(), [5, 3, 1]);
+    const ys = tf.tensor2d(targets.flat(), [5, 2]);
+    const stock = (await model.fit(xs, ys, { epochs: EPOCHS, batchSize: 32, shuffle: false, verbose: 0 })).history.loss as number[];
+    tf.dispose([xs, ys]);
+    model.dispose();
+    trainer.setData(x, y);
+    const loss = await trainer.fit({ epochs: EPOCHS, batchSize: 32, shuffle: false });
+    trainer.destroy();
     expect(stock[EPOCHS - 1], 'the stock run learns').toBeLessThan(stock[0]!);
     expect(worstRelative(loss, stock), 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
   });

@@ -269,7 +269,7 @@ class GPUTrainer implements Trainer {
         if (first === 0) this.device.queue.writeBuffer(this.progress, 0, Uint32Array.of(0));
         this.device.queue.writeBuffer(order, 0, orders);
         this.device.queue.writeBuffer(this.progress, FIRST_EPOCH_OFFSET, Uint32Array.of(first));
-        encoder.clearBuffer(this.progress, LOSSES_OFFSET, Math.ceil(count / 4) * 16);
+        encoder.clearBuffer(this.progress, LOSSES_OFFSET, count * 4);
         pass = encoder.beginComputePass({ label: label('trainer', 'steps') });
         for (let s = 0; s < count * stepsPerEpoch; s++) steps();
         pass.end();
