@@ -19,7 +19,7 @@ import { describeRecurrenceBackward } from '../kernels/recurrence-backward.js';
 import { describeRecurrenceForward } from '../kernels/recurrence-forward.js';
 import { planSplits, type LayerConfig } from '../kernels/recurrent-layer.js';
 import { SIMPLE_RNN_CELL } from '../kernels/simple-rnn.js';
-import { chooseStrategy, type DeviceTraits } from '../kernels/strategy.js';
+import { chooseStrategy, type DeviceTraits, type Strategy } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
 import { describeTrainerLoss } from '../kernels/trainer-loss.js';
 import { describeTrainerOptimizer } from '../kernels/trainer-optimizer.js';
@@ -35,7 +35,6 @@ export interface Gradients {
 }
 
 export interface LayerKernels {
-  readonly config: LayerConfig;
   readonly shape: CellShape;
   readonly projection: KernelRun;
   readonly forward: KernelRun;
@@ -76,10 +75,8 @@ const layerConfig = (batch: number, timesteps: number, features: number, units: 
   useInitialCellState: false,
 });
 
-function gradients(kind: string, config: LayerConfig, cell: Cell, traits: DeviceTraits): Gradients {
-  const shape = cellShape(config, cell);
-  const strategy = chooseStrategy(traits, shape);
-  const run = describeWeightGradients(shape, { goBackwards: false, biasRows: cell.biasRows, useInitialState: false, savedOperand: cell.savedOperand }, strategy);
+function gradients(kind: string, config: LayerConfig, cell: Cell, strategy: Strategy, traits: DeviceTraits): Gradients {
+  const run = describeWeightGradients(cellShape(config, cell), { goBackwards: false, biasRows: cell.biasRows, useInitialState: false, savedOperand: cell.savedOperand }, strategy);
   return { run, splits: planSplits(kind, config, cell, cell.biasRows, strategy, traits) };
 }
 
@@ -95,12 +92,11 @@ export function modelKernels(c: ResolvedTrainerConfig, layout: WeightLayout, dat
     // Persistent: a step's dispatches do not grow with timesteps (up to maxStepsPerDispatch) or units.
     const strategy = chooseStrategy(traits, shape, { recurrence: 'persistent' });
     return {
-      config,
       shape,
       projection: describeInputProjection(shape, config, strategy, traits),
       forward: describeRecurrenceForward(cell, shape, { ...activations, useInitialState: false, hasCellInput: cell.biasRows === 2, writeLast: l === top, writeLastSaved: false }, strategy, traits),
       backward: describeRecurrenceBackward(cell, shape, { ...activations, lastStepOnly: l === top, useInitialState: false, hasCellInput: false, hasCellGradient: false }, strategy, traits),
-      gradients: gradients(`the trainer's layer ${l}`, config, cell, traits),
+      gradients: gradients(`the trainer's layer ${l}`, config, cell, strategy, traits),
       inputGradient: l === 0 ? null : describeInputGradient(shape, config, strategy, traits),
     };
   });
@@ -112,11 +108,10 @@ export function modelKernels(c: ResolvedTrainerConfig, layout: WeightLayout, dat
     projection: describeInputProjection(headShape, headConfig, headStrategy, traits),
     loss: describeTrainerLoss(data, c.loss, c.optimizer),
     inputGradient: describeInputGradient(headShape, headConfig, headStrategy, traits),
-    gradients: gradients("the trainer's Dense head", headConfig, SIMPLE_RNN_CELL, traits),
+    gradients: gradients("the trainer's Dense head", headConfig, SIMPLE_RNN_CELL, headStrategy, traits),
   };
-  const strategy = chooseStrategy(traits, headShape);
-  const batch = describeTrainerBatch(data, 'train', strategy, traits);
-  const optimizer = describeTrainerOptimizer(layout.floats, c.optimizer, strategy, traits);
+  const batch = describeTrainerBatch(data, 'train', headStrategy, traits);
+  const optimizer = describeTrainerOptimizer(layout.floats, c.optimizer, headStrategy, traits);
   const count = (run: KernelRun | null) => run?.dispatches.length ?? 0;
   const countGradients = (g: Gradients) => count(g.run) + count(g.splits?.run ?? null);
   const dispatchesPerStep =
