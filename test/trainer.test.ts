@@ -8,7 +8,7 @@ import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer
 import type { TrainerCell, TrainerConfig } from '../src/trainer/config.js';
 import { createTrainer, type Trainer } from '../src/trainer/trainer.js';
 import { relativeError } from './helpers/data.js';
-import { getDevice, requestTestDevice, trackBuffers } from './helpers/webgpu.js';
+import { getDevice, requestTestDevice, TEST_BACKEND, trackBuffers } from './helpers/webgpu.js';
 
 // Tolerance of the issue: the trainer's per-epoch losses against tfjs's cpu backend (stock layers)
 // from the same initial weights, relative, over 200 epochs of the seed data.
@@ -54,6 +54,11 @@ const cases: Case[] = [
   { cell: 'simpleRNN', units: [50], optimizer: 'adam', loss: 'mse', batchSize: 2 },
   { cell: 'lstm', units: [8, 8], optimizer: 'sgd', loss: 'mse', batchSize: 2 },
 ];
+// On the second adapter (opengl), half the batch-32 grid, as a checkerboard over cell, layers,
+// optimizer and loss, so that every value of each still runs there; the batch-2 cases all run.
+const CELL_ORDER: TrainerCell[] = ['simpleRNN', 'lstm', 'gru'];
+const checkerboard = (c: Case) => (CELL_ORDER.indexOf(c.cell) + c.units.length + Number(c.optimizer === 'sgd') + Number(c.loss === 'mae')) % 2 === 1;
+const grid = TEST_BACKEND === 'opengl' ? cases.filter((c) => c.batchSize < 5 || checkerboard(c)) : cases;
 
 const worstRelative = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!) / Math.abs(b[i]!)));
 
@@ -64,7 +69,7 @@ describe('the standalone trainer against stock tfjs on cpu', () => {
     await tf.setBackend('cpu');
   });
 
-  it.each(cases)(`$cell $units, $optimizer, $loss, batch $batchSize: ${EPOCHS} epochs, the same per-epoch losses`, async (c) => {
+  it.each(grid)(`$cell $units, $optimizer, $loss, batch $batchSize: ${EPOCHS} epochs, the same per-epoch losses`, async (c) => {
     const config: TrainerConfig = { timesteps: 3, features: 1, units: c.units, outputs: 2, cell: c.cell, activation: activationOf(c.cell), loss: c.loss, optimizer: { type: c.optimizer, learningRate: learningRate(c) }, seed: 7 };
     const trainer = await createTrainer(device, config);
     const model = stockModel(c);
