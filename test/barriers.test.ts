@@ -3,7 +3,6 @@ import type { KernelRun } from '../src/gpu/kernel.js';
 import { cellShape } from '../src/kernels/cell.js';
 import { describeRecurrenceBackward } from '../src/kernels/recurrence-backward.js';
 import { describeRecurrenceForward } from '../src/kernels/recurrence-forward.js';
-import { expandLastStep } from '../src/kernels/simple-rnn.ref.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { random, relativeError, uniform } from './helpers/data.js';
 import { CELLS, type CellName } from './helpers/recurrence-case.js';

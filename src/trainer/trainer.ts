@@ -15,7 +15,7 @@ import { label } from '../gpu/encode.js';
 import { recordChecked } from '../gpu/error-scope.js';
 import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
-import { describeTrainerLoss, MAX_LOSS_ELEMENTS } from '../kernels/trainer-loss.js';
+import { MAX_LOSS_ELEMENTS } from '../kernels/trainer-loss.js';
 import { resolveTrainerConfig, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
 import { toFloat32, type Matrix2, type Matrix3, type ShapedData } from './data.js';
 import { initialWeights } from './initializers.js';
