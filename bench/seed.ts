@@ -222,9 +222,10 @@ async function layerAlone(cell: SeedCell) {
       if (round > 0) samples[i]!.push((performance.now() - start) / LAYER_CALLS);
     }
   }
-  const [fused, stock] = await Promise.all(
-    runs.map(async (run, i) => ({ ms: samples[i]!.sort((p, q) => p - q)[Math.floor(ROUNDS / 2)]!, kernels: await run.kernels() })),
-  );
+  // One tf.profile at a time: two at once would each count the other's kernels too.
+  const results: { ms: number; kernels: number }[] = [];
+  for (const [i, run] of runs.entries()) results.push({ ms: samples[i]!.sort((p, q) => p - q)[Math.floor(ROUNDS / 2)]!, kernels: await run.kernels() });
+  const [fused, stock] = results;
   for (const run of runs) run.dispose();
   for (const [name, r] of [['fused', fused!], ['stock', stock!]] as const) {
     console.log(`  ${CELL_NAMES[cell]} alone, ${name}: ${fixed(r.ms)} ms per forward + backward, ${r.kernels} tfjs kernels`);
