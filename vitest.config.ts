@@ -1,9 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
  * Tests that use no WebGPU adapter of this process (pure TypeScript, the package build, the README
- * examples run in their own processes, the browser pages). Every other test file, tfjs's included (test/helpers/tfjs.ts), runs twice,
- * once per Dawn backend, all of it: no grid is sampled on the second.
+ * examples run in their own processes, the browser pages). Every other test file, tfjs's included
+ * (test/helpers/tfjs.ts), runs twice, once per Dawn backend; the largest grids (the LSTM and GRU
+ * layer grids, the trainer's batch-32 grid) are sampled on the second, as their files say.
  */
 const ADAPTER_FREE = [
   'test/consumer.test.ts',
@@ -20,6 +22,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // dawn.node does not work in worker threads; forks it is.
     pool: 'forks',
+    // At least two files at a time (vitest's default on two cores is one): much of a file's time is
+    // waiting (pipeline compiles, Chromium, npm pack), which would leave the second core idle.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 180_000,
     hookTimeout: 180_000,
     projects: [
