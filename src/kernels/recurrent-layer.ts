@@ -16,6 +16,7 @@
  */
 import { describeValue } from '../describe-value.js';
 import { checkStorageBuffer, placeholderBuffer, storageUsage } from '../gpu/buffers.js';
+import { checkBufferBytes, checkStorageBindings } from '../gpu/device-limits.js';
 import { encodeKernel, label, preparePipelines } from '../gpu/encode.js';
 import { countDispatches, type KernelRun, type KernelSpec } from '../gpu/kernel.js';
 import type { Activation } from './activation.js';
@@ -113,17 +114,8 @@ function layoutOf(c: LayerConfig, cell: Cell): Record<BufferName, Layout> {
 function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strategy, traits: DeviceTraits, layout: Record<BufferName, Layout>, specs: readonly KernelSpec[]): void {
   const limits = traits.limits;
   const shape = describeShape(c);
-  const largest = Math.max(...Object.values(layout).map((l) => l.bytes));
-  for (const limit of ['maxStorageBufferBindingSize', 'maxBufferSize'] as const) {
-    if (largest > limits[limit]) {
-      throw new RangeError(`${kind} ${shape} needs a ${largest}-byte buffer; this device's ${limit} is ${limits[limit]}`);
-    }
-  }
-  for (const spec of specs) {
-    if (spec.bindings.length > limits.maxStorageBuffersPerShaderStage) {
-      throw new RangeError(`${spec.name} binds ${spec.bindings.length} storage buffers; this device's maxStorageBuffersPerShaderStage is ${limits.maxStorageBuffersPerShaderStage}`);
-    }
-  }
+  checkBufferBytes(`${kind} ${shape} needs`, Math.max(...Object.values(layout).map((l) => l.bytes)), limits);
+  checkStorageBindings(specs, limits);
   const perDimension = limits.maxComputeWorkgroupsPerDimension;
   const [wx, wy] = strategy.gemmWorkgroup;
   const [gradientX, gradientY] = weightGradientGrid(cellShape(c, cell), cell.biasRows, strategy.gemmWorkgroup, strategy.weightGradientRows);

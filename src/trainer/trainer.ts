@@ -11,6 +11,7 @@ import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js'
 import { describeValue } from '../describe-value.js';
 import { storageUsage, submitAndRead, type Readback } from '../gpu/buffers.js';
 import { checkDevice } from '../gpu/check-device.js';
+import { checkBufferBytes, checkStorageBindings } from '../gpu/device-limits.js';
 import { label } from '../gpu/encode.js';
 import { recordChecked } from '../gpu/error-scope.js';
 import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
@@ -81,7 +82,7 @@ export async function createTrainer(device: GPUDevice, config: TrainerConfig): P
   const c = resolveTrainerConfig(config);
   const traits = deviceTraits(device);
   const layout = weightLayout(c, device.limits.minStorageBufferOffsetAlignment);
-  checkBytes('the weights', 2 * layout.floats * 4, device.limits);
+  checkBufferBytes('the weights need', 2 * layout.floats * 4, device.limits);
   // Every kernel's limits, at the default batch size, before any GPU work.
   const kernels = modelKernels(c, layout, { samples: DEFAULT_BATCH_SIZE, timesteps: c.timesteps, features: c.features, outputs: c.outputs, batchSize: DEFAULT_BATCH_SIZE }, traits);
   checkBindings(kernels, device.limits);
@@ -97,19 +98,9 @@ export async function createTrainer(device: GPUDevice, config: TrainerConfig): P
   return trainer;
 }
 
-function checkBytes(what: string, bytes: number, limits: GPUSupportedLimits): void {
-  for (const limit of ['maxStorageBufferBindingSize', 'maxBufferSize'] as const) {
-    if (bytes > limits[limit]) throw new RangeError(`${what} need a ${bytes}-byte buffer; this device's ${limit} is ${limits[limit]}`);
-  }
-}
-
 function checkBindings(kernels: ModelKernels, limits: GPUSupportedLimits): void {
   const runs = [kernels.batch, kernels.optimizer, kernels.head.loss, ...kernels.layers.flatMap((l) => [l.projection, l.forward, l.backward, l.gradients.run])];
-  for (const { spec } of runs) {
-    if (spec.bindings.length > limits.maxStorageBuffersPerShaderStage) {
-      throw new RangeError(`${spec.name} binds ${spec.bindings.length} storage buffers; this device's maxStorageBuffersPerShaderStage is ${limits.maxStorageBuffersPerShaderStage}`);
-    }
-  }
+  checkStorageBindings(runs.map((run) => run.spec), limits);
 }
 
 interface Data {
@@ -179,7 +170,7 @@ class GPUTrainer implements Trainer {
     const { timesteps: T, features: F, outputs: O } = this.config;
     const inputs = toFloat32('x', x, [T, F]);
     const targets = toFloat32('y', y, [O], inputs.samples);
-    checkBytes('x', inputs.data.byteLength, this.device.limits);
+    checkBufferBytes('x needs', inputs.data.byteLength, this.device.limits);
     this.release(this.data?.x);
     this.release(this.data?.y);
     this.data = { x: this.upload('x', inputs.data), y: this.upload('y', targets.data), samples: inputs.samples };
@@ -201,7 +192,7 @@ class GPUTrainer implements Trainer {
     const kernels = modelKernels(this.config, this.layout, shape, this.traits);
     if (this.step?.kernels.head.shape.batch !== shape.batchSize) {
       const { timesteps: T, units } = this.config;
-      checkBytes(`batches of ${shape.batchSize}`, shape.batchSize * T * Math.max(...units) * 4 * 4, this.device.limits);
+      checkBufferBytes(`batches of ${shape.batchSize} need`, shape.batchSize * T * Math.max(...units) * 4 * 4, this.device.limits);
       this.step?.destroy();
       this.step = null;
       this.step = new StepBuffers(this.device, kernels, this.layout, { weights: this.weights, gradients: this.gradients, moments: this.moments, progress: this.progress });
@@ -297,7 +288,7 @@ class GPUTrainer implements Trainer {
     this.checkUsable();
     const { timesteps: T, features: F, outputs: O } = this.config;
     const inputs = toFloat32('x', x, [T, F]);
-    checkBytes('x', inputs.data.byteLength, this.device.limits);
+    checkBufferBytes('x needs', inputs.data.byteLength, this.device.limits);
     const batchSize = this.step?.kernels.head.shape.batch ?? Math.min(DEFAULT_BATCH_SIZE, inputs.samples);
     const shape = this.batchShape(inputs.samples, batchSize);
     const temporary: GPUBuffer[] = [];
