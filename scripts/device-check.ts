@@ -1,0 +1,217 @@
+// npm run check:device: what a lent hardware GPU must show, in one run (it runs on any adapter).
+// 1. Every cell against its float64 reference on awkward shapes, with the strategy the table picks
+//    for this adapter and each alternative, each case run three more times and required bit-identical:
+//    on a GPU, workgroups really run at once, so a race shows as a moving result.
+// 2. The recurrence strategies timed per cell and shape (forward + backward), to check the table's
+//    picks for this adapter against the alternatives it could have made.
+// 3. The standalone trainer, every cell: 200 epochs of the seed data against stock tfjs on cpu from
+//    the same initial weights.
+// Prints a table per part and writes bench/results/device-check.json; exits 1 on any failure.
+// `--quick`: two small shapes per part, to try the script itself on a software adapter;
+// `--parts strategies,trainer` and `--cells GRU,LSTM` run some parts or cells only.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { createFloat32Buffer, createTrainer, splitSequence, type TrainerCell } from '../src/index.js';
+import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
+import { describeAdapter } from '../src/node.js';
+import { compareWithReference, KINDS, layerData, outOfTolerance, runLayer, type AnyConfig, type LayerKind } from '../test/helpers/layer-case.js';
+import { chunked, staged, stepwise } from '../test/helpers/layer-grid.js';
+import { nodeWebGPU } from '../test/helpers/webgpu.js';
+
+const { device, adapter: gpuAdapter, adapterSummary } = await nodeWebGPU();
+const adapter = describeAdapter(adapterSummary);
+console.log(`adapter: ${adapter}; driver ${adapterSummary.driver}`);
+console.log(`features: ${[...gpuAdapter.features].sort().join(', ')}`);
+const failures: string[] = [];
+const args = parseArgs({ options: { quick: { type: 'boolean', default: false }, parts: { type: 'string', default: 'check,strategies,trainer' }, cells: { type: 'string' } } }).values;
+const quick = args.quick;
+const parts = new Set(args.parts.split(','));
+const sample = <T>(list: T[]) => (quick ? list.slice(0, 2) : list);
+
+const CELLS: { name: string; kind: LayerKind; flags: Partial<AnyConfig> }[] = [
+  { name: 'SimpleRNN', kind: 'SimpleRNN' as const, flags: {} },
+  { name: 'LSTM', kind: 'LSTM' as const, flags: {} },
+  { name: 'GRU', kind: 'GRU' as const, flags: {} },
+  { name: 'GRU resetAfter', kind: 'GRU' as const, flags: { resetAfter: true } },
+].filter((cell) => !args.cells || args.cells.split(',').includes(cell.name));
+const traits = deviceTraits(device);
+const pick = (kind: LayerKind, shape: AnyConfig, fallback = traits.isFallbackAdapter) =>
+  chooseStrategy({ ...traits, isFallbackAdapter: fallback }, { ...shape, gates: KINDS[kind].gates });
+
+// --- 1. Correctness and repeatability ------------------------------------------------------------
+const SHAPES: [number, number, number, number][] = [
+  [1, 1, 1, 1], [5, 3, 1, 50], [33, 17, 3, 2], [7, 13, 5, 65], [5, 17, 8, 257], [128, 20, 1, 32], [2, 3, 3, 1024], [9, 40, 16, 256],
+];
+const REPEATS = 3;
+const bitIdentical = (a: Record<string, Float32Array | null>, b: Record<string, Float32Array | null>) =>
+  Object.keys(a).every((name) => (a[name] === null ? b[name] === null : Buffer.from(a[name]!.buffer).equals(Buffer.from(b[name]!.buffer))));
+
+const checkRows: string[][] = [];
+for (const cell of parts.has('check') ? CELLS : []) {
+  for (const [i, [batch, timesteps, features, units]] of sample(SHAPES).entries()) {
+    const base: AnyConfig = { batch, timesteps, features, units, ...cell.flags, goBackwards: i % 2 === 1, useInitialState: i % 3 === 0 };
+    const chosen = pick(cell.kind, base);
+    const variants: [string, Partial<Strategy>][] = [
+      ['chosen', chosen],
+      ['other mode', { ...chosen, recurrence: chosen.recurrence === 'persistent' ? 'stepwise' : 'persistent' }],
+      ['table other half', pick(cell.kind, base, !traits.isFallbackAdapter)],
+      ['stepwise 16', { ...chosen, ...stepwise }],
+      ['weights in workgroup', { ...chosen, ...staged }],
+      ['chunked', { ...chosen, ...chunked }],
+    ];
+    for (const [label, strategy] of variants) {
+      const config = { ...base, strategy };
+      const name = `${cell.name} B${batch} T${timesteps} F${features} U${units} ${label}`;
+      try {
+        const data = layerData(cell.kind, config, 1000 + i);
+        const result = await compareWithReference(device, cell.kind, config, 1000 + i, {}, data);
+        const bad = outOfTolerance(result);
+        let moved = 0;
+        for (let r = 0; r < REPEATS; r++) if (!bitIdentical(result.gpu, await runLayer(device, cell.kind, config, data))) moved++;
+        const worst = Math.max(...Object.values(result.errors));
+        checkRows.push([name, worst.toExponential(1), moved ? `${moved}/${REPEATS} differ` : 'identical', bad.length ? bad.join(', ') : 'ok']);
+        if (bad.length || moved) failures.push(`${name}: ${[...bad, moved ? 'results differ between runs' : ''].filter(Boolean).join(', ')}`);
+      } catch (error) {
+        // A strategy this adapter cannot run (weights past workgroup memory) is refused by name.
+        const message = (error as Error).message;
+        checkRows.push([name, '-', '-', `refused: ${message.slice(0, 100)}`]);
+        if (!/workgroup|limit/i.test(message)) failures.push(`${name}: ${message}`);
+      }
+    }
+  }
+}
+console.table(checkRows.map(([c, err, repeat, verdict]) => ({ case: c, 'worst rel. error': err, repeats: repeat, verdict })));
+
+// --- 2. Strategies timed --------------------------------------------------------------------------
+const TIMED_SHAPES: [number, number, number, number][] = [[5, 3, 1, 50], [128, 20, 1, 32], [32, 64, 16, 256], [8, 32, 32, 1024], [64, 32, 32, 512]];
+
+const ROUNDS = 5;
+
+/** A layer with its inputs uploaded: `round(calls)` times forward + backward per call, in ms. */
+function timedLayer(kind: LayerKind, config: AnyConfig) {
+  const layer = KINDS[kind].create(device, config);
+  const data = layerData(kind, config, 7);
+  const upload = (a: Float32Array) => createFloat32Buffer(device, a);
+  const inputs = { x: upload(data.x), kernel: upload(data.kernel), recurrentKernel: upload(data.recurrentKernel), bias: upload(data.bias), initialState: null, ...(kind === 'LSTM' ? { initialCellState: null } : {}) };
+  const dh = upload(data.dh);
+  const made: GPUBuffer[] = [];
+  const call = () => {
+    const encoder = device.createCommandEncoder();
+    const forward = layer.encodeForward(encoder, inputs, {});
+    const backward = layer.encodeBackward(encoder, { ...inputs, ...forward, dh });
+    device.queue.submit([encoder.finish()]);
+    for (const b of [...Object.values(forward), ...Object.values(backward)]) if (b) made.push(b);
+  };
+  return {
+    async round(calls: number) {
+      const start = performance.now();
+      for (let i = 0; i < calls; i++) call();
+      await device.queue.onSubmittedWorkDone();
+      const ms = (performance.now() - start) / calls;
+      made.splice(0).forEach((b) => b.destroy());
+      return ms;
+    },
+    destroy: () => [...Object.values(inputs), dh].forEach((b) => b?.destroy()),
+  };
+}
+
+/**
+ * Median ms per call of each variant, timed in interleaved rounds (every variant once per round,
+ * after two warm-up calls each), so that clocks ramping and other drift fall on all of them alike:
+ * timed one after another, the first variant of a shape ran 2.5x slower than the same one later.
+ */
+async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(number | 'refused')[]> {
+  const layers = configs.map((config) => {
+    try {
+      return timedLayer(kind, config);
+    } catch {
+      return null;
+    }
+  });
+  const calls = [];
+  for (const layer of layers) {
+    if (!layer) {
+      calls.push(0);
+      continue;
+    }
+    await layer.round(1);
+    calls.push(Math.max(1, Math.min(50, Math.round(20 / (await layer.round(1))))));
+  }
+  const rounds: number[][] = layers.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) for (const [i, layer] of layers.entries()) if (layer) rounds[i]!.push(await layer.round(calls[i]!));
+  layers.forEach((layer) => layer?.destroy());
+  return rounds.map((times, i) => (layers[i] ? times.sort((a, b) => a - b)[ROUNDS >> 1]! : 'refused'));
+}
+
+const timingRows: Record<string, string | number>[] = [];
+const timings: { cell: string; shape: number[]; label: string; strategy: Strategy; ms: number; gflops: number }[] = [];
+for (const cell of parts.has('strategies') ? CELLS : []) {
+  for (const [batch, timesteps, features, units] of sample(TIMED_SHAPES)) {
+    if (traits.isFallbackAdapter && units > 256) continue; // minutes per call on the CPU
+    const base: AnyConfig = { batch, timesteps, features, units, ...cell.flags };
+    const chosen = pick(cell.kind, base);
+    const lanes = [16, 64, 256].filter((n) => n <= device.limits.maxComputeInvocationsPerWorkgroup);
+    const variants: [string, Partial<Strategy>][] = [
+      ['chosen', chosen],
+      ...lanes.map((n): [string, Partial<Strategy>] => [`persistent ${n}`, { ...chosen, recurrence: 'persistent', recurrenceWorkgroupSize: n, weightsInWorkgroup: false }]),
+      ...lanes.map((n): [string, Partial<Strategy>] => [`persistent ${n}, weights in workgroup`, { ...chosen, recurrence: 'persistent', recurrenceWorkgroupSize: n, weightsInWorkgroup: true }]),
+      ...lanes.map((n): [string, Partial<Strategy>] => [`stepwise ${n}`, { ...chosen, recurrence: 'stepwise', recurrenceWorkgroupSize: n }]),
+      ['gemm [4, 4]', { ...chosen, gemmWorkgroup: [4, 4] }],
+      ['gemm [16, 16]', { ...chosen, gemmWorkgroup: [16, 16] }],
+    ];
+    const G = KINDS[cell.kind].gates;
+    const flops = 2 * batch * timesteps * G * units * (3 * units + 3 * features);
+    const row: Record<string, string | number> = { case: `${cell.name} ${batch}×${timesteps}×${features}×${units}` };
+    const measured = await timeVariants(cell.kind, variants.map(([, strategy]) => ({ ...base, strategy })));
+    for (const [i, [label, strategy]] of variants.entries()) {
+      const ms = measured[i]!;
+      row[label] = ms === 'refused' ? ms : Number(ms.toFixed(3));
+      if (ms !== 'refused') timings.push({ cell: cell.name, shape: [batch, timesteps, features, units], label, strategy: { ...chosen, ...strategy }, ms, gflops: flops / ms / 1e6 });
+    }
+    const ok = timings.filter((t) => t.cell === cell.name && t.shape[3] === units && t.shape[0] === batch);
+    const best = ok.reduce((a, b) => (b.ms < a.ms ? b : a));
+    row.best = `${best.label} (${(ok[0]!.ms / best.ms).toFixed(2)}x chosen, ${best.gflops.toFixed(1)} GFLOP/s)`;
+    timingRows.push(row);
+    console.log(`${row.case}: chosen ${JSON.stringify({ recurrence: chosen.recurrence, lanes: chosen.recurrenceWorkgroupSize, weightsInWorkgroup: chosen.weightsInWorkgroup })}; ms per variant ${JSON.stringify(row)}`);
+  }
+}
+console.table(timingRows);
+
+// --- 3. The standalone trainer against stock tfjs on cpu ------------------------------------------
+const EPOCHS = 200;
+const TOLERANCE = 1e-3;
+await tf.setBackend('cpu');
+const [windows, targets] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
+const STOCK = { simpleRNN: tf.layers.simpleRNN, lstm: tf.layers.lstm, gru: tf.layers.gru } as const;
+const trainerRows: Record<string, string>[] = [];
+for (const cell of parts.has('trainer') ? (['simpleRNN', 'lstm', 'gru'] as TrainerCell[]) : []) {
+  for (const units of sample([[50], [12, 50]])) {
+    const activation = cell === 'simpleRNN' ? 'relu' : 'tanh';
+    const trainer = await createTrainer(device, { timesteps: 3, features: 1, units, outputs: 2, cell, activation, optimizer: { learningRate: 0.01 }, seed: 7 });
+    const model = tf.sequential();
+    units.forEach((u, l) => model.add(STOCK[cell]({ units: u, activation, returnSequences: l < units.length - 1, ...(l === 0 ? { inputShape: [3, 1] } : {}) })));
+    model.add(tf.layers.dense({ units: 2 }));
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+    model.setWeights((await trainer.getWeights()).map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape)));
+    const xs = tf.tensor3d(windows.flat(), [5, 3, 1]);
+    const ys = tf.tensor2d(targets.flat(), [5, 2]);
+    const stock = (await model.fit(xs, ys, { epochs: EPOCHS, batchSize: 32, shuffle: false, verbose: 0 })).history.loss as number[];
+    tf.dispose([xs, ys]);
+    model.dispose();
+    trainer.setData(windows.map((w) => w.map((v) => [v])), targets);
+    const start = performance.now();
+    const loss = await trainer.fit({ epochs: EPOCHS, batchSize: 32, shuffle: false });
+    const ms = (performance.now() - start) / EPOCHS;
+    trainer.destroy();
+    const worst = Math.max(...loss.map((l, e) => Math.abs(l - stock[e]!) / Math.abs(stock[e]!)));
+    const name = `${cell} [${units.join(', ')}]`;
+    trainerRows.push({ case: name, 'worst per-epoch loss difference': worst.toExponential(1), 'ms per epoch (fit of 200)': ms.toFixed(3), verdict: worst < TOLERANCE ? 'ok' : 'FAIL' });
+    if (!(worst < TOLERANCE)) failures.push(`trainer ${name}: per-epoch losses differ from stock tfjs cpu by ${worst}`);
+  }
+}
+console.table(trainerRows);
+
+writeFileSync('bench/results/device-check.json', `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), adapter, checks: checkRows, timings, trainer: trainerRows, failures }, null, 1)}\n`);
+console.log(failures.length ? `FAILED ${failures.length}:\n${failures.join('\n')}` : `all ${checkRows.length} kernel checks and ${trainerRows.length} trainer runs passed`);
+process.exit(failures.length ? 1 : 0);
