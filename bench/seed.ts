@@ -6,6 +6,7 @@
 // recurrent layer alone (forward + backward, fused vs stock on webgpu), where a tfjs epoch's time
 // goes, and a larger task per cell: a noisy sine wave, in samples per second, the trainer against
 // stock tfjs on wasm and cpu, with where the trainer's epoch goes per kernel (GPU timestamps).
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createTrainer, splitSequence } from 'webgpu-rnn';
@@ -29,6 +30,10 @@ const STOCK_CPU_SINE_BATCHES = 16;
 // The issues' goals on a software adapter, same run: the layer alone and model.fit, fused vs stock
 // webgpu; the standalone trainer vs stock cpu on the seed, and vs stock wasm on the sine task.
 const GOALS = { layer: 20, fit: 2.5, trainerVsCpu: 2, trainerVsWasm: 1 };
+// `--cell lstm` (repeatable): those cells only (default every cell).
+const chosenCells = parseArgs({ options: { cell: { type: 'string', multiple: true } } }).values.cell;
+for (const cell of chosenCells ?? []) if (!(SEED_CELLS as readonly string[]).includes(cell)) throw new Error(`--cell: expected one of ${SEED_CELLS.join(', ')}; got ${cell}`);
+const CELLS: readonly SeedCell[] = chosenCells ? SEED_CELLS.filter((cell) => chosenCells.includes(cell)) : SEED_CELLS;
 /** Keras's name of each cell. */
 const CELL_NAMES: Record<SeedCell, string> = { simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
 
@@ -61,7 +66,7 @@ function flopsPerEpoch(samples: number, steps: number, T: number, F: number, U: 
 // --- The seed, per epoch, per cell ---------------------------------------------------------------
 const [windows, targets] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
 const seedTensors = () => ({ x: tf.tensor3d(windows.flat(), [5, 3, 1]), y: tf.tensor2d(targets.flat(), [5, 2]) });
-const seedWeights = Object.fromEntries(await Promise.all(SEED_CELLS.map(async (cell) => [cell, await initialWeights({ cell, seed: 42 })] as const))) as Record<SeedCell, Weights>;
+const seedWeights = Object.fromEntries(await Promise.all(CELLS.map(async (cell) => [cell, await initialWeights({ cell, seed: 42 })] as const))) as Record<SeedCell, Weights>;
 
 interface Row {
   ms: number;
@@ -160,7 +165,7 @@ interface ExtraRow {
  * tfjs-wasm...) and it lands in that cell's table, with its ratios against that cell's stock rows.
  */
 const EXTRA_SEED_ROWS: Record<SeedCell, (() => Promise<ExtraRow>)[]> = Object.fromEntries(
-  SEED_CELLS.map((cell) => [cell, [() => seedTrainer(cell), () => seedWasm(cell)]]),
+  CELLS.map((cell) => [cell, [() => seedTrainer(cell), () => seedWasm(cell)]]),
 ) as Record<SeedCell, (() => Promise<ExtraRow>)[]>;
 
 interface CellSeed {
@@ -172,7 +177,7 @@ interface CellSeed {
 }
 
 const seed = {} as Record<SeedCell, CellSeed>;
-for (const cell of SEED_CELLS) {
+for (const cell of CELLS) {
   console.log(`\nseed with ${CELL_NAMES[cell]}, per epoch:`);
   const rows = await seedEpochs(cell);
   const extra: ExtraRow[] = [];
@@ -234,12 +239,12 @@ async function layerAlone(cell: SeedCell) {
 }
 console.log('\neach recurrent layer alone, webgpu:');
 const layers = {} as Record<SeedCell, { fused: { ms: number; kernels: number }; stock: { ms: number; kernels: number } }>;
-for (const cell of SEED_CELLS) layers[cell] = await layerAlone(cell);
+for (const cell of CELLS) layers[cell] = await layerAlone(cell);
 
 // --- The larger task, per cell ----------------------------------------------------------------------
 const sine = windowed(noisySine(SINE.points, 7), SINE.seqLen, SINE.nSteps);
 const sineWeights = Object.fromEntries(
-  await Promise.all(SEED_CELLS.map(async (cell) => [cell, await initialWeights({ cell, seed: 9, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units })] as const)),
+  await Promise.all(CELLS.map(async (cell) => [cell, await initialWeights({ cell, seed: 9, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units })] as const)),
 ) as Record<SeedCell, Weights>;
 const sineSteps = Math.ceil(sine.samples / SINE.batchSize);
 const samplesPerSecond = (msPerEpoch: number) => (sine.samples / msPerEpoch) * 1000;
@@ -280,7 +285,7 @@ interface SineRow {
 
 console.log(`\nnoisy sine, ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, units ${SINE.units}, batch ${SINE.batchSize}, ${SINE.epochs} epochs:`);
 const sineRows = {} as Record<SeedCell, { trainer: Awaited<ReturnType<typeof sineTrainer>>; wasm: SineRow; cpu: SineRow; fused?: SineRow; stockWebGPU?: SineRow }>;
-for (const cell of SEED_CELLS) {
+for (const cell of CELLS) {
   sineRows[cell] = {
     trainer: await sineTrainer(cell),
     wasm: await sineModel(cell, 'wasm', false),
@@ -289,7 +294,8 @@ for (const cell of SEED_CELLS) {
     ...(cell === 'simpleRNN' ? { fused: await sineModel(cell, 'webgpu', true), stockWebGPU: await sineModel(cell, 'webgpu', false, STOCK_WEBGPU_SINE_BATCHES) } : {}),
   };
 }
-const sineFloors = floors(sineRows.simpleRNN.trainer.dispatchesPerStep, sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
+// The floors count SimpleRNN's FLOPs: measured when SimpleRNN is among the cells run.
+const sineFloors = sineRows.simpleRNN && floors(sineRows.simpleRNN.trainer.dispatchesPerStep, sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
 
 // --- The report --------------------------------------------------------------------------------------
 /** The fused layer's share of an epoch (epoch minus floor), and its note. The share can be smaller than the drift between rounds; then say so. */
@@ -335,7 +341,7 @@ function seedTable(cell: SeedCell) {
 const layerTable = {
   caption: 'Each recurrent layer alone at the seed shape (forward + backward, input gradient included, webgpu):',
   header: ['layer', 'fused', 'stock', 'speed-up', 'tfjs kernels fused / stock'],
-  rows: SEED_CELLS.map((cell) => {
+  rows: CELLS.map((cell) => {
     const { fused, stock } = layers[cell];
     return [`${CELL_NAMES[cell]}(50, relu)`, `${fixed(fused.ms)} ms`, `${fixed(stock.ms)} ms`, goal(stock.ms / fused.ms, GOALS.layer), `${fused.kernels} / ${stock.kernels}`];
   }),
@@ -346,7 +352,7 @@ function sineTable(cell: SeedCell) {
   const name = CELL_NAMES[cell];
   const scaled = (r: SineRow) => (r.batches !== undefined && r.batches < sineSteps ? `timed on ${r.batches} of the epoch's ${sineSteps} batches, scaled` : '');
   const listed: [string, SineRow, string][] = [
-    ['standalone trainer (no tfjs), webgpu', rows.trainer, `${rows.trainer.dispatchesPerStep} dispatches per step${cell === 'simpleRNN' ? `; ${floorNote(sineFloors, rows.trainer.ms)}` : ''}`],
+    ['standalone trainer (no tfjs), webgpu', rows.trainer, `${rows.trainer.dispatchesPerStep} dispatches per step${sineFloors && cell === 'simpleRNN' ? `; ${floorNote(sineFloors, rows.trainer.ms)}` : ''}`],
     ...(rows.fused ? ([[`fused ${name} in model.fit, webgpu`, rows.fused, '']] as [string, SineRow, string][]) : []),
     ...(rows.stockWebGPU ? ([[`stock ${name} in model.fit, webgpu`, rows.stockWebGPU, scaled(rows.stockWebGPU)]] as [string, SineRow, string][]) : []),
     [`stock ${name} in model.fit, wasm`, rows.wasm, scaled(rows.wasm)],
@@ -360,14 +366,14 @@ function sineTable(cell: SeedCell) {
 }
 
 /** Where the trainer's sine epoch goes: GPU time per kernel, per cell (one more epoch, each dispatch in a pass of its own). */
-const profileNames = [...new Set(SEED_CELLS.flatMap((cell) => Object.keys(sineRows[cell].trainer.kernels)))];
+const profileNames = [...new Set(CELLS.flatMap((cell) => Object.keys(sineRows[cell].trainer.kernels)))];
 const kernelStem = (name: string) => name.replace(/\/(simple-rnn|lstm|gru)$/, '');
 const profileTable = {
   caption: `Where the standalone trainer's sine epoch goes, GPU time per kernel (timestamp queries, one epoch of ${sineSteps} steps; each dispatch in a pass of its own for the measurement):`,
-  header: ['kernel', ...SEED_CELLS.map((cell) => CELL_NAMES[cell])],
+  header: ['kernel', ...CELLS.map((cell) => CELL_NAMES[cell])],
   rows: [...new Set(profileNames.map(kernelStem))].map((stem) => [
     stem,
-    ...SEED_CELLS.map((cell) => {
+    ...CELLS.map((cell) => {
       const entries = Object.entries(sineRows[cell].trainer.kernels).filter(([name]) => kernelStem(name) === stem);
       const ms = entries.reduce((sum, [, k]) => sum + k.ms, 0);
       const total = Object.values(sineRows[cell].trainer.kernels).reduce((sum, k) => sum + k.ms, 0);
@@ -382,17 +388,17 @@ publish({
   title: 'Training the seed model and a larger task (`npm run bench:seed`)',
   adapter,
   tables: [
-    ...SEED_CELLS.map(seedTable),
+    ...CELLS.map(seedTable),
     layerTable,
-    ...SEED_CELLS.map((cell) => sineTable(cell)),
+    ...CELLS.map((cell) => sineTable(cell)),
     profileTable,
   ],
   notes: [
-    ...SEED_CELLS.map((cell) => {
+    ...CELLS.map((cell) => {
       const { fused, stock, floor } = seed[cell];
       return `Seed with ${CELL_NAMES[cell]}, fused layer in model.fit: ${goal(stock.ms / fused.ms, GOALS.fit)} faster than stock on webgpu; ${shares(cell).sentence}. The rest of its epoch is the floor: ${floor.profile!.kernels} tfjs kernels for the head, loss and Adam.`;
     }),
-    ...SEED_CELLS.map((cell) => {
+    ...CELLS.map((cell) => {
       const trainer = seed[cell].extra[0]!;
       const wasm = seed[cell].extra[1]!;
       const { trainer: onSine, wasm: sineWasm } = sineRows[cell];
@@ -409,7 +415,7 @@ publish({
     emptyDispatchMicros: emptyDispatch,
     matmul,
     goals: GOALS,
-    seed: Object.fromEntries(SEED_CELLS.map((cell) => [cell, { ...seed[cell], share: shares(cell).share }])),
+    seed: Object.fromEntries(CELLS.map((cell) => [cell, { ...seed[cell], share: shares(cell).share }])),
     layer: layers,
     sine: { ...SINE, samples: sine.samples, steps: sineSteps, floors: sineFloors, cells: sineRows },
   },
