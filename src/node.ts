@@ -103,12 +103,16 @@ async function adapterFrom(dawn: WebGPUModule): Promise<{ gpu: GPU; adapter: GPU
 
 /** Finds an adapter: the system's driver when a GPU is present, else (or if it fails) SwiftShader. */
 async function findAdapter(dawn: WebGPUModule): Promise<{ gpu: GPU; adapter: GPUAdapter; driver: AdapterSummary['driver'] }> {
-  if (process.env.VK_ICD_FILENAMES || hasGpuDeviceNode()) {
+  const gpuPresent = hasGpuDeviceNode();
+  if (process.env.VK_ICD_FILENAMES || gpuPresent) {
     const found = await adapterFrom(dawn);
     if (found.adapter) return { gpu: found.gpu, adapter: found.adapter, driver: process.env.VK_ICD_FILENAMES === SWIFTSHADER_ICD ? 'swiftshader' : 'system' };
     if (process.env.VK_ICD_FILENAMES) throw noAdapter(`VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES} gave no adapter`);
   }
-  if (!existsSync(SWIFTSHADER_ICD)) throw noAdapter(`no GPU driver, and SwiftShader (${SWIFTSHADER_ICD}) is not installed`);
+  // Seen on an NVIDIA machine: the driver's Vulkan ICD (libGLX_nvidia) loads only beside glvnd's
+  // libGLdispatch; VK_LOADER_DEBUG=error,driver shows why the loader skipped it.
+  const why = gpuPresent ? 'a GPU is present (/dev) but its Vulkan driver gave Dawn no adapter (run with VK_LOADER_DEBUG=error,driver to see why)' : 'no GPU driver';
+  if (!existsSync(SWIFTSHADER_ICD)) throw noAdapter(`${why}, and SwiftShader (${SWIFTSHADER_ICD}) is not installed`);
   // The Vulkan loader reads this when Dawn creates its instance, so it must be set first.
   process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const found = await adapterFrom(dawn);
