@@ -7,10 +7,14 @@
  * the seed shape and at 8×32×32×1024, and level with it (within run-to-run noise, either ahead) at
  * 32×64×16×256, with far fewer dispatches; a dispatch costs ~10-20 µs there and a workgroup is a CPU
  * task. Copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so it
- * stays off. On a hardware GPU (not measured here: no GPU was available) the table follows the
- * usual practice: persistent with the weights in workgroup memory while they fit and one lane per
- * tile of 4 units (rounded up to a power of two), one dispatch per step with the unit tiles spread
- * over workgroups once the units outgrow what one workgroup per row tile can feed.
+ * stays off.
+ * Measured on an NVIDIA H100 (Dawn, Vulkan; scripts/device-check.ts, README "On a hardware GPU"):
+ * from 256 units up, one dispatch per step with 16-lane workgroups (the unit tiles spread over many
+ * workgroups, so many SMs work) was the fastest variant for every cell; for GRU, whose sweep is
+ * complete, 1.2x the best persistent variant at 32×64×16×256 and 1.6x at 64×32×32×512 and 1.6x
+ * 64-lane stepwise at 8×32×32×1024. At 32 and 50 units every variant was within 1.7x and a dispatch
+ * costs ~1-2 µs: the persistent recurrence (weights in workgroup memory while they fit, one lane per
+ * tile of 4 units) stays. Nothing was measured between 50 and 256 units; the switch sits at 128.
  */
 import { describeValue } from '../describe-value.js';
 import { tiles4, type RNNShape } from './shape.js';
@@ -65,7 +69,8 @@ export function deviceTraits(device: GPUDevice): DeviceTraits {
   return { isFallbackAdapter: info?.isFallbackAdapter ?? false, limits: device.limits };
 }
 
-const HARDWARE_PERSISTENT_MAX_UNITS = 512;
+const HARDWARE_PERSISTENT_MAX_UNITS = 128;
+const HARDWARE_STEPWISE_LANES = 16;
 /**
  * Multiply-adds one workgroup may do in one persistent dispatch: about 0.1 s on the CPU fallback
  * (SwiftShader runs a workgroup on one core at ~1 GFLOP/s), a few ms on a hardware GPU; and at most
@@ -94,9 +99,10 @@ function hardwareStrategy(traits: DeviceTraits, shape: CellShape) {
   const { limits } = traits;
   const persistent = shape.units <= HARDWARE_PERSISTENT_MAX_UNITS;
   const weightBytes = (shape.gates ?? 1) * shape.units * shape.units * 4;
-  // One lane per tile of 4 units, rounded up to a power of two so that few sizes (pipelines) serve
-  // every layer: 16 lanes for 50 units (13 tiles), not 64 mostly idle.
-  const lanes = Math.min(2 ** Math.ceil(Math.log2(tiles4(shape.units))), persistent ? 256 : 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  // Persistent: one lane per tile of 4 units, rounded up to a power of two so that few sizes
+  // (pipelines) serve every layer: 16 lanes for 50 units (13 tiles), not 64 mostly idle.
+  const wanted = persistent ? 2 ** Math.ceil(Math.log2(tiles4(shape.units))) : HARDWARE_STEPWISE_LANES;
+  const lanes = Math.min(wanted, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   return {
     recurrence: persistent ? 'persistent' : 'stepwise',
     recurrenceWorkgroupSize: lanes,
