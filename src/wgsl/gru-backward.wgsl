@@ -30,7 +30,7 @@ override GRADIENT_BLOCKS: u32 = select(3u, 4u, RESET_AFTER);
 fn previousState(t: Tile) -> mat4x4f {
   var o: vec4u;
   let u = t.units;
-  if (t.step > 0u) {
+  if (!t.initial) {
     o = sequenceOffsets(t, t.step - 1u, params.units);
     return mat4x4f(
       vec4f(h[o.x + u.x], h[o.x + u.y], h[o.x + u.z], h[o.x + u.w]),
@@ -60,11 +60,10 @@ fn savedAt(t: Tile) -> mat4x4f {
   );
 }
 
-// What step `step` sends back to h_{step-1}: the carried elementwise part plus its gates through R.
+// What step `step` sends back to h_{step-1}: the carried elementwise part plus its gates through R
+// (with resetAfter, d(saved) through R_h̃: the last block, which gradientProducts gives the last gate).
 fn recurrentGradient(t: Tile, step: u32) -> mat4x4f {
-  var d = initialGradientAt(t) + gradientProducts(t, step, 2u);
-  if (RESET_AFTER) { d += gradientProduct(t, step, 3u, 2u); }
-  return d;
+  return initialGradientAt(t) + gradientProducts(t, step, select(2u, 3u, RESET_AFTER));
 }
 
 fn cellBackward(t: Tile, phase: u32) {
