@@ -1,9 +1,8 @@
 /**
  * How a recurrence kernel (forward or backward) is split into dispatches, shared by both.
  * Persistent: a dispatch covers a chunk of stages (at most strategy.maxStepsPerDispatch timesteps),
- * one workgroup per recurrenceRowTiles tiles of 4 batch rows walks all unit tiles. Stepwise: one
- * dispatch per stage, workgroups spread over the unit tiles too. Row tiles fold into grid z past the
- * per-dimension limit.
+ * one workgroup per 4 batch rows walks all unit tiles. Stepwise: one dispatch per stage, workgroups
+ * spread over the unit tiles too. Row tiles fold into grid z past the per-dimension limit.
  */
 import { foldedGrid, tiles4, type RNNShape } from './shape.js';
 import type { DeviceTraits, Strategy } from './strategy.js';
@@ -30,14 +29,13 @@ export function recurrenceSchedule(
   strategy: Strategy,
   traits: DeviceTraits,
 ): RecurrenceSchedule {
-  const [y, z] = foldedGrid(Math.ceil(tiles4(shape.batch) / strategy.recurrenceRowTiles), traits.limits.maxComputeWorkgroupsPerDimension);
+  const [y, z] = foldedGrid(tiles4(shape.batch), traits.limits.maxComputeWorkgroupsPerDimension);
   const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup;
   const weights = shape.gates * shape.units * shape.units;
   // The workgroup array rounded up to a power of two where that fits, so few sizes (pipelines) serve every layer.
   const rounded = 2 ** Math.ceil(Math.log2(weights));
   const constants = {
     WORKGROUP_SIZE: strategy.recurrenceWorkgroupSize,
-    ROW_TILES: strategy.recurrenceRowTiles,
     WEIGHTS_IN_WORKGROUP: Number(staged),
     WORKGROUP_WEIGHTS: staged ? (rounded * 4 <= traits.limits.maxComputeWorkgroupStorageSize ? rounded : weights) : 1,
   };

@@ -7,9 +7,9 @@
  * the seed shape and at 8×32×32×1024, and level with it (within run-to-run noise, either ahead) at
  * 32×64×16×256, with far fewer dispatches; a dispatch costs ~10-20 µs there and a workgroup is a CPU
  * task. Copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so it
- * stays off. There an invocation works on two row tiles at once (8 rows: each weight load serves
- * both), 1.1-1.2x faster on the recurrences of the sine task than one; SwiftShader's cost is in its
- * loads, each an emulated gather. On a hardware GPU (not measured here: no GPU was available) the table follows the
+ * stays off. Two row tiles per invocation (each weight load serving 8 rows) made the sine task's
+ * recurrences 1.05-1.25x faster but about doubled their compile time (an LSTM trainer's pipelines:
+ * 11 s instead of 5), so it was not kept. On a hardware GPU (not measured here: no GPU was available) the table follows the
  * usual practice: persistent with the weights in workgroup memory while they fit and one lane per
  * tile of 4 units (rounded up to a power of two), one dispatch per step with the unit tiles spread
  * over workgroups once the units outgrow what one workgroup per row tile can feed.
@@ -28,11 +28,6 @@ export interface Strategy {
   readonly recurrence: RecurrenceMode;
   /** Invocations per workgroup of the recurrence kernels. */
   readonly recurrenceWorkgroupSize: number;
-  /**
-   * Row tiles (of 4 batch rows) one invocation of the recurrence kernels works on together, 1 or 2:
-   * with 2, each load of the recurrent kernel serves 8 rows (see recurrence-tiles.wgsl).
-   */
-  readonly recurrenceRowTiles: 1 | 2;
   /** Persistent mode only: copy recurrent_kernel to workgroup memory first. */
   readonly weightsInWorkgroup: boolean;
   /** Workgroup size (x, y) of the GEMM kernels, in 4 × 4 tiles. */
@@ -92,7 +87,7 @@ export function stepsPerDispatch(shape: CellShape): number {
 export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
   const common = { maxStepsPerDispatch: stepsPerDispatch(shape), weightGradientRows: WEIGHT_GRADIENT_ROWS, workgroupOrder: 'natural', activations: 'compiled' } as const;
   const base: Strategy = traits.isFallbackAdapter
-    ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, recurrenceRowTiles: 2, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
+    ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
     : { ...common, ...hardwareStrategy(traits, shape) };
   return { ...base, ...checkStrategyOverride(override) };
 }
@@ -107,7 +102,6 @@ function hardwareStrategy(traits: DeviceTraits, shape: CellShape) {
   return {
     recurrence: persistent ? 'persistent' : 'stepwise',
     recurrenceWorkgroupSize: lanes,
-    recurrenceRowTiles: 1,
     weightsInWorkgroup: persistent && weightBytes <= limits.maxComputeWorkgroupStorageSize,
     gemmWorkgroup: [8, 8],
   } as const;
@@ -118,7 +112,6 @@ const positiveInteger = (value: unknown): value is number => typeof value === 'n
 const STRATEGY_FIELDS: { readonly [K in keyof Strategy]: { readonly expected: string; readonly valid: (value: unknown) => boolean } } = {
   recurrence: { expected: "'persistent' or 'stepwise'", valid: (v) => v === 'persistent' || v === 'stepwise' },
   recurrenceWorkgroupSize: { expected: 'a positive integer', valid: positiveInteger },
-  recurrenceRowTiles: { expected: '1 or 2', valid: (v) => v === 1 || v === 2 },
   weightsInWorkgroup: { expected: 'a boolean', valid: (v) => typeof v === 'boolean' },
   gemmWorkgroup: { expected: 'two positive integers [x, y]', valid: (v) => Array.isArray(v) && v.length === 2 && v.every(positiveInteger) },
   maxStepsPerDispatch: { expected: 'a positive integer', valid: positiveInteger },

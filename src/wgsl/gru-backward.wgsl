@@ -60,10 +60,11 @@ fn savedAt(t: Tile) -> mat4x4f {
   );
 }
 
-// What step `step` sends back to h_{step-1}: the carried elementwise part plus its gates through R
-// (with resetAfter, d(saved) through R_h̃: the last block, which gradientProducts gives the last gate).
+// What step `step` sends back to h_{step-1}: the carried elementwise part plus its gates through R.
 fn recurrentGradient(t: Tile, step: u32) -> mat4x4f {
-  return initialGradientAt(t) + gradientProducts(t, step, select(2u, 3u, RESET_AFTER));
+  var d = initialGradientAt(t) + gradientProducts(t, step, 2u);
+  if (RESET_AFTER) { d += gradientProduct(t, step, 3u, 2u); }
+  return d;
 }
 
 fn cellBackward(t: Tile, phase: u32) {

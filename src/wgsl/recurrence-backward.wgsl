@@ -4,7 +4,11 @@
 //   stage i < timesteps·PHASES is phase i % PHASES of step s = timesteps-1 - i / PHASES: every tile of
 //   4 batch rows × 4 units runs the cell's cellBackward(tile, phase), which turns the gradient reaching
 //   h_s into the gradients of the step's gate pre-activations (dGates); the last stage runs
-//   cellInitialGradient(tile): the gradient of the initial state. A storage barrier follows each stage.
+//   cellInitialGradient(tile): the gradient of the initial state. A storage barrier follows each stage
+//   but the last.
+//
+// As in recurrence-forward.wgsl, each phase runs in a loop of its own and so does the last stage:
+// SwiftShader runs both sides of every branch, masked, and a loop that is not entered costs little.
 //
 // dh is the gradient with respect to every output state, or, with params.lastStepOnly, to the last
 // one only ([batch, units]; zero at earlier steps). The cell module composed after this driver
@@ -18,10 +22,6 @@
 //   the driver provides  Tile; outputGradient(t); gatesAt(t, g); gradientProducts(t, step, count);
 //                        gradientProduct(t, step, b, g); storeGradient(t, b, v); initialGradientAt(t);
 //                        storeInitialGradient(t, v)
-//
-// A cell calls at most one of the product accessors (gradientProducts, gradientProduct) per tile and
-// phase, the same one with the same arguments for every tile of a stage: with ROW_TILES = 2 half 0's
-// call computes half 1's product too (recurrence-tiles.wgsl).
 // Needs activation.wgsl, tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl.
 //
 // Bindings (group 0):
@@ -72,71 +72,35 @@ fn weight(o: u32) -> f32 {
 
 fn dGates4(o: u32) -> vec4f { return vec4f(dGates[o], dGates[o + 1u], dGates[o + 2u], dGates[o + 3u]); }
 
-// A product for the two tiles of a pair: rows at src (half 0) and at src2 (half 1, ROW_TILES = 2).
-struct ProductPair {
-  first: mat4x4f,
-  second: mat4x4f,
-}
-
-// Half 1's product, computed with half 0's.
-var<private> pairedProduct: mat4x4f;
-
-// Σ_k dGates[src + k] · recurrentKernel[w + k] over k < columns, for the tile's 4 rows (src; with
-// ROW_TILES = 2 also the 4 at src2) and 4 units (w: offsets in their kernel rows), reading the
-// kernel along its rows: each weight load serves both tiles.
-fn backProduct(src: vec4u, src2: vec4u, w: vec4u, columns: u32) -> ProductPair {
+// Σ_k dGates[src + k] · recurrentKernel[w + k] over k < columns, for the tile's 4 rows (src) and
+// 4 units (w: offsets in their kernel rows), reading the kernel along its rows.
+fn backProduct(src: vec4u, w: vec4u, columns: u32) -> mat4x4f {
   let J4 = columns / 4u * 4u;
-  let paired = ROW_TILES > 1u;
   var acc = mat4x4f();
-  var acc2 = mat4x4f();
   for (var k = 0u; k < J4; k += 4u) {
     // Column j holds kernel row u_j at k..k+3, column i of the other row i's gradient at k..k+3.
-    let block = transpose(mat4x4f(weightRun(w.x + k), weightRun(w.y + k), weightRun(w.z + k), weightRun(w.w + k)));
-    acc += block * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
-    if (paired) { acc2 += block * mat4x4f(dGates4(src2.x + k), dGates4(src2.y + k), dGates4(src2.z + k), dGates4(src2.w + k)); }
+    let block = mat4x4f(weightRun(w.x + k), weightRun(w.y + k), weightRun(w.z + k), weightRun(w.w + k));
+    acc += transpose(block) * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
   }
   for (var k = J4; k < columns; k++) {
     let column = vec4f(weight(w.x + k), weight(w.y + k), weight(w.z + k), weight(w.w + k));
     acc += mat4x4f(column * dGates[src.x + k], column * dGates[src.y + k], column * dGates[src.z + k], column * dGates[src.w + k]);
-    acc2 += mat4x4f(column * dGates[src2.x + k], column * dGates[src2.y + k], column * dGates[src2.z + k], column * dGates[src2.w + k]);
   }
-  return ProductPair(acc, acc2);
-}
-
-// Half 0's product; half 1's is kept for its call.
-fn firstOfPair(p: ProductPair) -> mat4x4f {
-  pairedProduct = p.second;
-  return p.first;
+  return acc;
 }
 
 // dGates[rows, step, block b] · recurrentKernel[:, gate g]ᵀ at the tile's units u:
 // Σ_k dGates[row, step, b·U + k] · recurrentKernel[u, g·U + k].
 fn gradientProduct(t: Tile, step: u32, b: u32, g: u32) -> mat4x4f {
-  if (t.half == 1u) { return pairedProduct; }
   let U = params.units;
-  let width = GRADIENT_BLOCKS * U;
-  return firstOfPair(backProduct(sequenceOffsets(t, step, width) + b * U, sequenceOffsets(pairedTile(t), step, width) + b * U, t.units * (GATES * U) + g * U, U));
+  return backProduct(sequenceOffsets(t, step, GRADIENT_BLOCKS * U) + b * U, t.units * (GATES * U) + g * U, U);
 }
 
-// Σ_{g < count} dGates[rows, step, block(g)] · recurrentKernel[:, gate g]ᵀ, block(g) = g except that
-// the last gate's is the last block (as in weight-gradients.wgsl): what the first `count` gates of
-// `step` send back to h_{step-1}. Blocks that line up with their gates make one reduction over
-// contiguous columns.
+// Σ_{g < count} dGates[rows, step, block g] · recurrentKernel[:, gate g]ᵀ: the blocks and the gates
+// line up, so it is one reduction over count·units contiguous columns.
 fn gradientProducts(t: Tile, step: u32, count: u32) -> mat4x4f {
-  if (t.half == 1u) { return pairedProduct; }
   let U = params.units;
-  let width = GRADIENT_BLOCKS * U;
-  let src = sequenceOffsets(t, step, width);
-  let src2 = sequenceOffsets(pairedTile(t), step, width);
-  let w = t.units * (GATES * U);
-  let lastApart = count == GATES && GRADIENT_BLOCKS > GATES;
-  var p = backProduct(src, src2, w, select(count, count - 1u, lastApart) * U);
-  if (lastApart) {
-    let last = (GRADIENT_BLOCKS - 1u) * U;
-    let q = backProduct(src + last, src2 + last, w + (GATES - 1u) * U, U);
-    p = ProductPair(p.first + q.first, p.second + q.second);
-  }
-  return firstOfPair(p);
+  return backProduct(sequenceOffsets(t, step, GRADIENT_BLOCKS * U), t.units * (GATES * U), count * U);
 }
 
 // The gradient reaching h_s from the loss directly: dh at the tile.
@@ -216,32 +180,6 @@ fn storeInitialGradient(t: Tile, v: mat4x4f) {
   if (valid.w) { storeInitialGradientRow(o.w, n, v[3]); }
 }
 
-// Phase `phase` of step `step` for the invocation's tiles: from unit tile firstUnit on, every unitStride.
-fn backwardStage(step: u32, initial: bool, phase: u32, firstRow: u32, firstUnit: u32, unitStride: u32) {
-  let unitTiles = (params.units + 3u) / 4u;
-  for (var u = firstUnit; u < unitTiles; u += unitStride) {
-    cellBackward(tileAt(step, initial, firstRow, u, 0u), phase);
-    if (ROW_TILES > 1u) { cellBackward(tileAt(step, initial, firstRow, u, 1u), phase); }
-  }
-}
-
-// Stages [begin, end) below timesteps·PHASES, all of step 0 (initial) or none, each phase in a loop of
-// its own as in recurrence-forward.wgsl: SwiftShader runs both sides of every branch, and a loop that
-// is not entered costs little.
-fn backwardStages(begin: u32, end: u32, initial: bool, firstRow: u32, firstUnit: u32, unitStride: u32) {
-  var stage = begin;
-  while (stage < end) {
-    for (; stage < end && stage % PHASES == 0u; stage++) {
-      backwardStage(params.timesteps - 1u - stage / PHASES, initial, 0u, firstRow, firstUnit, unitStride);
-      storageBarrier();
-    }
-    for (; PHASES > 1u && stage < end && stage % PHASES == 1u; stage++) {
-      backwardStage(params.timesteps - 1u - stage / PHASES, initial, 1u, firstRow, firstUnit, unitStride);
-      storageBarrier();
-    }
-  }
-}
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
@@ -256,18 +194,29 @@ fn main(
   if (firstRow >= params.batch) { return; }
   let firstUnit = place.x * WORKGROUP_SIZE + lid;
   let unitStride = nwg.x * WORKGROUP_SIZE;
-  // The steps after step 0, step 0 (its stages come last but one), then the initial state's gradient.
+  let unitTiles = (params.units + 3u) / 4u;
   let stepEnd = min(params.stageEnd, params.timesteps * PHASES);
-  let initialBegin = (params.timesteps - 1u) * PHASES;
-  backwardStages(params.stageBegin, min(stepEnd, initialBegin), false, firstRow, firstUnit, unitStride);
-  backwardStages(max(params.stageBegin, initialBegin), stepEnd, true, firstRow, firstUnit, unitStride);
-  // The last stage of all: nothing after it in this dispatch reads what it writes, so no barrier. A
-  // loop entered at most once, as above.
-  for (var stage = max(params.stageBegin, params.timesteps * PHASES); stage < params.stageEnd; stage++) {
-    let unitTiles = (params.units + 3u) / 4u;
+  var stage = params.stageBegin;
+  while (stage < stepEnd) {
+    for (; stage < stepEnd && stage % PHASES == 0u; stage++) {
+      let step = params.timesteps - 1u - stage / PHASES;
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellBackward(tileAt(step, step == 0u, firstRow, u), 0u);
+      }
+      storageBarrier();
+    }
+    for (; PHASES > 1u && stage < stepEnd && stage % PHASES == 1u; stage++) {
+      let step = params.timesteps - 1u - stage / PHASES;
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellBackward(tileAt(step, step == 0u, firstRow, u), 1u);
+      }
+      storageBarrier();
+    }
+  }
+  // The last stage of all: nothing after it in this dispatch reads what it writes, so no barrier.
+  for (; stage < params.stageEnd; stage++) {
     for (var u = firstUnit; u < unitTiles; u += unitStride) {
-      cellInitialGradient(tileAt(0u, true, firstRow, u, 0u));
-      if (ROW_TILES > 1u) { cellInitialGradient(tileAt(0u, true, firstRow, u, 1u)); }
+      cellInitialGradient(tileAt(0u, true, firstRow, u));
     }
   }
 }

@@ -4,9 +4,10 @@
 //   every tile of 4 batch rows × 4 units runs the cell's cellForward(tile, phase), then a storage
 //   barrier makes the stage's writes visible to the next.
 //
-// A cell calls at most one of the product accessors (recurrentProducts, savedProduct) per tile and
-// phase, the same one for every tile of a stage: with ROW_TILES = 2 half 0's call computes half 1's
-// products too (recurrence-tiles.wgsl).
+// SwiftShader (the CPU fallback) runs both sides of every branch, masked, while a loop that is not
+// entered costs little: so the phase is a constant at each call of the cell (each phase runs in a
+// loop of its own) and step 0 runs from code of its own (t.initial is a constant there), else every
+// phase's and step 0's code would run at every stage.
 //
 // The cell module composed after this driver (simple-rnn-forward.wgsl, lstm-forward.wgsl,
 // gru-forward.wgsl) holds only the math of a step; rows, tiles, steps, chunks and barriers live here.
@@ -36,8 +37,8 @@
 //   7  storage, read_write  lastSaved         [batch, units]   saved at the last step (LSTM's last c;
 //                                             written only when params.hasLastSaved)
 //
-// Dispatch: grid y·z covers the row tiles (z folds them past the per-dimension limit), ROW_TILES per
-// workgroup; its invocations stride over the unit tiles. Persistent mode: grid x = 1, one dispatch covers
+// Dispatch: grid y·z covers the row tiles (z folds them past the per-dimension limit), one workgroup
+// each; its invocations stride over the unit tiles. Persistent mode: grid x = 1, one dispatch covers
 // a chunk of stages, a workgroup owns its rows' whole state. Stepwise mode: one dispatch per stage,
 // grid x spreads the unit tiles. With WEIGHTS_IN_WORKGROUP the recurrent kernel is first copied to
 // workgroup memory (persistent mode only; needs GATES·units² floats of it).
@@ -92,101 +93,46 @@ struct GateProducts {
   g3: mat4x4f,
 }
 
-// The products of half 1 of a pair (ROW_TILES = 2), computed with half 0's.
-var<private> pairedProducts: GateProducts;
-var<private> pairedProduct: mat4x4f;
-
 // 4 rows' operands at k (a vec4: one per row) times recurrentKernel[k, gate g's cols], as a tile.
 fn outer(w: vec4f, x: vec4f) -> mat4x4f {
   return mat4x4f(w * x.x, w * x.y, w * x.z, w * x.w);
 }
 
 // h[src, :] · recurrentKernel[:, g·U + cols] for the 4 rows at offsets src and the first `count`
-// (≤ 4) gates at once, and with ROW_TILES = 2 for the rows at src2 into pairedProducts: loads of the
-// state are shared by the gates, loads of the weights by the rows, and loads bound these loops.
-fn productsWithH(src: vec4u, src2: vec4u, cols: vec4u, count: u32) -> GateProducts {
+// (≤ 4) gates at once: loads of the state are shared by the gates, and loads bound these loops.
+fn productsWithH(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
   let U = params.units;
   let U4 = U / 4u * 4u;
-  let paired = ROW_TILES > 1u;
   var p = GateProducts();
-  var q = GateProducts();
   for (var k = 0u; k < U4; k += 4u) {
     let x = mat4x4f(h4(src.x + k), h4(src.y + k), h4(src.z + k), h4(src.w + k));
-    var x2 = mat4x4f();
-    if (paired) { x2 = mat4x4f(h4(src2.x + k), h4(src2.y + k), h4(src2.z + k), h4(src2.w + k)); }
-    let w0 = weightBlock(k, cols);
-    p.g0 += w0 * x;
-    if (paired) { q.g0 += w0 * x2; }
-    if (count > 1u) {
-      let w = weightBlock(k, cols + U);
-      p.g1 += w * x;
-      if (paired) { q.g1 += w * x2; }
-    }
-    if (count > 2u) {
-      let w = weightBlock(k, cols + 2u * U);
-      p.g2 += w * x;
-      if (paired) { q.g2 += w * x2; }
-    }
-    if (count > 3u) {
-      let w = weightBlock(k, cols + 3u * U);
-      p.g3 += w * x;
-      if (paired) { q.g3 += w * x2; }
-    }
+    p.g0 += weightBlock(k, cols) * x;
+    if (count > 1u) { p.g1 += weightBlock(k, cols + U) * x; }
+    if (count > 2u) { p.g2 += weightBlock(k, cols + 2u * U) * x; }
+    if (count > 3u) { p.g3 += weightBlock(k, cols + 3u * U) * x; }
   }
   for (var k = U4; k < U; k++) {
     let x = vec4f(h[src.x + k], h[src.y + k], h[src.z + k], h[src.w + k]);
-    let x2 = vec4f(h[src2.x + k], h[src2.y + k], h[src2.z + k], h[src2.w + k]);
-    let w0 = weights4(k, cols);
-    p.g0 += outer(w0, x);
-    q.g0 += outer(w0, x2);
-    if (count > 1u) {
-      let w = weights4(k, cols + U);
-      p.g1 += outer(w, x);
-      q.g1 += outer(w, x2);
-    }
-    if (count > 2u) {
-      let w = weights4(k, cols + 2u * U);
-      p.g2 += outer(w, x);
-      q.g2 += outer(w, x2);
-    }
-    if (count > 3u) {
-      let w = weights4(k, cols + 3u * U);
-      p.g3 += outer(w, x);
-      q.g3 += outer(w, x2);
-    }
+    p.g0 += outer(weights4(k, cols), x);
+    if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
+    if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
+    if (count > 3u) { p.g3 += outer(weights4(k, cols + 3u * U), x); }
   }
-  pairedProducts = q;
   return p;
 }
 
-// initialState[src, :] · recurrentKernel, as productsWithH (src2's into pairedProducts): once per
-// sequence, so kept simple.
-fn productsWithInitialState(src: vec4u, src2: vec4u, cols: vec4u, count: u32) -> GateProducts {
+// initialState[src, :] · recurrentKernel, as productsWithH: once per sequence, so kept simple.
+fn productsWithInitialState(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
   let U = params.units;
   var p = GateProducts();
-  var q = GateProducts();
   for (var k = 0u; k < U; k++) {
     let x = vec4f(initialState[src.x + k], initialState[src.y + k], initialState[src.z + k], initialState[src.w + k]);
-    let x2 = vec4f(initialState[src2.x + k], initialState[src2.y + k], initialState[src2.z + k], initialState[src2.w + k]);
-    for (var g = 0u; g < count; g++) {
-      let w = weights4(k, cols + g * U);
-      p = addToGate(p, g, outer(w, x));
-      q = addToGate(q, g, outer(w, x2));
-    }
+    p.g0 += outer(weights4(k, cols), x);
+    if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
+    if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
+    if (count > 3u) { p.g3 += outer(weights4(k, cols + 3u * U), x); }
   }
-  pairedProducts = q;
   return p;
-}
-
-fn addToGate(p: GateProducts, g: u32, v: mat4x4f) -> GateProducts {
-  var r = p;
-  switch g {
-    case 0u: { r.g0 += v; }
-    case 1u: { r.g1 += v; }
-    case 2u: { r.g2 += v; }
-    default: { r.g3 += v; }
-  }
-  return r;
 }
 
 // 0 · recurrentKernel: zero, but NaN where the kernel holds an Infinity or NaN, as in tfjs, whose
@@ -201,28 +147,20 @@ fn productsWithZeros(cols: vec4u, count: u32) -> GateProducts {
     if (count > 3u) { w[3] += weights4(k, cols + 3u * U) * 0.0; }
   }
   let ones = vec4f(1.0);
-  pairedProducts = GateProducts(outer(w[0], ones), outer(w[1], ones), outer(w[2], ones), outer(w[3], ones));
-  return pairedProducts;
+  return GateProducts(outer(w[0], ones), outer(w[1], ones), outer(w[2], ones), outer(w[3], ones));
 }
 
-// saved[src, :] · recurrentKernel[:, cols], one gate (src2's into pairedProduct, as productsWithH).
-fn productWithSaved(src: vec4u, src2: vec4u, cols: vec4u) -> mat4x4f {
+// saved[src, :] · recurrentKernel[:, cols], one gate.
+fn productWithSaved(src: vec4u, cols: vec4u) -> mat4x4f {
   let U = params.units;
   let U4 = U / 4u * 4u;
-  let paired = ROW_TILES > 1u;
   var acc = mat4x4f();
-  var acc2 = mat4x4f();
   for (var k = 0u; k < U4; k += 4u) {
-    let w = weightBlock(k, cols);
-    acc += w * mat4x4f(saved4(src.x + k), saved4(src.y + k), saved4(src.z + k), saved4(src.w + k));
-    if (paired) { acc2 += w * mat4x4f(saved4(src2.x + k), saved4(src2.y + k), saved4(src2.z + k), saved4(src2.w + k)); }
+    acc += weightBlock(k, cols) * mat4x4f(saved4(src.x + k), saved4(src.y + k), saved4(src.z + k), saved4(src.w + k));
   }
   for (var k = U4; k < U; k++) {
-    let w = weights4(k, cols);
-    acc += outer(w, vec4f(saved[src.x + k], saved[src.y + k], saved[src.z + k], saved[src.w + k]));
-    acc2 += outer(w, vec4f(saved[src2.x + k], saved[src2.y + k], saved[src2.z + k], saved[src2.w + k]));
+    acc += outer(weights4(k, cols), vec4f(saved[src.x + k], saved[src.y + k], saved[src.z + k], saved[src.w + k]));
   }
-  pairedProduct = acc2;
   return acc;
 }
 
@@ -245,19 +183,14 @@ fn gatesAt(t: Tile, g: u32) -> mat4x4f {
 
 // h_{s-1} · recurrentKernel for the first `count` gates, with h_{-1} = initialState or 0.
 fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
-  if (t.half == 1u) { return pairedProducts; }
-  let second = pairedTile(t);
-  if (!t.initial) {
-    return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), sequenceOffsets(second, t.step - 1u, params.units), t.units, count);
-  }
-  if (params.hasInitialState != 0u) { return productsWithInitialState(batchOffsets(t), batchOffsets(second), t.units, count); }
+  if (!t.initial) { return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), t.units, count); }
+  if (params.hasInitialState != 0u) { return productsWithInitialState(batchOffsets(t), t.units, count); }
   return productsWithZeros(t.units, count);
 }
 
 // saved[rows, s] · recurrentKernel[:, gate g]: saved must be complete for the step (an earlier phase).
 fn savedProduct(t: Tile, g: u32) -> mat4x4f {
-  if (t.half == 1u) { return pairedProduct; }
-  return productWithSaved(sequenceOffsets(t, t.step, params.units), sequenceOffsets(pairedTile(t), t.step, params.units), gateColumns(t, g));
+  return productWithSaved(sequenceOffsets(t, t.step, params.units), gateColumns(t, g));
 }
 
 fn hTile(o: vec4u, c: vec4u) -> mat4x4f {
@@ -380,28 +313,21 @@ fn storeSaved(t: Tile, v: mat4x4f) {
   }
 }
 
-// Phase `phase` of step `step` for the invocation's tiles: from unit tile firstUnit on, every unitStride.
-fn forwardStage(step: u32, initial: bool, phase: u32, firstRow: u32, firstUnit: u32, unitStride: u32) {
-  let unitTiles = (params.units + 3u) / 4u;
-  for (var u = firstUnit; u < unitTiles; u += unitStride) {
-    cellForward(tileAt(step, initial, firstRow, u, 0u), phase);
-    if (ROW_TILES > 1u) { cellForward(tileAt(step, initial, firstRow, u, 1u), phase); }
-  }
-}
-
-// Stages [begin, end), all of step 0 (initial) or none. Each phase runs in a loop of its own, entered
-// at most once per step, so that the cell sees a constant phase: SwiftShader runs both sides of every
-// branch (masked), and a loop that is not entered costs little, so a phase picked by a branch would
-// run every phase's code.
+// Stages [begin, end), all of step 0 (initial) or none, each phase in a loop of its own.
 fn forwardStages(begin: u32, end: u32, initial: bool, firstRow: u32, firstUnit: u32, unitStride: u32) {
+  let unitTiles = (params.units + 3u) / 4u;
   var stage = begin;
   while (stage < end) {
     for (; stage < end && stage % PHASES == 0u; stage++) {
-      forwardStage(stage / PHASES, initial, 0u, firstRow, firstUnit, unitStride);
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellForward(tileAt(stage / PHASES, initial, firstRow, u), 0u);
+      }
       storageBarrier();
     }
     for (; PHASES > 1u && stage < end && stage % PHASES == 1u; stage++) {
-      forwardStage(stage / PHASES, initial, 1u, firstRow, firstUnit, unitStride);
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellForward(tileAt(stage / PHASES, initial, firstRow, u), 1u);
+      }
       storageBarrier();
     }
   }

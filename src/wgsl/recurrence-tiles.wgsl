@@ -1,12 +1,6 @@
 // What the two recurrence drivers (recurrence-forward.wgsl, recurrence-backward.wgsl) share: the
-// tile of 4 batch rows × 4 units an invocation works on, its offsets, the workgroup's row tiles, and
+// tile of 4 batch rows × 4 units an invocation works on, its offsets, the workgroup's row tile, and
 // the recurrent kernel staged in workgroup memory.
-//
-// With ROW_TILES = 2 an invocation works on two tiles of the same units at once, rows r..r+3 (half 0)
-// and r+4..r+7 (half 1): the drivers compute both tiles' products over k in one pass when the cell
-// asks for half 0's, so each weight load serves 8 rows (loads, not multiply-adds, bound these loops
-// on a CPU adapter), and hand half 1 its share when the cell asks again. The cell still sees one
-// tile of 4 rows at a time, half 0 first.
 //
 // No bindings: composed before a driver, whose Params (batch, timesteps, units) and recurrentKernel
 // binding it reads, and whose cell module defines GATES.
@@ -14,7 +8,6 @@
 override WORKGROUP_SIZE: u32 = 64;
 override WEIGHTS_IN_WORKGROUP: bool = false;
 override WORKGROUP_WEIGHTS: u32 = 1;
-override ROW_TILES: u32 = 1;
 
 var<workgroup> weights: array<f32, WORKGROUP_WEIGHTS>;
 
@@ -28,33 +21,24 @@ struct Tile {
   u0: u32,
   // The 4 units, clamped to the last, for loads.
   units: vec4u,
-  // Which of the invocation's row tiles: 1 is the second of a pair (ROW_TILES = 2).
-  half: u32,
-  // step == 0, where h_{s-1} is the initial state (or 0): a constant where the driver makes the tile
-  // (the drivers run step 0 from code of its own), so that SwiftShader, which runs both sides of
-  // every branch, runs step 0's code at step 0 only.
+  // step == 0, where h_{s-1} is the initial state (or 0). The forward driver runs step 0 from code of
+  // its own, where this is a constant: SwiftShader runs both sides of every branch (masked), and the
+  // initial state's code would otherwise run at every step.
   initial: bool,
 }
 
 const LANES = vec4u(0u, 1u, 2u, 3u);
 
-// Unit tile u at `step` (step 0 exactly when `initial`) of the invocation's row tile `half`, the row
-// tiles starting at firstRow.
-fn tileAt(step: u32, initial: bool, firstRow: u32, u: u32, half: u32) -> Tile {
+// Unit tile u at `step` (step 0 exactly when `initial`) of the row tile from firstRow on.
+fn tileAt(step: u32, initial: bool, firstRow: u32, u: u32) -> Tile {
   let u0 = u * 4u;
-  let first = firstRow + 4u * half;
-  let rows = min(vec4u(first) + LANES, vec4u(params.batch - 1u));
-  return Tile(step, first, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)), half, initial);
+  let rows = min(vec4u(firstRow) + LANES, vec4u(params.batch - 1u));
+  return Tile(step, firstRow, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)), initial);
 }
 
-// The second tile of t's pair: the same units and step, the next 4 rows.
-fn pairedTile(t: Tile) -> Tile {
-  return tileAt(t.step, t.initial, t.firstRow, t.u0 / 4u, 1u);
-}
-
-// The first batch row of the workgroup's row tiles: grid y, folded into z past the per-dimension limit.
+// The first batch row of the workgroup's row tile: grid y, folded into z past the per-dimension limit.
 fn firstRowOf(place: vec3u, nwg: vec3u) -> u32 {
-  return (place.y + place.z * nwg.y) * 4u * ROW_TILES;
+  return (place.y + place.z * nwg.y) * 4u;
 }
 
 fn isLastStep(t: Tile) -> bool {
