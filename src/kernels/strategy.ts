@@ -7,7 +7,9 @@
  * the seed shape and at 8×32×32×1024, and level with it (within run-to-run noise, either ahead) at
  * 32×64×16×256, with far fewer dispatches; a dispatch costs ~10-20 µs there and a workgroup is a CPU
  * task. Copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so it
- * stays off.
+ * stays off. Two row tiles per invocation (each weight load serving 8 rows) made the sine task's
+ * recurrences 1.05-1.25x faster but about doubled their compile time (an LSTM trainer's pipelines:
+ * 11 s instead of 5), so it was not kept.
  * Measured on an NVIDIA H100 (Dawn, Vulkan; scripts/device-check.ts, README "On a hardware GPU"):
  * from 256 units up, one dispatch per step with 16-lane workgroups (the unit tiles spread over many
  * workgroups, so many SMs work) was the fastest variant for every cell; for GRU, whose sweep is

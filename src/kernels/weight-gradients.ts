@@ -8,9 +8,10 @@
  * dKernel [F,G·U], dRecurrentKernel [U,G·U], dBias [biasRows,G·U] (placeholders where unused).
  * Rows are split into runs of strategy.weightGradientRows: with more than one, the outputs take one
  * partial per split and weight-gradient-splits adds them up (a second dispatch).
- * Dispatch: one invocation per 4 output rows × 4 units of a gate, per split, reducing over the
- * split's rows; one dispatch.
- * Limits: 8 storage buffers; G·U/4 tiles on grid x and (F + U)/4 + 1 tile rows on grid y, per workgroup.
+ * Dispatch: one invocation per 4 output rows × 4 units of every gate, per split, reducing over the
+ * split's rows; one dispatch. The gate count and the saved operand are override constants (one
+ * pipeline per cell).
+ * Limits: 8 storage buffers; U/4 tiles on grid x and (F + U)/4 + 1 tile rows on grid y, per workgroup.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/weight-gradients.wgsl?raw';
@@ -21,7 +22,7 @@ import { workgroupOrderId, type Strategy } from './strategy.js';
 export const weightGradients = defineKernel({
   name: 'weight-gradients',
   code: composeShader(orderCode, code),
-  params: ['batch', 'timesteps', 'features', 'units', 'gates', 'gradientBlocks', 'goBackwards', 'biasRows', 'hasInitialState', 'savedOperand', 'rowsPerSplit'],
+  params: ['batch', 'timesteps', 'features', 'units', 'gradientBlocks', 'goBackwards', 'biasRows', 'hasInitialState', 'rowsPerSplit'],
   bindings: [
     { name: 'x', access: 'read' },
     { name: 'h', access: 'read' },
@@ -53,17 +54,17 @@ export interface WeightGradientsOptions {
 /** How many runs of at most `rowsPerSplit` rows the batch·timesteps rows make. */
 export const weightGradientSplits = (shape: RNNShape, rowsPerSplit: number): number => Math.ceil((shape.batch * shape.timesteps) / rowsPerSplit);
 
-/** The workgroup grid: the gates' unit tiles on x, the stacked outputs' tile rows on y, splits on z. */
+/** The workgroup grid: the unit tiles on x, the stacked outputs' tile rows on y, splits on z. */
 export function weightGradientGrid(shape: WeightGradientsShape, biasRows: number, [wx, wy]: readonly [number, number], rowsPerSplit: number): [number, number, number] {
   const tileRows = tiles4(shape.features) + tiles4(shape.units) + Number(biasRows > 0);
-  return [Math.ceil((shape.gates * tiles4(shape.units)) / wx), Math.ceil(tileRows / wy), weightGradientSplits(shape, rowsPerSplit)];
+  return [Math.ceil(tiles4(shape.units) / wx), Math.ceil(tileRows / wy), weightGradientSplits(shape, rowsPerSplit)];
 }
 
 export function describeWeightGradients(shape: WeightGradientsShape, options: WeightGradientsOptions, strategy: Strategy): WeightGradientsRun {
   const [wx, wy] = strategy.gemmWorkgroup;
   return {
     spec: weightGradients,
-    constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy, WORKGROUP_ORDER: workgroupOrderId(strategy) },
+    constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy, GATES: shape.gates, SAVED_OPERAND: Number(options.savedOperand), WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: [
       {
         workgroups: weightGradientGrid(shape, options.biasRows, strategy.gemmWorkgroup, strategy.weightGradientRows),
@@ -72,12 +73,10 @@ export function describeWeightGradients(shape: WeightGradientsShape, options: We
           timesteps: shape.timesteps,
           features: shape.features,
           units: shape.units,
-          gates: shape.gates,
           gradientBlocks: shape.gradientBlocks,
           goBackwards: Number(options.goBackwards),
           biasRows: options.biasRows,
           hasInitialState: Number(options.useInitialState),
-          savedOperand: Number(options.savedOperand),
           rowsPerSplit: strategy.weightGradientRows,
         },
       },

@@ -30,7 +30,7 @@ override GRADIENT_BLOCKS: u32 = select(3u, 4u, RESET_AFTER);
 fn previousState(t: Tile) -> mat4x4f {
   var o: vec4u;
   let u = t.units;
-  if (t.step > 0u) {
+  if (!t.initial) {
     o = sequenceOffsets(t, t.step - 1u, params.units);
     return mat4x4f(
       vec4f(h[o.x + u.x], h[o.x + u.y], h[o.x + u.z], h[o.x + u.w]),

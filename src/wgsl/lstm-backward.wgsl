@@ -35,7 +35,7 @@ fn cellStateAt(t: Tile, step: u32) -> mat4x4f {
 }
 
 fn previousCellState(t: Tile) -> mat4x4f {
-  if (t.step > 0u) { return cellStateAt(t, t.step - 1u); }
+  if (!t.initial) { return cellStateAt(t, t.step - 1u); }
   if (params.hasCellInput == 0u) { return mat4x4f(); }
   let o = batchOffsets(t);
   let u = t.units;

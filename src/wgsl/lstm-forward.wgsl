@@ -17,7 +17,7 @@ const PHASES = 1u;
 @group(0) @binding(8) var<storage, read> initialCellState: array<f32>;
 
 fn previousCellState(t: Tile) -> mat4x4f {
-  if (t.step > 0u) { return savedAt(t, t.step - 1u); }
+  if (!t.initial) { return savedAt(t, t.step - 1u); }
   if (params.hasCellInput == 0u) { return mat4x4f(); }
   let o = batchOffsets(t);
   let c = t.units;

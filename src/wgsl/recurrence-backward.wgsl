@@ -4,7 +4,11 @@
 //   stage i < timesteps·PHASES is phase i % PHASES of step s = timesteps-1 - i / PHASES: every tile of
 //   4 batch rows × 4 units runs the cell's cellBackward(tile, phase), which turns the gradient reaching
 //   h_s into the gradients of the step's gate pre-activations (dGates); the last stage runs
-//   cellInitialGradient(tile): the gradient of the initial state. A storage barrier follows each stage.
+//   cellInitialGradient(tile): the gradient of the initial state. A storage barrier follows each stage
+//   but the last.
+//
+// As in recurrence-forward.wgsl, each phase runs in a loop of its own and so does the last stage:
+// SwiftShader runs both sides of every branch, masked, and a loop that is not entered costs little.
 //
 // dh is the gradient with respect to every output state, or, with params.lastStepOnly, to the last
 // one only ([batch, units]; zero at earlier steps). The cell module composed after this driver
@@ -188,16 +192,31 @@ fn main(
   let firstRow = firstRowOf(place, nwg);
   // Workgroups past the batch (a folded grid's last plane) would only read rows others write.
   if (firstRow >= params.batch) { return; }
+  let firstUnit = place.x * WORKGROUP_SIZE + lid;
+  let unitStride = nwg.x * WORKGROUP_SIZE;
   let unitTiles = (params.units + 3u) / 4u;
-  let stepStages = params.timesteps * PHASES;
-  for (var stage = params.stageBegin; stage < params.stageEnd; stage++) {
-    for (var u = place.x * WORKGROUP_SIZE + lid; u < unitTiles; u += nwg.x * WORKGROUP_SIZE) {
-      if (stage < stepStages) {
-        cellBackward(tileAt(params.timesteps - 1u - stage / PHASES, firstRow, u), stage % PHASES);
-      } else {
-        cellInitialGradient(tileAt(0u, firstRow, u));
+  let stepEnd = min(params.stageEnd, params.timesteps * PHASES);
+  var stage = params.stageBegin;
+  while (stage < stepEnd) {
+    for (; stage < stepEnd && stage % PHASES == 0u; stage++) {
+      let step = params.timesteps - 1u - stage / PHASES;
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellBackward(tileAt(step, step == 0u, firstRow, u), 0u);
       }
+      storageBarrier();
     }
-    storageBarrier();
+    for (; PHASES > 1u && stage < stepEnd && stage % PHASES == 1u; stage++) {
+      let step = params.timesteps - 1u - stage / PHASES;
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellBackward(tileAt(step, step == 0u, firstRow, u), 1u);
+      }
+      storageBarrier();
+    }
+  }
+  // The last stage of all: nothing after it in this dispatch reads what it writes, so no barrier.
+  for (; stage < params.stageEnd; stage++) {
+    for (var u = firstUnit; u < unitTiles; u += unitStride) {
+      cellInitialGradient(tileAt(0u, true, firstRow, u));
+    }
   }
 }

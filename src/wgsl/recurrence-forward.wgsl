@@ -4,6 +4,11 @@
 //   every tile of 4 batch rows × 4 units runs the cell's cellForward(tile, phase), then a storage
 //   barrier makes the stage's writes visible to the next.
 //
+// SwiftShader (the CPU fallback) runs both sides of every branch, masked, while a loop that is not
+// entered costs little: so the phase is a constant at each call of the cell (each phase runs in a
+// loop of its own) and step 0 runs from code of its own (t.initial is a constant there), else every
+// phase's and step 0's code would run at every stage.
+//
 // The cell module composed after this driver (simple-rnn-forward.wgsl, lstm-forward.wgsl,
 // gru-forward.wgsl) holds only the math of a step; rows, tiles, steps, chunks and barriers live here.
 // An invocation computes all GATES gate columns of its tile's units (u, U+u, ..., (GATES-1)U+u), so
@@ -178,7 +183,7 @@ fn gatesAt(t: Tile, g: u32) -> mat4x4f {
 
 // h_{s-1} · recurrentKernel for the first `count` gates, with h_{-1} = initialState or 0.
 fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
-  if (t.step > 0u) { return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), t.units, count); }
+  if (!t.initial) { return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), t.units, count); }
   if (params.hasInitialState != 0u) { return productsWithInitialState(batchOffsets(t), t.units, count); }
   return productsWithZeros(t.units, count);
 }
@@ -199,7 +204,7 @@ fn hTile(o: vec4u, c: vec4u) -> mat4x4f {
 
 // h_{s-1} at the tile's units, with h_{-1} = initialState or 0.
 fn previousState(t: Tile) -> mat4x4f {
-  if (t.step > 0u) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
+  if (!t.initial) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
   if (params.hasInitialState == 0u) { return mat4x4f(); }
   let o = batchOffsets(t);
   let c = t.units;
@@ -308,6 +313,26 @@ fn storeSaved(t: Tile, v: mat4x4f) {
   }
 }
 
+// Stages [begin, end), all of step 0 (initial) or none, each phase in a loop of its own.
+fn forwardStages(begin: u32, end: u32, initial: bool, firstRow: u32, firstUnit: u32, unitStride: u32) {
+  let unitTiles = (params.units + 3u) / 4u;
+  var stage = begin;
+  while (stage < end) {
+    for (; stage < end && stage % PHASES == 0u; stage++) {
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellForward(tileAt(stage / PHASES, initial, firstRow, u), 0u);
+      }
+      storageBarrier();
+    }
+    for (; PHASES > 1u && stage < end && stage % PHASES == 1u; stage++) {
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellForward(tileAt(stage / PHASES, initial, firstRow, u), 1u);
+      }
+      storageBarrier();
+    }
+  }
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
@@ -320,11 +345,9 @@ fn main(
   let firstRow = firstRowOf(place, nwg);
   // Workgroups past the batch (a folded grid's last plane) would only read rows others write.
   if (firstRow >= params.batch) { return; }
-  let unitTiles = (params.units + 3u) / 4u;
-  for (var stage = params.stageBegin; stage < params.stageEnd; stage++) {
-    for (var u = place.x * WORKGROUP_SIZE + lid; u < unitTiles; u += nwg.x * WORKGROUP_SIZE) {
-      cellForward(tileAt(stage / PHASES, firstRow, u), stage % PHASES);
-    }
-    storageBarrier();
-  }
+  let firstUnit = place.x * WORKGROUP_SIZE + lid;
+  let unitStride = nwg.x * WORKGROUP_SIZE;
+  // Step 0's stages, then the others'.
+  forwardStages(params.stageBegin, min(params.stageEnd, PHASES), true, firstRow, firstUnit, unitStride);
+  forwardStages(max(params.stageBegin, PHASES), params.stageEnd, false, firstRow, firstUnit, unitStride);
 }

@@ -21,15 +21,19 @@ struct Tile {
   u0: u32,
   // The 4 units, clamped to the last, for loads.
   units: vec4u,
+  // step == 0, where h_{s-1} is the initial state (or 0). The forward driver runs step 0 from code of
+  // its own, where this is a constant: SwiftShader runs both sides of every branch (masked), and the
+  // initial state's code would otherwise run at every step.
+  initial: bool,
 }
 
 const LANES = vec4u(0u, 1u, 2u, 3u);
 
-// Unit tile u at `step` of the row tile from firstRow on.
-fn tileAt(step: u32, firstRow: u32, u: u32) -> Tile {
+// Unit tile u at `step` (step 0 exactly when `initial`) of the row tile from firstRow on.
+fn tileAt(step: u32, initial: bool, firstRow: u32, u: u32) -> Tile {
   let u0 = u * 4u;
   let rows = min(vec4u(firstRow) + LANES, vec4u(params.batch - 1u));
-  return Tile(step, firstRow, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)));
+  return Tile(step, firstRow, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)), initial);
 }
 
 // The first batch row of the workgroup's row tile: grid y, folded into z past the per-dimension limit.

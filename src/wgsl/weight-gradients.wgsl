@@ -5,10 +5,10 @@
 //   dRecurrentKernel[:, g] = Σ_r operand_g[r]ᵀ dGates[r, recurrent(g)]      operand = h[b, s-1, :]
 //   dBias[0, g] = Σ_r dGates[r, g],   dBias[1, g] = Σ_r dGates[r, recurrent(g)]   (the second row: biasRows = 2)
 //
-// h[b, -1, :] is initialState or 0. The input side reads the gate blocks 0..gates-1 of dGates; the
+// h[b, -1, :] is initialState or 0. The input side reads the gate blocks 0..GATES-1 of dGates; the
 // recurrent side reads the same, except that the last gate reads the last stored block (its own
-// when a cell stores gradientBlocks > gates: GRU resetAfter's recurrent h̃ gradient) and, with
-// params.savedOperand, takes saved[b, s, :] as its operand (GRU's r ⊙ h_{s-1}). Padding rows are
+// when a cell stores gradientBlocks > GATES: GRU resetAfter's recurrent h̃ gradient) and, with
+// SAVED_OPERAND, takes saved[b, s, :] as its operand (GRU's r ⊙ h_{s-1}). Padding rows are
 // masked with select, never by multiplying with 0, which would turn an Infinity into NaN.
 //
 // The rows are split: grid z is the split, and each invocation sums params.rowsPerSplit rows, in
@@ -23,28 +23,27 @@
 //   2  storage, read        h                 [batch, timesteps, units]
 //   3  storage, read        initialState      [batch, units]   (read only when params.hasInitialState)
 //   4  storage, read        dGates            [batch, timesteps, gradientBlocks·units]
-//   5  storage, read        saved             [batch, timesteps, units]   (read only when params.savedOperand)
-//   6  storage, read_write  dKernel           [splits, features, gates·units]
-//   7  storage, read_write  dRecurrentKernel  [splits, units, gates·units]
-//   8  storage, read_write  dBias             [splits, biasRows, gates·units]   (written only when biasRows > 0)
+//   5  storage, read        saved             [batch, timesteps, units]   (read only with SAVED_OPERAND)
+//   6  storage, read_write  dKernel           [splits, features, GATES·units]
+//   7  storage, read_write  dRecurrentKernel  [splits, units, GATES·units]
+//   8  storage, read_write  dBias             [splits, biasRows, GATES·units]   (written only when biasRows > 0)
 //
-// Dispatch: each invocation owns 4 output rows × 4 units of one gate's block and reduces over its
-// split's rows. Grid x covers the gates' unit tiles (gate-major); grid y the tile rows of the three
-// outputs stacked: ceil(features/4) of dKernel, ceil(units/4) of dRecurrentKernel, then one for
-// dBias; grid z the splits. (Fusing the gates into one invocation shares the operand's loads, ~1.3×
-// faster on SwiftShader, but made the shader several times slower to compile: not worth it here.)
+// Dispatch: each invocation owns 4 output rows × 4 units of every gate's block (GATES, the cell's
+// gate count, is an override) and reduces over its split's rows: the operand's loads are shared by the
+// gates, and on SwiftShader, which runs both sides of every branch, gate counts known when the shader
+// compiles leave no dead gate code. Grid x covers the unit tiles; grid y the tile rows of the three
+// outputs stacked: ceil(features/4) of dKernel, ceil(units/4) of dRecurrentKernel, then one for dBias;
+// grid z the splits.
 
 struct Params {
   batch: u32,
   timesteps: u32,
   features: u32,
   units: u32,
-  gates: u32,
   gradientBlocks: u32,
   goBackwards: u32,
   biasRows: u32,
   hasInitialState: u32,
-  savedOperand: u32,
   rowsPerSplit: u32,
 }
 
@@ -60,6 +59,10 @@ struct Params {
 
 override WORKGROUP_X: u32 = 8;
 override WORKGROUP_Y: u32 = 8;
+// Gate blocks of `units` columns: 1 (SimpleRNN), 3 (GRU) or 4 (LSTM).
+override GATES: u32 = 1;
+// The last gate's recurrent operand is saved[b, s, :] (GRU without resetAfter's r ⊙ h_{s-1}).
+override SAVED_OPERAND: bool = false;
 
 const KERNEL_REGION = 0u;
 const RECURRENT_REGION = 1u;
@@ -89,6 +92,29 @@ fn gradientBlock(r: vec4u, valid: vec4<bool>, block: u32, c: vec4u) -> mat4x4f {
     select(zero, gradientRow(r.z, block, c), valid.z),
     select(zero, gradientRow(r.w, block, c), valid.w),
   );
+}
+
+// A tile per gate (the first GATES used).
+struct GateSums {
+  g0: mat4x4f,
+  g1: mat4x4f,
+  g2: mat4x4f,
+  g3: mat4x4f,
+}
+
+fn addSums(a: GateSums, b: GateSums) -> GateSums {
+  return GateSums(a.g0 + b.g0, a.g1 + b.g1, a.g2 + b.g2, a.g3 + b.g3);
+}
+
+// Gradient blocks blocks[g] of the 4 rows r (zero where not valid) times the operand, for the first
+// `count` gates.
+fn products(r: vec4u, valid: vec4<bool>, blocks: vec4u, count: u32, c: vec4u, operand: mat4x4f) -> GateSums {
+  var p = GateSums();
+  p.g0 = gradientBlock(r, valid, blocks.x, c) * operand;
+  if (count > 1u) { p.g1 = gradientBlock(r, valid, blocks.y, c) * operand; }
+  if (count > 2u) { p.g2 = gradientBlock(r, valid, blocks.z, c) * operand; }
+  if (count > 3u) { p.g3 = gradientBlock(r, valid, blocks.w, c) * operand; }
+  return p;
 }
 
 fn inputColumn(o: vec4u, f: u32) -> vec4f {
@@ -124,32 +150,32 @@ fn rowsFrom(r0: u32) -> Rows {
   return Rows(r, unclamped < vec4u(rowEnd), r % params.timesteps);
 }
 
-fn accumulateKernel(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
+fn accumulateKernel(j: vec4u, blocks: vec4u, c: vec4u) -> GateSums {
   let T = params.timesteps;
-  var acc = mat4x4f();
+  var acc = GateSums();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
-    var part = mat4x4f();
+    var part = GateSums();
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let src = (b.r - b.s + select(b.s, T - 1u - b.s, params.goBackwards != 0u)) * params.features;
       let operand = mat4x4f(inputColumn(src, j.x), inputColumn(src, j.y), inputColumn(src, j.z), inputColumn(src, j.w));
-      part += gradientBlock(b.r, b.valid, block, c) * operand;
+      part = addSums(part, products(b.r, b.valid, blocks, GATES, c, operand));
     }
-    acc += part;
+    acc = addSums(acc, part);
   }
   return acc;
 }
 
-// operand h_{s-1}. Rows at s = 0 take the initial state below; without one, their operand is 0 and
-// still multiplies (0 · NaN is NaN, as in tfjs).
-fn accumulateRecurrent(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
+// operand h_{s-1}, for the first `count` gates. Rows at s = 0 take the initial state below; without
+// one, their operand is 0 and still multiplies (0 · NaN is NaN, as in tfjs).
+fn accumulateRecurrent(j: vec4u, blocks: vec4u, count: u32, c: vec4u) -> GateSums {
   let T = params.timesteps;
   let U = params.units;
   let zero = vec4f(0.0);
   let withoutInitialState = vec4<bool>(params.hasInitialState == 0u);
-  var acc = mat4x4f();
+  var acc = GateSums();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
-    var part = mat4x4f();
+    var part = GateSums();
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let hasPrevious = b.s > vec4u(0u);
@@ -160,9 +186,9 @@ fn accumulateRecurrent(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
         select(zero, stateColumn(prev, j.z), hasPrevious),
         select(zero, stateColumn(prev, j.w), hasPrevious),
       );
-      part += gradientBlock(b.r, b.valid & (hasPrevious | withoutInitialState), block, c) * operand;
+      part = addSums(part, products(b.r, b.valid & (hasPrevious | withoutInitialState), blocks, count, c, operand));
     }
-    acc += part;
+    acc = addSums(acc, part);
   }
   if (params.hasInitialState != 0u) {
     // The batch rows whose first step lies in this split.
@@ -171,13 +197,13 @@ fn accumulateRecurrent(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
       let b = min(b0 + LANES, vec4u(batchEnd - 1u));
       let o = b * U;
       let operand = mat4x4f(initialStateColumn(o, j.x), initialStateColumn(o, j.y), initialStateColumn(o, j.z), initialStateColumn(o, j.w));
-      acc += gradientBlock(b * T, b0 + LANES < vec4u(batchEnd), block, c) * operand;
+      acc = addSums(acc, products(b * T, b0 + LANES < vec4u(batchEnd), blocks, count, c, operand));
     }
   }
   return acc;
 }
 
-// operand saved[b, s] (the same row).
+// operand saved[b, s] (the same row), one gradient block.
 fn accumulateSaved(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
   var acc = mat4x4f();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
@@ -193,19 +219,34 @@ fn accumulateSaved(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
   return acc;
 }
 
-// Row 0: Σ_r dGates[r, block]; row 1, with two bias rows: Σ_r dGates[r, recurrentBlock].
-fn accumulateBias(block: u32, recurrentBlock: u32, c: vec4u) -> mat4x4f {
-  var acc = mat4x4f();
+// Σ_r dGates[r, blocks[g]] for every gate, in column 0 of each gate's tile.
+fn accumulateBias(blocks: vec4u, c: vec4u) -> GateSums {
+  let ones = vec4f(1.0);
+  var acc = GateSums();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
-    var part = mat4x4f();
+    var part = GateSums();
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
-      part[0] += gradientBlock(b.r, b.valid, block, c) * vec4f(1.0);
-      if (params.biasRows > 1u) { part[1] += gradientBlock(b.r, b.valid, recurrentBlock, c) * vec4f(1.0); }
+      part.g0[0] += gradientBlock(b.r, b.valid, blocks.x, c) * ones;
+      if (GATES > 1u) { part.g1[0] += gradientBlock(b.r, b.valid, blocks.y, c) * ones; }
+      if (GATES > 2u) { part.g2[0] += gradientBlock(b.r, b.valid, blocks.z, c) * ones; }
+      if (GATES > 3u) { part.g3[0] += gradientBlock(b.r, b.valid, blocks.w, c) * ones; }
     }
-    acc += part;
+    acc = addSums(acc, part);
   }
   return acc;
+}
+
+// Gate g's tile replaced.
+fn withGate(sums: GateSums, g: u32, tile: mat4x4f) -> GateSums {
+  var s = sums;
+  switch g {
+    case 0u: { s.g0 = tile; }
+    case 1u: { s.g1 = tile; }
+    case 2u: { s.g2 = tile; }
+    default: { s.g3 = tile; }
+  }
+  return s;
 }
 
 // Row j of the region's gradient (this split's partial), gate g's units u0..u0+3 below `units`
@@ -213,7 +254,7 @@ fn accumulateBias(block: u32, recurrentBlock: u32, c: vec4u) -> mat4x4f {
 fn store(region: u32, j: u32, g: u32, u0: u32, value: vec4f) {
   let U = params.units;
   let n = U - u0;
-  let width = params.gates * U;
+  let width = GATES * U;
   let o = j * width + g * U + u0;
   switch region {
     case KERNEL_REGION: {
@@ -243,6 +284,18 @@ fn store(region: u32, j: u32, g: u32, u0: u32, value: vec4f) {
   }
 }
 
+// Row j0 + i of the region's gradient gets row i of every gate's tile.
+fn storeTiles(region: u32, j0: u32, u0: u32, sums: GateSums) {
+  let tiles = array<mat4x4f, 4>(sums.g0, sums.g1, sums.g2, sums.g3);
+  for (var g = 0u; g < GATES; g++) {
+    let t = tiles[g];
+    store(region, j0, g, u0, t[0]);
+    store(region, j0 + 1u, g, u0, t[1]);
+    store(region, j0 + 2u, g, u0, t[2]);
+    store(region, j0 + 3u, g, u0, t[3]);
+  }
+}
+
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
@@ -255,38 +308,40 @@ fn main(
   let place = orderedWorkgroup(wid, nwg);
   let column = place.x * WORKGROUP_X + lid.x;
   let tile = place.y * WORKGROUP_Y + lid.y;
-  if (column >= params.gates * unitTiles || tile >= kernelTiles + unitTiles + u32(params.biasRows > 0u)) { return; }
+  if (column >= unitTiles || tile >= kernelTiles + unitTiles + u32(params.biasRows > 0u)) { return; }
   split = place.z;
   rowBegin = split * params.rowsPerSplit;
   rowEnd = min(rowBegin + params.rowsPerSplit, params.batch * params.timesteps);
 
-  let g = column / unitTiles;
-  let u0 = (column % unitTiles) * 4u;
+  let u0 = column * 4u;
   let c = min(vec4u(u0) + LANES, vec4u(U - 1u));
-  let isLastGate = g + 1u == params.gates;
-  // The recurrent side's gradient block of gate g: the last gate's is the last block.
-  let recurrentBlock = select(g, params.gradientBlocks - 1u, isLastGate);
-  var region = BIAS_REGION;
-  var j0 = 0u;
-  var acc: mat4x4f;
+  let inputBlocks = vec4u(0u, 1u, 2u, 3u);
+  // The recurrent side's gradient blocks: the last gate's is the last block.
+  let recurrentBlocks = select(inputBlocks, vec4u(params.gradientBlocks - 1u), inputBlocks == vec4u(GATES - 1u));
   if (tile < kernelTiles) {
-    region = KERNEL_REGION;
-    j0 = tile * 4u;
-    acc = accumulateKernel(min(vec4u(j0) + LANES, vec4u(params.features - 1u)), g, c);
+    let j0 = tile * 4u;
+    storeTiles(KERNEL_REGION, j0, u0, accumulateKernel(min(vec4u(j0) + LANES, vec4u(params.features - 1u)), inputBlocks, c));
   } else if (tile < kernelTiles + unitTiles) {
-    region = RECURRENT_REGION;
-    j0 = (tile - kernelTiles) * 4u;
+    let j0 = (tile - kernelTiles) * 4u;
     let j = min(vec4u(j0) + LANES, vec4u(U - 1u));
-    if (params.savedOperand != 0u && isLastGate) {
-      acc = accumulateSaved(j, recurrentBlock, c);
+    if (SAVED_OPERAND) {
+      let last = GATES - 1u;
+      let sums = accumulateRecurrent(j, recurrentBlocks, last, c);
+      storeTiles(RECURRENT_REGION, j0, u0, withGate(sums, last, accumulateSaved(j, recurrentBlocks[last], c)));
     } else {
-      acc = accumulateRecurrent(j, recurrentBlock, c);
+      storeTiles(RECURRENT_REGION, j0, u0, accumulateRecurrent(j, recurrentBlocks, GATES, c));
     }
   } else {
-    acc = accumulateBias(g, recurrentBlock, c);
+    let input = accumulateBias(inputBlocks, c);
+    var recurrent = GateSums();
+    if (params.biasRows > 1u) { recurrent = accumulateBias(recurrentBlocks, c); }
+    // Row 0: the input side's sums; row 1 (two bias rows): the recurrent side's.
+    let zero = vec4f(0.0);
+    storeTiles(BIAS_REGION, 0u, u0, GateSums(
+      mat4x4f(input.g0[0], recurrent.g0[0], zero, zero),
+      mat4x4f(input.g1[0], recurrent.g1[0], zero, zero),
+      mat4x4f(input.g2[0], recurrent.g2[0], zero, zero),
+      mat4x4f(input.g3[0], recurrent.g3[0], zero, zero),
+    ));
   }
-  store(region, j0, g, u0, acc[0]);
-  store(region, j0 + 1u, g, u0, acc[1]);
-  store(region, j0 + 2u, g, u0, acc[2]);
-  store(region, j0 + 3u, g, u0, acc[3]);
 }
