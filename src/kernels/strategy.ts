@@ -73,6 +73,8 @@ export function deviceTraits(device: GPUDevice): DeviceTraits {
 
 const HARDWARE_PERSISTENT_MAX_UNITS = 128;
 const HARDWARE_STEPWISE_LANES = 16;
+/** Persistent lanes at most: 256 served 1,024 units faster than 64 on the H100 (GRU, 8×32×32×1024). */
+const HARDWARE_PERSISTENT_MAX_LANES = 256;
 /**
  * Multiply-adds one workgroup may do in one persistent dispatch: about 0.1 s on the CPU fallback
  * (SwiftShader runs a workgroup on one core at ~1 GFLOP/s), a few ms on a hardware GPU; and at most
@@ -90,20 +92,22 @@ export function stepsPerDispatch(shape: CellShape): number {
 }
 
 export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
+  const checked = checkStrategyOverride(override);
   const common = { maxStepsPerDispatch: stepsPerDispatch(shape), weightGradientRows: WEIGHT_GRADIENT_ROWS, workgroupOrder: 'natural', activations: 'compiled' } as const;
   const base: Strategy = traits.isFallbackAdapter
     ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
-    : { ...common, ...hardwareStrategy(traits, shape) };
-  return { ...base, ...checkStrategyOverride(override) };
+    : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence) };
+  return { ...base, ...checked };
 }
 
-function hardwareStrategy(traits: DeviceTraits, shape: CellShape) {
+/** The hardware half; a recurrence mode asked for (the trainer's persistent one) gets that mode's lanes. */
+function hardwareStrategy(traits: DeviceTraits, shape: CellShape, mode?: RecurrenceMode) {
   const { limits } = traits;
-  const persistent = shape.units <= HARDWARE_PERSISTENT_MAX_UNITS;
+  const persistent = (mode ?? (shape.units <= HARDWARE_PERSISTENT_MAX_UNITS ? 'persistent' : 'stepwise')) === 'persistent';
   const weightBytes = (shape.gates ?? 1) * shape.units * shape.units * 4;
   // Persistent: one lane per tile of 4 units, rounded up to a power of two so that few sizes
   // (pipelines) serve every layer: 16 lanes for 50 units (13 tiles), not 64 mostly idle.
-  const wanted = persistent ? 2 ** Math.ceil(Math.log2(tiles4(shape.units))) : HARDWARE_STEPWISE_LANES;
+  const wanted = persistent ? Math.min(2 ** Math.ceil(Math.log2(tiles4(shape.units))), HARDWARE_PERSISTENT_MAX_LANES) : HARDWARE_STEPWISE_LANES;
   const lanes = Math.min(wanted, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   return {
     recurrence: persistent ? 'persistent' : 'stepwise',

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { chooseStrategy, type DeviceTraits } from '../src/kernels/strategy.js';
+
+// The strategy table, as data: what it picks on a hardware GPU (limits as the H100's) and on the
+// CPU fallback, by units; and what a caller asking for the persistent recurrence (the trainer) gets.
+const limits = { maxComputeInvocationsPerWorkgroup: 1024, maxComputeWorkgroupSizeX: 1024, maxComputeWorkgroupStorageSize: 49152 } as GPUSupportedLimits;
+const hardware: DeviceTraits = { isFallbackAdapter: false, limits };
+const fallback: DeviceTraits = { isFallbackAdapter: true, limits };
+const lstm = (units: number) => ({ batch: 8, timesteps: 10, features: 4, units, gates: 4 });
+const pick = (traits: DeviceTraits, units: number, recurrence?: 'persistent') => {
+  const s = chooseStrategy(traits, lstm(units), recurrence ? { recurrence } : {});
+  return [s.recurrence, s.recurrenceWorkgroupSize, s.weightsInWorkgroup];
+};
+
+describe('the strategy table', () => {
+  it.each([
+    // units, table's pick, the pick when persistent is asked for
+    [32, ['persistent', 8, true], ['persistent', 8, true]],
+    [50, ['persistent', 16, true], ['persistent', 16, true]],
+    [128, ['persistent', 32, false], ['persistent', 32, false]],
+    [129, ['stepwise', 16, false], ['persistent', 64, false]],
+    [512, ['stepwise', 16, false], ['persistent', 128, false]],
+    [1024, ['stepwise', 16, false], ['persistent', 256, false]],
+  ])('hardware, %i units: %j; persistent asked for: %j', (units, table, persistent) => {
+    expect(pick(hardware, units)).toEqual(table);
+    expect(pick(hardware, units, 'persistent')).toEqual(persistent);
+  });
+
+  it.each([1, 50, 1024])('CPU fallback, %i units: persistent, 4 lanes, weights in storage', (units) => {
+    expect(pick(fallback, units)).toEqual(['persistent', 4, false]);
+    expect(pick(fallback, units, 'persistent')).toEqual(['persistent', 4, false]);
+  });
+
+  it('keeps overrides as given', () => {
+    expect(chooseStrategy(hardware, lstm(512), { recurrence: 'persistent', recurrenceWorkgroupSize: 32 }).recurrenceWorkgroupSize).toBe(32);
+  });
+});
