@@ -72,8 +72,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let place = orderedWorkgroup(wid, nwg);
-  let k = (place.y * nwg.x + place.x) * WORKGROUP_SIZE + lid;
+  let k = orderedInvocation(wid, nwg, lid, WORKGROUP_SIZE);
   let rows = currentRows();
   if (k == 0u && params.predict == 0u) { batch = Batch(rows.count, rows.epoch); }
   let xSize = params.batchSize * params.rowSize;

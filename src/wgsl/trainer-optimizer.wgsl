@@ -44,8 +44,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let place = orderedWorkgroup(wid, nwg);
-  let p = (place.y * nwg.x + place.x) * WORKGROUP_SIZE + lid;
+  let p = orderedInvocation(wid, nwg, lid, WORKGROUP_SIZE);
   let P = params.parameters;
   if (p >= P) { return; }
   let g = gradients[p];

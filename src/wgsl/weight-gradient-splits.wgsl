@@ -40,8 +40,7 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let place = orderedWorkgroup(wid, nwg);
-  let i = (place.y * nwg.x + place.x) * WORKGROUP_SIZE + lid;
+  let i = orderedInvocation(wid, nwg, lid, WORKGROUP_SIZE);
   if (i < params.kernelSize) {
     var sum = 0.0;
     for (var z = 0u; z < params.splits; z++) { sum += kernelSplits[z * params.kernelSize + i]; }

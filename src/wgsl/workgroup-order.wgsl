@@ -24,3 +24,10 @@ fn orderedWorkgroup(wid: vec3u, nwg: vec3u) -> vec3u {
   }
   return vec3u(p % nwg.x, (p / nwg.x) % nwg.y, p / plane);
 }
+
+// The invocation's index in a one-dimensional problem spread over an x × y grid (folded into y
+// past maxComputeWorkgroupsPerDimension), its workgroup placed by orderedWorkgroup.
+fn orderedInvocation(wid: vec3u, nwg: vec3u, lid: u32, workgroupSize: u32) -> u32 {
+  let place = orderedWorkgroup(wid, nwg);
+  return (place.y * nwg.x + place.x) * workgroupSize + lid;
+}
