@@ -8,7 +8,8 @@
 //    the same initial weights.
 // Prints a table per part and writes bench/results/device-check.json; exits 1 on any failure.
 // `--quick`: two small shapes per part, to try the script itself on a software adapter;
-// `--parts strategies,trainer` and `--cells GRU,LSTM` run some parts or cells only.
+// `--parts strategies,trainer` and `--cells GRU,LSTM` run some parts or cells only; `--shapes
+// 32x64x16x128,8x32x32x512` times the strategies on those shapes (batch×timesteps×features×units).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -25,7 +26,7 @@ const adapter = describeAdapter(adapterSummary);
 console.log(`adapter: ${adapter}; driver ${adapterSummary.driver}`);
 console.log(`features: ${[...gpuAdapter.features].sort().join(', ')}`);
 const failures: string[] = [];
-const args = parseArgs({ options: { quick: { type: 'boolean', default: false }, parts: { type: 'string', default: 'check,strategies,trainer' }, cells: { type: 'string' } } }).values;
+const args = parseArgs({ options: { quick: { type: 'boolean', default: false }, parts: { type: 'string', default: 'check,strategies,trainer' }, cells: { type: 'string' }, shapes: { type: 'string' } } }).values;
 const quick = args.quick;
 const parts = new Set(args.parts.split(','));
 const sample = <T>(list: T[]) => (quick ? list.slice(0, 2) : list);
@@ -41,7 +42,9 @@ const pick = (kind: LayerKind, shape: AnyConfig, fallback = traits.isFallbackAda
   chooseStrategy({ ...traits, isFallbackAdapter: fallback }, { ...shape, gates: KINDS[kind].gates });
 
 // --- 1. Correctness and repeatability ------------------------------------------------------------
-const SHAPES: [number, number, number, number][] = [
+/** batch, timesteps, features, units */
+type Dims = [number, number, number, number];
+const SHAPES: Dims[] = [
   [1, 1, 1, 1], [5, 3, 1, 50], [33, 17, 3, 2], [7, 13, 5, 65], [5, 17, 8, 257], [128, 20, 1, 32], [2, 3, 3, 1024], [9, 40, 16, 256],
 ];
 const REPEATS = 3;
@@ -85,7 +88,12 @@ for (const cell of parts.has('check') ? CELLS : []) {
 console.table(checkRows.map(([c, err, repeat, verdict]) => ({ case: c, 'worst rel. error': err, repeats: repeat, verdict })));
 
 // --- 2. Strategies timed --------------------------------------------------------------------------
-const TIMED_SHAPES: [number, number, number, number][] = [[5, 3, 1, 50], [128, 20, 1, 32], [32, 64, 16, 256], [8, 32, 32, 1024], [64, 32, 32, 512]];
+const parseShape = (text: string): Dims => {
+  const dims = text.split('x').map(Number);
+  if (dims.length !== 4 || !dims.every((d) => Number.isInteger(d) && d >= 1)) throw new Error(`--shapes: expected batch×timesteps×features×units as 4 positive integers joined by x, e.g. 32x64x16x128; got ${text}`);
+  return dims as Dims;
+};
+const TIMED_SHAPES: Dims[] = args.shapes?.split(',').map(parseShape) ?? [[5, 3, 1, 50], [128, 20, 1, 32], [32, 64, 16, 256], [8, 32, 32, 1024], [64, 32, 32, 512]];
 
 const ROUNDS = 5;
 
