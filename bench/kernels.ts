@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createFloat32Buffer, createGRU, createLSTM, createSimpleRNN, type Activation, type GRUConfig, type LSTMConfig, type Strategy } from 'webgpu-rnn';
 import { describeAdapter, requestNodeDevice } from 'webgpu-rnn/node';
 import { matMulThroughput } from './lib/floors.js';
-import { fixed, publish, ratio, timePerCall } from './lib/report.js';
+import { fixed, publish, ratio, timeInterleaved, timePerCall, type Timed } from './lib/report.js';
 import { stockCells, type StockWeights } from './lib/stock-cells.js';
 
 type Cell = 'SimpleRNN' | 'LSTM' | 'GRU';
@@ -17,17 +17,17 @@ interface Case {
   readonly cell: Cell;
   readonly label: string;
   readonly config: LSTMConfig & GRUConfig & { activation: Activation; recurrentActivation: Activation };
-  /** Calls per timing round: fused, stock. */
-  readonly calls: readonly [number, number];
+  /** Calls per timing round of stock (the fused layers' are calibrated: see timeInterleaved). */
+  readonly stockCalls: number;
   /** Timed rounds of stock (after a warm-up round): stock takes 20-120 s per call at the larger shapes. */
   readonly stockRounds: number;
 }
 
 const GATES: Record<Cell, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
 const SHAPES = [
-  { name: 'seed', shape: { batch: 5, timesteps: 3, features: 1, units: 50 }, calls: [200, 20] },
-  { name: '', shape: { batch: 32, timesteps: 64, features: 16, units: 256 }, calls: [1, 1] },
-  { name: '', shape: { batch: 8, timesteps: 32, features: 32, units: 1024 }, calls: [1, 1] },
+  { name: 'seed', shape: { batch: 5, timesteps: 3, features: 1, units: 50 }, stockCalls: 20 },
+  { name: '', shape: { batch: 32, timesteps: 64, features: 16, units: 256 }, stockCalls: 1 },
+  { name: '', shape: { batch: 8, timesteps: 32, features: 32, units: 1024 }, stockCalls: 1 },
 ] as const;
 const VARIANTS: { cell: Cell; label: string; options: { activation?: Activation; recurrentActivation: Activation; resetAfter?: boolean } }[] = [
   { cell: 'SimpleRNN', label: 'SimpleRNN', options: { recurrentActivation: 'hardSigmoid' } },
@@ -36,7 +36,7 @@ const VARIANTS: { cell: Cell; label: string; options: { activation?: Activation;
   { cell: 'GRU', label: 'GRU resetAfter', options: { recurrentActivation: 'hardSigmoid', resetAfter: true } },
 ];
 const CASES: Case[] = VARIANTS.flatMap(({ cell, label, options }) =>
-  SHAPES.map(({ name, shape, calls }) => {
+  SHAPES.map(({ name, shape, stockCalls }) => {
     // The seed model's SimpleRNN is relu; the rest run the layers' default activations.
     const activation: Activation = cell === 'SimpleRNN' && name === 'seed' ? 'relu' : 'tanh';
     const dims = `${shape.batch}×${shape.timesteps}×${shape.features}×${shape.units}`;
@@ -44,7 +44,7 @@ const CASES: Case[] = VARIANTS.flatMap(({ cell, label, options }) =>
       cell,
       label: `${label} ${name ? `${name} ` : ''}${dims}`,
       config: { ...shape, activation, ...options },
-      calls: cell === 'SimpleRNN' ? [calls[0] === 200 ? 200 : 2, calls[1]] : calls,
+      stockCalls,
       stockRounds: name === 'seed' ? ROUNDS : 1,
     };
   }),
@@ -90,7 +90,7 @@ async function timeStock(c: Case) {
       outputs = [tf.tidy(() => run(...weights))];
     },
     settle,
-    c.calls[1],
+    c.stockCalls,
     c.stockRounds,
   );
   const forwardBackward = await timePerCall(
@@ -99,14 +99,15 @@ async function timeStock(c: Case) {
       outputs = tf.tidy(() => gradients(weights));
     },
     settle,
-    c.calls[1],
+    c.stockCalls,
     c.stockRounds,
   );
   tf.dispose([...outputs, ...weights, dh]);
   return { forward, forwardBackward };
 }
 
-async function timeFused(c: Case, strategy?: Partial<Strategy>) {
+/** A fused layer with its inputs uploaded: forward and forward+backward calls to time, and its strategy. */
+async function fusedLayer(c: Case, strategy?: Partial<Strategy>) {
   const layer = createLayer(c, strategy);
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
   const G = GATES[c.cell];
@@ -124,27 +125,43 @@ async function timeFused(c: Case, strategy?: Partial<Strategy>) {
   const backwardOut = fused.encodeBackward(encoder, { ...inputs, ...forwardOut, dh });
   device.queue.submit([encoder.finish()]);
   const settle = () => device.queue.onSubmittedWorkDone();
-  const call = (backward: boolean) => () => {
-    const e = device.createCommandEncoder();
-    fused.encodeForward(e, inputs, forwardOut);
-    if (backward) fused.encodeBackward(e, { ...inputs, ...forwardOut, dh }, backwardOut);
-    device.queue.submit([e.finish()]);
+  const call = (backward: boolean): Timed => ({
+    run() {
+      const e = device.createCommandEncoder();
+      fused.encodeForward(e, inputs, forwardOut);
+      if (backward) fused.encodeBackward(e, { ...inputs, ...forwardOut, dh }, backwardOut);
+      device.queue.submit([e.finish()]);
+    },
+    settle,
+  });
+  return {
+    forward: call(false),
+    forwardBackward: call(true),
+    strategy: layer.strategy,
+    dispatches: layer.dispatches,
+    destroy: () => [...Object.values(inputs), dh, ...Object.values(forwardOut), ...Object.values(backwardOut)].forEach((b) => b?.destroy()),
   };
-  const forward = await timePerCall(call(false), settle, c.calls[0], ROUNDS);
-  const forwardBackward = await timePerCall(call(true), settle, c.calls[0], ROUNDS);
-  for (const b of [...Object.values(inputs), dh, ...Object.values(forwardOut), ...Object.values(backwardOut)]) b?.destroy();
-  return { forward, forwardBackward, strategy: layer.strategy, dispatches: layer.dispatches };
+}
+
+/** The strategy the table picks and the other recurrence mode, timed in interleaved rounds. */
+async function timeFused(c: Case) {
+  const chosen = await fusedLayer(c);
+  const other = await fusedLayer(c, { recurrence: chosen.strategy.recurrence === 'persistent' ? 'stepwise' : 'persistent' });
+  const ms = await timeInterleaved([chosen.forward, chosen.forwardBackward, other.forward, other.forwardBackward], ROUNDS);
+  chosen.destroy();
+  other.destroy();
+  const timing = (layer: typeof chosen, i: number) => ({ forward: ms[i]!, forwardBackward: ms[i + 1]!, strategy: layer.strategy, dispatches: layer.dispatches });
+  return [timing(chosen, 0), timing(other, 2)] as const;
 }
 
 const started = performance.now();
 const matmul = await matMulThroughput(MATMUL_SIZES, ROUNDS);
 const best = matmul[0]!.gflops;
-type Timing = Awaited<ReturnType<typeof timeFused>>;
+type Timing = Awaited<ReturnType<typeof timeFused>>[0];
 const results: { cell: Cell; label: string; config: Case['config']; flops: ReturnType<typeof flops>; fused: Timing & { gflops: number }; alternative: Timing; stock: { forward: number; forwardBackward: number; gflops: number } }[] = [];
 for (const c of CASES) {
   console.log(`\n${c.label}`);
-  const fused = await timeFused(c);
-  const other = await timeFused(c, { recurrence: fused.strategy.recurrence === 'persistent' ? 'stepwise' : 'persistent' });
+  const [fused, other] = await timeFused(c);
   console.log(`  fused (${fused.strategy.recurrence}): forward ${fixed(fused.forward, 3)} ms, forward+backward ${fixed(fused.forwardBackward, 3)} ms`);
   console.log(`  fused (${other.strategy.recurrence}): forward ${fixed(other.forward, 3)} ms, forward+backward ${fixed(other.forwardBackward, 3)} ms`);
   const stock = await timeStock(c);

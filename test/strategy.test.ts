@@ -17,6 +17,7 @@ describe('the strategy table', () => {
     // units, table's pick, the pick when persistent is asked for
     [32, ['persistent', 8, true], ['persistent', 8, true]],
     [50, ['persistent', 16, true], ['persistent', 16, true]],
+    [64, ['persistent', 16, false], ['persistent', 16, false]],
     [128, ['persistent', 32, false], ['persistent', 32, false]],
     [129, ['stepwise', 16, false], ['persistent', 64, false]],
     [512, ['stepwise', 16, false], ['persistent', 128, false]],

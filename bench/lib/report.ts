@@ -22,6 +22,32 @@ export async function timePerCall(run: (i: number) => void | Promise<void>, sett
   return perRound[Math.floor(perRound.length / 2)]!;
 }
 
+/** Something to time: `run()` queues one call, `settle()` waits for the device. */
+export interface Timed {
+  run(): void;
+  settle(): Promise<unknown>;
+}
+
+/**
+ * Milliseconds per call of each of `timed`, in interleaved rounds: every one once per round, so that
+ * a GPU's clocks ramping up (or other drift) fall on all alike; timed back to back, the first variant
+ * on the H100 ran up to 2.5x slower than the same one timed later. Calls per round are calibrated
+ * from a warm-up call to about `roundMs` (at least 1, at most `maxCalls`); the median of `rounds`.
+ */
+export async function timeInterleaved(timed: Timed[], rounds: number, roundMs = 20, maxCalls = 200): Promise<number[]> {
+  const once = async (t: Timed, calls: number) => {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) t.run();
+    await t.settle();
+    return (performance.now() - start) / calls;
+  };
+  const calls: number[] = [];
+  for (const t of timed) calls.push(Math.max(1, Math.min(maxCalls, Math.round(roundMs / (await once(t, 1))))));
+  const perRound: number[][] = timed.map(() => []);
+  for (let round = 0; round < rounds; round++) for (const [i, t] of timed.entries()) perRound[i]!.push(await once(t, calls[i]!));
+  return perRound.map((ms) => ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!);
+}
+
 export const fixed = (value: number, digits = 2): string => value.toFixed(digits);
 export const ratio = (value: number): string => `${value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toPrecision(2)}x`;
 

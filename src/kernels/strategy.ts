@@ -16,7 +16,11 @@
  * complete, 1.2x the best persistent variant at 32×64×16×256 and 1.6x at 64×32×32×512 and 1.6x
  * 64-lane stepwise at 8×32×32×1024. At 32 and 50 units every variant was within 1.7x and a dispatch
  * costs ~1-2 µs: the persistent recurrence (weights in workgroup memory while they fit, one lane per
- * tile of 4 units) stays. Nothing was measured between 50 and 256 units; the switch sits at 128.
+ * tile of 4 units) stays. Between them (32×64×16×U, every cell, a second session): at 64 units the
+ * persistent variants were 1.3-1.8x the stepwise ones; at 192 and 256, 16-lane stepwise was 1.4-1.5x
+ * the best persistent variant for LSTM and GRU resetAfter and level for SimpleRNN and GRU; at 128
+ * every variant was within the run's noise (one configuration timed twice differed by up to 20%).
+ * So the switch stays between 128 and 129 units.
  */
 import { describeValue } from '../describe-value.js';
 import { tiles4, type RNNShape } from './shape.js';
