@@ -16,12 +16,11 @@ import { profileDispatches } from './lib/dispatch-profiler.js';
 import { interleavedEpochMs, modelEpochMs, profileEpoch, trainerEpochMs, type EpochProfile } from './lib/fit-timing.js';
 import { emptyDispatchMicros, matMulThroughput } from './lib/floors.js';
 import { fixed, publish, ratio } from './lib/report.js';
-import { noisySine, windowed } from './lib/sine-task.js';
+import { kernelShares, kernelStem, noisySine, SINE_TASK as SINE, windowed } from './lib/sine-task.js';
 
 const EPOCHS_PER_ROUND = 20;
 const ROUNDS = 5;
 const LAYER_CALLS = 20;
-const SINE = { points: 10_000, seqLen: 20, nSteps: 1, units: 32, batchSize: 128, epochs: 3 };
 // Stock tfjs on webgpu needs minutes per sine epoch on a software adapter, and on cpu tens of seconds
 // for LSTM and GRU: they are timed on this many batches (after a warm-up over them), and their
 // per-epoch time scaled from them.
@@ -274,7 +273,7 @@ async function sineTrainer(cell: SeedCell) {
   const kernels = await profileDispatches(trainerDevice, () => t.fit({ epochs: 1, batchSize: SINE.batchSize, seed: 2 }));
   const dispatchesPerStep = t.dispatchesPerStep;
   t.destroy();
-  console.log(`  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s, ${dispatchesPerStep} dispatches per step`);
+  console.log(`  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s, ${dispatchesPerStep} dispatches per step; GPU ms per kernel over an epoch: ${kernelShares(kernels)}`);
   return { ms, dispatchesPerStep, kernels: Object.fromEntries(kernels) };
 }
 
@@ -367,7 +366,6 @@ function sineTable(cell: SeedCell) {
 
 /** Where the trainer's sine epoch goes: GPU time per kernel, per cell (one more epoch, each dispatch in a pass of its own). */
 const profileNames = [...new Set(CELLS.flatMap((cell) => Object.keys(sineRows[cell].trainer.kernels)))];
-const kernelStem = (name: string) => name.replace(/\/(simple-rnn|lstm|gru)$/, '');
 const profileTable = {
   caption: `Where the standalone trainer's sine epoch goes, GPU time per kernel (timestamp queries, one epoch of ${sineSteps} steps; each dispatch in a pass of its own for the measurement):`,
   header: ['kernel', ...CELLS.map((cell) => CELL_NAMES[cell])],

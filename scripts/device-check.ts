@@ -6,6 +6,8 @@
 //    picks for this adapter against the alternatives it could have made.
 // 3. The standalone trainer, every cell: 200 epochs of the seed data against stock tfjs on cpu from
 //    the same initial weights.
+// 4. The standalone trainer's speed, every cell: the noisy-sine task of bench:seed, samples/s and GPU
+//    time per kernel (a few seconds; bench:seed's peers take minutes).
 // Prints a table per part and writes bench/results/device-check.json; exits 1 on any failure.
 // `--quick`: two small shapes per part, to try the script itself on a software adapter;
 // `--parts strategies,trainer` and `--cells GRU,LSTM` run some parts or cells only; `--shapes
@@ -18,6 +20,9 @@ import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/stra
 import { describeAdapter } from '../src/node.js';
 import { compareWithReference, KINDS, layerData, outOfTolerance, runLayer, type AnyConfig, type LayerKind } from '../test/helpers/layer-case.js';
 import { chunked, staged, stepwise } from '../test/helpers/layer-grid.js';
+import { profileDispatches } from '../bench/lib/dispatch-profiler.js';
+import { trainerEpochMs } from '../bench/lib/fit-timing.js';
+import { kernelShares, noisySine, SINE_TASK, windowed } from '../bench/lib/sine-task.js';
 import { bytes } from '../test/helpers/trainer-data.js';
 import { nodeWebGPU } from '../test/helpers/webgpu.js';
 
@@ -26,7 +31,9 @@ const adapter = describeAdapter(adapterSummary);
 console.log(`adapter: ${adapter}; driver ${adapterSummary.driver}`);
 console.log(`features: ${[...gpuAdapter.features].sort().join(', ')}`);
 const failures: string[] = [];
-const args = parseArgs({ options: { quick: { type: 'boolean', default: false }, parts: { type: 'string', default: 'check,strategies,trainer' }, cells: { type: 'string' }, shapes: { type: 'string' } } }).values;
+/** A part's table, when the part ran. */
+const table = (rows: object[]) => rows.length > 0 && console.table(rows);
+const args = parseArgs({ options: { quick: { type: 'boolean', default: false }, parts: { type: 'string', default: 'check,strategies,trainer,speed' }, cells: { type: 'string' }, shapes: { type: 'string' } } }).values;
 const quick = args.quick;
 const parts = new Set(args.parts.split(','));
 const sample = <T>(list: T[]) => (quick ? list.slice(0, 2) : list);
@@ -85,7 +92,7 @@ for (const cell of parts.has('check') ? CELLS : []) {
     }
   }
 }
-console.table(checkRows.map(([c, err, repeat, verdict]) => ({ case: c, 'worst rel. error': err, repeats: repeat, verdict })));
+table(checkRows.map(([c, err, repeat, verdict]) => ({ case: c, 'worst rel. error': err, repeats: repeat, verdict })));
 
 // --- 2. Strategies timed --------------------------------------------------------------------------
 const parseShape = (text: string): Dims => {
@@ -185,7 +192,7 @@ for (const cell of parts.has('strategies') ? CELLS : []) {
     console.log(`${row.case}: chosen ${JSON.stringify({ recurrence: chosen.recurrence, lanes: chosen.recurrenceWorkgroupSize, weightsInWorkgroup: chosen.weightsInWorkgroup })}; ms per variant ${JSON.stringify(row)}`);
   }
 }
-console.table(timingRows);
+table(timingRows);
 
 // --- 3. The standalone trainer against stock tfjs on cpu ------------------------------------------
 const EPOCHS = 200;
@@ -219,8 +226,25 @@ for (const cell of parts.has('trainer') ? (['simpleRNN', 'lstm', 'gru'] as Train
     if (!(worst < TOLERANCE)) failures.push(`trainer ${name}: per-epoch losses differ from stock tfjs cpu by ${worst}`);
   }
 }
-console.table(trainerRows);
+table(trainerRows);
 
-writeFileSync('bench/results/device-check.json', `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), adapter, checks: checkRows, timings, trainer: trainerRows, failures }, null, 1)}\n`);
-console.log(failures.length ? `FAILED ${failures.length}:\n${failures.join('\n')}` : `all ${checkRows.length} kernel checks and ${trainerRows.length} trainer runs passed`);
+// --- 4. The standalone trainer's speed ------------------------------------------------------------
+const speedRows: Record<string, string>[] = [];
+if (parts.has('speed')) {
+  const { seqLen, nSteps, units, batchSize, epochs } = SINE_TASK;
+  const sine = windowed(noisySine(SINE_TASK.points, 7), seqLen, nSteps);
+  for (const cell of ['simpleRNN', 'lstm', 'gru'] as TrainerCell[]) {
+    const trainer = await createTrainer(device, { timesteps: seqLen, features: 1, units, outputs: nSteps, cell, activation: 'relu', seed: 9 });
+    trainer.setData({ data: sine.x, shape: [sine.samples, seqLen, 1] }, { data: sine.y, shape: [sine.samples, nSteps] });
+    const ms = await trainerEpochMs(trainer, epochs, 1, { batchSize, shuffle: true, seed: 1 }, 1);
+    const kernels = await profileDispatches(device, () => trainer.fit({ epochs: 1, batchSize, seed: 2 }));
+    trainer.destroy();
+    const row = { case: `${cell}(${units}), sine`, 'samples/s': ((1000 * sine.samples) / ms).toFixed(0), 'ms per epoch': ms.toFixed(1), 'GPU ms per kernel, one epoch': kernelShares(kernels) };
+    console.log(JSON.stringify(row));
+    speedRows.push(row);
+  }
+}
+
+writeFileSync('bench/results/device-check.json', `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), adapter, checks: checkRows, timings, trainer: trainerRows, speed: speedRows, failures }, null, 1)}\n`);
+console.log(failures.length ? `FAILED ${failures.length}:\n${failures.join('\n')}` : `all ${checkRows.length} kernel checks and ${trainerRows.length} trainer runs passed; ${speedRows.length} cells timed`);
 process.exit(failures.length ? 1 : 0);
