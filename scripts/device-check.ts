@@ -15,7 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { createFloat32Buffer, createTrainer, splitSequence, type TrainerCell } from '../src/index.js';
+import { createFloat32Buffer, createTrainer, type TrainerCell } from '../src/index.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { describeAdapter } from '../src/node.js';
 import { compareWithReference, KINDS, layerData, outOfTolerance, runLayer, type AnyConfig, type LayerKind } from '../test/helpers/layer-case.js';
@@ -23,6 +23,7 @@ import { chunked, staged, stepwise } from '../test/helpers/layer-grid.js';
 import { profileDispatches } from '../bench/lib/dispatch-profiler.js';
 import { trainerEpochMs } from '../bench/lib/fit-timing.js';
 import { kernelShares, noisySine, SINE_TASK, windowed } from '../bench/lib/sine-task.js';
+import { SEED_TARGETS, SEED_WINDOWS, stockSeedLosses } from '../test/helpers/stock-seed.js';
 import { bytes } from '../test/helpers/trainer-data.js';
 import { nodeWebGPU } from '../test/helpers/webgpu.js';
 
@@ -198,24 +199,13 @@ table(timingRows);
 const EPOCHS = 200;
 const TOLERANCE = 1e-3;
 await tf.setBackend('cpu');
-const [windows, targets] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
-const STOCK = { simpleRNN: tf.layers.simpleRNN, lstm: tf.layers.lstm, gru: tf.layers.gru } as const;
 const trainerRows: Record<string, string>[] = [];
 for (const cell of parts.has('trainer') ? (['simpleRNN', 'lstm', 'gru'] as TrainerCell[]) : []) {
   for (const units of sample([[50], [12, 50]])) {
     const activation = cell === 'simpleRNN' ? 'relu' : 'tanh';
     const trainer = await createTrainer(device, { timesteps: 3, features: 1, units, outputs: 2, cell, activation, optimizer: { learningRate: 0.01 }, seed: 7 });
-    const model = tf.sequential();
-    units.forEach((u, l) => model.add(STOCK[cell]({ units: u, activation, returnSequences: l < units.length - 1, ...(l === 0 ? { inputShape: [3, 1] } : {}) })));
-    model.add(tf.layers.dense({ units: 2 }));
-    model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
-    model.setWeights((await trainer.getWeights()).map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape)));
-    const xs = tf.tensor3d(windows.flat(), [5, 3, 1]);
-    const ys = tf.tensor2d(targets.flat(), [5, 2]);
-    const stock = (await model.fit(xs, ys, { epochs: EPOCHS, batchSize: 32, shuffle: false, verbose: 0 })).history.loss as number[];
-    tf.dispose([xs, ys]);
-    model.dispose();
-    trainer.setData(windows.map((w) => w.map((v) => [v])), targets);
+    const stock = await stockSeedLosses({ cell, units, activation, optimizer: 'adam', learningRate: 0.01, loss: 'mse' }, await trainer.getWeights(), EPOCHS, 32);
+    trainer.setData(SEED_WINDOWS.map((w) => w.map((v) => [v])), SEED_TARGETS);
     const start = performance.now();
     const loss = await trainer.fit({ epochs: EPOCHS, batchSize: 32, shuffle: false });
     const ms = (performance.now() - start) / EPOCHS;

@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fusedGRU } from '../src/model/fused-gru.js';
 import { registerKernels } from '../src/model/register-kernels.js';
 import { buildSeedModel } from '../src/model/seed-model.js';
-import { splitSequence } from '../src/model/split-sequence.js';
 import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';
 import type { TrainerCell, TrainerConfig } from '../src/trainer/config.js';
 import { createTrainer, type Trainer } from '../src/trainer/trainer.js';
 import { relativeError } from './helpers/data.js';
+import { SEED_TARGETS as targets, SEED_WINDOWS as windows, stockSeedLosses } from './helpers/stock-seed.js';
 import { getDevice, requestTestDevice, TEST_BACKEND, trackBuffers } from './helpers/webgpu.js';
 
 // Tolerance of the issue: the trainer's per-epoch losses against tfjs's cpu backend (stock layers)
@@ -15,7 +15,6 @@ import { getDevice, requestTestDevice, TEST_BACKEND, trackBuffers } from './help
 const TOLERANCE = 1e-3;
 const EPOCHS = 200;
 
-const [windows, targets] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
 const x = windows.map((w) => w.map((v) => [v]));
 const y = targets;
 const probe = [[[70], [80], [90]]];
@@ -36,14 +35,6 @@ const activationOf = (cell: TrainerCell) => (cell === 'simpleRNN' ? 'relu' : 'ta
 // sign and any two runs part ways. The rates keep residuals clear of 0 for 200 epochs (Adam at 0.01
 // on MAE reaches them around epoch 180); batch 2 takes the seed notebook's Adam(0.001).
 const learningRate = (c: Case) => (c.batchSize < 5 && c.optimizer === 'adam' ? 0.001 : c.optimizer === 'adam' ? (c.loss === 'mse' ? 0.01 : 0.005) : c.loss === 'mse' ? 1e-5 : 1e-3);
-
-function stockModel(c: Case): tf.Sequential {
-  const model = tf.sequential();
-  c.units.forEach((units, l) => model.add(STOCK_LAYERS[c.cell]({ units, activation: activationOf(c.cell), returnSequences: l < c.units.length - 1, ...(l === 0 ? { inputShape: [3, 1] } : {}) })));
-  model.add(tf.layers.dense({ units: 2 }));
-  model.compile({ optimizer: c.optimizer === 'adam' ? tf.train.adam(learningRate(c)) : tf.train.sgd(learningRate(c)), loss: c.loss === 'mse' ? 'meanSquaredError' : 'meanAbsoluteError' });
-  return model;
-}
 
 // Batch 32 takes all 5 samples in one step; batch 2 takes 3 steps an epoch, the last one short (1
 // real row, the other masked), 600 Adam steps in all.
@@ -72,14 +63,7 @@ describe('the standalone trainer against stock tfjs on cpu', () => {
   it.each(grid)(`$cell $units, $optimizer, $loss, batch $batchSize: ${EPOCHS} epochs, the same per-epoch losses`, async (c) => {
     const config: TrainerConfig = { timesteps: 3, features: 1, units: c.units, outputs: 2, cell: c.cell, activation: activationOf(c.cell), loss: c.loss, optimizer: { type: c.optimizer, learningRate: learningRate(c) }, seed: 7 };
     const trainer = await createTrainer(device, config);
-    const model = stockModel(c);
-    const initial = await trainer.getWeights();
-    model.setWeights(initial.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape)));
-    const xs = tf.tensor3d(windows.flat(), [5, 3, 1]);
-    const ys = tf.tensor2d(targets.flat(), [5, 2]);
-    const stock = (await model.fit(xs, ys, { epochs: EPOCHS, batchSize: c.batchSize, shuffle: false, verbose: 0 })).history.loss as number[];
-    tf.dispose([xs, ys]);
-    model.dispose();
+    const stock = await stockSeedLosses({ ...c, activation: activationOf(c.cell), learningRate: learningRate(c) }, await trainer.getWeights(), EPOCHS, c.batchSize);
     trainer.setData(x, y);
     const loss = await trainer.fit({ epochs: EPOCHS, batchSize: c.batchSize, shuffle: false });
     trainer.destroy();

@@ -1,0 +1,36 @@
+// The stock tfjs model the standalone trainer reproduces on the seed data (stacked stock recurrent
+// layers and Dense(2), compiled as the trainer's config), trained from the trainer's initial weights:
+// the rival of test/trainer.test.ts and of scripts/device-check.ts. No vitest here, so both can use it.
+import * as tf from '@tensorflow/tfjs';
+import { splitSequence } from '../../src/model/split-sequence.js';
+import type { TrainerCell } from '../../src/trainer/config.js';
+
+export const [SEED_WINDOWS, SEED_TARGETS] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
+
+const STOCK_LAYERS = { simpleRNN: tf.layers.simpleRNN, lstm: tf.layers.lstm, gru: tf.layers.gru } as const;
+
+export interface StockSeedConfig {
+  readonly cell: TrainerCell;
+  readonly units: readonly number[];
+  readonly activation: 'relu' | 'tanh';
+  readonly optimizer: 'adam' | 'sgd';
+  readonly learningRate: number;
+  readonly loss: 'mse' | 'mae';
+}
+
+/** Per-epoch losses of the stock model from `initialWeights` (tfjs's getWeights order), unshuffled. */
+export async function stockSeedLosses(c: StockSeedConfig, initialWeights: readonly Float32Array[], epochs: number, batchSize: number): Promise<number[]> {
+  const model = tf.sequential();
+  c.units.forEach((units, l) => model.add(STOCK_LAYERS[c.cell]({ units, activation: c.activation, returnSequences: l < c.units.length - 1, ...(l === 0 ? { inputShape: [3, 1] } : {}) })));
+  model.add(tf.layers.dense({ units: 2 }));
+  model.compile({ optimizer: c.optimizer === 'adam' ? tf.train.adam(c.learningRate) : tf.train.sgd(c.learningRate), loss: c.loss === 'mse' ? 'meanSquaredError' : 'meanAbsoluteError' });
+  model.setWeights(initialWeights.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape)));
+  const xs = tf.tensor3d(SEED_WINDOWS.flat(), [5, 3, 1]);
+  const ys = tf.tensor2d(SEED_TARGETS.flat(), [5, 2]);
+  try {
+    return (await model.fit(xs, ys, { epochs, batchSize, shuffle: false, verbose: 0 })).history.loss as number[];
+  } finally {
+    tf.dispose([xs, ys]);
+    model.dispose();
+  }
+}
