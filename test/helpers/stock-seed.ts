@@ -24,7 +24,9 @@ export async function stockSeedLosses(c: StockSeedConfig, initialWeights: readon
   c.units.forEach((units, l) => model.add(STOCK_LAYERS[c.cell]({ units, activation: c.activation, returnSequences: l < c.units.length - 1, ...(l === 0 ? { inputShape: [3, 1] } : {}) })));
   model.add(tf.layers.dense({ units: 2 }));
   model.compile({ optimizer: c.optimizer === 'adam' ? tf.train.adam(c.learningRate) : tf.train.sgd(c.learningRate), loss: c.loss === 'mse' ? 'meanSquaredError' : 'meanAbsoluteError' });
-  model.setWeights(initialWeights.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape)));
+  const initial = initialWeights.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
+  model.setWeights(initial);
+  tf.dispose(initial);
   const xs = tf.tensor3d(SEED_WINDOWS.flat(), [5, 3, 1]);
   const ys = tf.tensor2d(SEED_TARGETS.flat(), [5, 2]);
   try {
