@@ -275,7 +275,8 @@ describe('the standalone trainer', () => {
   it('creates a 512-unit LSTM without blocking the event loop (orthogonal init yields)', async () => {
     let ticks = 0;
     let longest = 0;
-    let last = performance.now();
+    const start = performance.now();
+    let last = start;
     const timer = setInterval(() => {
       const now = performance.now();
       longest = Math.max(longest, now - last);
@@ -283,10 +284,15 @@ describe('the standalone trainer', () => {
       ticks++;
     }, 5);
     const trainer = await createTrainer(device, { timesteps: 2, features: 1, units: 512, outputs: 1, cell: 'lstm', seed: 3 });
+    const end = performance.now();
     clearInterval(timer);
     trainer.destroy();
+    const total = end - start;
+    longest = Math.max(longest, end - last);
+    // Against the whole creation, so that a loaded machine (the CI's two cores, shared by two test
+    // projects) stretches both alike: an initialisation that does not yield blocks for most of it.
+    expect(longest, `the longest gap between ticks, ms, of ${total.toFixed(0)} ms in all`).toBeLessThan(total / 4);
     expect(ticks, 'timer ticks while the trainer was created').toBeGreaterThan(10);
-    expect(longest, 'the longest gap between ticks, ms').toBeLessThan(200);
   });
 
   it('refuses bad configurations and data with errors naming the argument, before any GPU work', async () => {
