@@ -218,7 +218,7 @@ publish({
   notes: [
     `Best tf.matMul in this run: ${fixed(best)} GFLOP/s (${[...matmul].sort((p, q) => p.size - q.size).map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}).`,
     `Forward+backward speed-ups over stock, seed shape then the larger two: LSTM ${speedUps('LSTM').join(', ')}; GRU (resetAfter false, then true) ${speedUps('GRU').join(', ')}; SimpleRNN ${speedUps('SimpleRNN').join(', ')}.`,
-    'Per call: forward (all hidden states) or forward + backward (gradients for x, kernel, recurrent_kernel, bias), median of 3 rounds after a warm-up round (stock at the two larger shapes: one round after the warm-up); each round ends when the device is idle.',
+    `Per call: forward (all hidden states) or forward + backward (gradients for x, kernel, recurrent_kernel, bias), median of ${ROUNDS} rounds; each round ends when the device is idle. Fused: both strategies' forward and forward + backward take turns within each round, calls per round calibrated to about 20 ms by a warm-up call. Stock: after a warm-up round (at the two larger shapes one timed round).`,
     "Stock: each step as tfjs-layers' SimpleRNNCell, LSTMCell and GRUCell compute it (Keras's GRUCell for resetAfter, which tfjs lacks), tf.stack of the states; backward by tf.grads. Activations tanh (relu for the seed SimpleRNN) and hardSigmoid. FLOPs count 2·B·T·G·U·(F+U) forward and 2·B·T·G·U·(3U+3F) forward+backward, G gates (1, 4, 3).",
     `tfjs ${tf.version.tfjs}, webgpu backend, flags at their defaults (WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD ${String(tf.env().get('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD'))}). The run took ${fixed(minutes, 1)} minutes.`,
   ],
