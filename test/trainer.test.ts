@@ -272,6 +272,23 @@ describe('the standalone trainer', () => {
     expect(live).toBe(0);
   });
 
+  it.each(['simpleRNN', 'lstm'] as const)('%s: strategy overrides as a layer takes them; the weight gradients split over rows learn the same', async (cell) => {
+    // 5 samples × 3 steps = 15 rows a step: 4 rows per split gives 4 splits (the head's 5 rows, 2).
+    const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 5], outputs: 2, cell, seed: 5, optimizer: { learningRate: 0.01 } };
+    const losses = [];
+    const dispatches = [];
+    for (const strategy of [undefined, { weightGradientRows: 4 }]) {
+      const trainer = await createTrainer(device, { ...config, strategy });
+      trainer.setData(x, y);
+      losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
+      dispatches.push(trainer.dispatchesPerStep);
+      trainer.destroy();
+    }
+    expect(dispatches[1], 'one more dispatch per split GEMM: 2 layers and the head').toBe(dispatches[0]! + 3);
+    // Only the order of the sums differs (float32): 50 epochs of Adam keep it within 1e-5.
+    expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
+  });
+
   it('creates a 512-unit LSTM without blocking the event loop (orthogonal init yields)', async () => {
     let ticks = 0;
     let longest = 0;
@@ -303,6 +320,9 @@ describe('the standalone trainer', () => {
         [{ timesteps: 3, features: 1, units: 50, outputs: 2, activation: 'softmax' }, /config\.activation: 'softmax'/],
         [{ timesteps: 3, features: 1, units: 50, outputs: 2, optimizer: { learningRate: -1 } }, /config\.optimizer\.learningRate: expected a number in \(0, Infinity\); got -1/],
         [{ timesteps: 3, features: 1, units: 20_000, outputs: 2 }, /the weights need a \d+-byte buffer; this device's maxStorageBufferBindingSize is/],
+        [{ timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { lanes: 4 } }, /config\.strategy\.lanes: not a strategy field; expected one of recurrence, /],
+        [{ timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { weightGradientRows: 0 } }, /config\.strategy\.weightGradientRows: expected a positive integer; got 0/],
+        [{ timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { recurrence: 'stepwise' } }, /config\.strategy\.recurrence: the trainer runs the persistent recurrence/],
       ];
       for (const [config, message] of bad) await expect(createTrainer(device, config as never)).rejects.toThrow(message);
     });

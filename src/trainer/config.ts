@@ -4,6 +4,7 @@ import { describeValue } from '../describe-value.js';
 import { DEFAULT_RECURRENT_ACTIVATION, resolveActivation, type Activation } from '../kernels/activation.js';
 import type { Loss } from '../kernels/trainer-loss.js';
 import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
+import { checkStrategyOverride, type Strategy } from '../kernels/strategy.js';
 
 export type TrainerCell = 'simpleRNN' | 'lstm' | 'gru';
 export const TRAINER_CELLS: readonly TrainerCell[] = ['simpleRNN', 'lstm', 'gru'];
@@ -33,6 +34,12 @@ export interface TrainerConfig {
   readonly optimizer?: Partial<OptimizerConfig>;
   /** Seeds the initial weights (tfjs's default initializers). */
   readonly seed?: number;
+  /**
+   * Overrides of the kernels' strategy (src/kernels/strategy.ts), as a layer's `strategy`: e.g.
+   * `{ weightGradientRows: 256 }` splits the weight gradients' rows over more invocations. The
+   * recurrence stays persistent, so that a step's dispatches do not grow with timesteps.
+   */
+  readonly strategy?: Partial<Strategy>;
 }
 
 export interface ResolvedTrainerConfig {
@@ -49,13 +56,14 @@ export interface ResolvedTrainerConfig {
   readonly loss: Loss;
   readonly optimizer: OptimizerConfig;
   readonly seed: number | undefined;
+  readonly strategy: Partial<Strategy>;
 }
 
 export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
 const SGD_LEARNING_RATE = 0.01;
 
 const CONFIG_FIELDS = [
-  'timesteps', 'features', 'units', 'outputs', 'cell', 'activation', 'recurrentActivation', 'resetAfter', 'unitForgetBias', 'loss', 'optimizer', 'seed',
+  'timesteps', 'features', 'units', 'outputs', 'cell', 'activation', 'recurrentActivation', 'resetAfter', 'unitForgetBias', 'loss', 'optimizer', 'seed', 'strategy',
 ] as const;
 
 const LOSSES: Record<string, Loss> = { mse: 'mse', meanSquaredError: 'mse', mae: 'mae', meanAbsoluteError: 'mae' };
@@ -84,6 +92,12 @@ function resolveOptimizer(given: unknown): OptimizerConfig {
     }
   }
   return resolved;
+}
+
+function resolveStrategy(given: unknown): Partial<Strategy> {
+  const strategy = checkStrategyOverride(given, 'config.strategy');
+  if (strategy.recurrence === 'stepwise') throw new TypeError("config.strategy.recurrence: the trainer runs the persistent recurrence (a step's dispatches must not grow with timesteps); got 'stepwise'");
+  return strategy;
 }
 
 function checkFlag(name: 'resetAfter' | 'unitForgetBias', value: unknown, cell: TrainerCell, owner: TrainerCell): boolean {
@@ -120,5 +134,6 @@ export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConf
     loss: loss!,
     optimizer: resolveOptimizer(config.optimizer),
     seed: checkSeed('config.seed', config.seed),
+    strategy: resolveStrategy(config.strategy),
   };
 }

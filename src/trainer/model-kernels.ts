@@ -90,7 +90,7 @@ export function modelKernels(c: ResolvedTrainerConfig, layout: WeightLayout, dat
     const config = layerConfig(B, T, layerFeatures(c, l), units, c);
     const shape = cellShape(config, cell);
     // Persistent: a step's dispatches do not grow with timesteps (up to maxStepsPerDispatch) or units.
-    const strategy = chooseStrategy(traits, shape, { recurrence: 'persistent' });
+    const strategy = chooseStrategy(traits, shape, { ...c.strategy, recurrence: 'persistent' });
     return {
       shape,
       projection: describeInputProjection(shape, config, strategy, traits),
@@ -102,7 +102,7 @@ export function modelKernels(c: ResolvedTrainerConfig, layout: WeightLayout, dat
   });
   const headConfig = layerConfig(B, 1, c.units[top]!, c.outputs, c);
   const headShape = cellShape(headConfig, SIMPLE_RNN_CELL);
-  const headStrategy = chooseStrategy(traits, headShape);
+  const headStrategy = chooseStrategy(traits, headShape, c.strategy);
   const head: HeadKernels = {
     shape: headShape,
     projection: describeInputProjection(headShape, headConfig, headStrategy, traits),
