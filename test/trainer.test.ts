@@ -7,6 +7,7 @@ import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer
 import type { TrainerCell, TrainerConfig } from '../src/trainer/config.js';
 import { createTrainer, type Trainer } from '../src/trainer/trainer.js';
 import { relativeError } from './helpers/data.js';
+import { bytes } from './helpers/trainer-data.js';
 import { SEED_TARGETS as targets, SEED_WINDOWS as windows, stockSeedLosses } from './helpers/stock-seed.js';
 import { getDevice, requestTestDevice, TEST_BACKEND, trackBuffers } from './helpers/webgpu.js';
 
@@ -287,6 +288,22 @@ describe('the standalone trainer', () => {
     expect(dispatches[1], 'one more dispatch per split GEMM: 2 layers and the head').toBe(dispatches[0]! + 3);
     // Only the order of the sums differs (float32): 50 epochs of Adam keep it within 1e-5.
     expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
+  });
+
+  // Pipelines compile per workgroup order (an override): 20-55 s per gated cell on llvmpipe, so the
+  // OpenGL adapter runs SimpleRNN only; the layers' own order tests run every cell on both.
+  it.each(TEST_BACKEND === 'opengl' ? (['simpleRNN'] as const) : (['simpleRNN', 'lstm', 'gru'] as const))('%s: the same losses and weights, bit for bit, with the workgroups in another order', async (cell) => {
+    // Two layers and split weight gradients, so that every trainer kernel spans several workgroups.
+    const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 9], outputs: 2, cell, seed: 6 };
+    const results = [];
+    for (const workgroupOrder of ['natural', 'interleaved'] as const) {
+      const trainer = await createTrainer(device, { ...config, strategy: { weightGradientRows: 4, workgroupOrder } });
+      trainer.setData(x, y);
+      const loss = Float32Array.from(await trainer.fit({ epochs: 5, batchSize: 2, seed: 1 }));
+      results.push([loss, ...(await trainer.getWeights())].map(bytes));
+      trainer.destroy();
+    }
+    expect(results[1], 'interleaved against natural').toEqual(results[0]);
   });
 
   it('creates a 512-unit LSTM without blocking the event loop (orthogonal init yields)', async () => {
