@@ -69,7 +69,7 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
       await expect(createTrainer(device, null as never)).rejects.toThrow(/^config: expected an object with timesteps, features, units, outputs; got null$/);
       await expect(createTrainer(device, { ...config, seed: 'abc' as never })).rejects.toThrow(/^config\.seed: expected an integer; got "abc"$/);
       await expect(createTrainer(device, { ...config, seed: 1.5 })).rejects.toThrow(/^config\.seed: expected an integer; got 1\.5$/);
-      await expect(createTrainer(device, { ...config, unit: 4 } as never)).rejects.toThrow(/^config: unknown "unit"; expected only timesteps, features, units, outputs, cell, activation, recurrentActivation, resetAfter, unitForgetBias, loss, optimizer, seed$/);
+      await expect(createTrainer(device, { ...config, unit: 4 } as never)).rejects.toThrow(/^config: unknown "unit"; expected only timesteps, features, units, outputs, cell, activation, recurrentActivation, resetAfter, unitForgetBias, loss, optimizer, seed, strategy$/);
       await expect(createTrainer(device, { ...config, units: Number.NaN })).rejects.toThrow(/^config\.units: expected a positive integer; got NaN$/);
       await expect(createTrainer(device, { ...config, optimizer: 0.01 as never })).rejects.toThrow(/^config\.optimizer: expected an object \(type, learningRate, beta1, beta2, epsilon\) or nothing; got 0\.01$/);
       await expect(createTrainer(device, { ...config, optimizer: { lr: 0.01 } as never })).rejects.toThrow(/^config\.optimizer: unknown "lr"/);
