@@ -19,7 +19,7 @@
  * tile of 4 units) stays. Between them (32×64×16×U, every cell, a second session): at 64 units the
  * persistent variants were 1.3-1.8x the stepwise ones; at 192 and 256, 16-lane stepwise was 1.4-1.5x
  * the best persistent variant for LSTM and GRU resetAfter and level for SimpleRNN and GRU; at 128
- * every variant was within the run's noise (one configuration timed twice differed by up to 20%).
+ * every variant was within the run's noise (one configuration timed twice differed by up to 25%).
  * So the switch stays between 128 and 129 units.
  */
 import { describeValue } from '../describe-value.js';
