@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, resolveActivation, RUNTIME_SELECTED_ACTIVATIONS } from '../src/kernels/activation.js';
+import { ACTIVATIONS, resolveActivation, RUNTIME_SELECTED_ACTIVATIONS, type Activation } from '../src/kernels/activation.js';
 import { activateGradRef, activateRef } from '../src/kernels/activation.ref.js';
 import { runSimpleRNN } from './helpers/simple-rnn-case.js';
 import { getDevice } from './helpers/webgpu.js';
@@ -48,6 +48,19 @@ describe('activation reference vs tfjs 4.22 (cpu backend)', () => {
   });
 });
 
+/** Each point through a 1-unit, 1-step SimpleRNN with kernel 1 and no bias: h = f(x) and dx = f'(x). */
+async function throughOneUnit(activation: Activation, points: Float32Array) {
+  const config = { batch: points.length, timesteps: 1, features: 1, units: 1, activation, useBias: false } as const;
+  return runSimpleRNN(await getDevice(), config, {
+    x: points,
+    kernel: Float32Array.of(1),
+    recurrentKernel: Float32Array.of(0.5),
+    bias: Float32Array.of(0),
+    initialState: new Float32Array(points.length),
+    dh: new Float32Array(points.length).fill(1),
+  });
+}
+
 describe('activation.wgsl', () => {
   it('numbers its activations exactly as ACTIVATIONS does, and RUNTIME_SELECTED as activation.ts', () => {
     const wgsl = readFileSync(new URL('../src/wgsl/activation.wgsl', import.meta.url), 'utf8');
@@ -62,17 +75,8 @@ describe('activation.wgsl', () => {
     // by up to 100% (the form (1 − e)/(1 + e) rounded y to 1 where Math.tanh does not), and Adam,
     // which divides by the gradient's scale, turns that into a different step: an LSTM(50) trained
     // 200 epochs drifted 9.5e-4 from tfjs's cpu backend. 1,734 points, |x| from 0.35 to 9.
-    const device = await getDevice();
     const points = Float32Array.from({ length: 1734 }, (_, i) => (i % 2 ? -1 : 1) * (0.35 + Math.floor(i / 2) * 0.01));
-    const config = { batch: points.length, timesteps: 1, features: 1, units: 1, activation: 'tanh', useBias: false } as const;
-    const gpu = await runSimpleRNN(device, config, {
-      x: points,
-      kernel: Float32Array.of(1),
-      recurrentKernel: Float32Array.of(0.5),
-      bias: Float32Array.of(0),
-      initialState: new Float32Array(points.length),
-      dh: new Float32Array(points.length).fill(1),
-    });
+    const gpu = await throughOneUnit('tanh', points);
     const worst = Math.max(
       ...Array.from(points, (p, i) => {
         const y = Math.fround(Math.tanh(p));
@@ -84,18 +88,8 @@ describe('activation.wgsl', () => {
   });
 
   it.each(ACTIVATIONS)('%s on the GPU matches the reference (value through forward, derivative through backward)', async (name) => {
-    // B points through a 1-unit, 1-step RNN with kernel 1 and no bias: h = f(x) and dx = f'(x).
-    const device = await getDevice();
     const points = Float32Array.from(POINTS);
-    const config = { batch: points.length, timesteps: 1, features: 1, units: 1, activation: name, useBias: false } as const;
-    const gpu = await runSimpleRNN(device, config, {
-      x: points,
-      kernel: Float32Array.of(1),
-      recurrentKernel: Float32Array.of(0.5),
-      bias: Float32Array.of(0),
-      initialState: new Float32Array(points.length),
-      dh: new Float32Array(points.length).fill(1),
-    });
+    const gpu = await throughOneUnit(name, points);
     const bad: string[] = [];
     points.forEach((p, i) => {
       const value = activateRef(name, p);
