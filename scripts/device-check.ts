@@ -22,6 +22,7 @@ import { describeAdapter } from '../src/node.js';
 import { compareWithReference, KINDS, layerData, outOfTolerance, runLayer, type AnyConfig, type LayerKind } from '../test/helpers/layer-case.js';
 import { chunked, staged, stepwise } from '../test/helpers/layer-grid.js';
 import { profileDispatches } from '../bench/lib/dispatch-profiler.js';
+import { timeInterleaved, type Timed } from '../bench/lib/report.js';
 import { kernelShares, noisySine, SINE_TASK, windowed } from '../bench/lib/sine-task.js';
 import { SEED_TARGETS, SEED_WINDOWS, stockSeedLosses } from '../test/helpers/stock-seed.js';
 import { bytes } from '../test/helpers/trainer-data.js';
@@ -105,38 +106,33 @@ const TIMED_SHAPES: Dims[] = args.shapes?.split(',').map(parseShape) ?? [[5, 3, 
 
 const ROUNDS = 5;
 
-/** A layer with its inputs uploaded: `round(calls)` times forward + backward per call, in ms. */
-function timedLayer(kind: LayerKind, config: AnyConfig) {
+/** A layer with its inputs uploaded: forward + backward per call, into the same outputs, to time. */
+function timedLayer(kind: LayerKind, config: AnyConfig): Timed & { destroy(): void } {
   const layer = KINDS[kind].create(device, config);
   const data = layerData(kind, config, 7);
   const upload = (a: Float32Array) => createFloat32Buffer(device, a);
   const inputs = { x: upload(data.x), kernel: upload(data.kernel), recurrentKernel: upload(data.recurrentKernel), bias: upload(data.bias), initialState: null, ...(kind === 'LSTM' ? { initialCellState: null } : {}) };
   const dh = upload(data.dh);
-  const made: GPUBuffer[] = [];
-  const call = () => {
-    const encoder = device.createCommandEncoder();
-    const forward = layer.encodeForward(encoder, inputs, {});
-    const backward = layer.encodeBackward(encoder, { ...inputs, ...forward, dh });
-    device.queue.submit([encoder.finish()]);
-    for (const b of [...Object.values(forward), ...Object.values(backward)]) if (b) made.push(b);
-  };
+  const encoder = device.createCommandEncoder();
+  const forward = layer.encodeForward(encoder, inputs, {});
+  const backward = layer.encodeBackward(encoder, { ...inputs, ...forward, dh });
+  device.queue.submit([encoder.finish()]);
   return {
-    async round(calls: number) {
-      const start = performance.now();
-      for (let i = 0; i < calls; i++) call();
-      await device.queue.onSubmittedWorkDone();
-      const ms = (performance.now() - start) / calls;
-      made.splice(0).forEach((b) => b.destroy());
-      return ms;
+    run() {
+      const e = device.createCommandEncoder();
+      layer.encodeForward(e, inputs, forward);
+      layer.encodeBackward(e, { ...inputs, ...forward, dh }, backward);
+      device.queue.submit([e.finish()]);
     },
-    destroy: () => [...Object.values(inputs), dh].forEach((b) => b?.destroy()),
+    settle: () => device.queue.onSubmittedWorkDone(),
+    destroy: () => [...Object.values(inputs), dh, ...Object.values(forward), ...Object.values(backward)].forEach((b) => b?.destroy()),
   };
 }
 
 /**
- * Median ms per call of each variant, timed in interleaved rounds (every variant once per round,
- * after two warm-up calls each), so that clocks ramping and other drift fall on all of them alike:
- * timed one after another, the first variant of a shape ran 2.5x slower than the same one later.
+ * Median ms per call of each variant, timed in interleaved rounds after a warm-up call each (made
+ * when the layer was, its pipelines compiling): see timeInterleaved. A variant this adapter cannot
+ * create is 'refused'.
  */
 async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(number | 'refused')[]> {
   const layers = configs.map((config) => {
@@ -146,19 +142,11 @@ async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(num
       return null;
     }
   });
-  const calls = [];
-  for (const layer of layers) {
-    if (!layer) {
-      calls.push(0);
-      continue;
-    }
-    await layer.round(1);
-    calls.push(Math.max(1, Math.min(50, Math.round(20 / (await layer.round(1))))));
-  }
-  const rounds: number[][] = layers.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) for (const [i, layer] of layers.entries()) if (layer) rounds[i]!.push(await layer.round(calls[i]!));
-  layers.forEach((layer) => layer?.destroy());
-  return rounds.map((times, i) => (layers[i] ? times.sort((a, b) => a - b)[ROUNDS >> 1]! : 'refused'));
+  const created = layers.filter((layer) => layer !== null);
+  await device.queue.onSubmittedWorkDone();
+  const ms = await timeInterleaved(created, ROUNDS, 20, 50);
+  created.forEach((layer) => layer.destroy());
+  return layers.map((layer) => (layer ? ms[created.indexOf(layer)]! : 'refused'));
 }
 
 const timingRows: Record<string, string | number>[] = [];
