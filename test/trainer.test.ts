@@ -245,6 +245,31 @@ describe('the standalone trainer', () => {
     expect(history.slice(0, 6)).toEqual(a);
   });
 
+  it("splits a fit's first submission to learn its pace (submission-pacer.ts), and learns the same", async () => {
+    const fit = async (options: Parameters<Trainer['fit']>[0]) => {
+      const t = await createTrainer(device, { timesteps: 3, features: 1, units: 8, outputs: 2, seed: 2 });
+      t.setData(x, y);
+      const submit = device.queue.submit.bind(device.queue);
+      let submissions = 0;
+      device.queue.submit = (buffers) => {
+        submissions++;
+        submit(buffers);
+      };
+      try {
+        return { history: await t.fit(options), submissions };
+      } finally {
+        device.queue.submit = submit;
+        t.destroy();
+      }
+    };
+    // 5 steps an epoch: the first submission takes the 7 epochs that reach 32 steps.
+    const once = await fit({ epochs: 12, batchSize: 1, seed: 3, epochsPerSubmit: 12 });
+    expect(once.submissions).toBe(1);
+    const paced = await fit({ epochs: 12, batchSize: 1, seed: 3 });
+    expect(paced.submissions).toBeGreaterThanOrEqual(2);
+    expect(paced.history).toEqual(once.history);
+  });
+
   it('does not grow GPU memory across fits, and destroy releases every buffer', async () => {
     const config: TrainerConfig = { timesteps: 3, features: 1, units: [9, 50], outputs: 2, cell: 'gru', resetAfter: true };
     const session = async (body: (work: () => Promise<unknown>) => Promise<void>) => {

@@ -4,6 +4,7 @@ import { checkDevice } from './check-device.js';
 import { label } from './encode.js';
 import { recordChecked } from './error-scope.js';
 import type { StorageAccess } from './kernel.js';
+import { waitMs, type Pace } from './submission-pacer.js';
 
 /** Usage of buffers this package allocates: bindable, readable back, writable from the host.
  * A function, not a constant: GPUBufferUsage only exists where WebGPU does, and importing must not fail. */
@@ -92,10 +93,11 @@ export interface Readback {
 
 /**
  * Records work with `record` (writes, passes: synchronous WebGPU calls) into a new command encoder,
- * appends a copy of the floats it names, submits, and reads them back. Everything recorded runs
- * inside error scopes: a WebGPU error rejects with a GPUWorkError naming `what`.
+ * appends a copy of the floats it names, submits, and reads them back, mapping after `pace`'s wait
+ * (submission-pacer.ts). Everything recorded runs inside error scopes: a WebGPU error rejects with a
+ * GPUWorkError naming `what`.
  */
-export async function submitAndRead(device: GPUDevice, what: string, record: (encoder: GPUCommandEncoder) => Readback): Promise<Float32Array> {
+export async function submitAndRead(device: GPUDevice, what: string, record: (encoder: GPUCommandEncoder) => Readback, pace?: Pace): Promise<Float32Array> {
   const created: GPUBuffer[] = [];
   let recorded: ReturnType<typeof recordChecked<GPUBuffer>>;
   try {
@@ -112,12 +114,15 @@ export async function submitAndRead(device: GPUDevice, what: string, record: (en
     for (const buffer of created) buffer.destroy();
     throw error;
   }
+  const submitted = performance.now();
   const { value: staging, checked } = recorded;
   try {
     // Both, so that neither rejection goes unhandled; WebGPU's own error says more than a failed map.
-    const [scopes, mapped] = await Promise.allSettled([checked, staging.mapAsync(GPUMapMode.READ)]);
+    const mapping = waitMs(pace?.waitMs ?? 0).then(() => staging.mapAsync(GPUMapMode.READ));
+    const [scopes, mapped] = await Promise.allSettled([checked, mapping]);
     if (scopes.status === 'rejected') throw scopes.reason;
     if (mapped.status === 'rejected') throw mapped.reason;
+    pace?.done(performance.now() - submitted);
     return new Float32Array(staging.getMappedRange().slice(0));
   } finally {
     staging.destroy();

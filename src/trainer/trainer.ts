@@ -14,6 +14,7 @@ import { checkDevice } from '../gpu/check-device.js';
 import { checkBufferBytes, checkStorageBindings } from '../gpu/device-limits.js';
 import { label } from '../gpu/encode.js';
 import { recordChecked } from '../gpu/error-scope.js';
+import { SubmissionPacer, type Pace } from '../gpu/submission-pacer.js';
 import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
 import { MAX_LOSS_ELEMENTS } from '../kernels/trainer-loss.js';
@@ -72,6 +73,9 @@ const MAX_EPOCHS_PER_SUBMIT = 4096;
 const PROGRESS_EPOCHS_PER_SUBMIT = 10;
 // Bytes of sample order one submission may upload; longer fits are split into more submissions.
 const MAX_ORDER_BYTES = 64 << 20;
+// Steps of a fit's first submission while its pace is unknown: enough to measure, so that the
+// submissions after it wait rather than poll (submission-pacer.ts).
+const CALIBRATION_STEPS = 32;
 // Progress buffer (trainer-progress.wgsl): fitStep u32, firstEpoch u32, β1ᵗ f32, β2ᵗ f32, losses f32[].
 const FIRST_EPOCH_OFFSET = 4;
 const LOSSES_OFFSET = 16;
@@ -123,6 +127,8 @@ class GPUTrainer implements Trainer {
   private destroyed = false;
   // Set while fit runs: its submissions rely on the step counter and on the buffers staying put.
   private fitting = false;
+  // Per batch size: how long its training steps take, learnt from fit's submissions.
+  private readonly pacers = new Map<number, SubmissionPacer>();
 
   constructor(
     readonly device: GPUDevice,
@@ -249,9 +255,12 @@ class GPUTrainer implements Trainer {
       };
     };
 
+    let pacer = this.pacers.get(batchSize);
+    if (!pacer) this.pacers.set(batchSize, (pacer = new SubmissionPacer()));
     const history: number[] = [];
-    for (let first = 0; first < epochs; first += perSubmit) {
-      const count = Math.min(perSubmit, epochs - first);
+    for (let first = 0; first < epochs; ) {
+      let count = Math.min(perSubmit, epochs - first);
+      if (!pacer.calibrated && options.epochsPerSubmit === undefined) count = Math.min(count, Math.ceil(CALIBRATION_STEPS / stepsPerEpoch));
       const orders = new Uint32Array(count * samples);
       for (let e = 0; e < count; e++) orders.set(sampleOrder(samples, random), e * samples);
       const losses = await this.read('trainer.fit', (encoder) => {
@@ -265,20 +274,21 @@ class GPUTrainer implements Trainer {
         for (let s = 0; s < count * stepsPerEpoch; s++) steps();
         pass.end();
         return { buffer: this.progress, offset: LOSSES_OFFSET, floats: count };
-      });
+      }, pacer.pace(count * stepsPerEpoch));
       for (let e = 0; e < count; e++) {
         history.push(losses[e]!);
         await options.onEpochEnd?.(first + e, { loss: losses[e]! });
       }
       this.checkUsable();
+      first += count;
     }
     return history;
   }
 
   /** submitAndRead (WebGPU errors reject), saying so when the device was lost. */
-  private async read(what: string, record: (encoder: GPUCommandEncoder) => Readback): Promise<Float32Array> {
+  private async read(what: string, record: (encoder: GPUCommandEncoder) => Readback, pace?: Pace): Promise<Float32Array> {
     try {
-      return await submitAndRead(this.device, what, record);
+      return await submitAndRead(this.device, what, record, pace);
     } catch (cause) {
       throw this.lost ? lostError(this.lost) : cause;
     }

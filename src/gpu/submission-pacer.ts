@@ -1,0 +1,57 @@
+/**
+ * Waits out most of a submission's expected GPU time on a timer, and only then maps its results.
+ *
+ * Why: Dawn for Node (npm `webgpu`) settles a pending mapAsync by calling its event processing from
+ * a setImmediate loop, a core kept busy for as long as the map is pending. On a software adapter that
+ * core is taken from the worker threads running the shaders: on 2 cores, the standalone trainer's
+ * SimpleRNN sine epoch took 1,556 ms mapped at once and 1,015 ms mapped after a wait. A browser polls
+ * in its GPU process, so there the wait only moves the map later, by no more than the expectation's
+ * error.
+ *
+ * The expectation is learnt from the last submission of the same work, in ms per unit (a training
+ * step), and the wait is a fraction of it: a submission that ran faster than expected is measured as
+ * no faster than the wait, so the next wait shrinks; a slower one is measured at its own pace. The
+ * fraction is smaller after a submission that did not wait, since the polling slowed it (on 2 cores,
+ * by half), and such a submission teaches nothing when too short to measure past the overhead of
+ * submitting and mapping.
+ */
+
+/** How much of the expected time to wait, learnt from a submission that waited or one that did not. */
+const WAIT_FRACTION = { paced: 0.9, unpaced: 0.5 } as const;
+/** Shorter waits are not worth a timer (browsers clamp nested timers to 4 ms). */
+const MIN_WAIT_MS = 4;
+/** An unpaced submission shorter than this is mostly overhead, not a measure of its units. */
+const MIN_MEASURED_MS = 50;
+
+export interface Pace {
+  /** ms to wait after submitting, before mapping. */
+  readonly waitMs: number;
+  /** Reports how long the work took, from submission to mapped results. */
+  done(ms: number): void;
+}
+
+export class SubmissionPacer {
+  private learnt: { msPerUnit: number; fraction: number } | null = null;
+
+  /** Whether a submission has been measured, so that `pace` waits. */
+  get calibrated(): boolean {
+    return this.learnt !== null;
+  }
+
+  /** The pace of a submission of `units`. */
+  pace(units: number): Pace {
+    const expected = this.learnt ? this.learnt.msPerUnit * units * this.learnt.fraction : 0;
+    const waitMs = expected >= MIN_WAIT_MS ? expected : 0;
+    return {
+      waitMs,
+      done: (ms) => {
+        if (waitMs > 0 || ms >= MIN_MEASURED_MS) this.learnt = { msPerUnit: ms / units, fraction: waitMs > 0 ? WAIT_FRACTION.paced : WAIT_FRACTION.unpaced };
+      },
+    };
+  }
+}
+
+/** Resolves after `ms` (at once for 0). */
+export function waitMs(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}

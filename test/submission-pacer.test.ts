@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { createFloat32Buffer, submitAndRead } from '../src/gpu/buffers.js';
+import { SubmissionPacer, type Pace } from '../src/gpu/submission-pacer.js';
+import { getDevice } from './helpers/webgpu.js';
+
+describe('SubmissionPacer: waits out most of a submission before mapping', () => {
+  it('waits nothing until it has measured a submission long enough to measure', () => {
+    const pacer = new SubmissionPacer();
+    expect(pacer.pace(100).waitMs).toBe(0);
+    pacer.pace(100).done(40); // 40 ms: mostly overhead
+    expect(pacer.calibrated).toBe(false);
+    expect(pacer.pace(100).waitMs).toBe(0);
+  });
+
+  it('after a submission that did not wait, waits half of its pace (the polling slowed it)', () => {
+    const pacer = new SubmissionPacer();
+    pacer.pace(100).done(200); // 2 ms per unit
+    expect(pacer.calibrated).toBe(true);
+    expect(pacer.pace(300).waitMs).toBeCloseTo(0.5 * 2 * 300, 9);
+  });
+
+  it('after one that waited, 0.9 of its pace: shrinking when the work ran faster than the wait, growing when slower', () => {
+    const pacer = new SubmissionPacer();
+    pacer.pace(100).done(200);
+    const first = pacer.pace(100); // waits 100 ms
+    first.done(first.waitMs + 1); // done before the wait ended: measured as the wait
+    const second = pacer.pace(100);
+    expect(second.waitMs).toBeCloseTo(0.9 * 101, 9);
+    second.done(400);
+    expect(pacer.pace(50).waitMs).toBeCloseTo(0.9 * 4 * 50, 9);
+  });
+
+  it('skips waits too short for a timer, and learns from them only what it measured', () => {
+    const pacer = new SubmissionPacer();
+    pacer.pace(1000).done(60); // 0.06 ms per unit
+    const short = pacer.pace(100); // a 3 ms wait
+    expect(short.waitMs).toBe(0);
+    short.done(10); // unpaced and under 50 ms: kept the old pace
+    expect(pacer.pace(1000).waitMs).toBeCloseTo(30, 9);
+  });
+});
+
+describe('submitAndRead with a pace', async () => {
+  const device = await getDevice();
+
+  it('maps only after the wait, and reports the time from submission to mapped results', async () => {
+    const source = createFloat32Buffer(device, Float32Array.of(1, 2, 3), 'paced');
+    const original = GPUBuffer.prototype.mapAsync;
+    let submitted = 0;
+    let mapped = 0;
+    const submit = device.queue.submit.bind(device.queue);
+    device.queue.submit = (buffers) => {
+      submitted = performance.now();
+      submit(buffers);
+    };
+    GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<typeof original>) {
+      mapped = performance.now();
+      return original.apply(this, args);
+    };
+    let reported = 0;
+    const pace: Pace = { waitMs: 120, done: (ms) => void (reported = ms) };
+    try {
+      expect(await submitAndRead(device, 'paced read', () => ({ buffer: source, offset: 0, floats: 3 }), pace)).toEqual(Float32Array.of(1, 2, 3));
+    } finally {
+      GPUBuffer.prototype.mapAsync = original;
+      device.queue.submit = submit;
+      source.destroy();
+    }
+    // Timers may fire up to a millisecond early against performance.now().
+    expect(mapped - submitted).toBeGreaterThanOrEqual(119);
+    expect(reported).toBeGreaterThanOrEqual(119);
+  });
+
+  it('reports a WebGPU error of the recorded work after the wait, and no pace', async () => {
+    const gone = createFloat32Buffer(device, Float32Array.of(1), 'gone');
+    gone.destroy();
+    let reported = false;
+    await expect(submitAndRead(device, 'paced read', () => ({ buffer: gone, offset: 0, floats: 1 }), { waitMs: 20, done: () => void (reported = true) })).rejects.toThrow(
+      /^paced read: WebGPU validation error: .*destroyed/,
+    );
+    expect(reported).toBe(false);
+  });
+});
