@@ -4,22 +4,19 @@ import { SubmissionPacer, type Pace } from '../src/gpu/submission-pacer.js';
 import { getDevice } from './helpers/webgpu.js';
 
 describe('SubmissionPacer: waits out most of a submission before mapping', () => {
-  it('waits nothing until it has measured a submission long enough to measure', () => {
+  it('waits nothing until it has measured a submission, and learns until one that waited is measured', () => {
     const pacer = new SubmissionPacer();
     expect(pacer.pace(100).waitMs).toBe(0);
-    pacer.pace(100).done(40); // 40 ms: mostly overhead
-    expect(pacer.calibrated).toBe(false);
-    expect(pacer.pace(100).waitMs).toBe(0);
+    expect(pacer.learning).toBe(true);
+    pacer.pace(100).done(200); // 2 ms per unit, measured beside the polling
+    expect(pacer.learning).toBe(true);
+    const paced = pacer.pace(300);
+    expect(paced.waitMs).toBeCloseTo(0.5 * 2 * 300, 9);
+    paced.done(500);
+    expect(pacer.learning).toBe(false);
   });
 
-  it('after a submission that did not wait, waits half of its pace (the polling slowed it)', () => {
-    const pacer = new SubmissionPacer();
-    pacer.pace(100).done(200); // 2 ms per unit
-    expect(pacer.calibrated).toBe(true);
-    expect(pacer.pace(300).waitMs).toBeCloseTo(0.5 * 2 * 300, 9);
-  });
-
-  it('after one that waited, 0.9 of its pace: shrinking when the work ran faster than the wait, growing when slower', () => {
+  it('after a submission that waited, waits 0.9 of its pace: less when the work ran faster than the wait, more when slower', () => {
     const pacer = new SubmissionPacer();
     pacer.pace(100).done(200);
     const first = pacer.pace(100); // waits 100 ms
@@ -30,12 +27,19 @@ describe('SubmissionPacer: waits out most of a submission before mapping', () =>
     expect(pacer.pace(50).waitMs).toBeCloseTo(0.9 * 4 * 50, 9);
   });
 
-  it('skips waits too short for a timer, and learns from them only what it measured', () => {
+  it('stops learning when an unpaced submission is too short to measure: waits would be short', () => {
+    const pacer = new SubmissionPacer();
+    pacer.pace(100).done(40); // 40 ms: mostly overhead
+    expect(pacer.learning).toBe(false);
+    expect(pacer.pace(100).waitMs).toBe(0);
+  });
+
+  it('skips waits too short for a timer, and keeps the pace it had then', () => {
     const pacer = new SubmissionPacer();
     pacer.pace(1000).done(60); // 0.06 ms per unit
     const short = pacer.pace(100); // a 3 ms wait
     expect(short.waitMs).toBe(0);
-    short.done(10); // unpaced and under 50 ms: kept the old pace
+    short.done(10);
     expect(pacer.pace(1000).waitMs).toBeCloseTo(30, 9);
   });
 });

@@ -13,7 +13,8 @@
  * no faster than the wait, so the next wait shrinks; a slower one is measured at its own pace. The
  * fraction is smaller after a submission that did not wait, since the polling slowed it (on 2 cores,
  * by half), and such a submission teaches nothing when too short to measure past the overhead of
- * submitting and mapping.
+ * submitting and mapping. Until a submission that waited has been measured, the pacer is `learning`:
+ * its user keeps submissions short, so that the long ones wait well.
  */
 
 /** How much of the expected time to wait, learnt from a submission that waited or one that did not. */
@@ -31,21 +32,25 @@ export interface Pace {
 }
 
 export class SubmissionPacer {
-  private learnt: { msPerUnit: number; fraction: number } | null = null;
+  private learnt: { msPerUnit: number; paced: boolean } | null = null;
+  // An unpaced submission ended too soon to measure: the work is fast, and waits would be short.
+  private fast = false;
 
-  /** Whether a submission has been measured, so that `pace` waits. */
-  get calibrated(): boolean {
-    return this.learnt !== null;
+  /** Whether submissions should stay short until one that waited has been measured. */
+  get learning(): boolean {
+    return !this.learnt?.paced && !this.fast;
   }
 
   /** The pace of a submission of `units`. */
   pace(units: number): Pace {
-    const expected = this.learnt ? this.learnt.msPerUnit * units * this.learnt.fraction : 0;
+    const learnt = this.learnt;
+    const expected = learnt ? learnt.msPerUnit * units * (learnt.paced ? WAIT_FRACTION.paced : WAIT_FRACTION.unpaced) : 0;
     const waitMs = expected >= MIN_WAIT_MS ? expected : 0;
     return {
       waitMs,
       done: (ms) => {
-        if (waitMs > 0 || ms >= MIN_MEASURED_MS) this.learnt = { msPerUnit: ms / units, fraction: waitMs > 0 ? WAIT_FRACTION.paced : WAIT_FRACTION.unpaced };
+        if (waitMs > 0 || ms >= MIN_MEASURED_MS) this.learnt = { msPerUnit: ms / units, paced: waitMs > 0 };
+        else this.fast = true;
       },
     };
   }

@@ -73,9 +73,9 @@ const MAX_EPOCHS_PER_SUBMIT = 4096;
 const PROGRESS_EPOCHS_PER_SUBMIT = 10;
 // Bytes of sample order one submission may upload; longer fits are split into more submissions.
 const MAX_ORDER_BYTES = 64 << 20;
-// Steps of a fit's first submission while its pace is unknown: enough to measure, so that the
-// submissions after it wait rather than poll (submission-pacer.ts).
-const CALIBRATION_STEPS = 32;
+// Steps of a fit's submissions while their pace is being learnt: enough to measure, so that the
+// submissions after them wait rather than poll (submission-pacer.ts).
+const LEARNING_STEPS = 32;
 // Progress buffer (trainer-progress.wgsl): fitStep u32, firstEpoch u32, β1ᵗ f32, β2ᵗ f32, losses f32[].
 const FIRST_EPOCH_OFFSET = 4;
 const LOSSES_OFFSET = 16;
@@ -260,7 +260,7 @@ class GPUTrainer implements Trainer {
     const history: number[] = [];
     for (let first = 0; first < epochs; ) {
       let count = Math.min(perSubmit, epochs - first);
-      if (!pacer.calibrated && options.epochsPerSubmit === undefined) count = Math.min(count, Math.ceil(CALIBRATION_STEPS / stepsPerEpoch));
+      if (pacer.learning && options.epochsPerSubmit === undefined) count = Math.min(count, Math.ceil(LEARNING_STEPS / stepsPerEpoch));
       const orders = new Uint32Array(count * samples);
       for (let e = 0; e < count; e++) orders.set(sampleOrder(samples, random), e * samples);
       const losses = await this.read('trainer.fit', (encoder) => {
