@@ -16,7 +16,7 @@ export async function profileDispatches(device: GPUDevice, body: () => Promise<u
   const encoderProto = GPUCommandEncoder.prototype;
   const { beginComputePass, finish } = encoderProto;
   const recordings = new WeakMap<GPUCommandEncoder, Recording>();
-  const readbacks: Promise<{ names: string[]; ticks: BigInt64Array }>[] = [];
+  const readbacks: { names: string[]; read: GPUBuffer; resolved: GPUBuffer; querySet: GPUQuerySet }[] = [];
   const recordingOf = (encoder: GPUCommandEncoder) => {
     let recording = recordings.get(encoder);
     if (!recording) {
@@ -63,33 +63,33 @@ export async function profileDispatches(device: GPUDevice, body: () => Promise<u
       const read = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       this.resolveQuerySet(recording.querySet, 0, 2 * recording.names.length, resolved, 0);
       this.copyBufferToBuffer(resolved, 0, read, 0, bytes);
-      const names = recording.names;
-      // Mapped after the submission (mapAsync waits for the work that copies into it).
-      readbacks.push(Promise.resolve().then(async () => {
-        await read.mapAsync(GPUMapMode.READ);
-        const ticks = new BigInt64Array(read.getMappedRange().slice(0));
-        read.destroy();
-        resolved.destroy();
-        recording.querySet.destroy();
-        return { names, ticks };
-      }));
+      readbacks.push({ names: recording.names, read, resolved, querySet: recording.querySet });
     }
     return finish.call(this, descriptor);
   };
   try {
     await body();
+    // Mapped once the body is done, not while its work runs: Dawn for Node polls a pending map from a
+    // busy loop, which on a software adapter takes a core from the work being timed.
+    const totals = new Map<string, { ms: number; dispatches: number }>();
+    for (const { names, read } of readbacks) {
+      await read.mapAsync(GPUMapMode.READ);
+      const ticks = new BigInt64Array(read.getMappedRange());
+      names.forEach((name, i) => {
+        const total = totals.get(name) ?? { ms: 0, dispatches: 0 };
+        total.ms += Number(ticks[2 * i + 1]! - ticks[2 * i]!) / 1e6;
+        total.dispatches++;
+        totals.set(name, total);
+      });
+    }
+    return totals;
   } finally {
     encoderProto.beginComputePass = beginComputePass;
     encoderProto.finish = finish;
+    for (const { read, resolved, querySet } of readbacks) {
+      read.destroy();
+      resolved.destroy();
+      querySet.destroy();
+    }
   }
-  const totals = new Map<string, { ms: number; dispatches: number }>();
-  for (const { names, ticks } of await Promise.all(readbacks)) {
-    names.forEach((name, i) => {
-      const total = totals.get(name) ?? { ms: 0, dispatches: 0 };
-      total.ms += Number(ticks[2 * i + 1]! - ticks[2 * i]!) / 1e6;
-      total.dispatches++;
-      totals.set(name, total);
-    });
-  }
-  return totals;
 }
