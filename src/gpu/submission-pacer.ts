@@ -9,12 +9,14 @@
  * error.
  *
  * The expectation is learnt from the last submission of the same work, in ms per unit (a training
- * step), and the wait is a fraction of it: a submission that ran faster than expected is measured as
- * no faster than the wait, so the next wait shrinks; a slower one is measured at its own pace. The
- * fraction is smaller after a submission that did not wait, since the polling slowed it (on 2 cores,
- * by half), and such a submission teaches nothing when too short to measure past the overhead of
- * submitting and mapping. Until a submission that waited has been measured, the pacer is `learning`:
- * its user keeps submissions short, so that the long ones wait well.
+ * step), and the wait is a fraction of it. A submission whose map settles at once after the wait ran
+ * no longer than the wait, perhaps much shorter: the next expectation is a good deal below it, since
+ * an idle wait costs all of its excess and polling only a share of its time. A submission still
+ * running after the wait is measured at its own pace. The fraction is smaller after a submission that
+ * did not wait, since the polling slowed it (on 2 cores, by half), and such a submission teaches
+ * nothing when too short to measure past the overhead of submitting and mapping. Until a submission
+ * that waited has been measured, the pacer is `learning`: its user keeps submissions short, so that
+ * the long ones wait well.
  */
 
 /** How much of the expected time to wait, learnt from a submission that waited or one that did not. */
@@ -23,6 +25,10 @@ const WAIT_FRACTION = { paced: 0.9, unpaced: 0.5 } as const;
 const MIN_WAIT_MS = 4;
 /** An unpaced submission shorter than this is mostly overhead, not a measure of its units. */
 const MIN_MEASURED_MS = 50;
+/** A map that settles within this of the wait's end found the work done. */
+const SETTLED_AT_ONCE_MS = 3;
+/** The expectation after such a submission, as a share of its time. */
+const AFTER_IDLE_WAIT = 0.8;
 
 export interface Pace {
   /** ms to wait after submitting, before mapping. */
@@ -49,8 +55,12 @@ export class SubmissionPacer {
     return {
       waitMs,
       done: (ms) => {
-        if (waitMs > 0 || ms >= MIN_MEASURED_MS) this.learnt = { msPerUnit: ms / units, paced: waitMs > 0 };
-        else this.fast = true;
+        if (waitMs === 0 && ms < MIN_MEASURED_MS) {
+          this.fast = true;
+          return;
+        }
+        const idle = waitMs > 0 && ms - waitMs < SETTLED_AT_ONCE_MS;
+        this.learnt = { msPerUnit: ((idle ? AFTER_IDLE_WAIT : 1) * ms) / units, paced: waitMs > 0 };
       },
     };
   }
