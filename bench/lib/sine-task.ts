@@ -16,8 +16,8 @@ export function windowed(sequence: number[], seqLen: number, nSteps: number) {
   return { samples: inputs.length, x: Float32Array.from(inputs.flat()), y: Float32Array.from(targets.flat()) };
 }
 
-/** A profiled pipeline's kernel, without the cell it was built for ('recurrence-forward/lstm' → 'recurrence-forward'). */
-export const kernelStem = (name: string) => name.replace(/\/(simple-rnn|lstm|gru)$/, '');
+/** A profiled pipeline's kernel, without the cell or variant it was built for ('recurrence-forward/lstm/subgroup' → 'recurrence-forward'). */
+export const kernelStem = (name: string) => name.split('/')[0]!;
 
 /** GPU ms per kernel stem as `stem ms` pairs, largest first: for a log line. */
 export function kernelShares(kernels: Map<string, { ms: number }>): string {

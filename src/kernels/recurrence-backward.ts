@@ -19,6 +19,7 @@ import { activationId, type Activation } from './activation.js';
 import type { Cell, CellShape } from './cell.js';
 import { activationConstants } from './recurrence-forward.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
+import { STATE_LOADS_CODE, stateLoadsName, type StateLoads } from './state-loads.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = [
@@ -36,21 +37,18 @@ const DRIVER_BINDINGS = [
 
 export type RecurrenceBackwardRun = KernelRun<(typeof PARAMS)[number], string>;
 
-const specs = new WeakMap<Cell, KernelSpec<(typeof PARAMS)[number], string>>();
+const specs = new WeakMap<Cell, Partial<Record<StateLoads, KernelSpec<(typeof PARAMS)[number], string>>>>();
 
-/** The backward kernel of `cell`: the driver composed with the cell's module. */
-export function recurrenceBackwardSpec(cell: Cell): KernelSpec<(typeof PARAMS)[number], string> {
-  let spec = specs.get(cell);
-  if (!spec) {
-    spec = defineKernel({
-      name: `recurrence-backward/${cell.name}`,
-      code: composeShader(activationCode, tileCode, orderCode, tilesCode, code, cell.backward.code),
-      params: PARAMS,
-      bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
-    });
-    specs.set(cell, spec);
-  }
-  return spec;
+/** The backward kernel of `cell`: the driver composed with the cell's module, loading its state `loads`. */
+export function recurrenceBackwardSpec(cell: Cell, loads: StateLoads = 'each'): KernelSpec<(typeof PARAMS)[number], string> {
+  let variants = specs.get(cell);
+  if (!variants) specs.set(cell, (variants = {}));
+  return (variants[loads] ??= defineKernel({
+    name: stateLoadsName(`recurrence-backward/${cell.name}`, loads),
+    code: composeShader(STATE_LOADS_CODE[loads], activationCode, tileCode, orderCode, tilesCode, code, cell.backward.code),
+    params: PARAMS,
+    bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
+  }));
 }
 
 export interface RecurrenceBackwardOptions {
@@ -75,7 +73,7 @@ export function describeRecurrenceBackward(
   const stages = shape.timesteps * cell.phases + 1;
   const schedule = recurrenceSchedule(shape, stages, cell.phases, strategy, traits);
   return {
-    spec: recurrenceBackwardSpec(cell),
+    spec: recurrenceBackwardSpec(cell, strategy.stateLoads),
     constants: { ...schedule.constants, ...cell.constants, ...activationConstants(options, strategy), WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: schedule.ranges.map((range) => ({
       workgroups: range.workgroups,
