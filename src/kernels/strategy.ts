@@ -110,11 +110,14 @@ export function stepsPerDispatch(shape: CellShape): number {
 export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
   const checked = checkStrategyOverride(override);
   const common = { maxStepsPerDispatch: stepsPerDispatch(shape), weightGradientRows: WEIGHT_GRADIENT_ROWS, workgroupOrder: 'natural', activations: 'compiled' } as const;
-  // Subgroup loads: measured on SwiftShader only (a load there costs ~100 instructions, a broadcast a few).
-  const base: Strategy = traits.isFallbackAdapter
-    ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1], stateLoads: traits.subgroups ? 'subgroup' : 'each' }
-    : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence), stateLoads: 'each' };
-  const strategy = { ...base, ...checked };
+  const base: Omit<Strategy, 'stateLoads'> = traits.isFallbackAdapter
+    ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
+    : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence) };
+  const sized = { ...base, ...checked };
+  // Subgroup loads: measured on SwiftShader only (a load there costs ~100 instructions, a broadcast a
+  // few), and possible where every subgroup holds whole groups of 4 invocations.
+  const subgroupLoads = traits.isFallbackAdapter && traits.subgroups === true && sized.recurrenceWorkgroupSize % 4 === 0;
+  const strategy: Strategy = { stateLoads: subgroupLoads ? 'subgroup' : 'each', ...sized };
   if (strategy.stateLoads === 'subgroup') {
     if (!traits.subgroups) throw new RangeError("strategy.stateLoads: 'subgroup' needs a device with the 'subgroups' feature and subgroups of at least 4 invocations");
     if (strategy.recurrenceWorkgroupSize % 4 !== 0) {
