@@ -10,9 +10,10 @@
  * stays off. Two row tiles per invocation (each weight load serving 8 rows) made the sine task's
  * recurrences 1.05-1.25x faster but about doubled their compile time (an LSTM trainer's pipelines:
  * 11 s instead of 5), so it was not kept. Loading the state by subgroup (stateLoads 'subgroup', where
- * the device has subgroups: SwiftShader's are 4 wide) made SimpleRNN's sine epoch 1.2x faster and left
- * LSTM's and GRU's level: a storage load there is ~100 x86 instructions (Subzero gathers it lane by
- * lane), a broadcast a few.
+ * the device has subgroups: SwiftShader's are 4 wide) made SimpleRNN's sine epoch 1.15-1.29x faster
+ * in three alternating runs on a quiet machine, not confirmed by bench:seed, and left LSTM's and GRU's
+ * level: a storage load there is ~100 x86 instructions (Subzero gathers it lane by lane), a broadcast
+ * a few.
  * Measured on an NVIDIA H100 (Dawn, Vulkan; scripts/device-check.ts, README "On a hardware GPU"):
  * from 256 units up, one dispatch per step with 16-lane workgroups (the unit tiles spread over many
  * workgroups, so many SMs work) was the fastest variant for every cell; for GRU, whose sweep is
