@@ -19,7 +19,7 @@ import { activationId, type Activation } from './activation.js';
 import type { Cell, CellShape } from './cell.js';
 import { activationConstants } from './recurrence-forward.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
-import { STATE_LOADS_CODE, stateLoadsName, type StateLoads } from './state-loads.js';
+import { perCellAndLoads, STATE_LOADS_CODE, stateLoadsName } from './state-loads.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = [
@@ -37,19 +37,15 @@ const DRIVER_BINDINGS = [
 
 export type RecurrenceBackwardRun = KernelRun<(typeof PARAMS)[number], string>;
 
-const specs = new WeakMap<Cell, Partial<Record<StateLoads, KernelSpec<(typeof PARAMS)[number], string>>>>();
-
 /** The backward kernel of `cell`: the driver composed with the cell's module, loading its state `loads`. */
-export function recurrenceBackwardSpec(cell: Cell, loads: StateLoads = 'each'): KernelSpec<(typeof PARAMS)[number], string> {
-  let variants = specs.get(cell);
-  if (!variants) specs.set(cell, (variants = {}));
-  return (variants[loads] ??= defineKernel({
+export const recurrenceBackwardSpec = perCellAndLoads((cell, loads): KernelSpec<(typeof PARAMS)[number], string> =>
+  defineKernel({
     name: stateLoadsName(`recurrence-backward/${cell.name}`, loads),
     code: composeShader(STATE_LOADS_CODE[loads], activationCode, tileCode, orderCode, tilesCode, code, cell.backward.code),
     params: PARAMS,
     bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
-  }));
-}
+  }),
+);
 
 export interface RecurrenceBackwardOptions {
   readonly activation: Activation;

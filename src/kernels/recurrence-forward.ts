@@ -18,7 +18,7 @@ import { composeShader, defineKernel, type KernelRun, type KernelSpec } from '..
 import { activationId, RUNTIME_SELECTED_ACTIVATIONS, type Activation } from './activation.js';
 import type { Cell, CellShape } from './cell.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
-import { STATE_LOADS_CODE, stateLoadsName, type StateLoads } from './state-loads.js';
+import { perCellAndLoads, STATE_LOADS_CODE, stateLoadsName } from './state-loads.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = [
@@ -38,19 +38,15 @@ const DRIVER_BINDINGS = [
 
 export type RecurrenceForwardRun = KernelRun<(typeof PARAMS)[number], string>;
 
-const specs = new WeakMap<Cell, Partial<Record<StateLoads, KernelSpec<(typeof PARAMS)[number], string>>>>();
-
 /** The forward kernel of `cell`: the driver composed with the cell's module, loading its state `loads`. */
-export function recurrenceForwardSpec(cell: Cell, loads: StateLoads = 'each'): KernelSpec<(typeof PARAMS)[number], string> {
-  let variants = specs.get(cell);
-  if (!variants) specs.set(cell, (variants = {}));
-  return (variants[loads] ??= defineKernel({
+export const recurrenceForwardSpec = perCellAndLoads((cell, loads): KernelSpec<(typeof PARAMS)[number], string> =>
+  defineKernel({
     name: stateLoadsName(`recurrence-forward/${cell.name}`, loads),
     code: composeShader(STATE_LOADS_CODE[loads], activationCode, tileCode, orderCode, tilesCode, code, cell.forward.code),
     params: PARAMS,
     bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
-  }));
-}
+  }),
+);
 
 export interface RecurrenceForwardOptions {
   readonly activation: Activation;

@@ -35,16 +35,20 @@ const LANES = vec4u(0u, 1u, 2u, 3u);
 // Unit tile u at `step` (step 0 exactly when `initial`) of the row tile from firstRow on; past the
 // last unit tile, the last one, not its own.
 fn tileAt(step: u32, initial: bool, firstRow: u32, u: u32) -> Tile {
-  let unitTiles = (params.units + 3u) / 4u;
-  let u0 = min(u, unitTiles - 1u) * 4u;
+  let u0 = min(u, unitTiles() - 1u) * 4u;
   let rows = min(vec4u(firstRow) + LANES, vec4u(params.batch - 1u));
-  return Tile(step, firstRow, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)), initial, u < unitTiles);
+  return Tile(step, firstRow, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)), initial, u < unitTiles());
+}
+
+// Tiles of 4 units that cover the layer's units.
+fn unitTiles() -> u32 {
+  return (params.units + 3u) / 4u;
 }
 
 // Turns of a driver's loop over unit tiles, the same for every invocation: turn i takes tile
 // firstUnit + i·unitStride. Subgroup operations (state-loads-subgroup.wgsl) need every invocation.
 fn unitTurns(unitStride: u32) -> u32 {
-  return ((params.units + 3u) / 4u + unitStride - 1u) / unitStride;
+  return (unitTiles() + unitStride - 1u) / unitStride;
 }
 
 // The first batch row of the workgroup's row tile: grid y, folded into z past the per-dimension limit.
