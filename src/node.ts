@@ -43,7 +43,7 @@ export interface NodeWebGPU {
 }
 
 export interface NodeDeviceOptions {
-  /** Features to request when the adapter has them (default: 'timestamp-query', 'subgroups'). */
+  /** Features to request when the adapter has them (default: 'timestamp-query'). */
   readonly optionalFeatures?: readonly GPUFeatureName[];
   /** Also set navigator.gpu, which @tensorflow/tfjs-backend-webgpu looks for. Default false. */
   readonly installNavigator?: boolean;
@@ -184,7 +184,7 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
   }
   const { gpu, adapter, adapterSummary } = await openDawn(backend);
   const requiredLimits = requestedLimits(adapter);
-  const wanted = options.optionalFeatures ?? ['timestamp-query', 'subgroups'];
+  const wanted = options.optionalFeatures ?? ['timestamp-query'];
   const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
   const deviceLabel = `webgpu-rnn/node/${adapterSummary.driver}#${++devicesRequested}`;
   const device = await adapter.requestDevice({ label: deviceLabel, requiredLimits, requiredFeatures });

@@ -35,16 +35,4 @@ describe('the strategy table', () => {
   it('keeps overrides as given', () => {
     expect(chooseStrategy(hardware, lstm(512), { recurrence: 'persistent', recurrenceWorkgroupSize: 32 }).recurrenceWorkgroupSize).toBe(32);
   });
-
-  it("loads the state by subgroup on the CPU fallback when the device has subgroups, and only where it can", () => {
-    const withSubgroups = { ...fallback, subgroups: true };
-    expect(chooseStrategy(withSubgroups, lstm(50)).stateLoads).toBe('subgroup');
-    expect(chooseStrategy(fallback, lstm(50)).stateLoads).toBe('each');
-    expect(chooseStrategy({ ...hardware, subgroups: true }, lstm(50)).stateLoads).toBe('each');
-    expect(chooseStrategy(withSubgroups, lstm(50), { stateLoads: 'each' }).stateLoads).toBe('each');
-    expect(() => chooseStrategy(fallback, lstm(50), { stateLoads: 'subgroup' })).toThrow(/^strategy\.stateLoads: 'subgroup' needs a device with the 'subgroups' feature/);
-    expect(chooseStrategy(withSubgroups, lstm(50), { recurrenceWorkgroupSize: 6 }).stateLoads).toBe('each');
-    expect(() => chooseStrategy(withSubgroups, lstm(50), { recurrenceWorkgroupSize: 6, stateLoads: 'subgroup' })).toThrow(/^strategy\.stateLoads: 'subgroup' needs recurrenceWorkgroupSize to be a multiple of 4; got 6$/);
-    expect(() => chooseStrategy(withSubgroups, lstm(50), { stateLoads: 'warp' as never })).toThrow(/^config\.strategy\.stateLoads: expected 'each' or 'subgroup'; got "warp"$/);
-  });
 });

@@ -19,7 +19,6 @@ import { activationId, type Activation } from './activation.js';
 import type { Cell, CellShape } from './cell.js';
 import { activationConstants } from './recurrence-forward.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
-import { perCellAndLoads, STATE_LOADS_CODE, stateLoadsName } from './state-loads.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = [
@@ -37,15 +36,22 @@ const DRIVER_BINDINGS = [
 
 export type RecurrenceBackwardRun = KernelRun<(typeof PARAMS)[number], string>;
 
-/** The backward kernel of `cell`: the driver composed with the cell's module, loading its state `loads`. */
-export const recurrenceBackwardSpec = perCellAndLoads((cell, loads): KernelSpec<(typeof PARAMS)[number], string> =>
-  defineKernel({
-    name: stateLoadsName(`recurrence-backward/${cell.name}`, loads),
-    code: composeShader(STATE_LOADS_CODE[loads], activationCode, tileCode, orderCode, tilesCode, code, cell.backward.code),
-    params: PARAMS,
-    bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
-  }),
-);
+const specs = new WeakMap<Cell, KernelSpec<(typeof PARAMS)[number], string>>();
+
+/** The backward kernel of `cell`: the driver composed with the cell's module. */
+export function recurrenceBackwardSpec(cell: Cell): KernelSpec<(typeof PARAMS)[number], string> {
+  let spec = specs.get(cell);
+  if (!spec) {
+    spec = defineKernel({
+      name: `recurrence-backward/${cell.name}`,
+      code: composeShader(activationCode, tileCode, orderCode, tilesCode, code, cell.backward.code),
+      params: PARAMS,
+      bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
+    });
+    specs.set(cell, spec);
+  }
+  return spec;
+}
 
 export interface RecurrenceBackwardOptions {
   readonly activation: Activation;
@@ -69,7 +75,7 @@ export function describeRecurrenceBackward(
   const stages = shape.timesteps * cell.phases + 1;
   const schedule = recurrenceSchedule(shape, stages, cell.phases, strategy, traits);
   return {
-    spec: recurrenceBackwardSpec(cell, strategy.stateLoads),
+    spec: recurrenceBackwardSpec(cell),
     constants: { ...schedule.constants, ...cell.constants, ...activationConstants(options, strategy), WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: schedule.ranges.map((range) => ({
       workgroups: range.workgroups,

@@ -18,7 +18,6 @@ import { composeShader, defineKernel, type KernelRun, type KernelSpec } from '..
 import { activationId, RUNTIME_SELECTED_ACTIVATIONS, type Activation } from './activation.js';
 import type { Cell, CellShape } from './cell.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
-import { perCellAndLoads, STATE_LOADS_CODE, stateLoadsName } from './state-loads.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = [
@@ -38,15 +37,22 @@ const DRIVER_BINDINGS = [
 
 export type RecurrenceForwardRun = KernelRun<(typeof PARAMS)[number], string>;
 
-/** The forward kernel of `cell`: the driver composed with the cell's module, loading its state `loads`. */
-export const recurrenceForwardSpec = perCellAndLoads((cell, loads): KernelSpec<(typeof PARAMS)[number], string> =>
-  defineKernel({
-    name: stateLoadsName(`recurrence-forward/${cell.name}`, loads),
-    code: composeShader(STATE_LOADS_CODE[loads], activationCode, tileCode, orderCode, tilesCode, code, cell.forward.code),
-    params: PARAMS,
-    bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
-  }),
-);
+const specs = new WeakMap<Cell, KernelSpec<(typeof PARAMS)[number], string>>();
+
+/** The forward kernel of `cell`: the driver composed with the cell's module. */
+export function recurrenceForwardSpec(cell: Cell): KernelSpec<(typeof PARAMS)[number], string> {
+  let spec = specs.get(cell);
+  if (!spec) {
+    spec = defineKernel({
+      name: `recurrence-forward/${cell.name}`,
+      code: composeShader(activationCode, tileCode, orderCode, tilesCode, code, cell.forward.code),
+      params: PARAMS,
+      bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
+    });
+    specs.set(cell, spec);
+  }
+  return spec;
+}
 
 export interface RecurrenceForwardOptions {
   readonly activation: Activation;
@@ -74,7 +80,7 @@ export function describeRecurrenceForward(
 ): RecurrenceForwardRun {
   const schedule = recurrenceSchedule(shape, shape.timesteps * cell.phases, cell.phases, strategy, traits);
   return {
-    spec: recurrenceForwardSpec(cell, strategy.stateLoads),
+    spec: recurrenceForwardSpec(cell),
     constants: { ...schedule.constants, ...cell.constants, ...activationConstants(options, strategy), WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: schedule.ranges.map((range) => ({
       workgroups: range.workgroups,

@@ -9,11 +9,9 @@
  * task. Copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so it
  * stays off. Two row tiles per invocation (each weight load serving 8 rows) made the sine task's
  * recurrences 1.05-1.25x faster but about doubled their compile time (an LSTM trainer's pipelines:
- * 11 s instead of 5), so it was not kept. Loading the state by subgroup (stateLoads 'subgroup', where
- * the device has subgroups: SwiftShader's are 4 wide) made SimpleRNN's sine epoch 1.15-1.29x faster
- * in three alternating runs on a quiet machine, not confirmed by bench:seed, and left LSTM's and GRU's
- * level: a storage load there is ~100 x86 instructions (Subzero gathers it lane by lane), a broadcast
- * a few.
+ * 11 s instead of 5), so it was not kept. Loading the state by subgroup (each of 4 invocations one
+ * column, broadcast) was 1.15-1.29x faster on SimpleRNN's sine epoch in one session and level
+ * (0.92x, 0.98x) when measured again on a quiet machine, so it was removed.
  * Measured on an NVIDIA H100 (Dawn, Vulkan; scripts/device-check.ts, README "On a hardware GPU"):
  * from 256 units up, one dispatch per step with 16-lane workgroups (the unit tiles spread over many
  * workgroups, so many SMs work) was the fastest variant for every cell; for GRU, whose sweep is
@@ -28,7 +26,6 @@
  */
 import { describeValue } from '../describe-value.js';
 import { tiles4, type RNNShape } from './shape.js';
-import { STATE_LOADS, type StateLoads } from './state-loads.js';
 
 export type RecurrenceMode = 'persistent' | 'stepwise';
 
@@ -63,19 +60,12 @@ export interface Strategy {
    * 'runtime': read from the kernels' params, one pipeline for every pair.
    */
   readonly activations: 'compiled' | 'runtime';
-  /**
-   * How the recurrences load their state for the reductions (state-loads.ts): 'each' invocation all
-   * of it, or a 'subgroup' a column per invocation, broadcast (needs the device's 'subgroups').
-   */
-  readonly stateLoads: StateLoads;
 }
 
 /** What the table looks at; a GPUDevice provides it (see deviceTraits). */
 export interface DeviceTraits {
   readonly isFallbackAdapter: boolean;
   readonly limits: GPUSupportedLimits;
-  /** The device has the 'subgroups' feature, with subgroups of at least 4 invocations. */
-  readonly subgroups?: boolean;
 }
 
 /** A recurrent layer's shape and its cell's gate count (1 SimpleRNN, 3 GRU, 4 LSTM). */
@@ -83,9 +73,8 @@ export type CellShape = RNNShape & { readonly gates?: number };
 
 export function deviceTraits(device: GPUDevice): DeviceTraits {
   // adapterInfo on GPUDevice is recent (Chrome 126+, Dawn); without it, assume hardware.
-  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { subgroupMinSize?: number } }).adapterInfo;
-  const subgroups = device.features.has('subgroups') && (info?.subgroupMinSize ?? 0) >= 4;
-  return { isFallbackAdapter: info?.isFallbackAdapter ?? false, limits: device.limits, subgroups };
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  return { isFallbackAdapter: info?.isFallbackAdapter ?? false, limits: device.limits };
 }
 
 const HARDWARE_PERSISTENT_MAX_UNITS = 128;
@@ -111,21 +100,10 @@ export function stepsPerDispatch(shape: CellShape): number {
 export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
   const checked = checkStrategyOverride(override);
   const common = { maxStepsPerDispatch: stepsPerDispatch(shape), weightGradientRows: WEIGHT_GRADIENT_ROWS, workgroupOrder: 'natural', activations: 'compiled' } as const;
-  const base: Omit<Strategy, 'stateLoads'> = traits.isFallbackAdapter
+  const base: Strategy = traits.isFallbackAdapter
     ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
     : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence) };
-  const sized = { ...base, ...checked };
-  // Subgroup loads: measured on SwiftShader only (a load there costs ~100 instructions, a broadcast a
-  // few), and possible where every subgroup holds whole groups of 4 invocations.
-  const subgroupLoads = traits.isFallbackAdapter && traits.subgroups === true && sized.recurrenceWorkgroupSize % 4 === 0;
-  const strategy: Strategy = { stateLoads: subgroupLoads ? 'subgroup' : 'each', ...sized };
-  if (strategy.stateLoads === 'subgroup') {
-    if (!traits.subgroups) throw new RangeError("strategy.stateLoads: 'subgroup' needs a device with the 'subgroups' feature and subgroups of at least 4 invocations");
-    if (strategy.recurrenceWorkgroupSize % 4 !== 0) {
-      throw new RangeError(`strategy.stateLoads: 'subgroup' needs recurrenceWorkgroupSize to be a multiple of 4; got ${strategy.recurrenceWorkgroupSize}`);
-    }
-  }
-  return strategy;
+  return { ...base, ...checked };
 }
 
 /** The hardware half; a recurrence mode asked for (the trainer's persistent one) gets that mode's lanes. */
@@ -156,7 +134,6 @@ const STRATEGY_FIELDS: { readonly [K in keyof Strategy]: { readonly expected: st
   weightGradientRows: { expected: 'a positive integer', valid: positiveInteger },
   workgroupOrder: { expected: WORKGROUP_ORDERS.map((o) => `'${o}'`).join(', '), valid: (v) => (WORKGROUP_ORDERS as readonly unknown[]).includes(v) },
   activations: { expected: "'compiled' or 'runtime'", valid: (v) => v === 'compiled' || v === 'runtime' },
-  stateLoads: { expected: STATE_LOADS.map((l) => `'${l}'`).join(' or '), valid: (v) => (STATE_LOADS as readonly unknown[]).includes(v) },
 };
 
 const describeField = (value: unknown): string => (typeof value === 'object' && value !== null ? describeValue(value) : JSON.stringify(value) ?? String(value));

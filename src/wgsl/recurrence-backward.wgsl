@@ -22,8 +22,7 @@
 //   the driver provides  Tile; outputGradient(t); gatesAt(t, g); gradientProducts(t, step, count);
 //                        gradientProduct(t, step, b, g); storeGradient(t, b, v); initialGradientAt(t);
 //                        storeInitialGradient(t, v)
-// Needs state-loads.wgsl or state-loads-subgroup.wgsl (first), activation.wgsl, tile-math.wgsl,
-// workgroup-order.wgsl and recurrence-tiles.wgsl.
+// Needs activation.wgsl, tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl.
 //
 // Bindings (group 0):
 //   0  uniform              params            Params (dynamic offset: one block per dispatch)
@@ -71,15 +70,7 @@ fn weight(o: u32) -> f32 {
   return recurrentKernel[o];
 }
 
-// dGates at the 4 rows at offsets src, columns k..k+3: column i of the block is row i (state-loads.wgsl).
-fn gradientBlock(src: vec4u, k: u32) -> mat4x4f {
-  var loads: array<vec4f, 4>;
-  for (var i = 0u; i < SLOTS_PER_LANE; i++) {
-    let c = k + laneSlot + i;
-    loads[i] = vec4f(dGates[src.x + c], dGates[src.y + c], dGates[src.z + c], dGates[src.w + c]);
-  }
-  return shareSlots(loads);
-}
+fn dGates4(o: u32) -> vec4f { return vec4f(dGates[o], dGates[o + 1u], dGates[o + 2u], dGates[o + 3u]); }
 
 // Σ_k dGates[src + k] · recurrentKernel[w + k] over k < columns, for the tile's 4 rows (src) and
 // 4 units (w: offsets in their kernel rows), reading the kernel along its rows.
@@ -89,7 +80,7 @@ fn backProduct(src: vec4u, w: vec4u, columns: u32) -> mat4x4f {
   for (var k = 0u; k < J4; k += 4u) {
     // Column j holds kernel row u_j at k..k+3, column i of the other row i's gradient at k..k+3.
     let block = mat4x4f(weightRun(w.x + k), weightRun(w.y + k), weightRun(w.z + k), weightRun(w.w + k));
-    acc += transpose(block) * gradientBlock(src, k);
+    acc += transpose(block) * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
   }
   for (var k = J4; k < columns; k++) {
     let column = vec4f(weight(w.x + k), weight(w.y + k), weight(w.z + k), weight(w.w + k));
@@ -195,7 +186,6 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  startLanes();
   selectActivations(vec2u(params.activation, params.recurrentActivation));
   stageWeights(lid);
   let place = orderedWorkgroup(wid, nwg);
@@ -204,29 +194,29 @@ fn main(
   if (firstRow >= params.batch) { return; }
   let firstUnit = place.x * WORKGROUP_SIZE + lid;
   let unitStride = nwg.x * WORKGROUP_SIZE;
-  let turns = unitTurns(unitStride);
+  let unitTiles = (params.units + 3u) / 4u;
   let stepEnd = min(params.stageEnd, params.timesteps * PHASES);
   var stage = params.stageBegin;
   while (stage < stepEnd) {
     for (; stage < stepEnd && stage % PHASES == 0u; stage++) {
       let step = params.timesteps - 1u - stage / PHASES;
-      for (var turn = 0u; turn < turns; turn++) {
-        cellBackward(tileAt(step, step == 0u, firstRow, firstUnit + turn * unitStride), 0u);
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellBackward(tileAt(step, step == 0u, firstRow, u), 0u);
       }
       storageBarrier();
     }
     for (; PHASES > 1u && stage < stepEnd && stage % PHASES == 1u; stage++) {
       let step = params.timesteps - 1u - stage / PHASES;
-      for (var turn = 0u; turn < turns; turn++) {
-        cellBackward(tileAt(step, step == 0u, firstRow, firstUnit + turn * unitStride), 1u);
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellBackward(tileAt(step, step == 0u, firstRow, u), 1u);
       }
       storageBarrier();
     }
   }
   // The last stage of all: nothing after it in this dispatch reads what it writes, so no barrier.
   for (; stage < params.stageEnd; stage++) {
-    for (var turn = 0u; turn < turns; turn++) {
-      cellInitialGradient(tileAt(0u, true, firstRow, firstUnit + turn * unitStride));
+    for (var u = firstUnit; u < unitTiles; u += unitStride) {
+      cellInitialGradient(tileAt(0u, true, firstRow, u));
     }
   }
 }

@@ -21,9 +21,8 @@
 //   the driver provides  Tile; gatesAt(t, g); recurrentProducts(t, count); savedProduct(t, g);
 //                        previousState(t); savedAt(t, step); storeGates(t, g, v); storeState(t, v);
 //                        storeSaved(t, v)
-// Needs state-loads.wgsl or state-loads-subgroup.wgsl (first), activation.wgsl, tile-math.wgsl,
-// workgroup-order.wgsl and recurrence-tiles.wgsl (the tile and its offsets, the workgroup's rows, the
-// weights staged in workgroup memory).
+// Needs activation.wgsl, tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl (the tile and
+// its offsets, the workgroup's rows, the weights staged in workgroup memory).
 //
 // Bindings (group 0):
 //   0  uniform              params            Params (dynamic offset: one block per dispatch)
@@ -83,16 +82,7 @@ fn weightBlock(k: u32, cols: vec4u) -> mat4x4f {
   return mat4x4f(weights4(k, cols), weights4(k + 1u, cols), weights4(k + 2u, cols), weights4(k + 3u, cols));
 }
 
-// h at the 4 rows at offsets src, columns k..k+3: column i of the block is row i (state-loads.wgsl).
-fn stateBlock(src: vec4u, k: u32) -> mat4x4f {
-  var loads: array<vec4f, 4>;
-  for (var i = 0u; i < SLOTS_PER_LANE; i++) {
-    let c = k + laneSlot + i;
-    loads[i] = vec4f(h[src.x + c], h[src.y + c], h[src.z + c], h[src.w + c]);
-  }
-  return shareSlots(loads);
-}
-
+fn h4(o: u32) -> vec4f { return vec4f(h[o], h[o + 1u], h[o + 2u], h[o + 3u]); }
 fn saved4(o: u32) -> vec4f { return vec4f(saved[o], saved[o + 1u], saved[o + 2u], saved[o + 3u]); }
 
 // The 4 rows' products with up to 4 gate blocks of the recurrent kernel.
@@ -115,7 +105,7 @@ fn productsWithH(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
   let U4 = U / 4u * 4u;
   var p = GateProducts();
   for (var k = 0u; k < U4; k += 4u) {
-    let x = stateBlock(src, k);
+    let x = mat4x4f(h4(src.x + k), h4(src.y + k), h4(src.z + k), h4(src.w + k));
     p.g0 += weightBlock(k, cols) * x;
     if (count > 1u) { p.g1 += weightBlock(k, cols + U) * x; }
     if (count > 2u) { p.g2 += weightBlock(k, cols + 2u * U) * x; }
@@ -325,18 +315,18 @@ fn storeSaved(t: Tile, v: mat4x4f) {
 
 // Stages [begin, end), all of step 0 (initial) or none, each phase in a loop of its own.
 fn forwardStages(begin: u32, end: u32, initial: bool, firstRow: u32, firstUnit: u32, unitStride: u32) {
-  let turns = unitTurns(unitStride);
+  let unitTiles = (params.units + 3u) / 4u;
   var stage = begin;
   while (stage < end) {
     for (; stage < end && stage % PHASES == 0u; stage++) {
-      for (var turn = 0u; turn < turns; turn++) {
-        cellForward(tileAt(stage / PHASES, initial, firstRow, firstUnit + turn * unitStride), 0u);
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellForward(tileAt(stage / PHASES, initial, firstRow, u), 0u);
       }
       storageBarrier();
     }
     for (; PHASES > 1u && stage < end && stage % PHASES == 1u; stage++) {
-      for (var turn = 0u; turn < turns; turn++) {
-        cellForward(tileAt(stage / PHASES, initial, firstRow, firstUnit + turn * unitStride), 1u);
+      for (var u = firstUnit; u < unitTiles; u += unitStride) {
+        cellForward(tileAt(stage / PHASES, initial, firstRow, u), 1u);
       }
       storageBarrier();
     }
@@ -349,7 +339,6 @@ fn main(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  startLanes();
   selectActivations(vec2u(params.activation, params.recurrentActivation));
   stageWeights(lid);
   let place = orderedWorkgroup(wid, nwg);

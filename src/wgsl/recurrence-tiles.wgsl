@@ -25,30 +25,15 @@ struct Tile {
   // its own, where this is a constant: SwiftShader runs both sides of every branch (masked), and the
   // initial state's code would otherwise run at every step.
   initial: bool,
-  // Whether the tile is the invocation's to store: past the last unit tile an invocation computes the
-  // last one again (every invocation takes every turn, see unitTurns) and stores nothing.
-  own: bool,
 }
 
 const LANES = vec4u(0u, 1u, 2u, 3u);
 
-// Unit tile u at `step` (step 0 exactly when `initial`) of the row tile from firstRow on; past the
-// last unit tile, the last one, not its own.
+// Unit tile u at `step` (step 0 exactly when `initial`) of the row tile from firstRow on.
 fn tileAt(step: u32, initial: bool, firstRow: u32, u: u32) -> Tile {
-  let u0 = min(u, unitTiles() - 1u) * 4u;
+  let u0 = u * 4u;
   let rows = min(vec4u(firstRow) + LANES, vec4u(params.batch - 1u));
-  return Tile(step, firstRow, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)), initial, u < unitTiles());
-}
-
-// Tiles of 4 units that cover the layer's units.
-fn unitTiles() -> u32 {
-  return (params.units + 3u) / 4u;
-}
-
-// Turns of a driver's loop over unit tiles, the same for every invocation: turn i takes tile
-// firstUnit + i·unitStride. Subgroup operations (state-loads-subgroup.wgsl) need every invocation.
-fn unitTurns(unitStride: u32) -> u32 {
-  return (unitTiles() + unitStride - 1u) / unitStride;
+  return Tile(step, firstRow, rows, u0, min(vec4u(u0) + LANES, vec4u(params.units - 1u)), initial);
 }
 
 // The first batch row of the workgroup's row tile: grid y, folded into z past the per-dimension limit.
@@ -70,9 +55,9 @@ fn sequenceOffsets(t: Tile, step: u32, width: u32) -> vec4u {
   return (t.rows * params.timesteps + step) * width;
 }
 
-// Which of the tile's 4 rows are in the batch, for stores: none of a tile not the invocation's own.
+// Which of the tile's 4 rows are in the batch.
 fn rowsInBatch(t: Tile) -> vec4<bool> {
-  return (vec4u(t.firstRow) + LANES < vec4u(params.batch)) & vec4<bool>(t.own);
+  return vec4u(t.firstRow) + LANES < vec4u(params.batch);
 }
 
 // With WEIGHTS_IN_WORKGROUP, copies the recurrent kernel to workgroup memory; every lane calls it first.
