@@ -93,8 +93,9 @@ describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
 
   it('runs a batch of 262,144 rows: 65,536 row tiles, folded into a second grid dimension', async () => {
     // 65,536 row tiles of 4 exceed the 65,535 workgroups one grid dimension allows (one row tile per
-    // GEMM workgroup on every adapter: the hardware table's 8 would not need the fold).
-    const config = { batch: 262_144, timesteps: 2, features: 1, units: 1, activation: 'tanh', goBackwards: true, useInitialState: true, strategy: { gemmWorkgroup: [4, 1] } } as const;
+    // GEMM workgroup on every adapter: the hardware table's 8 would not need the fold; and one per
+    // recurrence workgroup with products by loops, where unrolled ones take 4 per workgroup).
+    const config = { batch: 262_144, timesteps: 2, features: 1, units: 1, activation: 'tanh', goBackwards: true, useInitialState: true, strategy: { gemmWorkgroup: [4, 1], products: 'loops' } } as const;
     const rnn = createSimpleRNN(device, config);
     expect(rnn.forwardRuns[1]!.dispatches[0]!.workgroups[2], 'the recurrence grid folds into z').toBe(2);
     expect(rnn.forwardRuns[0]!.dispatches[0]!.workgroups[2], 'the projection grid folds into z').toBeGreaterThan(1);

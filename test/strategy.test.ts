@@ -32,6 +32,29 @@ describe('the strategy table', () => {
     expect(pick(fallback, units, 'persistent')).toEqual(['persistent', 4, false]);
   });
 
+  it.each([
+    // gates, units, the fallback's pick: unrolled up to 1,024 recurrent-kernel weights
+    [1, 1, 'unrolled'],
+    [1, 32, 'unrolled'],
+    [1, 33, 'loops'],
+    [3, 18, 'unrolled'],
+    [3, 19, 'loops'],
+    [4, 16, 'unrolled'],
+    [4, 32, 'loops'],
+  ] as const)('products, CPU fallback, %i gates × %i units: %s; hardware: loops', (gates, units, products) => {
+    const shape = { batch: 8, timesteps: 10, features: 4, units, gates };
+    expect(chooseStrategy(fallback, shape).products).toBe(products);
+    expect(chooseStrategy(hardware, shape).products).toBe('loops');
+  });
+
+  it("takes 'unrolled' asked for up to 1,024 weights, anywhere, and refuses it past that", () => {
+    expect(chooseStrategy(hardware, lstm(16), { products: 'unrolled' }).products).toBe('unrolled');
+    expect(() => chooseStrategy(fallback, lstm(17), { products: 'unrolled' })).toThrow(
+      "strategy.products: 'unrolled' takes at most 1024 recurrent-kernel weights (gates·units²); got 1156",
+    );
+    expect(() => chooseStrategy(fallback, lstm(8), { products: 'tiles' as never })).toThrow("config.strategy.products: expected 'loops' or 'unrolled'; got \"tiles\"");
+  });
+
   it('keeps overrides as given', () => {
     expect(chooseStrategy(hardware, lstm(512), { recurrence: 'persistent', recurrenceWorkgroupSize: 32 }).recurrenceWorkgroupSize).toBe(32);
   });

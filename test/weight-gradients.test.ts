@@ -15,20 +15,21 @@ const TOLERANCE = 1e-5;
 // The cells' layouts: SimpleRNN (1 gate), LSTM (4), GRU (3; savedOperand: r ⊙ h_{s-1} for h̃),
 // GRU resetAfter (3 gates, 4 gradient blocks, 2 bias rows).
 const cases: Case[] = [
-  { batch: 1, timesteps: 1, features: 1, units: 1, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1] },
-  { batch: 5, timesteps: 3, features: 1, units: 50, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1] },
-  { batch: 5, timesteps: 3, features: 3, units: 50, gates: 4, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: true, gemm: [8, 8] },
-  { batch: 33, timesteps: 17, features: 8, units: 65, gates: 3, gradientBlocks: 3, biasRows: 1, savedOperand: true, goBackwards: true, useInitialState: true, gemm: [4, 1] },
-  { batch: 3, timesteps: 5, features: 5, units: 130, gates: 3, gradientBlocks: 4, biasRows: 2, savedOperand: false, goBackwards: false, useInitialState: true, gemm: [16, 4] },
-  { batch: 7, timesteps: 2, features: 13, units: 6, gates: 4, gradientBlocks: 4, biasRows: 1, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [1, 1] },
-  { batch: 2, timesteps: 3, features: 2, units: 7, gates: 3, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [4, 1] },
+  { batch: 1, timesteps: 1, features: 1, units: 1, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1], tiles: 4 },
+  { batch: 5, timesteps: 3, features: 1, units: 50, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1], tiles: 4 },
+  { batch: 5, timesteps: 3, features: 3, units: 50, gates: 4, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: true, gemm: [8, 8], tiles: 2 },
+  { batch: 33, timesteps: 17, features: 8, units: 65, gates: 3, gradientBlocks: 3, biasRows: 1, savedOperand: true, goBackwards: true, useInitialState: true, gemm: [4, 1], tiles: 4 },
+  { batch: 3, timesteps: 5, features: 5, units: 130, gates: 3, gradientBlocks: 4, biasRows: 2, savedOperand: false, goBackwards: false, useInitialState: true, gemm: [16, 4], tiles: 2 },
+  { batch: 7, timesteps: 2, features: 13, units: 6, gates: 4, gradientBlocks: 4, biasRows: 1, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [1, 1], tiles: 1 },
+  { batch: 2, timesteps: 3, features: 2, units: 7, gates: 3, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [4, 1], tiles: 4 },
 ];
 
-type Case = WeightGradientsShape & WeightGradientsOptions & { readonly gemm: readonly [number, number] };
+// tiles: strategy.weightGradientTiles, the 4-row tiles of dRecurrentKernel an invocation sums.
+type Case = WeightGradientsShape & WeightGradientsOptions & { readonly gemm: readonly [number, number]; readonly tiles: 1 | 2 | 4 };
 
 async function run(device: GPUDevice, c: Case, data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array }) {
   const { features: F, units: U, gates: G } = c;
-  const strategy = chooseStrategy(deviceTraits(device), c, { gemmWorkgroup: c.gemm });
+  const strategy = chooseStrategy(deviceTraits(device), c, { gemmWorkgroup: c.gemm, weightGradientTiles: c.tiles });
   const kernelRun = describeWeightGradients(c, c, strategy);
   return runKernel(device, kernelRun, { ...data, dKernel: F * G * U, dRecurrentKernel: U * G * U, dBias: Math.max(c.biasRows, 1) * G * U });
 }
@@ -40,7 +41,7 @@ function reference(c: Case, data: { x: Float32Array; h: Float32Array; initialSta
 describe('weight-gradients kernel vs reference', async () => {
   const device = await getDevice();
 
-  it.each(cases)('B$batch T$timesteps F$features U$units G$gates/$gradientBlocks bias rows $biasRows saved=$savedOperand back=$goBackwards h0=$useInitialState wg=$gemm', async (c) => {
+  it.each(cases)('B$batch T$timesteps F$features U$units G$gates/$gradientBlocks bias rows $biasRows saved=$savedOperand back=$goBackwards h0=$useInitialState wg=$gemm tiles=$tiles', async (c) => {
     const rng = random(c.batch * 31 + c.units * 17 + c.features + c.gradientBlocks);
     const { batch: B, timesteps: T, features: F, units: U, gradientBlocks } = c;
     const data = {

@@ -7,14 +7,15 @@ import { getDevice } from './helpers/webgpu.js';
 // cell (input projection, both recurrences, weight gradients and their splits, input gradient) runs
 // with the workgroups permuted (reversed, interleaved; see workgroup-order.wgsl) and with other
 // workgroup sizes (1, 5, 7, 64 lanes; GEMM workgroups of 1, 10, 7 and 64 tiles), stepwise, chunked,
-// with the weights in workgroup memory, and must give bit-identical results. Each cell runs two of
-// the variants, so that together they cover every order and size. B9 T4 F6 U37: 3 row tiles, 10 unit
+// with the weights in workgroup memory, with 1 and 2 weight-gradient tiles per invocation (the
+// baseline's are SwiftShader's 4, OpenGL's 1), and must give bit-identical results. Each cell runs
+// two of the variants, so that together they cover every order and size. B9 T4 F6 U37: 3 row tiles, 10 unit
 // tiles, 9 GEMM row tiles, and the weight gradients in 5 splits of the 36 rows (splits sum in another
 // order than one pass, so every run splits alike), so every variant spreads its work.
 const variants: Record<string, Partial<Strategy>> = {
-  reversed1: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 1, gemmWorkgroup: [1, 1] },
+  reversed1: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 1, gemmWorkgroup: [1, 1], weightGradientTiles: 1 },
   interleaved64: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 64, gemmWorkgroup: [8, 8] },
-  interleaved5: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 5, gemmWorkgroup: [5, 2], recurrence: 'stepwise' },
+  interleaved5: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 5, gemmWorkgroup: [5, 2], recurrence: 'stepwise', weightGradientTiles: 2 },
   reversed7: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 7, gemmWorkgroup: [7, 1], weightsInWorkgroup: true, maxStepsPerDispatch: 1 },
 };
 
@@ -25,21 +26,46 @@ const layers: [string, LayerKind, Partial<AnyConfig>, (keyof typeof variants)[]]
   ['GRU resetAfter', 'GRU', { resetAfter: true }, ['interleaved64', 'reversed1']],
 ];
 
+// Unrolled products (an invocation per row tile, every unit): B37 U7 gives 10 row tiles, so 1 to 10
+// workgroups; each cell runs two of the permuted variants against the natural order.
+const unrolledVariants: Record<string, Partial<Strategy>> = {
+  reversed1: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 1 },
+  interleaved3: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 3, recurrence: 'stepwise' },
+  reversed2: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 2, maxStepsPerDispatch: 1 },
+  interleaved64: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 64 },
+};
+const unrolledLayers: [string, LayerKind, Partial<AnyConfig>, (keyof typeof unrolledVariants)[]][] = [
+  ['SimpleRNN', 'SimpleRNN', {}, ['reversed1', 'interleaved3']],
+  ['LSTM', 'LSTM', { useInitialCellState: true }, ['reversed2', 'interleaved64']],
+  ['GRU', 'GRU', {}, ['interleaved3', 'reversed2']],
+  ['GRU resetAfter', 'GRU', { resetAfter: true }, ['interleaved64', 'reversed1']],
+];
+
 const bytes = (a: Float32Array | null) => (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : null);
+
+// Every output of the layer with each strategy, byte for byte against the layer with config's own.
+async function expectBitIdentical(device: GPUDevice, kind: LayerKind, config: AnyConfig, strategies: Partial<Strategy>[]) {
+  const data = layerData(kind, config, 11);
+  const options = { lastOutputs: true, dcLast: kind === 'LSTM' };
+  const baseline = await runLayer(device, kind, config, data, options);
+  for (const strategy of strategies) {
+    const result = await runLayer(device, kind, { ...config, strategy: { ...config.strategy, ...strategy } }, data, options);
+    for (const [name, values] of Object.entries(baseline)) {
+      expect(bytes(result[name]!)?.equals(bytes(values)!) ?? values === null, `${name} with ${JSON.stringify(strategy)}`).toBe(true);
+    }
+  }
+}
 
 describe('results do not depend on the mapping of workgroups to tiles nor on workgroup sizes', async () => {
   const device = await getDevice();
 
   it.each(layers)('%s: every kernel, bit for bit', async (_, kind, flags, names) => {
     const config: AnyConfig = { batch: 9, timesteps: 4, features: 6, units: 37, goBackwards: true, useInitialState: true, ...flags, strategy: { weightGradientRows: 8 } };
-    const data = layerData(kind, config, 11);
-    const options = { lastOutputs: true, dcLast: kind === 'LSTM' };
-    const baseline = await runLayer(device, kind, config, data, options);
-    for (const strategy of names.map((name) => variants[name]!)) {
-      const result = await runLayer(device, kind, { ...config, strategy: { ...config.strategy, ...strategy } }, data, options);
-      for (const [name, values] of Object.entries(baseline)) {
-        expect(bytes(result[name]!)?.equals(bytes(values)!) ?? values === null, `${name} with ${JSON.stringify(strategy)}`).toBe(true);
-      }
-    }
+    await expectBitIdentical(device, kind, config, names.map((name) => variants[name]!));
+  });
+
+  it.each(unrolledLayers)('%s with unrolled products: the recurrences, bit for bit', async (_, kind, flags, names) => {
+    const config: AnyConfig = { batch: 37, timesteps: 4, features: 3, units: 7, goBackwards: true, useInitialState: true, ...flags, strategy: { products: 'unrolled' } };
+    await expectBitIdentical(device, kind, config, names.map((name) => unrolledVariants[name]!));
   });
 });

@@ -18,6 +18,7 @@ import { composeShader, defineKernel, type KernelRun, type KernelSpec } from '..
 import { activationId, type Activation } from './activation.js';
 import type { Cell, CellShape } from './cell.js';
 import { activationConstants } from './recurrence-forward.js';
+import { perCellAndProducts, productsModule, productsName } from './recurrence-products.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
@@ -36,22 +37,15 @@ const DRIVER_BINDINGS = [
 
 export type RecurrenceBackwardRun = KernelRun<(typeof PARAMS)[number], string>;
 
-const specs = new WeakMap<Cell, KernelSpec<(typeof PARAMS)[number], string>>();
-
-/** The backward kernel of `cell`: the driver composed with the cell's module. */
-export function recurrenceBackwardSpec(cell: Cell): KernelSpec<(typeof PARAMS)[number], string> {
-  let spec = specs.get(cell);
-  if (!spec) {
-    spec = defineKernel({
-      name: `recurrence-backward/${cell.name}`,
-      code: composeShader(activationCode, tileCode, orderCode, tilesCode, code, cell.backward.code),
-      params: PARAMS,
-      bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
-    });
-    specs.set(cell, spec);
-  }
-  return spec;
-}
+/** The backward kernel of `cell`: the driver composed with the cell's module and the products module. */
+export const recurrenceBackwardSpec = perCellAndProducts((cell, products, units): KernelSpec<(typeof PARAMS)[number], string> =>
+  defineKernel({
+    name: productsName(`recurrence-backward/${cell.name}`, products, units),
+    code: composeShader(productsModule(products, { cell, direction: 'backward', units }), activationCode, tileCode, orderCode, tilesCode, code, cell.backward.code),
+    params: PARAMS,
+    bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
+  }),
+);
 
 export interface RecurrenceBackwardOptions {
   readonly activation: Activation;
@@ -75,7 +69,7 @@ export function describeRecurrenceBackward(
   const stages = shape.timesteps * cell.phases + 1;
   const schedule = recurrenceSchedule(shape, stages, cell.phases, strategy, traits);
   return {
-    spec: recurrenceBackwardSpec(cell),
+    spec: recurrenceBackwardSpec(cell, strategy.products, shape.units),
     constants: { ...schedule.constants, ...cell.constants, ...activationConstants(options, strategy), WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: schedule.ranges.map((range) => ({
       workgroups: range.workgroups,

@@ -17,6 +17,7 @@ import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import { composeShader, defineKernel, type KernelRun, type KernelSpec } from '../gpu/kernel.js';
 import { activationId, RUNTIME_SELECTED_ACTIVATIONS, type Activation } from './activation.js';
 import type { Cell, CellShape } from './cell.js';
+import { perCellAndProducts, productsModule, productsName } from './recurrence-products.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
@@ -37,22 +38,15 @@ const DRIVER_BINDINGS = [
 
 export type RecurrenceForwardRun = KernelRun<(typeof PARAMS)[number], string>;
 
-const specs = new WeakMap<Cell, KernelSpec<(typeof PARAMS)[number], string>>();
-
-/** The forward kernel of `cell`: the driver composed with the cell's module. */
-export function recurrenceForwardSpec(cell: Cell): KernelSpec<(typeof PARAMS)[number], string> {
-  let spec = specs.get(cell);
-  if (!spec) {
-    spec = defineKernel({
-      name: `recurrence-forward/${cell.name}`,
-      code: composeShader(activationCode, tileCode, orderCode, tilesCode, code, cell.forward.code),
-      params: PARAMS,
-      bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
-    });
-    specs.set(cell, spec);
-  }
-  return spec;
-}
+/** The forward kernel of `cell`: the driver composed with the cell's module and the products module. */
+export const recurrenceForwardSpec = perCellAndProducts((cell, products, units): KernelSpec<(typeof PARAMS)[number], string> =>
+  defineKernel({
+    name: productsName(`recurrence-forward/${cell.name}`, products, units),
+    code: composeShader(productsModule(products, { cell, direction: 'forward', units }), activationCode, tileCode, orderCode, tilesCode, code, cell.forward.code),
+    params: PARAMS,
+    bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
+  }),
+);
 
 export interface RecurrenceForwardOptions {
   readonly activation: Activation;
@@ -80,7 +74,7 @@ export function describeRecurrenceForward(
 ): RecurrenceForwardRun {
   const schedule = recurrenceSchedule(shape, shape.timesteps * cell.phases, cell.phases, strategy, traits);
   return {
-    spec: recurrenceForwardSpec(cell),
+    spec: recurrenceForwardSpec(cell, strategy.products, shape.units),
     constants: { ...schedule.constants, ...cell.constants, ...activationConstants(options, strategy), WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: schedule.ranges.map((range) => ({
       workgroups: range.workgroups,

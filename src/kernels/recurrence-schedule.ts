@@ -2,7 +2,9 @@
  * How a recurrence kernel (forward or backward) is split into dispatches, shared by both.
  * Persistent: a dispatch covers a chunk of stages (at most strategy.maxStepsPerDispatch timesteps),
  * one workgroup per 4 batch rows walks all unit tiles. Stepwise: one dispatch per stage, workgroups
- * spread over the unit tiles too. Row tiles fold into grid z past the per-dimension limit.
+ * spread over the unit tiles too. With unrolled products, each invocation walks all unit tiles of its
+ * own 4 rows, so a workgroup takes 4·recurrenceWorkgroupSize rows. Row tiles fold into grid z past
+ * the per-dimension limit.
  */
 import { foldedGrid, tiles4, type RNNShape } from './shape.js';
 import type { DeviceTraits, Strategy } from './strategy.js';
@@ -29,7 +31,10 @@ export function recurrenceSchedule(
   strategy: Strategy,
   traits: DeviceTraits,
 ): RecurrenceSchedule {
-  const [y, z] = foldedGrid(tiles4(shape.batch), traits.limits.maxComputeWorkgroupsPerDimension);
+  // Unrolled products: each invocation takes a row tile and all its units.
+  const unrolled = strategy.products === 'unrolled';
+  const rowWorkgroups = unrolled ? Math.ceil(tiles4(shape.batch) / strategy.recurrenceWorkgroupSize) : tiles4(shape.batch);
+  const [y, z] = foldedGrid(rowWorkgroups, traits.limits.maxComputeWorkgroupsPerDimension);
   const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup;
   const weights = shape.gates * shape.units * shape.units;
   // The workgroup array rounded up to a power of two where that fits, so few sizes (pipelines) serve every layer.
@@ -51,7 +56,7 @@ export function recurrenceSchedule(
       })),
     };
   }
-  const unitWorkgroups = Math.ceil(tiles4(shape.units) / strategy.recurrenceWorkgroupSize);
+  const unitWorkgroups = unrolled ? 1 : Math.ceil(tiles4(shape.units) / strategy.recurrenceWorkgroupSize);
   return {
     constants,
     ranges: Array.from({ length: stages }, (_, s) => ({ begin: s, end: s + 1, workgroups: [unitWorkgroups, y, z] as const })),

@@ -118,7 +118,7 @@ function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strateg
   checkStorageBindings(specs, limits);
   const perDimension = limits.maxComputeWorkgroupsPerDimension;
   const [wx, wy] = strategy.gemmWorkgroup;
-  const [gradientX, gradientY] = weightGradientGrid(cellShape(c, cell), cell.biasRows, strategy.gemmWorkgroup, strategy.weightGradientRows);
+  const [gradientX, gradientY] = weightGradientGrid(cellShape(c, cell), cell.biasRows, strategy);
   const grids: [string, number][] = [
     ['batch row tiles after folding, ceil(batch / 4) / maxComputeWorkgroupsPerDimension', foldedGrid(tiles4(c.batch), perDimension)[1]],
     ['gate column tiles, ceil(gates·units / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(cell.gates * c.units) / wx)],

@@ -25,6 +25,7 @@
  * So the switch stays between 128 and 129 units.
  */
 import { describeValue } from '../describe-value.js';
+import { RECURRENCE_PRODUCTS, UNROLLED_MAX_WEIGHTS, type RecurrenceProducts } from './recurrence-products.js';
 import { tiles4, type RNNShape } from './shape.js';
 
 export type RecurrenceMode = 'persistent' | 'stepwise';
@@ -53,6 +54,11 @@ export interface Strategy {
    * llvmpipe ends any invocation's loops after 65,535 iterations).
    */
   readonly weightGradientRows: number;
+  /**
+   * Tiles of 4 recurrent_kernel rows one weight-gradient invocation sums: 1, 2 or 4. More share each
+   * load of dGates (the CPU fallback's 4); fewer spread the reduction over more invocations.
+   */
+  readonly weightGradientTiles: 1 | 2 | 4;
   /** Which workgroup works on which tile; tests permute it. */
   readonly workgroupOrder: WorkgroupOrder;
   /**
@@ -60,6 +66,12 @@ export interface Strategy {
    * 'runtime': read from the kernels' params, one pipeline for every pair.
    */
   readonly activations: 'compiled' | 'runtime';
+  /**
+   * How the recurrences compute their products with recurrent_kernel (recurrence-products.ts):
+   * 'loops' (one pipeline for every size) or 'unrolled' for the layer's units (at most
+   * UNROLLED_MAX_WEIGHTS gates·units² weights; the CPU fallback's pick where it applies).
+   */
+  readonly products: RecurrenceProducts;
 }
 
 /** What the table looks at; a GPUDevice provides it (see deviceTraits). */
@@ -99,11 +111,18 @@ export function stepsPerDispatch(shape: CellShape): number {
 
 export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
   const checked = checkStrategyOverride(override);
+  const weights = (shape.gates ?? 1) * shape.units * shape.units;
   const common = { maxStepsPerDispatch: stepsPerDispatch(shape), weightGradientRows: WEIGHT_GRADIENT_ROWS, workgroupOrder: 'natural', activations: 'compiled' } as const;
+  // Unrolled products: measured on SwiftShader only, where a load at a computed index costs ~100
+  // instructions and one at a literal index a few.
   const base: Strategy = traits.isFallbackAdapter
-    ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1] }
-    : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence) };
-  return { ...base, ...checked };
+    ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1], weightGradientTiles: 4, products: weights <= UNROLLED_MAX_WEIGHTS ? 'unrolled' : 'loops' }
+    : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence), weightGradientTiles: 1, products: 'loops' };
+  const strategy = { ...base, ...checked };
+  if (strategy.products === 'unrolled' && weights > UNROLLED_MAX_WEIGHTS) {
+    throw new RangeError(`strategy.products: 'unrolled' takes at most ${UNROLLED_MAX_WEIGHTS} recurrent-kernel weights (gates·units²); got ${weights}`);
+  }
+  return strategy;
 }
 
 /** The hardware half; a recurrence mode asked for (the trainer's persistent one) gets that mode's lanes. */
@@ -132,8 +151,10 @@ const STRATEGY_FIELDS: { readonly [K in keyof Strategy]: { readonly expected: st
   gemmWorkgroup: { expected: 'two positive integers [x, y]', valid: (v) => Array.isArray(v) && v.length === 2 && v.every(positiveInteger) },
   maxStepsPerDispatch: { expected: 'a positive integer', valid: positiveInteger },
   weightGradientRows: { expected: 'a positive integer', valid: positiveInteger },
+  weightGradientTiles: { expected: '1, 2 or 4', valid: (v) => v === 1 || v === 2 || v === 4 },
   workgroupOrder: { expected: WORKGROUP_ORDERS.map((o) => `'${o}'`).join(', '), valid: (v) => (WORKGROUP_ORDERS as readonly unknown[]).includes(v) },
   activations: { expected: "'compiled' or 'runtime'", valid: (v) => v === 'compiled' || v === 'runtime' },
+  products: { expected: RECURRENCE_PRODUCTS.map((p) => `'${p}'`).join(' or '), valid: (v) => (RECURRENCE_PRODUCTS as readonly unknown[]).includes(v) },
 };
 
 const describeField = (value: unknown): string => (typeof value === 'object' && value !== null ? describeValue(value) : JSON.stringify(value) ?? String(value));

@@ -8,8 +8,8 @@
  * dKernel [F,G·U], dRecurrentKernel [U,G·U], dBias [biasRows,G·U] (placeholders where unused).
  * Rows are split into runs of strategy.weightGradientRows: with more than one, the outputs take one
  * partial per split and weight-gradient-splits adds them up (a second dispatch).
- * Dispatch: one invocation per 4 output rows × 4 units of every gate, per split, reducing over the
- * split's rows; one dispatch. The gate count and the saved operand are override constants (one
+ * Dispatch: one invocation per 4 output rows × 4 units of every gate (in dRecurrentKernel
+ * 4·strategy.weightGradientTiles rows), per split, reducing over the split's rows; one dispatch. The gate count and the saved operand are override constants (one
  * pipeline per cell).
  * Limits: 8 storage buffers; U/4 tiles on grid x and (F + U)/4 + 1 tile rows on grid y, per workgroup.
  */
@@ -54,20 +54,30 @@ export interface WeightGradientsOptions {
 /** How many runs of at most `rowsPerSplit` rows the batch·timesteps rows make. */
 export const weightGradientSplits = (shape: RNNShape, rowsPerSplit: number): number => Math.ceil((shape.batch * shape.timesteps) / rowsPerSplit);
 
+type GridStrategy = Pick<Strategy, 'gemmWorkgroup' | 'weightGradientRows' | 'weightGradientTiles'>;
+
 /** The workgroup grid: the unit tiles on x, the stacked outputs' tile rows on y, splits on z. */
-export function weightGradientGrid(shape: WeightGradientsShape, biasRows: number, [wx, wy]: readonly [number, number], rowsPerSplit: number): [number, number, number] {
-  const tileRows = tiles4(shape.features) + tiles4(shape.units) + Number(biasRows > 0);
-  return [Math.ceil(tiles4(shape.units) / wx), Math.ceil(tileRows / wy), weightGradientSplits(shape, rowsPerSplit)];
+export function weightGradientGrid(shape: WeightGradientsShape, biasRows: number, strategy: GridStrategy): [number, number, number] {
+  const [wx, wy] = strategy.gemmWorkgroup;
+  const tileRows = tiles4(shape.features) + Math.ceil(tiles4(shape.units) / strategy.weightGradientTiles) + Number(biasRows > 0);
+  return [Math.ceil(tiles4(shape.units) / wx), Math.ceil(tileRows / wy), weightGradientSplits(shape, strategy.weightGradientRows)];
 }
 
 export function describeWeightGradients(shape: WeightGradientsShape, options: WeightGradientsOptions, strategy: Strategy): WeightGradientsRun {
   const [wx, wy] = strategy.gemmWorkgroup;
   return {
     spec: weightGradients,
-    constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy, GATES: shape.gates, SAVED_OPERAND: Number(options.savedOperand), WORKGROUP_ORDER: workgroupOrderId(strategy) },
+    constants: {
+      WORKGROUP_X: wx,
+      WORKGROUP_Y: wy,
+      GATES: shape.gates,
+      SAVED_OPERAND: Number(options.savedOperand),
+      RECURRENT_TILES: strategy.weightGradientTiles,
+      WORKGROUP_ORDER: workgroupOrderId(strategy),
+    },
     dispatches: [
       {
-        workgroups: weightGradientGrid(shape, options.biasRows, strategy.gemmWorkgroup, strategy.weightGradientRows),
+        workgroups: weightGradientGrid(shape, options.biasRows, strategy),
         params: {
           batch: shape.batch,
           timesteps: shape.timesteps,

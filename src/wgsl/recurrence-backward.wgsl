@@ -22,13 +22,14 @@
 //   the driver provides  Tile; outputGradient(t); gatesAt(t, g); gradientProducts(t, step, count);
 //                        gradientProduct(t, step, b, g); storeGradient(t, b, v); initialGradientAt(t);
 //                        storeInitialGradient(t, v)
-// Needs activation.wgsl, tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl.
+// Needs a products module first (as recurrence-forward.wgsl), activation.wgsl, tile-math.wgsl,
+// workgroup-order.wgsl and recurrence-tiles.wgsl.
 //
 // Bindings (group 0):
 //   0  uniform              params            Params (dynamic offset: one block per dispatch)
 //   1  storage, read        dh                [batch, timesteps, units], or [batch, units] if lastStepOnly
 //   2  storage, read        gates             [batch, timesteps, GATES·units]   pre-activations from the forward pass
-//   3  storage, read        recurrentKernel   [units, GATES·units]
+//   3  storage, read        recurrentKernel   [units, GATES·units] (a fixed-size array when unrolled)
 //   4  storage, read_write  dGates            [batch, timesteps, GRADIENT_BLOCKS·units]
 //   5  storage, read_write  dInitialState     [batch, units]: also where a cell carries a gradient from
 //                                             one step to the one before (GRU: its elementwise paths)
@@ -52,7 +53,7 @@ struct Params {
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> dh: array<f32>;
 @group(0) @binding(2) var<storage, read> gates: array<f32>;
-@group(0) @binding(3) var<storage, read> recurrentKernel: array<f32>;
+@group(0) @binding(3) var<storage, read> recurrentKernel: RecurrentKernel;
 @group(0) @binding(4) var<storage, read_write> dGates: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dInitialState: array<f32>;
 
@@ -90,15 +91,22 @@ fn backProduct(src: vec4u, w: vec4u, columns: u32) -> mat4x4f {
 }
 
 // dGates[rows, step, block b] · recurrentKernel[:, gate g]ᵀ at the tile's units u:
-// Σ_k dGates[row, step, b·U + k] · recurrentKernel[u, g·U + k].
+// Σ_k dGates[row, step, b·U + k] · recurrentKernel[u, g·U + k]. Unrolled, the stage's unrolledStage
+// computed it already (for the step the stage reads, and the block's own gate).
 fn gradientProduct(t: Tile, step: u32, b: u32, g: u32) -> mat4x4f {
+  if (UNROLLED) { return productAt(t, b); }
   let U = params.units;
   return backProduct(sequenceOffsets(t, step, GRADIENT_BLOCKS * U) + b * U, t.units * (GATES * U) + g * U, U);
 }
 
 // Σ_{g < count} dGates[rows, step, block g] · recurrentKernel[:, gate g]ᵀ: the blocks and the gates
-// line up, so it is one reduction over count·units contiguous columns.
+// line up, so it is one reduction over count·units contiguous columns (unrolled: a sum of blocks).
 fn gradientProducts(t: Tile, step: u32, count: u32) -> mat4x4f {
+  if (UNROLLED) {
+    var acc = productAt(t, 0u);
+    for (var g = 1u; g < count; g++) { acc += productAt(t, g); }
+    return acc;
+  }
   let U = params.units;
   return backProduct(sequenceOffsets(t, step, GRADIENT_BLOCKS * U), t.units * (GATES * U), count * U);
 }
@@ -180,6 +188,21 @@ fn storeInitialGradient(t: Tile, v: mat4x4f) {
   if (valid.w) { storeInitialGradientRow(o.w, n, v[3]); }
 }
 
+// Unrolled: the products of every unit tile of the row tile from firstRow on, from dGates at `step`,
+// for a stage of phase `phase` (the last stage: phase 0's products).
+fn unrolledStage(step: u32, phase: u32, firstRow: u32) {
+  let U = params.units;
+  let src = sequenceOffsets(tileAt(step, false, firstRow, 0u), step, GRADIENT_BLOCKS * U);
+  let blocks = operandRange(phase);
+  for (var b = blocks.x; b < blocks.y; b++) {
+    for (var kb = 0u; kb < OPERAND_BLOCKS; kb++) {
+      let o = src + b * U + kb * 4u;
+      operand[b * OPERAND_BLOCKS + kb] = mat4x4f(dGates4(o.x), dGates4(o.y), dGates4(o.z), dGates4(o.w));
+    }
+  }
+  unrolledProducts(phase);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
@@ -189,34 +212,36 @@ fn main(
   selectActivations(vec2u(params.activation, params.recurrentActivation));
   stageWeights(lid);
   let place = orderedWorkgroup(wid, nwg);
-  let firstRow = firstRowOf(place, nwg);
   // Workgroups past the batch (a folded grid's last plane) would only read rows others write.
-  if (firstRow >= params.batch) { return; }
-  let firstUnit = place.x * WORKGROUP_SIZE + lid;
-  let unitStride = nwg.x * WORKGROUP_SIZE;
+  if (workgroupRow(place, nwg) >= params.batch) { return; }
+  let lane = laneOf(place, nwg, lid);
   let unitTiles = (params.units + 3u) / 4u;
   let stepEnd = min(params.stageEnd, params.timesteps * PHASES);
   var stage = params.stageBegin;
   while (stage < stepEnd) {
     for (; stage < stepEnd && stage % PHASES == 0u; stage++) {
       let step = params.timesteps - 1u - stage / PHASES;
-      for (var u = firstUnit; u < unitTiles; u += unitStride) {
-        cellBackward(tileAt(step, step == 0u, firstRow, u), 0u);
+      // What step + 1 sends back (at the last step there is none and the products go unused).
+      if (UNROLLED) { unrolledStage(step + 1u, 0u, lane.firstRow); }
+      for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+        cellBackward(tileAt(step, step == 0u, lane.firstRow, u), 0u);
       }
       storageBarrier();
     }
     for (; PHASES > 1u && stage < stepEnd && stage % PHASES == 1u; stage++) {
       let step = params.timesteps - 1u - stage / PHASES;
-      for (var u = firstUnit; u < unitTiles; u += unitStride) {
-        cellBackward(tileAt(step, step == 0u, firstRow, u), 1u);
+      if (UNROLLED) { unrolledStage(step, 1u, lane.firstRow); }
+      for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+        cellBackward(tileAt(step, step == 0u, lane.firstRow, u), 1u);
       }
       storageBarrier();
     }
   }
   // The last stage of all: nothing after it in this dispatch reads what it writes, so no barrier.
   for (; stage < params.stageEnd; stage++) {
-    for (var u = firstUnit; u < unitTiles; u += unitStride) {
-      cellInitialGradient(tileAt(0u, true, firstRow, u));
+    if (UNROLLED) { unrolledStage(0u, 0u, lane.firstRow); }
+    for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+      cellInitialGradient(tileAt(0u, true, lane.firstRow, u));
     }
   }
 }

@@ -21,14 +21,16 @@
 //   the driver provides  Tile; gatesAt(t, g); recurrentProducts(t, count); savedProduct(t, g);
 //                        previousState(t); savedAt(t, step); storeGates(t, g, v); storeState(t, v);
 //                        storeSaved(t, v)
-// Needs activation.wgsl, tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl (the tile and
-// its offsets, the workgroup's rows, the weights staged in workgroup memory).
+// Needs a products module first (recurrence-products-loops.wgsl, or unrolled for the layer's units
+// by src/kernels/recurrence-products.ts: then each stage starts with unrolledStage), activation.wgsl,
+// tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl (the tile and its offsets, the
+// workgroup's rows, the weights staged in workgroup memory).
 //
 // Bindings (group 0):
 //   0  uniform              params            Params (dynamic offset: one block per dispatch)
 //   1  storage, read_write  gates             [batch, timesteps, GATES·units]: x·kernel + bias from
 //                                             input-projection.wgsl in, the cell's pre-activations out
-//   2  storage, read        recurrentKernel   [units, GATES·units]
+//   2  storage, read        recurrentKernel   [units, GATES·units] (a fixed-size array when unrolled)
 //   3  storage, read        initialState      [batch, units]   h_{-1} (read only when params.hasInitialState)
 //   4  storage, read_write  h                 [batch, timesteps, units]
 //   5  storage, read_write  last              [batch, units]   h at the last step (written only when params.hasLast)
@@ -38,7 +40,8 @@
 //                                             written only when params.hasLastSaved)
 //
 // Dispatch: grid y·z covers the row tiles (z folds them past the per-dimension limit), one workgroup
-// each; its invocations stride over the unit tiles. Persistent mode: grid x = 1, one dispatch covers
+// each; its invocations stride over the unit tiles (unrolled: one row tile per invocation, all its
+// unit tiles). Persistent mode: grid x = 1, one dispatch covers
 // a chunk of stages, a workgroup owns its rows' whole state. Stepwise mode: one dispatch per stage,
 // grid x spreads the unit tiles. With WEIGHTS_IN_WORKGROUP the recurrent kernel is first copied to
 // workgroup memory (persistent mode only; needs GATES·units² floats of it).
@@ -59,7 +62,7 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> gates: array<f32>;
-@group(0) @binding(2) var<storage, read> recurrentKernel: array<f32>;
+@group(0) @binding(2) var<storage, read> recurrentKernel: RecurrentKernel;
 @group(0) @binding(3) var<storage, read> initialState: array<f32>;
 @group(0) @binding(4) var<storage, read_write> h: array<f32>;
 @group(0) @binding(5) var<storage, read_write> last: array<f32>;
@@ -183,6 +186,13 @@ fn gatesAt(t: Tile, g: u32) -> mat4x4f {
 
 // h_{s-1} · recurrentKernel for the first `count` gates, with h_{-1} = initialState or 0.
 fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
+  if (!t.initial && UNROLLED) {
+    var p = GateProducts(productAt(t, 0u), mat4x4f(), mat4x4f(), mat4x4f());
+    if (count > 1u) { p.g1 = productAt(t, 1u); }
+    if (count > 2u) { p.g2 = productAt(t, 2u); }
+    if (count > 3u) { p.g3 = productAt(t, 3u); }
+    return p;
+  }
   if (!t.initial) { return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), t.units, count); }
   if (params.hasInitialState != 0u) { return productsWithInitialState(batchOffsets(t), t.units, count); }
   return productsWithZeros(t.units, count);
@@ -190,6 +200,7 @@ fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
 
 // saved[rows, s] · recurrentKernel[:, gate g]: saved must be complete for the step (an earlier phase).
 fn savedProduct(t: Tile, g: u32) -> mat4x4f {
+  if (UNROLLED) { return productAt(t, g); }
   return productWithSaved(sequenceOffsets(t, t.step, params.units), gateColumns(t, g));
 }
 
@@ -313,20 +324,39 @@ fn storeSaved(t: Tile, v: mat4x4f) {
   }
 }
 
+// Unrolled: the products of every unit tile of the row tile from firstRow on, for a stage of `step`:
+// phase 0 from h_{step-1} (not at step 0, whose products come from the initial state), phase 1 from
+// saved at the step.
+fn unrolledStage(step: u32, phase: u32, firstRow: u32) {
+  let t = tileAt(step, false, firstRow, 0u);
+  let src = sequenceOffsets(t, select(step, step - 1u, phase == 0u), params.units);
+  for (var kb = 0u; kb < OPERAND_BLOCKS; kb++) {
+    let k = kb * 4u;
+    if (phase == 0u) {
+      operand[kb] = mat4x4f(h4(src.x + k), h4(src.y + k), h4(src.z + k), h4(src.w + k));
+    } else {
+      operand[kb] = mat4x4f(saved4(src.x + k), saved4(src.y + k), saved4(src.z + k), saved4(src.w + k));
+    }
+  }
+  unrolledProducts(phase);
+}
+
 // Stages [begin, end), all of step 0 (initial) or none, each phase in a loop of its own.
-fn forwardStages(begin: u32, end: u32, initial: bool, firstRow: u32, firstUnit: u32, unitStride: u32) {
+fn forwardStages(begin: u32, end: u32, initial: bool, lane: Lane) {
   let unitTiles = (params.units + 3u) / 4u;
   var stage = begin;
   while (stage < end) {
     for (; stage < end && stage % PHASES == 0u; stage++) {
-      for (var u = firstUnit; u < unitTiles; u += unitStride) {
-        cellForward(tileAt(stage / PHASES, initial, firstRow, u), 0u);
+      if (UNROLLED && !initial) { unrolledStage(stage / PHASES, 0u, lane.firstRow); }
+      for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+        cellForward(tileAt(stage / PHASES, initial, lane.firstRow, u), 0u);
       }
       storageBarrier();
     }
     for (; PHASES > 1u && stage < end && stage % PHASES == 1u; stage++) {
-      for (var u = firstUnit; u < unitTiles; u += unitStride) {
-        cellForward(tileAt(stage / PHASES, initial, firstRow, u), 1u);
+      if (UNROLLED) { unrolledStage(stage / PHASES, 1u, lane.firstRow); }
+      for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+        cellForward(tileAt(stage / PHASES, initial, lane.firstRow, u), 1u);
       }
       storageBarrier();
     }
@@ -342,12 +372,10 @@ fn main(
   selectActivations(vec2u(params.activation, params.recurrentActivation));
   stageWeights(lid);
   let place = orderedWorkgroup(wid, nwg);
-  let firstRow = firstRowOf(place, nwg);
   // Workgroups past the batch (a folded grid's last plane) would only read rows others write.
-  if (firstRow >= params.batch) { return; }
-  let firstUnit = place.x * WORKGROUP_SIZE + lid;
-  let unitStride = nwg.x * WORKGROUP_SIZE;
+  if (workgroupRow(place, nwg) >= params.batch) { return; }
+  let lane = laneOf(place, nwg, lid);
   // Step 0's stages, then the others'.
-  forwardStages(params.stageBegin, min(params.stageEnd, PHASES), true, firstRow, firstUnit, unitStride);
-  forwardStages(max(params.stageBegin, PHASES), params.stageEnd, false, firstRow, firstUnit, unitStride);
+  forwardStages(params.stageBegin, min(params.stageEnd, PHASES), true, lane);
+  forwardStages(max(params.stageBegin, PHASES), params.stageEnd, false, lane);
 }

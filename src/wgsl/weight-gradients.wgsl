@@ -31,9 +31,10 @@
 // Dispatch: each invocation owns 4 output rows × 4 units of every gate's block (GATES, the cell's
 // gate count, is an override) and reduces over its split's rows: the operand's loads are shared by the
 // gates, and on SwiftShader, which runs both sides of every branch, gate counts known when the shader
-// compiles leave no dead gate code. Grid x covers the unit tiles; grid y the tile rows of the three
-// outputs stacked: ceil(features/4) of dKernel, ceil(units/4) of dRecurrentKernel, then one for dBias;
-// grid z the splits.
+// compiles leave no dead gate code. In dRecurrentKernel an invocation owns RECURRENT_TILES such tiles
+// stacked (4·RECURRENT_TILES rows), which share each load of dGates. Grid x covers the unit tiles;
+// grid y the tile rows of the three outputs stacked: ceil(features/4) of dKernel,
+// ceil(units/4/RECURRENT_TILES) of dRecurrentKernel, then one for dBias; grid z the splits.
 
 struct Params {
   batch: u32,
@@ -63,6 +64,8 @@ override WORKGROUP_Y: u32 = 8;
 override GATES: u32 = 1;
 // The last gate's recurrent operand is saved[b, s, :] (GRU without resetAfter's r ⊙ h_{s-1}).
 override SAVED_OPERAND: bool = false;
+// Tiles of 4 dRecurrentKernel rows per invocation: 1, 2 or 4 (more share each load of dGates).
+override RECURRENT_TILES: u32 = 1;
 
 const KERNEL_REGION = 0u;
 const RECURRENT_REGION = 1u;
@@ -102,19 +105,113 @@ struct GateSums {
   g3: mat4x4f,
 }
 
+// a + b for the first GATES tiles (the others stay a's): no work for gates a cell lacks.
 fn addSums(a: GateSums, b: GateSums) -> GateSums {
-  return GateSums(a.g0 + b.g0, a.g1 + b.g1, a.g2 + b.g2, a.g3 + b.g3);
+  var s = a;
+  s.g0 += b.g0;
+  if (GATES > 1u) { s.g1 += b.g1; }
+  if (GATES > 2u) { s.g2 += b.g2; }
+  if (GATES > 3u) { s.g3 += b.g3; }
+  return s;
 }
 
-// Gradient blocks blocks[g] of the 4 rows r (zero where not valid) times the operand, for the first
-// `count` gates.
-fn products(r: vec4u, valid: vec4<bool>, blocks: vec4u, count: u32, c: vec4u, operand: mat4x4f) -> GateSums {
+// Gradient blocks blocks[g] of the 4 rows r (zero where not valid), for the first `count` gates.
+fn gateBlocks(r: vec4u, valid: vec4<bool>, blocks: vec4u, count: u32, c: vec4u) -> GateSums {
   var p = GateSums();
-  p.g0 = gradientBlock(r, valid, blocks.x, c) * operand;
-  if (count > 1u) { p.g1 = gradientBlock(r, valid, blocks.y, c) * operand; }
-  if (count > 2u) { p.g2 = gradientBlock(r, valid, blocks.z, c) * operand; }
-  if (count > 3u) { p.g3 = gradientBlock(r, valid, blocks.w, c) * operand; }
+  p.g0 = gradientBlock(r, valid, blocks.x, c);
+  if (count > 1u) { p.g1 = gradientBlock(r, valid, blocks.y, c); }
+  if (count > 2u) { p.g2 = gradientBlock(r, valid, blocks.z, c); }
+  if (count > 3u) { p.g3 = gradientBlock(r, valid, blocks.w, c); }
   return p;
+}
+
+// Each gate's block (the first `count`) times the operand.
+fn timesOperand(g: GateSums, count: u32, operand: mat4x4f) -> GateSums {
+  var p = GateSums();
+  p.g0 = g.g0 * operand;
+  if (count > 1u) { p.g1 = g.g1 * operand; }
+  if (count > 2u) { p.g2 = g.g2 * operand; }
+  if (count > 3u) { p.g3 = g.g3 * operand; }
+  return p;
+}
+
+fn products(r: vec4u, valid: vec4<bool>, blocks: vec4u, count: u32, c: vec4u, operand: mat4x4f) -> GateSums {
+  return timesOperand(gateBlocks(r, valid, blocks, count, c), count, operand);
+}
+
+// The sums of RECURRENT_TILES stacked tiles (the first used).
+struct TileSums {
+  t0: GateSums,
+  t1: GateSums,
+  t2: GateSums,
+  t3: GateSums,
+}
+
+fn addTiles(a: TileSums, b: TileSums) -> TileSums {
+  var s = a;
+  s.t0 = addSums(a.t0, b.t0);
+  if (RECURRENT_TILES > 1u) { s.t1 = addSums(a.t1, b.t1); }
+  if (RECURRENT_TILES > 2u) { s.t2 = addSums(a.t2, b.t2); s.t3 = addSums(a.t3, b.t3); }
+  return s;
+}
+
+// The gates' blocks times the operand of each stacked tile: operands[i] is tile i's.
+fn timesOperands(g: GateSums, count: u32, operands: array<mat4x4f, 4>) -> TileSums {
+  var p = TileSums();
+  p.t0 = timesOperand(g, count, operands[0]);
+  if (RECURRENT_TILES > 1u) { p.t1 = timesOperand(g, count, operands[1]); }
+  if (RECURRENT_TILES > 2u) { p.t2 = timesOperand(g, count, operands[2]); p.t3 = timesOperand(g, count, operands[3]); }
+  return p;
+}
+
+// The columns of stacked tile i from row j0 on, clamped to the last unit.
+fn tileColumns(j0: u32, i: u32) -> vec4u {
+  return min(vec4u(j0 + 4u * i) + LANES, vec4u(params.units - 1u));
+}
+
+// The stacked tiles' operands (one load function per source: WGSL cannot pass a storage array).
+
+// h_{s-1} at the rows `prev` (row offsets), 0 where there is no previous step.
+fn stateOperand(prev: vec4u, hasPrevious: vec4<bool>, j: vec4u) -> mat4x4f {
+  let zero = vec4f(0.0);
+  return mat4x4f(
+    select(zero, stateColumn(prev, j.x), hasPrevious),
+    select(zero, stateColumn(prev, j.y), hasPrevious),
+    select(zero, stateColumn(prev, j.z), hasPrevious),
+    select(zero, stateColumn(prev, j.w), hasPrevious),
+  );
+}
+
+fn stateOperands(prev: vec4u, hasPrevious: vec4<bool>, j0: u32) -> array<mat4x4f, 4> {
+  var o: array<mat4x4f, 4>;
+  o[0] = stateOperand(prev, hasPrevious, tileColumns(j0, 0u));
+  if (RECURRENT_TILES > 1u) { o[1] = stateOperand(prev, hasPrevious, tileColumns(j0, 1u)); }
+  if (RECURRENT_TILES > 2u) { o[2] = stateOperand(prev, hasPrevious, tileColumns(j0, 2u)); o[3] = stateOperand(prev, hasPrevious, tileColumns(j0, 3u)); }
+  return o;
+}
+
+fn initialStateOperand(o: vec4u, j: vec4u) -> mat4x4f {
+  return mat4x4f(initialStateColumn(o, j.x), initialStateColumn(o, j.y), initialStateColumn(o, j.z), initialStateColumn(o, j.w));
+}
+
+fn initialStateOperands(o: vec4u, j0: u32) -> array<mat4x4f, 4> {
+  var m: array<mat4x4f, 4>;
+  m[0] = initialStateOperand(o, tileColumns(j0, 0u));
+  if (RECURRENT_TILES > 1u) { m[1] = initialStateOperand(o, tileColumns(j0, 1u)); }
+  if (RECURRENT_TILES > 2u) { m[2] = initialStateOperand(o, tileColumns(j0, 2u)); m[3] = initialStateOperand(o, tileColumns(j0, 3u)); }
+  return m;
+}
+
+fn savedOperand(o: vec4u, j: vec4u) -> mat4x4f {
+  return mat4x4f(savedColumn(o, j.x), savedColumn(o, j.y), savedColumn(o, j.z), savedColumn(o, j.w));
+}
+
+fn savedOperands(o: vec4u, j0: u32) -> array<mat4x4f, 4> {
+  var m: array<mat4x4f, 4>;
+  m[0] = savedOperand(o, tileColumns(j0, 0u));
+  if (RECURRENT_TILES > 1u) { m[1] = savedOperand(o, tileColumns(j0, 1u)); }
+  if (RECURRENT_TILES > 2u) { m[2] = savedOperand(o, tileColumns(j0, 2u)); m[3] = savedOperand(o, tileColumns(j0, 3u)); }
+  return m;
 }
 
 fn inputColumn(o: vec4u, f: u32) -> vec4f {
@@ -166,55 +263,49 @@ fn accumulateKernel(j: vec4u, blocks: vec4u, c: vec4u) -> GateSums {
   return acc;
 }
 
-// operand h_{s-1}, for the first `count` gates. Rows at s = 0 take the initial state below; without
-// one, their operand is 0 and still multiplies (0 · NaN is NaN, as in tfjs).
-fn accumulateRecurrent(j: vec4u, blocks: vec4u, count: u32, c: vec4u) -> GateSums {
+// operand h_{s-1} at the stacked tiles' columns from j0 on, for the first `count` gates. Rows at
+// s = 0 take the initial state below; without one, their operand is 0 and still multiplies
+// (0 · NaN is NaN, as in tfjs).
+fn accumulateRecurrent(j0: u32, blocks: vec4u, count: u32, c: vec4u) -> TileSums {
   let T = params.timesteps;
   let U = params.units;
-  let zero = vec4f(0.0);
   let withoutInitialState = vec4<bool>(params.hasInitialState == 0u);
-  var acc = GateSums();
+  var acc = TileSums();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
-    var part = GateSums();
+    var part = TileSums();
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let hasPrevious = b.s > vec4u(0u);
       let prev = select(b.r, b.r - 1u, hasPrevious) * U;
-      let operand = mat4x4f(
-        select(zero, stateColumn(prev, j.x), hasPrevious),
-        select(zero, stateColumn(prev, j.y), hasPrevious),
-        select(zero, stateColumn(prev, j.z), hasPrevious),
-        select(zero, stateColumn(prev, j.w), hasPrevious),
-      );
-      part = addSums(part, products(b.r, b.valid & (hasPrevious | withoutInitialState), blocks, count, c, operand));
+      let g = gateBlocks(b.r, b.valid & (hasPrevious | withoutInitialState), blocks, count, c);
+      part = addTiles(part, timesOperands(g, count, stateOperands(prev, hasPrevious, j0)));
     }
-    acc = addSums(acc, part);
+    acc = addTiles(acc, part);
   }
   if (params.hasInitialState != 0u) {
     // The batch rows whose first step lies in this split.
     let batchEnd = min(params.batch, (rowEnd + T - 1u) / T);
     for (var b0 = (rowBegin + T - 1u) / T; b0 < batchEnd; b0 += 4u) {
       let b = min(b0 + LANES, vec4u(batchEnd - 1u));
-      let o = b * U;
-      let operand = mat4x4f(initialStateColumn(o, j.x), initialStateColumn(o, j.y), initialStateColumn(o, j.z), initialStateColumn(o, j.w));
-      acc = addSums(acc, products(b * T, b0 + LANES < vec4u(batchEnd), blocks, count, c, operand));
+      let g = gateBlocks(b * T, b0 + LANES < vec4u(batchEnd), blocks, count, c);
+      acc = addTiles(acc, timesOperands(g, count, initialStateOperands(b * U, j0)));
     }
   }
   return acc;
 }
 
-// operand saved[b, s] (the same row), one gradient block.
-fn accumulateSaved(j: vec4u, block: u32, c: vec4u) -> mat4x4f {
-  var acc = mat4x4f();
+// operand saved[b, s] (the same row) at the stacked tiles' columns from j0 on, one gradient block:
+// tile i's sum in gate 0 of its GateSums.
+fn accumulateSaved(j0: u32, block: u32, c: vec4u) -> TileSums {
+  var acc = TileSums();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
-    var part = mat4x4f();
+    var part = TileSums();
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
-      let o = b.r * params.units;
-      let operand = mat4x4f(savedColumn(o, j.x), savedColumn(o, j.y), savedColumn(o, j.z), savedColumn(o, j.w));
-      part += gradientBlock(b.r, b.valid, block, c) * operand;
+      let g = GateSums(gradientBlock(b.r, b.valid, block, c), mat4x4f(), mat4x4f(), mat4x4f());
+      part = addTiles(part, timesOperands(g, 1u, savedOperands(b.r * params.units, j0)));
     }
-    acc += part;
+    acc = addTiles(acc, part);
   }
   return acc;
 }
@@ -305,10 +396,11 @@ fn main(
   let U = params.units;
   let kernelTiles = (params.features + 3u) / 4u;
   let unitTiles = (U + 3u) / 4u;
+  let recurrentTiles = (unitTiles + RECURRENT_TILES - 1u) / RECURRENT_TILES;
   let place = orderedWorkgroup(wid, nwg);
   let column = place.x * WORKGROUP_X + lid.x;
   let tile = place.y * WORKGROUP_Y + lid.y;
-  if (column >= unitTiles || tile >= kernelTiles + unitTiles + u32(params.biasRows > 0u)) { return; }
+  if (column >= unitTiles || tile >= kernelTiles + recurrentTiles + u32(params.biasRows > 0u)) { return; }
   split = place.z;
   rowBegin = split * params.rowsPerSplit;
   rowEnd = min(rowBegin + params.rowsPerSplit, params.batch * params.timesteps);
@@ -321,16 +413,20 @@ fn main(
   if (tile < kernelTiles) {
     let j0 = tile * 4u;
     storeTiles(KERNEL_REGION, j0, u0, accumulateKernel(min(vec4u(j0) + LANES, vec4u(params.features - 1u)), inputBlocks, c));
-  } else if (tile < kernelTiles + unitTiles) {
-    let j0 = (tile - kernelTiles) * 4u;
-    let j = min(vec4u(j0) + LANES, vec4u(U - 1u));
+  } else if (tile < kernelTiles + recurrentTiles) {
+    let j0 = (tile - kernelTiles) * 4u * RECURRENT_TILES;
+    var sums: TileSums;
     if (SAVED_OPERAND) {
       let last = GATES - 1u;
-      let sums = accumulateRecurrent(j, recurrentBlocks, last, c);
-      storeTiles(RECURRENT_REGION, j0, u0, withGate(sums, last, accumulateSaved(j, recurrentBlocks[last], c)));
+      let recurrent = accumulateRecurrent(j0, recurrentBlocks, last, c);
+      let saved = accumulateSaved(j0, recurrentBlocks[last], c);
+      sums = TileSums(withGate(recurrent.t0, last, saved.t0.g0), withGate(recurrent.t1, last, saved.t1.g0), withGate(recurrent.t2, last, saved.t2.g0), withGate(recurrent.t3, last, saved.t3.g0));
     } else {
-      storeTiles(RECURRENT_REGION, j0, u0, accumulateRecurrent(j, recurrentBlocks, GATES, c));
+      sums = accumulateRecurrent(j0, recurrentBlocks, GATES, c);
     }
+    storeTiles(RECURRENT_REGION, j0, u0, sums.t0);
+    if (RECURRENT_TILES > 1u) { storeTiles(RECURRENT_REGION, j0 + 4u, u0, sums.t1); }
+    if (RECURRENT_TILES > 2u) { storeTiles(RECURRENT_REGION, j0 + 8u, u0, sums.t2); storeTiles(RECURRENT_REGION, j0 + 12u, u0, sums.t3); }
   } else {
     let input = accumulateBias(inputBlocks, c);
     var recurrent = GateSums();

@@ -1,0 +1,16 @@
+// The recurrences' products by loops (strategy.products 'loops', see src/kernels/recurrence-products.ts):
+// each invocation loops over k for its own tile, in the driver's code, so this module only says so.
+// Composed first, before a driver. No bindings.
+
+alias RecurrentKernel = array<f32>;
+const UNROLLED = false;
+const UNIT_TILES = 1u;
+const OPERAND_BLOCKS = 1u;
+const OPERAND_SLOTS = 1u;
+const PRODUCT_SLOTS = 1u;
+
+fn operandRange(phase: u32) -> vec2u {
+  return vec2u(0u, 0u);
+}
+
+fn unrolledProducts(phase: u32) {}
