@@ -315,6 +315,21 @@ describe('the standalone trainer', () => {
     expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
   });
 
+  it.each(['simpleRNN', 'lstm', 'gru'] as const)("%s: products 'unrolled' and 'loops' learn the same", async (cell) => {
+    const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 5], outputs: 2, cell, seed: 5, optimizer: { learningRate: 0.01 } };
+    const losses = [];
+    for (const products of ['loops', 'unrolled'] as const) {
+      const trainer = await createTrainer(device, { ...config, strategy: { products } });
+      trainer.setData(x, y);
+      losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
+      trainer.destroy();
+    }
+    // Only the order of the backward's sums over gates differs (float32).
+    expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
+    // The Dense head has no recurrence: 'unrolled' does not limit its outputs.
+    (await createTrainer(device, { ...config, outputs: 40, strategy: { products: 'unrolled' } })).destroy();
+  });
+
   // Pipelines compile per workgroup order (an override): 20-55 s per gated cell on llvmpipe, so the
   // OpenGL adapter runs SimpleRNN only; the layers' own order tests run every cell on both.
   it.each(TEST_BACKEND === 'opengl' ? (['simpleRNN'] as const) : (['simpleRNN', 'lstm', 'gru'] as const))('%s: the same losses and weights, bit for bit, with the workgroups in another order', async (cell) => {
@@ -365,6 +380,7 @@ describe('the standalone trainer', () => {
         [{ timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { lanes: 4 } }, /config\.strategy\.lanes: not a strategy field; expected one of recurrence, /],
         [{ timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { weightGradientRows: 0 } }, /config\.strategy\.weightGradientRows: expected a positive integer; got 0/],
         [{ timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { recurrence: 'stepwise' } }, /config\.strategy\.recurrence: the trainer runs the persistent recurrence/],
+        [{ timesteps: 3, features: 1, units: [4, 33], outputs: 2, strategy: { products: 'unrolled' } }, /strategy\.products: 'unrolled' takes at most 1024 recurrent-kernel weights \(gates·units²\); got 1089/],
       ];
       for (const [config, message] of bad) await expect(createTrainer(device, config as never)).rejects.toThrow(message);
     });

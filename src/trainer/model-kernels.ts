@@ -102,7 +102,8 @@ export function modelKernels(c: ResolvedTrainerConfig, layout: WeightLayout, dat
   });
   const headConfig = layerConfig(B, 1, c.units[top]!, c.outputs, c);
   const headShape = cellShape(headConfig, SIMPLE_RNN_CELL);
-  const headStrategy = chooseStrategy(traits, headShape, c.strategy);
+  // The head has no recurrence: the layers' products strategy means nothing to it.
+  const headStrategy = chooseStrategy(traits, headShape, { ...c.strategy, products: 'loops' });
   const head: HeadKernels = {
     shape: headShape,
     projection: describeInputProjection(headShape, headConfig, headStrategy, traits),

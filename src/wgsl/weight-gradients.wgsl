@@ -169,48 +169,30 @@ fn tileColumns(j0: u32, i: u32) -> vec4u {
   return min(vec4u(j0 + 4u * i) + LANES, vec4u(params.units - 1u));
 }
 
-// The stacked tiles' operands (one load function per source: WGSL cannot pass a storage array).
+// The recurrent side's operand sources (a constant at each call: the switch folds away).
+const STATE = 0u;
+const INITIAL_STATE = 1u;
+const SAVED = 2u;
 
-// h_{s-1} at the rows `prev` (row offsets), 0 where there is no previous step.
-fn stateOperand(prev: vec4u, hasPrevious: vec4<bool>, j: vec4u) -> mat4x4f {
-  let zero = vec4f(0.0);
-  return mat4x4f(
-    select(zero, stateColumn(prev, j.x), hasPrevious),
-    select(zero, stateColumn(prev, j.y), hasPrevious),
-    select(zero, stateColumn(prev, j.z), hasPrevious),
-    select(zero, stateColumn(prev, j.w), hasPrevious),
-  );
+// Column k of the source at the 4 rows at offsets o; h_{s-1} is 0 where there is no previous step.
+fn sourceColumn(source: u32, o: vec4u, hasPrevious: vec4<bool>, k: u32) -> vec4f {
+  switch source {
+    case STATE: { return select(vec4f(0.0), stateColumn(o, k), hasPrevious); }
+    case INITIAL_STATE: { return initialStateColumn(o, k); }
+    default: { return savedColumn(o, k); }
+  }
 }
 
-fn stateOperands(prev: vec4u, hasPrevious: vec4<bool>, j0: u32) -> array<mat4x4f, 4> {
-  var o: array<mat4x4f, 4>;
-  o[0] = stateOperand(prev, hasPrevious, tileColumns(j0, 0u));
-  if (RECURRENT_TILES > 1u) { o[1] = stateOperand(prev, hasPrevious, tileColumns(j0, 1u)); }
-  if (RECURRENT_TILES > 2u) { o[2] = stateOperand(prev, hasPrevious, tileColumns(j0, 2u)); o[3] = stateOperand(prev, hasPrevious, tileColumns(j0, 3u)); }
-  return o;
+fn sourceOperand(source: u32, o: vec4u, hasPrevious: vec4<bool>, j: vec4u) -> mat4x4f {
+  return mat4x4f(sourceColumn(source, o, hasPrevious, j.x), sourceColumn(source, o, hasPrevious, j.y), sourceColumn(source, o, hasPrevious, j.z), sourceColumn(source, o, hasPrevious, j.w));
 }
 
-fn initialStateOperand(o: vec4u, j: vec4u) -> mat4x4f {
-  return mat4x4f(initialStateColumn(o, j.x), initialStateColumn(o, j.y), initialStateColumn(o, j.z), initialStateColumn(o, j.w));
-}
-
-fn initialStateOperands(o: vec4u, j0: u32) -> array<mat4x4f, 4> {
+// The stacked tiles' operands from the source.
+fn sourceOperands(source: u32, o: vec4u, hasPrevious: vec4<bool>, j0: u32) -> array<mat4x4f, 4> {
   var m: array<mat4x4f, 4>;
-  m[0] = initialStateOperand(o, tileColumns(j0, 0u));
-  if (RECURRENT_TILES > 1u) { m[1] = initialStateOperand(o, tileColumns(j0, 1u)); }
-  if (RECURRENT_TILES > 2u) { m[2] = initialStateOperand(o, tileColumns(j0, 2u)); m[3] = initialStateOperand(o, tileColumns(j0, 3u)); }
-  return m;
-}
-
-fn savedOperand(o: vec4u, j: vec4u) -> mat4x4f {
-  return mat4x4f(savedColumn(o, j.x), savedColumn(o, j.y), savedColumn(o, j.z), savedColumn(o, j.w));
-}
-
-fn savedOperands(o: vec4u, j0: u32) -> array<mat4x4f, 4> {
-  var m: array<mat4x4f, 4>;
-  m[0] = savedOperand(o, tileColumns(j0, 0u));
-  if (RECURRENT_TILES > 1u) { m[1] = savedOperand(o, tileColumns(j0, 1u)); }
-  if (RECURRENT_TILES > 2u) { m[2] = savedOperand(o, tileColumns(j0, 2u)); m[3] = savedOperand(o, tileColumns(j0, 3u)); }
+  m[0] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 0u));
+  if (RECURRENT_TILES > 1u) { m[1] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 1u)); }
+  if (RECURRENT_TILES > 2u) { m[2] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 2u)); m[3] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 3u)); }
   return m;
 }
 
@@ -278,7 +260,7 @@ fn accumulateRecurrent(j0: u32, blocks: vec4u, count: u32, c: vec4u) -> TileSums
       let hasPrevious = b.s > vec4u(0u);
       let prev = select(b.r, b.r - 1u, hasPrevious) * U;
       let g = gateBlocks(b.r, b.valid & (hasPrevious | withoutInitialState), blocks, count, c);
-      part = addTiles(part, timesOperands(g, count, stateOperands(prev, hasPrevious, j0)));
+      part = addTiles(part, timesOperands(g, count, sourceOperands(STATE, prev, hasPrevious, j0)));
     }
     acc = addTiles(acc, part);
   }
@@ -288,7 +270,7 @@ fn accumulateRecurrent(j0: u32, blocks: vec4u, count: u32, c: vec4u) -> TileSums
     for (var b0 = (rowBegin + T - 1u) / T; b0 < batchEnd; b0 += 4u) {
       let b = min(b0 + LANES, vec4u(batchEnd - 1u));
       let g = gateBlocks(b * T, b0 + LANES < vec4u(batchEnd), blocks, count, c);
-      acc = addTiles(acc, timesOperands(g, count, initialStateOperands(b * U, j0)));
+      acc = addTiles(acc, timesOperands(g, count, sourceOperands(INITIAL_STATE, b * U, vec4<bool>(true), j0)));
     }
   }
   return acc;
@@ -303,7 +285,7 @@ fn accumulateSaved(j0: u32, block: u32, c: vec4u) -> TileSums {
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let g = GateSums(gradientBlock(b.r, b.valid, block, c), mat4x4f(), mat4x4f(), mat4x4f());
-      part = addTiles(part, timesOperands(g, 1u, savedOperands(b.r * params.units, j0)));
+      part = addTiles(part, timesOperands(g, 1u, sourceOperands(SAVED, b.r * params.units, vec4<bool>(true), j0)));
     }
     acc = addTiles(acc, part);
   }
