@@ -19,6 +19,7 @@ const cells = [SIMPLE_RNN_CELL, LSTM_CELL, GRU_CELL, GRU_RESET_AFTER_CELL];
 const specs: KernelSpec[] = [
   inputProjection,
   ...cells.flatMap((cell) => [recurrenceForwardSpec(cell), recurrenceBackwardSpec(cell)]),
+  ...cells.flatMap((cell) => [recurrenceForwardSpec(cell, 'unrolled', 7), recurrenceBackwardSpec(cell, 'unrolled', 7)]),
   weightGradients,
   weightGradientSplits,
   inputGradient,

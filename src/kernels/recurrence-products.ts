@@ -16,9 +16,10 @@
  *   SwiftShader (Subzero) a storage load at a computed index is gathered lane by lane, about 100
  *   x86 instructions, while a literal index loads once for all lanes. The code grows with G·U²,
  *   and SwiftShader's cost per instruction with it, so it is offered up to UNROLLED_MAX_WEIGHTS
- *   weights (LLVM-based compilers take minutes past that: llvmpipe, 4,096 weights, over 200 s). Measured on the sine task's layers (B 128, T 20, U 32; GPU time per epoch, 5 rounds
+ *   weights (LLVM-based compilers take minutes past that: llvmpipe, 4,096 weights, over 200 s).
+ *   Measured on the sine task's layers (B 128, T 20, U 32; GPU time per epoch, 5 rounds
  *   alternating): SimpleRNN (1,024 weights) forward 1.4x and backward 1.8x faster than 'loops';
- *   GRU (3,072) and LSTM (4,096) level, their straight-line code ~0.5 MB per step.
+ *   GRU (3,072) and LSTM (4,096) level, their straight-line code about 4 times larger.
  *
  * The module defines, for its driver: `alias RecurrentKernel` (R's binding type), `UNROLLED`,
  * `UNIT_TILES` and `OPERAND_BLOCKS` (k-blocks of 4 per operand block), `OPERAND_SLOTS` and
@@ -61,7 +62,7 @@ function phaseTerms(cell: Cell, direction: Direction): Term[][] {
   }
   if (direction === 'forward') return [range(cell.gates).map(gateOfState)];
   // GRU resetAfter's block 2 (h̃'s input side) does not go through R.
-  return [range(cell.gradientBlocks).filter((b) => cell.gradientBlocks === cell.gates || b !== cell.gates - 1).map((b) => term(b))];
+  return [range(cell.gradientBlocks).filter((b) => cell.gradientBlocks === cell.gates || b !== cell.gates - 1).map(term)];
 }
 
 export interface ProductsModuleOptions {
