@@ -35,7 +35,8 @@ export function recurrenceSchedule(
   const unrolled = strategy.products === 'unrolled';
   const rowWorkgroups = unrolled ? Math.ceil(tiles4(shape.batch) / strategy.recurrenceWorkgroupSize) : tiles4(shape.batch);
   const [y, z] = foldedGrid(rowWorkgroups, traits.limits.maxComputeWorkgroupsPerDimension);
-  const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup;
+  // Unrolled products read their literal indices from storage: a staged copy would go unread.
+  const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && !unrolled;
   const weights = shape.gates * shape.units * shape.units;
   // The workgroup array rounded up to a power of two where that fits, so few sizes (pipelines) serve every layer.
   const rounded = 2 ** Math.ceil(Math.log2(weights));

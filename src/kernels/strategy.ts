@@ -42,7 +42,7 @@ export interface Strategy {
   readonly recurrence: RecurrenceMode;
   /** Invocations per workgroup of the recurrence kernels. */
   readonly recurrenceWorkgroupSize: number;
-  /** Persistent mode only: copy recurrent_kernel to workgroup memory first. */
+  /** Persistent mode only: copy recurrent_kernel to workgroup memory first (not with unrolled products). */
   readonly weightsInWorkgroup: boolean;
   /** Workgroup size (x, y) of the GEMM kernels, in 4 × 4 tiles. */
   readonly gemmWorkgroup: readonly [number, number];

@@ -9,9 +9,10 @@
  * Rows are split into runs of strategy.weightGradientRows: with more than one, the outputs take one
  * partial per split and weight-gradient-splits adds them up (a second dispatch).
  * Dispatch: one invocation per 4 output rows × 4 units of every gate (in dRecurrentKernel
- * 4·strategy.weightGradientTiles rows), per split, reducing over the split's rows; one dispatch. The gate count and the saved operand are override constants (one
- * pipeline per cell).
- * Limits: 8 storage buffers; U/4 tiles on grid x and (F + U)/4 + 1 tile rows on grid y, per workgroup.
+ * 4·strategy.weightGradientTiles rows), per split, reducing over the split's rows; one dispatch.
+ * The gate count, the saved operand and the tiles are override constants (one pipeline per cell).
+ * Limits: 8 storage buffers; U/4 tiles on grid x and F/4 + U/(4·weightGradientTiles) + 1 tile rows
+ * on grid y, per workgroup.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/weight-gradients.wgsl?raw';

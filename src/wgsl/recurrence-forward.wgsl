@@ -41,10 +41,10 @@
 //
 // Dispatch: grid y·z covers the row tiles (z folds them past the per-dimension limit), one workgroup
 // each; its invocations stride over the unit tiles (unrolled: one row tile per invocation, all its
-// unit tiles). Persistent mode: grid x = 1, one dispatch covers
-// a chunk of stages, a workgroup owns its rows' whole state. Stepwise mode: one dispatch per stage,
-// grid x spreads the unit tiles. With WEIGHTS_IN_WORKGROUP the recurrent kernel is first copied to
-// workgroup memory (persistent mode only; needs GATES·units² floats of it).
+// unit tiles). Persistent mode: grid x = 1, one dispatch covers a chunk of stages, a workgroup owns
+// its rows' whole state. Stepwise mode: one dispatch per stage, grid x spreads the unit tiles. With
+// WEIGHTS_IN_WORKGROUP the recurrent kernel is first copied to workgroup memory (persistent mode
+// with loops only; needs GATES·units² floats of it).
 
 struct Params {
   batch: u32,
