@@ -24,6 +24,9 @@ const args = (c: LayerCase) => ({
   returnState: c.returnState,
   goBackwards: c.goBackwards,
   useBias: c.useBias,
+  // Seeded: unseeded initializers drew other weights each run (the fused twin's are overwritten).
+  kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }),
+  recurrentInitializer: tf.initializers.orthogonal({ seed: c.seed + 1 }),
 });
 const twins = {
   fused: (c: LayerCase) => fusedGRU(args(c)),

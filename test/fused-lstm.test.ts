@@ -19,6 +19,9 @@ const args = (c: LayerCase) => ({
   returnState: c.returnState,
   goBackwards: c.goBackwards,
   useBias: c.useBias,
+  // Seeded: unseeded initializers drew other weights each run (the fused twin's are overwritten).
+  kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }),
+  recurrentInitializer: tf.initializers.orthogonal({ seed: c.seed + 1 }),
 });
 const twins = {
   fused: (c: LayerCase) => fusedLSTM(args(c)),

@@ -91,7 +91,9 @@ describe('FusedSimpleRNN on webgpu equals tf.layers.simpleRNN on cpu', () => {
     const args = { units: c.units, activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards, useBias: c.useBias };
 
     const stock = await onBackend('cpu', async () => {
-      const layer = tf.layers.simpleRNN(args);
+      // Seeded initializers: unseeded, each run drew other weights, and one draw in many put a
+      // float32 gradient past the tolerance.
+      const layer = tf.layers.simpleRNN({ ...args, kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: c.seed + 1 }) });
       layer.apply(tf.zeros([1, c.timesteps, c.features]));
       // Random biases, so useBias is really exercised (the initializer gives zeros).
       const weights = layer.getWeights().map((t, i) => (i === 2 ? tf.randomUniform(t.shape, -0.5, 0.5, 'float32', c.seed) : t));
