@@ -2,7 +2,16 @@
 // tfjs ops on the same adapter (step by step as tfjs's own cells do it; tf.grads for the backward),
 // and against the adapter's best tf.matMul throughput, all measured in this run.
 import * as tf from '@tensorflow/tfjs';
-import { createFloat32Buffer, createGRU, createLSTM, createSimpleRNN, type Activation, type GRUConfig, type LSTMConfig, type Strategy } from 'webgpu-rnn';
+import {
+  createFloat32Buffer,
+  createGRU,
+  createLSTM,
+  createSimpleRNN,
+  type Activation,
+  type GRUConfig,
+  type LSTMConfig,
+  type Strategy,
+} from 'webgpu-rnn';
 import { describeAdapter, requestNodeDevice } from 'webgpu-rnn/node';
 import { matMulThroughput } from './lib/floors.js';
 import { fixed, publish, ratio, timeInterleaved, timePerCall, type Timed } from './lib/report.js';
@@ -29,7 +38,11 @@ const SHAPES = [
   { name: '', shape: { batch: 32, timesteps: 64, features: 16, units: 256 }, stockCalls: 1 },
   { name: '', shape: { batch: 8, timesteps: 32, features: 32, units: 1024 }, stockCalls: 1 },
 ] as const;
-const VARIANTS: { cell: Cell; label: string; options: { activation?: Activation; recurrentActivation: Activation; resetAfter?: boolean } }[] = [
+const VARIANTS: {
+  cell: Cell;
+  label: string;
+  options: { activation?: Activation; recurrentActivation: Activation; resetAfter?: boolean };
+}[] = [
   { cell: 'SimpleRNN', label: 'SimpleRNN', options: { recurrentActivation: 'hardSigmoid' } },
   { cell: 'LSTM', label: 'LSTM', options: { recurrentActivation: 'hardSigmoid' } },
   { cell: 'GRU', label: 'GRU', options: { recurrentActivation: 'hardSigmoid' } },
@@ -111,8 +124,17 @@ async function fusedLayer(c: Case, strategy?: Partial<Strategy>) {
   const layer = createLayer(c, strategy);
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
   const G = GATES[c.cell];
-  const random = (n: number, scale: number) => createFloat32Buffer(device, Float32Array.from({ length: n }, () => (Math.random() * 2 - 1) * scale));
-  const inputs = { x: random(B * T * F, 1), kernel: random(F * G * U, 0.3), recurrentKernel: random(U * G * U, 1 / Math.sqrt(U)), bias: random((c.config.resetAfter ? 2 : 1) * G * U, 0.1) };
+  const random = (n: number, scale: number) =>
+    createFloat32Buffer(
+      device,
+      Float32Array.from({ length: n }, () => (Math.random() * 2 - 1) * scale),
+    );
+  const inputs = {
+    x: random(B * T * F, 1),
+    kernel: random(F * G * U, 0.3),
+    recurrentKernel: random(U * G * U, 1 / Math.sqrt(U)),
+    bias: random((c.config.resetAfter ? 2 : 1) * G * U, 0.1),
+  };
   const dh = random(B * T * U, 1);
   await layer.prepare();
   // The three layers share the encode calls' shape; their buffer types differ by name only.
@@ -139,18 +161,31 @@ async function fusedLayer(c: Case, strategy?: Partial<Strategy>) {
     forwardBackward: call(true),
     strategy: layer.strategy,
     dispatches: layer.dispatches,
-    destroy: () => [...Object.values(inputs), dh, ...Object.values(forwardOut), ...Object.values(backwardOut)].forEach((b) => b?.destroy()),
+    destroy: () =>
+      [...Object.values(inputs), dh, ...Object.values(forwardOut), ...Object.values(backwardOut)].forEach((b) =>
+        b?.destroy(),
+      ),
   };
 }
 
 /** The strategy the table picks and the other recurrence mode, timed in interleaved rounds. */
 async function timeFused(c: Case) {
   const chosen = await fusedLayer(c);
-  const other = await fusedLayer(c, { recurrence: chosen.strategy.recurrence === 'persistent' ? 'stepwise' : 'persistent' });
-  const ms = await timeInterleaved([chosen.forward, chosen.forwardBackward, other.forward, other.forwardBackward], ROUNDS);
+  const other = await fusedLayer(c, {
+    recurrence: chosen.strategy.recurrence === 'persistent' ? 'stepwise' : 'persistent',
+  });
+  const ms = await timeInterleaved(
+    [chosen.forward, chosen.forwardBackward, other.forward, other.forwardBackward],
+    ROUNDS,
+  );
   chosen.destroy();
   other.destroy();
-  const timing = (layer: typeof chosen, i: number) => ({ forward: ms[i]!, forwardBackward: ms[i + 1]!, strategy: layer.strategy, dispatches: layer.dispatches });
+  const timing = (layer: typeof chosen, i: number) => ({
+    forward: ms[i]!,
+    forwardBackward: ms[i + 1]!,
+    strategy: layer.strategy,
+    dispatches: layer.dispatches,
+  });
   return [timing(chosen, 0), timing(other, 2)] as const;
 }
 
@@ -158,12 +193,24 @@ const started = performance.now();
 const matmul = await matMulThroughput(MATMUL_SIZES, ROUNDS);
 const best = matmul[0]!.gflops;
 type Timing = Awaited<ReturnType<typeof timeFused>>[0];
-const results: { cell: Cell; label: string; config: Case['config']; flops: ReturnType<typeof flops>; fused: Timing & { gflops: number }; alternative: Timing; stock: { forward: number; forwardBackward: number; gflops: number } }[] = [];
+const results: {
+  cell: Cell;
+  label: string;
+  config: Case['config'];
+  flops: ReturnType<typeof flops>;
+  fused: Timing & { gflops: number };
+  alternative: Timing;
+  stock: { forward: number; forwardBackward: number; gflops: number };
+}[] = [];
 for (const c of CASES) {
   console.log(`\n${c.label}`);
   const [fused, other] = await timeFused(c);
-  console.log(`  fused (${fused.strategy.recurrence}): forward ${fixed(fused.forward, 3)} ms, forward+backward ${fixed(fused.forwardBackward, 3)} ms`);
-  console.log(`  fused (${other.strategy.recurrence}): forward ${fixed(other.forward, 3)} ms, forward+backward ${fixed(other.forwardBackward, 3)} ms`);
+  console.log(
+    `  fused (${fused.strategy.recurrence}): forward ${fixed(fused.forward, 3)} ms, forward+backward ${fixed(fused.forwardBackward, 3)} ms`,
+  );
+  console.log(
+    `  fused (${other.strategy.recurrence}): forward ${fixed(other.forward, 3)} ms, forward+backward ${fixed(other.forwardBackward, 3)} ms`,
+  );
   const stock = await timeStock(c);
   console.log(`  stock tfjs: forward ${fixed(stock.forward)} ms, forward+backward ${fixed(stock.forwardBackward)} ms`);
   const f = flops(c);
@@ -179,7 +226,8 @@ for (const c of CASES) {
 }
 const minutes = (performance.now() - started) / 60_000;
 
-const speedUps = (cell: Cell) => results.filter((r) => r.cell === cell).map((r) => ratio(r.stock.forwardBackward / r.fused.forwardBackward));
+const speedUps = (cell: Cell) =>
+  results.filter((r) => r.cell === cell).map((r) => ratio(r.stock.forwardBackward / r.fused.forwardBackward));
 
 publish({
   name: 'kernels',
@@ -187,7 +235,18 @@ publish({
   adapter,
   tables: [
     {
-      header: ['layer B×T×F×U', 'forward fused', 'forward stock', 'speed-up', 'fwd+bwd fused', 'fwd+bwd stock', 'speed-up', 'fused GFLOP/s', 'stock GFLOP/s', 'fused / best matMul'],
+      header: [
+        'layer B×T×F×U',
+        'forward fused',
+        'forward stock',
+        'speed-up',
+        'fwd+bwd fused',
+        'fwd+bwd stock',
+        'speed-up',
+        'fused GFLOP/s',
+        'stock GFLOP/s',
+        'fused / best matMul',
+      ],
       rows: results.map((r) => [
         r.label,
         `${fixed(r.fused.forward, 3)} ms`,
@@ -202,7 +261,8 @@ publish({
       ]),
     },
     {
-      caption: 'The recurrence strategies side by side (forward+backward per call; the first is the default the strategy table picks here):',
+      caption:
+        'The recurrence strategies side by side (forward+backward per call; the first is the default the strategy table picks here):',
       header: ['layer', 'default', 'fwd+bwd', 'dispatches fwd / bwd', 'alternative', 'fwd+bwd', 'dispatches fwd / bwd'],
       rows: results.map((r) => [
         r.label,
@@ -216,7 +276,10 @@ publish({
     },
   ],
   notes: [
-    `Best tf.matMul in this run: ${fixed(best)} GFLOP/s (${[...matmul].sort((p, q) => p.size - q.size).map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}).`,
+    `Best tf.matMul in this run: ${fixed(best)} GFLOP/s (${[...matmul]
+      .sort((p, q) => p.size - q.size)
+      .map((m) => `${m.size}²: ${fixed(m.gflops)}`)
+      .join(', ')}).`,
     `Forward+backward speed-ups over stock, seed shape then the larger two: LSTM ${speedUps('LSTM').join(', ')}; GRU (resetAfter false, then true) ${speedUps('GRU').join(', ')}; SimpleRNN ${speedUps('SimpleRNN').join(', ')}.`,
     `Per call: forward (all hidden states) or forward + backward (gradients for x, kernel, recurrent_kernel, bias), median of ${ROUNDS} rounds; each round ends when the device is idle. Fused: both strategies' forward and forward + backward take turns within each round, calls per round calibrated to about 20 ms by a warm-up call. Stock: after a warm-up round (at the two larger shapes one timed round).`,
     "Stock: each step as tfjs-layers' SimpleRNNCell, LSTMCell and GRUCell compute it (Keras's GRUCell for resetAfter, which tfjs lacks), tf.stack of the states; backward by tf.grads. Activations tanh (relu for the seed SimpleRNN) and hardSigmoid. FLOPs count 2·B·T·G·U·(F+U) forward and 2·B·T·G·U·(3U+3F) forward+backward, G gates (1, 4, 3).",

@@ -33,7 +33,9 @@ const SINE_ROUNDS = 3;
 const GOALS = { layer: 20, fit: 2.5, trainerVsCpu: 2, trainerVsWasm: 1 };
 // `--cell lstm` (repeatable): those cells only (default every cell).
 const chosenCells = parseArgs({ options: { cell: { type: 'string', multiple: true } } }).values.cell;
-for (const cell of chosenCells ?? []) if (!(SEED_CELLS as readonly string[]).includes(cell)) throw new Error(`--cell: expected one of ${SEED_CELLS.join(', ')}; got ${cell}`);
+for (const cell of chosenCells ?? [])
+  if (!(SEED_CELLS as readonly string[]).includes(cell))
+    throw new Error(`--cell: expected one of ${SEED_CELLS.join(', ')}; got ${cell}`);
 const CELLS: readonly SeedCell[] = chosenCells ? SEED_CELLS.filter((cell) => chosenCells.includes(cell)) : SEED_CELLS;
 /** Keras's name of each cell. */
 const CELL_NAMES: Record<SeedCell, string> = { simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
@@ -51,7 +53,9 @@ console.log(`empty dispatch: ${fixed(emptyDispatch, 1)} µs; best tf.matMul: ${f
 type Weights = { values: Float32Array; shape: number[] }[];
 async function initialWeights(options: Parameters<typeof buildSeedModel>[0]): Promise<Weights> {
   const model = buildSeedModel(options);
-  const weights = await Promise.all(model.getWeights().map(async (w) => ({ values: (await w.data()) as Float32Array, shape: w.shape })));
+  const weights = await Promise.all(
+    model.getWeights().map(async (w) => ({ values: (await w.data()) as Float32Array, shape: w.shape })),
+  );
   model.dispose();
   return weights;
 }
@@ -67,7 +71,9 @@ function flopsPerEpoch(samples: number, steps: number, T: number, F: number, U: 
 // --- The seed, per epoch, per cell ---------------------------------------------------------------
 const [windows, targets] = splitSequence([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 2);
 const seedTensors = () => ({ x: tf.tensor3d(windows.flat(), [5, 3, 1]), y: tf.tensor2d(targets.flat(), [5, 2]) });
-const seedWeights = Object.fromEntries(await Promise.all(CELLS.map(async (cell) => [cell, await initialWeights({ cell, seed: 42 })] as const))) as Record<SeedCell, Weights>;
+const seedWeights = Object.fromEntries(
+  await Promise.all(CELLS.map(async (cell) => [cell, await initialWeights({ cell, seed: 42 })] as const)),
+) as Record<SeedCell, Weights>;
 
 interface Row {
   ms: number;
@@ -95,19 +101,30 @@ async function seedEpochs(cell: SeedCell): Promise<{ fused: Row; stock: Row; flo
   const ms = await interleavedEpochMs(runs, EPOCHS_PER_ROUND, ROUNDS);
   // One profile at a time: each instruments the backend while its epoch runs.
   const rows: Row[] = [];
-  for (const [i, run] of runs.entries()) rows.push({ ms: ms[i]!, profile: await profileEpoch(run.model, run.x, run.y) });
+  for (const [i, run] of runs.entries())
+    rows.push({ ms: ms[i]!, profile: await profileEpoch(run.model, run.x, run.y) });
   for (const run of runs) {
     tf.dispose([run.x, run.y]);
     run.model.dispose();
   }
   await tf.setBackend('cpu');
   const cpuRun = seedRun(cell, false);
-  const cpu = { ms: await modelEpochMs(cpuRun.model, cpuRun.x, cpuRun.y, EPOCHS_PER_ROUND, ROUNDS), profile: await profileEpoch(cpuRun.model, cpuRun.x, cpuRun.y) };
+  const cpu = {
+    ms: await modelEpochMs(cpuRun.model, cpuRun.x, cpuRun.y, EPOCHS_PER_ROUND, ROUNDS),
+    profile: await profileEpoch(cpuRun.model, cpuRun.x, cpuRun.y),
+  };
   tf.dispose([cpuRun.x, cpuRun.y]);
   cpuRun.model.dispose();
   const [fused, stock, floor] = rows as [Row, Row, Row];
-  for (const [name, row] of [['webgpu fused', fused], ['webgpu stock', stock], ['webgpu floor (Dense head alone)', floor], ['cpu stock', cpu]] as const) {
-    console.log(`  ${CELL_NAMES[cell]}, ${name}: ${fixed(row.ms)} ms/epoch, ${row.profile!.kernels} tfjs kernels, ${row.profile!.reads} readbacks, ${row.profile!.uploads} uploads`);
+  for (const [name, row] of [
+    ['webgpu fused', fused],
+    ['webgpu stock', stock],
+    ['webgpu floor (Dense head alone)', floor],
+    ['cpu stock', cpu],
+  ] as const) {
+    console.log(
+      `  ${CELL_NAMES[cell]}, ${name}: ${fixed(row.ms)} ms/epoch, ${row.profile!.kernels} tfjs kernels, ${row.profile!.reads} readbacks, ${row.profile!.uploads} uploads`,
+    );
   }
   return { fused, stock, floor, cpu };
 }
@@ -127,14 +144,34 @@ const floorNote = (f: ReturnType<typeof floors>, ms: number) =>
 
 /** The standalone trainer on the seed with `cell` (relu, as the seed model), per epoch. */
 async function seedTrainer(cell: SeedCell): Promise<ExtraRow> {
-  const trainer = await createTrainer(trainerDevice, { timesteps: 3, features: 1, units: 50, outputs: 2, cell, activation: 'relu' });
+  const trainer = await createTrainer(trainerDevice, {
+    timesteps: 3,
+    features: 1,
+    units: 50,
+    outputs: 2,
+    cell,
+    activation: 'relu',
+  });
   try {
     trainer.setWeights(seedWeights[cell].map((w) => w.values));
-    trainer.setData({ data: Float32Array.from(windows.flat()), shape: [5, 3, 1] }, { data: Float32Array.from(targets.flat()), shape: [5, 2] });
+    trainer.setData(
+      { data: Float32Array.from(windows.flat()), shape: [5, 3, 1] },
+      { data: Float32Array.from(targets.flat()), shape: [5, 2] },
+    );
     const ms = await trainerEpochMs(trainer, EPOCHS_PER_ROUND * 4, ROUNDS);
-    console.log(`  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms, 3)} ms/epoch, ${trainer.dispatchesPerStep} dispatches per step`);
-    const note = cell === 'simpleRNN' ? floorNote(floors(trainer.dispatchesPerStep, 5, 1, 3, 50, 2), ms) : `${trainer.dispatchesPerStep} dispatches per step`;
-    return { name: 'standalone trainer (no tfjs), webgpu', row: { ms }, note, dispatchesPerStep: trainer.dispatchesPerStep };
+    console.log(
+      `  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms, 3)} ms/epoch, ${trainer.dispatchesPerStep} dispatches per step`,
+    );
+    const note =
+      cell === 'simpleRNN'
+        ? floorNote(floors(trainer.dispatchesPerStep, 5, 1, 3, 50, 2), ms)
+        : `${trainer.dispatchesPerStep} dispatches per step`;
+    return {
+      name: 'standalone trainer (no tfjs), webgpu',
+      row: { ms },
+      note,
+      dispatchesPerStep: trainer.dispatchesPerStep,
+    };
   } finally {
     trainer.destroy();
   }
@@ -195,7 +232,10 @@ function layerStep(cell: SeedCell, fused: boolean) {
   const x = tf.variable(seedTensors().x);
   const w = tf.randomUniform([5, 50], 0, 1, 'float32', 2);
   const step = () => {
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, w)) as tf.Scalar, [x, ...layer.trainableWeights.map((v) => v.read() as tf.Variable)]);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, w)) as tf.Scalar,
+      [x, ...layer.trainableWeights.map((v) => v.read() as tf.Variable)],
+    );
     return [value, ...Object.values(grads)];
   };
   let outputs: tf.Tensor[] = [];
@@ -230,22 +270,39 @@ async function layerAlone(cell: SeedCell) {
   }
   // One tf.profile at a time: two at once would each count the other's kernels too.
   const results: { ms: number; kernels: number }[] = [];
-  for (const [i, run] of runs.entries()) results.push({ ms: samples[i]!.sort((p, q) => p - q)[Math.floor(ROUNDS / 2)]!, kernels: await run.kernels() });
+  for (const [i, run] of runs.entries())
+    results.push({ ms: samples[i]!.sort((p, q) => p - q)[Math.floor(ROUNDS / 2)]!, kernels: await run.kernels() });
   const [fused, stock] = results;
   for (const run of runs) run.dispose();
-  for (const [name, r] of [['fused', fused!], ['stock', stock!]] as const) {
-    console.log(`  ${CELL_NAMES[cell]} alone, ${name}: ${fixed(r.ms)} ms per forward + backward, ${r.kernels} tfjs kernels`);
+  for (const [name, r] of [
+    ['fused', fused!],
+    ['stock', stock!],
+  ] as const) {
+    console.log(
+      `  ${CELL_NAMES[cell]} alone, ${name}: ${fixed(r.ms)} ms per forward + backward, ${r.kernels} tfjs kernels`,
+    );
   }
   return { fused: fused!, stock: stock! };
 }
 console.log('\neach recurrent layer alone, webgpu:');
-const layers = {} as Record<SeedCell, { fused: { ms: number; kernels: number }; stock: { ms: number; kernels: number } }>;
+const layers = {} as Record<
+  SeedCell,
+  { fused: { ms: number; kernels: number }; stock: { ms: number; kernels: number } }
+>;
 for (const cell of CELLS) layers[cell] = await layerAlone(cell);
 
 // --- The larger task, per cell ----------------------------------------------------------------------
 const sine = windowed(noisySine(SINE.points, 7), SINE.seqLen, SINE.nSteps);
 const sineWeights = Object.fromEntries(
-  await Promise.all(CELLS.map(async (cell) => [cell, await initialWeights({ cell, seed: 9, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units })] as const)),
+  await Promise.all(
+    CELLS.map(
+      async (cell) =>
+        [
+          cell,
+          await initialWeights({ cell, seed: 9, seqLen: SINE.seqLen, nSteps: SINE.nSteps, units: SINE.units }),
+        ] as const,
+    ),
+  ),
 ) as Record<SeedCell, Weights>;
 const sineSteps = Math.ceil(sine.samples / SINE.batchSize);
 const samplesPerSecond = (msPerEpoch: number) => (sine.samples / msPerEpoch) * 1000;
@@ -260,24 +317,43 @@ async function sineModel(cell: SeedCell, backend: 'webgpu' | 'cpu' | 'wasm', fus
   const y = tf.tensor2d(sine.y.subarray(0, samples * SINE.nSteps), [samples, SINE.nSteps]);
   const epochs = batches < sineSteps ? 1 : SINE.epochs;
   const rounds = batches < sineSteps ? 1 : SINE_ROUNDS;
-  const ms = ((await modelEpochMs(model, x, y, epochs, rounds, { batchSize: SINE.batchSize, shuffle: true }, 1)) * sine.samples) / samples;
+  const ms =
+    ((await modelEpochMs(model, x, y, epochs, rounds, { batchSize: SINE.batchSize, shuffle: true }, 1)) *
+      sine.samples) /
+    samples;
   tf.dispose([x, y]);
   model.dispose();
-  console.log(`  ${CELL_NAMES[cell]}, ${backend} ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s${batches < sineSteps ? ` (from ${batches} batches)` : ''}`);
+  console.log(
+    `  ${CELL_NAMES[cell]}, ${backend} ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s${batches < sineSteps ? ` (from ${batches} batches)` : ''}`,
+  );
   return { ms, batches };
 }
 
 /** The trainer on the sine task: its time per epoch, then one more epoch profiled per kernel. */
 async function sineTrainer(cell: SeedCell) {
-  const t = await createTrainer(trainerDevice, { timesteps: SINE.seqLen, features: 1, units: SINE.units, outputs: SINE.nSteps, cell, activation: 'relu' });
+  const t = await createTrainer(trainerDevice, {
+    timesteps: SINE.seqLen,
+    features: 1,
+    units: SINE.units,
+    outputs: SINE.nSteps,
+    cell,
+    activation: 'relu',
+  });
   t.setWeights(sineWeights[cell].map((w) => w.values));
-  t.setData({ data: sine.x, shape: [sine.samples, SINE.seqLen, 1] }, { data: sine.y, shape: [sine.samples, SINE.nSteps] });
+  t.setData(
+    { data: sine.x, shape: [sine.samples, SINE.seqLen, 1] },
+    { data: sine.y, shape: [sine.samples, SINE.nSteps] },
+  );
   // Warmed up as long as it is timed: its first submissions learn how long to wait before mapping.
   const ms = await trainerEpochMs(t, SINE.epochs, SINE_ROUNDS, { batchSize: SINE.batchSize, shuffle: true, seed: 1 });
-  const kernels = await profileDispatches(trainerDevice, () => t.fit({ epochs: 1, batchSize: SINE.batchSize, seed: 2 }));
+  const kernels = await profileDispatches(trainerDevice, () =>
+    t.fit({ epochs: 1, batchSize: SINE.batchSize, seed: 2 }),
+  );
   const dispatchesPerStep = t.dispatchesPerStep;
   t.destroy();
-  console.log(`  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s, ${dispatchesPerStep} dispatches per step; GPU ms per kernel over an epoch: ${kernelShares(kernels)}`);
+  console.log(
+    `  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s, ${dispatchesPerStep} dispatches per step; GPU ms per kernel over an epoch: ${kernelShares(kernels)}`,
+  );
   return { ms, dispatchesPerStep, kernels: Object.fromEntries(kernels) };
 }
 
@@ -286,19 +362,37 @@ interface SineRow {
   batches?: number;
 }
 
-console.log(`\nnoisy sine, ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, units ${SINE.units}, batch ${SINE.batchSize}, ${SINE.epochs} epochs:`);
-const sineRows = {} as Record<SeedCell, { trainer: Awaited<ReturnType<typeof sineTrainer>>; wasm: SineRow; cpu: SineRow; fused?: SineRow; stockWebGPU?: SineRow }>;
+console.log(
+  `\nnoisy sine, ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, units ${SINE.units}, batch ${SINE.batchSize}, ${SINE.epochs} epochs:`,
+);
+const sineRows = {} as Record<
+  SeedCell,
+  {
+    trainer: Awaited<ReturnType<typeof sineTrainer>>;
+    wasm: SineRow;
+    cpu: SineRow;
+    fused?: SineRow;
+    stockWebGPU?: SineRow;
+  }
+>;
 for (const cell of CELLS) {
   sineRows[cell] = {
     trainer: await sineTrainer(cell),
     wasm: await sineModel(cell, 'wasm', false),
     cpu: await sineModel(cell, 'cpu', false, STOCK_CPU_SINE_BATCHES),
     // model.fit on webgpu, fused and stock, for the notebook's SimpleRNN only: minutes per cell otherwise.
-    ...(cell === 'simpleRNN' ? { fused: await sineModel(cell, 'webgpu', true), stockWebGPU: await sineModel(cell, 'webgpu', false, STOCK_WEBGPU_SINE_BATCHES) } : {}),
+    ...(cell === 'simpleRNN'
+      ? {
+          fused: await sineModel(cell, 'webgpu', true),
+          stockWebGPU: await sineModel(cell, 'webgpu', false, STOCK_WEBGPU_SINE_BATCHES),
+        }
+      : {}),
   };
 }
 // The floors count SimpleRNN's FLOPs: measured when SimpleRNN is among the cells run.
-const sineFloors = sineRows.simpleRNN && floors(sineRows.simpleRNN.trainer.dispatchesPerStep, sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
+const sineFloors =
+  sineRows.simpleRNN &&
+  floors(sineRows.simpleRNN.trainer.dispatchesPerStep, sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
 
 // --- The report --------------------------------------------------------------------------------------
 /** The fused layer's share of an epoch (epoch minus floor), and its note. The share can be smaller than the drift between rounds; then say so. */
@@ -313,7 +407,8 @@ function shares(cell: SeedCell) {
   return { share, sentence };
 }
 const shareNote = (ms: number) => (ms > 0 ? `RNN share ${fixed(ms)} ms` : 'RNN share within noise of the floor');
-const goal = (value: number, target: number) => `${ratio(value)} (goal ≥ ${target}x: ${value >= target ? 'met' : 'not met'})`;
+const goal = (value: number, target: number) =>
+  `${ratio(value)} (goal ≥ ${target}x: ${value >= target ? 'met' : 'not met'})`;
 
 function seedTable(cell: SeedCell) {
   const { fused, stock, floor, cpu, extra } = seed[cell];
@@ -346,25 +441,51 @@ const layerTable = {
   header: ['layer', 'fused', 'stock', 'speed-up', 'tfjs kernels fused / stock'],
   rows: CELLS.map((cell) => {
     const { fused, stock } = layers[cell];
-    return [`${CELL_NAMES[cell]}(50, relu)`, `${fixed(fused.ms)} ms`, `${fixed(stock.ms)} ms`, goal(stock.ms / fused.ms, GOALS.layer), `${fused.kernels} / ${stock.kernels}`];
+    return [
+      `${CELL_NAMES[cell]}(50, relu)`,
+      `${fixed(fused.ms)} ms`,
+      `${fixed(stock.ms)} ms`,
+      goal(stock.ms / fused.ms, GOALS.layer),
+      `${fused.kernels} / ${stock.kernels}`,
+    ];
   }),
 };
 
 function sineTable(cell: SeedCell) {
   const rows = sineRows[cell];
   const name = CELL_NAMES[cell];
-  const scaled = (r: SineRow) => (r.batches !== undefined && r.batches < sineSteps ? `timed on ${r.batches} of the epoch's ${sineSteps} batches, scaled` : '');
+  const scaled = (r: SineRow) =>
+    r.batches !== undefined && r.batches < sineSteps
+      ? `timed on ${r.batches} of the epoch's ${sineSteps} batches, scaled`
+      : '';
   const listed: [string, SineRow, string][] = [
-    ['standalone trainer (no tfjs), webgpu', rows.trainer, `${rows.trainer.dispatchesPerStep} dispatches per step${sineFloors && cell === 'simpleRNN' ? `; ${floorNote(sineFloors, rows.trainer.ms)}` : ''}`],
+    [
+      'standalone trainer (no tfjs), webgpu',
+      rows.trainer,
+      `${rows.trainer.dispatchesPerStep} dispatches per step${sineFloors && cell === 'simpleRNN' ? `; ${floorNote(sineFloors, rows.trainer.ms)}` : ''}`,
+    ],
     ...(rows.fused ? ([[`fused ${name} in model.fit, webgpu`, rows.fused, '']] as [string, SineRow, string][]) : []),
-    ...(rows.stockWebGPU ? ([[`stock ${name} in model.fit, webgpu`, rows.stockWebGPU, scaled(rows.stockWebGPU)]] as [string, SineRow, string][]) : []),
+    ...(rows.stockWebGPU
+      ? ([[`stock ${name} in model.fit, webgpu`, rows.stockWebGPU, scaled(rows.stockWebGPU)]] as [
+          string,
+          SineRow,
+          string,
+        ][])
+      : []),
     [`stock ${name} in model.fit, wasm`, rows.wasm, scaled(rows.wasm)],
     [`stock ${name} in model.fit, cpu`, rows.cpu, scaled(rows.cpu)],
   ];
   return {
     caption: `Noisy sine wave: ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, ${name}(${SINE.units}, relu) + Dense(1), Adam, MSE, batch ${SINE.batchSize}, shuffled:`,
     header: ['', 'time per epoch', 'samples/s', 'vs stock wasm', 'vs stock cpu', ''],
-    rows: listed.map(([label, r, note]) => [label, `${fixed(r.ms)} ms`, fixed(samplesPerSecond(r.ms), 0), ratio(rows.wasm.ms / r.ms), ratio(rows.cpu.ms / r.ms), note]),
+    rows: listed.map(([label, r, note]) => [
+      label,
+      `${fixed(r.ms)} ms`,
+      fixed(samplesPerSecond(r.ms), 0),
+      ratio(rows.wasm.ms / r.ms),
+      ratio(rows.cpu.ms / r.ms),
+      note,
+    ]),
   };
 }
 
@@ -380,7 +501,9 @@ const profileTable = {
       const ms = entries.reduce((sum, [, k]) => sum + k.ms, 0);
       const total = Object.values(sineRows[cell].trainer.kernels).reduce((sum, k) => sum + k.ms, 0);
       const dispatches = entries.reduce((sum, [, k]) => sum + k.dispatches, 0);
-      return entries.length ? `${fixed(ms, 0)} ms (${fixed((100 * ms) / total, 0)}%, ${dispatches / sineSteps}/step)` : '-';
+      return entries.length
+        ? `${fixed(ms, 0)} ms (${fixed((100 * ms) / total, 0)}%, ${dispatches / sineSteps}/step)`
+        : '-';
     }),
   ]),
 };
@@ -389,12 +512,7 @@ publish({
   name: 'seed',
   title: 'Training the seed model and a larger task (`npm run bench:seed`)',
   adapter,
-  tables: [
-    ...CELLS.map(seedTable),
-    layerTable,
-    ...CELLS.map((cell) => sineTable(cell)),
-    profileTable,
-  ],
+  tables: [...CELLS.map(seedTable), layerTable, ...CELLS.map((cell) => sineTable(cell)), profileTable],
   notes: [
     ...CELLS.map((cell) => {
       const { fused, stock, floor } = seed[cell];

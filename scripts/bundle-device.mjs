@@ -13,16 +13,23 @@ import { build } from 'esbuild';
 
 const SCRIPTS = ['scripts/device-check.ts', 'scripts/start.ts', 'bench/kernels.ts', 'bench/seed.ts'];
 const out = '.device/bundles';
-if (!existsSync('.device/run.sh')) throw new Error('bundle-device: run ../shared/gpu/bundle.sh bench/kernels.ts first (it packs Node, Dawn and run.sh)');
+if (!existsSync('.device/run.sh'))
+  throw new Error('bundle-device: run ../shared/gpu/bundle.sh bench/kernels.ts first (it packs Node, Dawn and run.sh)');
 
 const rawText = {
   name: 'raw-text',
   setup(b) {
     b.onResolve({ filter: /\?raw$/ }, async (args) => {
-      const resolved = await b.resolve(args.path.slice(0, -'?raw'.length), { kind: args.kind, resolveDir: args.resolveDir });
+      const resolved = await b.resolve(args.path.slice(0, -'?raw'.length), {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+      });
       return { path: resolved.path, namespace: 'raw-text' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, (args) => ({
+      contents: readFileSync(args.path, 'utf8'),
+      loader: 'text',
+    }));
   },
 };
 
@@ -35,7 +42,12 @@ for (const script of SCRIPTS) {
     format: 'esm',
     target: 'node20',
     external: ['webgpu'],
-    alias: { 'webgpu-rnn/node': './src/node.ts', 'webgpu-rnn/tfjs': './src/tfjs.ts', 'webgpu-rnn/reference': './src/reference.ts', 'webgpu-rnn': './src/index.ts' },
+    alias: {
+      'webgpu-rnn/node': './src/node.ts',
+      'webgpu-rnn/tfjs': './src/tfjs.ts',
+      'webgpu-rnn/reference': './src/reference.ts',
+      'webgpu-rnn': './src/index.ts',
+    },
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
     },
@@ -44,7 +56,22 @@ for (const script of SCRIPTS) {
     logLevel: 'warning',
   });
 }
-const GL_PACKAGES = ['libglvnd0', 'libegl1', 'libgl1', 'libglx0', 'libopengl0', 'libgles2', 'libx11-6', 'libx11-data', 'libxext6', 'libxcb1', 'libxau6', 'libxdmcp6', 'libbsd0', 'libmd0'];
+const GL_PACKAGES = [
+  'libglvnd0',
+  'libegl1',
+  'libgl1',
+  'libglx0',
+  'libopengl0',
+  'libgles2',
+  'libx11-6',
+  'libx11-data',
+  'libxext6',
+  'libxcb1',
+  'libxau6',
+  'libxdmcp6',
+  'libbsd0',
+  'libmd0',
+];
 const missing = GL_PACKAGES.filter((name) => !readdirSync('.device/gl').some((file) => file.startsWith(`${name}_`)));
 if (missing.length > 0) {
   // bundle.sh has fetched the amd64 package lists here already.
@@ -53,5 +80,6 @@ if (missing.length > 0) {
 }
 
 const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
-for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(`${wasmDir}/${file}`, `${out}/${file}`);
+for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')))
+  copyFileSync(`${wasmDir}/${file}`, `${out}/${file}`);
 console.log(`bundle-device: ${SCRIPTS.join(', ')} in ${out}; on the GPU machine: bash .device/run.sh device-check.ts`);

@@ -19,7 +19,15 @@ import * as tf from '@tensorflow/tfjs';
 import { createFloat32Buffer, createTrainer, type TrainerCell } from '../src/index.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { describeAdapter } from '../src/node.js';
-import { compareWithReference, KINDS, layerData, outOfTolerance, runLayer, type AnyConfig, type LayerKind } from '../test/helpers/layer-case.js';
+import {
+  compareWithReference,
+  KINDS,
+  layerData,
+  outOfTolerance,
+  runLayer,
+  type AnyConfig,
+  type LayerKind,
+} from '../test/helpers/layer-case.js';
 import { chunked, staged, stepwise } from '../test/helpers/layer-grid.js';
 import { profileDispatches } from '../bench/lib/dispatch-profiler.js';
 import { timeInterleaved, type Timed } from '../bench/lib/report.js';
@@ -35,7 +43,14 @@ console.log(`features: ${[...gpuAdapter.features].sort().join(', ')}`);
 const failures: string[] = [];
 /** A part's table, when the part ran. */
 const table = (rows: object[]) => rows.length > 0 && console.table(rows);
-const args = parseArgs({ options: { quick: { type: 'boolean', default: false }, parts: { type: 'string', default: 'check,strategies,trainer,speed' }, cells: { type: 'string' }, shapes: { type: 'string' } } }).values;
+const args = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    parts: { type: 'string', default: 'check,strategies,trainer,speed' },
+    cells: { type: 'string' },
+    shapes: { type: 'string' },
+  },
+}).values;
 const quick = args.quick;
 const parts = new Set(args.parts.split(','));
 const sample = <T>(list: T[]) => (quick ? list.slice(0, 2) : list);
@@ -54,7 +69,14 @@ const pick = (kind: LayerKind, shape: AnyConfig, fallback = traits.isFallbackAda
 /** batch, timesteps, features, units */
 type Dims = [number, number, number, number];
 const SHAPES: Dims[] = [
-  [1, 1, 1, 1], [5, 3, 1, 50], [33, 17, 3, 2], [7, 13, 5, 65], [5, 17, 8, 257], [128, 20, 1, 32], [2, 3, 3, 1024], [9, 40, 16, 256],
+  [1, 1, 1, 1],
+  [5, 3, 1, 50],
+  [33, 17, 3, 2],
+  [7, 13, 5, 65],
+  [5, 17, 8, 257],
+  [128, 20, 1, 32],
+  [2, 3, 3, 1024],
+  [9, 40, 16, 256],
 ];
 const REPEATS = 3;
 const bitIdentical = (a: Record<string, Float32Array | null>, b: Record<string, Float32Array | null>) =>
@@ -63,7 +85,15 @@ const bitIdentical = (a: Record<string, Float32Array | null>, b: Record<string, 
 const checkRows: string[][] = [];
 for (const cell of parts.has('check') ? CELLS : []) {
   for (const [i, [batch, timesteps, features, units]] of sample(SHAPES).entries()) {
-    const base: AnyConfig = { batch, timesteps, features, units, ...cell.flags, goBackwards: i % 2 === 1, useInitialState: i % 3 === 0 };
+    const base: AnyConfig = {
+      batch,
+      timesteps,
+      features,
+      units,
+      ...cell.flags,
+      goBackwards: i % 2 === 1,
+      useInitialState: i % 3 === 0,
+    };
     const chosen = pick(cell.kind, base);
     const variants: [string, Partial<Strategy>][] = [
       ['chosen', chosen],
@@ -81,10 +111,17 @@ for (const cell of parts.has('check') ? CELLS : []) {
         const result = await compareWithReference(device, cell.kind, config, 1000 + i, {}, data);
         const bad = outOfTolerance(result);
         let moved = 0;
-        for (let r = 0; r < REPEATS; r++) if (!bitIdentical(result.gpu, await runLayer(device, cell.kind, config, data))) moved++;
+        for (let r = 0; r < REPEATS; r++)
+          if (!bitIdentical(result.gpu, await runLayer(device, cell.kind, config, data))) moved++;
         const worst = Math.max(...Object.values(result.errors));
-        checkRows.push([name, worst.toExponential(1), moved ? `${moved}/${REPEATS} differ` : 'identical', bad.length ? bad.join(', ') : 'ok']);
-        if (bad.length || moved) failures.push(`${name}: ${[...bad, moved ? 'results differ between runs' : ''].filter(Boolean).join(', ')}`);
+        checkRows.push([
+          name,
+          worst.toExponential(1),
+          moved ? `${moved}/${REPEATS} differ` : 'identical',
+          bad.length ? bad.join(', ') : 'ok',
+        ]);
+        if (bad.length || moved)
+          failures.push(`${name}: ${[...bad, moved ? 'results differ between runs' : ''].filter(Boolean).join(', ')}`);
       } catch (error) {
         // A strategy this adapter cannot run (weights past workgroup memory) is refused by name.
         const message = (error as Error).message;
@@ -99,10 +136,19 @@ table(checkRows.map(([c, err, repeat, verdict]) => ({ case: c, 'worst rel. error
 // --- 2. Strategies timed --------------------------------------------------------------------------
 const parseShape = (text: string): Dims => {
   const dims = text.split('x').map(Number);
-  if (dims.length !== 4 || !dims.every((d) => Number.isInteger(d) && d >= 1)) throw new Error(`--shapes: expected batch×timesteps×features×units as 4 positive integers joined by x, e.g. 32x64x16x128; got ${text}`);
+  if (dims.length !== 4 || !dims.every((d) => Number.isInteger(d) && d >= 1))
+    throw new Error(
+      `--shapes: expected batch×timesteps×features×units as 4 positive integers joined by x, e.g. 32x64x16x128; got ${text}`,
+    );
   return dims as Dims;
 };
-const TIMED_SHAPES: Dims[] = args.shapes?.split(',').map(parseShape) ?? [[5, 3, 1, 50], [128, 20, 1, 32], [32, 64, 16, 256], [8, 32, 32, 1024], [64, 32, 32, 512]];
+const TIMED_SHAPES: Dims[] = args.shapes?.split(',').map(parseShape) ?? [
+  [5, 3, 1, 50],
+  [128, 20, 1, 32],
+  [32, 64, 16, 256],
+  [8, 32, 32, 1024],
+  [64, 32, 32, 512],
+];
 
 const ROUNDS = 5;
 
@@ -111,7 +157,14 @@ function timedLayer(kind: LayerKind, config: AnyConfig): Timed & { destroy(): vo
   const layer = KINDS[kind].create(device, config);
   const data = layerData(kind, config, 7);
   const upload = (a: Float32Array) => createFloat32Buffer(device, a);
-  const inputs = { x: upload(data.x), kernel: upload(data.kernel), recurrentKernel: upload(data.recurrentKernel), bias: upload(data.bias), initialState: null, ...(kind === 'LSTM' ? { initialCellState: null } : {}) };
+  const inputs = {
+    x: upload(data.x),
+    kernel: upload(data.kernel),
+    recurrentKernel: upload(data.recurrentKernel),
+    bias: upload(data.bias),
+    initialState: null,
+    ...(kind === 'LSTM' ? { initialCellState: null } : {}),
+  };
   const dh = upload(data.dh);
   const encoder = device.createCommandEncoder();
   const forward = layer.encodeForward(encoder, inputs, {});
@@ -125,7 +178,10 @@ function timedLayer(kind: LayerKind, config: AnyConfig): Timed & { destroy(): vo
       device.queue.submit([e.finish()]);
     },
     settle: () => device.queue.onSubmittedWorkDone(),
-    destroy: () => [...Object.values(inputs), dh, ...Object.values(forward), ...Object.values(backward)].forEach((b) => b?.destroy()),
+    destroy: () =>
+      [...Object.values(inputs), dh, ...Object.values(forward), ...Object.values(backward)].forEach((b) =>
+        b?.destroy(),
+      ),
   };
 }
 
@@ -159,26 +215,48 @@ for (const cell of parts.has('strategies') ? CELLS : []) {
     const lanes = [16, 64, 256].filter((n) => n <= device.limits.maxComputeInvocationsPerWorkgroup);
     const variants: [string, Partial<Strategy>][] = [
       ['chosen', chosen],
-      ...lanes.map((n): [string, Partial<Strategy>] => [`persistent ${n}`, { ...chosen, recurrence: 'persistent', recurrenceWorkgroupSize: n, weightsInWorkgroup: false }]),
-      ...lanes.map((n): [string, Partial<Strategy>] => [`persistent ${n}, weights in workgroup`, { ...chosen, recurrence: 'persistent', recurrenceWorkgroupSize: n, weightsInWorkgroup: true }]),
-      ...lanes.map((n): [string, Partial<Strategy>] => [`stepwise ${n}`, { ...chosen, recurrence: 'stepwise', recurrenceWorkgroupSize: n }]),
+      ...lanes.map((n): [string, Partial<Strategy>] => [
+        `persistent ${n}`,
+        { ...chosen, recurrence: 'persistent', recurrenceWorkgroupSize: n, weightsInWorkgroup: false },
+      ]),
+      ...lanes.map((n): [string, Partial<Strategy>] => [
+        `persistent ${n}, weights in workgroup`,
+        { ...chosen, recurrence: 'persistent', recurrenceWorkgroupSize: n, weightsInWorkgroup: true },
+      ]),
+      ...lanes.map((n): [string, Partial<Strategy>] => [
+        `stepwise ${n}`,
+        { ...chosen, recurrence: 'stepwise', recurrenceWorkgroupSize: n },
+      ]),
       ['gemm [4, 4]', { ...chosen, gemmWorkgroup: [4, 4] }],
       ['gemm [16, 16]', { ...chosen, gemmWorkgroup: [16, 16] }],
     ];
     const G = KINDS[cell.kind].gates;
     const flops = 2 * batch * timesteps * G * units * (3 * units + 3 * features);
     const row: Record<string, string | number> = { case: `${cell.name} ${batch}×${timesteps}×${features}×${units}` };
-    const measured = await timeVariants(cell.kind, variants.map(([, strategy]) => ({ ...base, strategy })));
+    const measured = await timeVariants(
+      cell.kind,
+      variants.map(([, strategy]) => ({ ...base, strategy })),
+    );
     for (const [i, [label, strategy]] of variants.entries()) {
       const ms = measured[i]!;
       row[label] = ms === 'refused' ? ms : Number(ms.toFixed(3));
-      if (ms !== 'refused') timings.push({ cell: cell.name, shape: [batch, timesteps, features, units], label, strategy: { ...chosen, ...strategy }, ms, gflops: flops / ms / 1e6 });
+      if (ms !== 'refused')
+        timings.push({
+          cell: cell.name,
+          shape: [batch, timesteps, features, units],
+          label,
+          strategy: { ...chosen, ...strategy },
+          ms,
+          gflops: flops / ms / 1e6,
+        });
     }
     const ok = timings.filter((t) => t.cell === cell.name && t.shape[3] === units && t.shape[0] === batch);
     const best = ok.reduce((a, b) => (b.ms < a.ms ? b : a));
     row.best = `${best.label} (${(ok[0]!.ms / best.ms).toFixed(2)}x chosen, ${best.gflops.toFixed(1)} GFLOP/s)`;
     timingRows.push(row);
-    console.log(`${row.case}: chosen ${JSON.stringify({ recurrence: chosen.recurrence, lanes: chosen.recurrenceWorkgroupSize, weightsInWorkgroup: chosen.weightsInWorkgroup })}; ms per variant ${JSON.stringify(row)}`);
+    console.log(
+      `${row.case}: chosen ${JSON.stringify({ recurrence: chosen.recurrence, lanes: chosen.recurrenceWorkgroupSize, weightsInWorkgroup: chosen.weightsInWorkgroup })}; ms per variant ${JSON.stringify(row)}`,
+    );
   }
 }
 table(timingRows);
@@ -191,16 +269,38 @@ const trainerRows: Record<string, string>[] = [];
 for (const cell of parts.has('trainer') ? (['simpleRNN', 'lstm', 'gru'] as TrainerCell[]) : []) {
   for (const units of sample([[50], [12, 50]])) {
     const activation = cell === 'simpleRNN' ? 'relu' : 'tanh';
-    const trainer = await createTrainer(device, { timesteps: 3, features: 1, units, outputs: 2, cell, activation, optimizer: { learningRate: 0.01 }, seed: 7 });
-    const stock = await stockSeedLosses({ cell, units, activation, optimizer: 'adam', learningRate: 0.01, loss: 'mse' }, await trainer.getWeights(), EPOCHS, 32);
-    trainer.setData(SEED_WINDOWS.map((w) => w.map((v) => [v])), SEED_TARGETS);
+    const trainer = await createTrainer(device, {
+      timesteps: 3,
+      features: 1,
+      units,
+      outputs: 2,
+      cell,
+      activation,
+      optimizer: { learningRate: 0.01 },
+      seed: 7,
+    });
+    const stock = await stockSeedLosses(
+      { cell, units, activation, optimizer: 'adam', learningRate: 0.01, loss: 'mse' },
+      await trainer.getWeights(),
+      EPOCHS,
+      32,
+    );
+    trainer.setData(
+      SEED_WINDOWS.map((w) => w.map((v) => [v])),
+      SEED_TARGETS,
+    );
     const start = performance.now();
     const loss = await trainer.fit({ epochs: EPOCHS, batchSize: 32, shuffle: false });
     const ms = (performance.now() - start) / EPOCHS;
     trainer.destroy();
     const worst = Math.max(...loss.map((l, e) => Math.abs(l - stock[e]!) / Math.abs(stock[e]!)));
     const name = `${cell} [${units.join(', ')}]`;
-    trainerRows.push({ case: name, 'worst per-epoch loss difference': worst.toExponential(1), 'ms per epoch (fit of 200)': ms.toFixed(3), verdict: worst < TOLERANCE ? 'ok' : 'FAIL' });
+    trainerRows.push({
+      case: name,
+      'worst per-epoch loss difference': worst.toExponential(1),
+      'ms per epoch (fit of 200)': ms.toFixed(3),
+      verdict: worst < TOLERANCE ? 'ok' : 'FAIL',
+    });
     if (!(worst < TOLERANCE)) failures.push(`trainer ${name}: per-epoch losses differ from stock tfjs cpu by ${worst}`);
   }
 }
@@ -209,7 +309,10 @@ table(trainerRows);
 // --- 4. The standalone trainer's speed ------------------------------------------------------------
 // The table's strategy and weight gradients split over 256-row slices (more, shorter invocations: on
 // a GPU, the sine task's 2,560 rows a step otherwise run in few long loops), epochs taking turns.
-const SPEED_VARIANTS: [string, Partial<Strategy> | undefined][] = [['table', undefined], ['weightGradientRows 256', { weightGradientRows: 256 }]];
+const SPEED_VARIANTS: [string, Partial<Strategy> | undefined][] = [
+  ['table', undefined],
+  ['weightGradientRows 256', { weightGradientRows: 256 }],
+];
 const SPEED_ROUNDS = 3;
 const speedRows: Record<string, string>[] = [];
 if (parts.has('speed')) {
@@ -218,8 +321,20 @@ if (parts.has('speed')) {
   for (const cell of ['simpleRNN', 'lstm', 'gru'] as TrainerCell[]) {
     const trainers = [];
     for (const [, strategy] of SPEED_VARIANTS) {
-      const trainer = await createTrainer(device, { timesteps: seqLen, features: 1, units, outputs: nSteps, cell, activation: 'relu', seed: 9, strategy });
-      trainer.setData({ data: sine.x, shape: [sine.samples, seqLen, 1] }, { data: sine.y, shape: [sine.samples, nSteps] });
+      const trainer = await createTrainer(device, {
+        timesteps: seqLen,
+        features: 1,
+        units,
+        outputs: nSteps,
+        cell,
+        activation: 'relu',
+        seed: 9,
+        strategy,
+      });
+      trainer.setData(
+        { data: sine.x, shape: [sine.samples, seqLen, 1] },
+        { data: sine.y, shape: [sine.samples, nSteps] },
+      );
       await trainer.fit({ epochs: 1, batchSize });
       trainers.push(trainer);
     }
@@ -234,7 +349,13 @@ if (parts.has('speed')) {
     for (const [i, trainer] of trainers.entries()) {
       const ms = times[i]!.sort((a, b) => a - b)[SPEED_ROUNDS >> 1]!;
       const kernels = await profileDispatches(device, () => trainer.fit({ epochs: 1, batchSize, seed: 9 }));
-      const row = { case: `${cell}(${units}), sine, ${SPEED_VARIANTS[i]![0]}`, 'samples/s': ((1000 * sine.samples) / ms).toFixed(0), 'ms per epoch': ms.toFixed(1), 'dispatches per step': String(trainer.dispatchesPerStep), 'GPU ms per kernel, one epoch': kernelShares(kernels) };
+      const row = {
+        case: `${cell}(${units}), sine, ${SPEED_VARIANTS[i]![0]}`,
+        'samples/s': ((1000 * sine.samples) / ms).toFixed(0),
+        'ms per epoch': ms.toFixed(1),
+        'dispatches per step': String(trainer.dispatchesPerStep),
+        'GPU ms per kernel, one epoch': kernelShares(kernels),
+      };
       console.log(JSON.stringify(row));
       speedRows.push(row);
       trainer.destroy();
@@ -242,6 +363,13 @@ if (parts.has('speed')) {
   }
 }
 
-writeFileSync('bench/results/device-check.json', `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), adapter, checks: checkRows, timings, trainer: trainerRows, speed: speedRows, failures }, null, 1)}\n`);
-console.log(failures.length ? `FAILED ${failures.length}:\n${failures.join('\n')}` : `all ${checkRows.length} kernel checks and ${trainerRows.length} trainer runs passed; ${speedRows.length} cells timed`);
+writeFileSync(
+  'bench/results/device-check.json',
+  `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), adapter, checks: checkRows, timings, trainer: trainerRows, speed: speedRows, failures }, null, 1)}\n`,
+);
+console.log(
+  failures.length
+    ? `FAILED ${failures.length}:\n${failures.join('\n')}`
+    : `all ${checkRows.length} kernel checks and ${trainerRows.length} trainer runs passed; ${speedRows.length} cells timed`,
+);
 process.exit(failures.length ? 1 : 0);

@@ -18,8 +18,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forTest = process.argv.includes('--for') && process.argv[process.argv.indexOf('--for') + 1] === 'test';
 /** Debian packages per Dawn backend: the CPU fallback each needs where there is no GPU. */
 const BACKENDS = {
-  vulkan: { packages: ['chromium', 'libvulkan1'], what: "the WebGPU CPU fallback (SwiftShader via Debian's chromium, and the Vulkan loader)" },
-  opengl: { packages: ['libegl1', 'libegl-mesa0', 'libgl1-mesa-dri'], what: "Mesa's EGL and OpenGL drivers (llvmpipe), for Dawn's OpenGL backend" },
+  vulkan: {
+    packages: ['chromium', 'libvulkan1'],
+    what: "the WebGPU CPU fallback (SwiftShader via Debian's chromium, and the Vulkan loader)",
+  },
+  opengl: {
+    packages: ['libegl1', 'libegl-mesa0', 'libgl1-mesa-dri'],
+    what: "Mesa's EGL and OpenGL drivers (llvmpipe), for Dawn's OpenGL backend",
+  },
 };
 const aptCommand = (packages) => `apt-get update && apt-get install -y ${packages.join(' ')}`;
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,7 +45,8 @@ function run(command, args, options = {}) {
 
 function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) fail(`Node ${process.versions.node} is too old: this project needs Node 20.19 or newer`);
+  if (major < 20 || (major === 20 && minor < 19))
+    fail(`Node ${process.versions.node} is too old: this project needs Node 20.19 or newer`);
 }
 
 function hashFiles(paths) {
@@ -71,15 +78,22 @@ function whenChanged(name, inputs, stamp, action) {
 
 /** npm ci when node_modules is missing or was installed from another package-lock.json (its stamp lives inside). */
 function installDependencies() {
-  whenChanged('installing npm dependencies (npm ci)', [join(root, 'package-lock.json')], join(root, 'node_modules', '.webgpu-rnn-deps'), () => {
-    if (!run('npm', ['ci', '--no-audit', '--no-fund'])) fail('npm ci failed');
-  });
+  whenChanged(
+    'installing npm dependencies (npm ci)',
+    [join(root, 'package-lock.json')],
+    join(root, 'node_modules', '.webgpu-rnn-deps'),
+    () => {
+      if (!run('npm', ['ci', '--no-audit', '--no-fund'])) fail('npm ci failed');
+    },
+  );
 }
 
 function buildLibrary() {
   const inputs = [
     ...listFiles(join(root, 'src')),
-    ...['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts'].map((f) => join(root, f)),
+    ...['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts'].map((f) =>
+      join(root, f),
+    ),
   ];
   const stamp = join(root, 'dist', '.build-stamp');
   if (!existsSync(join(root, 'dist', 'index.js')) && existsSync(stamp)) writeFileSync(stamp, '');
@@ -118,7 +132,10 @@ function probeAdapter(backend) {
   try {
     return JSON.parse(line);
   } catch {
-    return { ok: false, error: `the adapter probe crashed: ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
+    return {
+      ok: false,
+      error: `the adapter probe crashed: ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`,
+    };
   }
 }
 
@@ -141,7 +158,10 @@ function ensureAdapter(backend) {
   if (!probe.ok) {
     aptInstall(`no WebGPU adapter on Dawn's ${backend} backend (${probe.error})`, needs);
     probe = probeAdapter(backend);
-    if (!probe.ok) fail(`still no WebGPU adapter on Dawn's ${backend} backend after installing ${needs.packages.join(', ')}: ${probe.error}`);
+    if (!probe.ok)
+      fail(
+        `still no WebGPU adapter on Dawn's ${backend} backend after installing ${needs.packages.join(', ')}: ${probe.error}`,
+      );
   }
   log(`WebGPU adapter (${backend}): ${probe.adapter}`);
 }

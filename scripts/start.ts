@@ -59,9 +59,15 @@ const fusedModel = buildSeedModel({ fused: true, cell: CELL, seed: SEED });
 fusedModel.summary(80, undefined, (line: string) => console.log(`  ${line}`));
 const recurrentParams = GATES * (1 + 50) * 50 + GATES * 50;
 const gateFactor = GATES > 1 ? `${GATES}·` : '';
-console.log(`  ${LAYER}: ${gateFactor}((features + units)·units + units) = ${gateFactor}((1 + 50)·50 + 50) = ${recurrentParams.toLocaleString('en')}`);
-console.log(`  Dense: outputs·(units + 1) = 2·(50 + 1) = 102          total ${(recurrentParams + 102).toLocaleString('en')}`);
-const initialWeights = await Promise.all(fusedModel.getWeights().map(async (w) => ({ values: await w.data(), shape: w.shape })));
+console.log(
+  `  ${LAYER}: ${gateFactor}((features + units)·units + units) = ${gateFactor}((1 + 50)·50 + 50) = ${recurrentParams.toLocaleString('en')}`,
+);
+console.log(
+  `  Dense: outputs·(units + 1) = 2·(50 + 1) = 102          total ${(recurrentParams + 102).toLocaleString('en')}`,
+);
+const initialWeights = await Promise.all(
+  fusedModel.getWeights().map(async (w) => ({ values: await w.data(), shape: w.shape })),
+);
 
 const data = () => ({
   x: tf.tensor3d(windows.flat(), [windows.length, SEQ_LEN, 1]),
@@ -76,12 +82,16 @@ fusedModel.dispose();
 heading('4. The loss');
 // One column per 4 epochs, so the chart fits a terminal.
 const columns = fused.loss.filter((_, i) => i % 4 === 0);
-console.log(plot(columns.map(Math.log10), { height: 10, format: (v: number) => `${(10 ** v).toPrecision(3).padStart(8)} ` }));
+console.log(
+  plot(columns.map(Math.log10), { height: 10, format: (v: number) => `${(10 ** v).toPrecision(3).padStart(8)} ` }),
+);
 console.log(`  ${' '.repeat(9)}epoch 1 ${'─'.repeat(columns.length - 16)} epoch ${EPOCHS}   (loss, log scale)`);
 console.log(`  first ${fused.loss[0]!.toFixed(1)}, last ${fused.loss.at(-1)!.toFixed(3)}`);
 
 heading(`5. Prediction for ${JSON.stringify(PROBE)}`);
-console.log(`  ${format(fused.prediction)}${CELL === 'simpleRNN' ? "   (the notebook's Keras run: [114.02077, 127.01842])" : ''}`);
+console.log(
+  `  ${format(fused.prediction)}${CELL === 'simpleRNN' ? "   (the notebook's Keras run: [114.02077, 127.01842])" : ''}`,
+);
 
 heading(`6. The same model on the CPU backend (stock ${STOCK}, same initial weights)`);
 await tf.setBackend('cpu');
@@ -91,22 +101,41 @@ const stock = await trainWithProgress(stockModel, data(), EPOCHS, 'cpu, stock');
 stockModel.dispose();
 
 const lossDifference = Math.max(...fused.loss.map((l, i) => Math.abs(l - stock.loss[i]!) / Math.abs(stock.loss[i]!)));
-const predictionDifference = Math.max(...fused.prediction.map((p, i) => Math.abs(p - stock.prediction[i]!) / Math.abs(stock.prediction[i]!)));
+const predictionDifference = Math.max(
+  ...fused.prediction.map((p, i) => Math.abs(p - stock.prediction[i]!) / Math.abs(stock.prediction[i]!)),
+);
 const pass = lossDifference < TOLERANCE && predictionDifference < TOLERANCE;
 console.table({
   'final loss': { 'webgpu (fused)': fused.loss.at(-1)!.toFixed(4), 'cpu (stock)': stock.loss.at(-1)!.toFixed(4) },
   prediction: { 'webgpu (fused)': format(fused.prediction), 'cpu (stock)': format(stock.prediction) },
-  'time per epoch': { 'webgpu (fused)': `${fused.msPerEpoch.toFixed(2)} ms`, 'cpu (stock)': `${stock.msPerEpoch.toFixed(2)} ms` },
+  'time per epoch': {
+    'webgpu (fused)': `${fused.msPerEpoch.toFixed(2)} ms`,
+    'cpu (stock)': `${stock.msPerEpoch.toFixed(2)} ms`,
+  },
 });
-console.log(`  largest per-epoch loss difference ${lossDifference.toExponential(2)}, prediction difference ${predictionDifference.toExponential(2)} (relative; tolerance ${TOLERANCE})`);
+console.log(
+  `  largest per-epoch loss difference ${lossDifference.toExponential(2)}, prediction difference ${predictionDifference.toExponential(2)} (relative; tolerance ${TOLERANCE})`,
+);
 
-const chartPath = join(import.meta.dirname, '..', 'artifacts', CELL === 'simpleRNN' ? 'seed-loss.svg' : `seed-loss-${CELL}.svg`);
+const chartPath = join(
+  import.meta.dirname,
+  '..',
+  'artifacts',
+  CELL === 'simpleRNN' ? 'seed-loss.svg' : `seed-loss-${CELL}.svg`,
+);
 mkdirSync(join(chartPath, '..'), { recursive: true });
-writeFileSync(chartPath, await lossChartSVG([
-  { name: `webgpu, fused ${LAYER}`, loss: fused.loss },
-  { name: `cpu, stock ${STOCK}`, loss: stock.loss },
-]));
+writeFileSync(
+  chartPath,
+  await lossChartSVG([
+    { name: `webgpu, fused ${LAYER}`, loss: fused.loss },
+    { name: `cpu, stock ${STOCK}`, loss: stock.loss },
+  ]),
+);
 console.log(`  loss curves written to ${chartPath}`);
 
-console.log(pass ? '\n\x1b[32mPASS\x1b[0m: WebGPU (fused) matches the CPU backend' : '\n\x1b[31mFAIL\x1b[0m: WebGPU (fused) differs from the CPU backend');
+console.log(
+  pass
+    ? '\n\x1b[32mPASS\x1b[0m: WebGPU (fused) matches the CPU backend'
+    : '\n\x1b[31mFAIL\x1b[0m: WebGPU (fused) differs from the CPU backend',
+);
 process.exit(pass ? 0 : 1);

@@ -25,7 +25,11 @@ if (existsSync(results)) {
   passed = report.numPassedTests;
   // A file that fails without a failed test (it fails to load, or a beforeAll/afterAll hook throws
   // and its tests are skipped) counts as one failure.
-  failed = report.numFailedTests + report.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed')).length;
+  failed =
+    report.numFailedTests +
+    report.testResults.filter(
+      (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+    ).length;
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(run.status === 0 && failed === 0 ? 0 : 1);

@@ -11,7 +11,8 @@ export function checkPositiveInteger(argument: string, value: unknown): number {
 /** A seed for seededRandom: an integer (it is taken modulo 2³²), or undefined for a random one. */
 export function checkSeed(argument: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${argument}: expected an integer; got ${describeValue(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new TypeError(`${argument}: expected an integer; got ${describeValue(value)}`);
   return value;
 }
 
@@ -19,8 +20,13 @@ export function checkSeed(argument: string, value: unknown): number | undefined 
 export function checkOptions(argument: string, value: unknown, known: readonly string[]): void {
   if (value === undefined) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${argument}: expected an object (${known.join(', ')}) or nothing; got ${describeValue(value)}`);
+    throw new TypeError(
+      `${argument}: expected an object (${known.join(', ')}) or nothing; got ${describeValue(value)}`,
+    );
   }
   const unknown = Object.keys(value).filter((key) => !known.includes(key));
-  if (unknown.length > 0) throw new TypeError(`${argument}: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; expected only ${known.join(', ')}`);
+  if (unknown.length > 0)
+    throw new TypeError(
+      `${argument}: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; expected only ${known.join(', ')}`,
+    );
 }

@@ -8,7 +8,14 @@
  */
 export { ACTIVATIONS, DEFAULT_ACTIVATION, isActivation, type Activation } from './kernels/activation.js';
 export type { RNNShape } from './kernels/shape.js';
-export type { SimpleRNNConfig, ResolvedConfig, LSTMConfig, ResolvedLSTMConfig, GRUConfig, ResolvedGRUConfig } from './kernels/config.js';
+export type {
+  SimpleRNNConfig,
+  ResolvedConfig,
+  LSTMConfig,
+  ResolvedLSTMConfig,
+  GRUConfig,
+  ResolvedGRUConfig,
+} from './kernels/config.js';
 export {
   chooseStrategy,
   deviceTraits,
@@ -47,8 +54,21 @@ export { createFloat32Buffer, readFloat32Buffer } from './gpu/buffers.js';
 export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';
 
 // Standalone trainer
-export { createTrainer, type FitOptions, type Trainer, type TrainerInput, type TrainerTarget } from './trainer/trainer.js';
-export { ADAM_DEFAULTS, TRAINER_CELLS, type AdamConfig, type ResolvedTrainerConfig, type TrainerCell, type TrainerConfig } from './trainer/config.js';
+export {
+  createTrainer,
+  type FitOptions,
+  type Trainer,
+  type TrainerInput,
+  type TrainerTarget,
+} from './trainer/trainer.js';
+export {
+  ADAM_DEFAULTS,
+  TRAINER_CELLS,
+  type AdamConfig,
+  type ResolvedTrainerConfig,
+  type TrainerCell,
+  type TrainerConfig,
+} from './trainer/config.js';
 export type { ShapedData } from './trainer/data.js';
 export type { OptimizerConfig } from './kernels/trainer-optimizer.js';
 export type { Loss } from './kernels/trainer-loss.js';

@@ -83,7 +83,10 @@ async function loadDawn(): Promise<WebGPUModule> {
   try {
     return (await import('webgpu')) as unknown as WebGPUModule;
   } catch (cause) {
-    throw new Error("No WebGPU in Node: the npm package 'webgpu' (Dawn) could not be loaded; run `npm install webgpu`", { cause });
+    throw new Error(
+      "No WebGPU in Node: the npm package 'webgpu' (Dawn) could not be loaded; run `npm install webgpu`",
+      { cause },
+    );
   }
 }
 
@@ -102,30 +105,45 @@ async function adapterFrom(dawn: WebGPUModule): Promise<{ gpu: GPU; adapter: GPU
 }
 
 /** Finds an adapter: the system's driver when a GPU is present, else (or if it fails) SwiftShader. */
-async function findAdapter(dawn: WebGPUModule): Promise<{ gpu: GPU; adapter: GPUAdapter; driver: AdapterSummary['driver'] }> {
+async function findAdapter(
+  dawn: WebGPUModule,
+): Promise<{ gpu: GPU; adapter: GPUAdapter; driver: AdapterSummary['driver'] }> {
   const gpuPresent = hasGpuDeviceNode();
   if (process.env.VK_ICD_FILENAMES || gpuPresent) {
     const found = await adapterFrom(dawn);
-    if (found.adapter) return { gpu: found.gpu, adapter: found.adapter, driver: process.env.VK_ICD_FILENAMES === SWIFTSHADER_ICD ? 'swiftshader' : 'system' };
-    if (process.env.VK_ICD_FILENAMES) throw noAdapter(`VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES} gave no adapter`);
+    if (found.adapter)
+      return {
+        gpu: found.gpu,
+        adapter: found.adapter,
+        driver: process.env.VK_ICD_FILENAMES === SWIFTSHADER_ICD ? 'swiftshader' : 'system',
+      };
+    if (process.env.VK_ICD_FILENAMES)
+      throw noAdapter(`VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES} gave no adapter`);
   }
   // Seen on an NVIDIA machine: the driver's Vulkan ICD (libGLX_nvidia) loads only beside glvnd's
   // libGLdispatch; VK_LOADER_DEBUG=error,driver shows why the loader skipped it.
-  const why = gpuPresent ? 'a GPU is present (/dev) but its Vulkan driver gave Dawn no adapter (run with VK_LOADER_DEBUG=error,driver to see why)' : 'no GPU driver';
+  const why = gpuPresent
+    ? 'a GPU is present (/dev) but its Vulkan driver gave Dawn no adapter (run with VK_LOADER_DEBUG=error,driver to see why)'
+    : 'no GPU driver';
   if (!existsSync(SWIFTSHADER_ICD)) throw noAdapter(`${why}, and SwiftShader (${SWIFTSHADER_ICD}) is not installed`);
   // The Vulkan loader reads this when Dawn creates its instance, so it must be set first.
   process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const found = await adapterFrom(dawn);
-  if (!found.adapter) throw noAdapter('SwiftShader is installed but gave no adapter (is libvulkan1, the Vulkan loader, installed?)');
+  if (!found.adapter)
+    throw noAdapter('SwiftShader is installed but gave no adapter (is libvulkan1, the Vulkan loader, installed?)');
   return { gpu: found.gpu, adapter: found.adapter, driver: 'swiftshader' };
 }
 
 function noAdapter(why: string): Error {
-  return new Error(`No WebGPU adapter: ${why}. To use the CPU fallback on Debian/Ubuntu, run as root: ${PROVISION_COMMAND}`);
+  return new Error(
+    `No WebGPU adapter: ${why}. To use the CPU fallback on Debian/Ubuntu, run as root: ${PROVISION_COMMAND}`,
+  );
 }
 
 /** Dawn's OpenGL backend, which offers WebGPU's compatibility feature level only. */
-async function findOpenGLAdapter(dawn: WebGPUModule): Promise<{ gpu: GPU; adapter: GPUAdapter; driver: AdapterSummary['driver'] }> {
+async function findOpenGLAdapter(
+  dawn: WebGPUModule,
+): Promise<{ gpu: GPU; adapter: GPUAdapter; driver: AdapterSummary['driver'] }> {
   // Mesa's EGL reads this when Dawn opens the display: without a window system, no display at all.
   process.env.EGL_PLATFORM ??= 'surfaceless';
   const gpu = dawn.create(['backend=opengl']);
@@ -140,7 +158,9 @@ async function findOpenGLAdapter(dawn: WebGPUModule): Promise<{ gpu: GPU; adapte
 }
 
 /** Dawn's GPU object and its adapter, with WebGPU's globals (GPUBufferUsage, ...) defined. */
-async function openDawn(backend: NodeBackend = 'vulkan'): Promise<{ gpu: GPU; adapter: GPUAdapter; adapterSummary: AdapterSummary }> {
+async function openDawn(
+  backend: NodeBackend = 'vulkan',
+): Promise<{ gpu: GPU; adapter: GPUAdapter; adapterSummary: AdapterSummary }> {
   // Dawn's Vulkan loader complains on stderr when this is unset; any writable folder will do.
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
   const dawn = await loadDawn();
@@ -175,12 +195,19 @@ let devicesRequested = 0;
 export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promise<NodeWebGPU> {
   checkOptions('requestNodeDevice: options', options, ['optionalFeatures', 'installNavigator', 'backend']);
   const backend = options.backend ?? 'vulkan';
-  if (backend !== 'vulkan' && backend !== 'opengl') throw new TypeError(`requestNodeDevice: options.backend: expected 'vulkan' or 'opengl'; got ${describeValue(backend)}`);
+  if (backend !== 'vulkan' && backend !== 'opengl')
+    throw new TypeError(
+      `requestNodeDevice: options.backend: expected 'vulkan' or 'opengl'; got ${describeValue(backend)}`,
+    );
   if (options.optionalFeatures !== undefined && !Array.isArray(options.optionalFeatures)) {
-    throw new TypeError(`requestNodeDevice: options.optionalFeatures: expected an array of GPUFeatureName; got ${describeValue(options.optionalFeatures)}`);
+    throw new TypeError(
+      `requestNodeDevice: options.optionalFeatures: expected an array of GPUFeatureName; got ${describeValue(options.optionalFeatures)}`,
+    );
   }
   if (options.installNavigator !== undefined && typeof options.installNavigator !== 'boolean') {
-    throw new TypeError(`requestNodeDevice: options.installNavigator: expected a boolean; got ${describeValue(options.installNavigator)}`);
+    throw new TypeError(
+      `requestNodeDevice: options.installNavigator: expected a boolean; got ${describeValue(options.installNavigator)}`,
+    );
   }
   const { gpu, adapter, adapterSummary } = await openDawn(backend);
   const requiredLimits = requestedLimits(adapter);
@@ -232,14 +259,22 @@ export async function useTfjsWebGPU(): Promise<AdapterSummary> {
   installNavigatorGPU(gpu);
   const [tf, { WebGPUBackend }] = await loadTfjs();
   if (!tf.findBackendFactory('webgpu')) {
-    tf.registerBackend('webgpu', async () => {
-      const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-      if (!adapter) throw noAdapter('Dawn gave no adapter the second time it was asked');
-      const requiredFeatures = (['timestamp-query'] as const).filter((feature) => adapter.features.has(feature));
-      const device = await adapter.requestDevice({ label: 'webgpu-rnn/node tfjs', requiredLimits: requestedLimits(adapter), requiredFeatures });
-      instances.set(device, { gpu, adapter });
-      return new WebGPUBackend(device, adapter.info);
-    }, 3);
+    tf.registerBackend(
+      'webgpu',
+      async () => {
+        const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+        if (!adapter) throw noAdapter('Dawn gave no adapter the second time it was asked');
+        const requiredFeatures = (['timestamp-query'] as const).filter((feature) => adapter.features.has(feature));
+        const device = await adapter.requestDevice({
+          label: 'webgpu-rnn/node tfjs',
+          requiredLimits: requestedLimits(adapter),
+          requiredFeatures,
+        });
+        instances.set(device, { gpu, adapter });
+        return new WebGPUBackend(device, adapter.info);
+      },
+      3,
+    );
   }
   if (!(await tf.setBackend('webgpu'))) {
     throw new Error(`tfjs could not start its webgpu backend on ${describeAdapter(adapterSummary)}`);

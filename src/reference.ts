@@ -12,5 +12,17 @@ export {
   type SimpleRNNForwardRef,
   type SimpleRNNGradientsRef,
 } from './kernels/simple-rnn.ref.js';
-export { lstmBackwardRef, lstmForwardRef, type LSTMArrays, type LSTMForwardRef, type LSTMGradientsRef } from './kernels/lstm.ref.js';
-export { gruBackwardRef, gruForwardRef, type GRUArrays, type GRUForwardRef, type GRUGradientsRef } from './kernels/gru.ref.js';
+export {
+  lstmBackwardRef,
+  lstmForwardRef,
+  type LSTMArrays,
+  type LSTMForwardRef,
+  type LSTMGradientsRef,
+} from './kernels/lstm.ref.js';
+export {
+  gruBackwardRef,
+  gruForwardRef,
+  type GRUArrays,
+  type GRUForwardRef,
+  type GRUGradientsRef,
+} from './kernels/gru.ref.js';

@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, resolveActivation, RUNTIME_SELECTED_ACTIVATIONS, type Activation } from '../src/kernels/activation.js';
+import {
+  ACTIVATIONS,
+  resolveActivation,
+  RUNTIME_SELECTED_ACTIVATIONS,
+  type Activation,
+} from '../src/kernels/activation.js';
 import { activateGradRef, activateRef } from '../src/kernels/activation.ref.js';
 import { runSimpleRNN } from './helpers/simple-rnn-case.js';
 import { getDevice } from './helpers/webgpu.js';
@@ -10,14 +15,33 @@ import { getDevice } from './helpers/webgpu.js';
 // 6, hardSigmoid at ±2.5, softplus's thresholds at ±13.94), large values, NaN and ±Infinity.
 const POINTS = [
   ...Array.from({ length: 161 }, (_, i) => -8 + i * 0.1),
-  0, 6, -2.5, 2.5, 13.9, 14, -13.9, -14, 20, -20, 50, -50, 88, -88, 1e-6, -1e-6,
-  NaN, Infinity, -Infinity,
+  0,
+  6,
+  -2.5,
+  2.5,
+  13.9,
+  14,
+  -13.9,
+  -14,
+  20,
+  -20,
+  50,
+  -50,
+  88,
+  -88,
+  1e-6,
+  -1e-6,
+  NaN,
+  Infinity,
+  -Infinity,
 ];
 
 // Tolerance: tfjs computes in float32, the reference in float64; |a − b| ≤ tolerance · (1 + |b|),
 // and NaN or ±Infinity exactly where the other has it.
 const closeTo = (actual: number, expected: number, tolerance = 2e-6) =>
-  Number.isFinite(expected) ? Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)) : Object.is(actual, expected) || (Number.isNaN(actual) && Number.isNaN(expected));
+  Number.isFinite(expected)
+    ? Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected))
+    : Object.is(actual, expected) || (Number.isNaN(actual) && Number.isNaN(expected));
 
 describe('activation reference vs tfjs 4.22 (cpu backend)', () => {
   beforeAll(async () => {
@@ -28,7 +52,9 @@ describe('activation reference vs tfjs 4.22 (cpu backend)', () => {
     const layer = tf.layers.activation({ activation: name });
     const x = tf.tensor1d(POINTS);
     const y = (layer.apply(x) as tf.Tensor).dataSync();
-    const dy = tf.grad((t: tf.Tensor) => (layer.apply(t) as tf.Tensor).sum())(x).dataSync();
+    const dy = tf
+      .grad((t: tf.Tensor) => (layer.apply(t) as tf.Tensor).sum())(x)
+      .dataSync();
     const bad: string[] = [];
     POINTS.forEach((p, i) => {
       const xi = Math.fround(p);
@@ -43,7 +69,9 @@ describe('activation reference vs tfjs 4.22 (cpu backend)', () => {
 
   it('refuses softmax and unknown names, naming the argument', () => {
     expect(() => resolveActivation('softmax')).toThrow(/activation: 'softmax' normalises across units/);
-    expect(() => resolveActivation('tanhh', 'config.activation')).toThrow(/config\.activation: expected one of linear, tanh/);
+    expect(() => resolveActivation('tanhh', 'config.activation')).toThrow(
+      /config\.activation: expected one of linear, tanh/,
+    );
     expect(resolveActivation(undefined)).toBe('tanh');
   });
 });
@@ -87,16 +115,19 @@ describe('activation.wgsl', () => {
     expect(worst, "largest relative difference from tfjs's derivative").toBeLessThan(1e-4);
   });
 
-  it.each(ACTIVATIONS)('%s on the GPU matches the reference (value through forward, derivative through backward)', async (name) => {
-    const points = Float32Array.from(POINTS);
-    const gpu = await throughOneUnit(name, points);
-    const bad: string[] = [];
-    points.forEach((p, i) => {
-      const value = activateRef(name, p);
-      if (!closeTo(gpu.h[i]!, value, 1e-5)) bad.push(`f(${p}): gpu ${gpu.h[i]}, ref ${value}`);
-      const grad = activateGradRef(name, p, gpu.h[i]!);
-      if (!closeTo(gpu.dx[i]!, grad, 1e-5)) bad.push(`f'(${p}): gpu ${gpu.dx[i]}, ref ${grad}`);
-    });
-    expect(bad).toEqual([]);
-  });
+  it.each(ACTIVATIONS)(
+    '%s on the GPU matches the reference (value through forward, derivative through backward)',
+    async (name) => {
+      const points = Float32Array.from(POINTS);
+      const gpu = await throughOneUnit(name, points);
+      const bad: string[] = [];
+      points.forEach((p, i) => {
+        const value = activateRef(name, p);
+        if (!closeTo(gpu.h[i]!, value, 1e-5)) bad.push(`f(${p}): gpu ${gpu.h[i]}, ref ${value}`);
+        const grad = activateGradRef(name, p, gpu.h[i]!);
+        if (!closeTo(gpu.dx[i]!, grad, 1e-5)) bad.push(`f'(${p}): gpu ${gpu.dx[i]}, ref ${grad}`);
+      });
+      expect(bad).toEqual([]);
+    },
+  );
 });

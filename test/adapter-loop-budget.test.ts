@@ -36,7 +36,16 @@ async function countIterations(device: GPUDevice, first: number, second: number)
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: counts } }, { binding: 1, resource: { buffer: n } }] }));
+    pass.setBindGroup(
+      0,
+      device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: counts } },
+          { binding: 1, resource: { buffer: n } },
+        ],
+      }),
+    );
     pass.dispatchWorkgroups(1);
     pass.end();
     device.queue.submit([encoder.finish()]);
@@ -49,14 +58,17 @@ async function countIterations(device: GPUDevice, first: number, second: number)
 
 describe('long loops on the test adapter', () => {
   const llvmpipe = TEST_BACKEND === 'opengl';
-  it(llvmpipe ? 'llvmpipe stops loops after 65,535 iterations per invocation, silently' : 'loops run to the end', async () => {
-    const device = await getDevice();
-    expect(await countIterations(device, LLVMPIPE_LOOP_BUDGET, 0)).toEqual([LLVMPIPE_LOOP_BUDGET, 0]);
-    expect(await countIterations(device, 100_000, 0)).toEqual([llvmpipe ? LLVMPIPE_LOOP_BUDGET : 100_000, 0]);
-    // One budget for the whole invocation: the second loop gets what the first left.
-    const [first, second] = await countIterations(device, 40_000, 40_000);
-    expect(first).toBe(40_000);
-    if (llvmpipe) expect(second).toBeLessThan(LLVMPIPE_LOOP_BUDGET - 40_000);
-    else expect(second).toBe(40_000);
-  });
+  it(
+    llvmpipe ? 'llvmpipe stops loops after 65,535 iterations per invocation, silently' : 'loops run to the end',
+    async () => {
+      const device = await getDevice();
+      expect(await countIterations(device, LLVMPIPE_LOOP_BUDGET, 0)).toEqual([LLVMPIPE_LOOP_BUDGET, 0]);
+      expect(await countIterations(device, 100_000, 0)).toEqual([llvmpipe ? LLVMPIPE_LOOP_BUDGET : 100_000, 0]);
+      // One budget for the whole invocation: the second loop gets what the first left.
+      const [first, second] = await countIterations(device, 40_000, 40_000);
+      expect(first).toBe(40_000);
+      if (llvmpipe) expect(second).toBeLessThan(LLVMPIPE_LOOP_BUDGET - 40_000);
+      else expect(second).toBe(40_000);
+    },
+  );
 });

@@ -24,8 +24,17 @@ import { getDevice } from './helpers/webgpu.js';
 
 const TOLERANCE = 1e-5;
 
-const unstaged: Partial<Strategy> = { recurrence: 'persistent', recurrenceWorkgroupSize: 16, weightsInWorkgroup: false };
-const staged: Partial<Strategy> = { recurrence: 'persistent', recurrenceWorkgroupSize: 32, weightsInWorkgroup: true, maxStepsPerDispatch: 1 };
+const unstaged: Partial<Strategy> = {
+  recurrence: 'persistent',
+  recurrenceWorkgroupSize: 16,
+  weightsInWorkgroup: false,
+};
+const staged: Partial<Strategy> = {
+  recurrence: 'persistent',
+  recurrenceWorkgroupSize: 32,
+  weightsInWorkgroup: true,
+  maxStepsPerDispatch: 1,
+};
 
 interface Setup {
   readonly run: KernelRun;
@@ -35,7 +44,12 @@ interface Setup {
 }
 
 /** Inputs, kernel run and expected outputs of one cell's forward or backward recurrence. */
-function setup(device: GPUDevice, name: CellName, direction: 'forward' | 'backward', strategy: Partial<Strategy>): Setup {
+function setup(
+  device: GPUDevice,
+  name: CellName,
+  direction: 'forward' | 'backward',
+  strategy: Partial<Strategy>,
+): Setup {
   const { cell, forward, backward } = CELLS[name];
   // 32 unit tiles (2 per lane) normally; fewer units when the weights must fit workgroup memory.
   const units = strategy.weightsInWorkgroup ? 40 : 128;
@@ -45,24 +59,59 @@ function setup(device: GPUDevice, name: CellName, direction: 'forward' | 'backwa
   const traits = deviceTraits(device);
   const resolved = chooseStrategy(traits, shape, strategy);
   const activations = { activation: 'tanh', recurrentActivation: 'sigmoid' } as const;
-  const inputs = { recurrentKernel: uniform(U * G * U, 1 / Math.sqrt(U), rng), initialState: uniform(B * U, 1, rng), initialCellState: name === 'LSTM' ? uniform(B * U, 1, rng) : null, bias: null };
+  const inputs = {
+    recurrentKernel: uniform(U * G * U, 1 / Math.sqrt(U), rng),
+    initialState: uniform(B * U, 1, rng),
+    initialCellState: name === 'LSTM' ? uniform(B * U, 1, rng) : null,
+    bias: null,
+  };
   const projection = uniform(B * T * G * U, 1, rng);
   const saved = forward(projection, inputs, shape, activations);
   const cellInputs = { ...activations, useInitialState: true, hasCellInput: name === 'LSTM' };
   if (direction === 'forward') {
-    const run = describeRecurrenceForward(cell, shape, { ...cellInputs, writeLast: false, writeLastSaved: false }, resolved, traits);
-    const given = { recurrentKernel: inputs.recurrentKernel, initialState: inputs.initialState, ...(inputs.initialCellState ? { initialCellState: inputs.initialCellState } : {}) };
-    return { run, data: { gates: projection, ...given, h: B * T * U, saved: B * T * U }, expected: { gates: saved.gates, h: saved.h } };
+    const run = describeRecurrenceForward(
+      cell,
+      shape,
+      { ...cellInputs, writeLast: false, writeLastSaved: false },
+      resolved,
+      traits,
+    );
+    const given = {
+      recurrentKernel: inputs.recurrentKernel,
+      initialState: inputs.initialState,
+      ...(inputs.initialCellState ? { initialCellState: inputs.initialCellState } : {}),
+    };
+    return {
+      run,
+      data: { gates: projection, ...given, h: B * T * U, saved: B * T * U },
+      expected: { gates: saved.gates, h: saved.h },
+    };
   }
   const dh = uniform(B * T * U, 1, rng);
-  const run = describeRecurrenceBackward(cell, shape, { ...cellInputs, lastStepOnly: false, hasCellGradient: false }, resolved, traits);
+  const run = describeRecurrenceBackward(
+    cell,
+    shape,
+    { ...cellInputs, lastStepOnly: false, hasCellGradient: false },
+    resolved,
+    traits,
+  );
   const f32 = (a: ArrayLike<number> | null) => (a ? Float32Array.from(a) : null);
   const arrays = { dh, dcLast: null, gates: f32(saved.gates)!, h: f32(saved.h)!, saved: f32(saved.saved) };
   const expected = backward(arrays, inputs, shape, activations);
-  const given = Object.fromEntries(Object.entries({ ...arrays, initialState: inputs.initialState, initialCellState: inputs.initialCellState }).flatMap(([k, v]) => (v ? [[k, v]] : [])));
+  const given = Object.fromEntries(
+    Object.entries({ ...arrays, initialState: inputs.initialState, initialCellState: inputs.initialCellState }).flatMap(
+      ([k, v]) => (v ? [[k, v]] : []),
+    ),
+  );
   return {
     run,
-    data: { ...given, recurrentKernel: inputs.recurrentKernel, dGates: B * T * shape.gradientBlocks * U, dInitialState: B * U, dInitialCellState: B * U },
+    data: {
+      ...given,
+      recurrentKernel: inputs.recurrentKernel,
+      dGates: B * T * shape.gradientBlocks * U,
+      dInitialState: B * U,
+      dInitialCellState: B * U,
+    },
     expected: { dGates: expected.dGates!, dInitialState: expected.dInitialState! },
   };
 }
@@ -83,7 +132,10 @@ describe('every barrier of the recurrence kernels is needed: removing one breaks
 
   it.each(['forward', 'backward'] as const)('%s', async (direction) => {
     for (const name of CELL_NAMES) {
-      expect([...setup(device, name, direction, unstaged).run.spec.code.matchAll(BARRIER)].map((m) => m[0]), name).toEqual(BARRIERS);
+      expect(
+        [...setup(device, name, direction, unstaged).run.spec.code.matchAll(BARRIER)].map((m) => m[0]),
+        name,
+      ).toEqual(BARRIERS);
     }
     for (const [index, barrier] of BARRIERS.entries()) {
       const broken: string[] = [];

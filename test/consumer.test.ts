@@ -8,7 +8,16 @@
  * One project serves every test; npm installs from its cache (npm ci filled it), so no download.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -34,7 +43,9 @@ let packed: { filename: string; files: { path: string }[] };
 
 /** npm with none of the npm_* variables of the `npm test` run around us, which could point it back here. */
 function npm(args: string[], cwd: string) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')),
+  );
   const run = spawnSync('npm', args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
   if (run.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${run.stdout}\n${run.stderr}`);
   return run.stdout;
@@ -46,7 +57,14 @@ function write(file: string, text: string): void {
 }
 
 const tsconfig = (options: Record<string, unknown>) =>
-  JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, target: 'ES2022', noEmit: true, ...options }, include: ['src'] }, null, 2);
+  JSON.stringify(
+    {
+      compilerOptions: { strict: true, skipLibCheck: false, target: 'ES2022', noEmit: true, ...options },
+      include: ['src'],
+    },
+    null,
+    2,
+  );
 
 beforeAll(() => {
   const started = performance.now();
@@ -57,7 +75,8 @@ beforeAll(() => {
   write(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   npm(['install', '--no-audit', '--no-fund', '--prefer-offline', `./${packed.filename}`, `webgpu@${dawn}`], project);
 
-  for (const name of [...NODE_EXAMPLES, BROWSER_EXAMPLE]) write(join(project, 'src', `${name}.ts`), readmeExample(name));
+  for (const name of [...NODE_EXAMPLES, BROWSER_EXAMPLE])
+    write(join(project, 'src', `${name}.ts`), readmeExample(name));
   // Every entry that needs no tfjs, as a consumer names it.
   write(
     join(project, 'src', 'entries.ts'),
@@ -73,8 +92,13 @@ beforeAll(() => {
   write(join(project, 'tsconfig.nodenext.json'), tsconfig({ module: 'NodeNext', moduleResolution: 'NodeNext' }));
   write(join(project, 'tsconfig.bundler.json'), tsconfig({ module: 'ESNext', moduleResolution: 'Bundler' }));
   write(join(project, 'browser', 'main.ts'), readmeExample(BROWSER_EXAMPLE));
-  write(join(project, 'browser', 'index.html'), '<!doctype html>\n<meta charset="utf-8">\n<title>webgpu-rnn</title>\n<script type="module" src="./main.ts"></script>\n');
-  console.info(`fresh project ${project}: packed and installed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  write(
+    join(project, 'browser', 'index.html'),
+    '<!doctype html>\n<meta charset="utf-8">\n<title>webgpu-rnn</title>\n<script type="module" src="./main.ts"></script>\n',
+  );
+  console.info(
+    `fresh project ${project}: packed and installed in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }, 300_000);
 
 afterAll(() => {
@@ -84,7 +108,9 @@ afterAll(() => {
 describe('the packed package in a fresh project without tfjs', () => {
   it('packs dist (JS, .d.ts, maps without sources), README, LICENSE and package.json only', () => {
     const paths = packed.files.map((file) => file.path);
-    const unexpected = paths.filter((path) => !/^(dist\/.+\.(js|d\.ts|js\.map)|README\.md|LICENSE|package\.json)$/.test(path));
+    const unexpected = paths.filter(
+      (path) => !/^(dist\/.+\.(js|d\.ts|js\.map)|README\.md|LICENSE|package\.json)$/.test(path),
+    );
     expect(unexpected).toEqual([]);
     for (const entry of ['index', 'tfjs', 'node', 'reference']) {
       expect(paths).toContain(`dist/${entry}.js`);
@@ -109,13 +135,30 @@ describe('the packed package in a fresh project without tfjs', () => {
         try { loaded[entry] = Object.keys(await import(entry)); } catch (error) { loaded[entry] = error.code + ': ' + error.message; }
       }
       console.log(JSON.stringify(loaded));`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     const loaded = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
-    expect(loaded['webgpu-rnn']).toEqual(expect.arrayContaining(['createSimpleRNN', 'createTrainer', 'createFloat32Buffer', 'readFloat32Buffer', 'splitSequence', 'chooseStrategy']));
+    expect(loaded['webgpu-rnn']).toEqual(
+      expect.arrayContaining([
+        'createSimpleRNN',
+        'createTrainer',
+        'createFloat32Buffer',
+        'readFloat32Buffer',
+        'splitSequence',
+        'chooseStrategy',
+      ]),
+    );
     expect(loaded['webgpu-rnn']).not.toContain('registerKernels');
-    expect(loaded['webgpu-rnn/node']).toEqual(expect.arrayContaining(['requestNodeDevice', 'useTfjsWebGPU', 'describeAdapter']));
-    expect(loaded['webgpu-rnn/reference']).toEqual(expect.arrayContaining(['simpleRNNForwardRef', 'simpleRNNBackwardRef', 'resolveConfig']));
+    expect(loaded['webgpu-rnn/node']).toEqual(
+      expect.arrayContaining(['requestNodeDevice', 'useTfjsWebGPU', 'describeAdapter']),
+    );
+    expect(loaded['webgpu-rnn/reference']).toEqual(
+      expect.arrayContaining(['simpleRNNForwardRef', 'simpleRNNBackwardRef', 'resolveConfig']),
+    );
     expect(loaded['webgpu-rnn/tfjs']).toMatch(/^ERR_MODULE_NOT_FOUND: Cannot find package '@tensorflow\/tfjs'/);
   });
 
@@ -124,23 +167,32 @@ describe('the packed package in a fresh project without tfjs', () => {
       const { useTfjsWebGPU } = await import('webgpu-rnn/node');
       try { await useTfjsWebGPU(); console.log('started'); } catch (error) { console.log(error.message); }
       process.exit(0);`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n').at(-1)).toBe(
       'useTfjsWebGPU needs TensorFlow.js and its webgpu backend: npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0',
     );
   });
 
-  it.each(['nodenext', 'bundler'])('type-checks the README examples and the entries: strict, skipLibCheck false, moduleResolution %s', (resolution) => {
-    expect(typeCheck(join(project, `tsconfig.${resolution}.json`))).toEqual([]);
-  });
+  it.each(['nodenext', 'bundler'])(
+    'type-checks the README examples and the entries: strict, skipLibCheck false, moduleResolution %s',
+    (resolution) => {
+      expect(typeCheck(join(project, `tsconfig.${resolution}.json`))).toEqual([]);
+    },
+  );
 
   it("runs the README's standalone trainer example under Node: the loss falls and the prediction is finite", () => {
     const run = runTypeScript(project, [join('src', 'trainer-node.ts')]);
     expect(run.status, run.stderr).toBe(0);
     const [, first, last] = run.stdout.match(/^loss (\S+) → (\S+)$/m)!;
     expect(Number(last)).toBeLessThan(Number(first) / 10);
-    const prediction = JSON.parse(run.stdout.match(/^prediction after \[70, 80, 90\]: (\[.*\])$/m)![1]!.replace(/\s+/g, '')) as number[];
+    const prediction = JSON.parse(
+      run.stdout.match(/^prediction after \[70, 80, 90\]: (\[.*\])$/m)![1]!.replace(/\s+/g, ''),
+    ) as number[];
     expect(prediction).toHaveLength(2);
     expect(prediction.every(Number.isFinite)).toBe(true);
     // LSTM(32) on 1 feature, LSTM(16), then Dense(2): each layer's kernel, recurrent_kernel, bias, then the dense kernel and bias.
@@ -150,7 +202,8 @@ describe('the packed package in a fresh project without tfjs', () => {
   it("runs the README's bare-WebGPU example under Node and prints the float64 reference's numbers", () => {
     const run = runTypeScript(project, [join('src', 'bare-webgpu.ts')]);
     expect(run.status, run.stderr).toBe(0);
-    const printed = (label: string) => JSON.parse(run.stdout.match(new RegExp(`^${label} (\\[[^\\]]*\\])`, 'm'))![1]!.replace(/\s+/g, '')) as number[];
+    const printed = (label: string) =>
+      JSON.parse(run.stdout.match(new RegExp(`^${label} (\\[[^\\]]*\\])`, 'm'))![1]!.replace(/\s+/g, '')) as number[];
     // The same computation in the reference, with the example's data.
     const config = resolveConfig({ batch: 2, timesteps: 3, features: 1, units: 4, activation: 'relu' });
     const inputs = {
@@ -163,7 +216,9 @@ describe('the packed package in a fresh project without tfjs', () => {
     const dh = Array.from({ length: 24 }, (_, i) => (i % 12 >= 8 ? 1 : 0));
     const backward = simpleRNNBackwardRef({ ...inputs, ...forward, dh }, config);
     // float32 kernels against the float64 reference, relative to each output's largest magnitude
-    expect(relativeError(printed('last states'), [...forward.h.slice(8, 12), ...forward.h.slice(20, 24)])).toBeLessThan(1e-5);
+    expect(relativeError(printed('last states'), [...forward.h.slice(8, 12), ...forward.h.slice(20, 24)])).toBeLessThan(
+      1e-5,
+    );
     expect(relativeError(printed('dKernel'), backward.dKernel)).toBeLessThan(1e-5);
   });
 
@@ -176,17 +231,25 @@ describe('the packed package in a fresh project without tfjs', () => {
     });
 
     it(`bundles under ${BROWSER_BUNDLE_LIMIT / 1000} kB minified: it imports only createTrainer, and no tfjs comes with it`, () => {
-      const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'browser', '--logLevel', 'warn'], {
-        cwd: project,
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
+      const build = spawnSync(
+        process.execPath,
+        [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'browser', '--logLevel', 'warn'],
+        {
+          cwd: project,
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
       expect(build.status, build.stdout + build.stderr).toBe(0);
       const assets = join(project, 'browser', 'dist', 'assets');
-      const scripts = readdirSync(assets).filter((file) => file.endsWith('.js')).map((file) => join(assets, file));
+      const scripts = readdirSync(assets)
+        .filter((file) => file.endsWith('.js'))
+        .map((file) => join(assets, file));
       const bytes = scripts.reduce((sum, file) => sum + statSync(file).size, 0);
       const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
-      console.info(`browser example bundle: ${(bytes / 1000).toFixed(2)} kB minified, ${(gzipped / 1000).toFixed(2)} kB gzip (limit ${BROWSER_BUNDLE_LIMIT / 1000} kB)`);
+      console.info(
+        `browser example bundle: ${(bytes / 1000).toFixed(2)} kB minified, ${(gzipped / 1000).toFixed(2)} kB gzip (limit ${BROWSER_BUNDLE_LIMIT / 1000} kB)`,
+      );
       expect(bytes).toBeLessThan(BROWSER_BUNDLE_LIMIT);
     });
 
@@ -200,11 +263,18 @@ describe('the packed package in a fresh project without tfjs', () => {
       });
       browser = await launchChromium();
       const page = await browser.newPage();
-      const failed = new Promise<never>((_, reject) => page.on('pageerror', (error) => reject(new Error(`the example threw: ${error.message}`))));
+      const failed = new Promise<never>((_, reject) =>
+        page.on('pageerror', (error) => reject(new Error(`the example threw: ${error.message}`))),
+      );
       await page.goto(server.resolvedUrls!.local[0]!);
-      await Promise.race([page.waitForFunction(() => document.body.textContent?.startsWith('loss'), null, { timeout: 120_000 }), failed]);
+      await Promise.race([
+        page.waitForFunction(() => document.body.textContent?.startsWith('loss'), null, { timeout: 120_000 }),
+        failed,
+      ]);
       const text = await page.locator('body').innerText();
-      const [, first, last, next, afterNext] = text.match(/^loss (\S+) → (\S+); after 70, 80, 90 comes (\S+), (\S+)$/)!.map(Number);
+      const [, first, last, next, afterNext] = text
+        .match(/^loss (\S+) → (\S+); after 70, 80, 90 comes (\S+), (\S+)$/)!
+        .map(Number);
       expect(last!, text).toBeLessThan(first! / 10);
       expect([next, afterNext].every(Number.isFinite), text).toBe(true);
     });

@@ -115,7 +115,9 @@ test('notebook page: Train with 200 epochs on WebGPU, then a finite prediction a
     await waitForResult(page, '#check-verdict[data-verdict]', 150_000);
     expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
     expect(await page.locator('#check-verdict').innerText()).toContain('standalone trainer');
-    expect(await page.locator('#train-times').innerText()).toMatch(/tfjs model\.fit · fused layer [\d.,]+ ms · standalone trainer · no tfjs [\d.,]+ ms: standalone trainer · no tfjs is [\d,]+× faster/);
+    expect(await page.locator('#train-times').innerText()).toMatch(
+      /tfjs model\.fit · fused layer [\d.,]+ ms · standalone trainer · no tfjs [\d.,]+ ms: standalone trainer · no tfjs is [\d,]+× faster/,
+    );
     expect(errors).toEqual([]);
   } finally {
     await saveScreenshot(page, 'notebook-standalone.png');
@@ -128,8 +130,12 @@ test('notebook page with an LSTM in place of the SimpleRNN: trains, predicts and
   try {
     await expectWebGPUAdapter(page);
     await page.locator('#cell').selectOption('lstm');
-    await expect.poll(() => page.locator('#model-summary').innerText()).toMatch(/LSTM[\s\S]*10,400[\s\S]*Total\s+10,502/);
-    expect(await page.locator('#model-formula').innerText()).toContain('LSTM4·((features + units)·units + units) = 4·((1 + 50)·50 + 50) = 10,400');
+    await expect
+      .poll(() => page.locator('#model-summary').innerText())
+      .toMatch(/LSTM[\s\S]*10,400[\s\S]*Total\s+10,502/);
+    expect(await page.locator('#model-formula').innerText()).toContain(
+      'LSTM4·((features + units)·units + units) = 4·((1 + 50)·50 + 50) = 10,400',
+    );
 
     // The standalone trainer is asked whether it takes cell: 'lstm'. While it refuses the option, the
     // page offers it disabled, with the trainer's own refusal; once it takes it, it must train and pass.
@@ -140,14 +146,20 @@ test('notebook page with an LSTM in place of the SimpleRNN: trains, predicts and
       expect(await standalone.isDisabled()).toBe(true);
       expect(refusal).toMatch(/"cell"/);
       expect(await standalone.innerText()).toBe('standalone trainer · no tfjs (not available for LSTM)');
-      expect(await page.locator('#trainer-note').innerText()).toContain('standalone trainer · no tfjs cannot train LSTM yet: asked, it answers “');
+      expect(await page.locator('#trainer-note').innerText()).toContain(
+        'standalone trainer · no tfjs cannot train LSTM yet: asked, it answers “',
+      );
     }
 
     await page.locator('#train-button').click();
     await waitForResult(page, '#check-verdict[data-verdict]', 180_000);
     expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
-    expect(await page.locator('#check-verdict').innerText()).toMatch(/fused layer · LSTM matches cpu · stock tf\.layers\.lstm/);
-    const prediction = JSON.parse((await page.locator('#prediction').getAttribute('data-values')) ?? 'null') as number[];
+    expect(await page.locator('#check-verdict').innerText()).toMatch(
+      /fused layer · LSTM matches cpu · stock tf\.layers\.lstm/,
+    );
+    const prediction = JSON.parse(
+      (await page.locator('#prediction').getAttribute('data-values')) ?? 'null',
+    ) as number[];
     expect(prediction.every(Number.isFinite)).toBe(true);
     await saveScreenshot(page, 'notebook-lstm.png');
 
@@ -172,29 +184,35 @@ test('notebook page with an LSTM in place of the SimpleRNN: trains, predicts and
 test.each([
   ['simpleRNN', 'SimpleRNN'],
   ['gru', 'GRU'],
-] as const)('benchmark page: the seed preset times the fused kernels and stock tfjs on webgpu (%s)', async (cell, name) => {
-  const { page, errors } = await open('bench.html');
-  try {
-    await expectWebGPUAdapter(page);
-    await page.locator('#cell').selectOption(cell);
-    await page.getByRole('button', { name: /^Seed 5×3×1×50 relu/ }).click();
-    await page.locator('#run-button').click();
-    await waitForResult(page, '#results-table:not([hidden])', 120_000);
-    expect(await page.locator('#bench-status').innerText()).toMatch(new RegExp(`^Done: ${name} · B 5 · T 3 · F 1 · U 50 · relu\\.$`));
-
-    for (const implementation of ['fused-webgpu', 'stock-webgpu']) {
-      const times = await page.locator(`#results-table tr[data-implementation="${implementation}"] td[data-ms]`).evaluateAll((cells) =>
-        cells.map((cell) => Number((cell as HTMLElement).dataset.ms)),
+] as const)(
+  'benchmark page: the seed preset times the fused kernels and stock tfjs on webgpu (%s)',
+  async (cell, name) => {
+    const { page, errors } = await open('bench.html');
+    try {
+      await expectWebGPUAdapter(page);
+      await page.locator('#cell').selectOption(cell);
+      await page.getByRole('button', { name: /^Seed 5×3×1×50 relu/ }).click();
+      await page.locator('#run-button').click();
+      await waitForResult(page, '#results-table:not([hidden])', 120_000);
+      expect(await page.locator('#bench-status').innerText()).toMatch(
+        new RegExp(`^Done: ${name} · B 5 · T 3 · F 1 · U 50 · relu\\.$`),
       );
-      // forward and forward + backward wall clock, and GPU time for each where the adapter has timestamps
-      expect(times.length, `${implementation} row`).toBeGreaterThanOrEqual(2);
-      for (const ms of times) expect(ms, implementation).toBeGreaterThan(0);
+
+      for (const implementation of ['fused-webgpu', 'stock-webgpu']) {
+        const times = await page
+          .locator(`#results-table tr[data-implementation="${implementation}"] td[data-ms]`)
+          .evaluateAll((cells) => cells.map((cell) => Number((cell as HTMLElement).dataset.ms)));
+        // forward and forward + backward wall clock, and GPU time for each where the adapter has timestamps
+        expect(times.length, `${implementation} row`).toBeGreaterThanOrEqual(2);
+        for (const ms of times) expect(ms, implementation).toBeGreaterThan(0);
+      }
+      await page.locator('#timing-chart svg').first().waitFor();
+      expect(await page.locator('#copy-json').isEnabled()).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await saveScreenshot(page, `benchmark-${cell}.png`);
+      await page.close();
     }
-    await page.locator('#timing-chart svg').first().waitFor();
-    expect(await page.locator('#copy-json').isEnabled()).toBe(true);
-    expect(errors).toEqual([]);
-  } finally {
-    await saveScreenshot(page, `benchmark-${cell}.png`);
-    await page.close();
-  }
-}, 150_000);
+  },
+  150_000,
+);

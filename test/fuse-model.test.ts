@@ -16,11 +16,20 @@ const TOLERANCE = 1e-5;
 function recurrentLayers(model: tf.LayersModel): tf.layers.Layer[] {
   return model.layers.flatMap((layer) => {
     const wrapped = layer as unknown as { forwardLayer?: tf.layers.Layer; backwardLayer?: tf.layers.Layer };
-    return wrapped.forwardLayer ? [wrapped.forwardLayer, wrapped.backwardLayer!] : layer instanceof tf.RNN ? [layer] : [];
+    return wrapped.forwardLayer
+      ? [wrapped.forwardLayer, wrapped.backwardLayer!]
+      : layer instanceof tf.RNN
+        ? [layer]
+        : [];
   });
 }
 
-const kinds = (model: tf.LayersModel) => recurrentLayers(model).map((l) => (l instanceof FusedRNN ? `Fused${l.constructor === FusedSimpleRNN ? 'SimpleRNN' : l.constructor === FusedLSTM ? 'LSTM' : 'GRU'}` : l.getClassName()));
+const kinds = (model: tf.LayersModel) =>
+  recurrentLayers(model).map((l) =>
+    l instanceof FusedRNN
+      ? `Fused${l.constructor === FusedSimpleRNN ? 'SimpleRNN' : l.constructor === FusedLSTM ? 'LSTM' : 'GRU'}`
+      : l.getClassName(),
+  );
 
 /** Fuses `model`, then checks predictions, that the original is untouched, fit, and that disposing the fused model frees all it took. */
 async function expectFused(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor | tf.Tensor[]): Promise<tf.LayersModel> {
@@ -42,7 +51,10 @@ async function expectFused(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor | t
   expect(await weightArrays(model), 'training the fused model leaves the original weights alone').toEqual(before);
   fused.optimizer.dispose();
   fused.dispose();
-  expect({ tensors: tf.memory().numTensors, bytes: gpuBytes() }, 'nothing left after disposing the fused model').toEqual(memory);
+  expect(
+    { tensors: tf.memory().numTensors, bytes: gpuBytes() },
+    'nothing left after disposing the fused model',
+  ).toEqual(memory);
   return model;
 }
 
@@ -68,31 +80,64 @@ describe('fuseModel', () => {
   });
 
   // Every merge mode on vulkan; concat and null (two outputs) on opengl, where each takes seconds more.
-  it.each(TEST_BACKEND === 'opengl' ? (['concat', null] as const) : (['concat', 'sum', 'mul', 'ave', null] as const))('fuses a functional model with Bidirectional layers (mergeMode %s), returnState and initial states', async (mergeMode) => {
-    // Seeded initializers: with unseeded ones, float32's differences in order of summation (and
-    // 'mul' multiplying two of them) crossed the tolerance in one run in many.
-    const seeded = (seed: number) => ({ kernelInitializer: tf.initializers.glorotNormal({ seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }) });
-    const input = tf.input({ shape: [5, 2] });
-    const [sequences, h, c] = tf.layers.lstm({ units: 3, returnSequences: true, returnState: true, ...seeded(10) }).apply(input) as tf.SymbolicTensor[];
-    const merged = tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3, returnSequences: true, ...seeded(20) }) as tf.RNN, mergeMode: mergeMode as never }).apply(sequences!) as tf.SymbolicTensor | tf.SymbolicTensor[];
-    const branches = Array.isArray(merged) ? merged : [merged];
-    // The layer with initial states runs last: tfjs 4.22's executor hands one kwargs object to every
-    // layer in training, and RNN.apply leaves initialState in it for the layers after.
-    const heads = branches.slice(1).map((b, i) => tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 30 + i }) }).apply(tf.layers.flatten().apply(b)) as tf.SymbolicTensor);
-    const last = tf.layers.lstm({ units: 3, ...seeded(40) }).apply(branches[0]!, { initialState: [h!, c!] }) as tf.SymbolicTensor;
-    const outputs = [...heads, tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 50 }) }).apply(last) as tf.SymbolicTensor];
-    const model = tf.model({ inputs: input, outputs });
-    expect(kinds(fuseModel(model))).toEqual(['FusedLSTM', 'FusedGRU', 'FusedGRU', 'FusedLSTM']);
-    const x = tf.randomNormal([6, 5, 2], 0, 1, 'float32', 3);
-    const y = outputs.map((_, i) => tf.randomNormal([6, 1], 0, 1, 'float32', 4 + i));
-    await expectFused(model, x, y);
-    tf.dispose([x, ...y]);
-    model.dispose();
-  });
+  it.each(TEST_BACKEND === 'opengl' ? (['concat', null] as const) : (['concat', 'sum', 'mul', 'ave', null] as const))(
+    'fuses a functional model with Bidirectional layers (mergeMode %s), returnState and initial states',
+    async (mergeMode) => {
+      // Seeded initializers: with unseeded ones, float32's differences in order of summation (and
+      // 'mul' multiplying two of them) crossed the tolerance in one run in many.
+      const seeded = (seed: number) => ({
+        kernelInitializer: tf.initializers.glorotNormal({ seed }),
+        recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+      });
+      const input = tf.input({ shape: [5, 2] });
+      const [sequences, h, c] = tf.layers
+        .lstm({ units: 3, returnSequences: true, returnState: true, ...seeded(10) })
+        .apply(input) as tf.SymbolicTensor[];
+      const merged = tf.layers
+        .bidirectional({
+          layer: tf.layers.gru({ units: 3, returnSequences: true, ...seeded(20) }) as tf.RNN,
+          mergeMode: mergeMode as never,
+        })
+        .apply(sequences!) as tf.SymbolicTensor | tf.SymbolicTensor[];
+      const branches = Array.isArray(merged) ? merged : [merged];
+      // The layer with initial states runs last: tfjs 4.22's executor hands one kwargs object to every
+      // layer in training, and RNN.apply leaves initialState in it for the layers after.
+      const heads = branches
+        .slice(1)
+        .map(
+          (b, i) =>
+            tf.layers
+              .dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 30 + i }) })
+              .apply(tf.layers.flatten().apply(b)) as tf.SymbolicTensor,
+        );
+      const last = tf.layers
+        .lstm({ units: 3, ...seeded(40) })
+        .apply(branches[0]!, { initialState: [h!, c!] }) as tf.SymbolicTensor;
+      const outputs = [
+        ...heads,
+        tf.layers
+          .dense({ units: 1, kernelInitializer: tf.initializers.glorotNormal({ seed: 50 }) })
+          .apply(last) as tf.SymbolicTensor,
+      ];
+      const model = tf.model({ inputs: input, outputs });
+      expect(kinds(fuseModel(model))).toEqual(['FusedLSTM', 'FusedGRU', 'FusedGRU', 'FusedLSTM']);
+      const x = tf.randomNormal([6, 5, 2], 0, 1, 'float32', 3);
+      const y = outputs.map((_, i) => tf.randomNormal([6, 1], 0, 1, 'float32', 4 + i));
+      await expectFused(model, x, y);
+      tf.dispose([x, ...y]);
+      model.dispose();
+    },
+  );
 
   it('keeps what the kernels cannot run stock and lists it in one warning', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const masked = tf.sequential({ layers: [tf.layers.masking({ inputShape: [4, 2] }), tf.layers.lstm({ units: 3, returnSequences: true }), tf.layers.simpleRNN({ units: 3 })] });
+    const masked = tf.sequential({
+      layers: [
+        tf.layers.masking({ inputShape: [4, 2] }),
+        tf.layers.lstm({ units: 3, returnSequences: true }),
+        tf.layers.simpleRNN({ units: 3 }),
+      ],
+    });
     const options = tf.sequential({
       layers: [
         tf.layers.gru({ units: 3, inputShape: [4, 2], dropout: 0.2, returnSequences: true }),
@@ -108,12 +153,16 @@ describe('fuseModel', () => {
     );
     const fusedOptions = fuseModel(options);
     expect(kinds(fusedOptions)).toEqual(['GRU', 'FusedLSTM', 'SimpleRNN']);
-    expect(String(warn.mock.calls[1]![0])).toMatch(/^fuseModel: 2 recurrent layer\(s\) stay stock:\n  gru_GRU\d+ \(GRU\): .*dropout \(0\.2\).*\n  simple_rnn_SimpleRNN\d+ \(SimpleRNN\): .*recurrentDropout \(0\.1\)/);
+    expect(String(warn.mock.calls[1]![0])).toMatch(
+      /^fuseModel: 2 recurrent layer\(s\) stay stock:\n  gru_GRU\d+ \(GRU\): .*dropout \(0\.2\).*\n  simple_rnn_SimpleRNN\d+ \(SimpleRNN\): .*recurrentDropout \(0\.1\)/,
+    );
     for (const m of [masked, options, fusedMasked, fusedOptions]) m.dispose();
   });
 
   it('gives the same fused model for a fused one (its layers answer their stock class names)', async () => {
-    const model = tf.sequential({ layers: [new FusedGRU({ units: 3, inputShape: [2, 1] }), tf.layers.dense({ units: 1 })] });
+    const model = tf.sequential({
+      layers: [new FusedGRU({ units: 3, inputShape: [2, 1] }), tf.layers.dense({ units: 1 })],
+    });
     const again = fuseModel(model);
     expect(kinds(again)).toEqual(['FusedGRU']);
     const x = tf.ones([2, 2, 1]);
@@ -125,6 +174,8 @@ describe('fuseModel', () => {
 
   it('names the argument on misuse', () => {
     expect(() => fuseModel(null as never)).toThrow(/^fuseModel: model: expected a tf\.LayersModel .*got null$/);
-    expect(() => fuseModel(tf.layers.lstm({ units: 2 }) as never)).toThrow(/^fuseModel: model: expected a tf\.LayersModel/);
+    expect(() => fuseModel(tf.layers.lstm({ units: 2 }) as never)).toThrow(
+      /^fuseModel: model: expected a tf\.LayersModel/,
+    );
   });
 });

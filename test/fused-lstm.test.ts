@@ -3,7 +3,14 @@ import { beforeAll, describe, it } from 'vitest';
 import { fusedLSTM } from '../src/model/fused-lstm.js';
 import { LSTM, LSTM_GRAD } from '../src/model/kernel-names.js';
 import { stockLSTM } from '../src/model/stock-lstm.js';
-import { expectCoverage, expectFusedMatchesStock, expectOneKernelPerPass, layerCases, sampleOnOpenGL, type LayerCase } from './helpers/layer-comparison.js';
+import {
+  expectCoverage,
+  expectFusedMatchesStock,
+  expectOneKernelPerPass,
+  layerCases,
+  sampleOnOpenGL,
+  type LayerCase,
+} from './helpers/layer-comparison.js';
 import { tfjsWebGPU } from './helpers/tfjs.js';
 
 // Tolerance: fused float32 kernels on webgpu against stock tfjs float32 ops on cpu, relative to
@@ -27,10 +34,20 @@ const twins = {
   fused: (c: LayerCase) => fusedLSTM(args(c)),
   stock: (c: LayerCase) => tf.layers.lstm(args(c)),
   states: 2,
-  stockOps: (c: LayerCase) => (x: tf.Tensor, states: tf.Tensor[] | null, [kernel, recurrentKernel, bias]: tf.Tensor[]) => {
-    const { output, h, c: cell } = stockLSTM(x, kernel!, recurrentKernel!, c.useBias ? bias! : null, { ...c, initialState: states?.[0] ?? null, initialCellState: states?.[1] ?? null });
-    return c.returnState ? [output, h, cell] : [output];
-  },
+  stockOps:
+    (c: LayerCase) =>
+    (x: tf.Tensor, states: tf.Tensor[] | null, [kernel, recurrentKernel, bias]: tf.Tensor[]) => {
+      const {
+        output,
+        h,
+        c: cell,
+      } = stockLSTM(x, kernel!, recurrentKernel!, c.useBias ? bias! : null, {
+        ...c,
+        initialState: states?.[0] ?? null,
+        initialCellState: states?.[1] ?? null,
+      });
+      return c.returnState ? [output, h, cell] : [output];
+    },
 };
 
 describe('FusedLSTM on webgpu equals tf.layers.lstm on cpu', () => {
@@ -39,8 +56,16 @@ describe('FusedLSTM on webgpu equals tf.layers.lstm on cpu', () => {
   // All 24 on vulkan, 6 on opengl (see sampleOnOpenGL).
   it.each(sampleOnOpenGL(cases, 4))('$name', (c) => expectFusedMatchesStock(c, twins, TOLERANCE));
 
-  it('covers every activation as activation and as recurrentActivation, each flag both ways, and T = 1', () => expectCoverage(cases));
+  it('covers every activation as activation and as recurrentActivation, each flag both ways, and T = 1', () =>
+    expectCoverage(cases));
 
-  it.each([false, true])('runs on the fused kernels: one forward and one backward kernel per backward pass (returnState %s)', (returnState) =>
-    expectOneKernelPerPass(fusedLSTM({ units: 4, returnSequences: true, returnState }), [LSTM, LSTM_GRAD], tf.randomNormal([2, 3, 2], 0, 1, 'float32', 1)));
+  it.each([false, true])(
+    'runs on the fused kernels: one forward and one backward kernel per backward pass (returnState %s)',
+    (returnState) =>
+      expectOneKernelPerPass(
+        fusedLSTM({ units: 4, returnSequences: true, returnState }),
+        [LSTM, LSTM_GRAD],
+        tf.randomNormal([2, 3, 2], 0, 1, 'float32', 1),
+      ),
+  );
 });

@@ -26,7 +26,7 @@ interface Case {
 
 // Every activation with both output modes; the rest drawn from a seeded generator, T = 1 included.
 const rng = random(2024);
-const pick = <T,>(options: readonly T[]) => options[Math.floor(rng() * options.length)]!;
+const pick = <T>(options: readonly T[]) => options[Math.floor(rng() * options.length)]!;
 const cases: Case[] = ACTIVATIONS.flatMap((activation, a) =>
   [false, true].map((returnSequences, r) => {
     const c = {
@@ -41,7 +41,10 @@ const cases: Case[] = ACTIVATIONS.flatMap((activation, a) =>
       initialState: rng() < 0.4,
       seed: 100 * a + r,
     };
-    return { ...c, name: `${activation} B${c.batch} T${c.timesteps} F${c.features} U${c.units}${returnSequences ? ' sequences' : ''}${c.goBackwards ? ' backwards' : ''}${c.useBias ? '' : ' no-bias'}${c.initialState ? ' h0' : ''}` };
+    return {
+      ...c,
+      name: `${activation} B${c.batch} T${c.timesteps} F${c.features} U${c.units}${returnSequences ? ' sequences' : ''}${c.goBackwards ? ' backwards' : ''}${c.useBias ? '' : ' no-bias'}${c.initialState ? ' h0' : ''}`,
+    };
   }),
 );
 
@@ -53,22 +56,47 @@ interface Result {
 }
 
 /** Output, and the gradients of Σ output ⊙ w with respect to the weights, x and h0. */
-async function evaluate(layer: tf.layers.Layer, c: Case, weights: tf.Tensor[], x: number[], h0: number[], w: number[], inputGrad: 'layer' | 'stock-ops'): Promise<Result> {
+async function evaluate(
+  layer: tf.layers.Layer,
+  c: Case,
+  weights: tf.Tensor[],
+  x: number[],
+  h0: number[],
+  w: number[],
+  inputGrad: 'layer' | 'stock-ops',
+): Promise<Result> {
   const tensors = tf.tidy(() => {
     const xt = tf.tensor3d(x, [c.batch, c.timesteps, c.features]);
     const h0t = c.initialState ? tf.tensor2d(h0, [c.batch, c.units]) : null;
-    const apply = (input: tf.Tensor, state: tf.Tensor | null) => layer.apply(input, state ? { initialState: [state] } : {}) as tf.Tensor;
+    const apply = (input: tf.Tensor, state: tf.Tensor | null) =>
+      layer.apply(input, state ? { initialState: [state] } : {}) as tf.Tensor;
     layer.setWeights(weights);
     const output = apply(xt, h0t);
     const wt = tf.tensor(w, output.shape);
     const loss = (input: tf.Tensor, state: tf.Tensor | null) => tf.sum(tf.mul(apply(input, state), wt)) as tf.Scalar;
-    const { grads } = tf.variableGrads(() => loss(xt, h0t), layer.trainableWeights.map((v) => v.read() as tf.Variable));
+    const { grads } = tf.variableGrads(
+      () => loss(xt, h0t),
+      layer.trainableWeights.map((v) => v.read() as tf.Variable),
+    );
     // tfjs 4.22's tf.layers.simpleRNN throws on the input gradient of a 1-step sequence (tfjs#8255),
     // so there the reference is the same recurrence in stock ops, differentiated by tfjs.
-    const inputLoss = inputGrad === 'layer' ? loss : (input: tf.Tensor, state: tf.Tensor | null) => {
-      const [kernel, recurrent, bias] = layer.getWeights();
-      return tf.sum(tf.mul(stockSimpleRNN(input, kernel!, recurrent!, c.useBias ? bias! : null, { activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards, initialState: state }), wt)) as tf.Scalar;
-    };
+    const inputLoss =
+      inputGrad === 'layer'
+        ? loss
+        : (input: tf.Tensor, state: tf.Tensor | null) => {
+            const [kernel, recurrent, bias] = layer.getWeights();
+            return tf.sum(
+              tf.mul(
+                stockSimpleRNN(input, kernel!, recurrent!, c.useBias ? bias! : null, {
+                  activation: c.activation,
+                  returnSequences: c.returnSequences,
+                  goBackwards: c.goBackwards,
+                  initialState: state,
+                }),
+                wt,
+              ),
+            ) as tf.Scalar;
+          };
     const inputs = h0t ? [xt, h0t] : [xt];
     const inputGrads = tf.grads((...args: tf.Tensor[]) => inputLoss(args[0]!, args[1] ?? null))(inputs);
     return [output, ...layer.trainableWeights.map((v) => grads[(v.read() as tf.Variable).name]!), ...inputGrads];
@@ -88,15 +116,27 @@ describe('FusedSimpleRNN on webgpu equals tf.layers.simpleRNN on cpu', () => {
     const x = data(c.batch * c.timesteps * c.features);
     const h0 = data(c.batch * c.units);
     const w = data(c.batch * (c.returnSequences ? c.timesteps : 1) * c.units);
-    const args = { units: c.units, activation: c.activation, returnSequences: c.returnSequences, goBackwards: c.goBackwards, useBias: c.useBias };
+    const args = {
+      units: c.units,
+      activation: c.activation,
+      returnSequences: c.returnSequences,
+      goBackwards: c.goBackwards,
+      useBias: c.useBias,
+    };
 
     const stock = await onBackend('cpu', async () => {
       // Seeded initializers: unseeded, each run drew other weights, and one draw in many put a
       // float32 gradient past the tolerance.
-      const layer = tf.layers.simpleRNN({ ...args, kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: c.seed + 1 }) });
+      const layer = tf.layers.simpleRNN({
+        ...args,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }),
+        recurrentInitializer: tf.initializers.orthogonal({ seed: c.seed + 1 }),
+      });
       layer.apply(tf.zeros([1, c.timesteps, c.features]));
       // Random biases, so useBias is really exercised (the initializer gives zeros).
-      const weights = layer.getWeights().map((t, i) => (i === 2 ? tf.randomUniform(t.shape, -0.5, 0.5, 'float32', c.seed) : t));
+      const weights = layer
+        .getWeights()
+        .map((t, i) => (i === 2 ? tf.randomUniform(t.shape, -0.5, 0.5, 'float32', c.seed) : t));
       const arrays = weights.map((t) => ({ values: [...t.dataSync()], shape: t.shape }));
       const result = await evaluate(layer, c, weights, x, h0, w, c.timesteps === 1 ? 'stock-ops' : 'layer');
       return { result, arrays };
@@ -109,9 +149,15 @@ describe('FusedSimpleRNN on webgpu equals tf.layers.simpleRNN on cpu', () => {
     tf.dispose(weights);
 
     expect(relativeError(got.output, stock.result.output), 'output').toBeLessThan(TOLERANCE);
-    got.weightGrads.forEach((g, i) => expect(relativeError(g, stock.result.weightGrads[i]!), `gradient of ${fused.trainableWeights[i]!.name}`).toBeLessThan(TOLERANCE));
+    got.weightGrads.forEach((g, i) =>
+      expect(
+        relativeError(g, stock.result.weightGrads[i]!),
+        `gradient of ${fused.trainableWeights[i]!.name}`,
+      ).toBeLessThan(TOLERANCE),
+    );
     expect(relativeError(got.dx, stock.result.dx), 'input gradient').toBeLessThan(TOLERANCE);
-    if (c.initialState) expect(relativeError(got.dh0!, stock.result.dh0!), 'initial state gradient').toBeLessThan(TOLERANCE);
+    if (c.initialState)
+      expect(relativeError(got.dh0!, stock.result.dh0!), 'initial state gradient').toBeLessThan(TOLERANCE);
   });
 
   it('covers every activation, both output modes, T = 1, no bias and an initial state', () => {
@@ -128,11 +174,17 @@ describe('FusedSimpleRNN on webgpu equals tf.layers.simpleRNN on cpu', () => {
     const x = tf.randomNormal([2, 3, 2]);
     layer.apply(x);
     const profile = await tf.profile(() => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, layer.trainableWeights.map((v) => v.read() as tf.Variable));
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar,
+        layer.trainableWeights.map((v) => v.read() as tf.Variable),
+      );
       const dx = tf.grad((input: tf.Tensor) => tf.sum(layer.apply(input) as tf.Tensor))(x);
       return [value, dx, ...Object.values(grads)];
     });
-    const counts = profile.kernels.reduce<Record<string, number>>((m, k) => ({ ...m, [k.name]: (m[k.name] ?? 0) + 1 }), {});
+    const counts = profile.kernels.reduce<Record<string, number>>(
+      (m, k) => ({ ...m, [k.name]: (m[k.name] ?? 0) + 1 }),
+      {},
+    );
     // Two backward passes above (weights, then input), each with one gradient kernel for all inputs.
     expect(counts['WebGPURNN_SimpleRNN']).toBe(2);
     expect(counts['WebGPURNN_SimpleRNNGrad']).toBe(2);

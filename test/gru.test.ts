@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createGRU } from '../src/kernels/gru.js';
 import { compareWithReference, outOfTolerance } from './helpers/layer-case.js';
-import { activationGrid, chunked, HARDWARE, rowCases, specialValueCases, specialValues, staged, stepwise, type Row } from './helpers/layer-grid.js';
+import {
+  activationGrid,
+  chunked,
+  HARDWARE,
+  rowCases,
+  specialValueCases,
+  specialValues,
+  staged,
+  stepwise,
+  type Row,
+} from './helpers/layer-grid.js';
 import { getDevice } from './helpers/webgpu.js';
 
 // Tolerances: forward 1e-5, backward 1e-4, relative to each output's largest magnitude (layer-case.ts).
@@ -42,27 +52,43 @@ describe('fused GRU on WebGPU vs the float64 reference', async () => {
   // The full 14 × 14 grid for each variant on one small shape (B3 T3 F2 U5, options varying along it),
   // with both activations read from params: one pipeline serves all 196 pairs. The rows above run
   // compiled pairs.
-  it.each([false, true])('matches on every activation × recurrentActivation pair, resetAfter %s', async (resetAfter) => {
-    const bad: string[] = [];
-    for (const { name, config, options, seed } of activationGrid('GRU', { resetAfter })) {
-      bad.push(...outOfTolerance(await compareWithReference(device, 'GRU', config, seed, options)).map((e) => `${name}: ${e}`));
-    }
-    expect(bad).toEqual([]);
-  });
+  it.each([false, true])(
+    'matches on every activation × recurrentActivation pair, resetAfter %s',
+    async (resetAfter) => {
+      const bad: string[] = [];
+      for (const { name, config, options, seed } of activationGrid('GRU', { resetAfter })) {
+        bad.push(
+          ...outOfTolerance(await compareWithReference(device, 'GRU', config, seed, options)).map(
+            (e) => `${name}: ${e}`,
+          ),
+        );
+      }
+      expect(bad).toEqual([]);
+    },
+  );
 
-  it.each([false, true])('passes NaN and ±Infinity through every activation, forward and backward, resetAfter %s', async (resetAfter) => {
-    const bad: string[] = [];
-    for (const { name, config, seed } of specialValueCases('GRU', { resetAfter })) {
-      const result = await compareWithReference(device, 'GRU', config, seed, {}, specialValues('GRU', config, seed));
-      bad.push(...outOfTolerance(result).map((e) => `${name}: ${e}`));
-    }
-    expect(bad).toEqual([]);
-  });
+  it.each([false, true])(
+    'passes NaN and ±Infinity through every activation, forward and backward, resetAfter %s',
+    async (resetAfter) => {
+      const bad: string[] = [];
+      for (const { name, config, seed } of specialValueCases('GRU', { resetAfter })) {
+        const result = await compareWithReference(device, 'GRU', config, seed, {}, specialValues('GRU', config, seed));
+        bad.push(...outOfTolerance(result).map((e) => `${name}: ${e}`));
+      }
+      expect(bad).toEqual([]);
+    },
+  );
 
   it('takes 2 dispatches forward and 3 backward, persistent; stepwise, one per step and phase', () => {
     const seed = { batch: 5, timesteps: 3, features: 1, units: 50, strategy: { recurrence: 'persistent' } } as const;
-    for (const resetAfter of [false, true]) expect(createGRU(device, { ...seed, resetAfter }).dispatches).toEqual({ forward: 2, backward: 3 });
-    expect(createGRU(device, { ...seed, strategy: { ...seed.strategy, ...stepwise } }).dispatches).toEqual({ forward: 1 + 2 * 3, backward: 2 * 3 + 1 + 2 });
-    expect(createGRU(device, { ...seed, resetAfter: true, strategy: { ...seed.strategy, ...stepwise } }).dispatches).toEqual({ forward: 1 + 3, backward: 3 + 1 + 2 });
+    for (const resetAfter of [false, true])
+      expect(createGRU(device, { ...seed, resetAfter }).dispatches).toEqual({ forward: 2, backward: 3 });
+    expect(createGRU(device, { ...seed, strategy: { ...seed.strategy, ...stepwise } }).dispatches).toEqual({
+      forward: 1 + 2 * 3,
+      backward: 2 * 3 + 1 + 2,
+    });
+    expect(
+      createGRU(device, { ...seed, resetAfter: true, strategy: { ...seed.strategy, ...stepwise } }).dispatches,
+    ).toEqual({ forward: 1 + 3, backward: 3 + 1 + 2 });
   });
 });

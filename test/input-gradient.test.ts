@@ -20,14 +20,17 @@ const cases = [
 
 describe('input-gradient kernel vs reference', async () => {
   const device = await getDevice();
-  it.each(cases)('B$batch T$timesteps F$features U$units G$gates/$gradientBlocks back=$goBackwards wg=$gemm', async (c) => {
-    const rng = random(c.batch * 131 + c.units + c.gradientBlocks);
-    const dGates = uniform(c.batch * c.timesteps * c.gradientBlocks * c.units, 1, rng);
-    const kernel = uniform(c.features * c.gates * c.units, 0.5, rng);
-    const traits = deviceTraits(device);
-    const strategy = chooseStrategy(traits, c, { gemmWorkgroup: c.gemm });
-    const run = describeInputGradient(c, c, strategy, traits);
-    const { dx } = await runKernel(device, run, { dGates, kernel, dx: c.batch * c.timesteps * c.features });
-    expect(relativeError(dx!, inputGradientRef(dGates, kernel, c, c.goBackwards))).toBeLessThan(TOLERANCE);
-  });
+  it.each(cases)(
+    'B$batch T$timesteps F$features U$units G$gates/$gradientBlocks back=$goBackwards wg=$gemm',
+    async (c) => {
+      const rng = random(c.batch * 131 + c.units + c.gradientBlocks);
+      const dGates = uniform(c.batch * c.timesteps * c.gradientBlocks * c.units, 1, rng);
+      const kernel = uniform(c.features * c.gates * c.units, 0.5, rng);
+      const traits = deviceTraits(device);
+      const strategy = chooseStrategy(traits, c, { gemmWorkgroup: c.gemm });
+      const run = describeInputGradient(c, c, strategy, traits);
+      const { dx } = await runKernel(device, run, { dGates, kernel, dx: c.batch * c.timesteps * c.features });
+      expect(relativeError(dx!, inputGradientRef(dGates, kernel, c, c.goBackwards))).toBeLessThan(TOLERANCE);
+    },
+  );
 });

@@ -22,17 +22,20 @@ const cases = [
 
 describe('input-projection kernel vs reference', async () => {
   const device = await getDevice();
-  it.each(cases)('B$batch T$timesteps F$features U$units G$gates back=$goBackwards bias=$useBias wg=$gemm', async (c) => {
-    const rng = random(c.batch * 1000 + c.units + c.gates);
-    const columns = c.gates * c.units;
-    const x = uniform(c.batch * c.timesteps * c.features, 1, rng);
-    const kernel = uniform(c.features * columns, 0.5, rng);
-    const bias = uniform(columns, 0.5, rng);
-    const traits = deviceTraits(device);
-    const strategy = chooseStrategy(traits, c, { gemmWorkgroup: c.gemm });
-    const run = describeInputProjection(c, c, strategy, traits);
-    const { gates } = await runKernel(device, run, { x, kernel, bias, gates: c.batch * c.timesteps * columns });
-    const expected = inputProjectionRef(x, kernel, c.useBias ? bias : null, c, c.goBackwards);
-    expect(relativeError(gates!, expected)).toBeLessThan(TOLERANCE);
-  });
+  it.each(cases)(
+    'B$batch T$timesteps F$features U$units G$gates back=$goBackwards bias=$useBias wg=$gemm',
+    async (c) => {
+      const rng = random(c.batch * 1000 + c.units + c.gates);
+      const columns = c.gates * c.units;
+      const x = uniform(c.batch * c.timesteps * c.features, 1, rng);
+      const kernel = uniform(c.features * columns, 0.5, rng);
+      const bias = uniform(columns, 0.5, rng);
+      const traits = deviceTraits(device);
+      const strategy = chooseStrategy(traits, c, { gemmWorkgroup: c.gemm });
+      const run = describeInputProjection(c, c, strategy, traits);
+      const { gates } = await runKernel(device, run, { x, kernel, bias, gates: c.batch * c.timesteps * columns });
+      const expected = inputProjectionRef(x, kernel, c.useBias ? bias : null, c, c.goBackwards);
+      expect(relativeError(gates!, expected)).toBeLessThan(TOLERANCE);
+    },
+  );
 });

@@ -37,14 +37,18 @@ describe.each(specs.map((spec) => [spec.name, spec] as const))('%s', (_, spec) =
   });
 
   it('declares the bindings its description binds: the params block, then each buffer in order', () => {
-    const declared = [...spec.code.matchAll(/@group\(0\) @binding\((\d+)\) var<(\w+)(?:, (\w+))?> (\w+)/g)].map(([, index, space, access, name]) => ({
-      index: Number(index),
-      space,
-      access: access ?? 'read',
-      name,
-    }));
+    const declared = [...spec.code.matchAll(/@group\(0\) @binding\((\d+)\) var<(\w+)(?:, (\w+))?> (\w+)/g)].map(
+      ([, index, space, access, name]) => ({
+        index: Number(index),
+        space,
+        access: access ?? 'read',
+        name,
+      }),
+    );
     expect(declared[0]).toEqual({ index: 0, space: 'uniform', access: 'read', name: 'params' });
-    expect(declared.slice(1)).toEqual(spec.bindings.map((b, i) => ({ index: i + 1, space: 'storage', access: b.access, name: b.name })));
+    expect(declared.slice(1)).toEqual(
+      spec.bindings.map((b, i) => ({ index: i + 1, space: 'storage', access: b.access, name: b.name })),
+    );
   });
 
   it('binds at most 8 storage buffers, the WebGPU default limit per shader stage', () => {

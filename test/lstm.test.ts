@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createLSTM } from '../src/kernels/lstm.js';
 import { compareWithReference, outOfTolerance } from './helpers/layer-case.js';
-import { activationGrid, chunked, HARDWARE, rowCases, specialValueCases, specialValues, staged, stepwise, type Row } from './helpers/layer-grid.js';
+import {
+  activationGrid,
+  chunked,
+  HARDWARE,
+  rowCases,
+  specialValueCases,
+  specialValues,
+  staged,
+  stepwise,
+  type Row,
+} from './helpers/layer-grid.js';
 import { getDevice } from './helpers/webgpu.js';
 
 // Tolerances: forward 1e-5, backward 1e-4, relative to each output's largest magnitude (layer-case.ts).
@@ -14,7 +24,15 @@ const rows: Row[] = [
   [1, 1, 1, 1, {}],
   [5, 3, 1, 50, {}],
   [5, 3, 1, 50, { goBackwards: true, initial: true }, stepwise, { lastStepOnly: true, dcLast: true }],
-  [33, 17, 3, 2, { goBackwards: true, useBias: false, initial: true }, { weightGradientRows: 256 }, { lastOutputs: true, dcLast: true }],
+  [
+    33,
+    17,
+    3,
+    2,
+    { goBackwards: true, useBias: false, initial: true },
+    { weightGradientRows: 256 },
+    { lastOutputs: true, dcLast: true },
+  ],
   [1, 17, 8, 64, { initial: true }, chunked],
   [5, 1, 3, 65, { goBackwards: true }, HARDWARE],
   [33, 3, 8, 7, { useBias: false, initial: true }, staged, { dcLast: true }],
@@ -37,7 +55,11 @@ describe('fused LSTM on WebGPU vs the float64 reference', async () => {
   it('matches on every activation × recurrentActivation pair', async () => {
     const bad: string[] = [];
     for (const { name, config, options, seed } of activationGrid('LSTM')) {
-      bad.push(...outOfTolerance(await compareWithReference(device, 'LSTM', config, seed, options)).map((e) => `${name}: ${e}`));
+      bad.push(
+        ...outOfTolerance(await compareWithReference(device, 'LSTM', config, seed, options)).map(
+          (e) => `${name}: ${e}`,
+        ),
+      );
     }
     expect(bad).toEqual([]);
   });
@@ -54,10 +76,19 @@ describe('fused LSTM on WebGPU vs the float64 reference', async () => {
   it('takes 2 dispatches forward and 3 backward, persistent; one per step stepwise; chunks long sequences', () => {
     const seed = { batch: 5, timesteps: 3, features: 1, units: 50, strategy: { recurrence: 'persistent' } } as const;
     expect(createLSTM(device, seed).dispatches).toEqual({ forward: 2, backward: 3 });
-    expect(createLSTM(device, { ...seed, strategy: { ...seed.strategy, ...stepwise } }).dispatches).toEqual({ forward: 1 + 3, backward: 3 + 2 + 1 });
+    expect(createLSTM(device, { ...seed, strategy: { ...seed.strategy, ...stepwise } }).dispatches).toEqual({
+      forward: 1 + 3,
+      backward: 3 + 2 + 1,
+    });
     // 10,000 steps never become one dispatch: chunks of at most 1,024 steps (fewer for wide layers);
     // 50,000 rows take the weight gradients in 2 splits, and a dispatch that adds them up.
-    expect(createLSTM(device, { ...seed, timesteps: 10_000 }).dispatches).toEqual({ forward: 1 + 10, backward: 10 + 3 });
-    expect(createLSTM(device, { ...seed, timesteps: 100, units: 1024 }).dispatches).toEqual({ forward: 1 + 25, backward: 25 + 2 });
+    expect(createLSTM(device, { ...seed, timesteps: 10_000 }).dispatches).toEqual({
+      forward: 1 + 10,
+      backward: 10 + 3,
+    });
+    expect(createLSTM(device, { ...seed, timesteps: 100, units: 1024 }).dispatches).toEqual({
+      forward: 1 + 25,
+      backward: 25 + 2,
+    });
   });
 });

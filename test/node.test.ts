@@ -9,7 +9,9 @@ const root = join(import.meta.dirname, '..');
 describe('webgpu-rnn/node', () => {
   it('finds a WebGPU adapter (no adapter fails the run, it is never skipped)', async () => {
     const { adapterSummary, device } = await nodeWebGPU();
-    expect(adapterSummary.vendor.length + adapterSummary.architecture.length + adapterSummary.description.length).toBeGreaterThan(0);
+    expect(
+      adapterSummary.vendor.length + adapterSummary.architecture.length + adapterSummary.description.length,
+    ).toBeGreaterThan(0);
     expect(describeAdapter(adapterSummary)).not.toMatch(/unknown adapter/);
     expect(describeAdapter(adapterSummary)).toMatch(/(CPU fallback|hardware) adapter(, compatibility feature level)?$/);
     expect(device.limits.maxStorageBuffersPerShaderStage).toBeGreaterThanOrEqual(7);
@@ -42,11 +44,21 @@ describe('webgpu-rnn/node', () => {
   });
 
   it('refuses an unknown backend, option or option type, naming it', async () => {
-    await expect(requestNodeDevice({ backend: 'metal' as never })).rejects.toThrow(/^requestNodeDevice: options\.backend: expected 'vulkan' or 'opengl'; got "metal"$/);
-    await expect(requestNodeDevice(null as never)).rejects.toThrow(/^requestNodeDevice: options: expected an object \(optionalFeatures, installNavigator, backend\) or nothing; got null$/);
-    await expect(requestNodeDevice({ backnd: 'opengl' } as never)).rejects.toThrow(/^requestNodeDevice: options: unknown "backnd"/);
-    await expect(requestNodeDevice({ optionalFeatures: 'timestamp-query' as never })).rejects.toThrow(/^requestNodeDevice: options\.optionalFeatures: expected an array of GPUFeatureName; got "timestamp-query"$/);
-    await expect(requestNodeDevice({ installNavigator: 1 as never })).rejects.toThrow(/^requestNodeDevice: options\.installNavigator: expected a boolean; got 1$/);
+    await expect(requestNodeDevice({ backend: 'metal' as never })).rejects.toThrow(
+      /^requestNodeDevice: options\.backend: expected 'vulkan' or 'opengl'; got "metal"$/,
+    );
+    await expect(requestNodeDevice(null as never)).rejects.toThrow(
+      /^requestNodeDevice: options: expected an object \(optionalFeatures, installNavigator, backend\) or nothing; got null$/,
+    );
+    await expect(requestNodeDevice({ backnd: 'opengl' } as never)).rejects.toThrow(
+      /^requestNodeDevice: options: unknown "backnd"/,
+    );
+    await expect(requestNodeDevice({ optionalFeatures: 'timestamp-query' as never })).rejects.toThrow(
+      /^requestNodeDevice: options\.optionalFeatures: expected an array of GPUFeatureName; got "timestamp-query"$/,
+    );
+    await expect(requestNodeDevice({ installNavigator: 1 as never })).rejects.toThrow(
+      /^requestNodeDevice: options\.installNavigator: expected a boolean; got 1$/,
+    );
   });
 
   it('keeps Dawn alive for as long as the device, even when the caller keeps only the device', () => {
@@ -65,13 +77,20 @@ describe('webgpu-rnn/node', () => {
       }
       console.log('alive');
       process.exit(0);`;
-    const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stdout.trim(), run.stderr).toBe('alive');
     expect(run.status).toBe(0);
   });
 
   it.each([
-    ['imported before navigator.gpu exists (its factory never registered)', "await import('@tensorflow/tfjs-backend-webgpu'); await useTfjsWebGPU();"],
+    [
+      'imported before navigator.gpu exists (its factory never registered)',
+      "await import('@tensorflow/tfjs-backend-webgpu'); await useTfjsWebGPU();",
+    ],
     ['imported after', "await useTfjsWebGPU(); await import('@tensorflow/tfjs-backend-webgpu');"],
     ['left to useTfjsWebGPU', 'await useTfjsWebGPU();'],
   ])("useTfjsWebGPU starts tfjs's webgpu backend with tfjs-backend-webgpu %s", (_, start) => {
@@ -82,15 +101,23 @@ describe('webgpu-rnn/node', () => {
       const sum = tf.add(tf.ones([4096]), 1); // past the size tfjs would compute on the CPU
       console.log(tf.getBackend(), tf.backend().constructor.name, (await sum.data())[4095]);
       process.exit(0);`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n').at(-1)).toBe('webgpu WebGPUBackend 2');
   });
 
-  it('gives the device the limits the kernels can use, at the adapter\'s maximum', async () => {
+  it("gives the device the limits the kernels can use, at the adapter's maximum", async () => {
     const { adapter } = await nodeWebGPU();
     const device = await getDevice();
-    for (const limit of ['maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup'] as const) {
+    for (const limit of [
+      'maxStorageBufferBindingSize',
+      'maxComputeWorkgroupStorageSize',
+      'maxComputeInvocationsPerWorkgroup',
+    ] as const) {
       expect(device.limits[limit], limit).toBe(adapter.limits[limit]);
     }
   });

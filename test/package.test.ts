@@ -5,7 +5,8 @@ import { init, parse } from 'es-module-lexer';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
-const node = (script: string) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+const node = (script: string) =>
+  spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /**
@@ -34,7 +35,11 @@ async function externalImports(entry: string): Promise<{ file: string; specifier
 
 describe('the package', () => {
   it('type-checks under strict TypeScript (sources, tests, scripts, benchmarks, demo)', () => {
-    const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const tsc = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+      { cwd: root, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   });
@@ -46,7 +51,13 @@ describe('the package', () => {
 
   it('loads tfjs only from webgpu-rnn/tfjs, and from webgpu-rnn/node only when useTfjsWebGPU runs', async () => {
     const packages = async (entry: string, dynamic: boolean) =>
-      [...new Set((await externalImports(entry)).filter((i) => i.dynamic === dynamic && !i.specifier.startsWith('node:')).map((i) => i.specifier))].sort();
+      [
+        ...new Set(
+          (await externalImports(entry))
+            .filter((i) => i.dynamic === dynamic && !i.specifier.startsWith('node:'))
+            .map((i) => i.specifier),
+        ),
+      ].sort();
     expect(await packages('tfjs.js', false)).toEqual(['@tensorflow/tfjs']);
     expect(await packages('tfjs.js', true)).toEqual([]);
     expect(await packages('node.js', false)).toEqual([]);
@@ -61,7 +72,9 @@ describe('the package', () => {
     expect(Object.keys(packageJson.dependencies)).toEqual(['@webgpu/types']);
     for (const entry of Object.values(packageJson.exports) as (string | { types: string })[]) {
       if (typeof entry === 'string') continue;
-      expect(readFileSync(join(root, entry.types), 'utf8'), entry.types).toMatch(/^\/\/\/ <reference types="@webgpu\/types" preserve="true" \/>/);
+      expect(readFileSync(join(root, entry.types), 'utf8'), entry.types).toMatch(
+        /^\/\/\/ <reference types="@webgpu\/types" preserve="true" \/>/,
+      );
     }
   });
 
@@ -78,11 +91,25 @@ describe('the package', () => {
     const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
     expect(result.before).toEqual({ kernel: false, layer: false });
     expect(result.after).toEqual({ kernel: true, layer: true });
-    expect(result.exports).toEqual(expect.arrayContaining(['registerKernels', 'ops', 'FusedSimpleRNN', 'fusedSimpleRNN', 'buildSeedModel', 'createTrainerFromModel', 'copyWeightsToModel', 'SIMPLE_RNN', 'SIMPLE_RNN_GRAD']));
+    expect(result.exports).toEqual(
+      expect.arrayContaining([
+        'registerKernels',
+        'ops',
+        'FusedSimpleRNN',
+        'fusedSimpleRNN',
+        'buildSeedModel',
+        'createTrainerFromModel',
+        'copyWeightsToModel',
+        'SIMPLE_RNN',
+        'SIMPLE_RNN_GRAD',
+      ]),
+    );
   });
 
   it('ships its WGSL inlined in dist, with types', () => {
-    const scripts = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+    const scripts = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.js'),
+    );
     const bundle = scripts.map((file) => readFileSync(join(root, 'dist', file), 'utf8')).join('\n');
     expect(bundle).toContain('fn activateGrad(');
     expect(bundle).not.toMatch(/from ['"][^'"]*\.wgsl/);

@@ -11,7 +11,14 @@ import { resolveLSTMConfig } from '../src/kernels/config.js';
 import { lstmBackwardRef, lstmForwardRef } from '../src/kernels/lstm.ref.js';
 import { expandLastStep, lastStates } from '../src/kernels/simple-rnn.ref.js';
 import { relativeError } from './helpers/data.js';
-import { readmeExample, readmeExamples, root, runTypeScript, typeCheck, typeScriptBlockCount } from './helpers/readme.js';
+import {
+  readmeExample,
+  readmeExamples,
+  root,
+  runTypeScript,
+  typeCheck,
+  typeScriptBlockCount,
+} from './helpers/readme.js';
 
 const folder = join(root, 'artifacts', 'readme');
 
@@ -26,7 +33,9 @@ describe('README.md', () => {
   it('marks every TypeScript block with the test that runs it, and that test runs it', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const examples = readmeExamples();
-    expect(examples.size, 'every ```ts block has a <!-- readme-example: NAME (test/FILE ...) --> marker').toBe(typeScriptBlockCount());
+    expect(examples.size, 'every ```ts block has a <!-- readme-example: NAME (test/FILE ...) --> marker').toBe(
+      typeScriptBlockCount(),
+    );
     for (const name of examples.keys()) {
       const runner = readme.match(new RegExp(`<!-- readme-example: ${name} \\((test/[\\w.-]+\\.test\\.ts)`))?.[1];
       expect(runner, `the marker of ${name} names its test file`).toBeDefined();
@@ -50,7 +59,9 @@ describe('README.md', () => {
     expect(backend, run.stdout).toBe('webgpu');
     // 200 epochs of Adam from about 3,000 (the notebook ends near 50).
     expect(Number(loss)).toBeLessThan(300);
-    const prediction = JSON.parse(run.stdout.match(/^prediction after \[70, 80, 90\]: (\[.*\])$/m)![1]!.replace(/\s+/g, '')) as number[][];
+    const prediction = JSON.parse(
+      run.stdout.match(/^prediction after \[70, 80, 90\]: (\[.*\])$/m)![1]!.replace(/\s+/g, ''),
+    ) as number[][];
     expect(prediction[0]!.every(Number.isFinite)).toBe(true);
     expect(run.stdout).toMatch(/^fused kernels registered: true$/m);
   });
@@ -59,7 +70,10 @@ describe('README.md', () => {
     const run = runTypeScript(root, [writeExample('tfjs-lstm-gru-node')], 240_000);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^layers: FusedLSTM, Bidirectional, Dense$/m);
-    const losses = run.stdout.match(/^loss: (.*)$/m)![1]!.split(' → ').map(Number);
+    const losses = run.stdout
+      .match(/^loss: (.*)$/m)![1]!
+      .split(' → ')
+      .map(Number);
     expect(losses).toHaveLength(3);
     expect(losses.every(Number.isFinite)).toBe(true);
     const saved = run.stdout.match(/^saved as: (.*)$/m)![1]!;
@@ -74,7 +88,15 @@ describe('README.md', () => {
       writeExample('tfjs-node');
       const project = join(folder, `tsconfig.${resolution.toLowerCase()}.json`);
       const module = resolution === 'NodeNext' ? 'NodeNext' : 'ESNext';
-      const compilerOptions = { strict: true, skipLibCheck: false, target: 'ES2022', module, moduleResolution: resolution, noEmit: true, types: [] };
+      const compilerOptions = {
+        strict: true,
+        skipLibCheck: false,
+        target: 'ES2022',
+        module,
+        moduleResolution: resolution,
+        noEmit: true,
+        types: [],
+      };
       writeFileSync(project, JSON.stringify({ compilerOptions, files: ['tfjs-node.ts'] }));
       const errors = typeCheck(project);
       // tfjs 4.22's own declarations do not pass skipLibCheck: false (and tfjs-core pins an older
@@ -88,7 +110,8 @@ describe('README.md', () => {
   it("runs the bare-WebGPU LSTM example against the build, printing the reference's numbers", () => {
     const run = runTypeScript(root, [writeExample('bare-webgpu-lstm')]);
     expect(run.status, run.stderr).toBe(0);
-    const printed = (label: string) => JSON.parse(run.stdout.match(new RegExp(`^${label} (\\[[^\\]]*\\])`, 'm'))![1]!.replace(/\s+/g, '')) as number[];
+    const printed = (label: string) =>
+      JSON.parse(run.stdout.match(new RegExp(`^${label} (\\[[^\\]]*\\])`, 'm'))![1]!.replace(/\s+/g, '')) as number[];
     // The same computation in the reference, with the example's data.
     const config = resolveLSTMConfig({ batch: 2, timesteps: 3, features: 1, units: 2 });
     const inputs = {

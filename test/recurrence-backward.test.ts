@@ -12,13 +12,27 @@ import { getDevice } from './helpers/webgpu.js';
 // Tolerance: float32 against float64, relative to each output's largest magnitude.
 const TOLERANCE = 1e-5;
 
-const persistent: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: false, recurrenceWorkgroupSize: 4, products: 'loops' };
-const staged: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: true, recurrenceWorkgroupSize: 32, products: 'loops' };
+const persistent: Partial<Strategy> = {
+  recurrence: 'persistent',
+  weightsInWorkgroup: false,
+  recurrenceWorkgroupSize: 4,
+  products: 'loops',
+};
+const staged: Partial<Strategy> = {
+  recurrence: 'persistent',
+  weightsInWorkgroup: true,
+  recurrenceWorkgroupSize: 32,
+  products: 'loops',
+};
 const stepwise: Partial<Strategy> = { recurrence: 'stepwise', recurrenceWorkgroupSize: 16, products: 'loops' };
 const chunked: Partial<Strategy> = { ...persistent, maxStepsPerDispatch: 2 };
 // Unrolled products (generated per units): a workgroup takes 4 rows per lane, so batches past 16
 // rows span workgroups; units with a partial last block of 4; up to the 1,024-weight limit.
-const unrolled = (more: Partial<Strategy> = {}): Partial<Strategy> => ({ ...persistent, products: 'unrolled', ...more });
+const unrolled = (more: Partial<Strategy> = {}): Partial<Strategy> => ({
+  ...persistent,
+  products: 'unrolled',
+  ...more,
+});
 
 interface Case {
   readonly cell: CellName;
@@ -35,66 +49,253 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { cell: 'SimpleRNN', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: false, strategy: persistent },
-  { cell: 'SimpleRNN', batch: 5, timesteps: 3, units: 50, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: stepwise },
-  { cell: 'LSTM', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: stepwise },
-  { cell: 'LSTM', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: false, strategy: chunked },
-  { cell: 'GRU', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: stepwise },
-  { cell: 'GRU resetAfter', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: persistent },
-  { cell: 'GRU resetAfter', batch: 6, timesteps: 5, units: 7, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: staged },
-  { cell: 'GRU', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: chunked },
-  { cell: 'SimpleRNN', batch: 17, timesteps: 7, units: 31, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: unrolled() },
-  { cell: 'SimpleRNN', batch: 3, timesteps: 4, units: 5, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: true, strategy: unrolled({ recurrenceWorkgroupSize: 1 }) },
-  { cell: 'SimpleRNN', batch: 37, timesteps: 3, units: 32, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: unrolled({ recurrence: 'stepwise', recurrenceWorkgroupSize: 3 }) },
-  { cell: 'LSTM', batch: 33, timesteps: 5, units: 13, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: unrolled({ recurrenceWorkgroupSize: 5, maxStepsPerDispatch: 2 }) },
-  { cell: 'LSTM', batch: 2, timesteps: 3, units: 16, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: false, strategy: unrolled() },
-  { cell: 'GRU', batch: 17, timesteps: 6, units: 18, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: unrolled({ recurrence: 'stepwise', recurrenceWorkgroupSize: 2 }) },
-  { cell: 'GRU', batch: 5, timesteps: 4, units: 7, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: false, lastStepOnly: true, strategy: unrolled({ weightsInWorkgroup: true }) },
-  { cell: 'GRU resetAfter', batch: 9, timesteps: 4, units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: false, strategy: unrolled() },
-  { cell: 'GRU resetAfter', batch: 20, timesteps: 2, units: 18, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, lastStepOnly: true, strategy: unrolled({ maxStepsPerDispatch: 1 }) },
+  {
+    cell: 'SimpleRNN',
+    batch: 1,
+    timesteps: 1,
+    units: 1,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    lastStepOnly: false,
+    strategy: persistent,
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: true,
+    strategy: stepwise,
+  },
+  {
+    cell: 'LSTM',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: false,
+    strategy: stepwise,
+  },
+  {
+    cell: 'LSTM',
+    batch: 33,
+    timesteps: 17,
+    units: 65,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    lastStepOnly: false,
+    strategy: chunked,
+  },
+  {
+    cell: 'GRU',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: true,
+    strategy: stepwise,
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 1,
+    timesteps: 1,
+    units: 1,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: true,
+    strategy: persistent,
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 6,
+    timesteps: 5,
+    units: 7,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: true,
+    strategy: staged,
+  },
+  {
+    cell: 'GRU',
+    batch: 33,
+    timesteps: 17,
+    units: 65,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: false,
+    strategy: chunked,
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 17,
+    timesteps: 7,
+    units: 31,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: false,
+    strategy: unrolled(),
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 3,
+    timesteps: 4,
+    units: 5,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    lastStepOnly: true,
+    strategy: unrolled({ recurrenceWorkgroupSize: 1 }),
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 37,
+    timesteps: 3,
+    units: 32,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: false,
+    strategy: unrolled({ recurrence: 'stepwise', recurrenceWorkgroupSize: 3 }),
+  },
+  {
+    cell: 'LSTM',
+    batch: 33,
+    timesteps: 5,
+    units: 13,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: true,
+    strategy: unrolled({ recurrenceWorkgroupSize: 5, maxStepsPerDispatch: 2 }),
+  },
+  {
+    cell: 'LSTM',
+    batch: 2,
+    timesteps: 3,
+    units: 16,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    lastStepOnly: false,
+    strategy: unrolled(),
+  },
+  {
+    cell: 'GRU',
+    batch: 17,
+    timesteps: 6,
+    units: 18,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: false,
+    strategy: unrolled({ recurrence: 'stepwise', recurrenceWorkgroupSize: 2 }),
+  },
+  {
+    cell: 'GRU',
+    batch: 5,
+    timesteps: 4,
+    units: 7,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    lastStepOnly: true,
+    strategy: unrolled({ weightsInWorkgroup: true }),
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 9,
+    timesteps: 4,
+    units: 3,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: false,
+    strategy: unrolled(),
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 20,
+    timesteps: 2,
+    units: 18,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: true,
+    strategy: unrolled({ maxStepsPerDispatch: 1 }),
+  },
 ];
 
-describe('recurrence-backward kernel vs each cell\'s reference', async () => {
+describe("recurrence-backward kernel vs each cell's reference", async () => {
   const device = await getDevice();
   const traits = deviceTraits(device);
 
-  it.each(cases.map((c, i) => ({ ...c, i })).filter(runsHere))('$cell B$batch T$timesteps U$units inputs=$inputs lastStepOnly=$lastStepOnly %o', async (c) => {
-    const { cell, forward, backward } = CELLS[c.cell];
-    const shape = cellShape({ ...c, features: 1 }, cell);
-    const { batch: B, timesteps: T, units: U, gates: G } = shape;
-    const rng = random(c.i * 104729 + U);
-    const inputs = {
-      recurrentKernel: uniform(U * G * U, 1 / Math.sqrt(U), rng),
-      initialState: c.inputs ? uniform(B * U, 1, rng) : null,
-      initialCellState: c.inputs && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null,
-      bias: c.cell === 'GRU resetAfter' ? uniform(2 * G * U, 0.5, rng) : null,
-    };
-    const saved = forward(uniform(B * T * G * U, 1, rng), inputs, shape, c);
-    const gates = Float32Array.from(saved.gates);
-    const h = Float32Array.from(saved.h);
-    const savedSequence = saved.saved ? Float32Array.from(saved.saved) : null;
-    const dhLast = uniform(B * U, 1, rng);
-    const dh = c.lastStepOnly ? Float32Array.from(expandLastStep(dhLast, B, T, U)) : uniform(B * T * U, 1, rng);
-    // LSTM with the last step's gradient takes dcLast too, copied into dInitialCellState first.
-    const dcLast = c.lastStepOnly && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null;
-    const strategy = chooseStrategy(traits, shape, c.strategy);
-    const options = { ...c, useInitialState: c.inputs, hasCellInput: inputs.initialCellState !== null, hasCellGradient: dcLast !== null };
-    const run = describeRecurrenceBackward(cell, shape, options, strategy, traits);
-    const cellInputs = { initialState: inputs.initialState, initialCellState: inputs.initialCellState, saved: savedSequence };
-    const given = Object.fromEntries(Object.entries(cellInputs).flatMap(([name, value]) => (value ? [[name, value]] : [])));
-    const out = await runKernel(device, run, {
-      dh: c.lastStepOnly ? dhLast : dh,
-      gates,
-      recurrentKernel: inputs.recurrentKernel,
-      h,
-      ...given,
-      dGates: B * T * shape.gradientBlocks * U,
-      dInitialState: B * U,
-      dInitialCellState: dcLast ?? B * U,
-    });
-    const expected = backward({ dh, dcLast, gates, h, saved: savedSequence }, inputs, shape, c);
-    expect(relativeError(out.dGates!, expected.dGates!), 'dGates').toBeLessThan(TOLERANCE);
-    expect(relativeError(out.dInitialState!, expected.dInitialState!), 'dInitialState').toBeLessThan(TOLERANCE);
-    if (c.cell === 'LSTM') expect(relativeError(out.dInitialCellState!, expected.dInitialCellState!), 'dInitialCellState').toBeLessThan(TOLERANCE);
-  });
+  it.each(cases.map((c, i) => ({ ...c, i })).filter(runsHere))(
+    '$cell B$batch T$timesteps U$units inputs=$inputs lastStepOnly=$lastStepOnly %o',
+    async (c) => {
+      const { cell, forward, backward } = CELLS[c.cell];
+      const shape = cellShape({ ...c, features: 1 }, cell);
+      const { batch: B, timesteps: T, units: U, gates: G } = shape;
+      const rng = random(c.i * 104729 + U);
+      const inputs = {
+        recurrentKernel: uniform(U * G * U, 1 / Math.sqrt(U), rng),
+        initialState: c.inputs ? uniform(B * U, 1, rng) : null,
+        initialCellState: c.inputs && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null,
+        bias: c.cell === 'GRU resetAfter' ? uniform(2 * G * U, 0.5, rng) : null,
+      };
+      const saved = forward(uniform(B * T * G * U, 1, rng), inputs, shape, c);
+      const gates = Float32Array.from(saved.gates);
+      const h = Float32Array.from(saved.h);
+      const savedSequence = saved.saved ? Float32Array.from(saved.saved) : null;
+      const dhLast = uniform(B * U, 1, rng);
+      const dh = c.lastStepOnly ? Float32Array.from(expandLastStep(dhLast, B, T, U)) : uniform(B * T * U, 1, rng);
+      // LSTM with the last step's gradient takes dcLast too, copied into dInitialCellState first.
+      const dcLast = c.lastStepOnly && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null;
+      const strategy = chooseStrategy(traits, shape, c.strategy);
+      const options = {
+        ...c,
+        useInitialState: c.inputs,
+        hasCellInput: inputs.initialCellState !== null,
+        hasCellGradient: dcLast !== null,
+      };
+      const run = describeRecurrenceBackward(cell, shape, options, strategy, traits);
+      const cellInputs = {
+        initialState: inputs.initialState,
+        initialCellState: inputs.initialCellState,
+        saved: savedSequence,
+      };
+      const given = Object.fromEntries(
+        Object.entries(cellInputs).flatMap(([name, value]) => (value ? [[name, value]] : [])),
+      );
+      const out = await runKernel(device, run, {
+        dh: c.lastStepOnly ? dhLast : dh,
+        gates,
+        recurrentKernel: inputs.recurrentKernel,
+        h,
+        ...given,
+        dGates: B * T * shape.gradientBlocks * U,
+        dInitialState: B * U,
+        dInitialCellState: dcLast ?? B * U,
+      });
+      const expected = backward({ dh, dcLast, gates, h, saved: savedSequence }, inputs, shape, c);
+      expect(relativeError(out.dGates!, expected.dGates!), 'dGates').toBeLessThan(TOLERANCE);
+      expect(relativeError(out.dInitialState!, expected.dInitialState!), 'dInitialState').toBeLessThan(TOLERANCE);
+      if (c.cell === 'LSTM')
+        expect(relativeError(out.dInitialCellState!, expected.dInitialCellState!), 'dInitialCellState').toBeLessThan(
+          TOLERANCE,
+        );
+    },
+  );
 });

@@ -12,13 +12,27 @@ import { getDevice } from './helpers/webgpu.js';
 // Tolerance: float32 against float64, relative to each output's largest magnitude.
 const TOLERANCE = 1e-5;
 
-const persistent: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: false, recurrenceWorkgroupSize: 4, products: 'loops' };
-const staged: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: true, recurrenceWorkgroupSize: 32, products: 'loops' };
+const persistent: Partial<Strategy> = {
+  recurrence: 'persistent',
+  weightsInWorkgroup: false,
+  recurrenceWorkgroupSize: 4,
+  products: 'loops',
+};
+const staged: Partial<Strategy> = {
+  recurrence: 'persistent',
+  weightsInWorkgroup: true,
+  recurrenceWorkgroupSize: 32,
+  products: 'loops',
+};
 const stepwise: Partial<Strategy> = { recurrence: 'stepwise', recurrenceWorkgroupSize: 16, products: 'loops' };
 const chunked: Partial<Strategy> = { ...persistent, maxStepsPerDispatch: 2 };
 // Unrolled products (generated per units): a workgroup takes 4 rows per lane, so batches past 16
 // rows span workgroups; units with a partial last block of 4; up to the 1,024-weight limit.
-const unrolled = (more: Partial<Strategy> = {}): Partial<Strategy> => ({ ...persistent, products: 'unrolled', ...more });
+const unrolled = (more: Partial<Strategy> = {}): Partial<Strategy> => ({
+  ...persistent,
+  products: 'unrolled',
+  ...more,
+});
 
 interface Case {
   readonly cell: CellName;
@@ -33,58 +47,229 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { cell: 'SimpleRNN', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: persistent },
-  { cell: 'SimpleRNN', batch: 5, timesteps: 3, units: 50, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: true, strategy: stepwise },
-  { cell: 'LSTM', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: stepwise },
-  { cell: 'LSTM', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: chunked },
-  { cell: 'GRU', batch: 5, timesteps: 3, units: 50, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: stepwise },
-  { cell: 'GRU resetAfter', batch: 1, timesteps: 1, units: 1, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: persistent },
-  { cell: 'GRU resetAfter', batch: 6, timesteps: 5, units: 7, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: staged },
-  { cell: 'GRU', batch: 33, timesteps: 17, units: 65, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: chunked },
-  { cell: 'SimpleRNN', batch: 17, timesteps: 7, units: 31, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: true, strategy: unrolled() },
-  { cell: 'SimpleRNN', batch: 3, timesteps: 4, units: 5, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: false, strategy: unrolled({ recurrenceWorkgroupSize: 1 }) },
-  { cell: 'SimpleRNN', batch: 37, timesteps: 3, units: 32, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: unrolled({ recurrence: 'stepwise', recurrenceWorkgroupSize: 3 }) },
-  { cell: 'LSTM', batch: 33, timesteps: 5, units: 13, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: unrolled({ recurrenceWorkgroupSize: 5, maxStepsPerDispatch: 2 }) },
-  { cell: 'LSTM', batch: 2, timesteps: 3, units: 16, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: false, strategy: unrolled() },
-  { cell: 'GRU', batch: 17, timesteps: 6, units: 18, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: unrolled({ recurrence: 'stepwise', recurrenceWorkgroupSize: 2 }) },
-  { cell: 'GRU', batch: 5, timesteps: 4, units: 7, activation: 'relu', recurrentActivation: 'hardSigmoid', inputs: false, strategy: unrolled({ weightsInWorkgroup: true }) },
-  { cell: 'GRU resetAfter', batch: 9, timesteps: 4, units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: unrolled() },
-  { cell: 'GRU resetAfter', batch: 20, timesteps: 2, units: 18, activation: 'tanh', recurrentActivation: 'hardSigmoid', inputs: true, strategy: unrolled({ maxStepsPerDispatch: 1 }) },
+  {
+    cell: 'SimpleRNN',
+    batch: 1,
+    timesteps: 1,
+    units: 1,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    strategy: persistent,
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: stepwise,
+  },
+  {
+    cell: 'LSTM',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: stepwise,
+  },
+  {
+    cell: 'LSTM',
+    batch: 33,
+    timesteps: 17,
+    units: 65,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    strategy: chunked,
+  },
+  {
+    cell: 'GRU',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: stepwise,
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 1,
+    timesteps: 1,
+    units: 1,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: persistent,
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 6,
+    timesteps: 5,
+    units: 7,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: staged,
+  },
+  {
+    cell: 'GRU',
+    batch: 33,
+    timesteps: 17,
+    units: 65,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: chunked,
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 17,
+    timesteps: 7,
+    units: 31,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: unrolled(),
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 3,
+    timesteps: 4,
+    units: 5,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    strategy: unrolled({ recurrenceWorkgroupSize: 1 }),
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 37,
+    timesteps: 3,
+    units: 32,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: unrolled({ recurrence: 'stepwise', recurrenceWorkgroupSize: 3 }),
+  },
+  {
+    cell: 'LSTM',
+    batch: 33,
+    timesteps: 5,
+    units: 13,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: unrolled({ recurrenceWorkgroupSize: 5, maxStepsPerDispatch: 2 }),
+  },
+  {
+    cell: 'LSTM',
+    batch: 2,
+    timesteps: 3,
+    units: 16,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    strategy: unrolled(),
+  },
+  {
+    cell: 'GRU',
+    batch: 17,
+    timesteps: 6,
+    units: 18,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: unrolled({ recurrence: 'stepwise', recurrenceWorkgroupSize: 2 }),
+  },
+  {
+    cell: 'GRU',
+    batch: 5,
+    timesteps: 4,
+    units: 7,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    strategy: unrolled({ weightsInWorkgroup: true }),
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 9,
+    timesteps: 4,
+    units: 3,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: unrolled(),
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 20,
+    timesteps: 2,
+    units: 18,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: unrolled({ maxStepsPerDispatch: 1 }),
+  },
 ];
 
-describe('recurrence-forward kernel vs each cell\'s reference', async () => {
+describe("recurrence-forward kernel vs each cell's reference", async () => {
   const device = await getDevice();
   const traits = deviceTraits(device);
 
-  it.each(cases.map((c, i) => ({ ...c, i })).filter(runsHere))('$cell B$batch T$timesteps U$units inputs=$inputs %o', async (c) => {
-    const { cell, forward } = CELLS[c.cell];
-    const shape = cellShape({ ...c, features: 1 }, cell);
-    const { batch: B, timesteps: T, units: U, gates: G } = shape;
-    const rng = random(c.i * 7919 + U);
-    const projection = uniform(B * T * G * U, 1, rng);
-    const inputs = {
-      recurrentKernel: uniform(U * G * U, 1 / Math.sqrt(U), rng),
-      initialState: c.inputs ? uniform(B * U, 1, rng) : null,
-      initialCellState: c.inputs && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null,
-      bias: c.inputs && c.cell === 'GRU resetAfter' ? uniform(2 * G * U, 0.5, rng) : null,
-    };
-    const strategy = chooseStrategy(traits, shape, c.strategy);
-    // Every other case also writes the last states on their own.
-    const writeLast = c.i % 2 === 1;
-    const options = { ...c, useInitialState: c.inputs, hasCellInput: inputs.initialCellState !== null || inputs.bias !== null, writeLast, writeLastSaved: writeLast && c.cell === 'LSTM' };
-    const run = describeRecurrenceForward(cell, shape, options, strategy, traits);
-    if (c.strategy === chunked) expect(run.dispatches.length).toBe(Math.ceil(T / 2));
-    const given = Object.fromEntries(Object.entries(inputs).flatMap(([name, value]) => (value ? [[name, value]] : [])));
-    const out = await runKernel(device, run, { gates: projection, ...given, h: B * T * U, last: B * U, saved: B * T * U, lastSaved: B * U });
-    const expected = forward(projection, inputs, shape, c);
-    expect(relativeError(out.gates!, expected.gates), 'gates').toBeLessThan(TOLERANCE);
-    expect(relativeError(out.h!, expected.h), 'h').toBeLessThan(TOLERANCE);
-    if (expected.saved) expect(relativeError(out.saved!, expected.saved), 'saved').toBeLessThan(TOLERANCE);
-    const last = writeLast ? lastStates(expected.h, B, T, U) : new Float32Array(B * U);
-    expect(relativeError(out.last!, last), 'last').toBeLessThan(TOLERANCE);
-    if (c.cell === 'LSTM') {
-      const lastSaved = writeLast ? lastStates(expected.saved!, B, T, U) : new Float32Array(B * U);
-      expect(relativeError(out.lastSaved!, lastSaved), 'lastSaved').toBeLessThan(TOLERANCE);
-    }
-  });
+  it.each(cases.map((c, i) => ({ ...c, i })).filter(runsHere))(
+    '$cell B$batch T$timesteps U$units inputs=$inputs %o',
+    async (c) => {
+      const { cell, forward } = CELLS[c.cell];
+      const shape = cellShape({ ...c, features: 1 }, cell);
+      const { batch: B, timesteps: T, units: U, gates: G } = shape;
+      const rng = random(c.i * 7919 + U);
+      const projection = uniform(B * T * G * U, 1, rng);
+      const inputs = {
+        recurrentKernel: uniform(U * G * U, 1 / Math.sqrt(U), rng),
+        initialState: c.inputs ? uniform(B * U, 1, rng) : null,
+        initialCellState: c.inputs && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null,
+        bias: c.inputs && c.cell === 'GRU resetAfter' ? uniform(2 * G * U, 0.5, rng) : null,
+      };
+      const strategy = chooseStrategy(traits, shape, c.strategy);
+      // Every other case also writes the last states on their own.
+      const writeLast = c.i % 2 === 1;
+      const options = {
+        ...c,
+        useInitialState: c.inputs,
+        hasCellInput: inputs.initialCellState !== null || inputs.bias !== null,
+        writeLast,
+        writeLastSaved: writeLast && c.cell === 'LSTM',
+      };
+      const run = describeRecurrenceForward(cell, shape, options, strategy, traits);
+      if (c.strategy === chunked) expect(run.dispatches.length).toBe(Math.ceil(T / 2));
+      const given = Object.fromEntries(
+        Object.entries(inputs).flatMap(([name, value]) => (value ? [[name, value]] : [])),
+      );
+      const out = await runKernel(device, run, {
+        gates: projection,
+        ...given,
+        h: B * T * U,
+        last: B * U,
+        saved: B * T * U,
+        lastSaved: B * U,
+      });
+      const expected = forward(projection, inputs, shape, c);
+      expect(relativeError(out.gates!, expected.gates), 'gates').toBeLessThan(TOLERANCE);
+      expect(relativeError(out.h!, expected.h), 'h').toBeLessThan(TOLERANCE);
+      if (expected.saved) expect(relativeError(out.saved!, expected.saved), 'saved').toBeLessThan(TOLERANCE);
+      const last = writeLast ? lastStates(expected.h, B, T, U) : new Float32Array(B * U);
+      expect(relativeError(out.last!, last), 'last').toBeLessThan(TOLERANCE);
+      if (c.cell === 'LSTM') {
+        const lastSaved = writeLast ? lastStates(expected.saved!, B, T, U) : new Float32Array(B * U);
+        expect(relativeError(out.lastSaved!, lastSaved), 'lastSaved').toBeLessThan(TOLERANCE);
+      }
+    },
+  );
 });

@@ -29,7 +29,10 @@ describe('the seed model', () => {
 
   it('names the option on misuse: options null, an unknown option, a seed or size of the wrong kind', () => {
     const cases: [unknown, RegExp][] = [
-      [null, /^buildSeedModel: options: expected an object \(fused, cell, seed, seqLen, nSteps, units, learningRate\) or nothing; got null$/],
+      [
+        null,
+        /^buildSeedModel: options: expected an object \(fused, cell, seed, seqLen, nSteps, units, learningRate\) or nothing; got null$/,
+      ],
       [{ seed: 'abc' }, /^buildSeedModel: seed: expected an integer; got "abc"$/],
       [{ unit: 50 }, /^buildSeedModel: options: unknown "unit"/],
       [{ units: 0 }, /^buildSeedModel: units: expected a positive integer; got 0$/],
@@ -53,24 +56,31 @@ describe('the seed model', () => {
     }
   });
 
-  it.each(SEED_CELLS)(`trains ${EPOCHS} epochs on webgpu (fused) like the stock layer on cpu from the same initial weights (%s)`, async (cell) => {
-    const stock = await onBackend('cpu', async () => {
-      const model = buildSeedModel({ fused: false, cell, seed: 7 });
-      const weights = await Promise.all(model.getWeights().map(async (w) => ({ values: await w.data(), shape: w.shape })));
-      const result = await train(model);
+  it.each(SEED_CELLS)(
+    `trains ${EPOCHS} epochs on webgpu (fused) like the stock layer on cpu from the same initial weights (%s)`,
+    async (cell) => {
+      const stock = await onBackend('cpu', async () => {
+        const model = buildSeedModel({ fused: false, cell, seed: 7 });
+        const weights = await Promise.all(
+          model.getWeights().map(async (w) => ({ values: await w.data(), shape: w.shape })),
+        );
+        const result = await train(model);
+        model.dispose();
+        return { weights, ...result };
+      });
+      await tf.setBackend('webgpu');
+      const model = buildSeedModel({ cell, seed: 1234 });
+      model.setWeights(stock.weights.map((w) => tf.tensor(w.values, w.shape)));
+      const fused = await train(model);
       model.dispose();
-      return { weights, ...result };
-    });
-    await tf.setBackend('webgpu');
-    const model = buildSeedModel({ cell, seed: 1234 });
-    model.setWeights(stock.weights.map((w) => tf.tensor(w.values, w.shape)));
-    const fused = await train(model);
-    model.dispose();
 
-    expect(fused.loss).toHaveLength(EPOCHS);
-    const worst = Math.max(...fused.loss.map((l, i) => Math.abs(l - stock.loss[i]!) / stock.loss[i]!));
-    expect(worst, 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
-    expect(fused.loss.at(-1)!).toBeLessThan(fused.loss[0]! / 10);
-    fused.prediction.forEach((p, i) => expect(Math.abs(p - stock.prediction[i]!) / Math.abs(stock.prediction[i]!)).toBeLessThan(TOLERANCE));
-  });
+      expect(fused.loss).toHaveLength(EPOCHS);
+      const worst = Math.max(...fused.loss.map((l, i) => Math.abs(l - stock.loss[i]!) / stock.loss[i]!));
+      expect(worst, 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
+      expect(fused.loss.at(-1)!).toBeLessThan(fused.loss[0]! / 10);
+      fused.prediction.forEach((p, i) =>
+        expect(Math.abs(p - stock.prediction[i]!) / Math.abs(stock.prediction[i]!)).toBeLessThan(TOLERANCE),
+      );
+    },
+  );
 });

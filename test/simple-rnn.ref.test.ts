@@ -10,13 +10,27 @@ const STEP = 1e-6;
 const TOLERANCE = 1e-6;
 
 const PARAMETERS = ['x', 'kernel', 'recurrentKernel', 'bias', 'initialState'] as const;
-const GRADIENT_OF = { x: 'dx', kernel: 'dKernel', recurrentKernel: 'dRecurrentKernel', bias: 'dBias', initialState: 'dInitialState' } as const;
+const GRADIENT_OF = {
+  x: 'dx',
+  kernel: 'dKernel',
+  recurrentKernel: 'dRecurrentKernel',
+  bias: 'dBias',
+  initialState: 'dInitialState',
+} as const;
 
 describe('simpleRNNBackwardRef vs central finite differences', () => {
   const cases = ACTIVATIONS.flatMap((activation) => [false, true].map((goBackwards) => ({ activation, goBackwards })));
 
   it.each(cases)('$activation goBackwards=$goBackwards', ({ activation, goBackwards }) => {
-    const config = resolveConfig({ batch: 2, timesteps: 3, features: 2, units: 3, activation, goBackwards, useInitialState: true });
+    const config = resolveConfig({
+      batch: 2,
+      timesteps: 3,
+      features: 2,
+      units: 3,
+      activation,
+      goBackwards,
+      useInitialState: true,
+    });
     const rng = random(activation.length * 97 + Number(goBackwards));
     const values = (n: number, scale: number) => Float64Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
     const inputs: Record<(typeof PARAMETERS)[number], Float64Array> = {
@@ -27,7 +41,8 @@ describe('simpleRNNBackwardRef vs central finite differences', () => {
       initialState: values(2 * 3, 1),
     };
     const dh = values(2 * 3 * 3, 1);
-    const loss = (arrays: SimpleRNNArrays) => simpleRNNForwardRef(arrays, config).h.reduce((sum, h, i) => sum + h * dh[i]!, 0);
+    const loss = (arrays: SimpleRNNArrays) =>
+      simpleRNNForwardRef(arrays, config).h.reduce((sum, h, i) => sum + h * dh[i]!, 0);
     const forward = simpleRNNForwardRef(inputs, config);
     const gradients = simpleRNNBackwardRef({ ...inputs, ...forward, dh }, config);
 

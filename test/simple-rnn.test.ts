@@ -14,7 +14,17 @@ const stepwise: Partial<Strategy> = { recurrence: 'stepwise', recurrenceWorkgrou
 const staged: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: true, recurrenceWorkgroupSize: 32 };
 const hardware = 'hardware';
 
-type Row = [batch: number, timesteps: number, features: number, units: number, activation: Activation, goBackwards: boolean, useBias: boolean, useInitialState: boolean, strategy?: Partial<Strategy> | typeof hardware];
+type Row = [
+  batch: number,
+  timesteps: number,
+  features: number,
+  units: number,
+  activation: Activation,
+  goBackwards: boolean,
+  useBias: boolean,
+  useInitialState: boolean,
+  strategy?: Partial<Strategy> | typeof hardware,
+];
 
 // A covering set of B ∈ {1, 5, 33}, T ∈ {1, 3, 17}, F ∈ {1, 3, 8}, U ∈ {1, 2, 50, 64, 65, 130, 257, 1024}:
 // every activation in both directions, bias and initial state on and off, and the strategies (the
@@ -59,21 +69,29 @@ const rows: Row[] = [
 
 describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
   const device = await getDevice();
-  const cases = rows.map(([batch, timesteps, features, units, activation, goBackwards, useBias, useInitialState, strategy], i) => {
-    const shape = { batch, timesteps, features, units, activation, goBackwards, useBias, useInitialState };
-    const resolved = strategy === hardware ? hardwareStrategy(device, 'SimpleRNN', shape) : strategy;
-    const strategyName = strategy === hardware ? `hardware ${resolved!.recurrence} ${resolved!.recurrenceWorkgroupSize} lanes` : (strategy?.recurrence ?? '');
-    return {
-      name: `B${batch} T${timesteps} F${features} U${units} ${activation}${goBackwards ? ' backwards' : ''}${useBias ? '' : ' no-bias'}${useInitialState ? ' h0' : ''} ${strategyName}${resolved?.weightsInWorkgroup ? '+workgroup-weights' : ''}`,
-      seed: 1000 + i,
-      config: { ...shape, ...(resolved ? { strategy: resolved } : {}) } satisfies SimpleRNNConfig,
-    };
-  });
+  const cases = rows.map(
+    ([batch, timesteps, features, units, activation, goBackwards, useBias, useInitialState, strategy], i) => {
+      const shape = { batch, timesteps, features, units, activation, goBackwards, useBias, useInitialState };
+      const resolved = strategy === hardware ? hardwareStrategy(device, 'SimpleRNN', shape) : strategy;
+      const strategyName =
+        strategy === hardware
+          ? `hardware ${resolved!.recurrence} ${resolved!.recurrenceWorkgroupSize} lanes`
+          : (strategy?.recurrence ?? '');
+      return {
+        name: `B${batch} T${timesteps} F${features} U${units} ${activation}${goBackwards ? ' backwards' : ''}${useBias ? '' : ' no-bias'}${useInitialState ? ' h0' : ''} ${strategyName}${resolved?.weightsInWorkgroup ? '+workgroup-weights' : ''}`,
+        seed: 1000 + i,
+        config: { ...shape, ...(resolved ? { strategy: resolved } : {}) } satisfies SimpleRNNConfig,
+      };
+    },
+  );
 
   it('covers every activation in both directions', () => {
     for (const activation of ACTIVATIONS) {
       for (const back of [false, true]) {
-        expect(rows.some((r) => r[4] === activation && r[5] === back), `${activation} goBackwards=${back}`).toBe(true);
+        expect(
+          rows.some((r) => r[4] === activation && r[5] === back),
+          `${activation} goBackwards=${back}`,
+        ).toBe(true);
       }
     }
   });
@@ -85,7 +103,14 @@ describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
   it('passes NaN and ±Infinity through every activation, forward and backward, as the reference does', async () => {
     const bad: string[] = [];
     for (const { name, config, seed } of specialValueCases('SimpleRNN')) {
-      const result = await compareWithReference(device, 'SimpleRNN', config, seed, {}, specialValues('SimpleRNN', config, seed));
+      const result = await compareWithReference(
+        device,
+        'SimpleRNN',
+        config,
+        seed,
+        {},
+        specialValues('SimpleRNN', config, seed),
+      );
       bad.push(...outOfTolerance(result).map((e) => `${name}: ${e}`));
     }
     expect(bad).toEqual([]);
@@ -95,7 +120,16 @@ describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
     // 65,536 row tiles of 4 exceed the 65,535 workgroups one grid dimension allows (one row tile per
     // GEMM workgroup on every adapter: the hardware table's 8 would not need the fold; and one per
     // recurrence workgroup with products by loops, where unrolled ones take 4 per workgroup).
-    const config = { batch: 262_144, timesteps: 2, features: 1, units: 1, activation: 'tanh', goBackwards: true, useInitialState: true, strategy: { gemmWorkgroup: [4, 1], products: 'loops' } } as const;
+    const config = {
+      batch: 262_144,
+      timesteps: 2,
+      features: 1,
+      units: 1,
+      activation: 'tanh',
+      goBackwards: true,
+      useInitialState: true,
+      strategy: { gemmWorkgroup: [4, 1], products: 'loops' },
+    } as const;
     const rnn = createSimpleRNN(device, config);
     expect(rnn.forwardRuns[1]!.dispatches[0]!.workgroups[2], 'the recurrence grid folds into z').toBe(2);
     expect(rnn.forwardRuns[0]!.dispatches[0]!.workgroups[2], 'the projection grid folds into z').toBeGreaterThan(1);
@@ -112,7 +146,10 @@ describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
     const counted = { forward: 0, backward: 0 };
     let phase: keyof typeof counted = 'forward';
     const original = GPUCommandEncoder.prototype.beginComputePass;
-    GPUCommandEncoder.prototype.beginComputePass = function (this: GPUCommandEncoder, descriptor?: GPUComputePassDescriptor) {
+    GPUCommandEncoder.prototype.beginComputePass = function (
+      this: GPUCommandEncoder,
+      descriptor?: GPUComputePassDescriptor,
+    ) {
       const pass = original.call(this, descriptor);
       const dispatch = pass.dispatchWorkgroups.bind(pass);
       pass.dispatchWorkgroups = (...args: Parameters<GPUComputePassEncoder['dispatchWorkgroups']>) => {
@@ -124,7 +161,12 @@ describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
     try {
       const { createFloat32Buffer } = await import('../src/gpu/buffers.js');
       const up = (a: Float32Array) => createFloat32Buffer(device, a);
-      const inputs = { x: up(data.x), kernel: up(data.kernel), recurrentKernel: up(data.recurrentKernel), bias: up(data.bias) };
+      const inputs = {
+        x: up(data.x),
+        kernel: up(data.kernel),
+        recurrentKernel: up(data.recurrentKernel),
+        bias: up(data.bias),
+      };
       const encoder = device.createCommandEncoder();
       const forward = rnn.encodeForward(encoder, inputs);
       phase = 'backward';

@@ -3,7 +3,11 @@ import { chooseStrategy, type DeviceTraits } from '../src/kernels/strategy.js';
 
 // The strategy table, as data: what it picks on a hardware GPU (limits as the H100's) and on the
 // CPU fallback, by units; and what a caller asking for the persistent recurrence (the trainer) gets.
-const limits = { maxComputeInvocationsPerWorkgroup: 1024, maxComputeWorkgroupSizeX: 1024, maxComputeWorkgroupStorageSize: 49152 } as GPUSupportedLimits;
+const limits = {
+  maxComputeInvocationsPerWorkgroup: 1024,
+  maxComputeWorkgroupSizeX: 1024,
+  maxComputeWorkgroupStorageSize: 49152,
+} as GPUSupportedLimits;
 const hardware: DeviceTraits = { isFallbackAdapter: false, limits };
 const fallback: DeviceTraits = { isFallbackAdapter: true, limits };
 const lstm = (units: number) => ({ batch: 8, timesteps: 10, features: 4, units, gates: 4 });
@@ -52,10 +56,15 @@ describe('the strategy table', () => {
     expect(() => chooseStrategy(fallback, lstm(17), { products: 'unrolled' })).toThrow(
       "strategy.products: 'unrolled' takes at most 1024 recurrent-kernel weights (gates·units²); got 1156",
     );
-    expect(() => chooseStrategy(fallback, lstm(8), { products: 'tiles' as never })).toThrow("config.strategy.products: expected 'loops' or 'unrolled'; got \"tiles\"");
+    expect(() => chooseStrategy(fallback, lstm(8), { products: 'tiles' as never })).toThrow(
+      "config.strategy.products: expected 'loops' or 'unrolled'; got \"tiles\"",
+    );
   });
 
   it('keeps overrides as given', () => {
-    expect(chooseStrategy(hardware, lstm(512), { recurrence: 'persistent', recurrenceWorkgroupSize: 32 }).recurrenceWorkgroupSize).toBe(32);
+    expect(
+      chooseStrategy(hardware, lstm(512), { recurrence: 'persistent', recurrenceWorkgroupSize: 32 })
+        .recurrenceWorkgroupSize,
+    ).toBe(32);
   });
 });

@@ -64,7 +64,9 @@ describe('submitAndRead with a pace', async () => {
     let reported = 0;
     const pace: Pace = { waitMs: 120, done: (ms) => void (reported = ms) };
     try {
-      expect(await submitAndRead(device, 'paced read', () => ({ buffer: source, offset: 0, floats: 3 }), pace)).toEqual(Float32Array.of(1, 2, 3));
+      expect(await submitAndRead(device, 'paced read', () => ({ buffer: source, offset: 0, floats: 3 }), pace)).toEqual(
+        Float32Array.of(1, 2, 3),
+      );
     } finally {
       GPUBuffer.prototype.mapAsync = original;
       device.queue.submit = submit;
@@ -79,9 +81,12 @@ describe('submitAndRead with a pace', async () => {
     const gone = createFloat32Buffer(device, Float32Array.of(1), 'gone');
     gone.destroy();
     let reported = false;
-    await expect(submitAndRead(device, 'paced read', () => ({ buffer: gone, offset: 0, floats: 1 }), { waitMs: 20, done: () => void (reported = true) })).rejects.toThrow(
-      /^paced read: WebGPU validation error: .*destroyed/,
-    );
+    await expect(
+      submitAndRead(device, 'paced read', () => ({ buffer: gone, offset: 0, floats: 1 }), {
+        waitMs: 20,
+        done: () => void (reported = true),
+      }),
+    ).rejects.toThrow(/^paced read: WebGPU validation error: .*destroyed/);
     expect(reported).toBe(false);
   });
 });

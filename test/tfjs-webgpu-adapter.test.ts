@@ -14,10 +14,15 @@ describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
   });
 
   /** Records a copy into the backend's encoder, as our kernels record their passes. */
-  const copy = (from: GPUBuffer, to: GPUBuffer, bytes: number) => gpu.encoder().copyBufferToBuffer(from, 0, to, 0, bytes);
+  const copy = (from: GPUBuffer, to: GPUBuffer, bytes: number) =>
+    gpu.encoder().copyBufferToBuffer(from, 0, to, 0, bytes);
 
   const upload = (values: number[]) => {
-    const buffer = gpu.device.createBuffer({ size: values.length * 4, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.STORAGE, mappedAtCreation: true });
+    const buffer = gpu.device.createBuffer({
+      size: values.length * 4,
+      usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.STORAGE,
+      mappedAtCreation: true,
+    });
     new Float32Array(buffer.getMappedRange()).set(values);
     buffer.unmap();
     return buffer;
@@ -45,7 +50,7 @@ describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
     expect(typeof gpu.device.createComputePipeline).toBe('function');
   });
 
-  it('gives a tensor\'s own buffer: a pass recorded into the backend encoder writes the tensor', async () => {
+  it("gives a tensor's own buffer: a pass recorded into the backend encoder writes the tensor", async () => {
     const t = tf.zeros([4]);
     const source = upload([1, 2, 3, 4]);
     copy(source, gpu.buffer(t), 16);
@@ -79,7 +84,7 @@ describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
     source.destroy();
   });
 
-  it('keeps a held tensor\'s buffer out of the pool until the encoder is submitted', async () => {
+  it("keeps a held tensor's buffer out of the pool until the encoder is submitted", async () => {
     const bytes = 4 * 1024;
     const read = async () => {
       const doomed = tf.fill([1024], 7);

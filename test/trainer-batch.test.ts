@@ -26,16 +26,29 @@ describe('trainer-batch kernel vs reference', async () => {
     const x = uniform(c.samples * c.timesteps * c.features, 1, rng);
     const y = uniform(c.samples * c.outputs, 1, rng);
     const order = Array.from({ length: c.epochs }, () => [...sampleOrder(c.samples, rng)]).flat();
-    const data = { progress: progressData({ fitStep: c.fitStep, firstEpoch: c.firstEpoch, accBeta1: 1, accBeta2: 1, losses: [0] }), order: u32Bits(order), x, y, batchX: c.batchSize * c.timesteps * c.features, batchY: c.batchSize * c.outputs, batch: 4 };
+    const data = {
+      progress: progressData({ fitStep: c.fitStep, firstEpoch: c.firstEpoch, accBeta1: 1, accBeta2: 1, losses: [0] }),
+      order: u32Bits(order),
+      x,
+      y,
+      batchX: c.batchSize * c.timesteps * c.features,
+      batchY: c.batchSize * c.outputs,
+      batch: 4,
+    };
     const expected = trainerBatchRef({ x, y, order, fitStep: c.fitStep, firstEpoch: c.firstEpoch }, c, 'train');
-    const runs = WORKGROUP_ORDERS.flatMap((workgroupOrder) => [1, 7, 64].map((size) => describeTrainerBatch(c, 'train', { workgroupOrder }, traits, size)));
+    const runs = WORKGROUP_ORDERS.flatMap((workgroupOrder) =>
+      [1, 7, 64].map((size) => describeTrainerBatch(c, 'train', { workgroupOrder }, traits, size)),
+    );
     const baseline = await runKernel(device, runs[0]!, data);
     expect([...baseline.batchX!]).toEqual([...Float32Array.from(expected.batchX)]);
     expect([...baseline.batchY!]).toEqual([...Float32Array.from(expected.batchY!)]);
     expect([...new Uint32Array(baseline.batch!.buffer, 0, 2)]).toEqual([expected.rows, expected.epoch]);
     for (const run of runs.slice(1)) {
       const out = await runKernel(device, run, data);
-      for (const name of ['batchX', 'batchY', 'batch']) expect(bytes(out[name]!).equals(bytes(baseline[name]!)), `${name} with ${JSON.stringify(run.constants)}`).toBe(true);
+      for (const name of ['batchX', 'batchY', 'batch'])
+        expect(bytes(out[name]!).equals(bytes(baseline[name]!)), `${name} with ${JSON.stringify(run.constants)}`).toBe(
+          true,
+        );
     }
   });
 
@@ -44,7 +57,19 @@ describe('trainer-batch kernel vs reference', async () => {
     const x = uniform(11 * 6, 1, random(3));
     const run = describeTrainerBatch(shape, 'predict', { workgroupOrder: 'natural' }, traits);
     expect(run.dispatches.map((d) => d.params.rowOffset)).toEqual([0, 4, 8]);
-    const last = await runKernel(device, { ...run, dispatches: [run.dispatches[2]!] }, { progress: progressData({ fitStep: 0, firstEpoch: 0, accBeta1: 1, accBeta2: 1, losses: [0] }), x, batchX: 4 * 6 });
-    expect([...last.batchX!]).toEqual([...Float32Array.from(trainerBatchRef({ x, y: [], order: [], fitStep: 0, firstEpoch: 0 }, shape, 'predict', 8).batchX)]);
+    const last = await runKernel(
+      device,
+      { ...run, dispatches: [run.dispatches[2]!] },
+      {
+        progress: progressData({ fitStep: 0, firstEpoch: 0, accBeta1: 1, accBeta2: 1, losses: [0] }),
+        x,
+        batchX: 4 * 6,
+      },
+    );
+    expect([...last.batchX!]).toEqual([
+      ...Float32Array.from(
+        trainerBatchRef({ x, y: [], order: [], fitStep: 0, firstEpoch: 0 }, shape, 'predict', 8).batchX,
+      ),
+    ]);
   });
 });

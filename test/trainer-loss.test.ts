@@ -45,15 +45,28 @@ describe('trainer-loss kernel vs reference', async () => {
     const runs = [64, 1, 5, 7].map((size) => describeTrainerLoss(c, c.loss, adam, size));
     const out = await runKernel(device, runs[0]!, data);
     expect(relativeError(out.dPredictions!, expected.dPredictions), 'dŷ').toBeLessThan(TOLERANCE);
-    expect([...out.dPredictions!.subarray(c.rows * c.outputs)].every((g) => g === 0), 'padding rows masked').toBe(true);
+    expect(
+      [...out.dPredictions!.subarray(c.rows * c.outputs)].every((g) => g === 0),
+      'padding rows masked',
+    ).toBe(true);
     const progress = readProgress(out.progress!, 2);
     expect(progress.fitStep, 'the step counter advances').toBe(4);
-    expect([progress.accBeta1, progress.accBeta2]).toEqual([Math.fround(Math.fround(0.81) * Math.fround(0.9)), Math.fround(0.5 * Math.fround(0.999))]);
+    expect([progress.accBeta1, progress.accBeta2]).toEqual([
+      Math.fround(Math.fround(0.81) * Math.fround(0.9)),
+      Math.fround(0.5 * Math.fround(0.999)),
+    ]);
     expect(progress.losses[0], 'another epoch is untouched').toBe(0.25);
-    expect(Math.abs(progress.losses[1]! - 0.5 - expected.epochLoss) / expected.epochLoss, 'the batch adds its share to its epoch').toBeLessThan(TOLERANCE);
+    expect(
+      Math.abs(progress.losses[1]! - 0.5 - expected.epochLoss) / expected.epochLoss,
+      'the batch adds its share to its epoch',
+    ).toBeLessThan(TOLERANCE);
     for (const run of runs.slice(1)) {
       const other = await runKernel(device, run, data);
-      for (const name of ['dPredictions', 'progress']) expect(bytes(other[name]!).equals(bytes(out[name]!)), `${name} with ${run.constants.WORKGROUP_SIZE} lanes`).toBe(true);
+      for (const name of ['dPredictions', 'progress'])
+        expect(
+          bytes(other[name]!).equals(bytes(out[name]!)),
+          `${name} with ${run.constants.WORKGROUP_SIZE} lanes`,
+        ).toBe(true);
     }
   });
 
@@ -80,6 +93,8 @@ describe('trainer-loss kernel vs reference', async () => {
     expect([...run.spec.code.matchAll(BARRIER)].map((m) => m[0])).toEqual(['workgroupBarrier();']);
     const loss = async (r: KernelRun) => readProgress((await runKernel(device, r, data)).progress!, 2).losses[1]! - 0.5;
     expect(Math.abs((await loss(run)) - expected.epochLoss) / expected.epochLoss).toBeLessThan(TOLERANCE);
-    expect(Math.abs((await loss(withoutBarrier(run, 0))) - expected.epochLoss) / expected.epochLoss).toBeGreaterThan(TOLERANCE);
+    expect(Math.abs((await loss(withoutBarrier(run, 0))) - expected.epochLoss) / expected.epochLoss).toBeGreaterThan(
+      TOLERANCE,
+    );
   });
 });

@@ -32,9 +32,22 @@ describe('trainer-optimizer kernel vs reference', async () => {
     const v = Float32Array.from(uniform(n, 1, rng), Math.abs);
     gradients.set([Number.NaN, Infinity].slice(0, Math.max(0, n - 1)), 1);
     const accBeta = { beta1: Math.fround(optimizer.beta1 ** 3), beta2: Math.fround(optimizer.beta2 ** 3) };
-    const data = { progress: progressData({ fitStep: 3, firstEpoch: 0, accBeta1: accBeta.beta1, accBeta2: accBeta.beta2, losses: [0] }), gradients, weights, moments: Float32Array.from([...m, ...v]) };
+    const data = {
+      progress: progressData({
+        fitStep: 3,
+        firstEpoch: 0,
+        accBeta1: accBeta.beta1,
+        accBeta2: accBeta.beta2,
+        losses: [0],
+      }),
+      gradients,
+      weights,
+      moments: Float32Array.from([...m, ...v]),
+    };
     const expected = trainerOptimizerRef({ weights, gradients, m, v }, optimizer, accBeta);
-    const runs = WORKGROUP_ORDERS.flatMap((workgroupOrder) => [64, 1, 5].map((size) => describeTrainerOptimizer(n, optimizer, { workgroupOrder }, traits, size)));
+    const runs = WORKGROUP_ORDERS.flatMap((workgroupOrder) =>
+      [64, 1, 5].map((size) => describeTrainerOptimizer(n, optimizer, { workgroupOrder }, traits, size)),
+    );
     const out = await runKernel(device, runs[0]!, data);
     expect(relativeError(out.weights!, expected.weights), 'weights').toBeLessThan(TOLERANCE);
     if (optimizer.type === 'adam') {
@@ -43,7 +56,10 @@ describe('trainer-optimizer kernel vs reference', async () => {
     }
     for (const run of runs.slice(1)) {
       const other = await runKernel(device, run, data);
-      for (const name of ['weights', 'moments']) expect(bytes(other[name]!).equals(bytes(out[name]!)), `${name} with ${JSON.stringify(run.constants)}`).toBe(true);
+      for (const name of ['weights', 'moments'])
+        expect(bytes(other[name]!).equals(bytes(out[name]!)), `${name} with ${JSON.stringify(run.constants)}`).toBe(
+          true,
+        );
     }
   });
 });

@@ -3,8 +3,14 @@ import { createTrainer, type Trainer } from '../src/trainer/trainer.js';
 import { getDevice, trackBuffers } from './helpers/webgpu.js';
 
 const config = { timesteps: 3, features: 1, units: 4, outputs: 2, seed: 1 };
-const x = [[[1], [2], [3]], [[2], [3], [4]]];
-const y = [[4, 5], [5, 6]];
+const x = [
+  [[1], [2], [3]],
+  [[2], [3], [4]],
+];
+const y = [
+  [4, 5],
+  [5, 6],
+];
 const shaped = (values: number[], shape: number[]) => ({ data: Float32Array.from(values), shape });
 
 describe('the trainer refuses bad data the same way in both forms', async () => {
@@ -15,21 +21,39 @@ describe('the trainer refuses bad data the same way in both forms', async () => 
   const cases: [string, () => void, () => void, RegExp, RegExp][] = [
     [
       'NaN in x',
-      () => trainer.setData([[[1], [2], [3]], [[2], [Number.NaN], [4]]], y),
+      () =>
+        trainer.setData(
+          [
+            [[1], [2], [3]],
+            [[2], [Number.NaN], [4]],
+          ],
+          y,
+        ),
       () => trainer.setData(shaped([1, 2, 3, 2, Number.NaN, 4], [2, 3, 1]), y),
       /^x\[1\]\[1\]\[0\]: expected a finite number; got NaN$/,
       /^x\.data\[4\] \(x\[1\]\[1\]\[0\]\): expected a finite number; got NaN$/,
     ],
     [
       'Infinity in y',
-      () => trainer.setData(x, [[4, 5], [Infinity, 6]]),
+      () =>
+        trainer.setData(x, [
+          [4, 5],
+          [Infinity, 6],
+        ]),
       () => trainer.setData(x, shaped([4, 5, Infinity, 6], [2, 2])),
       /^y\[1\]\[0\]: expected a finite number; got Infinity$/,
       /^y\.data\[2\] \(y\[1\]\[0\]\): expected a finite number; got Infinity$/,
     ],
     [
       '-Infinity in x',
-      () => trainer.setData([[[1], [2], [-Infinity]], [[2], [3], [4]]], y),
+      () =>
+        trainer.setData(
+          [
+            [[1], [2], [-Infinity]],
+            [[2], [3], [4]],
+          ],
+          y,
+        ),
       () => trainer.setData(shaped([1, 2, -Infinity, 2, 3, 4], [2, 3, 1]), y),
       /^x\[0\]\[2\]\[0\]: expected a finite number; got -Infinity$/,
       /^x\.data\[2\] \(x\[0\]\[2\]\[0\]\): expected a finite number; got -Infinity$/,
@@ -42,17 +66,47 @@ describe('the trainer refuses bad data the same way in both forms', async () => 
   });
 
   it('refuses numbers past float32, non-numbers, and NaN in predict and evaluate too', async () => {
-    expect(() => trainer.setData([[[1], [2], [1e39]], [[2], [3], [4]]], y)).toThrow(/^x\[0\]\[2\]\[0\]: expected a finite number; got 1e\+39, which is past float32's range/);
-    expect(() => trainer.setData([[[1], ['2' as never], [3]], [[2], [3], [4]]], y)).toThrow(/^x\[0\]\[1\]\[0\]: expected a number; got "2"$/);
-    expect(() => trainer.setData(x, [[4, 5], [null as never, 6]])).toThrow(/^y\[1\]\[0\]: expected a number; got null$/);
-    await expect(trainer.predict([[[1], [Number.NaN], [3]]])).rejects.toThrow(/^x\[0\]\[1\]\[0\]: expected a finite number; got NaN$/);
-    await expect(trainer.evaluate(x, shaped([4, 5, Number.NaN, 6], [2, 2]))).rejects.toThrow(/^y\.data\[2\] \(y\[1\]\[0\]\): expected a finite number; got NaN$/);
+    expect(() =>
+      trainer.setData(
+        [
+          [[1], [2], [1e39]],
+          [[2], [3], [4]],
+        ],
+        y,
+      ),
+    ).toThrow(/^x\[0\]\[2\]\[0\]: expected a finite number; got 1e\+39, which is past float32's range/);
+    expect(() =>
+      trainer.setData(
+        [
+          [[1], ['2' as never], [3]],
+          [[2], [3], [4]],
+        ],
+        y,
+      ),
+    ).toThrow(/^x\[0\]\[1\]\[0\]: expected a number; got "2"$/);
+    expect(() =>
+      trainer.setData(x, [
+        [4, 5],
+        [null as never, 6],
+      ]),
+    ).toThrow(/^y\[1\]\[0\]: expected a number; got null$/);
+    await expect(trainer.predict([[[1], [Number.NaN], [3]]])).rejects.toThrow(
+      /^x\[0\]\[1\]\[0\]: expected a finite number; got NaN$/,
+    );
+    await expect(trainer.evaluate(x, shaped([4, 5, Number.NaN, 6], [2, 2]))).rejects.toThrow(
+      /^y\.data\[2\] \(y\[1\]\[0\]\): expected a finite number; got NaN$/,
+    );
   });
 
   it('keeps the data it had when new data is refused', async () => {
     trainer.setData(x, y);
     const before = await trainer.evaluate(x, y);
-    expect(() => trainer.setData(x, [[4, 5], [Number.NaN, 6]])).toThrow(/NaN/);
+    expect(() =>
+      trainer.setData(x, [
+        [4, 5],
+        [Number.NaN, 6],
+      ]),
+    ).toThrow(/NaN/);
     await trainer.fit({ epochs: 1, shuffle: false });
     expect(Number.isFinite(before)).toBe(true);
     expect(Number.isFinite(await trainer.evaluate(x, y))).toBe(true);
@@ -64,25 +118,63 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
 
   it('createTrainer: device and config', async () => {
     const { created } = await trackBuffers(device, async () => {
-      await expect(createTrainer(null as never, config)).rejects.toThrow(/^createTrainer: device: expected a GPUDevice; got null$/);
-      await expect(createTrainer({} as never, config)).rejects.toThrow(/^createTrainer: device: expected a GPUDevice; got an object/);
-      await expect(createTrainer(device, null as never)).rejects.toThrow(/^config: expected an object with timesteps, features, units, outputs; got null$/);
-      await expect(createTrainer(device, { ...config, seed: 'abc' as never })).rejects.toThrow(/^config\.seed: expected an integer; got "abc"$/);
-      await expect(createTrainer(device, { ...config, seed: 1.5 })).rejects.toThrow(/^config\.seed: expected an integer; got 1\.5$/);
-      await expect(createTrainer(device, { ...config, unit: 4 } as never)).rejects.toThrow(/^config: unknown "unit"; expected only timesteps, features, units, outputs, cell, activation, recurrentActivation, resetAfter, unitForgetBias, loss, optimizer, seed, strategy$/);
-      await expect(createTrainer(device, { ...config, units: Number.NaN })).rejects.toThrow(/^config\.units: expected a positive integer; got NaN$/);
-      await expect(createTrainer(device, { ...config, optimizer: 0.01 as never })).rejects.toThrow(/^config\.optimizer: expected an object \(type, learningRate, beta1, beta2, epsilon\) or nothing; got 0\.01$/);
-      await expect(createTrainer(device, { ...config, optimizer: { lr: 0.01 } as never })).rejects.toThrow(/^config\.optimizer: unknown "lr"/);
-      await expect(createTrainer(device, { ...config, cell: 'rnn' as never })).rejects.toThrow(/^config\.cell: expected one of 'simpleRNN', 'lstm', 'gru'; got "rnn"$/);
-      await expect(createTrainer(device, { ...config, units: [] })).rejects.toThrow(/^config\.units: expected a positive integer or a non-empty list of them; got an empty array$|^config\.units: expected a positive integer or a non-empty list of them/);
-      await expect(createTrainer(device, { ...config, units: [8, 0] })).rejects.toThrow(/^config\.units\[1\]: expected a positive integer; got 0$/);
-      await expect(createTrainer(device, { ...config, loss: 'huber' as never })).rejects.toThrow(/^config\.loss: expected 'mse', 'mae', 'meanSquaredError' or 'meanAbsoluteError'; got "huber"$/);
-      await expect(createTrainer(device, { ...config, optimizer: { type: 'rmsprop' as never } })).rejects.toThrow(/^config\.optimizer\.type: expected 'adam' or 'sgd'; got "rmsprop"$/);
-      await expect(createTrainer(device, { ...config, optimizer: { type: 'sgd', beta1: 0.5 } })).rejects.toThrow(/^config\.optimizer\.beta1: SGD has no beta1; it is an Adam setting$/);
-      await expect(createTrainer(device, { ...config, resetAfter: true })).rejects.toThrow(/^config\.resetAfter: only for cell 'gru'; this trainer's cell is 'simpleRNN'$/);
-      await expect(createTrainer(device, { ...config, cell: 'gru', unitForgetBias: true })).rejects.toThrow(/^config\.unitForgetBias: only for cell 'lstm'; this trainer's cell is 'gru'$/);
-      await expect(createTrainer(device, { ...config, recurrentActivation: 'sigmoid' })).rejects.toThrow(/^config\.recurrentActivation: SimpleRNN has no gates/);
-      await expect(createTrainer(device, { ...config, cell: 'lstm', recurrentActivation: 'softmax' as never })).rejects.toThrow(/^config\.recurrentActivation: 'softmax'/);
+      await expect(createTrainer(null as never, config)).rejects.toThrow(
+        /^createTrainer: device: expected a GPUDevice; got null$/,
+      );
+      await expect(createTrainer({} as never, config)).rejects.toThrow(
+        /^createTrainer: device: expected a GPUDevice; got an object/,
+      );
+      await expect(createTrainer(device, null as never)).rejects.toThrow(
+        /^config: expected an object with timesteps, features, units, outputs; got null$/,
+      );
+      await expect(createTrainer(device, { ...config, seed: 'abc' as never })).rejects.toThrow(
+        /^config\.seed: expected an integer; got "abc"$/,
+      );
+      await expect(createTrainer(device, { ...config, seed: 1.5 })).rejects.toThrow(
+        /^config\.seed: expected an integer; got 1\.5$/,
+      );
+      await expect(createTrainer(device, { ...config, unit: 4 } as never)).rejects.toThrow(
+        /^config: unknown "unit"; expected only timesteps, features, units, outputs, cell, activation, recurrentActivation, resetAfter, unitForgetBias, loss, optimizer, seed, strategy$/,
+      );
+      await expect(createTrainer(device, { ...config, units: Number.NaN })).rejects.toThrow(
+        /^config\.units: expected a positive integer; got NaN$/,
+      );
+      await expect(createTrainer(device, { ...config, optimizer: 0.01 as never })).rejects.toThrow(
+        /^config\.optimizer: expected an object \(type, learningRate, beta1, beta2, epsilon\) or nothing; got 0\.01$/,
+      );
+      await expect(createTrainer(device, { ...config, optimizer: { lr: 0.01 } as never })).rejects.toThrow(
+        /^config\.optimizer: unknown "lr"/,
+      );
+      await expect(createTrainer(device, { ...config, cell: 'rnn' as never })).rejects.toThrow(
+        /^config\.cell: expected one of 'simpleRNN', 'lstm', 'gru'; got "rnn"$/,
+      );
+      await expect(createTrainer(device, { ...config, units: [] })).rejects.toThrow(
+        /^config\.units: expected a positive integer or a non-empty list of them; got an empty array$|^config\.units: expected a positive integer or a non-empty list of them/,
+      );
+      await expect(createTrainer(device, { ...config, units: [8, 0] })).rejects.toThrow(
+        /^config\.units\[1\]: expected a positive integer; got 0$/,
+      );
+      await expect(createTrainer(device, { ...config, loss: 'huber' as never })).rejects.toThrow(
+        /^config\.loss: expected 'mse', 'mae', 'meanSquaredError' or 'meanAbsoluteError'; got "huber"$/,
+      );
+      await expect(createTrainer(device, { ...config, optimizer: { type: 'rmsprop' as never } })).rejects.toThrow(
+        /^config\.optimizer\.type: expected 'adam' or 'sgd'; got "rmsprop"$/,
+      );
+      await expect(createTrainer(device, { ...config, optimizer: { type: 'sgd', beta1: 0.5 } })).rejects.toThrow(
+        /^config\.optimizer\.beta1: SGD has no beta1; it is an Adam setting$/,
+      );
+      await expect(createTrainer(device, { ...config, resetAfter: true })).rejects.toThrow(
+        /^config\.resetAfter: only for cell 'gru'; this trainer's cell is 'simpleRNN'$/,
+      );
+      await expect(createTrainer(device, { ...config, cell: 'gru', unitForgetBias: true })).rejects.toThrow(
+        /^config\.unitForgetBias: only for cell 'lstm'; this trainer's cell is 'gru'$/,
+      );
+      await expect(createTrainer(device, { ...config, recurrentActivation: 'sigmoid' })).rejects.toThrow(
+        /^config\.recurrentActivation: SimpleRNN has no gates/,
+      );
+      await expect(
+        createTrainer(device, { ...config, cell: 'lstm', recurrentActivation: 'softmax' as never }),
+      ).rejects.toThrow(/^config\.recurrentActivation: 'softmax'/);
     });
     expect(created).toBe(0);
   });
@@ -92,17 +184,37 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
     trainer.setData(x, y);
     const weights = await trainer.getWeights();
     const { created } = await trackBuffers(device, async () => {
-      await expect(trainer.fit(null as never)).rejects.toThrow(/^fit: options: expected an object \(epochs, batchSize, shuffle, seed, onEpochEnd, epochsPerSubmit\) or nothing; got null$/);
-      await expect(trainer.fit({ epoch: 5 } as never)).rejects.toThrow(/^fit: options: unknown "epoch"; expected only epochs/);
-      await expect(trainer.fit({ seed: 'abc' as never })).rejects.toThrow(/^fit: seed: expected an integer; got "abc"$/);
-      await expect(trainer.fit({ shuffle: 'no' as never })).rejects.toThrow(/^fit: shuffle: expected a boolean; got "no"$/);
+      await expect(trainer.fit(null as never)).rejects.toThrow(
+        /^fit: options: expected an object \(epochs, batchSize, shuffle, seed, onEpochEnd, epochsPerSubmit\) or nothing; got null$/,
+      );
+      await expect(trainer.fit({ epoch: 5 } as never)).rejects.toThrow(
+        /^fit: options: unknown "epoch"; expected only epochs/,
+      );
+      await expect(trainer.fit({ seed: 'abc' as never })).rejects.toThrow(
+        /^fit: seed: expected an integer; got "abc"$/,
+      );
+      await expect(trainer.fit({ shuffle: 'no' as never })).rejects.toThrow(
+        /^fit: shuffle: expected a boolean; got "no"$/,
+      );
       await expect(trainer.fit({ onEpochEnd: 1 as never })).rejects.toThrow(/^fit: onEpochEnd: expected a function/);
-      await expect(trainer.fit({ epochs: Number.NaN })).rejects.toThrow(/^fit: epochs: expected a positive integer; got NaN$/);
-      expect(() => trainer.setData(null as never, y)).toThrow(/^x: expected nested arrays \[samples, 3, 1\] or \{ data: Float32Array, shape \}; got null$/);
-      expect(() => trainer.setData(x, null as never)).toThrow(/^y: expected nested arrays \[2, 2\] or \{ data: Float32Array, shape \}; got null$/);
-      expect(() => trainer.setData(shaped([1, 2, 3, 4, 5, 6], null as never), y)).toThrow(/^x\.shape: expected \[samples, 3, 1\]; got null$/);
-      expect(() => trainer.setWeights(null as never)).toThrow(/^setWeights: expected 5 Float32Arrays \(layer 0 kernel, layer 0 recurrent_kernel, layer 0 bias, dense kernel, dense bias\); got null$/);
-      await expect(trainer.predict(undefined as never)).rejects.toThrow(/^x: expected nested arrays \[samples, 3, 1\] .*; got undefined$/);
+      await expect(trainer.fit({ epochs: Number.NaN })).rejects.toThrow(
+        /^fit: epochs: expected a positive integer; got NaN$/,
+      );
+      expect(() => trainer.setData(null as never, y)).toThrow(
+        /^x: expected nested arrays \[samples, 3, 1\] or \{ data: Float32Array, shape \}; got null$/,
+      );
+      expect(() => trainer.setData(x, null as never)).toThrow(
+        /^y: expected nested arrays \[2, 2\] or \{ data: Float32Array, shape \}; got null$/,
+      );
+      expect(() => trainer.setData(shaped([1, 2, 3, 4, 5, 6], null as never), y)).toThrow(
+        /^x\.shape: expected \[samples, 3, 1\]; got null$/,
+      );
+      expect(() => trainer.setWeights(null as never)).toThrow(
+        /^setWeights: expected 5 Float32Arrays \(layer 0 kernel, layer 0 recurrent_kernel, layer 0 bias, dense kernel, dense bias\); got null$/,
+      );
+      await expect(trainer.predict(undefined as never)).rejects.toThrow(
+        /^x: expected nested arrays \[samples, 3, 1\] .*; got undefined$/,
+      );
     });
     expect(created).toBe(0);
     expect(await trainer.getWeights()).toEqual(weights);
@@ -131,7 +243,7 @@ describe('GPU errors in the work the trainer submits reject its promises', async
     }
   }
 
-  it('fit, predict and getWeights reject with WebGPU\'s error instead of returning zeros', async () => {
+  it("fit, predict and getWeights reject with WebGPU's error instead of returning zeros", async () => {
     const { trainer, buffers } = await trainerWithBuffers();
     expect(await trainer.fit({ epochs: 2 })).toHaveLength(2);
     buffers.get('webgpu-rnn/trainer/weights')!.destroy();

@@ -35,13 +35,26 @@ const activationOf = (cell: TrainerCell) => (cell === 'simpleRNN' ? 'relu' : 'ta
 // MAE's gradient jumps where a residual crosses 0: once residuals reach 0, float32 rounding picks the
 // sign and any two runs part ways. The rates keep residuals clear of 0 for 200 epochs (Adam at 0.01
 // on MAE reaches them around epoch 180); batch 2 takes the seed notebook's Adam(0.001).
-const learningRate = (c: Case) => (c.batchSize < 5 && c.optimizer === 'adam' ? 0.001 : c.optimizer === 'adam' ? (c.loss === 'mse' ? 0.01 : 0.005) : c.loss === 'mse' ? 1e-5 : 1e-3);
+const learningRate = (c: Case) =>
+  c.batchSize < 5 && c.optimizer === 'adam'
+    ? 0.001
+    : c.optimizer === 'adam'
+      ? c.loss === 'mse'
+        ? 0.01
+        : 0.005
+      : c.loss === 'mse'
+        ? 1e-5
+        : 1e-3;
 
 // Batch 32 takes all 5 samples in one step; batch 2 takes 3 steps an epoch, the last one short (1
 // real row, the other masked), 600 Adam steps in all.
 const cases: Case[] = [
   ...(['simpleRNN', 'lstm', 'gru'] as const).flatMap((cell) =>
-    [[50], [12, 50]].flatMap((units) => (['adam', 'sgd'] as const).flatMap((optimizer) => (['mse', 'mae'] as const).map((loss) => ({ cell, units, optimizer, loss, batchSize: 32 })))),
+    [[50], [12, 50]].flatMap((units) =>
+      (['adam', 'sgd'] as const).flatMap((optimizer) =>
+        (['mse', 'mae'] as const).map((loss) => ({ cell, units, optimizer, loss, batchSize: 32 })),
+      ),
+    ),
   ),
   { cell: 'simpleRNN', units: [50], optimizer: 'adam', loss: 'mse', batchSize: 2 },
   { cell: 'lstm', units: [8, 8], optimizer: 'sgd', loss: 'mse', batchSize: 2 },
@@ -49,10 +62,12 @@ const cases: Case[] = [
 // On the second adapter (opengl), half the batch-32 grid, as a checkerboard over cell, layers,
 // optimizer and loss, so that every value of each still runs there; the batch-2 cases all run.
 const CELL_ORDER: TrainerCell[] = ['simpleRNN', 'lstm', 'gru'];
-const checkerboard = (c: Case) => (CELL_ORDER.indexOf(c.cell) + c.units.length + Number(c.optimizer === 'sgd') + Number(c.loss === 'mae')) % 2 === 1;
+const checkerboard = (c: Case) =>
+  (CELL_ORDER.indexOf(c.cell) + c.units.length + Number(c.optimizer === 'sgd') + Number(c.loss === 'mae')) % 2 === 1;
 const grid = TEST_BACKEND === 'opengl' ? cases.filter((c) => c.batchSize < 5 || checkerboard(c)) : cases;
 
-const worstRelative = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!) / Math.abs(b[i]!)));
+const worstRelative = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!) / Math.abs(b[i]!)));
 
 describe('the standalone trainer against stock tfjs on cpu', () => {
   let device: GPUDevice;
@@ -61,17 +76,35 @@ describe('the standalone trainer against stock tfjs on cpu', () => {
     await tf.setBackend('cpu');
   });
 
-  it.each(grid)(`$cell $units, $optimizer, $loss, batch $batchSize: ${EPOCHS} epochs, the same per-epoch losses`, async (c) => {
-    const config: TrainerConfig = { timesteps: 3, features: 1, units: c.units, outputs: 2, cell: c.cell, activation: activationOf(c.cell), loss: c.loss, optimizer: { type: c.optimizer, learningRate: learningRate(c) }, seed: 7 };
-    const trainer = await createTrainer(device, config);
-    const stock = await stockSeedLosses({ ...c, activation: activationOf(c.cell), learningRate: learningRate(c) }, await trainer.getWeights(), EPOCHS, c.batchSize);
-    trainer.setData(x, y);
-    const loss = await trainer.fit({ epochs: EPOCHS, batchSize: c.batchSize, shuffle: false });
-    trainer.destroy();
-    expect(loss).toHaveLength(EPOCHS);
-    expect(stock[EPOCHS - 1], 'the stock run learns').toBeLessThan(stock[0]!);
-    expect(worstRelative(loss, stock), 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
-  });
+  it.each(grid)(
+    `$cell $units, $optimizer, $loss, batch $batchSize: ${EPOCHS} epochs, the same per-epoch losses`,
+    async (c) => {
+      const config: TrainerConfig = {
+        timesteps: 3,
+        features: 1,
+        units: c.units,
+        outputs: 2,
+        cell: c.cell,
+        activation: activationOf(c.cell),
+        loss: c.loss,
+        optimizer: { type: c.optimizer, learningRate: learningRate(c) },
+        seed: 7,
+      };
+      const trainer = await createTrainer(device, config);
+      const stock = await stockSeedLosses(
+        { ...c, activation: activationOf(c.cell), learningRate: learningRate(c) },
+        await trainer.getWeights(),
+        EPOCHS,
+        c.batchSize,
+      );
+      trainer.setData(x, y);
+      const loss = await trainer.fit({ epochs: EPOCHS, batchSize: c.batchSize, shuffle: false });
+      trainer.destroy();
+      expect(loss).toHaveLength(EPOCHS);
+      expect(stock[EPOCHS - 1], 'the stock run learns').toBeLessThan(stock[0]!);
+      expect(worstRelative(loss, stock), 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
+    },
+  );
 });
 
 describe('the standalone trainer with GRU resetAfter, which tf.layers.gru refuses', () => {
@@ -84,13 +117,20 @@ describe('the standalone trainer with GRU resetAfter, which tf.layers.gru refuse
 
   // The fused GRU layer (resetAfter: true) on cpu runs the float64 references of the layer's kernels.
   it(`against the fused GRU trained by model.fit on cpu: ${EPOCHS} epochs, the same per-epoch losses; createTrainerFromModel takes it`, async () => {
-    const model = tf.sequential({ layers: [fusedGRU({ units: 12, resetAfter: true, returnSequences: true, inputShape: [3, 1] }), fusedGRU({ units: 20, resetAfter: true }), tf.layers.dense({ units: 2 })] });
+    const model = tf.sequential({
+      layers: [
+        fusedGRU({ units: 12, resetAfter: true, returnSequences: true, inputShape: [3, 1] }),
+        fusedGRU({ units: 20, resetAfter: true }),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
     const trainer = await createTrainerFromModel(device, model);
     expect(trainer.config).toMatchObject({ cell: 'gru', resetAfter: true, units: [12, 20] });
     const xs = tf.tensor3d(windows.flat(), [5, 3, 1]);
     const ys = tf.tensor2d(targets.flat(), [5, 2]);
-    const stock = (await model.fit(xs, ys, { epochs: EPOCHS, batchSize: 32, shuffle: false, verbose: 0 })).history.loss as number[];
+    const stock = (await model.fit(xs, ys, { epochs: EPOCHS, batchSize: 32, shuffle: false, verbose: 0 })).history
+      .loss as number[];
     tf.dispose([xs, ys]);
     model.dispose();
     trainer.setData(x, y);
@@ -109,10 +149,26 @@ describe('the standalone trainer', () => {
   });
 
   it('moves weights, optimizer and loss from a stacked tfjs model and back (createTrainerFromModel, copyWeightsToModel)', async () => {
-    const model = tf.sequential({ layers: [tf.layers.gru({ units: 6, returnSequences: true, inputShape: [3, 1] }), tf.layers.gru({ units: 5 }), tf.layers.dense({ units: 2 })] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.gru({ units: 6, returnSequences: true, inputShape: [3, 1] }),
+        tf.layers.gru({ units: 5 }),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
     model.compile({ optimizer: tf.train.sgd(0.001), loss: 'meanAbsoluteError' });
     const trainer = await createTrainerFromModel(device, model);
-    expect(trainer.config).toMatchObject({ timesteps: 3, features: 1, units: [6, 5], outputs: 2, cell: 'gru', activation: 'tanh', recurrentActivation: 'hardSigmoid', loss: 'mae', optimizer: { type: 'sgd' } });
+    expect(trainer.config).toMatchObject({
+      timesteps: 3,
+      features: 1,
+      units: [6, 5],
+      outputs: 2,
+      cell: 'gru',
+      activation: 'tanh',
+      recurrentActivation: 'hardSigmoid',
+      loss: 'mae',
+      optimizer: { type: 'sgd' },
+    });
     expect(trainer.config.optimizer.learningRate).toBeCloseTo(0.001);
     const before = model.getWeights();
     const weights = await trainer.getWeights();
@@ -133,7 +189,13 @@ describe('the standalone trainer', () => {
 
     const seed = buildSeedModel({ seed: 5, learningRate: 0.01 });
     const fused = await createTrainerFromModel(device, seed);
-    expect(fused.config).toMatchObject({ units: [50], cell: 'simpleRNN', activation: 'relu', loss: 'mse', optimizer: { type: 'adam' } });
+    expect(fused.config).toMatchObject({
+      units: [50],
+      cell: 'simpleRNN',
+      activation: 'relu',
+      loss: 'mse',
+      optimizer: { type: 'adam' },
+    });
     fused.destroy();
     seed.dispose();
   });
@@ -146,32 +208,75 @@ describe('the standalone trainer', () => {
       return model;
     };
     const refused: [tf.Sequential, RegExp][] = [
-      [build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: tf.train.rmsprop(0.01), loss: 'meanSquaredError' }), /its optimizer is RMSProp \(only tf\.train\.adam and tf\.train\.sgd\)$/],
-      [build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: 'adam', loss: 'meanSquaredLogarithmicError' }), /its loss is 'meanSquaredLogarithmicError' \(only 'meanSquaredError' and 'meanAbsoluteError'\)$/],
-      [build([rnn({ kernelRegularizer: tf.regularizers.l2() }), tf.layers.dense({ units: 1 })]), /layer lstm_\w+ has kernelRegularizer: .*\(only null\)$/],
-      [build([rnn({ recurrentConstraint: tf.constraints.maxNorm({}) }), tf.layers.dense({ units: 1 })]), /has recurrentConstraint: .*\(only null\)$/],
+      [
+        build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: tf.train.rmsprop(0.01), loss: 'meanSquaredError' }),
+        /its optimizer is RMSProp \(only tf\.train\.adam and tf\.train\.sgd\)$/,
+      ],
+      [
+        build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: 'adam', loss: 'meanSquaredLogarithmicError' }),
+        /its loss is 'meanSquaredLogarithmicError' \(only 'meanSquaredError' and 'meanAbsoluteError'\)$/,
+      ],
+      [
+        build([rnn({ kernelRegularizer: tf.regularizers.l2() }), tf.layers.dense({ units: 1 })]),
+        /layer lstm_\w+ has kernelRegularizer: .*\(only null\)$/,
+      ],
+      [
+        build([rnn({ recurrentConstraint: tf.constraints.maxNorm({}) }), tf.layers.dense({ units: 1 })]),
+        /has recurrentConstraint: .*\(only null\)$/,
+      ],
       [build([rnn({ dropout: 0.2 }), tf.layers.dense({ units: 1 })]), /has dropout: 0\.2 \(only 0\)$/],
-      [build([rnn({ recurrentDropout: 0.1 }), tf.layers.dense({ units: 1 })]), /has recurrentDropout: 0\.1 \(only 0\)$/],
+      [
+        build([rnn({ recurrentDropout: 0.1 }), tf.layers.dense({ units: 1 })]),
+        /has recurrentDropout: 0\.1 \(only 0\)$/,
+      ],
       [build([rnn({ goBackwards: true }), tf.layers.dense({ units: 1 })]), /has goBackwards: true \(only false\)$/],
       [build([rnn(), tf.layers.dense({ units: 1, activation: 'relu' })]), /has activation: 'relu' \(only 'linear'\)$/],
-      [build([rnn(), tf.layers.dense({ units: 1, biasRegularizer: tf.regularizers.l1() })]), /has biasRegularizer: .*\(only null\)$/],
-      [build([rnn({ returnSequences: true }), tf.layers.dense({ units: 1 })]), /has returnSequences: true \(every recurrent layer but the last returns sequences\)$/],
-      [build([rnn({ returnSequences: true }), tf.layers.gru({ units: 3 }), tf.layers.dense({ units: 1 })]), /this model's layers are LSTM → GRU → Dense$/],
-      [build([rnn({ returnSequences: true }), tf.layers.lstm({ units: 3, activation: 'relu' }), tf.layers.dense({ units: 1 })]), /has activation "relu", layer lstm_\w+ "tanh" \(one for every layer\)$/],
+      [
+        build([rnn(), tf.layers.dense({ units: 1, biasRegularizer: tf.regularizers.l1() })]),
+        /has biasRegularizer: .*\(only null\)$/,
+      ],
+      [
+        build([rnn({ returnSequences: true }), tf.layers.dense({ units: 1 })]),
+        /has returnSequences: true \(every recurrent layer but the last returns sequences\)$/,
+      ],
+      [
+        build([rnn({ returnSequences: true }), tf.layers.gru({ units: 3 }), tf.layers.dense({ units: 1 })]),
+        /this model's layers are LSTM → GRU → Dense$/,
+      ],
+      [
+        build([
+          rnn({ returnSequences: true }),
+          tf.layers.lstm({ units: 3, activation: 'relu' }),
+          tf.layers.dense({ units: 1 }),
+        ]),
+        /has activation "relu", layer lstm_\w+ "tanh" \(one for every layer\)$/,
+      ],
       [build([tf.layers.dense({ units: 1, inputShape: [2] })]), /this model's layers are Dense$/],
     ];
     for (const [model, message] of refused) {
       await expect(createTrainerFromModel(device, model)).rejects.toThrow(message);
       model.dispose();
     }
-    await expect(createTrainerFromModel(null as never, tf.sequential())).rejects.toThrow(/^createTrainerFromModel: device: expected a GPUDevice; got null$/);
-    await expect(createTrainerFromModel(device, null as never)).rejects.toThrow(/^createTrainerFromModel: model: expected a tf\.LayersModel \(tf\.sequential or tf\.model\); got null$/);
-    await expect(createTrainerFromModel(device, tf.sequential(), { optimiser: {} } as never)).rejects.toThrow(/^createTrainerFromModel: options: unknown "optimiser"; expected only optimizer$/);
+    await expect(createTrainerFromModel(null as never, tf.sequential())).rejects.toThrow(
+      /^createTrainerFromModel: device: expected a GPUDevice; got null$/,
+    );
+    await expect(createTrainerFromModel(device, null as never)).rejects.toThrow(
+      /^createTrainerFromModel: model: expected a tf\.LayersModel \(tf\.sequential or tf\.model\); got null$/,
+    );
+    await expect(createTrainerFromModel(device, tf.sequential(), { optimiser: {} } as never)).rejects.toThrow(
+      /^createTrainerFromModel: options: unknown "optimiser"; expected only optimizer$/,
+    );
     const trainer = await createTrainer(device, { timesteps: 3, features: 1, units: 50, outputs: 2 });
-    await expect(copyWeightsToModel(null as never, tf.sequential())).rejects.toThrow(/^copyWeightsToModel: trainer: expected a Trainer \(createTrainer\); got null$/);
-    await expect(copyWeightsToModel(trainer, null as never)).rejects.toThrow(/^copyWeightsToModel: model: expected a tf\.LayersModel/);
+    await expect(copyWeightsToModel(null as never, tf.sequential())).rejects.toThrow(
+      /^copyWeightsToModel: trainer: expected a Trainer \(createTrainer\); got null$/,
+    );
+    await expect(copyWeightsToModel(trainer, null as never)).rejects.toThrow(
+      /^copyWeightsToModel: model: expected a tf\.LayersModel/,
+    );
     const other = buildSeedModel({ units: 8 });
-    await expect(copyWeightsToModel(trainer, other)).rejects.toThrow(/^copyWeightsToModel: model: its weights have shapes \[\[1,8\],\[8,8\],\[8\],\[8,2\],\[2\]\]; the trainer's have \[50,2500,50,100,2\] values$/);
+    await expect(copyWeightsToModel(trainer, other)).rejects.toThrow(
+      /^copyWeightsToModel: model: its weights have shapes \[\[1,8\],\[8,8\],\[8\],\[8,2\],\[2\]\]; the trainer's have \[50,2500,50,100,2\] values$/,
+    );
     other.dispose();
     trainer.destroy();
   });
@@ -179,42 +284,85 @@ describe('the standalone trainer', () => {
   it.each([
     ['lstm', [4, 3]],
     ['gru', [5]],
-  ] as const)("%s %o: weights in tfjs's getWeights() order and shapes, tfjs's initial statistics; bad weights change nothing", async (cell, units) => {
-    const trainer = await createTrainer(device, { timesteps: 4, features: 3, units: [...units], outputs: 2, cell, seed: 1, ...(cell === 'lstm' ? { unitForgetBias: true } : {}) });
-    const model = tf.sequential();
-    units.forEach((u, l) => model.add(STOCK_LAYERS[cell]({ units: u, returnSequences: l < units.length - 1, ...(l === 0 ? { inputShape: [4, 3] } : {}) })));
-    model.add(tf.layers.dense({ units: 2 }));
-    const weights = await trainer.getWeights();
-    expect(weights.map((w) => w.length)).toEqual(model.getWeights().map((w) => w.size));
-    const G = cell === 'lstm' ? 4 : 3;
-    const recurrent = weights[1]!;
-    const U = units[0]!;
-    // Orthogonal rows: R·Rᵀ = I.
-    for (let i = 0; i < U; i++) for (let j = 0; j < U; j++) {
-      let dot = 0;
-      for (let k = 0; k < G * U; k++) dot += recurrent[i * G * U + k]! * recurrent[j * G * U + k]!;
-      expect(Math.abs(dot - Number(i === j))).toBeLessThan(1e-5);
-    }
-    if (cell === 'lstm') expect([...weights[2]!]).toEqual([...new Array(U).fill(0), ...new Array(U).fill(1), ...new Array(2 * U).fill(0)]);
-    const bad = [...weights];
-    bad[1] = new Float32Array(3);
-    expect(() => trainer.setWeights(bad)).toThrow(/^setWeights: weights\[1\] \(layer 0 recurrent_kernel\): expected \d+ values, shape \[\d+, \d+\]; got 3$/);
-    expect(() => trainer.setWeights(weights.slice(1))).toThrow(/^setWeights: expected \d+ Float32Arrays \(layer 0 kernel, layer 0 recurrent_kernel/);
-    expect(await trainer.getWeights()).toEqual(weights);
-    const changed = weights.map((w) => w.map((v) => v + 1));
-    trainer.setWeights(changed);
-    expect(await trainer.getWeights()).toEqual(changed);
-    trainer.destroy();
-    model.dispose();
-  });
+  ] as const)(
+    "%s %o: weights in tfjs's getWeights() order and shapes, tfjs's initial statistics; bad weights change nothing",
+    async (cell, units) => {
+      const trainer = await createTrainer(device, {
+        timesteps: 4,
+        features: 3,
+        units: [...units],
+        outputs: 2,
+        cell,
+        seed: 1,
+        ...(cell === 'lstm' ? { unitForgetBias: true } : {}),
+      });
+      const model = tf.sequential();
+      units.forEach((u, l) =>
+        model.add(
+          STOCK_LAYERS[cell]({
+            units: u,
+            returnSequences: l < units.length - 1,
+            ...(l === 0 ? { inputShape: [4, 3] } : {}),
+          }),
+        ),
+      );
+      model.add(tf.layers.dense({ units: 2 }));
+      const weights = await trainer.getWeights();
+      expect(weights.map((w) => w.length)).toEqual(model.getWeights().map((w) => w.size));
+      const G = cell === 'lstm' ? 4 : 3;
+      const recurrent = weights[1]!;
+      const U = units[0]!;
+      // Orthogonal rows: R·Rᵀ = I.
+      for (let i = 0; i < U; i++)
+        for (let j = 0; j < U; j++) {
+          let dot = 0;
+          for (let k = 0; k < G * U; k++) dot += recurrent[i * G * U + k]! * recurrent[j * G * U + k]!;
+          expect(Math.abs(dot - Number(i === j))).toBeLessThan(1e-5);
+        }
+      if (cell === 'lstm')
+        expect([...weights[2]!]).toEqual([
+          ...new Array(U).fill(0),
+          ...new Array(U).fill(1),
+          ...new Array(2 * U).fill(0),
+        ]);
+      const bad = [...weights];
+      bad[1] = new Float32Array(3);
+      expect(() => trainer.setWeights(bad)).toThrow(
+        /^setWeights: weights\[1\] \(layer 0 recurrent_kernel\): expected \d+ values, shape \[\d+, \d+\]; got 3$/,
+      );
+      expect(() => trainer.setWeights(weights.slice(1))).toThrow(
+        /^setWeights: expected \d+ Float32Arrays \(layer 0 kernel, layer 0 recurrent_kernel/,
+      );
+      expect(await trainer.getWeights()).toEqual(weights);
+      const changed = weights.map((w) => w.map((v) => v + 1));
+      trainer.setWeights(changed);
+      expect(await trainer.getWeights()).toEqual(changed);
+      trainer.destroy();
+      model.dispose();
+    },
+  );
 
   it('runs a step in 5·layers + 5 dispatches, whatever the timesteps and units, and shuffles by seed', async () => {
-    for (const [units, timesteps] of [[[8], 3], [[8, 70], 3], [[8, 70], 40]] as const) {
-      const trainer = await createTrainer(device, { timesteps, features: 1, units: [...units], outputs: 2, cell: 'lstm', seed: 2 });
+    for (const [units, timesteps] of [
+      [[8], 3],
+      [[8, 70], 3],
+      [[8, 70], 40],
+    ] as const) {
+      const trainer = await createTrainer(device, {
+        timesteps,
+        features: 1,
+        units: [...units],
+        outputs: 2,
+        cell: 'lstm',
+        seed: 2,
+      });
       trainer.setData({ data: new Float32Array(5 * timesteps).fill(0.5), shape: [5, timesteps, 1] }, y);
       let dispatches = 0;
       const original = GPUComputePassEncoder.prototype.dispatchWorkgroups;
-      GPUComputePassEncoder.prototype.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args: Parameters<typeof original>) {
+      GPUComputePassEncoder.prototype.dispatchWorkgroups = function (
+        this: GPUComputePassEncoder,
+        ...args: Parameters<typeof original>
+      ) {
         dispatches++;
         return original.apply(this, args);
       };
@@ -240,7 +388,13 @@ describe('the standalone trainer', () => {
     expect(await fit({ epochs: 6, batchSize: 2, seed: 7 })).toEqual(a);
     expect(await fit({ epochs: 6, batchSize: 2, seed: 8 })).not.toEqual(a);
     const reported: number[] = [];
-    const history = await fit({ epochs: 7, batchSize: 2, seed: 7, epochsPerSubmit: 3, onEpochEnd: (epoch, logs) => void reported.push(epoch, logs.loss) });
+    const history = await fit({
+      epochs: 7,
+      batchSize: 2,
+      seed: 7,
+      epochsPerSubmit: 3,
+      onEpochEnd: (epoch, logs) => void reported.push(epoch, logs.loss),
+    });
     expect(reported).toEqual(history.flatMap((loss, epoch) => [epoch, loss]));
     expect(history.slice(0, 6)).toEqual(a);
   });
@@ -271,7 +425,14 @@ describe('the standalone trainer', () => {
   });
 
   it('does not grow GPU memory across fits, and destroy releases every buffer', async () => {
-    const config: TrainerConfig = { timesteps: 3, features: 1, units: [9, 50], outputs: 2, cell: 'gru', resetAfter: true };
+    const config: TrainerConfig = {
+      timesteps: 3,
+      features: 1,
+      units: [9, 50],
+      outputs: 2,
+      cell: 'gru',
+      resetAfter: true,
+    };
     const session = async (body: (work: () => Promise<unknown>) => Promise<void>) => {
       const trainer = await createTrainer(device, config);
       trainer.setData(x, y);
@@ -298,25 +459,44 @@ describe('the standalone trainer', () => {
     expect(live).toBe(0);
   });
 
-  it.each(['simpleRNN', 'lstm'] as const)('%s: strategy overrides as a layer takes them; the weight gradients split over rows learn the same', async (cell) => {
-    // 5 samples × 3 steps = 15 rows a step: 4 rows per split gives 4 splits (the head's 5 rows, 2).
-    const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 5], outputs: 2, cell, seed: 5, optimizer: { learningRate: 0.01 } };
-    const losses = [];
-    const dispatches = [];
-    for (const strategy of [undefined, { weightGradientRows: 4 }]) {
-      const trainer = await createTrainer(device, { ...config, strategy });
-      trainer.setData(x, y);
-      losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
-      dispatches.push(trainer.dispatchesPerStep);
-      trainer.destroy();
-    }
-    expect(dispatches[1], 'one more dispatch per split GEMM: 2 layers and the head').toBe(dispatches[0]! + 3);
-    // Only the order of the sums differs (float32): 50 epochs of Adam keep it within 1e-5.
-    expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
-  });
+  it.each(['simpleRNN', 'lstm'] as const)(
+    '%s: strategy overrides as a layer takes them; the weight gradients split over rows learn the same',
+    async (cell) => {
+      // 5 samples × 3 steps = 15 rows a step: 4 rows per split gives 4 splits (the head's 5 rows, 2).
+      const config: TrainerConfig = {
+        timesteps: 3,
+        features: 1,
+        units: [6, 5],
+        outputs: 2,
+        cell,
+        seed: 5,
+        optimizer: { learningRate: 0.01 },
+      };
+      const losses = [];
+      const dispatches = [];
+      for (const strategy of [undefined, { weightGradientRows: 4 }]) {
+        const trainer = await createTrainer(device, { ...config, strategy });
+        trainer.setData(x, y);
+        losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
+        dispatches.push(trainer.dispatchesPerStep);
+        trainer.destroy();
+      }
+      expect(dispatches[1], 'one more dispatch per split GEMM: 2 layers and the head').toBe(dispatches[0]! + 3);
+      // Only the order of the sums differs (float32): 50 epochs of Adam keep it within 1e-5.
+      expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
+    },
+  );
 
   it.each(['simpleRNN', 'lstm', 'gru'] as const)("%s: products 'unrolled' and 'loops' learn the same", async (cell) => {
-    const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 5], outputs: 2, cell, seed: 5, optimizer: { learningRate: 0.01 } };
+    const config: TrainerConfig = {
+      timesteps: 3,
+      features: 1,
+      units: [6, 5],
+      outputs: 2,
+      cell,
+      seed: 5,
+      optimizer: { learningRate: 0.01 },
+    };
     const losses = [];
     for (const products of ['loops', 'unrolled'] as const) {
       const trainer = await createTrainer(device, { ...config, strategy: { products } });
@@ -332,19 +512,22 @@ describe('the standalone trainer', () => {
 
   // Pipelines compile per workgroup order (an override): 20-55 s per gated cell on llvmpipe, so the
   // OpenGL adapter runs SimpleRNN only; the layers' own order tests run every cell on both.
-  it.each(TEST_BACKEND === 'opengl' ? (['simpleRNN'] as const) : (['simpleRNN', 'lstm', 'gru'] as const))('%s: the same losses and weights, bit for bit, with the workgroups in another order', async (cell) => {
-    // Two layers and split weight gradients, so that every trainer kernel spans several workgroups.
-    const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 9], outputs: 2, cell, seed: 6 };
-    const results = [];
-    for (const workgroupOrder of ['natural', 'interleaved'] as const) {
-      const trainer = await createTrainer(device, { ...config, strategy: { weightGradientRows: 4, workgroupOrder } });
-      trainer.setData(x, y);
-      const loss = Float32Array.from(await trainer.fit({ epochs: 5, batchSize: 2, seed: 1 }));
-      results.push([loss, ...(await trainer.getWeights())].map(bytes));
-      trainer.destroy();
-    }
-    expect(results[1], 'interleaved against natural').toEqual(results[0]);
-  });
+  it.each(TEST_BACKEND === 'opengl' ? (['simpleRNN'] as const) : (['simpleRNN', 'lstm', 'gru'] as const))(
+    '%s: the same losses and weights, bit for bit, with the workgroups in another order',
+    async (cell) => {
+      // Two layers and split weight gradients, so that every trainer kernel spans several workgroups.
+      const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 9], outputs: 2, cell, seed: 6 };
+      const results = [];
+      for (const workgroupOrder of ['natural', 'interleaved'] as const) {
+        const trainer = await createTrainer(device, { ...config, strategy: { weightGradientRows: 4, workgroupOrder } });
+        trainer.setData(x, y);
+        const loss = Float32Array.from(await trainer.fit({ epochs: 5, batchSize: 2, seed: 1 }));
+        results.push([loss, ...(await trainer.getWeights())].map(bytes));
+        trainer.destroy();
+      }
+      expect(results[1], 'interleaved against natural').toEqual(results[0]);
+    },
+  );
 
   it('creates a 512-unit LSTM without blocking the event loop (orthogonal init yields)', async () => {
     let ticks = 0;
@@ -357,7 +540,14 @@ describe('the standalone trainer', () => {
       last = now;
       ticks++;
     }, 5);
-    const trainer = await createTrainer(device, { timesteps: 2, features: 1, units: 512, outputs: 1, cell: 'lstm', seed: 3 });
+    const trainer = await createTrainer(device, {
+      timesteps: 2,
+      features: 1,
+      units: 512,
+      outputs: 1,
+      cell: 'lstm',
+      seed: 3,
+    });
     const end = performance.now();
     clearInterval(timer);
     trainer.destroy();
@@ -375,24 +565,47 @@ describe('the standalone trainer', () => {
         [{ timesteps: 0, features: 1, units: 50, outputs: 2 }, /config\.timesteps: expected a positive integer; got 0/],
         [{ timesteps: 3, features: 1, units: 50 }, /config\.outputs: expected a positive integer; got undefined/],
         [{ timesteps: 3, features: 1, units: 50, outputs: 2, activation: 'softmax' }, /config\.activation: 'softmax'/],
-        [{ timesteps: 3, features: 1, units: 50, outputs: 2, optimizer: { learningRate: -1 } }, /config\.optimizer\.learningRate: expected a number in \(0, Infinity\); got -1/],
-        [{ timesteps: 3, features: 1, units: 20_000, outputs: 2 }, /the weights need a \d+-byte buffer; this device's maxStorageBufferBindingSize is/],
-        [{ timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { lanes: 4 } }, /config\.strategy\.lanes: not a strategy field; expected one of recurrence, /],
-        [{ timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { weightGradientRows: 0 } }, /config\.strategy\.weightGradientRows: expected a positive integer; got 0/],
-        [{ timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { recurrence: 'stepwise' } }, /config\.strategy\.recurrence: the trainer runs the persistent recurrence/],
-        [{ timesteps: 3, features: 1, units: [4, 33], outputs: 2, strategy: { products: 'unrolled' } }, /strategy\.products: 'unrolled' takes at most 1024 recurrent-kernel weights \(gates·units²\); got 1089/],
+        [
+          { timesteps: 3, features: 1, units: 50, outputs: 2, optimizer: { learningRate: -1 } },
+          /config\.optimizer\.learningRate: expected a number in \(0, Infinity\); got -1/,
+        ],
+        [
+          { timesteps: 3, features: 1, units: 20_000, outputs: 2 },
+          /the weights need a \d+-byte buffer; this device's maxStorageBufferBindingSize is/,
+        ],
+        [
+          { timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { lanes: 4 } },
+          /config\.strategy\.lanes: not a strategy field; expected one of recurrence, /,
+        ],
+        [
+          { timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { weightGradientRows: 0 } },
+          /config\.strategy\.weightGradientRows: expected a positive integer; got 0/,
+        ],
+        [
+          { timesteps: 3, features: 1, units: 4, outputs: 2, strategy: { recurrence: 'stepwise' } },
+          /config\.strategy\.recurrence: the trainer runs the persistent recurrence/,
+        ],
+        [
+          { timesteps: 3, features: 1, units: [4, 33], outputs: 2, strategy: { products: 'unrolled' } },
+          /strategy\.products: 'unrolled' takes at most 1024 recurrent-kernel weights \(gates·units²\); got 1089/,
+        ],
       ];
-      for (const [config, message] of bad) await expect(createTrainer(device, config as never)).rejects.toThrow(message);
+      for (const [config, message] of bad)
+        await expect(createTrainer(device, config as never)).rejects.toThrow(message);
     });
     expect(created).toBe(0);
 
     const trainer = await createTrainer(device, { timesteps: 3, features: 1, units: 4, outputs: 2 });
     await expect(trainer.fit()).rejects.toThrow(/no data; call setData\(x, y\) first/);
-    expect(() => trainer.setData([[[1], [2]]], [[1, 2]])).toThrow(/x\[0\]: expected 3 entries \(shape \[samples, 3, 1\]\); got 2/);
+    expect(() => trainer.setData([[[1], [2]]], [[1, 2]])).toThrow(
+      /x\[0\]: expected 3 entries \(shape \[samples, 3, 1\]\); got 2/,
+    );
     expect(() => trainer.setData(x, y.slice(1))).toThrow(/y: expected 5 samples \(as x\); got 4/);
     trainer.setData(x, y);
     await expect(trainer.fit({ epochs: 0 })).rejects.toThrow(/fit: epochs: expected a positive integer; got 0/);
-    await expect(trainer.fit({ batchSize: 2.5 })).rejects.toThrow(/fit: batchSize: expected a positive integer; got 2\.5/);
+    await expect(trainer.fit({ batchSize: 2.5 })).rejects.toThrow(
+      /fit: batchSize: expected a positive integer; got 2\.5/,
+    );
     const running = trainer.fit({ epochs: 50 });
     await expect(trainer.fit()).rejects.toThrow(/trainer\.fit: a fit is running; await it first/);
     expect(() => trainer.setData(x, y)).toThrow(/trainer\.setData: a fit is running/);
@@ -407,7 +620,9 @@ describe('the standalone trainer', () => {
     trainer.setData(x, y);
     const pending = trainer.fit({ epochs: 2000 });
     lost.device.destroy();
-    await expect(pending).rejects.toThrow(/trainer: the GPUDevice was lost \(destroyed.*create a new device and a new trainer/);
+    await expect(pending).rejects.toThrow(
+      /trainer: the GPUDevice was lost \(destroyed.*create a new device and a new trainer/,
+    );
     await expect(trainer.fit()).rejects.toThrow(/GPUDevice was lost/);
 
     const fresh = await requestTestDevice();

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chooseStrategy, deviceTraits } from '../src/kernels/strategy.js';
-import { describeWeightGradients, type WeightGradientsOptions, type WeightGradientsShape } from '../src/kernels/weight-gradients.js';
+import {
+  describeWeightGradients,
+  type WeightGradientsOptions,
+  type WeightGradientsShape,
+} from '../src/kernels/weight-gradients.js';
 import { weightGradientsRef } from '../src/kernels/weight-gradients.ref.js';
 import { createSimpleRNN } from '../src/kernels/simple-rnn.js';
 import { random, relativeError, uniform } from './helpers/data.js';
@@ -15,49 +19,158 @@ const TOLERANCE = 1e-5;
 // The cells' layouts: SimpleRNN (1 gate), LSTM (4), GRU (3; savedOperand: r ⊙ h_{s-1} for h̃),
 // GRU resetAfter (3 gates, 4 gradient blocks, 2 bias rows).
 const cases: Case[] = [
-  { batch: 1, timesteps: 1, features: 1, units: 1, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1], tiles: 4 },
-  { batch: 5, timesteps: 3, features: 1, units: 50, gates: 1, gradientBlocks: 1, biasRows: 1, savedOperand: false, goBackwards: false, useInitialState: false, gemm: [4, 1], tiles: 4 },
-  { batch: 5, timesteps: 3, features: 3, units: 50, gates: 4, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: true, gemm: [8, 8], tiles: 2 },
-  { batch: 33, timesteps: 17, features: 8, units: 65, gates: 3, gradientBlocks: 3, biasRows: 1, savedOperand: true, goBackwards: true, useInitialState: true, gemm: [4, 1], tiles: 4 },
-  { batch: 3, timesteps: 5, features: 5, units: 130, gates: 3, gradientBlocks: 4, biasRows: 2, savedOperand: false, goBackwards: false, useInitialState: true, gemm: [16, 4], tiles: 2 },
-  { batch: 7, timesteps: 2, features: 13, units: 6, gates: 4, gradientBlocks: 4, biasRows: 1, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [1, 1], tiles: 1 },
-  { batch: 2, timesteps: 3, features: 2, units: 7, gates: 3, gradientBlocks: 4, biasRows: 0, savedOperand: false, goBackwards: true, useInitialState: false, gemm: [4, 1], tiles: 4 },
+  {
+    batch: 1,
+    timesteps: 1,
+    features: 1,
+    units: 1,
+    gates: 1,
+    gradientBlocks: 1,
+    biasRows: 1,
+    savedOperand: false,
+    goBackwards: false,
+    useInitialState: false,
+    gemm: [4, 1],
+    tiles: 4,
+  },
+  {
+    batch: 5,
+    timesteps: 3,
+    features: 1,
+    units: 50,
+    gates: 1,
+    gradientBlocks: 1,
+    biasRows: 1,
+    savedOperand: false,
+    goBackwards: false,
+    useInitialState: false,
+    gemm: [4, 1],
+    tiles: 4,
+  },
+  {
+    batch: 5,
+    timesteps: 3,
+    features: 3,
+    units: 50,
+    gates: 4,
+    gradientBlocks: 4,
+    biasRows: 0,
+    savedOperand: false,
+    goBackwards: true,
+    useInitialState: true,
+    gemm: [8, 8],
+    tiles: 2,
+  },
+  {
+    batch: 33,
+    timesteps: 17,
+    features: 8,
+    units: 65,
+    gates: 3,
+    gradientBlocks: 3,
+    biasRows: 1,
+    savedOperand: true,
+    goBackwards: true,
+    useInitialState: true,
+    gemm: [4, 1],
+    tiles: 4,
+  },
+  {
+    batch: 3,
+    timesteps: 5,
+    features: 5,
+    units: 130,
+    gates: 3,
+    gradientBlocks: 4,
+    biasRows: 2,
+    savedOperand: false,
+    goBackwards: false,
+    useInitialState: true,
+    gemm: [16, 4],
+    tiles: 2,
+  },
+  {
+    batch: 7,
+    timesteps: 2,
+    features: 13,
+    units: 6,
+    gates: 4,
+    gradientBlocks: 4,
+    biasRows: 1,
+    savedOperand: false,
+    goBackwards: true,
+    useInitialState: false,
+    gemm: [1, 1],
+    tiles: 1,
+  },
+  {
+    batch: 2,
+    timesteps: 3,
+    features: 2,
+    units: 7,
+    gates: 3,
+    gradientBlocks: 4,
+    biasRows: 0,
+    savedOperand: false,
+    goBackwards: true,
+    useInitialState: false,
+    gemm: [4, 1],
+    tiles: 4,
+  },
 ];
 
 // tiles: strategy.weightGradientTiles, the 4-row tiles of dRecurrentKernel an invocation sums.
-type Case = WeightGradientsShape & WeightGradientsOptions & { readonly gemm: readonly [number, number]; readonly tiles: 1 | 2 | 4 };
+type Case = WeightGradientsShape &
+  WeightGradientsOptions & { readonly gemm: readonly [number, number]; readonly tiles: 1 | 2 | 4 };
 
-async function run(device: GPUDevice, c: Case, data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array }) {
+async function run(
+  device: GPUDevice,
+  c: Case,
+  data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array },
+) {
   const { features: F, units: U, gates: G } = c;
   const strategy = chooseStrategy(deviceTraits(device), c, { gemmWorkgroup: c.gemm, weightGradientTiles: c.tiles });
   const kernelRun = describeWeightGradients(c, c, strategy);
-  return runKernel(device, kernelRun, { ...data, dKernel: F * G * U, dRecurrentKernel: U * G * U, dBias: Math.max(c.biasRows, 1) * G * U });
+  return runKernel(device, kernelRun, {
+    ...data,
+    dKernel: F * G * U,
+    dRecurrentKernel: U * G * U,
+    dBias: Math.max(c.biasRows, 1) * G * U,
+  });
 }
 
-function reference(c: Case, data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array }) {
+function reference(
+  c: Case,
+  data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array },
+) {
   return weightGradientsRef({ ...data, initialState: c.useInitialState ? data.initialState : null }, c, c);
 }
 
 describe('weight-gradients kernel vs reference', async () => {
   const device = await getDevice();
 
-  it.each(cases)('B$batch T$timesteps F$features U$units G$gates/$gradientBlocks bias rows $biasRows saved=$savedOperand back=$goBackwards h0=$useInitialState wg=$gemm tiles=$tiles', async (c) => {
-    const rng = random(c.batch * 31 + c.units * 17 + c.features + c.gradientBlocks);
-    const { batch: B, timesteps: T, features: F, units: U, gradientBlocks } = c;
-    const data = {
-      x: uniform(B * T * F, 1, rng),
-      h: uniform(B * T * U, 1, rng),
-      initialState: uniform(B * U, 1, rng),
-      dGates: uniform(B * T * gradientBlocks * U, 1, rng),
-      saved: uniform(B * T * U, 1, rng),
-    };
-    const out = await run(device, c, data);
-    const expected = reference(c, data);
-    expect(relativeError(out.dKernel!, expected.dKernel), 'dKernel').toBeLessThan(TOLERANCE);
-    expect(relativeError(out.dRecurrentKernel!, expected.dRecurrentKernel), 'dRecurrentKernel').toBeLessThan(TOLERANCE);
-    if (c.biasRows > 0) expect(relativeError(out.dBias!, expected.dBias), 'dBias').toBeLessThan(TOLERANCE);
-    else expect(out.dBias, 'dBias untouched').toEqual(new Float32Array(c.gates * U));
-  });
+  it.each(cases)(
+    'B$batch T$timesteps F$features U$units G$gates/$gradientBlocks bias rows $biasRows saved=$savedOperand back=$goBackwards h0=$useInitialState wg=$gemm tiles=$tiles',
+    async (c) => {
+      const rng = random(c.batch * 31 + c.units * 17 + c.features + c.gradientBlocks);
+      const { batch: B, timesteps: T, features: F, units: U, gradientBlocks } = c;
+      const data = {
+        x: uniform(B * T * F, 1, rng),
+        h: uniform(B * T * U, 1, rng),
+        initialState: uniform(B * U, 1, rng),
+        dGates: uniform(B * T * gradientBlocks * U, 1, rng),
+        saved: uniform(B * T * U, 1, rng),
+      };
+      const out = await run(device, c, data);
+      const expected = reference(c, data);
+      expect(relativeError(out.dKernel!, expected.dKernel), 'dKernel').toBeLessThan(TOLERANCE);
+      expect(relativeError(out.dRecurrentKernel!, expected.dRecurrentKernel), 'dRecurrentKernel').toBeLessThan(
+        TOLERANCE,
+      );
+      if (c.biasRows > 0) expect(relativeError(out.dBias!, expected.dBias), 'dBias').toBeLessThan(TOLERANCE);
+      else expect(out.dBias, 'dBias untouched').toEqual(new Float32Array(c.gates * U));
+    },
+  );
 
   it('keeps an Infinity an Infinity: padding rows and the first step are masked, not multiplied by 0', async () => {
     // 5 rows: the last block of 4 pads 3 rows with copies of row 4, whose gradient is +Infinity.
@@ -82,11 +195,24 @@ describe('weight-gradients kernel vs reference', async () => {
     // dBias = dKernel = Σ dh: terms near 1000 with a random fraction. A running float32 sum reaches
     // 2.6e8, where its spacing (32) swallows their fractions; 8 splits of 32,768 rows, each summed in
     // blocks of 256, keep the error near float32's own.
-    const config = { batch: 2048, timesteps: 128, features: 1, units: 1, activation: 'linear', strategy: { gemmWorkgroup: [4, 1] } } as const;
+    const config = {
+      batch: 2048,
+      timesteps: 128,
+      features: 1,
+      units: 1,
+      activation: 'linear',
+      strategy: { gemmWorkgroup: [4, 1] },
+    } as const;
     expect(createSimpleRNN(device, config).dispatches.backward, 'a fourth dispatch adds up the splits').toBe(4);
     const rng = random(262_144);
     const rows = config.batch * config.timesteps;
-    const data = { ...layerData('SimpleRNN', config, 1), x: new Float32Array(rows).fill(1), kernel: Float32Array.of(1), recurrentKernel: Float32Array.of(0), dh: Float32Array.from({ length: rows }, () => 1000 + rng()) };
+    const data = {
+      ...layerData('SimpleRNN', config, 1),
+      x: new Float32Array(rows).fill(1),
+      kernel: Float32Array.of(1),
+      recurrentKernel: Float32Array.of(0),
+      dh: Float32Array.from({ length: rows }, () => 1000 + rng()),
+    };
     let runningSum = 0;
     for (const d of data.dh) runningSum = Math.fround(runningSum + d);
     const gpu = await runLayer(device, 'SimpleRNN', config, data);

@@ -15,8 +15,20 @@ import { getDevice } from './helpers/webgpu.js';
 const variants: Record<string, Partial<Strategy>> = {
   reversed1: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 1, gemmWorkgroup: [1, 1], weightGradientTiles: 1 },
   interleaved64: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 64, gemmWorkgroup: [8, 8] },
-  interleaved5: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 5, gemmWorkgroup: [5, 2], recurrence: 'stepwise', weightGradientTiles: 2 },
-  reversed7: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 7, gemmWorkgroup: [7, 1], weightsInWorkgroup: true, maxStepsPerDispatch: 1 },
+  interleaved5: {
+    workgroupOrder: 'interleaved',
+    recurrenceWorkgroupSize: 5,
+    gemmWorkgroup: [5, 2],
+    recurrence: 'stepwise',
+    weightGradientTiles: 2,
+  },
+  reversed7: {
+    workgroupOrder: 'reversed',
+    recurrenceWorkgroupSize: 7,
+    gemmWorkgroup: [7, 1],
+    weightsInWorkgroup: true,
+    maxStepsPerDispatch: 1,
+  },
 };
 
 const layers: [string, LayerKind, Partial<AnyConfig>, (keyof typeof variants)[]][] = [
@@ -44,14 +56,28 @@ const unrolledLayers: [string, LayerKind, Partial<AnyConfig>, (keyof typeof unro
 const bytes = (a: Float32Array | null) => (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : null);
 
 // Every output of the layer with each strategy, byte for byte against the layer with config's own.
-async function expectBitIdentical(device: GPUDevice, kind: LayerKind, config: AnyConfig, strategies: Partial<Strategy>[]) {
+async function expectBitIdentical(
+  device: GPUDevice,
+  kind: LayerKind,
+  config: AnyConfig,
+  strategies: Partial<Strategy>[],
+) {
   const data = layerData(kind, config, 11);
   const options = { lastOutputs: true, dcLast: kind === 'LSTM' };
   const baseline = await runLayer(device, kind, config, data, options);
   for (const strategy of strategies) {
-    const result = await runLayer(device, kind, { ...config, strategy: { ...config.strategy, ...strategy } }, data, options);
+    const result = await runLayer(
+      device,
+      kind,
+      { ...config, strategy: { ...config.strategy, ...strategy } },
+      data,
+      options,
+    );
     for (const [name, values] of Object.entries(baseline)) {
-      expect(bytes(result[name]!)?.equals(bytes(values)!) ?? values === null, `${name} with ${JSON.stringify(strategy)}`).toBe(true);
+      expect(
+        bytes(result[name]!)?.equals(bytes(values)!) ?? values === null,
+        `${name} with ${JSON.stringify(strategy)}`,
+      ).toBe(true);
     }
   }
 }
@@ -60,12 +86,40 @@ describe('results do not depend on the mapping of workgroups to tiles nor on wor
   const device = await getDevice();
 
   it.each(layers)('%s: every kernel, bit for bit', async (_, kind, flags, names) => {
-    const config: AnyConfig = { batch: 9, timesteps: 4, features: 6, units: 37, goBackwards: true, useInitialState: true, ...flags, strategy: { weightGradientRows: 8 } };
-    await expectBitIdentical(device, kind, config, names.map((name) => variants[name]!));
+    const config: AnyConfig = {
+      batch: 9,
+      timesteps: 4,
+      features: 6,
+      units: 37,
+      goBackwards: true,
+      useInitialState: true,
+      ...flags,
+      strategy: { weightGradientRows: 8 },
+    };
+    await expectBitIdentical(
+      device,
+      kind,
+      config,
+      names.map((name) => variants[name]!),
+    );
   });
 
   it.each(unrolledLayers)('%s with unrolled products: the recurrences, bit for bit', async (_, kind, flags, names) => {
-    const config: AnyConfig = { batch: 37, timesteps: 4, features: 3, units: 7, goBackwards: true, useInitialState: true, ...flags, strategy: { products: 'unrolled' } };
-    await expectBitIdentical(device, kind, config, names.map((name) => unrolledVariants[name]!));
+    const config: AnyConfig = {
+      batch: 37,
+      timesteps: 4,
+      features: 3,
+      units: 7,
+      goBackwards: true,
+      useInitialState: true,
+      ...flags,
+      strategy: { products: 'unrolled' },
+    };
+    await expectBitIdentical(
+      device,
+      kind,
+      config,
+      names.map((name) => unrolledVariants[name]!),
+    );
   });
 });

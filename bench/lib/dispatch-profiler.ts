@@ -11,7 +11,10 @@ interface Recording {
 }
 
 /** GPU milliseconds per pipeline label (the part before '|', the kernel's name) while `body` runs. */
-export async function profileDispatches(device: GPUDevice, body: () => Promise<unknown>): Promise<Map<string, { ms: number; dispatches: number }>> {
+export async function profileDispatches(
+  device: GPUDevice,
+  body: () => Promise<unknown>,
+): Promise<Map<string, { ms: number; dispatches: number }>> {
   if (!device.features.has('timestamp-query')) throw new Error("profileDispatches: the device lacks 'timestamp-query'");
   const encoderProto = GPUCommandEncoder.prototype;
   const { beginComputePass, finish } = encoderProto;
@@ -41,8 +44,12 @@ export async function profileDispatches(device: GPUDevice, body: () => Promise<u
       dispatchWorkgroups(x: number, y?: number, z?: number) {
         pass?.end();
         const q = 2 * recording.names.length;
-        if (q + 2 > QUERIES) throw new Error(`profileDispatches: more than ${QUERIES / 2} dispatches in one command encoder`);
-        pass = beginComputePass.call(encoder, { ...descriptor, timestampWrites: { querySet: recording.querySet, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 } });
+        if (q + 2 > QUERIES)
+          throw new Error(`profileDispatches: more than ${QUERIES / 2} dispatches in one command encoder`);
+        pass = beginComputePass.call(encoder, {
+          ...descriptor,
+          timestampWrites: { querySet: recording.querySet, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 },
+        });
         pass.setPipeline(pipeline!);
         for (const [index, [group, offsets]] of groups) pass.setBindGroup(index, group, offsets);
         pass.dispatchWorkgroups(x, y, z);
@@ -59,7 +66,10 @@ export async function profileDispatches(device: GPUDevice, body: () => Promise<u
     const recording = recordings.get(this);
     if (recording && recording.names.length > 0) {
       const bytes = recording.names.length * 16;
-      const resolved = device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      const resolved = device.createBuffer({
+        size: bytes,
+        usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+      });
       const read = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       this.resolveQuerySet(recording.querySet, 0, 2 * recording.names.length, resolved, 0);
       this.copyBufferToBuffer(resolved, 0, read, 0, bytes);

@@ -8,18 +8,39 @@ import { timePerCall } from './report.js';
  * Milliseconds per epoch: median over rounds of `epochs`-epoch fits, after a warm-up fit of
  * `warmupEpochs` (which compiles the pipelines).
  */
-export async function modelEpochMs(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, epochs: number, rounds: number, options: tf.ModelFitArgs = {}, warmupEpochs = epochs): Promise<number> {
+export async function modelEpochMs(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  epochs: number,
+  rounds: number,
+  options: tf.ModelFitArgs = {},
+  warmupEpochs = epochs,
+): Promise<number> {
   const fit = (n: number) => model.fit(x, y, { shuffle: false, ...options, epochs: n, verbose: 0 });
   await fit(warmupEpochs);
-  return (await timePerCall(() => fit(epochs).then(() => undefined), async () => undefined, 1, rounds, false)) / epochs;
+  return (
+    (await timePerCall(
+      () => fit(epochs).then(() => undefined),
+      async () => undefined,
+      1,
+      rounds,
+      false,
+    )) / epochs
+  );
 }
 
 /**
  * Milliseconds per epoch of several models, measured in turn within each round, so drift on a
  * shared machine touches them alike; each model's median over the rounds, after a warm-up fit.
  */
-export async function interleavedEpochMs(runs: readonly { model: tf.LayersModel; x: tf.Tensor; y: tf.Tensor }[], epochs: number, rounds: number): Promise<number[]> {
-  const fit = (run: (typeof runs)[number], n: number) => run.model.fit(run.x, run.y, { shuffle: false, epochs: n, verbose: 0 });
+export async function interleavedEpochMs(
+  runs: readonly { model: tf.LayersModel; x: tf.Tensor; y: tf.Tensor }[],
+  epochs: number,
+  rounds: number,
+): Promise<number[]> {
+  const fit = (run: (typeof runs)[number], n: number) =>
+    run.model.fit(run.x, run.y, { shuffle: false, epochs: n, verbose: 0 });
   for (const run of runs) await fit(run, epochs);
   const samples: number[][] = runs.map(() => []);
   for (let round = 0; round < rounds; round++) {
@@ -32,10 +53,24 @@ export async function interleavedEpochMs(runs: readonly { model: tf.LayersModel;
   return samples.map((ms) => ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!);
 }
 
-export async function trainerEpochMs(trainer: Trainer, epochs: number, rounds: number, options: FitOptions = {}, warmupEpochs = epochs): Promise<number> {
+export async function trainerEpochMs(
+  trainer: Trainer,
+  epochs: number,
+  rounds: number,
+  options: FitOptions = {},
+  warmupEpochs = epochs,
+): Promise<number> {
   const fit = (n: number) => trainer.fit({ shuffle: false, ...options, epochs: n });
   await fit(warmupEpochs);
-  return (await timePerCall(() => fit(epochs).then(() => undefined), async () => undefined, 1, rounds, false)) / epochs;
+  return (
+    (await timePerCall(
+      () => fit(epochs).then(() => undefined),
+      async () => undefined,
+      1,
+      rounds,
+      false,
+    )) / epochs
+  );
 }
 
 export interface EpochProfile {
@@ -45,7 +80,12 @@ export interface EpochProfile {
 }
 
 /** tfjs kernels, readbacks and uploads (tensors written from host data) in one epoch of model.fit. */
-export async function profileEpoch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: tf.ModelFitArgs = {}): Promise<EpochProfile> {
+export async function profileEpoch(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  options: tf.ModelFitArgs = {},
+): Promise<EpochProfile> {
   const backend = tf.backend() as tf.KernelBackend & { read(dataId: object): Promise<unknown> };
   const read = backend.read.bind(backend);
   const write = backend.write.bind(backend);
@@ -60,7 +100,9 @@ export async function profileEpoch(model: tf.LayersModel, x: tf.Tensor, y: tf.Te
     return write(values, shape, dtype);
   };
   try {
-    const profile = await tf.profile(() => model.fit(x, y, { shuffle: false, ...options, epochs: 1, verbose: 0 }).then(() => []));
+    const profile = await tf.profile(() =>
+      model.fit(x, y, { shuffle: false, ...options, epochs: 1, verbose: 0 }).then(() => []),
+    );
     return { kernels: profile.kernels.length, reads, uploads };
   } finally {
     backend.read = read;

@@ -5,7 +5,11 @@ import { fixed, timePerCall } from './report.js';
 /** Microseconds per empty dispatch, many in one pass and one submission, as the trainer issues them. */
 export async function emptyDispatchMicros(device: GPUDevice, dispatches = 2000): Promise<number> {
   const module = device.createShaderModule({ label: 'bench/empty', code: '@compute @workgroup_size(1) fn main() {}' });
-  const pipeline = device.createComputePipeline({ label: 'bench/empty', layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const pipeline = device.createComputePipeline({
+    label: 'bench/empty',
+    layout: 'auto',
+    compute: { module, entryPoint: 'main' },
+  });
   const ms = await timePerCall(
     () => {
       const encoder = device.createCommandEncoder();
@@ -23,7 +27,10 @@ export async function emptyDispatchMicros(device: GPUDevice, dispatches = 2000):
 }
 
 /** tf.matMul of square matrices on the active backend: GFLOP/s per size, best first. */
-export async function matMulThroughput(sizes: readonly number[], rounds: number): Promise<{ size: number; gflops: number }[]> {
+export async function matMulThroughput(
+  sizes: readonly number[],
+  rounds: number,
+): Promise<{ size: number; gflops: number }[]> {
   const results = [];
   for (const n of sizes) {
     const a = tf.randomNormal([n, n]);

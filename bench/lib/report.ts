@@ -10,7 +10,13 @@ const root = join(import.meta.dirname, '..', '..');
  * Milliseconds per call: `calls` calls per round (each `run(i)`), then `settle()` waits for the
  * device; the median round over `rounds`, after a warm-up round unless `warmUp` is false.
  */
-export async function timePerCall(run: (i: number) => void | Promise<void>, settle: () => Promise<unknown>, calls: number, rounds: number, warmUp = true): Promise<number> {
+export async function timePerCall(
+  run: (i: number) => void | Promise<void>,
+  settle: () => Promise<unknown>,
+  calls: number,
+  rounds: number,
+  warmUp = true,
+): Promise<number> {
   const perRound: number[] = [];
   for (let round = warmUp ? 0 : 1; round <= rounds; round++) {
     const start = performance.now();
@@ -44,12 +50,14 @@ export async function timeInterleaved(timed: Timed[], rounds: number, roundMs = 
   const calls: number[] = [];
   for (const t of timed) calls.push(Math.max(1, Math.min(maxCalls, Math.round(roundMs / (await once(t, 1))))));
   const perRound: number[][] = timed.map(() => []);
-  for (let round = 0; round < rounds; round++) for (const [i, t] of timed.entries()) perRound[i]!.push(await once(t, calls[i]!));
+  for (let round = 0; round < rounds; round++)
+    for (const [i, t] of timed.entries()) perRound[i]!.push(await once(t, calls[i]!));
   return perRound.map((ms) => ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)]!);
 }
 
 export const fixed = (value: number, digits = 2): string => value.toFixed(digits);
-export const ratio = (value: number): string => `${value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toPrecision(2)}x`;
+export const ratio = (value: number): string =>
+  `${value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toPrecision(2)}x`;
 
 export interface Table {
   readonly caption?: string;
@@ -67,7 +75,9 @@ export interface Report {
 }
 
 function render(table: Table): string {
-  const body = markdownTable([table.header, ...table.rows], { align: table.header.map((_, i) => (i === 0 ? 'l' : 'r')) });
+  const body = markdownTable([table.header, ...table.rows], {
+    align: table.header.map((_, i) => (i === 0 ? 'l' : 'r')),
+  });
   return table.caption ? `${table.caption}\n\n${body}` : body;
 }
 
@@ -83,7 +93,10 @@ export function publish(report: Report): void {
   console.log(`\n${section}\n`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const jsonPath = join(root, 'bench', 'results', `${report.name}.json`);
-  writeFileSync(jsonPath, `${JSON.stringify({ date, adapter: report.adapter, ...(report.json as object) }, null, 2)}\n`);
+  writeFileSync(
+    jsonPath,
+    `${JSON.stringify({ date, adapter: report.adapter, ...(report.json as object) }, null, 2)}\n`,
+  );
   console.log(`wrote ${jsonPath}`);
   const readmePath = join(root, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');

@@ -6,7 +6,7 @@ export const SINE_TASK = { points: 10_000, seqLen: 20, nSteps: 1, units: 32, bat
 
 export function noisySine(points: number, seed: number): number[] {
   let state = seed >>> 0;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   return Array.from({ length: points }, (_, i) => Math.sin((2 * Math.PI * i) / 100) + 0.1 * (random() * 2 - 1));
 }
 
@@ -23,5 +23,8 @@ export const kernelStem = (name: string) => name.split('/')[0]!;
 export function kernelShares(kernels: Map<string, { ms: number }>): string {
   const stems = new Map<string, number>();
   for (const [name, { ms }] of kernels) stems.set(kernelStem(name), (stems.get(kernelStem(name)) ?? 0) + ms);
-  return [...stems].sort((a, b) => b[1] - a[1]).map(([stem, ms]) => `${stem} ${ms.toFixed(1)}`).join(', ');
+  return [...stems]
+    .sort((a, b) => b[1] - a[1])
+    .map(([stem, ms]) => `${stem} ${ms.toFixed(1)}`)
+    .join(', ');
 }

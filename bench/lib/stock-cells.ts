@@ -23,7 +23,10 @@ export interface StockCellOptions {
 export type StockWeights = [x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor];
 
 /** x [B, T, F] → every h [B, T, U], for each cell. */
-export const stockCells: Record<'SimpleRNN' | 'LSTM' | 'GRU', (weights: StockWeights, options: StockCellOptions) => tf.Tensor3D> = {
+export const stockCells: Record<
+  'SimpleRNN' | 'LSTM' | 'GRU',
+  (weights: StockWeights, options: StockCellOptions) => tf.Tensor3D
+> = {
   SimpleRNN([x, kernel, recurrent, bias], options) {
     const act = layersActivation(options.activation);
     let h: tf.Tensor = tf.zeros([x.shape[0], kernel.shape[1]]);
@@ -61,11 +64,19 @@ export const stockCells: Record<'SimpleRNN' | 'LSTM' | 'GRU', (weights: StockWei
     let h: tf.Tensor = tf.zeros([x.shape[0], units]);
     const states: tf.Tensor[] = [];
     for (const xt of tf.unstack(x, 1)) {
-      const [xz, xr, xh] = tf.split(tf.add(tf.matMul(xt as tf.Tensor2D, kernel), inputBias), 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const [xz, xr, xh] = tf.split(tf.add(tf.matMul(xt as tf.Tensor2D, kernel), inputBias), 3, 1) as [
+        tf.Tensor,
+        tf.Tensor,
+        tf.Tensor,
+      ];
       let candidate: tf.Tensor;
       let z: tf.Tensor;
       if (recurrentBias) {
-        const [hz, hr, hh] = tf.split(tf.add(tf.matMul(h as tf.Tensor2D, recurrent), recurrentBias), 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const [hz, hr, hh] = tf.split(tf.add(tf.matMul(h as tf.Tensor2D, recurrent), recurrentBias), 3, 1) as [
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+        ];
         z = gate(tf.add(xz, hz));
         candidate = act(tf.add(xh, tf.mul(gate(tf.add(xr, hr)), hh)));
       } else {

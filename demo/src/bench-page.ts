@@ -70,7 +70,8 @@ copyButton.addEventListener('click', () => {
   if (!latest) return;
   copyResults(latest).then(
     () => (exportStatus.textContent = 'Copied to the clipboard.'),
-    (error: unknown) => (exportStatus.textContent = `Could not copy (${errorMessage(error)}); use Download JSON instead.`),
+    (error: unknown) =>
+      (exportStatus.textContent = `Could not copy (${errorMessage(error)}); use Download JSON instead.`),
   );
 });
 downloadButton.addEventListener('click', () => {

@@ -38,7 +38,8 @@ if (backend.name === 'webgpu') {
 
 const modelStep = createModelStep();
 // The standalone trainer runs on the WebGPU device itself; without one, only tfjs's path is offered.
-const trainers = backend.name === 'webgpu' ? [fusedLayerTrainer, standaloneTrainer(backend.device)] : [fusedLayerTrainer];
+const trainers =
+  backend.name === 'webgpu' ? [fusedLayerTrainer, standaloneTrainer(backend.device)] : [fusedLayerTrainer];
 const trainStep = createTrainStep(trainers, backend.name === 'webgpu' ? "tfjs's webgpu device" : "tfjs's cpu backend");
 const checkStep = createCheckStep();
 
@@ -75,7 +76,16 @@ async function trainPredictCheck(): Promise<void> {
     if (!trained) return;
     predictStep.use(trained, data.seqLen);
     const prediction = await predictStep.predict();
-    if (prediction) await checkStep.run({ runLabel: `${backend.name} · ${trainer.label} · ${CELLS[cell].name}`, data, cell, epochs, probe, trained, prediction });
+    if (prediction)
+      await checkStep.run({
+        runLabel: `${backend.name} · ${trainer.label} · ${CELLS[cell].name}`,
+        data,
+        cell,
+        epochs,
+        probe,
+        trained,
+        prediction,
+      });
   } finally {
     lockControls(false);
   }

@@ -14,7 +14,10 @@ export async function trainWithProgress(
   epochs: number,
   label: string,
 ): Promise<TrainingRun> {
-  const bar = new SingleBar({ format: `  ${label.padEnd(14)} {bar} {value}/{total} epochs | loss {loss}`, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `  ${label.padEnd(14)} {bar} {value}/{total} epochs | loss {loss}`, hideCursor: true },
+    Presets.shades_classic,
+  );
   bar.start(epochs, 0, { loss: '-' });
   const start = performance.now();
   const history = await model.fit(data.x, data.y, {
@@ -25,7 +28,9 @@ export async function trainWithProgress(
   });
   const msPerEpoch = (performance.now() - start) / epochs;
   bar.stop();
-  console.log(`  ${label}: ${epochs} epochs in ${((msPerEpoch * epochs) / 1000).toFixed(2)} s (${msPerEpoch.toFixed(2)} ms per epoch)`);
+  console.log(
+    `  ${label}: ${epochs} epochs in ${((msPerEpoch * epochs) / 1000).toFixed(2)} s (${msPerEpoch.toFixed(2)} ms per epoch)`,
+  );
   const predicted = model.predict(data.probe) as tf.Tensor;
   const prediction = [...(await predicted.data())];
   tf.dispose([predicted, data.x, data.y, data.probe]);

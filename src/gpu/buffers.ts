@@ -24,8 +24,10 @@ export function isGPUBuffer(value: unknown): value is GPUBuffer {
 
 /** Throws unless the buffer can be used by GPU work now: a mapped buffer (or one being mapped) cannot. */
 function checkUnmapped(argument: string, buffer: GPUBuffer): void {
-  if (buffer.mapState === 'mapped') throw new TypeError(`${argument}: the buffer is mapped (mappedAtCreation or mapAsync); call unmap() first`);
-  if (buffer.mapState === 'pending') throw new TypeError(`${argument}: the buffer is being mapped (mapAsync pending); await it and unmap() first`);
+  if (buffer.mapState === 'mapped')
+    throw new TypeError(`${argument}: the buffer is mapped (mappedAtCreation or mapAsync); call unmap() first`);
+  if (buffer.mapState === 'pending')
+    throw new TypeError(`${argument}: the buffer is being mapped (mapAsync pending); await it and unmap() first`);
 }
 
 /**
@@ -50,15 +52,25 @@ export function checkStorageBuffer(argument: string, value: unknown, bytes: numb
 /** Creates a storage buffer holding `data`, which must be a Float32Array. */
 export function createFloat32Buffer(device: GPUDevice, data: Float32Array, name = 'data'): GPUBuffer {
   checkDevice('createFloat32Buffer: device', device);
-  if (typeof name !== 'string') throw new TypeError(`createFloat32Buffer: name: expected a string (the buffer's label); got ${describeValue(name)}`);
+  if (typeof name !== 'string')
+    throw new TypeError(
+      `createFloat32Buffer: name: expected a string (the buffer's label); got ${describeValue(name)}`,
+    );
   if (!(data instanceof Float32Array)) {
     throw new TypeError(`${name}: expected a Float32Array; got ${describeValue(data)}`);
   }
   if (data.length === 0) throw new RangeError(`${name}: expected at least one element; got an empty Float32Array`);
   if (data.byteLength > device.limits.maxBufferSize) {
-    throw new RangeError(`${name}: ${data.byteLength} bytes exceed this device's maxBufferSize (${device.limits.maxBufferSize})`);
+    throw new RangeError(
+      `${name}: ${data.byteLength} bytes exceed this device's maxBufferSize (${device.limits.maxBufferSize})`,
+    );
   }
-  const buffer = device.createBuffer({ label: label(name), size: data.byteLength, usage: storageUsage(), mappedAtCreation: true });
+  const buffer = device.createBuffer({
+    label: label(name),
+    size: data.byteLength,
+    usage: storageUsage(),
+    mappedAtCreation: true,
+  });
   new Float32Array(buffer.getMappedRange()).set(data);
   buffer.unmap();
   return buffer;
@@ -70,7 +82,8 @@ export function createFloat32Buffer(device: GPUDevice, data: Float32Array, name 
  */
 export async function readFloat32Buffer(device: GPUDevice, buffer: GPUBuffer, length?: number): Promise<Float32Array> {
   checkDevice('readFloat32Buffer: device', device);
-  if (!isGPUBuffer(buffer)) throw new TypeError(`readFloat32Buffer: buffer: expected a GPUBuffer; got ${describeValue(buffer)}`);
+  if (!isGPUBuffer(buffer))
+    throw new TypeError(`readFloat32Buffer: buffer: expected a GPUBuffer; got ${describeValue(buffer)}`);
   if ((buffer.usage & GPUBufferUsage.COPY_SRC) === 0) {
     throw new TypeError('readFloat32Buffer: buffer: reading back needs GPUBufferUsage.COPY_SRC');
   }
@@ -78,7 +91,9 @@ export async function readFloat32Buffer(device: GPUDevice, buffer: GPUBuffer, le
   const floats = Math.floor(buffer.size / 4);
   const count = length ?? floats;
   if (!Number.isInteger(count) || count < 1 || count > floats) {
-    throw new RangeError(`readFloat32Buffer: length: expected an integer from 1 to ${floats}; got ${describeNumber(count)}`);
+    throw new RangeError(
+      `readFloat32Buffer: length: expected an integer from 1 to ${floats}; got ${describeNumber(count)}`,
+    );
   }
   return submitAndRead(device, 'readFloat32Buffer', () => ({ buffer, offset: 0, floats: count }));
 }
@@ -97,14 +112,23 @@ export interface Readback {
  * (submission-pacer.ts). Everything recorded runs inside error scopes: a WebGPU error rejects with a
  * GPUWorkError naming `what`.
  */
-export async function submitAndRead(device: GPUDevice, what: string, record: (encoder: GPUCommandEncoder) => Readback, pace?: Pace): Promise<Float32Array> {
+export async function submitAndRead(
+  device: GPUDevice,
+  what: string,
+  record: (encoder: GPUCommandEncoder) => Readback,
+  pace?: Pace,
+): Promise<Float32Array> {
   const created: GPUBuffer[] = [];
   let recorded: ReturnType<typeof recordChecked<GPUBuffer>>;
   try {
     recorded = recordChecked(device, what, () => {
       const encoder = device.createCommandEncoder({ label: label(what) });
       const { buffer, offset, floats } = record(encoder);
-      const staging = device.createBuffer({ label: label(what, 'readback'), size: floats * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const staging = device.createBuffer({
+        label: label(what, 'readback'),
+        size: floats * 4,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
       created.push(staging);
       encoder.copyBufferToBuffer(buffer, offset, staging, 0, floats * 4);
       device.queue.submit([encoder.finish()]);

@@ -7,14 +7,17 @@ import type { KernelSpec } from './kernel.js';
 /** `subject` names the buffer and its verb, e.g. 'the weights need' or 'LSTM [5, 3, 1, 50] needs'. */
 export function checkBufferBytes(subject: string, bytes: number, limits: GPUSupportedLimits): void {
   for (const limit of ['maxStorageBufferBindingSize', 'maxBufferSize'] as const) {
-    if (bytes > limits[limit]) throw new RangeError(`${subject} a ${bytes}-byte buffer; this device's ${limit} is ${limits[limit]}`);
+    if (bytes > limits[limit])
+      throw new RangeError(`${subject} a ${bytes}-byte buffer; this device's ${limit} is ${limits[limit]}`);
   }
 }
 
 export function checkStorageBindings(specs: readonly KernelSpec[], limits: GPUSupportedLimits): void {
   for (const spec of specs) {
     if (spec.bindings.length > limits.maxStorageBuffersPerShaderStage) {
-      throw new RangeError(`${spec.name} binds ${spec.bindings.length} storage buffers; this device's maxStorageBuffersPerShaderStage is ${limits.maxStorageBuffersPerShaderStage}`);
+      throw new RangeError(
+        `${spec.name} binds ${spec.bindings.length} storage buffers; this device's maxStorageBuffersPerShaderStage is ${limits.maxStorageBuffersPerShaderStage}`,
+      );
     }
   }
 }

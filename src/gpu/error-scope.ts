@@ -17,7 +17,11 @@ export class GPUWorkError extends Error {
  * scopes. Returns what it returned, and a promise that rejects with a GPUWorkError naming `what` if
  * WebGPU reported an error for any of those calls.
  */
-export function recordChecked<T>(device: GPUDevice, what: string, record: () => T): { value: T; checked: Promise<void> } {
+export function recordChecked<T>(
+  device: GPUDevice,
+  what: string,
+  record: () => T,
+): { value: T; checked: Promise<void> } {
   for (const filter of FILTERS) device.pushErrorScope(filter);
   let value: T;
   try {

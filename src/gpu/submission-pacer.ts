@@ -50,7 +50,9 @@ export class SubmissionPacer {
   /** The pace of a submission of `units`. */
   pace(units: number): Pace {
     const learnt = this.learnt;
-    const expected = learnt ? learnt.msPerUnit * units * (learnt.paced ? WAIT_FRACTION.paced : WAIT_FRACTION.unpaced) : 0;
+    const expected = learnt
+      ? learnt.msPerUnit * units * (learnt.paced ? WAIT_FRACTION.paced : WAIT_FRACTION.unpaced)
+      : 0;
     const waitMs = expected >= MIN_WAIT_MS ? expected : 0;
     return {
       waitMs,

@@ -30,40 +30,62 @@ const geluNewInner = (x: number): number => SQRT_2_OVER_PI * (x + GELU_NEW_CUBIC
 
 export function activateRef(name: Activation, x: number): number {
   switch (name) {
-    case 'linear': return x;
-    case 'tanh': return Math.tanh(x);
-    case 'sigmoid': return sigmoid(x);
-    case 'relu': return Math.max(x, 0);
-    case 'relu6': return Math.min(Math.max(x, 0), 6);
-    case 'elu': return x >= 0 ? x : Math.exp(x) - 1;
-    case 'selu': return x >= 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * (Math.exp(x) - 1);
-    case 'softsign': return x / (Math.abs(x) + 1);
-    case 'softplus': return softplus(x);
-    case 'hardSigmoid': return Math.min(Math.max(0.2 * x + 0.5, 0), 1);
-    case 'swish': return x * sigmoid(x);
-    case 'mish': return x * Math.tanh(softplus(x));
-    case 'gelu': return x * 0.5 * (1 + erf(x / Math.SQRT2));
-    case 'gelu_new': return 0.5 * x * (1 + Math.tanh(geluNewInner(x)));
+    case 'linear':
+      return x;
+    case 'tanh':
+      return Math.tanh(x);
+    case 'sigmoid':
+      return sigmoid(x);
+    case 'relu':
+      return Math.max(x, 0);
+    case 'relu6':
+      return Math.min(Math.max(x, 0), 6);
+    case 'elu':
+      return x >= 0 ? x : Math.exp(x) - 1;
+    case 'selu':
+      return x >= 0 ? SELU_SCALE * x : SELU_SCALE_ALPHA * (Math.exp(x) - 1);
+    case 'softsign':
+      return x / (Math.abs(x) + 1);
+    case 'softplus':
+      return softplus(x);
+    case 'hardSigmoid':
+      return Math.min(Math.max(0.2 * x + 0.5, 0), 1);
+    case 'swish':
+      return x * sigmoid(x);
+    case 'mish':
+      return x * Math.tanh(softplus(x));
+    case 'gelu':
+      return x * 0.5 * (1 + erf(x / Math.SQRT2));
+    case 'gelu_new':
+      return 0.5 * x * (1 + Math.tanh(geluNewInner(x)));
   }
 }
 
 /** d activate(x) / dx given x and y = activate(x). */
 export function activateGradRef(name: Activation, x: number, y: number): number {
   switch (name) {
-    case 'linear': return 1;
-    case 'tanh': return 1 - y * y;
-    case 'sigmoid': return y * (1 - y);
+    case 'linear':
+      return 1;
+    case 'tanh':
+      return 1 - y * y;
+    case 'sigmoid':
+      return y * (1 - y);
     // tfjs's step(x) is NaN at NaN.
-    case 'relu': return Number.isNaN(x) ? x : x > 0 ? 1 : 0;
-    case 'relu6': return Number.isNaN(x) ? x : x > 0 && x < 6 ? 1 : 0;
-    case 'elu': return y >= 0 ? 1 : y + 1;
-    case 'selu': return x > 0 ? SELU_SCALE : SELU_SCALE_ALPHA * Math.exp(x);
+    case 'relu':
+      return Number.isNaN(x) ? x : x > 0 ? 1 : 0;
+    case 'relu6':
+      return Number.isNaN(x) ? x : x > 0 && x < 6 ? 1 : 0;
+    case 'elu':
+      return y >= 0 ? 1 : y + 1;
+    case 'selu':
+      return x > 0 ? SELU_SCALE : SELU_SCALE_ALPHA * Math.exp(x);
     // tfjs differentiates x / (|x| + 1) as a quotient: NaN at ±Infinity.
     case 'softsign': {
       const d = Math.abs(x) + 1;
       return 1 / d - Math.abs(x) / (d * d);
     }
-    case 'softplus': return sigmoid(x);
+    case 'softplus':
+      return sigmoid(x);
     case 'hardSigmoid': {
       const p = 0.2 * x + 0.5;
       return p >= 0 && p <= 1 ? 0.2 : 0;
@@ -76,7 +98,8 @@ export function activateGradRef(name: Activation, x: number, y: number): number 
       const t = Math.tanh(softplus(x));
       return t + x * (1 - t * t) * sigmoid(x);
     }
-    case 'gelu': return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
+    case 'gelu':
+      return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
     case 'gelu_new': {
       const t = Math.tanh(geluNewInner(x));
       return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * GELU_NEW_CUBIC * x * x);

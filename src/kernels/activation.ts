@@ -36,7 +36,11 @@ export function isActivation(name: unknown): name is Activation {
 }
 
 /** Validates an activation name, naming `argument` in the error. Undefined means `fallback` (tanh). */
-export function resolveActivation(name: unknown, argument = 'activation', fallback: Activation = DEFAULT_ACTIVATION): Activation {
+export function resolveActivation(
+  name: unknown,
+  argument = 'activation',
+  fallback: Activation = DEFAULT_ACTIVATION,
+): Activation {
   if (name === undefined) return fallback;
   if (isActivation(name)) return name;
   if (name === 'softmax' || name === 'logSoftmax') {

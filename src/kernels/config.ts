@@ -62,7 +62,8 @@ function resolveCommon(config: unknown, extra: readonly string[], flags: readonl
   const fields = config as Record<string, unknown>;
   const known = [...COMMON_FIELDS, ...extra];
   for (const [key, value] of Object.entries(fields)) {
-    if (!known.includes(key) && value !== undefined) throw new TypeError(`config.${key}: not a field of this layer's config; expected one of ${known.join(', ')}`);
+    if (!known.includes(key) && value !== undefined)
+      throw new TypeError(`config.${key}: not a field of this layer's config; expected one of ${known.join(', ')}`);
   }
   for (const field of SHAPE_FIELDS) {
     const value = fields[field];
@@ -98,7 +99,11 @@ export function resolveLSTMConfig(config: LSTMConfig): ResolvedLSTMConfig {
   const common = resolveCommon(config, ['recurrentActivation', 'useInitialCellState'], ['useInitialCellState']);
   return {
     ...common,
-    recurrentActivation: resolveActivation(config.recurrentActivation, 'config.recurrentActivation', DEFAULT_RECURRENT_ACTIVATION),
+    recurrentActivation: resolveActivation(
+      config.recurrentActivation,
+      'config.recurrentActivation',
+      DEFAULT_RECURRENT_ACTIVATION,
+    ),
     useInitialCellState: config.useInitialCellState ?? false,
   };
 }
@@ -107,7 +112,11 @@ export function resolveGRUConfig(config: GRUConfig): ResolvedGRUConfig {
   const common = resolveCommon(config, ['recurrentActivation', 'resetAfter'], ['resetAfter']);
   return {
     ...common,
-    recurrentActivation: resolveActivation(config.recurrentActivation, 'config.recurrentActivation', DEFAULT_RECURRENT_ACTIVATION),
+    recurrentActivation: resolveActivation(
+      config.recurrentActivation,
+      'config.recurrentActivation',
+      DEFAULT_RECURRENT_ACTIVATION,
+    ),
     resetAfter: config.resetAfter ?? false,
   };
 }

@@ -142,7 +142,10 @@ export function gruRecurrenceBackwardRef(
           elementwise[u] = elementwise[u]! + dReset * r(u);
         }
       }
-      incoming = Float64Array.from({ length: U }, (_, u) => elementwise[u]! + back(d, 0, 0, u) + back(d, U, 1, u) + (resetAfter ? back(d, 3 * U, 2, u) : 0));
+      incoming = Float64Array.from(
+        { length: U },
+        (_, u) => elementwise[u]! + back(d, 0, 0, u) + back(d, U, 1, u) + (resetAfter ? back(d, 3 * U, 2, u) : 0),
+      );
     }
     dInitialState.set(incoming, b * U);
   }
@@ -180,5 +183,9 @@ export function gruBackwardRef(
     shape,
     { goBackwards: config.goBackwards, biasRows: config.resetAfter ? 2 : 1, savedOperand: !config.resetAfter },
   );
-  return { dx: inputGradientRef(recurrence.dGates, inputs.kernel, shape, config.goBackwards), ...weights, ...recurrence };
+  return {
+    dx: inputGradientRef(recurrence.dGates, inputs.kernel, shape, config.goBackwards),
+    ...weights,
+    ...recurrence,
+  };
 }

@@ -117,7 +117,13 @@ export interface GRUBackwardOutputs {
   readonly dGates: GPUBuffer;
 }
 
-export type GRU = RecurrentLayer<ResolvedGRUConfig, GRUForwardInputs, GRUForwardOutputs, GRUBackwardInputs, GRUBackwardOutputs>;
+export type GRU = RecurrentLayer<
+  ResolvedGRUConfig,
+  GRUForwardInputs,
+  GRUForwardOutputs,
+  GRUBackwardInputs,
+  GRUBackwardOutputs
+>;
 
 export function createGRU(device: GPUDevice, config: GRUConfig): GRU {
   checkDevice(device);

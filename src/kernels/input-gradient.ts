@@ -23,7 +23,10 @@ export const inputGradient = defineKernel({
   ],
 });
 
-export type InputGradientRun = KernelRun<(typeof inputGradient.params)[number], (typeof inputGradient.bindings)[number]['name']>;
+export type InputGradientRun = KernelRun<
+  (typeof inputGradient.params)[number],
+  (typeof inputGradient.bindings)[number]['name']
+>;
 
 export function describeInputGradient(
   shape: RNNShape & { readonly gates: number; readonly gradientBlocks: number },
@@ -38,7 +41,12 @@ export function describeInputGradient(
     constants: { WORKGROUP_X: wx, WORKGROUP_Y: wy, WORKGROUP_ORDER: workgroupOrderId(strategy) },
     dispatches: [
       {
-        workgroups: rowGemmGrid(rows, shape.features, strategy.gemmWorkgroup, traits.limits.maxComputeWorkgroupsPerDimension),
+        workgroups: rowGemmGrid(
+          rows,
+          shape.features,
+          strategy.gemmWorkgroup,
+          traits.limits.maxComputeWorkgroupsPerDimension,
+        ),
         params: {
           rows,
           timesteps: shape.timesteps,

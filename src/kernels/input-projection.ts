@@ -24,7 +24,10 @@ export const inputProjection = defineKernel({
   ],
 });
 
-export type InputProjectionRun = KernelRun<(typeof inputProjection.params)[number], (typeof inputProjection.bindings)[number]['name']>;
+export type InputProjectionRun = KernelRun<
+  (typeof inputProjection.params)[number],
+  (typeof inputProjection.bindings)[number]['name']
+>;
 
 export function describeInputProjection(
   shape: RNNShape & { readonly gates: number },

@@ -108,14 +108,26 @@ export function lstmRecurrenceBackwardRef(
     return acc;
   };
   for (let b = 0; b < B; b++) {
-    const dc = arrays.dcLast ? Float64Array.from({ length: U }, (_, u) => arrays.dcLast![b * U + u]!) : new Float64Array(U);
+    const dc = arrays.dcLast
+      ? Float64Array.from({ length: U }, (_, u) => arrays.dcLast![b * U + u]!)
+      : new Float64Array(U);
     for (let s = T - 1; s >= 0; s--) {
       const row = b * T + s;
       const [cp, cAt] = s > 0 ? [c, (row - 1) * U] : [c0, b * U];
       for (let u = 0; u < U; u++) {
         const dh = arrays.dh[row * U + u]! + (s < T - 1 ? backThroughTime(row + 1, u) : 0);
-        const [ai, af, ac, ao] = [0, 1, 2, 3].map((g) => gates[row * W + g * U + u]!) as [number, number, number, number];
-        const [i, f, g, o] = [activateRef(recurrentActivation, ai), activateRef(recurrentActivation, af), activateRef(activation, ac), activateRef(recurrentActivation, ao)];
+        const [ai, af, ac, ao] = [0, 1, 2, 3].map((g) => gates[row * W + g * U + u]!) as [
+          number,
+          number,
+          number,
+          number,
+        ];
+        const [i, f, g, o] = [
+          activateRef(recurrentActivation, ai),
+          activateRef(recurrentActivation, af),
+          activateRef(activation, ac),
+          activateRef(recurrentActivation, ao),
+        ];
         const cs = c[row * U + u]!;
         const tc = activateRef(activation, cs);
         const dcs = dc[u]! + dh * o * activateGradRef(activation, cs, tc);
@@ -164,5 +176,9 @@ export function lstmBackwardRef(
     shape,
     { goBackwards: config.goBackwards, biasRows: 1, savedOperand: false },
   );
-  return { dx: inputGradientRef(recurrence.dGates, inputs.kernel, shape, config.goBackwards), ...weights, ...recurrence };
+  return {
+    dx: inputGradientRef(recurrence.dGates, inputs.kernel, shape, config.goBackwards),
+    ...weights,
+    ...recurrence,
+  };
 }

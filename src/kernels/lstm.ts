@@ -103,7 +103,13 @@ export interface LSTMBackwardOutputs {
   readonly dGates: GPUBuffer;
 }
 
-export type LSTM = RecurrentLayer<ResolvedLSTMConfig, LSTMForwardInputs, LSTMForwardOutputs, LSTMBackwardInputs, LSTMBackwardOutputs>;
+export type LSTM = RecurrentLayer<
+  ResolvedLSTMConfig,
+  LSTMForwardInputs,
+  LSTMForwardOutputs,
+  LSTMBackwardInputs,
+  LSTMBackwardOutputs
+>;
 
 export function createLSTM(device: GPUDevice, config: LSTMConfig): LSTM {
   checkDevice(device);

@@ -23,8 +23,17 @@ import { recurrenceSchedule } from './recurrence-schedule.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = [
-  'batch', 'timesteps', 'units', 'stageBegin', 'stageEnd', 'lastStepOnly', 'hasInitialState', 'hasCellInput', 'hasCellGradient',
-  'activation', 'recurrentActivation',
+  'batch',
+  'timesteps',
+  'units',
+  'stageBegin',
+  'stageEnd',
+  'lastStepOnly',
+  'hasInitialState',
+  'hasCellInput',
+  'hasCellGradient',
+  'activation',
+  'recurrentActivation',
 ] as const;
 
 const DRIVER_BINDINGS = [
@@ -38,13 +47,22 @@ const DRIVER_BINDINGS = [
 export type RecurrenceBackwardRun = KernelRun<(typeof PARAMS)[number], string>;
 
 /** The backward kernel of `cell`: the driver composed with the cell's module and the products module. */
-export const recurrenceBackwardSpec = perCellAndProducts((cell, products, units): KernelSpec<(typeof PARAMS)[number], string> =>
-  defineKernel({
-    name: productsName(`recurrence-backward/${cell.name}`, products, units),
-    code: composeShader(productsModule(products, { cell, direction: 'backward', units }), activationCode, tileCode, orderCode, tilesCode, code, cell.backward.code),
-    params: PARAMS,
-    bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
-  }),
+export const recurrenceBackwardSpec = perCellAndProducts(
+  (cell, products, units): KernelSpec<(typeof PARAMS)[number], string> =>
+    defineKernel({
+      name: productsName(`recurrence-backward/${cell.name}`, products, units),
+      code: composeShader(
+        productsModule(products, { cell, direction: 'backward', units }),
+        activationCode,
+        tileCode,
+        orderCode,
+        tilesCode,
+        code,
+        cell.backward.code,
+      ),
+      params: PARAMS,
+      bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
+    }),
 );
 
 export interface RecurrenceBackwardOptions {
@@ -70,7 +88,12 @@ export function describeRecurrenceBackward(
   const schedule = recurrenceSchedule(shape, stages, cell.phases, strategy, traits);
   return {
     spec: recurrenceBackwardSpec(cell, strategy.products, shape.units),
-    constants: { ...schedule.constants, ...cell.constants, ...activationConstants(options, strategy), WORKGROUP_ORDER: workgroupOrderId(strategy) },
+    constants: {
+      ...schedule.constants,
+      ...cell.constants,
+      ...activationConstants(options, strategy),
+      WORKGROUP_ORDER: workgroupOrderId(strategy),
+    },
     dispatches: schedule.ranges.map((range) => ({
       workgroups: range.workgroups,
       params: {

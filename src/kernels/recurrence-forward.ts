@@ -22,8 +22,17 @@ import { recurrenceSchedule } from './recurrence-schedule.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = [
-  'batch', 'timesteps', 'units', 'stageBegin', 'stageEnd', 'hasInitialState', 'hasLast', 'hasLastSaved', 'hasCellInput',
-  'activation', 'recurrentActivation',
+  'batch',
+  'timesteps',
+  'units',
+  'stageBegin',
+  'stageEnd',
+  'hasInitialState',
+  'hasLast',
+  'hasLastSaved',
+  'hasCellInput',
+  'activation',
+  'recurrentActivation',
 ] as const;
 
 const DRIVER_BINDINGS = [
@@ -39,13 +48,22 @@ const DRIVER_BINDINGS = [
 export type RecurrenceForwardRun = KernelRun<(typeof PARAMS)[number], string>;
 
 /** The forward kernel of `cell`: the driver composed with the cell's module and the products module. */
-export const recurrenceForwardSpec = perCellAndProducts((cell, products, units): KernelSpec<(typeof PARAMS)[number], string> =>
-  defineKernel({
-    name: productsName(`recurrence-forward/${cell.name}`, products, units),
-    code: composeShader(productsModule(products, { cell, direction: 'forward', units }), activationCode, tileCode, orderCode, tilesCode, code, cell.forward.code),
-    params: PARAMS,
-    bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
-  }),
+export const recurrenceForwardSpec = perCellAndProducts(
+  (cell, products, units): KernelSpec<(typeof PARAMS)[number], string> =>
+    defineKernel({
+      name: productsName(`recurrence-forward/${cell.name}`, products, units),
+      code: composeShader(
+        productsModule(products, { cell, direction: 'forward', units }),
+        activationCode,
+        tileCode,
+        orderCode,
+        tilesCode,
+        code,
+        cell.forward.code,
+      ),
+      params: PARAMS,
+      bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
+    }),
 );
 
 export interface RecurrenceForwardOptions {
@@ -59,7 +77,10 @@ export interface RecurrenceForwardOptions {
 }
 
 /** The activations as override constants, or RUNTIME_SELECTED (read from params) for strategy.activations 'runtime'. */
-export function activationConstants(options: { activation: Activation; recurrentActivation: Activation }, strategy: Strategy): Record<string, number> {
+export function activationConstants(
+  options: { activation: Activation; recurrentActivation: Activation },
+  strategy: Strategy,
+): Record<string, number> {
   return strategy.activations === 'runtime'
     ? { ACTIVATION: RUNTIME_SELECTED_ACTIVATIONS }
     : { ACTIVATION: activationId(options.activation), RECURRENT_ACTIVATION: activationId(options.recurrentActivation) };
@@ -75,7 +96,12 @@ export function describeRecurrenceForward(
   const schedule = recurrenceSchedule(shape, shape.timesteps * cell.phases, cell.phases, strategy, traits);
   return {
     spec: recurrenceForwardSpec(cell, strategy.products, shape.units),
-    constants: { ...schedule.constants, ...cell.constants, ...activationConstants(options, strategy), WORKGROUP_ORDER: workgroupOrderId(strategy) },
+    constants: {
+      ...schedule.constants,
+      ...cell.constants,
+      ...activationConstants(options, strategy),
+      WORKGROUP_ORDER: workgroupOrderId(strategy),
+    },
     dispatches: schedule.ranges.map((range) => ({
       workgroups: range.workgroups,
       params: {

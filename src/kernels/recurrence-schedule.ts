@@ -33,7 +33,9 @@ export function recurrenceSchedule(
 ): RecurrenceSchedule {
   // Unrolled products: each invocation takes a row tile and all its units.
   const unrolled = strategy.products === 'unrolled';
-  const rowWorkgroups = unrolled ? Math.ceil(tiles4(shape.batch) / strategy.recurrenceWorkgroupSize) : tiles4(shape.batch);
+  const rowWorkgroups = unrolled
+    ? Math.ceil(tiles4(shape.batch) / strategy.recurrenceWorkgroupSize)
+    : tiles4(shape.batch);
   const [y, z] = foldedGrid(rowWorkgroups, traits.limits.maxComputeWorkgroupsPerDimension);
   // Unrolled products read their literal indices from storage: a staged copy would go unread.
   const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && !unrolled;
@@ -60,6 +62,10 @@ export function recurrenceSchedule(
   const unitWorkgroups = unrolled ? 1 : Math.ceil(tiles4(shape.units) / strategy.recurrenceWorkgroupSize);
   return {
     constants,
-    ranges: Array.from({ length: stages }, (_, s) => ({ begin: s, end: s + 1, workgroups: [unitWorkgroups, y, z] as const })),
+    ranges: Array.from({ length: stages }, (_, s) => ({
+      begin: s,
+      end: s + 1,
+      workgroups: [unitWorkgroups, y, z] as const,
+    })),
   };
 }

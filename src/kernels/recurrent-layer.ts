@@ -32,10 +32,27 @@ import { describeWeightGradientSplits } from './weight-gradient-splits.js';
 import { describeWeightGradients, weightGradientGrid, weightGradientSplits } from './weight-gradients.js';
 
 export type BufferName =
-  | 'x' | 'kernel' | 'recurrentKernel' | 'bias' | 'initialState' | 'initialCellState'
-  | 'h' | 'gates' | 'saved' | 'last' | 'lastSaved'
-  | 'dh' | 'dhLast' | 'dcLast'
-  | 'dx' | 'dKernel' | 'dRecurrentKernel' | 'dBias' | 'dInitialState' | 'dInitialCellState' | 'dGates';
+  | 'x'
+  | 'kernel'
+  | 'recurrentKernel'
+  | 'bias'
+  | 'initialState'
+  | 'initialCellState'
+  | 'h'
+  | 'gates'
+  | 'saved'
+  | 'last'
+  | 'lastSaved'
+  | 'dh'
+  | 'dhLast'
+  | 'dcLast'
+  | 'dx'
+  | 'dKernel'
+  | 'dRecurrentKernel'
+  | 'dBias'
+  | 'dInitialState'
+  | 'dInitialCellState'
+  | 'dGates';
 
 /** What every layer's config resolves to, with the fields a cell may not use at their defaults. */
 export interface LayerConfig extends ResolvedConfig {
@@ -70,7 +87,11 @@ export interface RecurrentLayer<Config, ForwardInputs, ForwardOutputs, BackwardI
   /** Compiles every pipeline ahead of time, asynchronously (optional; encoding compiles on demand). */
   prepare(): Promise<void>;
   encodeForward(encoder: GPUCommandEncoder, inputs: ForwardInputs, outputs?: Partial<ForwardOutputs>): ForwardOutputs;
-  encodeBackward(encoder: GPUCommandEncoder, inputs: BackwardInputs, outputs?: Partial<BackwardOutputs>): BackwardOutputs;
+  encodeBackward(
+    encoder: GPUCommandEncoder,
+    inputs: BackwardInputs,
+    outputs?: Partial<BackwardOutputs>,
+  ): BackwardOutputs;
   /**
    * Releases what the layer owns (the partials of split weight gradients, if it made any; pipelines
    * are cached per device); later calls throw.
@@ -81,7 +102,12 @@ export interface RecurrentLayer<Config, ForwardInputs, ForwardOutputs, BackwardI
 /** Throws unless `device` is a GPUDevice. */
 export function checkDevice(device: unknown, argument = 'device'): GPUDevice {
   const candidate = device as GPUDevice | null;
-  if (typeof device !== 'object' || candidate === null || typeof candidate.createBuffer !== 'function' || typeof candidate.limits !== 'object') {
+  if (
+    typeof device !== 'object' ||
+    candidate === null ||
+    typeof candidate.createBuffer !== 'function' ||
+    typeof candidate.limits !== 'object'
+  ) {
     throw new TypeError(`${argument}: expected a GPUDevice; got ${describeValue(device)}`);
   }
   return candidate;
@@ -95,7 +121,10 @@ interface Layout {
 function layoutOf(c: LayerConfig, cell: Cell): Record<BufferName, Layout> {
   const { batch: B, timesteps: T, features: F, units: U } = c;
   const G = cell.gates;
-  const entry = (...dims: number[]): Layout => ({ bytes: dims.reduce((n, d) => n * d, 4), dims: `[${dims.join(', ')}]` });
+  const entry = (...dims: number[]): Layout => ({
+    bytes: dims.reduce((n, d) => n * d, 4),
+    dims: `[${dims.join(', ')}]`,
+  });
   const x = { bytes: B * T * F * 4, dims: describeShape(c) };
   const state = entry(B, U);
   const sequence = entry(B, T, U);
@@ -103,15 +132,39 @@ function layoutOf(c: LayerConfig, cell: Cell): Record<BufferName, Layout> {
   const recurrentKernel = entry(U, G * U);
   const bias = cell.biasRows === 1 ? entry(G * U) : entry(2, G * U);
   return {
-    x, kernel, recurrentKernel, bias, initialState: state, initialCellState: state,
-    h: sequence, gates: entry(B, T, G * U), saved: sequence, last: state, lastSaved: state,
-    dh: sequence, dhLast: state, dcLast: state,
-    dx: x, dKernel: kernel, dRecurrentKernel: recurrentKernel, dBias: bias, dInitialState: state, dInitialCellState: state,
+    x,
+    kernel,
+    recurrentKernel,
+    bias,
+    initialState: state,
+    initialCellState: state,
+    h: sequence,
+    gates: entry(B, T, G * U),
+    saved: sequence,
+    last: state,
+    lastSaved: state,
+    dh: sequence,
+    dhLast: state,
+    dcLast: state,
+    dx: x,
+    dKernel: kernel,
+    dRecurrentKernel: recurrentKernel,
+    dBias: bias,
+    dInitialState: state,
+    dInitialCellState: state,
     dGates: entry(B, T, cell.gradientBlocks * U),
   };
 }
 
-function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strategy, traits: DeviceTraits, layout: Record<BufferName, Layout>, specs: readonly KernelSpec[]): void {
+function checkLimits(
+  kind: string,
+  c: LayerConfig,
+  cell: Cell,
+  strategy: Strategy,
+  traits: DeviceTraits,
+  layout: Record<BufferName, Layout>,
+  specs: readonly KernelSpec[],
+): void {
   const limits = traits.limits;
   const shape = describeShape(c);
   checkBufferBytes(`${kind} ${shape} needs`, Math.max(...Object.values(layout).map((l) => l.bytes)), limits);
@@ -120,34 +173,56 @@ function checkLimits(kind: string, c: LayerConfig, cell: Cell, strategy: Strateg
   const [wx, wy] = strategy.gemmWorkgroup;
   const [gradientX, gradientY] = weightGradientGrid(cellShape(c, cell), cell.biasRows, strategy);
   const grids: [string, number][] = [
-    ['batch row tiles after folding, ceil(batch / 4) / maxComputeWorkgroupsPerDimension', foldedGrid(tiles4(c.batch), perDimension)[1]],
+    [
+      'batch row tiles after folding, ceil(batch / 4) / maxComputeWorkgroupsPerDimension',
+      foldedGrid(tiles4(c.batch), perDimension)[1],
+    ],
     ['gate column tiles, ceil(gates·units / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(cell.gates * c.units) / wx)],
     ['feature tiles, ceil(features / 4 / gemmWorkgroup[0])', Math.ceil(tiles4(c.features) / wx)],
     ['weight-gradient column tiles', gradientX],
     ['weight-gradient tile rows', gradientY],
   ];
-  if (strategy.recurrence === 'stepwise') grids.push(['unit tiles, ceil(units / 4 / recurrenceWorkgroupSize)', Math.ceil(tiles4(c.units) / strategy.recurrenceWorkgroupSize)]);
+  if (strategy.recurrence === 'stepwise')
+    grids.push([
+      'unit tiles, ceil(units / 4 / recurrenceWorkgroupSize)',
+      Math.ceil(tiles4(c.units) / strategy.recurrenceWorkgroupSize),
+    ]);
   for (const [what, count] of grids) {
     if (count > perDimension) {
-      throw new RangeError(`${kind} ${shape}: ${count} workgroups of ${what} exceed this device's maxComputeWorkgroupsPerDimension (${perDimension})`);
+      throw new RangeError(
+        `${kind} ${shape}: ${count} workgroups of ${what} exceed this device's maxComputeWorkgroupsPerDimension (${perDimension})`,
+      );
     }
   }
   const invocations = limits.maxComputeInvocationsPerWorkgroup;
   const widest = Math.min(invocations, limits.maxComputeWorkgroupSizeX);
   if (strategy.recurrenceWorkgroupSize > widest) {
-    throw new RangeError(`strategy.recurrenceWorkgroupSize ${strategy.recurrenceWorkgroupSize} is outside 1..${widest} (maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupSizeX)`);
+    throw new RangeError(
+      `strategy.recurrenceWorkgroupSize ${strategy.recurrenceWorkgroupSize} is outside 1..${widest} (maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupSizeX)`,
+    );
   }
   if (wx * wy > invocations || wx > limits.maxComputeWorkgroupSizeX || wy > limits.maxComputeWorkgroupSizeY) {
-    throw new RangeError(`strategy.gemmWorkgroup [${wx}, ${wy}] exceeds this device's maxComputeInvocationsPerWorkgroup (${invocations}) or maxComputeWorkgroupSizeX/Y`);
+    throw new RangeError(
+      `strategy.gemmWorkgroup [${wx}, ${wy}] exceeds this device's maxComputeInvocationsPerWorkgroup (${invocations}) or maxComputeWorkgroupSizeX/Y`,
+    );
   }
   const weightBytes = layout.recurrentKernel.bytes;
-  if (strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && weightBytes > limits.maxComputeWorkgroupStorageSize) {
-    throw new RangeError(`strategy.weightsInWorkgroup: recurrent_kernel is ${weightBytes} bytes; this device's maxComputeWorkgroupStorageSize is ${limits.maxComputeWorkgroupStorageSize}`);
+  if (
+    strategy.recurrence === 'persistent' &&
+    strategy.weightsInWorkgroup &&
+    weightBytes > limits.maxComputeWorkgroupStorageSize
+  ) {
+    throw new RangeError(
+      `strategy.weightsInWorkgroup: recurrent_kernel is ${weightBytes} bytes; this device's maxComputeWorkgroupStorageSize is ${limits.maxComputeWorkgroupStorageSize}`,
+    );
   }
 }
 
 /** Byte ranges of `sizes` bytes laid one after the other in one buffer, each starting at a multiple of `alignment`. */
-export function alignedRanges(sizes: readonly number[], alignment: number): { ranges: { offset: number; size: number }[]; size: number } {
+export function alignedRanges(
+  sizes: readonly number[],
+  alignment: number,
+): { ranges: { offset: number; size: number }[]; size: number } {
   let offset = 0;
   const ranges = sizes.map((size) => {
     const range = { offset, size };
@@ -158,12 +233,17 @@ export function alignedRanges(sizes: readonly number[], alignment: number): { ra
 }
 
 /** Throws if a writable buffer is also bound elsewhere in the same call (WebGPU forbids it). */
-function checkDistinct(writable: Record<string, GPUBuffer | null>, all: Record<string, GPUBuffer | null | undefined>): void {
+function checkDistinct(
+  writable: Record<string, GPUBuffer | null>,
+  all: Record<string, GPUBuffer | null | undefined>,
+): void {
   for (const [name, buffer] of Object.entries(writable)) {
     if (!buffer) continue;
     for (const [other, candidate] of Object.entries(all)) {
       if (other !== name && candidate === buffer) {
-        throw new TypeError(`${name}: the same GPUBuffer is also passed as ${other}; an output must have a buffer of its own`);
+        throw new TypeError(
+          `${name}: the same GPUBuffer is also passed as ${other}; an output must have a buffer of its own`,
+        );
       }
     }
   }
@@ -184,7 +264,12 @@ function bindingsFor<B extends string>(
     spec.bindings.map((binding, slot) => {
       const name = binding.name as BufferName;
       const buffer = buffers[name];
-      return [binding.name, buffer ? { buffer, size: sizes[name] ?? layout[name].bytes } : { buffer: placeholderBuffer(device, binding.access, slot) }];
+      return [
+        binding.name,
+        buffer
+          ? { buffer, size: sizes[name] ?? layout[name].bytes }
+          : { buffer: placeholderBuffer(device, binding.access, slot) },
+      ];
     }),
   ) as Record<B, GPUBufferBinding>;
 }
@@ -194,11 +279,24 @@ function bindingsFor<B extends string>(
  * second dispatch adds them up: the partials of dKernel, dRecurrentKernel and dBias are three ranges
  * of one scratch buffer the layer owns. Null when one split holds every row.
  */
-export function planSplits(kind: string, c: LayerConfig, cell: Cell, biasRows: number, strategy: Strategy, traits: DeviceTraits) {
+export function planSplits(
+  kind: string,
+  c: LayerConfig,
+  cell: Cell,
+  biasRows: number,
+  strategy: Strategy,
+  traits: DeviceTraits,
+) {
   const splits = weightGradientSplits(c, strategy.weightGradientRows);
   if (splits === 1) return null;
-  const sizes = { kernelSize: c.features * cell.gates * c.units, recurrentSize: c.units * cell.gates * c.units, biasSize: biasRows * cell.gates * c.units };
-  const bytes = [sizes.kernelSize, sizes.recurrentSize, sizes.biasSize].map((floats) => Math.max(4, floats * splits) * 4);
+  const sizes = {
+    kernelSize: c.features * cell.gates * c.units,
+    recurrentSize: c.units * cell.gates * c.units,
+    biasSize: biasRows * cell.gates * c.units,
+  };
+  const bytes = [sizes.kernelSize, sizes.recurrentSize, sizes.biasSize].map(
+    (floats) => Math.max(4, floats * splits) * 4,
+  );
   const { ranges, size } = alignedRanges(bytes, traits.limits.minStorageBufferOffsetAlignment);
   if (Math.max(...bytes) > traits.limits.maxStorageBufferBindingSize || size > traits.limits.maxBufferSize) {
     throw new RangeError(
@@ -219,22 +317,52 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
   const layout = layoutOf(c, cell);
   const activations = { activation: c.activation, recurrentActivation: c.recurrentActivation };
   const forwardRun = (writeLast: boolean, writeLastSaved: boolean) =>
-    describeRecurrenceForward(cell, shape, { ...activations, useInitialState: c.useInitialState, hasCellInput: hasCellInput(), writeLast, writeLastSaved }, strategy, traits);
+    describeRecurrenceForward(
+      cell,
+      shape,
+      { ...activations, useInitialState: c.useInitialState, hasCellInput: hasCellInput(), writeLast, writeLastSaved },
+      strategy,
+      traits,
+    );
   const backwardRun = (lastStepOnly: boolean, hasCellGradient: boolean) =>
-    describeRecurrenceBackward(cell, shape, { ...activations, lastStepOnly, useInitialState: c.useInitialState, hasCellInput: description.cellState && c.useInitialCellState, hasCellGradient }, strategy, traits);
+    describeRecurrenceBackward(
+      cell,
+      shape,
+      {
+        ...activations,
+        lastStepOnly,
+        useInitialState: c.useInitialState,
+        hasCellInput: description.cellState && c.useInitialCellState,
+        hasCellGradient,
+      },
+      strategy,
+      traits,
+    );
   // The forward's own input: LSTM's initial cell state, or a GRU's recurrent bias row.
   function hasCellInput(): boolean {
     return description.cellState ? c.useInitialCellState : cell.biasRows === 2 && c.useBias;
   }
   const projection = describeInputProjection(shape, c, strategy, traits);
   const biasRows = c.useBias ? cell.biasRows : 0;
-  const weightGrads = describeWeightGradients(shape, { goBackwards: c.goBackwards, biasRows, useInitialState: c.useInitialState, savedOperand: cell.savedOperand }, strategy);
+  const weightGrads = describeWeightGradients(
+    shape,
+    { goBackwards: c.goBackwards, biasRows, useInitialState: c.useInitialState, savedOperand: cell.savedOperand },
+    strategy,
+  );
   const splitting = planSplits(kind, c, cell, biasRows, strategy, traits);
   let partials: GPUBuffer | null = null;
   const inputGrad = describeInputGradient(shape, c, strategy, traits);
   const forwardRuns = [projection, forwardRun(false, false)];
   const backwardRuns = [backwardRun(false, false), weightGrads, ...(splitting ? [splitting.run] : []), inputGrad];
-  checkLimits(kind, c, cell, strategy, traits, layout, [...forwardRuns, ...backwardRuns].map((r) => r.spec));
+  checkLimits(
+    kind,
+    c,
+    cell,
+    strategy,
+    traits,
+    layout,
+    [...forwardRuns, ...backwardRuns].map((r) => r.spec),
+  );
 
   const publicName = (name: BufferName): string => names[name] ?? name;
   const what = (name: BufferName): string => `${publicName(name)} ${layout[name].dims} float32`;
@@ -246,17 +374,26 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
   };
 
   function checkObject(value: unknown, argument: string): Buffers {
-    if (typeof value !== 'object' || value === null) throw new TypeError(`${argument}: expected an object of GPUBuffers; got ${describeValue(value)}`);
+    if (typeof value !== 'object' || value === null)
+      throw new TypeError(`${argument}: expected an object of GPUBuffers; got ${describeValue(value)}`);
     return value as Buffers;
   }
   const required = (buffers: Buffers, argument: string, name: BufferName) =>
     checkStorageBuffer(`${argument}.${publicName(name)}`, buffers[publicName(name)], layout[name].bytes, what(name));
   /** A buffer the config says is given (flag true) or absent. */
-  function optional(buffers: Buffers, argument: string, name: BufferName, used: boolean, flag: string): GPUBuffer | null {
+  function optional(
+    buffers: Buffers,
+    argument: string,
+    name: BufferName,
+    used: boolean,
+    flag: string,
+  ): GPUBuffer | null {
     if (used) return required(buffers, argument, name);
     const value = buffers[publicName(name)];
     if (value !== undefined && value !== null) {
-      throw new TypeError(`${argument}.${publicName(name)}: given, but config.${flag} is false; pass config.${flag}: true to use it`);
+      throw new TypeError(
+        `${argument}.${publicName(name)}: given, but config.${flag} is false; pass config.${flag}: true to use it`,
+      );
     }
     return null;
   }
@@ -266,12 +403,16 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
     return Object.fromEntries(
       present.flatMap((name) => {
         const value = given[publicName(name)];
-        return value === undefined || value === null ? [] : [[name, checkStorageBuffer(`outputs.${publicName(name)}`, value, layout[name].bytes, what(name))]];
+        return value === undefined || value === null
+          ? []
+          : [[name, checkStorageBuffer(`outputs.${publicName(name)}`, value, layout[name].bytes, what(name))]];
       }),
     );
   }
   const prefixed = (prefix: string, buffers: Partial<Record<BufferName, GPUBuffer | null>>) =>
-    Object.fromEntries(Object.entries(buffers).map(([name, buffer]) => [`${prefix}.${publicName(name as BufferName)}`, buffer ?? null]));
+    Object.fromEntries(
+      Object.entries(buffers).map(([name, buffer]) => [`${prefix}.${publicName(name as BufferName)}`, buffer ?? null]),
+    );
   const publicResult = (buffers: Partial<Record<BufferName, GPUBuffer | null>>) =>
     Object.fromEntries(Object.entries(buffers).map(([name, buffer]) => [publicName(name as BufferName), buffer]));
 
@@ -281,7 +422,17 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
       kernel: required(buffers, 'inputs', 'kernel'),
       recurrentKernel: required(buffers, 'inputs', 'recurrentKernel'),
       initialState: optional(buffers, 'inputs', 'initialState', c.useInitialState, 'useInitialState'),
-      ...(description.cellState ? { initialCellState: optional(buffers, 'inputs', 'initialCellState', c.useInitialCellState, 'useInitialCellState') } : {}),
+      ...(description.cellState
+        ? {
+            initialCellState: optional(
+              buffers,
+              'inputs',
+              'initialCellState',
+              c.useInitialCellState,
+              'useInitialCellState',
+            ),
+          }
+        : {}),
     };
   }
 
@@ -299,7 +450,13 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
       checkAlive('encodeForward');
       const given = checkObject(inputs, 'inputs');
       const read = { ...checkWeights(given), bias: optional(given, 'inputs', 'bias', c.useBias, 'useBias') };
-      const produced: BufferName[] = ['h', 'gates', ...(cell.saves ? (['saved'] as const) : []), 'last', ...(description.cellState ? (['lastSaved'] as const) : [])];
+      const produced: BufferName[] = [
+        'h',
+        'gates',
+        ...(cell.saves ? (['saved'] as const) : []),
+        'last',
+        ...(description.cellState ? (['lastSaved'] as const) : []),
+      ];
       const out = givenOutputs(outputs, produced);
       const writable = prefixed('outputs', out);
       checkDistinct(writable, { ...writable, ...prefixed('inputs', read) });
@@ -327,20 +484,38 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
         ...(cell.saves ? { saved: required(given, 'inputs', 'saved') } : {}),
       };
       if ((given.dh == null) === (given.dhLast == null)) {
-        throw new TypeError('inputs.dh / inputs.dhLast: expected exactly one, the gradient for every state or for the last state only');
+        throw new TypeError(
+          'inputs.dh / inputs.dhLast: expected exactly one, the gradient for every state or for the last state only',
+        );
       }
       const lastStepOnly = given.dh == null;
       const dh = lastStepOnly ? required(given, 'inputs', 'dhLast') : required(given, 'inputs', 'dh');
       const dcLast = description.cellState && given.dcLast != null ? required(given, 'inputs', 'dcLast') : null;
-      const out = givenOutputs(outputs, ['dx', 'dKernel', 'dRecurrentKernel', ...(c.useBias ? (['dBias'] as const) : []), 'dInitialState', ...(description.cellState ? (['dInitialCellState'] as const) : []), 'dGates']);
+      const out = givenOutputs(outputs, [
+        'dx',
+        'dKernel',
+        'dRecurrentKernel',
+        ...(c.useBias ? (['dBias'] as const) : []),
+        'dInitialState',
+        ...(description.cellState ? (['dInitialCellState'] as const) : []),
+        'dGates',
+      ]);
       if (dcLast) {
-        if ((dcLast.usage & GPUBufferUsage.COPY_SRC) === 0) throw new TypeError('inputs.dcLast: the buffer needs GPUBufferUsage.COPY_SRC (it is copied to start the carried cell gradient)');
+        if ((dcLast.usage & GPUBufferUsage.COPY_SRC) === 0)
+          throw new TypeError(
+            'inputs.dcLast: the buffer needs GPUBufferUsage.COPY_SRC (it is copied to start the carried cell gradient)',
+          );
         if (out.dInitialCellState && (out.dInitialCellState.usage & GPUBufferUsage.COPY_DST) === 0) {
-          throw new TypeError('outputs.dInitialCellState: the buffer needs GPUBufferUsage.COPY_DST when inputs.dcLast is given (dcLast is copied into it)');
+          throw new TypeError(
+            'outputs.dInitialCellState: the buffer needs GPUBufferUsage.COPY_DST when inputs.dcLast is given (dcLast is copied into it)',
+          );
         }
       }
       const writable = prefixed('outputs', out);
-      checkDistinct(writable, { ...writable, ...prefixed('inputs', { ...read, [lastStepOnly ? 'dhLast' : 'dh']: dh, dcLast }) });
+      checkDistinct(writable, {
+        ...writable,
+        ...prefixed('inputs', { ...read, [lastStepOnly ? 'dhLast' : 'dh']: dh, dcLast }),
+      });
       const written = {
         dx: out.dx ?? allocate('dx'),
         dKernel: out.dKernel ?? allocate('dKernel'),
@@ -351,15 +526,29 @@ export function createRecurrentLayer<Config, FI, FO, BI, BO>(
         dGates: out.dGates ?? allocate('dGates'),
       };
       const buffers = { ...read, dh, ...written };
-      if (dcLast && written.dInitialCellState) encoder.copyBufferToBuffer(dcLast, 0, written.dInitialCellState, 0, layout.dcLast.bytes);
+      if (dcLast && written.dInitialCellState)
+        encoder.copyBufferToBuffer(dcLast, 0, written.dInitialCellState, 0, layout.dcLast.bytes);
       const recurrence = backwardRun(lastStepOnly, dcLast !== null);
       const sizes = { dh: layout[lastStepOnly ? 'dhLast' : 'dh'].bytes };
       encodeKernel(device, encoder, recurrence, bindingsFor(device, recurrence.spec, buffers, layout, sizes));
       const gradients = bindingsFor(device, weightGrads.spec, buffers, layout);
       if (splitting) {
-        partials ??= device.createBuffer({ label: label(kind, 'weight-gradient partials'), size: splitting.size, usage: GPUBufferUsage.STORAGE });
-        const [kernel, recurrent, bias] = splitting.ranges.map((range) => ({ buffer: partials!, ...range })) as [GPUBufferBinding, GPUBufferBinding, GPUBufferBinding];
-        encodeKernel(device, encoder, weightGrads, { ...gradients, dKernel: kernel, dRecurrentKernel: recurrent, dBias: bias });
+        partials ??= device.createBuffer({
+          label: label(kind, 'weight-gradient partials'),
+          size: splitting.size,
+          usage: GPUBufferUsage.STORAGE,
+        });
+        const [kernel, recurrent, bias] = splitting.ranges.map((range) => ({ buffer: partials!, ...range })) as [
+          GPUBufferBinding,
+          GPUBufferBinding,
+          GPUBufferBinding,
+        ];
+        encodeKernel(device, encoder, weightGrads, {
+          ...gradients,
+          dKernel: kernel,
+          dRecurrentKernel: recurrent,
+          dBias: bias,
+        });
         encodeKernel(device, encoder, splitting.run, {
           kernelSplits: kernel,
           recurrentSplits: recurrent,

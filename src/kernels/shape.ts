@@ -18,6 +18,11 @@ export function foldedGrid(count: number, maxPerDimension: number): [number, num
  * The grid of a GEMM over batch·timesteps rows in 4 × 4 tiles, with (wx, wy) tiles per workgroup:
  * x covers `columns`, y the row tiles, folded into z past `maxPerDimension`.
  */
-export function rowGemmGrid(rows: number, columns: number, [wx, wy]: readonly [number, number], maxPerDimension: number): [number, number, number] {
+export function rowGemmGrid(
+  rows: number,
+  columns: number,
+  [wx, wy]: readonly [number, number],
+  maxPerDimension: number,
+): [number, number, number] {
   return [Math.ceil(tiles4(columns) / wx), ...foldedGrid(Math.ceil(tiles4(rows) / wy), maxPerDimension)];
 }

@@ -104,17 +104,28 @@ export function simpleRNNForwardRef(inputs: SimpleRNNArrays, config: ResolvedCon
 
 /** Gradients of Σ dh ⊙ h with respect to every input, given the forward's z and h. */
 export function simpleRNNBackwardRef(
-  inputs: SimpleRNNArrays & { readonly z: ArrayLike<number>; readonly h: ArrayLike<number>; readonly dh: ArrayLike<number> },
+  inputs: SimpleRNNArrays & {
+    readonly z: ArrayLike<number>;
+    readonly h: ArrayLike<number>;
+    readonly dh: ArrayLike<number>;
+  },
   config: ResolvedConfig,
 ): SimpleRNNGradientsRef {
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
-  const { dz, dInitialState } = simpleRNNRecurrenceBackwardRef(inputs.dh, inputs.z, inputs.h, inputs.recurrentKernel, config, config.activation);
-  const shape = { ...config, ...SHAPE };
-  const weights = weightGradientsRef(
-    { x: inputs.x, h: inputs.h, initialState, dGates: dz, saved: null },
-    shape,
-    { goBackwards: config.goBackwards, biasRows: 1, savedOperand: false },
+  const { dz, dInitialState } = simpleRNNRecurrenceBackwardRef(
+    inputs.dh,
+    inputs.z,
+    inputs.h,
+    inputs.recurrentKernel,
+    config,
+    config.activation,
   );
+  const shape = { ...config, ...SHAPE };
+  const weights = weightGradientsRef({ x: inputs.x, h: inputs.h, initialState, dGates: dz, saved: null }, shape, {
+    goBackwards: config.goBackwards,
+    biasRows: 1,
+    savedOperand: false,
+  });
   const dx = inputGradientRef(dz, inputs.kernel, shape, config.goBackwards);
   return { dx, ...weights, dInitialState, dz };
 }
@@ -122,13 +133,15 @@ export function simpleRNNBackwardRef(
 /** h [n, T, U] → h at the last step [n, U]: a layer's output without returnSequences. */
 export function lastStates(h: ArrayLike<number>, n: number, timesteps: number, units: number): Float64Array {
   const out = new Float64Array(n * units);
-  for (let i = 0; i < n; i++) for (let u = 0; u < units; u++) out[i * units + u] = h[((i + 1) * timesteps - 1) * units + u]!;
+  for (let i = 0; i < n; i++)
+    for (let u = 0; u < units; u++) out[i * units + u] = h[((i + 1) * timesteps - 1) * units + u]!;
   return out;
 }
 
 /** A gradient of the last states [n, U] → the gradient of every state [n, T, U], zero before the last step. */
 export function expandLastStep(last: ArrayLike<number>, n: number, timesteps: number, units: number): Float64Array {
   const full = new Float64Array(n * timesteps * units);
-  for (let i = 0; i < n; i++) for (let u = 0; u < units; u++) full[((i + 1) * timesteps - 1) * units + u] = last[i * units + u]!;
+  for (let i = 0; i < n; i++)
+    for (let u = 0; u < units; u++) full[((i + 1) * timesteps - 1) * units + u] = last[i * units + u]!;
   return full;
 }

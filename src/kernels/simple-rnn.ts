@@ -83,7 +83,13 @@ export interface SimpleRNNBackwardOutputs {
   readonly dz: GPUBuffer;
 }
 
-export type SimpleRNN = RecurrentLayer<ResolvedConfig, SimpleRNNForwardInputs, SimpleRNNForwardOutputs, SimpleRNNBackwardInputs, SimpleRNNBackwardOutputs>;
+export type SimpleRNN = RecurrentLayer<
+  ResolvedConfig,
+  SimpleRNNForwardInputs,
+  SimpleRNNForwardOutputs,
+  SimpleRNNBackwardInputs,
+  SimpleRNNBackwardOutputs
+>;
 
 export function createSimpleRNN(device: GPUDevice, config: SimpleRNNConfig): SimpleRNN {
   checkDevice(device);

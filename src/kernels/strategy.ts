@@ -115,15 +115,30 @@ export function stepsPerDispatch(shape: CellShape): number {
 export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
   const checked = checkStrategyOverride(override);
   const weights = (shape.gates ?? 1) * shape.units * shape.units;
-  const common = { maxStepsPerDispatch: stepsPerDispatch(shape), weightGradientRows: WEIGHT_GRADIENT_ROWS, workgroupOrder: 'natural', activations: 'compiled' } as const;
+  const common = {
+    maxStepsPerDispatch: stepsPerDispatch(shape),
+    weightGradientRows: WEIGHT_GRADIENT_ROWS,
+    workgroupOrder: 'natural',
+    activations: 'compiled',
+  } as const;
   // Unrolled products: measured on SwiftShader only, where a load at a computed index costs ~100
   // instructions and one at a literal index a few.
   const base: Strategy = traits.isFallbackAdapter
-    ? { ...common, recurrence: 'persistent', recurrenceWorkgroupSize: 4, weightsInWorkgroup: false, gemmWorkgroup: [4, 1], weightGradientTiles: 4, products: weights <= UNROLLED_MAX_WEIGHTS ? 'unrolled' : 'loops' }
+    ? {
+        ...common,
+        recurrence: 'persistent',
+        recurrenceWorkgroupSize: 4,
+        weightsInWorkgroup: false,
+        gemmWorkgroup: [4, 1],
+        weightGradientTiles: 4,
+        products: weights <= UNROLLED_MAX_WEIGHTS ? 'unrolled' : 'loops',
+      }
     : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence), weightGradientTiles: 1, products: 'loops' };
   const strategy = { ...base, ...checked };
   if (strategy.products === 'unrolled' && weights > UNROLLED_MAX_WEIGHTS) {
-    throw new RangeError(`strategy.products: 'unrolled' takes at most ${UNROLLED_MAX_WEIGHTS} recurrent-kernel weights (gates·units²); got ${weights}`);
+    throw new RangeError(
+      `strategy.products: 'unrolled' takes at most ${UNROLLED_MAX_WEIGHTS} recurrent-kernel weights (gates·units²); got ${weights}`,
+    );
   }
   return strategy;
 }
@@ -131,11 +146,14 @@ export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override:
 /** The hardware half; a recurrence mode asked for (the trainer's persistent one) gets that mode's lanes. */
 function hardwareStrategy(traits: DeviceTraits, shape: CellShape, mode?: RecurrenceMode) {
   const { limits } = traits;
-  const persistent = (mode ?? (shape.units <= HARDWARE_PERSISTENT_MAX_UNITS ? 'persistent' : 'stepwise')) === 'persistent';
+  const persistent =
+    (mode ?? (shape.units <= HARDWARE_PERSISTENT_MAX_UNITS ? 'persistent' : 'stepwise')) === 'persistent';
   const weightBytes = (shape.gates ?? 1) * shape.units * shape.units * 4;
   // Persistent: one lane per tile of 4 units, rounded up to a power of two so that few sizes
   // (pipelines) serve every layer: 16 lanes for 50 units (13 tiles), not 64 mostly idle.
-  const wanted = persistent ? Math.min(2 ** Math.ceil(Math.log2(tiles4(shape.units))), HARDWARE_PERSISTENT_MAX_LANES) : HARDWARE_STEPWISE_LANES;
+  const wanted = persistent
+    ? Math.min(2 ** Math.ceil(Math.log2(tiles4(shape.units))), HARDWARE_PERSISTENT_MAX_LANES)
+    : HARDWARE_STEPWISE_LANES;
   const lanes = Math.min(wanted, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   return {
     recurrence: persistent ? 'persistent' : 'stepwise',
@@ -145,22 +163,35 @@ function hardwareStrategy(traits: DeviceTraits, shape: CellShape, mode?: Recurre
   } as const;
 }
 
-const positiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1;
+const positiveInteger = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1;
 
-const STRATEGY_FIELDS: { readonly [K in keyof Strategy]: { readonly expected: string; readonly valid: (value: unknown) => boolean } } = {
+const STRATEGY_FIELDS: {
+  readonly [K in keyof Strategy]: { readonly expected: string; readonly valid: (value: unknown) => boolean };
+} = {
   recurrence: { expected: "'persistent' or 'stepwise'", valid: (v) => v === 'persistent' || v === 'stepwise' },
   recurrenceWorkgroupSize: { expected: 'a positive integer', valid: positiveInteger },
   weightsInWorkgroup: { expected: 'a boolean', valid: (v) => typeof v === 'boolean' },
-  gemmWorkgroup: { expected: 'two positive integers [x, y]', valid: (v) => Array.isArray(v) && v.length === 2 && v.every(positiveInteger) },
+  gemmWorkgroup: {
+    expected: 'two positive integers [x, y]',
+    valid: (v) => Array.isArray(v) && v.length === 2 && v.every(positiveInteger),
+  },
   maxStepsPerDispatch: { expected: 'a positive integer', valid: positiveInteger },
   weightGradientRows: { expected: 'a positive integer', valid: positiveInteger },
   weightGradientTiles: { expected: '1, 2 or 4', valid: (v) => v === 1 || v === 2 || v === 4 },
-  workgroupOrder: { expected: WORKGROUP_ORDERS.map((o) => `'${o}'`).join(', '), valid: (v) => (WORKGROUP_ORDERS as readonly unknown[]).includes(v) },
+  workgroupOrder: {
+    expected: WORKGROUP_ORDERS.map((o) => `'${o}'`).join(', '),
+    valid: (v) => (WORKGROUP_ORDERS as readonly unknown[]).includes(v),
+  },
   activations: { expected: "'compiled' or 'runtime'", valid: (v) => v === 'compiled' || v === 'runtime' },
-  products: { expected: RECURRENCE_PRODUCTS.map((p) => `'${p}'`).join(' or '), valid: (v) => (RECURRENCE_PRODUCTS as readonly unknown[]).includes(v) },
+  products: {
+    expected: RECURRENCE_PRODUCTS.map((p) => `'${p}'`).join(' or '),
+    valid: (v) => (RECURRENCE_PRODUCTS as readonly unknown[]).includes(v),
+  },
 };
 
-const describeField = (value: unknown): string => (typeof value === 'object' && value !== null ? describeValue(value) : JSON.stringify(value) ?? String(value));
+const describeField = (value: unknown): string =>
+  typeof value === 'object' && value !== null ? describeValue(value) : (JSON.stringify(value) ?? String(value));
 
 /** Validates strategy overrides, naming the field and what it expects. */
 export function checkStrategyOverride(override: unknown, argument = 'config.strategy'): Partial<Strategy> {
@@ -171,7 +202,9 @@ export function checkStrategyOverride(override: unknown, argument = 'config.stra
   for (const [key, value] of Object.entries(override)) {
     const field = STRATEGY_FIELDS[key as keyof Strategy];
     if (!field && value !== undefined) {
-      throw new TypeError(`${argument}.${key}: not a strategy field; expected one of ${Object.keys(STRATEGY_FIELDS).join(', ')}`);
+      throw new TypeError(
+        `${argument}.${key}: not a strategy field; expected one of ${Object.keys(STRATEGY_FIELDS).join(', ')}`,
+      );
     }
     if (field && value !== undefined && !field.valid(value)) {
       throw new TypeError(`${argument}.${key}: expected ${field.expected}; got ${describeField(value)}`);

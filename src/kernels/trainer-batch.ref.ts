@@ -16,7 +16,8 @@ export function trainerBatchRef(source: BatchSource, shape: BatchShape, mode: 't
   const epoch = Math.floor(source.fitStep / stepsPerEpoch);
   const first = mode === 'predict' ? rowOffset : (source.fitStep % stepsPerEpoch) * B;
   const rows = Math.min(B, samples - first);
-  const sample = (i: number) => (mode === 'predict' ? first + i : source.order[(epoch - source.firstEpoch) * samples + first + i]!);
+  const sample = (i: number) =>
+    mode === 'predict' ? first + i : source.order[(epoch - source.firstEpoch) * samples + first + i]!;
   const batchX = new Float64Array(B * T * F);
   const batchY = new Float64Array(B * O);
   for (let i = 0; i < rows; i++) {

@@ -31,7 +31,10 @@ export const trainerBatch = defineKernel({
   ],
 });
 
-export type TrainerBatchRun = KernelRun<(typeof trainerBatch.params)[number], (typeof trainerBatch.bindings)[number]['name']>;
+export type TrainerBatchRun = KernelRun<
+  (typeof trainerBatch.params)[number],
+  (typeof trainerBatch.bindings)[number]['name']
+>;
 
 /** Sizes of the data and of one batch. */
 export interface BatchShape {
@@ -45,20 +48,40 @@ export interface BatchShape {
 export const stepsPerEpoch = (shape: BatchShape): number => Math.ceil(shape.samples / shape.batchSize);
 
 /** Grid of `elements` invocations in workgroups of `workgroupSize`, folded into y past the limit. */
-export function elementwiseGrid(elements: number, workgroupSize: number, traits: DeviceTraits): [number, number, number] {
+export function elementwiseGrid(
+  elements: number,
+  workgroupSize: number,
+  traits: DeviceTraits,
+): [number, number, number] {
   return [...foldedGrid(Math.ceil(elements / workgroupSize), traits.limits.maxComputeWorkgroupsPerDimension), 1];
 }
 
 /** Training: one dispatch, the step read from progress. Predict: one dispatch per batch of rows. */
-export function describeTrainerBatch(shape: BatchShape, mode: 'train' | 'predict', strategy: Pick<Strategy, 'workgroupOrder'>, traits: DeviceTraits, workgroupSize = ELEMENTWISE_WORKGROUP_SIZE): TrainerBatchRun {
+export function describeTrainerBatch(
+  shape: BatchShape,
+  mode: 'train' | 'predict',
+  strategy: Pick<Strategy, 'workgroupOrder'>,
+  traits: DeviceTraits,
+  workgroupSize = ELEMENTWISE_WORKGROUP_SIZE,
+): TrainerBatchRun {
   const rowSize = shape.timesteps * shape.features;
   const predict = mode === 'predict';
   const elements = shape.batchSize * (rowSize + (predict ? 0 : shape.outputs));
-  const common = { samples: shape.samples, rowSize, outputs: shape.outputs, batchSize: shape.batchSize, stepsPerEpoch: stepsPerEpoch(shape), predict: Number(predict) };
+  const common = {
+    samples: shape.samples,
+    rowSize,
+    outputs: shape.outputs,
+    batchSize: shape.batchSize,
+    stepsPerEpoch: stepsPerEpoch(shape),
+    predict: Number(predict),
+  };
   const offsets = predict ? Array.from({ length: stepsPerEpoch(shape) }, (_, b) => b * shape.batchSize) : [0];
   return {
     spec: trainerBatch,
     constants: { WORKGROUP_SIZE: workgroupSize, WORKGROUP_ORDER: workgroupOrderId(strategy) },
-    dispatches: offsets.map((rowOffset) => ({ workgroups: elementwiseGrid(elements, workgroupSize, traits), params: { ...common, rowOffset } })),
+    dispatches: offsets.map((rowOffset) => ({
+      workgroups: elementwiseGrid(elements, workgroupSize, traits),
+      params: { ...common, rowOffset },
+    })),
   };
 }

@@ -30,7 +30,10 @@ export const trainerLoss = defineKernel({
   ],
 });
 
-export type TrainerLossRun = KernelRun<(typeof trainerLoss.params)[number], (typeof trainerLoss.bindings)[number]['name']>;
+export type TrainerLossRun = KernelRun<
+  (typeof trainerLoss.params)[number],
+  (typeof trainerLoss.bindings)[number]['name']
+>;
 
 export function describeTrainerLoss(
   shape: { readonly samples: number; readonly outputs: number; readonly batchSize: number },

@@ -2,7 +2,12 @@
 import type { OptimizerConfig } from './trainer-optimizer.js';
 
 export function trainerOptimizerRef(
-  state: { readonly weights: ArrayLike<number>; readonly gradients: ArrayLike<number>; readonly m: ArrayLike<number>; readonly v: ArrayLike<number> },
+  state: {
+    readonly weights: ArrayLike<number>;
+    readonly gradients: ArrayLike<number>;
+    readonly m: ArrayLike<number>;
+    readonly v: ArrayLike<number>;
+  },
   optimizer: OptimizerConfig,
   /** β1ᵗ and β2ᵗ of this step. */
   accBeta: { readonly beta1: number; readonly beta2: number },
@@ -20,7 +25,8 @@ export function trainerOptimizerRef(
     }
     m[p] = beta1 * m[p]! + (1 - beta1) * g;
     v[p] = beta2 * v[p]! + (1 - beta2) * g * g;
-    weights[p] = weights[p]! - (lr * (m[p]! / (1 - accBeta.beta1))) / (Math.sqrt(v[p]! / (1 - accBeta.beta2)) + epsilon);
+    weights[p] =
+      weights[p]! - (lr * (m[p]! / (1 - accBeta.beta1))) / (Math.sqrt(v[p]! / (1 - accBeta.beta2)) + epsilon);
   }
   return { weights, m, v };
 }

@@ -33,7 +33,10 @@ export const trainerOptimizer = defineKernel({
   ],
 });
 
-export type TrainerOptimizerRun = KernelRun<(typeof trainerOptimizer.params)[number], (typeof trainerOptimizer.bindings)[number]['name']>;
+export type TrainerOptimizerRun = KernelRun<
+  (typeof trainerOptimizer.params)[number],
+  (typeof trainerOptimizer.bindings)[number]['name']
+>;
 
 export function describeTrainerOptimizer(
   parameters: number,

@@ -27,7 +27,10 @@ export const weightGradientSplits = defineKernel({
   ],
 });
 
-export type WeightGradientSplitsRun = KernelRun<(typeof weightGradientSplits.params)[number], (typeof weightGradientSplits.bindings)[number]['name']>;
+export type WeightGradientSplitsRun = KernelRun<
+  (typeof weightGradientSplits.params)[number],
+  (typeof weightGradientSplits.bindings)[number]['name']
+>;
 
 /** Elements of each output (floats); biasSize 0 without a bias. */
 export interface GradientSizes {
@@ -36,7 +39,12 @@ export interface GradientSizes {
   readonly biasSize: number;
 }
 
-export function describeWeightGradientSplits(sizes: GradientSizes, splits: number, strategy: Strategy, traits: DeviceTraits): WeightGradientSplitsRun {
+export function describeWeightGradientSplits(
+  sizes: GradientSizes,
+  splits: number,
+  strategy: Strategy,
+  traits: DeviceTraits,
+): WeightGradientSplitsRun {
   const workgroups = Math.ceil((sizes.kernelSize + sizes.recurrentSize + sizes.biasSize) / WORKGROUP_SIZE);
   const [x, y] = foldedGrid(workgroups, traits.limits.maxComputeWorkgroupsPerDimension);
   return {

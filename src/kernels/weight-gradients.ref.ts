@@ -34,7 +34,11 @@ export function weightGradientsRef(
         // The operand row of the recurrent side: saved at this step, or h_{s-1}; a zero h_{-1}
         // multiplies too (0 · NaN is NaN, as in tfjs).
         const [operand, at]: [ArrayLike<number>, number] =
-          last && options.savedOperand ? [saved!, row * U] : s > 0 ? [h, (row - 1) * U] : [initialState ?? zeros, b * U];
+          last && options.savedOperand
+            ? [saved!, row * U]
+            : s > 0
+              ? [h, (row - 1) * U]
+              : [initialState ?? zeros, b * U];
         for (let u = 0; u < U; u++) {
           const col = g * U + u;
           const d = dGates[input + u]!;
@@ -42,7 +46,8 @@ export function weightGradientsRef(
           if (options.biasRows > 0) dBias[col] = dBias[col]! + d;
           if (options.biasRows > 1) dBias[width + col] = dBias[width + col]! + dr;
           for (let f = 0; f < F; f++) dKernel[f * width + col] = dKernel[f * width + col]! + x[src + f]! * d;
-          for (let k = 0; k < U; k++) dRecurrentKernel[k * width + col] = dRecurrentKernel[k * width + col]! + operand[at + k]! * dr;
+          for (let k = 0; k < U; k++)
+            dRecurrentKernel[k * width + col] = dRecurrentKernel[k * width + col]! + operand[at + k]! * dr;
         }
       }
     }

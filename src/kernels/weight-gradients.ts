@@ -23,7 +23,17 @@ import { workgroupOrderId, type Strategy } from './strategy.js';
 export const weightGradients = defineKernel({
   name: 'weight-gradients',
   code: composeShader(orderCode, code),
-  params: ['batch', 'timesteps', 'features', 'units', 'gradientBlocks', 'goBackwards', 'biasRows', 'hasInitialState', 'rowsPerSplit'],
+  params: [
+    'batch',
+    'timesteps',
+    'features',
+    'units',
+    'gradientBlocks',
+    'goBackwards',
+    'biasRows',
+    'hasInitialState',
+    'rowsPerSplit',
+  ],
   bindings: [
     { name: 'x', access: 'read' },
     { name: 'h', access: 'read' },
@@ -36,7 +46,10 @@ export const weightGradients = defineKernel({
   ],
 });
 
-export type WeightGradientsRun = KernelRun<(typeof weightGradients.params)[number], (typeof weightGradients.bindings)[number]['name']>;
+export type WeightGradientsRun = KernelRun<
+  (typeof weightGradients.params)[number],
+  (typeof weightGradients.bindings)[number]['name']
+>;
 
 export interface WeightGradientsShape extends RNNShape {
   readonly gates: number;
@@ -53,18 +66,32 @@ export interface WeightGradientsOptions {
 }
 
 /** How many runs of at most `rowsPerSplit` rows the batch·timesteps rows make. */
-export const weightGradientSplits = (shape: RNNShape, rowsPerSplit: number): number => Math.ceil((shape.batch * shape.timesteps) / rowsPerSplit);
+export const weightGradientSplits = (shape: RNNShape, rowsPerSplit: number): number =>
+  Math.ceil((shape.batch * shape.timesteps) / rowsPerSplit);
 
 type GridStrategy = Pick<Strategy, 'gemmWorkgroup' | 'weightGradientRows' | 'weightGradientTiles'>;
 
 /** The workgroup grid: the unit tiles on x, the stacked outputs' tile rows on y, splits on z. */
-export function weightGradientGrid(shape: WeightGradientsShape, biasRows: number, strategy: GridStrategy): [number, number, number] {
+export function weightGradientGrid(
+  shape: WeightGradientsShape,
+  biasRows: number,
+  strategy: GridStrategy,
+): [number, number, number] {
   const [wx, wy] = strategy.gemmWorkgroup;
-  const tileRows = tiles4(shape.features) + Math.ceil(tiles4(shape.units) / strategy.weightGradientTiles) + Number(biasRows > 0);
-  return [Math.ceil(tiles4(shape.units) / wx), Math.ceil(tileRows / wy), weightGradientSplits(shape, strategy.weightGradientRows)];
+  const tileRows =
+    tiles4(shape.features) + Math.ceil(tiles4(shape.units) / strategy.weightGradientTiles) + Number(biasRows > 0);
+  return [
+    Math.ceil(tiles4(shape.units) / wx),
+    Math.ceil(tileRows / wy),
+    weightGradientSplits(shape, strategy.weightGradientRows),
+  ];
 }
 
-export function describeWeightGradients(shape: WeightGradientsShape, options: WeightGradientsOptions, strategy: Strategy): WeightGradientsRun {
+export function describeWeightGradients(
+  shape: WeightGradientsShape,
+  options: WeightGradientsOptions,
+  strategy: Strategy,
+): WeightGradientsRun {
   const [wx, wy] = strategy.gemmWorkgroup;
   return {
     spec: weightGradients,

@@ -27,7 +27,10 @@ interface LayerEntry {
 }
 
 const isLayerEntry = (value: unknown): value is LayerEntry =>
-  typeof value === 'object' && value !== null && typeof (value as LayerEntry).className === 'string' && typeof (value as LayerEntry).config === 'object';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as LayerEntry).className === 'string' &&
+  typeof (value as LayerEntry).config === 'object';
 
 /** Layers whose output carries a mask. */
 function producesMask(layer: tf.layers.Layer): boolean {
@@ -55,7 +58,10 @@ function fuseEntry(entry: LayerEntry, masked: boolean): string[] {
   const twin = TWINS[entry.className];
   if (twin) {
     const name = String(entry.config.name);
-    if (masked) return [`${name} (${entry.className}): its input may carry a mask (a Masking layer or an Embedding with maskZero upstream)`];
+    if (masked)
+      return [
+        `${name} (${entry.className}): its input may carry a mask (a Masking layer or an Embedding with maskZero upstream)`,
+      ];
     try {
       refuseUnsupported(twin, entry.config);
     } catch (error) {
@@ -65,26 +71,39 @@ function fuseEntry(entry: LayerEntry, masked: boolean): string[] {
     return [];
   }
   // Wrappers (Bidirectional's `layer`) and nested models (`layers`) hold their layers in the config.
-  return Object.values(entry.config).flatMap((value) => (Array.isArray(value) ? value : [value]).filter(isLayerEntry).flatMap((inner) => fuseEntry(inner, masked)));
+  return Object.values(entry.config).flatMap((value) =>
+    (Array.isArray(value) ? value : [value]).filter(isLayerEntry).flatMap((inner) => fuseEntry(inner, masked)),
+  );
 }
 
 export function fuseModel<M extends tf.LayersModel>(model: M): M {
   const m = model as Partial<tf.LayersModel> | null;
   if (typeof m?.getConfig !== 'function' || typeof m.getWeights !== 'function' || !Array.isArray(m.layers)) {
-    throw new TypeError(`fuseModel: model: expected a tf.LayersModel (tf.sequential, tf.model or tf.loadLayersModel's); got ${describeValue(model)}`);
+    throw new TypeError(
+      `fuseModel: model: expected a tf.LayersModel (tf.sequential, tf.model or tf.loadLayersModel's); got ${describeValue(model)}`,
+    );
   }
   registerFusedSimpleRNNClass();
   registerFusedLSTMClass();
   registerFusedGRUClass();
   const config = model.getConfig() as Config & { layers: LayerEntry[] };
-  const stock = config.layers.flatMap((entry) => fuseEntry(entry, receivesMask(model.getLayer(String(entry.config.name)))));
+  const stock = config.layers.flatMap((entry) =>
+    fuseEntry(entry, receivesMask(model.getLayer(String(entry.config.name)))),
+  );
   const cls = model.constructor as unknown as tf.serialization.SerializableConstructor<M>;
   let fused: M;
   try {
     // fastWeightInit: the initializers are skipped, the weights are set next.
-    fused = (cls as unknown as typeof tf.LayersModel).fromConfig(cls, config as unknown as tf.serialization.ConfigDict, {}, true);
+    fused = (cls as unknown as typeof tf.LayersModel).fromConfig(
+      cls,
+      config as unknown as tf.serialization.ConfigDict,
+      {},
+      true,
+    );
   } catch (error) {
-    throw new Error(`fuseModel: the model could not be rebuilt from its config, as tf.loadLayersModel would rebuild it (are its custom layers registered with tf.serialization.registerClass?): ${(error as Error).message}`);
+    throw new Error(
+      `fuseModel: the model could not be rebuilt from its config, as tf.loadLayersModel would rebuild it (are its custom layers registered with tf.serialization.registerClass?): ${(error as Error).message}`,
+    );
   }
   try {
     fused.setWeights(model.getWeights());
@@ -92,6 +111,9 @@ export function fuseModel<M extends tf.LayersModel>(model: M): M {
     fused.dispose();
     throw error;
   }
-  if (stock.length > 0) console.warn(`fuseModel: ${stock.length} recurrent layer(s) stay stock:\n${stock.map((line) => `  ${line}`).join('\n')}`);
+  if (stock.length > 0)
+    console.warn(
+      `fuseModel: ${stock.length} recurrent layer(s) stay stock:\n${stock.map((line) => `  ${line}`).join('\n')}`,
+    );
   return fused;
 }

@@ -13,7 +13,11 @@
 import * as tf from '@tensorflow/tfjs';
 
 type LayerClass = tf.serialization.SerializableConstructor<tf.serialization.Serializable>;
-type FromConfig = (cls: LayerClass, config: tf.serialization.ConfigDict, ...rest: unknown[]) => tf.serialization.Serializable;
+type FromConfig = (
+  cls: LayerClass,
+  config: tf.serialization.ConfigDict,
+  ...rest: unknown[]
+) => tf.serialization.Serializable;
 
 const fusedConfigs = new WeakMap<object, LayerClass>();
 const wrapped = new WeakSet<object>();

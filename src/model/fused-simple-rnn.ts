@@ -42,7 +42,9 @@ export class FusedSimpleRNN extends FusedRNN {
       initialState: initialState ?? null,
     });
     if (!this.returnState) return output;
-    const lastState = this.returnSequences ? tf.squeeze(tf.slice(output, [0, output.shape[1]! - 1, 0], [-1, 1, -1]), [1]) : tf.clone(output);
+    const lastState = this.returnSequences
+      ? tf.squeeze(tf.slice(output, [0, output.shape[1]! - 1, 0], [-1, 1, -1]), [1])
+      : tf.clone(output);
     return [output, lastState];
   }
 }

@@ -25,7 +25,11 @@ export const gruCPUConfig: KernelConfig = {
       },
       config,
     );
-    const outputs = [cpuTensor(cpu, h, [B, T, U]), cpuTensor(cpu, gates, [B, T, 3 * U]), cpuTensor(cpu, resetProduct, [B, T, U])];
+    const outputs = [
+      cpuTensor(cpu, h, [B, T, U]),
+      cpuTensor(cpu, gates, [B, T, 3 * U]),
+      cpuTensor(cpu, resetProduct, [B, T, U]),
+    ];
     if (!a.returnSequences) outputs.push(cpuTensor(cpu, lastStates(h, B, T, U), [B, U]));
     return outputs;
   },

@@ -29,7 +29,11 @@ export const gruGradCPUConfig: KernelConfig = {
       },
       config,
     );
-    const outputs = [cpuTensor(cpu, grads.dx, [B, T, F]), cpuTensor(cpu, grads.dKernel, [F, 3 * U]), cpuTensor(cpu, grads.dRecurrentKernel, [U, 3 * U])];
+    const outputs = [
+      cpuTensor(cpu, grads.dx, [B, T, F]),
+      cpuTensor(cpu, grads.dKernel, [F, 3 * U]),
+      cpuTensor(cpu, grads.dRecurrentKernel, [U, 3 * U]),
+    ];
     if (config.useBias) outputs.push(cpuTensor(cpu, grads.dBias, config.resetAfter ? [2, 3 * U] : [3 * U]));
     if (config.useInitialState) outputs.push(cpuTensor(cpu, grads.dInitialState, [B, U]));
     return outputs;

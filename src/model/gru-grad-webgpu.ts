@@ -29,7 +29,14 @@ export const gruGradWebGPUConfig: KernelConfig = {
     // The initial state's gradient is written either way: scratch unless it is an input.
     const scratch: (keyof typeof shapes)[] = useInitialState ? ['dGates'] : ['dGates', 'dInitialState'];
     const out = encodeOutputs(gpu, Object.values(input), shapes, scratch, (encoder, o) =>
-      gru.encodeBackward(encoder, buffers, { dx: o.dx!, dKernel: o.dKernel!, dRecurrentKernel: o.dRecurrentKernel!, dBias: o.dBias, dInitialState: o.dInitialState!, dGates: o.dGates! }),
+      gru.encodeBackward(encoder, buffers, {
+        dx: o.dx!,
+        dKernel: o.dKernel!,
+        dRecurrentKernel: o.dRecurrentKernel!,
+        dBias: o.dBias,
+        dInitialState: o.dInitialState!,
+        dGates: o.dGates!,
+      }),
     );
     return present([out.dx, out.dKernel, out.dRecurrentKernel, out.dBias, out.dInitialState]);
   },

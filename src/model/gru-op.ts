@@ -36,12 +36,38 @@ export interface GRUOpOptions {
   readonly initialState?: tf.Tensor | null;
 }
 
-const OPTIONS = ['activation', 'recurrentActivation', 'resetAfter', 'returnSequences', 'returnState', 'goBackwards', 'initialState'] as const;
+const OPTIONS = [
+  'activation',
+  'recurrentActivation',
+  'resetAfter',
+  'returnSequences',
+  'returnState',
+  'goBackwards',
+  'initialState',
+] as const;
 const GATES = 3;
 
-export function gru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor | null, options: GRUOpOptions & { returnState: true }): [tf.Tensor, tf.Tensor];
-export function gru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor | null, options?: GRUOpOptions): tf.Tensor;
-export function gru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor | null, options?: GRUOpOptions): tf.Tensor | tf.Tensor[] {
+export function gru(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  bias: tf.Tensor | null,
+  options: GRUOpOptions & { returnState: true },
+): [tf.Tensor, tf.Tensor];
+export function gru(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  bias: tf.Tensor | null,
+  options?: GRUOpOptions,
+): tf.Tensor;
+export function gru(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  bias: tf.Tensor | null,
+  options?: GRUOpOptions,
+): tf.Tensor | tf.Tensor[] {
   const check = opArguments('gru');
   check.tensor('x', x, ['batch', 'timesteps', 'features'], '[batch, timesteps, features]; batch may be 0', 0);
   const [B, T, F] = x.shape as [number, number, number];
@@ -50,23 +76,50 @@ export function gru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor,
   const given = check.options<GRUOpOptions>(options, OPTIONS);
   const resetAfter = check.flag('resetAfter', given.resetAfter);
   if (bias != null) {
-    if (resetAfter) check.tensor('bias', bias, [2, GATES * U], `resetAfter: the input row, then the recurrent row, each ${GATES}·units; or null for none`);
-    else check.tensor('bias', bias, [GATES * U], `${GATES}·units (with resetAfter: [2, ${GATES}·units]); or null for none`);
+    if (resetAfter)
+      check.tensor(
+        'bias',
+        bias,
+        [2, GATES * U],
+        `resetAfter: the input row, then the recurrent row, each ${GATES}·units; or null for none`,
+      );
+    else
+      check.tensor(
+        'bias',
+        bias,
+        [GATES * U],
+        `${GATES}·units (with resetAfter: [2, ${GATES}·units]); or null for none`,
+      );
   }
   const initialState = given.initialState ?? null;
   if (initialState != null) check.tensor('initialState', initialState, [B, U], 'batch × units', 0);
   const attrs: GRUAttrs = {
     activation: resolveActivation(given.activation, 'ops.gru: options.activation'),
-    recurrentActivation: resolveActivation(given.recurrentActivation, 'ops.gru: options.recurrentActivation', DEFAULT_RECURRENT_ACTIVATION),
+    recurrentActivation: resolveActivation(
+      given.recurrentActivation,
+      'ops.gru: options.recurrentActivation',
+      DEFAULT_RECURRENT_ACTIVATION,
+    ),
     resetAfter,
     goBackwards: check.flag('goBackwards', given.goBackwards),
     returnSequences: check.flag('returnSequences', given.returnSequences),
     useBias: bias != null,
   };
   const returnState = check.flag('returnState', given.returnState);
-  const packing: Packing = { batch: B, timesteps: T, units: U, returnSequences: attrs.returnSequences, returnState, cellState: false };
+  const packing: Packing = {
+    batch: B,
+    timesteps: T,
+    units: U,
+    returnSequences: attrs.returnSequences,
+    returnState,
+    cellState: false,
+  };
   return tf.tidy(() => {
-    const inputs: GRUInputs = { x: toFloat32(x), kernel: toFloat32(kernel), recurrentKernel: toFloat32(recurrentKernel) };
+    const inputs: GRUInputs = {
+      x: toFloat32(x),
+      kernel: toFloat32(kernel),
+      recurrentKernel: toFloat32(recurrentKernel),
+    };
     if (bias) inputs.bias = toFloat32(bias);
     if (initialState) inputs.initialState = toFloat32(initialState);
     if (B === 0) {
@@ -74,7 +127,10 @@ export function gru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor,
       return returnState ? [output, emptyResult(Object.values(inputs), [0, U])] : output;
     }
     if (!hasKernels([GRU, GRU_GRAD])) {
-      const { output, h } = stockGRU(inputs.x, inputs.kernel, inputs.recurrentKernel, inputs.bias ?? null, { ...attrs, initialState: inputs.initialState ?? null });
+      const { output, h } = stockGRU(inputs.x, inputs.kernel, inputs.recurrentKernel, inputs.bias ?? null, {
+        ...attrs,
+        initialState: inputs.initialState ?? null,
+      });
       return returnState ? [output, h] : output;
     }
     return unpack(fusedGRU(inputs, attrs, packing), packing);
@@ -91,18 +147,27 @@ interface GRUInputs {
 
 function fusedGRU(inputs: GRUInputs, attrs: GRUAttrs, packing: Packing): tf.Tensor {
   const names = Object.keys(inputs) as (keyof GRUInputs)[];
-  const named = (tensors: tf.Tensor[]) => Object.fromEntries(names.map((name, i) => [name, tensors[i]!])) as unknown as GRUInputs;
+  const named = (tensors: tf.Tensor[]) =>
+    Object.fromEntries(names.map((name, i) => [name, tensors[i]!])) as unknown as GRUInputs;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const tensors = args as tf.Tensor[];
-    const [h, gates, resetProduct, last] = tf.engine().runKernel(GRU, { ...named(tensors) }, { ...attrs }) as tf.Tensor[];
+    const [h, gates, resetProduct, last] = tf
+      .engine()
+      .runKernel(GRU, { ...named(tensors) }, { ...attrs }) as tf.Tensor[];
     save([...tensors, h!, gates!, resetProduct!]);
     return {
       value: pack(attrs.returnSequences ? h! : last!, null, packing),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const { bias: _, ...forward } = named(saved.slice(0, tensors.length));
         const [sh, sg, sr] = saved.slice(tensors.length);
-        const gradInputs = { ...forward, h: sh!, gates: sg!, resetProduct: sr!, dy: unpackGradient(dy, packing).dOutput };
+        const gradInputs = {
+          ...forward,
+          h: sh!,
+          gates: sg!,
+          resetProduct: sr!,
+          dy: unpackGradient(dy, packing).dOutput,
+        };
         return tf.engine().runKernel(GRU_GRAD, gradInputs, { ...attrs }) as tf.Tensor[];
       },
     };

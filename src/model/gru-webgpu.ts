@@ -15,7 +15,12 @@ export const gruWebGPUConfig: KernelConfig = {
     const gru = planFor(gpu.device, 'gru', gruConfig(input, a));
     const { batch: B, timesteps: T, units: U } = gru.config;
     const buffers = inputBuffers(gpu, input);
-    const shapes = { h: [B, T, U], gates: [B, T, 3 * U], resetProduct: [B, T, U], last: a.returnSequences ? null : [B, U] };
+    const shapes = {
+      h: [B, T, U],
+      gates: [B, T, 3 * U],
+      resetProduct: [B, T, U],
+      last: a.returnSequences ? null : [B, U],
+    };
     const out = encodeOutputs(gpu, Object.values(input), shapes, [], (encoder, o) =>
       gru.encodeForward(encoder, buffers, { h: o.h!, gates: o.gates!, resetProduct: o.resetProduct!, last: o.last }),
     );

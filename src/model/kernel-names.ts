@@ -106,7 +106,11 @@ export function rnnConfig(inputs: AnyInputs, attrs: SimpleRNNAttrs): SimpleRNNCo
 }
 
 export function lstmConfig(inputs: LSTMInputs | LSTMGradInputs, attrs: LSTMAttrs): LSTMConfig {
-  return { ...rnnConfig(inputs, attrs), recurrentActivation: attrs.recurrentActivation, useInitialCellState: inputs.initialCellState != null };
+  return {
+    ...rnnConfig(inputs, attrs),
+    recurrentActivation: attrs.recurrentActivation,
+    useInitialCellState: inputs.initialCellState != null,
+  };
 }
 
 export function gruConfig(inputs: GRUInputs | GRUGradInputs, attrs: GRUAttrs): GRUConfig {

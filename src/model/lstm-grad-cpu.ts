@@ -4,7 +4,14 @@ import { resolveLSTMConfig } from '../kernels/config.js';
 import { lstmBackwardRef } from '../kernels/lstm.ref.js';
 import { expandLastStep } from '../kernels/simple-rnn.ref.js';
 import { cpuTensor, cpuValues, optionalValues } from './cpu-tensors.js';
-import { kernelAttrs, kernelInputs, LSTM_GRAD, lstmConfig, type LSTMAttrs, type LSTMGradInputs } from './kernel-names.js';
+import {
+  kernelAttrs,
+  kernelInputs,
+  LSTM_GRAD,
+  lstmConfig,
+  type LSTMAttrs,
+  type LSTMGradInputs,
+} from './kernel-names.js';
 
 export const lstmGradCPUConfig: KernelConfig = {
   kernelName: LSTM_GRAD,
@@ -31,7 +38,11 @@ export const lstmGradCPUConfig: KernelConfig = {
       },
       config,
     );
-    const outputs = [cpuTensor(cpu, grads.dx, [B, T, F]), cpuTensor(cpu, grads.dKernel, [F, 4 * U]), cpuTensor(cpu, grads.dRecurrentKernel, [U, 4 * U])];
+    const outputs = [
+      cpuTensor(cpu, grads.dx, [B, T, F]),
+      cpuTensor(cpu, grads.dKernel, [F, 4 * U]),
+      cpuTensor(cpu, grads.dRecurrentKernel, [U, 4 * U]),
+    ];
     if (config.useBias) outputs.push(cpuTensor(cpu, grads.dBias, [4 * U]));
     if (config.useInitialState) outputs.push(cpuTensor(cpu, grads.dInitialState, [B, U]));
     if (config.useInitialCellState) outputs.push(cpuTensor(cpu, grads.dInitialCellState, [B, U]));

@@ -1,6 +1,13 @@
 /** LSTM gradient kernel on the webgpu backend: BPTT and the weight GEMMs in one encoding, zero-copy. */
 import type { KernelConfig } from '@tensorflow/tfjs';
-import { kernelAttrs, kernelInputs, LSTM_GRAD, lstmConfig, type LSTMAttrs, type LSTMGradInputs } from './kernel-names.js';
+import {
+  kernelAttrs,
+  kernelInputs,
+  LSTM_GRAD,
+  lstmConfig,
+  type LSTMAttrs,
+  type LSTMGradInputs,
+} from './kernel-names.js';
 import { planFor } from './plan-cache.js';
 import { adaptWebGPUBackend } from './tfjs-webgpu-adapter.js';
 import { encodeOutputs, inputBuffers, present } from './webgpu-kernel-outputs.js';
@@ -13,7 +20,15 @@ export const lstmGradWebGPUConfig: KernelConfig = {
     const input = kernelInputs<LSTMGradInputs>(inputs);
     const a = kernelAttrs<LSTMAttrs>(attrs);
     const lstm = planFor(gpu.device, 'lstm', lstmConfig(input, a));
-    const { batch: B, timesteps: T, features: F, units: U, useBias, useInitialState, useInitialCellState } = lstm.config;
+    const {
+      batch: B,
+      timesteps: T,
+      features: F,
+      units: U,
+      useBias,
+      useInitialState,
+      useInitialCellState,
+    } = lstm.config;
     // dy is the gradient of every state, or of the last one only.
     const { dy, ...saved } = input;
     const buffers = { ...inputBuffers(gpu, saved), [a.returnSequences ? 'dh' : 'dhLast']: gpu.buffer(dy) };

@@ -36,12 +36,38 @@ export interface LSTMOpOptions {
   readonly initialCellState?: tf.Tensor | null;
 }
 
-const OPTIONS = ['activation', 'recurrentActivation', 'returnSequences', 'returnState', 'goBackwards', 'initialState', 'initialCellState'] as const;
+const OPTIONS = [
+  'activation',
+  'recurrentActivation',
+  'returnSequences',
+  'returnState',
+  'goBackwards',
+  'initialState',
+  'initialCellState',
+] as const;
 const GATES = 4;
 
-export function lstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor | null, options: LSTMOpOptions & { returnState: true }): [tf.Tensor, tf.Tensor, tf.Tensor];
-export function lstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor | null, options?: LSTMOpOptions): tf.Tensor;
-export function lstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor | null, options?: LSTMOpOptions): tf.Tensor | tf.Tensor[] {
+export function lstm(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  bias: tf.Tensor | null,
+  options: LSTMOpOptions & { returnState: true },
+): [tf.Tensor, tf.Tensor, tf.Tensor];
+export function lstm(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  bias: tf.Tensor | null,
+  options?: LSTMOpOptions,
+): tf.Tensor;
+export function lstm(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  bias: tf.Tensor | null,
+  options?: LSTMOpOptions,
+): tf.Tensor | tf.Tensor[] {
   const check = opArguments('lstm');
   check.tensor('x', x, ['batch', 'timesteps', 'features'], '[batch, timesteps, features]; batch may be 0', 0);
   const [B, T, F] = x.shape as [number, number, number];
@@ -55,24 +81,45 @@ export function lstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor
   if (initialCellState != null) check.tensor('initialCellState', initialCellState, [B, U], 'batch × units', 0);
   const attrs: LSTMAttrs = {
     activation: resolveActivation(given.activation, 'ops.lstm: options.activation'),
-    recurrentActivation: resolveActivation(given.recurrentActivation, 'ops.lstm: options.recurrentActivation', DEFAULT_RECURRENT_ACTIVATION),
+    recurrentActivation: resolveActivation(
+      given.recurrentActivation,
+      'ops.lstm: options.recurrentActivation',
+      DEFAULT_RECURRENT_ACTIVATION,
+    ),
     goBackwards: check.flag('goBackwards', given.goBackwards),
     returnSequences: check.flag('returnSequences', given.returnSequences),
     returnState: check.flag('returnState', given.returnState),
     useBias: bias != null,
   };
-  const packing: Packing = { batch: B, timesteps: T, units: U, returnSequences: attrs.returnSequences, returnState: attrs.returnState, cellState: true };
+  const packing: Packing = {
+    batch: B,
+    timesteps: T,
+    units: U,
+    returnSequences: attrs.returnSequences,
+    returnState: attrs.returnState,
+    cellState: true,
+  };
   return tf.tidy(() => {
-    const inputs: LSTMInputs = { x: toFloat32(x), kernel: toFloat32(kernel), recurrentKernel: toFloat32(recurrentKernel) };
+    const inputs: LSTMInputs = {
+      x: toFloat32(x),
+      kernel: toFloat32(kernel),
+      recurrentKernel: toFloat32(recurrentKernel),
+    };
     if (bias) inputs.bias = toFloat32(bias);
     if (initialState) inputs.initialState = toFloat32(initialState);
     if (initialCellState) inputs.initialCellState = toFloat32(initialCellState);
     if (B === 0) {
       const output = emptyResult(Object.values(inputs), attrs.returnSequences ? [0, T, U] : [0, U]);
-      return attrs.returnState ? [output, emptyResult(Object.values(inputs), [0, U]), emptyResult(Object.values(inputs), [0, U])] : output;
+      return attrs.returnState
+        ? [output, emptyResult(Object.values(inputs), [0, U]), emptyResult(Object.values(inputs), [0, U])]
+        : output;
     }
     if (!hasKernels([LSTM, LSTM_GRAD])) {
-      const { output, h, c } = stockLSTM(inputs.x, inputs.kernel, inputs.recurrentKernel, inputs.bias ?? null, { ...attrs, initialState: inputs.initialState ?? null, initialCellState: inputs.initialCellState ?? null });
+      const { output, h, c } = stockLSTM(inputs.x, inputs.kernel, inputs.recurrentKernel, inputs.bias ?? null, {
+        ...attrs,
+        initialState: inputs.initialState ?? null,
+        initialCellState: inputs.initialCellState ?? null,
+      });
       return attrs.returnState ? [output, h, c] : output;
     }
     return unpack(fusedLSTM(inputs, attrs, packing), packing);
@@ -90,7 +137,8 @@ interface LSTMInputs {
 
 function fusedLSTM(inputs: LSTMInputs, attrs: LSTMAttrs, packing: Packing): tf.Tensor {
   const names = Object.keys(inputs) as (keyof LSTMInputs)[];
-  const named = (tensors: tf.Tensor[]) => Object.fromEntries(names.map((name, i) => [name, tensors[i]!])) as unknown as LSTMInputs;
+  const named = (tensors: tf.Tensor[]) =>
+    Object.fromEntries(names.map((name, i) => [name, tensors[i]!])) as unknown as LSTMInputs;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const tensors = args as tf.Tensor[];
@@ -103,7 +151,14 @@ function fusedLSTM(inputs: LSTMInputs, attrs: LSTMAttrs, packing: Packing): tf.T
         const { bias: _, ...forward } = named(saved.slice(0, tensors.length));
         const [sh, sc, sg] = saved.slice(tensors.length);
         const { dOutput, dCellState } = unpackGradient(dy, packing);
-        const gradInputs = { ...forward, h: sh!, c: sc!, gates: sg!, dy: dOutput, ...(dCellState ? { dcLast: dCellState } : {}) };
+        const gradInputs = {
+          ...forward,
+          h: sh!,
+          c: sc!,
+          gates: sg!,
+          dy: dOutput,
+          ...(dCellState ? { dcLast: dCellState } : {}),
+        };
         return tf.engine().runKernel(LSTM_GRAD, gradInputs, { ...attrs }) as tf.Tensor[];
       },
     };

@@ -15,9 +15,21 @@ export const lstmWebGPUConfig: KernelConfig = {
     const lstm = planFor(gpu.device, 'lstm', lstmConfig(input, a));
     const { batch: B, timesteps: T, units: U } = lstm.config;
     const buffers = inputBuffers(gpu, input);
-    const shapes = { h: [B, T, U], c: [B, T, U], gates: [B, T, 4 * U], last: a.returnSequences ? null : [B, U], lastCellState: a.returnState ? [B, U] : null };
+    const shapes = {
+      h: [B, T, U],
+      c: [B, T, U],
+      gates: [B, T, 4 * U],
+      last: a.returnSequences ? null : [B, U],
+      lastCellState: a.returnState ? [B, U] : null,
+    };
     const out = encodeOutputs(gpu, Object.values(input), shapes, [], (encoder, o) =>
-      lstm.encodeForward(encoder, buffers, { h: o.h!, c: o.c!, gates: o.gates!, last: o.last, lastCellState: o.lastCellState }),
+      lstm.encodeForward(encoder, buffers, {
+        h: o.h!,
+        c: o.c!,
+        gates: o.gates!,
+        last: o.last,
+        lastCellState: o.lastCellState,
+      }),
     );
     return present([out.h, out.c, out.gates, out.last, out.lastCellState]);
   },

@@ -18,15 +18,25 @@ function describe(value: unknown): string {
 /** Checks one op's arguments; every error starts with `ops.NAME:`. */
 export function opArguments(op: string) {
   const fail = (name: string, value: unknown, shape: (number | string)[], meaning: string): never => {
-    throw new TypeError(`ops.${op}: ${name}: expected a float32 tensor of shape [${shape.join(', ')}] (${meaning}; int32 and bool are cast); got ${describe(value)}`);
+    throw new TypeError(
+      `ops.${op}: ${name}: expected a float32 tensor of shape [${shape.join(', ')}] (${meaning}; int32 and bool are cast); got ${describe(value)}`,
+    );
   };
   /** A tensor of `shape` (numbers are exact, names free); `emptyDim` is the one dimension that may be 0 (the batch of x). */
-  const tensor = (name: string, value: unknown, shape: (number | string)[], meaning: string, emptyDim = -1): tf.Tensor => {
-    if (!(value instanceof tf.Tensor) || value.isDisposed || !CASTABLE.has(value.dtype) || value.rank !== shape.length) return fail(name, value, shape, meaning);
+  const tensor = (
+    name: string,
+    value: unknown,
+    shape: (number | string)[],
+    meaning: string,
+    emptyDim = -1,
+  ): tf.Tensor => {
+    if (!(value instanceof tf.Tensor) || value.isDisposed || !CASTABLE.has(value.dtype) || value.rank !== shape.length)
+      return fail(name, value, shape, meaning);
     const t: tf.Tensor = value;
     t.shape.forEach((dim, i) => {
       const want = shape[i]!;
-      if ((dim === 0 && i !== emptyDim) || (typeof want === 'number' && dim !== want)) fail(name, value, shape, meaning);
+      if ((dim === 0 && i !== emptyDim) || (typeof want === 'number' && dim !== want))
+        fail(name, value, shape, meaning);
     });
     return t;
   };
@@ -43,7 +53,8 @@ export function opArguments(op: string) {
 
     flag(name: string, value: unknown): boolean {
       if (value === undefined) return false;
-      if (typeof value !== 'boolean') throw new TypeError(`ops.${op}: options.${name}: expected a boolean; got ${describeValue(value)}`);
+      if (typeof value !== 'boolean')
+        throw new TypeError(`ops.${op}: options.${name}: expected a boolean; got ${describeValue(value)}`);
       return value;
     },
 
@@ -51,11 +62,15 @@ export function opArguments(op: string) {
     options<T extends object>(options: unknown, known: readonly string[]): Partial<T> {
       if (options === undefined) return {};
       if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-        throw new TypeError(`ops.${op}: options: expected an object (${known.join(', ')}) or nothing; got ${describeValue(options)}`);
+        throw new TypeError(
+          `ops.${op}: options: expected an object (${known.join(', ')}) or nothing; got ${describeValue(options)}`,
+        );
       }
       const unknown = Object.keys(options).filter((key) => !known.includes(key));
       if (unknown.length > 0) {
-        throw new TypeError(`ops.${op}: options: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; expected only ${known.join(', ')}`);
+        throw new TypeError(
+          `ops.${op}: options: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; expected only ${known.join(', ')}`,
+        );
       }
       return options as Partial<T>;
     },

@@ -40,21 +40,38 @@ const OPTIONS = ['fused', 'cell', 'seed', 'seqLen', 'nSteps', 'units', 'learning
 export function buildSeedModel(options: SeedModelOptions = {}): tf.Sequential {
   checkOptions('buildSeedModel: options', options, OPTIONS);
   const { fused = true, cell = 'simpleRNN', seed, seqLen = 3, nSteps = 2, units = 50, learningRate = 0.001 } = options;
-  if (typeof fused !== 'boolean') throw new TypeError(`buildSeedModel: fused: expected a boolean; got ${describeValue(fused)}`);
-  if (!SEED_CELLS.includes(cell)) throw new TypeError(`buildSeedModel: cell: expected one of ${SEED_CELLS.join(', ')}; got ${describeValue(cell)}`);
+  if (typeof fused !== 'boolean')
+    throw new TypeError(`buildSeedModel: fused: expected a boolean; got ${describeValue(fused)}`);
+  if (!SEED_CELLS.includes(cell))
+    throw new TypeError(`buildSeedModel: cell: expected one of ${SEED_CELLS.join(', ')}; got ${describeValue(cell)}`);
   checkSeed('buildSeedModel: seed', seed);
-  for (const [name, value] of [['seqLen', seqLen], ['nSteps', nSteps], ['units', units]] as const) checkPositiveInteger(`buildSeedModel: ${name}`, value);
+  for (const [name, value] of [
+    ['seqLen', seqLen],
+    ['nSteps', nSteps],
+    ['units', units],
+  ] as const)
+    checkPositiveInteger(`buildSeedModel: ${name}`, value);
   if (typeof learningRate !== 'number' || !(learningRate > 0 && learningRate < Infinity)) {
-    throw new RangeError(`buildSeedModel: learningRate: expected a positive number; got ${describeValue(learningRate)}`);
+    throw new RangeError(
+      `buildSeedModel: learningRate: expected a positive number; got ${describeValue(learningRate)}`,
+    );
   }
-  const seeded = seed === undefined ? {} : {
-    kernelInitializer: tf.initializers.glorotNormal({ seed }),
-    recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
-  };
+  const seeded =
+    seed === undefined
+      ? {}
+      : {
+          kernelInitializer: tf.initializers.glorotNormal({ seed }),
+          recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+        };
   const rnnArgs = { units, activation: 'relu' as const, inputShape: [seqLen, 1], ...seeded };
   const model = tf.sequential();
   model.add(LAYERS[cell][fused ? 'fused' : 'stock'](rnnArgs));
-  model.add(tf.layers.dense({ units: nSteps, ...(seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }) }));
+  model.add(
+    tf.layers.dense({
+      units: nSteps,
+      ...(seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }),
+    }),
+  );
   // tfjs's compile does not know Keras's 'mse' alias.
   model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
   return model;

@@ -18,10 +18,24 @@ export const simpleRNNGradWebGPUConfig: KernelConfig = {
     const { dy, ...saved } = input;
     const buffers = { ...inputBuffers(gpu, saved), [a.returnSequences ? 'dh' : 'dhLast']: gpu.buffer(dy) };
     // The initial state's gradient is written either way: scratch unless it is an input.
-    const shapes = { dx: [B, T, F], dKernel: [F, U], dRecurrentKernel: [U, U], dBias: useBias ? [U] : null, dInitialState: [B, U], dz: [B, T, U] };
+    const shapes = {
+      dx: [B, T, F],
+      dKernel: [F, U],
+      dRecurrentKernel: [U, U],
+      dBias: useBias ? [U] : null,
+      dInitialState: [B, U],
+      dz: [B, T, U],
+    };
     const scratch = useInitialState ? (['dz'] as const) : (['dz', 'dInitialState'] as const);
     const out = encodeOutputs(gpu, Object.values(input), shapes, scratch, (encoder, o) =>
-      rnn.encodeBackward(encoder, buffers, { dx: o.dx!, dKernel: o.dKernel!, dRecurrentKernel: o.dRecurrentKernel!, dBias: o.dBias, dInitialState: o.dInitialState!, dz: o.dz! }),
+      rnn.encodeBackward(encoder, buffers, {
+        dx: o.dx!,
+        dKernel: o.dKernel!,
+        dRecurrentKernel: o.dRecurrentKernel!,
+        dBias: o.dBias,
+        dInitialState: o.dInitialState!,
+        dz: o.dz!,
+      }),
     );
     return present([out.dx, out.dKernel, out.dRecurrentKernel, out.dBias, out.dInitialState]);
   },

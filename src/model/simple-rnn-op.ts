@@ -60,7 +60,9 @@ export function simpleRNN(
     useBias: bias != null,
   };
   return tf.tidy(() => {
-    const args = [x, kernel, recurrentKernel, bias, initialState].filter((t): t is tf.Tensor => t != null).map(toFloat32);
+    const args = [x, kernel, recurrentKernel, bias, initialState]
+      .filter((t): t is tf.Tensor => t != null)
+      .map(toFloat32);
     if (B === 0) return emptyResult(args, attrs.returnSequences ? [0, T, U] : [0, U]);
     return fusedSimpleRNN(args, attrs);
   });
@@ -71,7 +73,8 @@ function fusedSimpleRNN(inputs: tf.Tensor[], attrs: SimpleRNNAttrs): tf.Tensor {
   const [x, kernel, recurrentKernel] = inputs as [tf.Tensor, tf.Tensor, tf.Tensor];
   const bias = attrs.useBias ? inputs[3]! : null;
   const initialState = inputs[attrs.useBias ? 4 : 3] ?? null;
-  if (!hasKernels([SIMPLE_RNN, SIMPLE_RNN_GRAD])) return stockSimpleRNN(x, kernel, recurrentKernel, bias, { ...attrs, initialState });
+  if (!hasKernels([SIMPLE_RNN, SIMPLE_RNN_GRAD]))
+    return stockSimpleRNN(x, kernel, recurrentKernel, bias, { ...attrs, initialState });
 
   const named = (tensors: tf.Tensor[]) => {
     const [tx, tk, tr, ...rest] = tensors;
@@ -87,7 +90,9 @@ function fusedSimpleRNN(inputs: tf.Tensor[], attrs: SimpleRNNAttrs): tf.Tensor {
     const save = args.pop() as tf.GradSaveFunc;
     const tensors = args as tf.Tensor[];
     const outputs = tf.engine().runKernel(SIMPLE_RNN, named(tensors), attrs) as tf.Tensor[];
-    const [value, h, z] = attrs.returnSequences ? [outputs[0]!, outputs[0]!, outputs[1]!] : (outputs as [tf.Tensor, tf.Tensor, tf.Tensor]);
+    const [value, h, z] = attrs.returnSequences
+      ? [outputs[0]!, outputs[0]!, outputs[1]!]
+      : (outputs as [tf.Tensor, tf.Tensor, tf.Tensor]);
     save([...tensors, h, z]);
     return {
       value,

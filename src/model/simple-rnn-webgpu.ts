@@ -16,7 +16,9 @@ export const simpleRNNWebGPUConfig: KernelConfig = {
     const { batch: B, timesteps: T, units: U } = rnn.config;
     const buffers = inputBuffers(gpu, input);
     const shapes = { last: a.returnSequences ? null : [B, U], h: [B, T, U], z: [B, T, U] };
-    const out = encodeOutputs(gpu, Object.values(input), shapes, [], (encoder, o) => rnn.encodeForward(encoder, buffers, { h: o.h!, z: o.z!, last: o.last }));
+    const out = encodeOutputs(gpu, Object.values(input), shapes, [], (encoder, o) =>
+      rnn.encodeForward(encoder, buffers, { h: o.h!, z: o.z!, last: o.last }),
+    );
     return present([out.last, out.h, out.z]);
   },
 };

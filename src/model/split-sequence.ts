@@ -7,9 +7,14 @@
 import { describeValue } from '../describe-value.js';
 
 export function splitSequence(sequence: readonly number[], seqLen: number, nSteps: number): [number[][], number[][]] {
-  if (!Array.isArray(sequence)) throw new TypeError(`splitSequence: sequence: expected an array of numbers; got ${describeValue(sequence)}`);
-  for (const [name, value] of [['seqLen', seqLen], ['nSteps', nSteps]] as const) {
-    if (!Number.isInteger(value) || value < 0) throw new RangeError(`splitSequence: ${name}: expected a non-negative integer; got ${describeValue(value)}`);
+  if (!Array.isArray(sequence))
+    throw new TypeError(`splitSequence: sequence: expected an array of numbers; got ${describeValue(sequence)}`);
+  for (const [name, value] of [
+    ['seqLen', seqLen],
+    ['nSteps', nSteps],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0)
+      throw new RangeError(`splitSequence: ${name}: expected a non-negative integer; got ${describeValue(value)}`);
   }
   const inputs: number[][] = [];
   const targets: number[][] = [];

@@ -26,7 +26,11 @@ export interface StockGRUOptions extends GRUStepOptions {
 }
 
 /** One step from the input projection p [B, 3U] (input bias included) and h [B, U]. */
-export function gruStep(recurrentKernel: tf.Tensor, recurrentBias: tf.Tensor | null, options: GRUStepOptions): (p: tf.Tensor2D, h: tf.Tensor2D) => tf.Tensor2D {
+export function gruStep(
+  recurrentKernel: tf.Tensor,
+  recurrentBias: tf.Tensor | null,
+  options: GRUStepOptions,
+): (p: tf.Tensor2D, h: tf.Tensor2D) => tf.Tensor2D {
   const activate = layersActivation(options.activation);
   const gate = layersActivation(options.recurrentActivation);
   const units = recurrentKernel.shape[0]!;
@@ -60,7 +64,8 @@ export function stockGRU(
   options: StockGRUOptions,
 ): { output: tf.Tensor; h: tf.Tensor } {
   return tf.tidy(() => {
-    const [inputBias, recurrentBias] = bias && options.resetAfter ? tf.split(bias, 2).map((row) => tf.reshape(row, [-1])) : [bias, null];
+    const [inputBias, recurrentBias] =
+      bias && options.resetAfter ? tf.split(bias, 2).map((row) => tf.reshape(row, [-1])) : [bias, null];
     const step = gruStep(recurrentKernel, recurrentBias ?? null, options);
     const h0 = (options.initialState ?? tf.zeros([x.shape[0], recurrentKernel.shape[0]!])) as tf.Tensor2D;
     const { output, states } = stockRecurrence(x, kernel, inputBias ?? null, [h0], options, (p, [h]) => [step(p, h!)]);

@@ -30,7 +30,10 @@ export function stockLSTM(
     const activate = layersActivation(options.activation);
     const gate = layersActivation(options.recurrentActivation);
     const zeros = () => tf.zeros([x.shape[0], recurrentKernel.shape[0]!]) as tf.Tensor2D;
-    const initial = [(options.initialState ?? zeros()) as tf.Tensor2D, (options.initialCellState ?? zeros()) as tf.Tensor2D];
+    const initial = [
+      (options.initialState ?? zeros()) as tf.Tensor2D,
+      (options.initialCellState ?? zeros()) as tf.Tensor2D,
+    ];
     const { output, states } = stockRecurrence(x, kernel, bias, initial, options, (p, [h, c]) => {
       const [ai, af, ac, ao] = tf.split(tf.add(p, tf.matMul(h!, recurrentKernel)), 4, 1);
       const next = tf.add(tf.mul(gate(af!), c!), tf.mul(gate(ai!), activate(ac!))) as tf.Tensor2D;

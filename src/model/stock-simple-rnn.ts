@@ -21,6 +21,8 @@ export function stockSimpleRNN(
     const activate = layersActivation(options.activation);
     // Zeros multiply too, as in tf.layers (0·Infinity is NaN).
     const h0 = (options.initialState ?? tf.zeros([x.shape[0], kernel.shape[1]!])) as tf.Tensor2D;
-    return stockRecurrence(x, kernel, bias, [h0], options, (p, [h]) => [activate(tf.add(p, tf.matMul(h!, recurrentKernel))) as tf.Tensor2D]).output;
+    return stockRecurrence(x, kernel, bias, [h0], options, (p, [h]) => [
+      activate(tf.add(p, tf.matMul(h!, recurrentKernel))) as tf.Tensor2D,
+    ]).output;
   });
 }

@@ -44,7 +44,13 @@ export interface WebGPUBackendAdapter {
   release(tensor: TensorInfo): void;
 }
 
-const REQUIRED = ['uploadToGPU', 'makeTensorInfo', 'ensureCommandEncoderReady', 'endComputePassEncoder', 'disposeData'] as const;
+const REQUIRED = [
+  'uploadToGPU',
+  'makeTensorInfo',
+  'ensureCommandEncoderReady',
+  'endComputePassEncoder',
+  'disposeData',
+] as const;
 
 function internals(backend: unknown): WebGPUBackendInternals {
   const b = backend as Partial<WebGPUBackendInternals> | null;
@@ -78,12 +84,16 @@ export function adaptWebGPUBackend(backend: unknown): WebGPUBackendAdapter {
   const bufferOf = (dataId: object): GPUBuffer => {
     const dtype = b.tensorMap.get(dataId)?.dtype;
     if (dtype !== undefined && dtype !== 'float32') {
-      throw new TypeError(`webgpu-rnn: expected a tensor whose data the webgpu backend holds as float32; this one holds ${dtype} (ops.simpleRNN copies such tensors first)`);
+      throw new TypeError(
+        `webgpu-rnn: expected a tensor whose data the webgpu backend holds as float32; this one holds ${dtype} (ops.simpleRNN copies such tensors first)`,
+      );
     }
     b.uploadToGPU(dataId);
     const resource = b.tensorMap.get(dataId)?.resource;
     if (!(resource instanceof GPUBuffer)) {
-      throw new Error('webgpu-rnn: expected the tensor to live in a GPUBuffer (tensors backed by textures are not supported)');
+      throw new Error(
+        'webgpu-rnn: expected the tensor to live in a GPUBuffer (tensors backed by textures are not supported)',
+      );
     }
     return resource;
   };

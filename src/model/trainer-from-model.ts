@@ -42,13 +42,18 @@ const LOSSES = ['meanSquaredError', 'mse', 'MSE', 'meanAbsoluteError', 'mae', 'M
 type Config = Record<string, unknown>;
 
 function refuse(why: string): never {
-  throw new TypeError(`createTrainerFromModel: the trainer runs stacked SimpleRNN, LSTM or GRU layers → Dense(outputs), as tfjs trains them; ${why}`);
+  throw new TypeError(
+    `createTrainerFromModel: the trainer runs stacked SimpleRNN, LSTM or GRU layers → Dense(outputs), as tfjs trains them; ${why}`,
+  );
 }
 
 function checkModel(call: string, model: unknown): tf.LayersModel {
   // Duck-typed: a second copy of tfjs in an app would fail instanceof.
   const m = model as Partial<tf.LayersModel> | null;
-  if (typeof m?.getWeights !== 'function' || !Array.isArray(m.layers)) throw new TypeError(`${call}: model: expected a tf.LayersModel (tf.sequential or tf.model); got ${describeValue(model)}`);
+  if (typeof m?.getWeights !== 'function' || !Array.isArray(m.layers))
+    throw new TypeError(
+      `${call}: model: expected a tf.LayersModel (tf.sequential or tf.model); got ${describeValue(model)}`,
+    );
   return model as tf.LayersModel;
 }
 
@@ -56,7 +61,8 @@ function checkModel(call: string, model: unknown): tf.LayersModel {
 function checkSettings(name: string, config: Config, settings: readonly string[]): void {
   for (const setting of settings) {
     const value = config[setting] ?? UNSUPPORTED[setting];
-    if (value !== UNSUPPORTED[setting]) refuse(`layer ${name} has ${setting}: ${JSON.stringify(value)} (only ${JSON.stringify(UNSUPPORTED[setting])})`);
+    if (value !== UNSUPPORTED[setting])
+      refuse(`layer ${name} has ${setting}: ${JSON.stringify(value)} (only ${JSON.stringify(UNSUPPORTED[setting])})`);
   }
 }
 
@@ -66,7 +72,14 @@ function optimizerOf(model: tf.LayersModel): Partial<OptimizerConfig> {
   // By class name, not instanceof: MomentumOptimizer extends SGDOptimizer, and a second copy of tfjs fails instanceof.
   const name = optimizer.getClassName();
   const config = optimizer.getConfig();
-  if (name === 'Adam') return { type: 'adam', learningRate: config.learningRate as number, beta1: config.beta1 as number, beta2: config.beta2 as number, epsilon: config.epsilon as number };
+  if (name === 'Adam')
+    return {
+      type: 'adam',
+      learningRate: config.learningRate as number,
+      beta1: config.beta1 as number,
+      beta2: config.beta2 as number,
+      epsilon: config.epsilon as number,
+    };
   if (name === 'SGD') return { type: 'sgd', learningRate: config.learningRate as number };
   return refuse(`its optimizer is ${name} (only tf.train.adam and tf.train.sgd)`);
 }
@@ -74,11 +87,18 @@ function optimizerOf(model: tf.LayersModel): Partial<OptimizerConfig> {
 function lossOf(model: tf.LayersModel): TrainerConfig['loss'] {
   const loss = (model as { loss?: unknown }).loss;
   if (loss === undefined) return undefined;
-  if (typeof loss !== 'string' || !LOSSES.includes(loss)) refuse(`its loss is ${typeof loss === 'string' ? `'${loss}'` : describeValue(loss)} (only 'meanSquaredError' and 'meanAbsoluteError')`);
+  if (typeof loss !== 'string' || !LOSSES.includes(loss))
+    refuse(
+      `its loss is ${typeof loss === 'string' ? `'${loss}'` : describeValue(loss)} (only 'meanSquaredError' and 'meanAbsoluteError')`,
+    );
   return /^(?:meanSquaredError|mse)$/i.test(loss) ? 'mse' : 'mae';
 }
 
-export async function createTrainerFromModel(device: GPUDevice, model: tf.LayersModel, options: { optimizer?: Partial<OptimizerConfig> } = {}): Promise<Trainer> {
+export async function createTrainerFromModel(
+  device: GPUDevice,
+  model: tf.LayersModel,
+  options: { optimizer?: Partial<OptimizerConfig> } = {},
+): Promise<Trainer> {
   checkDevice('createTrainerFromModel: device', device);
   checkModel('createTrainerFromModel', model);
   checkOptions('createTrainerFromModel: options', options, ['optimizer']);
@@ -93,16 +113,29 @@ export async function createTrainerFromModel(device: GPUDevice, model: tf.Layers
   configs.forEach((config, l) => {
     checkSettings(recurrent[l]!.name, config, Object.keys(UNSUPPORTED));
     if (Boolean(config.returnSequences) !== l < configs.length - 1) {
-      refuse(`layer ${recurrent[l]!.name} has returnSequences: ${Boolean(config.returnSequences)} (every recurrent layer but the last returns sequences)`);
+      refuse(
+        `layer ${recurrent[l]!.name} has returnSequences: ${Boolean(config.returnSequences)} (every recurrent layer but the last returns sequences)`,
+      );
     }
     for (const setting of ['activation', 'recurrentActivation', 'resetAfter'] as const) {
-      if (config[setting] !== configs[0]![setting]) refuse(`layer ${recurrent[l]!.name} has ${setting} ${JSON.stringify(config[setting])}, layer ${recurrent[0]!.name} ${JSON.stringify(configs[0]![setting])} (one for every layer)`);
+      if (config[setting] !== configs[0]![setting])
+        refuse(
+          `layer ${recurrent[l]!.name} has ${setting} ${JSON.stringify(config[setting])}, layer ${recurrent[0]!.name} ${JSON.stringify(configs[0]![setting])} (one for every layer)`,
+        );
     }
   });
   const dense = layers[layers.length - 1]!;
   const denseConfig = dense.getConfig() as Config;
-  checkSettings(dense.name, denseConfig, ['useBias', 'kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']);
-  if ((denseConfig.activation ?? 'linear') !== 'linear') refuse(`layer ${dense.name} has activation: '${String(denseConfig.activation)}' (only 'linear')`);
+  checkSettings(dense.name, denseConfig, [
+    'useBias',
+    'kernelRegularizer',
+    'biasRegularizer',
+    'activityRegularizer',
+    'kernelConstraint',
+    'biasConstraint',
+  ]);
+  if ((denseConfig.activation ?? 'linear') !== 'linear')
+    refuse(`layer ${dense.name} has activation: '${String(denseConfig.activation)}' (only 'linear')`);
   const [, timesteps, features] = model.inputs[0]!.shape;
   if (timesteps == null || features == null) refuse('the input shape [timesteps, features] must be fixed');
   const cell = [...cells][0]!;
@@ -125,8 +158,13 @@ export async function createTrainerFromModel(device: GPUDevice, model: tf.Layers
 
 /** Writes the trainer's weights into `model` (its recurrent layers and Dense, tfjs's getWeights() order). */
 export async function copyWeightsToModel(trainer: Trainer, model: tf.LayersModel): Promise<void> {
-  if (typeof (trainer as Partial<Trainer> | null)?.getWeights !== 'function') throw new TypeError(`copyWeightsToModel: trainer: expected a Trainer (createTrainer); got ${describeValue(trainer)}`);
-  const shapes = checkModel('copyWeightsToModel', model).getWeights().map((w) => w.shape);
+  if (typeof (trainer as Partial<Trainer> | null)?.getWeights !== 'function')
+    throw new TypeError(
+      `copyWeightsToModel: trainer: expected a Trainer (createTrainer); got ${describeValue(trainer)}`,
+    );
+  const shapes = checkModel('copyWeightsToModel', model)
+    .getWeights()
+    .map((w) => w.shape);
   const weights = await trainer.getWeights();
   const sizes = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
   if (shapes.length !== weights.length || shapes.some((shape, i) => sizes(shape) !== weights[i]!.length)) {

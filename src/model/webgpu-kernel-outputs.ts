@@ -22,7 +22,10 @@ export function encodeOutputs<N extends string>(
   const names = Object.keys(shapes) as N[];
   const allocated = names.map((name) => (shapes[name] ? gpu.allocate(shapes[name]) : null));
   try {
-    encode(gpu.encoder(), Object.fromEntries(names.map((name, i) => [name, allocated[i]?.buffer ?? null])) as Record<N, GPUBuffer | null>);
+    encode(
+      gpu.encoder(),
+      Object.fromEntries(names.map((name, i) => [name, allocated[i]?.buffer ?? null])) as Record<N, GPUBuffer | null>,
+    );
   } catch (error) {
     for (const output of allocated) if (output) gpu.release(output.info);
     throw error;
@@ -41,9 +44,12 @@ export function encodeOutputs<N extends string>(
 }
 
 /** The non-null outputs, in order: a kernel's output list. */
-export const present = (outputs: readonly (TensorInfo | null)[]): TensorInfo[] => outputs.filter((t): t is TensorInfo => t !== null);
+export const present = (outputs: readonly (TensorInfo | null)[]): TensorInfo[] =>
+  outputs.filter((t): t is TensorInfo => t !== null);
 
 /** The GPUBuffer of every tensor given, under the same names (the core's optional inputs are simply absent). */
 export function inputBuffers<T extends object>(gpu: WebGPUBackendAdapter, inputs: T): { [K in keyof T]: GPUBuffer } {
-  return Object.fromEntries(Object.entries(inputs).map(([name, tensor]) => [name, gpu.buffer(tensor as TensorInfo)])) as { [K in keyof T]: GPUBuffer };
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, tensor]) => [name, gpu.buffer(tensor as TensorInfo)]),
+  ) as { [K in keyof T]: GPUBuffer };
 }

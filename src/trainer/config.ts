@@ -63,14 +63,29 @@ export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta
 const SGD_LEARNING_RATE = 0.01;
 
 const CONFIG_FIELDS = [
-  'timesteps', 'features', 'units', 'outputs', 'cell', 'activation', 'recurrentActivation', 'resetAfter', 'unitForgetBias', 'loss', 'optimizer', 'seed', 'strategy',
+  'timesteps',
+  'features',
+  'units',
+  'outputs',
+  'cell',
+  'activation',
+  'recurrentActivation',
+  'resetAfter',
+  'unitForgetBias',
+  'loss',
+  'optimizer',
+  'seed',
+  'strategy',
 ] as const;
 
 const LOSSES: Record<string, Loss> = { mse: 'mse', meanSquaredError: 'mse', mae: 'mae', meanAbsoluteError: 'mae' };
 
 function resolveUnits(units: unknown): number[] {
   if (typeof units === 'number') return [checkPositiveInteger('config.units', units)];
-  if (!Array.isArray(units) || units.length === 0) throw new TypeError(`config.units: expected a positive integer or a non-empty list of them; got ${describeValue(units)}`);
+  if (!Array.isArray(units) || units.length === 0)
+    throw new TypeError(
+      `config.units: expected a positive integer or a non-empty list of them; got ${describeValue(units)}`,
+    );
   return units.map((u, i) => checkPositiveInteger(`config.units[${i}]`, u));
 }
 
@@ -78,17 +93,30 @@ function resolveOptimizer(given: unknown): OptimizerConfig {
   checkOptions('config.optimizer', given, ['type', ...Object.keys(ADAM_DEFAULTS)]);
   const optimizer = (given ?? {}) as Partial<OptimizerConfig>;
   const type = optimizer.type ?? 'adam';
-  if (type !== 'adam' && type !== 'sgd') throw new TypeError(`config.optimizer.type: expected 'adam' or 'sgd'; got ${describeValue(type)}`);
+  if (type !== 'adam' && type !== 'sgd')
+    throw new TypeError(`config.optimizer.type: expected 'adam' or 'sgd'; got ${describeValue(type)}`);
   if (type === 'sgd') {
     const extra = (['beta1', 'beta2', 'epsilon'] as const).find((key) => optimizer[key] !== undefined);
     if (extra) throw new TypeError(`config.optimizer.${extra}: SGD has no ${extra}; it is an Adam setting`);
   }
-  const resolved = { ...ADAM_DEFAULTS, ...(type === 'sgd' ? { learningRate: SGD_LEARNING_RATE } : {}), ...optimizer, type };
-  const ranges: Record<keyof AdamConfig, [number, number]> = { learningRate: [0, Infinity], beta1: [0, 1], beta2: [0, 1], epsilon: [0, Infinity] };
+  const resolved = {
+    ...ADAM_DEFAULTS,
+    ...(type === 'sgd' ? { learningRate: SGD_LEARNING_RATE } : {}),
+    ...optimizer,
+    type,
+  };
+  const ranges: Record<keyof AdamConfig, [number, number]> = {
+    learningRate: [0, Infinity],
+    beta1: [0, 1],
+    beta2: [0, 1],
+    epsilon: [0, Infinity],
+  };
   for (const [name, [low, high]] of Object.entries(ranges) as [keyof AdamConfig, [number, number]][]) {
     const value = resolved[name];
     if (typeof value !== 'number' || !(value > low && value < high)) {
-      throw new RangeError(`config.optimizer.${name}: expected a number in (${low}, ${high}); got ${describeValue(value)}`);
+      throw new RangeError(
+        `config.optimizer.${name}: expected a number in (${low}, ${high}); got ${describeValue(value)}`,
+      );
     }
   }
   return resolved;
@@ -96,27 +124,49 @@ function resolveOptimizer(given: unknown): OptimizerConfig {
 
 function resolveStrategy(given: unknown): Partial<Strategy> {
   const strategy = checkStrategyOverride(given, 'config.strategy');
-  if (strategy.recurrence === 'stepwise') throw new TypeError("config.strategy.recurrence: the trainer runs the persistent recurrence (a step's dispatches must not grow with timesteps); got 'stepwise'");
+  if (strategy.recurrence === 'stepwise')
+    throw new TypeError(
+      "config.strategy.recurrence: the trainer runs the persistent recurrence (a step's dispatches must not grow with timesteps); got 'stepwise'",
+    );
   return strategy;
 }
 
-function checkFlag(name: 'resetAfter' | 'unitForgetBias', value: unknown, cell: TrainerCell, owner: TrainerCell): boolean {
+function checkFlag(
+  name: 'resetAfter' | 'unitForgetBias',
+  value: unknown,
+  cell: TrainerCell,
+  owner: TrainerCell,
+): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new TypeError(`config.${name}: expected a boolean; got ${describeValue(value)}`);
-  if (value && cell !== owner) throw new TypeError(`config.${name}: only for cell '${owner}'; this trainer's cell is '${cell}'`);
+  if (typeof value !== 'boolean')
+    throw new TypeError(`config.${name}: expected a boolean; got ${describeValue(value)}`);
+  if (value && cell !== owner)
+    throw new TypeError(`config.${name}: only for cell '${owner}'; this trainer's cell is '${cell}'`);
   return value;
 }
 
 export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConfig {
-  if (typeof config !== 'object' || config === null) throw new TypeError(`config: expected an object with timesteps, features, units, outputs; got ${describeValue(config)}`);
+  if (typeof config !== 'object' || config === null)
+    throw new TypeError(
+      `config: expected an object with timesteps, features, units, outputs; got ${describeValue(config)}`,
+    );
   checkOptions('config', config, CONFIG_FIELDS);
-  for (const field of ['timesteps', 'features', 'outputs'] as const) checkPositiveInteger(`config.${field}`, config[field]);
+  for (const field of ['timesteps', 'features', 'outputs'] as const)
+    checkPositiveInteger(`config.${field}`, config[field]);
   const units = resolveUnits(config.units);
   const cell = config.cell ?? 'simpleRNN';
-  if (!TRAINER_CELLS.includes(cell)) throw new TypeError(`config.cell: expected one of ${TRAINER_CELLS.map((c) => `'${c}'`).join(', ')}; got ${describeValue(cell)}`);
+  if (!TRAINER_CELLS.includes(cell))
+    throw new TypeError(
+      `config.cell: expected one of ${TRAINER_CELLS.map((c) => `'${c}'`).join(', ')}; got ${describeValue(cell)}`,
+    );
   const loss = LOSSES[config.loss ?? 'mse'];
-  if (typeof config.loss !== 'undefined' && (typeof config.loss !== 'string' || !Object.hasOwn(LOSSES, config.loss) || !loss)) {
-    throw new TypeError(`config.loss: expected 'mse', 'mae', 'meanSquaredError' or 'meanAbsoluteError'; got ${describeValue(config.loss)}`);
+  if (
+    typeof config.loss !== 'undefined' &&
+    (typeof config.loss !== 'string' || !Object.hasOwn(LOSSES, config.loss) || !loss)
+  ) {
+    throw new TypeError(
+      `config.loss: expected 'mse', 'mae', 'meanSquaredError' or 'meanAbsoluteError'; got ${describeValue(config.loss)}`,
+    );
   }
   if (cell === 'simpleRNN' && config.recurrentActivation !== undefined) {
     throw new TypeError("config.recurrentActivation: SimpleRNN has no gates; it is for cell 'lstm' or 'gru'");
@@ -128,7 +178,11 @@ export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConf
     outputs: config.outputs,
     cell,
     activation: resolveActivation(config.activation, 'config.activation'),
-    recurrentActivation: resolveActivation(config.recurrentActivation, 'config.recurrentActivation', DEFAULT_RECURRENT_ACTIVATION),
+    recurrentActivation: resolveActivation(
+      config.recurrentActivation,
+      'config.recurrentActivation',
+      DEFAULT_RECURRENT_ACTIVATION,
+    ),
     resetAfter: checkFlag('resetAfter', config.resetAfter, cell, 'gru'),
     unitForgetBias: checkFlag('unitForgetBias', config.unitForgetBias, cell, 'lstm'),
     loss: loss!,

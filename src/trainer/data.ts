@@ -22,7 +22,8 @@ interface Flat {
   readonly locate: (i: number) => string;
 }
 
-const isShaped = (value: unknown): value is ShapedData => value !== null && typeof value === 'object' && 'data' in value && 'shape' in value;
+const isShaped = (value: unknown): value is ShapedData =>
+  value !== null && typeof value === 'object' && 'data' in value && 'shape' in value;
 
 /** `[i0][i1]...` of flat index `i` in a row-major `shape`. */
 function indexOf(i: number, shape: readonly number[]): string {
@@ -34,32 +35,60 @@ function indexOf(i: number, shape: readonly number[]): string {
   return index.map((k) => `[${k}]`).join('');
 }
 
-function fromShaped(argument: string, { data, shape }: ShapedData, inner: readonly number[], expected: string, samples?: number): Flat {
-  if (!(data instanceof Float32Array)) throw new TypeError(`${argument}.data: expected a Float32Array; got ${describeValue(data)}`);
-  if (!Array.isArray(shape) || shape.length !== inner.length + 1 || shape.slice(1).some((d, i) => d !== inner[i]) || (samples !== undefined && shape[0] !== samples)) {
-    throw new RangeError(`${argument}.shape: expected ${expected}; got ${Array.isArray(shape) ? JSON.stringify(shape) : describeValue(shape)}`);
+function fromShaped(
+  argument: string,
+  { data, shape }: ShapedData,
+  inner: readonly number[],
+  expected: string,
+  samples?: number,
+): Flat {
+  if (!(data instanceof Float32Array))
+    throw new TypeError(`${argument}.data: expected a Float32Array; got ${describeValue(data)}`);
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== inner.length + 1 ||
+    shape.slice(1).some((d, i) => d !== inner[i]) ||
+    (samples !== undefined && shape[0] !== samples)
+  ) {
+    throw new RangeError(
+      `${argument}.shape: expected ${expected}; got ${Array.isArray(shape) ? JSON.stringify(shape) : describeValue(shape)}`,
+    );
   }
   const n = shape[0]!;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${argument}.shape: expected at least one sample; got ${JSON.stringify(shape)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`${argument}.shape: expected at least one sample; got ${JSON.stringify(shape)}`);
   if (data.length !== n * inner.reduce((a, b) => a * b, 1)) {
     throw new RangeError(`${argument}.data: ${data.length} values do not fill shape ${JSON.stringify(shape)}`);
   }
   return { values: data, samples: n, locate: (i) => `${argument}.data[${i}] (${argument}${indexOf(i, shape)})` };
 }
 
-function fromNested(argument: string, value: unknown, inner: readonly number[], expected: string, samples?: number): Flat {
-  if (!Array.isArray(value)) throw new TypeError(`${argument}: expected nested arrays ${expected} or { data: Float32Array, shape }; got ${describeValue(value)}`);
+function fromNested(
+  argument: string,
+  value: unknown,
+  inner: readonly number[],
+  expected: string,
+  samples?: number,
+): Flat {
+  if (!Array.isArray(value))
+    throw new TypeError(
+      `${argument}: expected nested arrays ${expected} or { data: Float32Array, shape }; got ${describeValue(value)}`,
+    );
   if (value.length === 0) throw new RangeError(`${argument}: expected at least one sample; got an empty array`);
-  if (samples !== undefined && value.length !== samples) throw new RangeError(`${argument}: expected ${samples} samples (as x); got ${value.length}`);
+  if (samples !== undefined && value.length !== samples)
+    throw new RangeError(`${argument}: expected ${samples} samples (as x); got ${value.length}`);
   const values: number[] = [];
   const walk = (node: unknown, depth: number, path: string): void => {
     if (depth === inner.length) {
-      if (typeof node !== 'number') throw new TypeError(`${argument}${path}: expected a number; got ${describeValue(node)}`);
+      if (typeof node !== 'number')
+        throw new TypeError(`${argument}${path}: expected a number; got ${describeValue(node)}`);
       values.push(node);
       return;
     }
     if (!Array.isArray(node) || node.length !== inner[depth]) {
-      throw new RangeError(`${argument}${path}: expected ${inner[depth]} entries (shape ${expected}); got ${Array.isArray(node) ? node.length : describeValue(node)}`);
+      throw new RangeError(
+        `${argument}${path}: expected ${inner[depth]} entries (shape ${expected}); got ${Array.isArray(node) ? node.length : describeValue(node)}`,
+      );
     }
     node.forEach((child, i) => walk(child, depth + 1, `${path}[${i}]`));
   };
@@ -71,15 +100,29 @@ function checkFinite({ values, locate }: Flat): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (Number.isFinite(Math.fround(v))) continue;
-    const what = Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? `${v}, which is past float32's range (±3.4028235e38)` : String(v);
+    const what = Number.isNaN(v)
+      ? 'NaN'
+      : Number.isFinite(v)
+        ? `${v}, which is past float32's range (±3.4028235e38)`
+        : String(v);
     throw new RangeError(`${locate(i)}: expected a finite number; got ${what}`);
   }
 }
 
 /** Flattens `value` to float32 after checking it is [n, ...inner] of finite numbers (n free unless given). */
-export function toFloat32(argument: string, value: unknown, inner: readonly number[], samples?: number): { data: Float32Array; samples: number } {
+export function toFloat32(
+  argument: string,
+  value: unknown,
+  inner: readonly number[],
+  samples?: number,
+): { data: Float32Array; samples: number } {
   const expected = `[${samples ?? 'samples'}, ${inner.join(', ')}]`;
-  const flat = isShaped(value) ? fromShaped(argument, value, inner, expected, samples) : fromNested(argument, value, inner, expected, samples);
+  const flat = isShaped(value)
+    ? fromShaped(argument, value, inner, expected, samples)
+    : fromNested(argument, value, inner, expected, samples);
   checkFinite(flat);
-  return { data: flat.values instanceof Float32Array ? flat.values : Float32Array.from(flat.values), samples: flat.samples };
+  return {
+    data: flat.values instanceof Float32Array ? flat.values : Float32Array.from(flat.values),
+    samples: flat.samples,
+  };
 }

@@ -62,7 +62,13 @@ export interface ModelKernels {
   readonly dispatchesPerStep: number;
 }
 
-const layerConfig = (batch: number, timesteps: number, features: number, units: number, c: ResolvedTrainerConfig): LayerConfig => ({
+const layerConfig = (
+  batch: number,
+  timesteps: number,
+  features: number,
+  units: number,
+  c: ResolvedTrainerConfig,
+): LayerConfig => ({
   batch,
   timesteps,
   features,
@@ -76,11 +82,20 @@ const layerConfig = (batch: number, timesteps: number, features: number, units: 
 });
 
 function gradients(kind: string, config: LayerConfig, cell: Cell, strategy: Strategy, traits: DeviceTraits): Gradients {
-  const run = describeWeightGradients(cellShape(config, cell), { goBackwards: false, biasRows: cell.biasRows, useInitialState: false, savedOperand: cell.savedOperand }, strategy);
+  const run = describeWeightGradients(
+    cellShape(config, cell),
+    { goBackwards: false, biasRows: cell.biasRows, useInitialState: false, savedOperand: cell.savedOperand },
+    strategy,
+  );
   return { run, splits: planSplits(kind, config, cell, cell.biasRows, strategy, traits) };
 }
 
-export function modelKernels(c: ResolvedTrainerConfig, layout: WeightLayout, data: BatchShape, traits: DeviceTraits): ModelKernels {
+export function modelKernels(
+  c: ResolvedTrainerConfig,
+  layout: WeightLayout,
+  data: BatchShape,
+  traits: DeviceTraits,
+): ModelKernels {
   const cell = trainerCell(c);
   const B = data.batchSize;
   const T = c.timesteps;
@@ -94,8 +109,32 @@ export function modelKernels(c: ResolvedTrainerConfig, layout: WeightLayout, dat
     return {
       shape,
       projection: describeInputProjection(shape, config, strategy, traits),
-      forward: describeRecurrenceForward(cell, shape, { ...activations, useInitialState: false, hasCellInput: cell.biasRows === 2, writeLast: l === top, writeLastSaved: false }, strategy, traits),
-      backward: describeRecurrenceBackward(cell, shape, { ...activations, lastStepOnly: l === top, useInitialState: false, hasCellInput: false, hasCellGradient: false }, strategy, traits),
+      forward: describeRecurrenceForward(
+        cell,
+        shape,
+        {
+          ...activations,
+          useInitialState: false,
+          hasCellInput: cell.biasRows === 2,
+          writeLast: l === top,
+          writeLastSaved: false,
+        },
+        strategy,
+        traits,
+      ),
+      backward: describeRecurrenceBackward(
+        cell,
+        shape,
+        {
+          ...activations,
+          lastStepOnly: l === top,
+          useInitialState: false,
+          hasCellInput: false,
+          hasCellGradient: false,
+        },
+        strategy,
+        traits,
+      ),
       gradients: gradients(`the trainer's layer ${l}`, config, cell, strategy, traits),
       inputGradient: l === 0 ? null : describeInputGradient(shape, config, strategy, traits),
     };
@@ -117,8 +156,20 @@ export function modelKernels(c: ResolvedTrainerConfig, layout: WeightLayout, dat
   const countGradients = (g: Gradients) => count(g.run) + count(g.splits?.run ?? null);
   const dispatchesPerStep =
     count(batch) +
-    layers.reduce((n, layer) => n + count(layer.projection) + count(layer.forward) + count(layer.backward) + countGradients(layer.gradients) + count(layer.inputGradient), 0) +
-    count(head.projection) + count(head.loss) + count(head.inputGradient) + countGradients(head.gradients) +
+    layers.reduce(
+      (n, layer) =>
+        n +
+        count(layer.projection) +
+        count(layer.forward) +
+        count(layer.backward) +
+        countGradients(layer.gradients) +
+        count(layer.inputGradient),
+      0,
+    ) +
+    count(head.projection) +
+    count(head.loss) +
+    count(head.inputGradient) +
+    countGradients(head.gradients) +
     count(optimizer);
   return { cell, layers, head, batch, optimizer, dispatchesPerStep };
 }

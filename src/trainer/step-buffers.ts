@@ -17,11 +17,20 @@ export interface BoundKernel {
 }
 
 /** Binds each of the run's bindings by name; those not given get a placeholder the kernel never uses. */
-export function bindKernel(device: GPUDevice, run: KernelRun, buffers: Readonly<Record<string, Binding | undefined>>): BoundKernel {
+export function bindKernel(
+  device: GPUDevice,
+  run: KernelRun,
+  buffers: Readonly<Record<string, Binding | undefined>>,
+): BoundKernel {
   const entries = Object.fromEntries(
     run.spec.bindings.map((binding, slot) => {
       const given = buffers[binding.name];
-      const resource = given === undefined ? { buffer: placeholderBuffer(device, binding.access, slot) } : 'buffer' in given ? given : { buffer: given };
+      const resource =
+        given === undefined
+          ? { buffer: placeholderBuffer(device, binding.access, slot) }
+          : 'buffer' in given
+            ? given
+            : { buffer: given };
       return [binding.name, resource];
     }),
   );
@@ -91,50 +100,125 @@ export class StepBuffers {
     layers.forEach((layer, l) => {
       const w = layout.layers[l]!;
       const s = perLayer[l]!;
-      forward.push(bindKernel(device, layer.projection, { x: input(l), kernel: weight(w.kernel), bias: weight(w.bias), gates: s.gates }));
-      forward.push(bindKernel(device, layer.forward, { gates: s.gates, recurrentKernel: weight(w.recurrentKernel), h: s.h, last: l === top ? last : undefined, saved: s.saved, bias: weight(w.bias) }));
+      forward.push(
+        bindKernel(device, layer.projection, {
+          x: input(l),
+          kernel: weight(w.kernel),
+          bias: weight(w.bias),
+          gates: s.gates,
+        }),
+      );
+      forward.push(
+        bindKernel(device, layer.forward, {
+          gates: s.gates,
+          recurrentKernel: weight(w.recurrentKernel),
+          h: s.h,
+          last: l === top ? last : undefined,
+          saved: s.saved,
+          bias: weight(w.bias),
+        }),
+      );
     });
-    forward.push(bindKernel(device, head.projection, { x: last, kernel: weight(layout.denseKernel), bias: weight(layout.denseBias), gates: this.predictions }));
+    forward.push(
+      bindKernel(device, head.projection, {
+        x: last,
+        kernel: weight(layout.denseKernel),
+        bias: weight(layout.denseBias),
+        gates: this.predictions,
+      }),
+    );
     this.forward = forward;
 
     const backward: BoundKernel[] = [
-      bindKernel(device, head.inputGradient, { dGates: this.dPredictions, kernel: weight(layout.denseKernel), dx: dLast }),
-      ...this.gradients(head.gradients, { x: last, dGates: this.dPredictions }, {
-        dKernel: gradient(layout.denseKernel),
-        // Dense has no recurrent kernel: the GEMM's recurrent block (zeros) lands in a scratch.
-        dRecurrentKernel: this.buffer('dense recurrent gradient', floats(head.shape.units, head.shape.units)),
-        dBias: gradient(layout.denseBias),
+      bindKernel(device, head.inputGradient, {
+        dGates: this.dPredictions,
+        kernel: weight(layout.denseKernel),
+        dx: dLast,
       }),
+      ...this.gradients(
+        head.gradients,
+        { x: last, dGates: this.dPredictions },
+        {
+          dKernel: gradient(layout.denseKernel),
+          // Dense has no recurrent kernel: the GEMM's recurrent block (zeros) lands in a scratch.
+          dRecurrentKernel: this.buffer('dense recurrent gradient', floats(head.shape.units, head.shape.units)),
+          dBias: gradient(layout.denseBias),
+        },
+      ),
     ];
     for (let l = top; l >= 0; l--) {
       const layer = layers[l]!;
       const w = layout.layers[l]!;
       const s = perLayer[l]!;
-      backward.push(bindKernel(device, layer.backward, { dh: s.dh, gates: s.gates, recurrentKernel: weight(w.recurrentKernel), dGates: s.dGates, dInitialState, dInitialCellState, h: s.h, saved: s.saved }));
-      backward.push(...this.gradients(layer.gradients, { x: input(l), h: s.h, dGates: s.dGates, saved: s.saved }, {
-        dKernel: gradient(w.kernel),
-        dRecurrentKernel: gradient(w.recurrentKernel),
-        dBias: gradient(w.bias),
-      }));
-      if (layer.inputGradient) backward.push(bindKernel(device, layer.inputGradient, { dGates: s.dGates, kernel: weight(w.kernel), dx: perLayer[l - 1]!.dh }));
+      backward.push(
+        bindKernel(device, layer.backward, {
+          dh: s.dh,
+          gates: s.gates,
+          recurrentKernel: weight(w.recurrentKernel),
+          dGates: s.dGates,
+          dInitialState,
+          dInitialCellState,
+          h: s.h,
+          saved: s.saved,
+        }),
+      );
+      backward.push(
+        ...this.gradients(
+          layer.gradients,
+          { x: input(l), h: s.h, dGates: s.dGates, saved: s.saved },
+          {
+            dKernel: gradient(w.kernel),
+            dRecurrentKernel: gradient(w.recurrentKernel),
+            dBias: gradient(w.bias),
+          },
+        ),
+      );
+      if (layer.inputGradient)
+        backward.push(
+          bindKernel(device, layer.inputGradient, {
+            dGates: s.dGates,
+            kernel: weight(w.kernel),
+            dx: perLayer[l - 1]!.dh,
+          }),
+        );
     }
-    backward.push(bindKernel(device, kernels.optimizer, { progress: own.progress, gradients: own.gradients, weights: own.weights, moments: own.moments ?? undefined }));
+    backward.push(
+      bindKernel(device, kernels.optimizer, {
+        progress: own.progress,
+        gradients: own.gradients,
+        weights: own.weights,
+        moments: own.moments ?? undefined,
+      }),
+    );
     this.backward = backward;
   }
 
   private buffer(name: string, floats: number): GPUBuffer {
-    const buffer = this.device.createBuffer({ label: label('trainer', name), size: Math.max(floats, 4) * 4, usage: storageUsage() });
+    const buffer = this.device.createBuffer({
+      label: label('trainer', name),
+      size: Math.max(floats, 4) * 4,
+      usage: storageUsage(),
+    });
     this.owned.push(buffer);
     return buffer;
   }
 
   /** The weight-gradients GEMM into `outputs`, through partials and their sum when it splits. */
-  private gradients({ run, splits }: Gradients, inputs: Record<string, GPUBuffer | undefined>, outputs: Record<'dKernel' | 'dRecurrentKernel' | 'dBias', Binding>): BoundKernel[] {
+  private gradients(
+    { run, splits }: Gradients,
+    inputs: Record<string, GPUBuffer | undefined>,
+    outputs: Record<'dKernel' | 'dRecurrentKernel' | 'dBias', Binding>,
+  ): BoundKernel[] {
     if (!splits) return [bindKernel(this.device, run, { ...inputs, ...outputs })];
     const partials = this.buffer('weight-gradient partials', splits.size / 4);
     const [kernelSplits, recurrentSplits, biasSplits] = splits.ranges.map((range) => ({ buffer: partials, ...range }));
     return [
-      bindKernel(this.device, run, { ...inputs, dKernel: kernelSplits, dRecurrentKernel: recurrentSplits, dBias: biasSplits }),
+      bindKernel(this.device, run, {
+        ...inputs,
+        dKernel: kernelSplits,
+        dRecurrentKernel: recurrentSplits,
+        dBias: biasSplits,
+      }),
       bindKernel(this.device, splits.run, { kernelSplits, recurrentSplits, biasSplits, ...outputs }),
     ];
   }

@@ -88,10 +88,25 @@ export async function createTrainer(device: GPUDevice, config: TrainerConfig): P
   const layout = weightLayout(c, device.limits.minStorageBufferOffsetAlignment);
   checkBufferBytes('the weights need', 2 * layout.floats * 4, device.limits);
   // Every kernel's limits, at the default batch size, before any GPU work.
-  const kernels = modelKernels(c, layout, { samples: DEFAULT_BATCH_SIZE, timesteps: c.timesteps, features: c.features, outputs: c.outputs, batchSize: DEFAULT_BATCH_SIZE }, traits);
+  const kernels = modelKernels(
+    c,
+    layout,
+    {
+      samples: DEFAULT_BATCH_SIZE,
+      timesteps: c.timesteps,
+      features: c.features,
+      outputs: c.outputs,
+      batchSize: DEFAULT_BATCH_SIZE,
+    },
+    traits,
+  );
   checkBindings(kernels, device.limits);
   const weights = await initialWeights(c, c.seed ?? Math.floor(Math.random() * 2 ** 32));
-  const { value: trainer, checked } = recordChecked(device, 'createTrainer', () => new GPUTrainer(device, c, layout, traits, kernels.dispatchesPerStep));
+  const { value: trainer, checked } = recordChecked(
+    device,
+    'createTrainer',
+    () => new GPUTrainer(device, c, layout, traits, kernels.dispatchesPerStep),
+  );
   try {
     trainer.setWeights(weights);
     await checked;
@@ -103,8 +118,16 @@ export async function createTrainer(device: GPUDevice, config: TrainerConfig): P
 }
 
 function checkBindings(kernels: ModelKernels, limits: GPUSupportedLimits): void {
-  const runs = [kernels.batch, kernels.optimizer, kernels.head.loss, ...kernels.layers.flatMap((l) => [l.projection, l.forward, l.backward, l.gradients.run])];
-  checkStorageBindings(runs.map((run) => run.spec), limits);
+  const runs = [
+    kernels.batch,
+    kernels.optimizer,
+    kernels.head.loss,
+    ...kernels.layers.flatMap((l) => [l.projection, l.forward, l.backward, l.gradients.run]),
+  ];
+  checkStorageBindings(
+    runs.map((run) => run.spec),
+    limits,
+  );
 }
 
 interface Data {
@@ -150,7 +173,11 @@ class GPUTrainer implements Trainer {
   }
 
   private buffer(name: string, bytes: number): GPUBuffer {
-    const buffer = this.device.createBuffer({ label: label('trainer', name), size: Math.max(bytes, 16), usage: storageUsage() });
+    const buffer = this.device.createBuffer({
+      label: label('trainer', name),
+      size: Math.max(bytes, 16),
+      usage: storageUsage(),
+    });
     this.buffers.add(buffer);
     return buffer;
   }
@@ -198,10 +225,19 @@ class GPUTrainer implements Trainer {
     const kernels = modelKernels(this.config, this.layout, shape, this.traits);
     if (this.step?.kernels.head.shape.batch !== shape.batchSize) {
       const { timesteps: T, units } = this.config;
-      checkBufferBytes(`batches of ${shape.batchSize} need`, shape.batchSize * T * Math.max(...units) * 4 * 4, this.device.limits);
+      checkBufferBytes(
+        `batches of ${shape.batchSize} need`,
+        shape.batchSize * T * Math.max(...units) * 4 * 4,
+        this.device.limits,
+      );
       this.step?.destroy();
       this.step = null;
-      this.step = new StepBuffers(this.device, kernels, this.layout, { weights: this.weights, gradients: this.gradients, moments: this.moments, progress: this.progress });
+      this.step = new StepBuffers(this.device, kernels, this.layout, {
+        weights: this.weights,
+        gradients: this.gradients,
+        moments: this.moments,
+        progress: this.progress,
+      });
     }
     return { step: this.step, kernels };
   }
@@ -228,15 +264,27 @@ class GPUTrainer implements Trainer {
   private async train(data: Data, options: FitOptions): Promise<number[]> {
     const epochs = checkPositiveInteger('fit: epochs', options.epochs ?? 1);
     const samples = data.samples;
-    const batchSize = Math.min(checkPositiveInteger('fit: batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE), samples);
+    const batchSize = Math.min(
+      checkPositiveInteger('fit: batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE),
+      samples,
+    );
     if (batchSize * this.config.outputs > MAX_LOSS_ELEMENTS) {
-      throw new RangeError(`fit: batchSize: ${batchSize} rows of ${this.config.outputs} outputs exceed the ${MAX_LOSS_ELEMENTS} predictions one step's loss sums; use a smaller batch`);
+      throw new RangeError(
+        `fit: batchSize: ${batchSize} rows of ${this.config.outputs} outputs exceed the ${MAX_LOSS_ELEMENTS} predictions one step's loss sums; use a smaller batch`,
+      );
     }
     const stepsPerEpoch = Math.ceil(samples / batchSize);
     const wanted = options.epochsPerSubmit ?? (options.onEpochEnd ? PROGRESS_EPOCHS_PER_SUBMIT : epochs);
-    const perSubmit = Math.min(checkPositiveInteger('fit: epochsPerSubmit', wanted), MAX_EPOCHS_PER_SUBMIT, Math.max(1, Math.floor(MAX_ORDER_BYTES / (samples * 4))), epochs);
-    if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') throw new TypeError(`fit: shuffle: expected a boolean; got ${describeValue(options.shuffle)}`);
-    if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function') throw new TypeError('fit: onEpochEnd: expected a function (epoch, { loss })');
+    const perSubmit = Math.min(
+      checkPositiveInteger('fit: epochsPerSubmit', wanted),
+      MAX_EPOCHS_PER_SUBMIT,
+      Math.max(1, Math.floor(MAX_ORDER_BYTES / (samples * 4))),
+      epochs,
+    );
+    if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean')
+      throw new TypeError(`fit: shuffle: expected a boolean; got ${describeValue(options.shuffle)}`);
+    if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function')
+      throw new TypeError('fit: onEpochEnd: expected a function (epoch, { loss })');
     const seed = checkSeed('fit: seed', options.seed);
     const random = options.shuffle === false ? null : seededRandom(seed ?? Math.floor(Math.random() * 2 ** 32));
 
@@ -247,8 +295,22 @@ class GPUTrainer implements Trainer {
     const prepare = () => {
       const { step, kernels } = this.stepFor(shape);
       this.dispatchesPerStep = kernels.dispatchesPerStep;
-      const gather = bindKernel(this.device, kernels.batch, { progress: this.progress, order, x: data.x, y: data.y, batchX: step.batchX, batchY: step.batchY, batch: step.batch });
-      const loss = bindKernel(this.device, kernels.head.loss, { progress: this.progress, batch: step.batch, predictions: step.predictions, batchY: step.batchY, dPredictions: step.dPredictions });
+      const gather = bindKernel(this.device, kernels.batch, {
+        progress: this.progress,
+        order,
+        x: data.x,
+        y: data.y,
+        batchX: step.batchX,
+        batchY: step.batchY,
+        batch: step.batch,
+      });
+      const loss = bindKernel(this.device, kernels.head.loss, {
+        progress: this.progress,
+        batch: step.batch,
+        predictions: step.predictions,
+        batchY: step.batchY,
+        dPredictions: step.dPredictions,
+      });
       const all = [gather, ...step.forward, loss, ...step.backward];
       return () => {
         for (const kernel of all) kernel.issue(pass!);
@@ -258,23 +320,28 @@ class GPUTrainer implements Trainer {
     let pacer = this.pacers.get(batchSize);
     if (!pacer) this.pacers.set(batchSize, (pacer = new SubmissionPacer()));
     const history: number[] = [];
-    for (let first = 0; first < epochs; ) {
+    for (let first = 0; first < epochs;) {
       let count = Math.min(perSubmit, epochs - first);
-      if (pacer.learning && options.epochsPerSubmit === undefined) count = Math.min(count, Math.ceil(LEARNING_STEPS / stepsPerEpoch));
+      if (pacer.learning && options.epochsPerSubmit === undefined)
+        count = Math.min(count, Math.ceil(LEARNING_STEPS / stepsPerEpoch));
       const orders = new Uint32Array(count * samples);
       for (let e = 0; e < count; e++) orders.set(sampleOrder(samples, random), e * samples);
-      const losses = await this.read('trainer.fit', (encoder) => {
-        steps ??= prepare();
-        // A fit counts its steps from 0 (Adam's β powers carry on, as tf.train.adam's do).
-        if (first === 0) this.device.queue.writeBuffer(this.progress, 0, Uint32Array.of(0));
-        this.device.queue.writeBuffer(order, 0, orders);
-        this.device.queue.writeBuffer(this.progress, FIRST_EPOCH_OFFSET, Uint32Array.of(first));
-        encoder.clearBuffer(this.progress, LOSSES_OFFSET, count * 4);
-        pass = encoder.beginComputePass({ label: label('trainer', 'steps') });
-        for (let s = 0; s < count * stepsPerEpoch; s++) steps();
-        pass.end();
-        return { buffer: this.progress, offset: LOSSES_OFFSET, floats: count };
-      }, pacer.pace(count * stepsPerEpoch));
+      const losses = await this.read(
+        'trainer.fit',
+        (encoder) => {
+          steps ??= prepare();
+          // A fit counts its steps from 0 (Adam's β powers carry on, as tf.train.adam's do).
+          if (first === 0) this.device.queue.writeBuffer(this.progress, 0, Uint32Array.of(0));
+          this.device.queue.writeBuffer(order, 0, orders);
+          this.device.queue.writeBuffer(this.progress, FIRST_EPOCH_OFFSET, Uint32Array.of(first));
+          encoder.clearBuffer(this.progress, LOSSES_OFFSET, count * 4);
+          pass = encoder.beginComputePass({ label: label('trainer', 'steps') });
+          for (let s = 0; s < count * stepsPerEpoch; s++) steps();
+          pass.end();
+          return { buffer: this.progress, offset: LOSSES_OFFSET, floats: count };
+        },
+        pacer.pace(count * stepsPerEpoch),
+      );
       for (let e = 0; e < count; e++) {
         history.push(losses[e]!);
         await options.onEpochEnd?.(first + e, { loss: losses[e]! });
@@ -286,7 +353,11 @@ class GPUTrainer implements Trainer {
   }
 
   /** submitAndRead (WebGPU errors reject), saying so when the device was lost. */
-  private async read(what: string, record: (encoder: GPUCommandEncoder) => Readback, pace?: Pace): Promise<Float32Array> {
+  private async read(
+    what: string,
+    record: (encoder: GPUCommandEncoder) => Readback,
+    pace?: Pace,
+  ): Promise<Float32Array> {
     try {
       return await submitAndRead(this.device, what, record, pace);
     } catch (cause) {
@@ -310,7 +381,11 @@ class GPUTrainer implements Trainer {
         temporary.push(xBuffer, predictions);
         const batches = describeTrainerBatch(shape, 'predict', { workgroupOrder: 'natural' }, this.traits);
         batches.dispatches.forEach((dispatch, b) => {
-          const gather = bindKernel(this.device, { ...batches, dispatches: [dispatch] }, { progress: this.progress, x: xBuffer, batchX: step.batchX });
+          const gather = bindKernel(
+            this.device,
+            { ...batches, dispatches: [dispatch] },
+            { progress: this.progress, x: xBuffer, batchX: step.batchX },
+          );
           const pass = encoder.beginComputePass({ label: label('trainer', 'predict') });
           for (const kernel of [gather, ...step.forward]) kernel.issue(pass);
           pass.end();
@@ -334,7 +409,11 @@ class GPUTrainer implements Trainer {
 
   async getWeights(): Promise<Float32Array[]> {
     this.checkUsable();
-    const all = await this.read('trainer.getWeights', () => ({ buffer: this.weights, offset: 0, floats: this.layout.floats }));
+    const all = await this.read('trainer.getWeights', () => ({
+      buffer: this.weights,
+      offset: 0,
+      floats: this.layout.floats,
+    }));
     return this.layout.tensors.map(({ offset, size }) => all.slice(offset, offset + size));
   }
 
@@ -342,13 +421,19 @@ class GPUTrainer implements Trainer {
     this.checkIdle('setWeights');
     const { tensors } = this.layout;
     if (!Array.isArray(weights) || weights.length !== tensors.length) {
-      throw new TypeError(`setWeights: expected ${tensors.length} Float32Arrays (${tensors.map(({ name }) => name).join(', ')}); got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
+      throw new TypeError(
+        `setWeights: expected ${tensors.length} Float32Arrays (${tensors.map(({ name }) => name).join(', ')}); got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`,
+      );
     }
     const all = new Float32Array(this.layout.floats);
     tensors.forEach(({ name, shape, offset, size }, i) => {
       const w = weights[i];
-      if (!(w instanceof Float32Array)) throw new TypeError(`setWeights: weights[${i}] (${name}): expected a Float32Array; got ${describeValue(w)}`);
-      if (w.length !== size) throw new RangeError(`setWeights: weights[${i}] (${name}): expected ${size} values, shape [${shape.join(', ')}]; got ${w.length}`);
+      if (!(w instanceof Float32Array))
+        throw new TypeError(`setWeights: weights[${i}] (${name}): expected a Float32Array; got ${describeValue(w)}`);
+      if (w.length !== size)
+        throw new RangeError(
+          `setWeights: weights[${i}] (${name}): expected ${size} values, shape [${shape.join(', ')}]; got ${w.length}`,
+        );
       all.set(w, offset);
     });
     this.device.queue.writeBuffer(this.weights, 0, all);
@@ -366,5 +451,7 @@ class GPUTrainer implements Trainer {
 }
 
 function lostError(info: GPUDeviceLostInfo): Error {
-  return new Error(`trainer: the GPUDevice was lost (${info.reason}${info.message ? `: ${info.message}` : ''}); create a new device and a new trainer`);
+  return new Error(
+    `trainer: the GPUDevice was lost (${info.reason}${info.message ? `: ${info.message}` : ''}); create a new device and a new trainer`,
+  );
 }

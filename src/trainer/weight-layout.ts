@@ -49,7 +49,8 @@ export function trainerCell(c: Pick<ResolvedTrainerConfig, 'cell' | 'resetAfter'
 }
 
 /** Input features of layer l: the data's, then the layer below's units. */
-export const layerFeatures = (c: Pick<ResolvedTrainerConfig, 'features' | 'units'>, l: number): number => (l === 0 ? c.features : c.units[l - 1]!);
+export const layerFeatures = (c: Pick<ResolvedTrainerConfig, 'features' | 'units'>, l: number): number =>
+  l === 0 ? c.features : c.units[l - 1]!;
 
 /** The tensors' shapes alone, in order (no GPU device needed). */
 export function weightShapes(c: ResolvedTrainerConfig): { name: string; shape: number[] }[] {
@@ -67,11 +68,28 @@ export function weightShapes(c: ResolvedTrainerConfig): { name: string; shape: n
 export function weightLayout(c: ResolvedTrainerConfig, alignmentBytes: number): WeightLayout {
   const shapes = weightShapes(c);
   const sizes = shapes.map(({ shape }) => shape.reduce((a, b) => a * b, 1));
-  const { ranges, size } = alignedRanges(sizes.map((n) => n * 4), alignmentBytes);
+  const { ranges, size } = alignedRanges(
+    sizes.map((n) => n * 4),
+    alignmentBytes,
+  );
   const tensors = shapes.map(({ name, shape }, i) => ({ name, shape, offset: ranges[i]!.offset / 4, size: sizes[i]! }));
-  const layers = c.units.map((_, l) => ({ kernel: tensors[3 * l]!, recurrentKernel: tensors[3 * l + 1]!, bias: tensors[3 * l + 2]! }));
-  return { layers, denseKernel: tensors[tensors.length - 2]!, denseBias: tensors[tensors.length - 1]!, tensors, floats: size / 4 };
+  const layers = c.units.map((_, l) => ({
+    kernel: tensors[3 * l]!,
+    recurrentKernel: tensors[3 * l + 1]!,
+    bias: tensors[3 * l + 2]!,
+  }));
+  return {
+    layers,
+    denseKernel: tensors[tensors.length - 2]!,
+    denseBias: tensors[tensors.length - 1]!,
+    tensors,
+    floats: size / 4,
+  };
 }
 
 /** A binding of `tensor` in `buffer`. */
-export const bindingOf = (buffer: GPUBuffer, tensor: WeightTensor): GPUBufferBinding => ({ buffer, offset: tensor.offset * 4, size: tensor.size * 4 });
+export const bindingOf = (buffer: GPUBuffer, tensor: WeightTensor): GPUBufferBinding => ({
+  buffer,
+  offset: tensor.offset * 4,
+  size: tensor.size * 4,
+});

@@ -23,7 +23,8 @@ export function finiteDifferenceMismatches<I extends Record<string, Float64Array
         return loss({ ...inputs, [name]: copy });
       };
       const numeric = (shifted(STEP) - shifted(-STEP)) / (2 * STEP);
-      if (Math.abs(numeric - gradient[i]!) > TOLERANCE * (1 + Math.abs(numeric))) bad.push(`d/d${name}[${i}]: analytic ${gradient[i]}, numeric ${numeric}`);
+      if (Math.abs(numeric - gradient[i]!) > TOLERANCE * (1 + Math.abs(numeric)))
+        bad.push(`d/d${name}[${i}]: analytic ${gradient[i]}, numeric ${numeric}`);
     });
   }
   return bad;

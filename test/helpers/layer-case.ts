@@ -3,7 +3,14 @@
  * reference on the same data: the harness of the layer tests.
  */
 import { createFloat32Buffer, readFloat32Buffer } from '../../src/gpu/buffers.js';
-import { resolveConfig, resolveGRUConfig, resolveLSTMConfig, type GRUConfig, type LSTMConfig, type SimpleRNNConfig } from '../../src/kernels/config.js';
+import {
+  resolveConfig,
+  resolveGRUConfig,
+  resolveLSTMConfig,
+  type GRUConfig,
+  type LSTMConfig,
+  type SimpleRNNConfig,
+} from '../../src/kernels/config.js';
 import { createGRU } from '../../src/kernels/gru.js';
 import { gruBackwardRef, gruForwardRef } from '../../src/kernels/gru.ref.js';
 import { createLSTM } from '../../src/kernels/lstm.js';
@@ -17,7 +24,13 @@ import { withErrorScopes } from './webgpu.js';
 export type LayerKind = 'SimpleRNN' | 'LSTM' | 'GRU';
 export type AnyConfig = SimpleRNNConfig & LSTMConfig & GRUConfig;
 type Arrays = Record<string, ArrayLike<number>>;
-type AnyLayer = RecurrentLayer<unknown, Buffers, Record<string, GPUBuffer | null>, Buffers, Record<string, GPUBuffer | null>>;
+type AnyLayer = RecurrentLayer<
+  unknown,
+  Buffers,
+  Record<string, GPUBuffer | null>,
+  Buffers,
+  Record<string, GPUBuffer | null>
+>;
 
 interface Kind {
   readonly gates: number;
@@ -88,7 +101,13 @@ export interface RunOptions {
 }
 
 /** Every output of forward and backward, read back, by public name (null where the layer returns null). */
-export async function runLayer(device: GPUDevice, kind: LayerKind, config: AnyConfig, data: LayerData, options: RunOptions = {}): Promise<Record<string, Float32Array | null>> {
+export async function runLayer(
+  device: GPUDevice,
+  kind: LayerKind,
+  config: AnyConfig,
+  data: LayerData,
+  options: RunOptions = {},
+): Promise<Record<string, Float32Array | null>> {
   return withErrorScopes(device, async () => {
     const layer = KINDS[kind].create(device, config);
     const resolved = layer.config as AnyConfig;
@@ -99,11 +118,19 @@ export async function runLayer(device: GPUDevice, kind: LayerKind, config: AnyCo
       recurrentKernel: upload('recurrentKernel', data.recurrentKernel),
       bias: resolved.useBias ? upload('bias', data.bias) : null,
       initialState: resolved.useInitialState ? upload('initialState', data.initialState) : null,
-      ...(kind === 'LSTM' ? { initialCellState: resolved.useInitialCellState ? upload('initialCellState', data.initialCellState) : null } : {}),
+      ...(kind === 'LSTM'
+        ? { initialCellState: resolved.useInitialCellState ? upload('initialCellState', data.initialCellState) : null }
+        : {}),
     };
     const { batch: B, units: U } = config;
-    const state = () => device.createBuffer({ size: B * U * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    const lastOutputs = options.lastOutputs ? { last: state(), ...(kind === 'LSTM' ? { lastCellState: state() } : {}) } : {};
+    const state = () =>
+      device.createBuffer({
+        size: B * U * 4,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
+    const lastOutputs = options.lastOutputs
+      ? { last: state(), ...(kind === 'LSTM' ? { lastCellState: state() } : {}) }
+      : {};
     const gradients = options.lastStepOnly ? { dhLast: upload('dhLast', data.dhLast) } : { dh: upload('dh', data.dh) };
     const cellGradient = options.dcLast ? { dcLast: upload('dcLast', data.dcLast) } : {};
     const encoder = device.createCommandEncoder();
@@ -111,8 +138,15 @@ export async function runLayer(device: GPUDevice, kind: LayerKind, config: AnyCo
     const backward = layer.encodeBackward(encoder, { ...inputs, ...forward, ...gradients, ...cellGradient });
     device.queue.submit([encoder.finish()]);
     const result: Record<string, Float32Array | null> = {};
-    for (const [name, buffer] of Object.entries({ ...forward, ...backward })) result[name] = buffer ? await readFloat32Buffer(device, buffer) : null;
-    const all = [...Object.values(inputs), ...Object.values(gradients), ...Object.values(cellGradient), ...Object.values(forward), ...Object.values(backward)];
+    for (const [name, buffer] of Object.entries({ ...forward, ...backward }))
+      result[name] = buffer ? await readFloat32Buffer(device, buffer) : null;
+    const all = [
+      ...Object.values(inputs),
+      ...Object.values(gradients),
+      ...Object.values(cellGradient),
+      ...Object.values(forward),
+      ...Object.values(backward),
+    ];
     for (const buffer of new Set(all)) buffer?.destroy();
     return result;
   });
@@ -122,7 +156,13 @@ export async function runLayer(device: GPUDevice, kind: LayerKind, config: AnyCo
  * The reference's forward outputs from `data`, and its gradients from the GPU's own forward outputs
  * (so kinks, relu at 0, are judged on the same inputs), by public name.
  */
-export function referenceOf(kind: LayerKind, config: AnyConfig, data: LayerData, gpu: Record<string, Float32Array | null>, options: RunOptions = {}) {
+export function referenceOf(
+  kind: LayerKind,
+  config: AnyConfig,
+  data: LayerData,
+  gpu: Record<string, Float32Array | null>,
+  options: RunOptions = {},
+) {
   const { batch: B, timesteps: T, units: U } = config;
   const { dh: everyStep, dhLast, dcLast, ...inputs } = data;
   const forward = KINDS[kind].forward(inputs, config);
@@ -138,7 +178,14 @@ export const FORWARD_TOLERANCE = 1e-5;
 export const BACKWARD_TOLERANCE = 1e-4;
 
 /** Runs a layer and its reference; returns each output's relative error, and the GPU's outputs. */
-export async function compareWithReference(device: GPUDevice, kind: LayerKind, config: AnyConfig, seed: number, options: RunOptions = {}, data = layerData(kind, config, seed)) {
+export async function compareWithReference(
+  device: GPUDevice,
+  kind: LayerKind,
+  config: AnyConfig,
+  seed: number,
+  options: RunOptions = {},
+  data = layerData(kind, config, seed),
+) {
   const gpu = await runLayer(device, kind, config, data, options);
   const ref = referenceOf(kind, config, data, gpu, options);
   const errors: Record<string, number> = {};

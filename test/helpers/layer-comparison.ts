@@ -32,7 +32,7 @@ export interface LayerCase {
  */
 export function layerCases(count: number, seed: number): LayerCase[] {
   const rng = random(seed);
-  const pick = <T,>(options: readonly T[]) => options[Math.floor(rng() * options.length)]!;
+  const pick = <T>(options: readonly T[]) => options[Math.floor(rng() * options.length)]!;
   const n = ACTIVATIONS.length;
   return Array.from({ length: count }, (_, i) => {
     const c = {
@@ -49,8 +49,17 @@ export function layerCases(count: number, seed: number): LayerCase[] {
       initialState: rng() < 0.4,
       seed: 1000 * seed + i,
     };
-    const flags = [c.returnSequences && 'sequences', c.returnState && 'state', c.goBackwards && 'backwards', !c.useBias && 'no-bias', c.initialState && 'h0'].filter(Boolean);
-    return { ...c, name: `${c.activation}/${c.recurrentActivation} B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${flags.join(' ')}` };
+    const flags = [
+      c.returnSequences && 'sequences',
+      c.returnState && 'state',
+      c.goBackwards && 'backwards',
+      !c.useBias && 'no-bias',
+      c.initialState && 'h0',
+    ].filter(Boolean);
+    return {
+      ...c,
+      name: `${c.activation}/${c.recurrentActivation} B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${flags.join(' ')}`,
+    };
   });
 }
 
@@ -65,11 +74,15 @@ export function sampleOnOpenGL<T>(cases: readonly T[], every: number): T[] {
 
 /** Expects the cases to cover what the issue asks: every activation in both roles, each flag both ways, T = 1. */
 export function expectCoverage(cases: LayerCase[]): void {
-  for (const role of ['activation', 'recurrentActivation'] as const) expect(new Set(cases.map((c) => c[role])).size, role).toBe(ACTIVATIONS.length);
+  for (const role of ['activation', 'recurrentActivation'] as const)
+    expect(new Set(cases.map((c) => c[role])).size, role).toBe(ACTIVATIONS.length);
   for (const flag of ['returnSequences', 'returnState', 'goBackwards', 'useBias', 'initialState'] as const) {
     expect(new Set(cases.map((c) => c[flag])), flag).toEqual(new Set([true, false]));
   }
-  expect(cases.some((c) => c.timesteps === 1), 'T = 1').toBe(true);
+  expect(
+    cases.some((c) => c.timesteps === 1),
+    'T = 1',
+  ).toBe(true);
 }
 
 /** The layer's outputs for x and the initial states (a list, returnState or not). */
@@ -83,20 +96,33 @@ interface Result {
 
 const toList = (y: tf.Tensor | tf.Tensor[]) => (Array.isArray(y) ? y : [y]);
 
-async function evaluate(layer: tf.layers.Layer, c: LayerCase, weights: tf.Tensor[], data: { x: number[]; states: number[][]; w: number[] }, inputForward: Forward | null): Promise<Result> {
+async function evaluate(
+  layer: tf.layers.Layer,
+  c: LayerCase,
+  weights: tf.Tensor[],
+  data: { x: number[]; states: number[][]; w: number[] },
+  inputForward: Forward | null,
+): Promise<Result> {
   const tensors = tf.tidy(() => {
     const x = tf.tensor3d(data.x, [c.batch, c.timesteps, c.features]);
     const states = c.initialState ? data.states.map((s) => tf.tensor2d(s, [c.batch, c.units])) : null;
     layer.setWeights(weights);
-    const forward: Forward = inputForward ?? ((input, s) => toList(layer.apply(input, s ? { initialState: s } : {}) as tf.Tensor | tf.Tensor[]));
+    const forward: Forward =
+      inputForward ??
+      ((input, s) => toList(layer.apply(input, s ? { initialState: s } : {}) as tf.Tensor | tf.Tensor[]));
     const outputs = toList(layer.apply(x, states ? { initialState: states } : {}) as tf.Tensor | tf.Tensor[]);
     let offset = 0;
     const w = outputs.map((o) => tf.tensor(data.w.slice(offset, (offset += o.size)), o.shape));
     const loss = (ys: tf.Tensor[]) => tf.addN(ys.map((y, i) => tf.sum(tf.mul(y, w[i]!)))) as tf.Scalar;
     const variables = layer.trainableWeights.map((v) => v.read() as tf.Variable);
-    const { grads } = tf.variableGrads(() => loss(toList(layer.apply(x, states ? { initialState: states } : {}) as tf.Tensor | tf.Tensor[])), variables);
+    const { grads } = tf.variableGrads(
+      () => loss(toList(layer.apply(x, states ? { initialState: states } : {}) as tf.Tensor | tf.Tensor[])),
+      variables,
+    );
     const inputs = [x, ...(states ?? [])];
-    const inputGrads = tf.grads((...args: tf.Tensor[]) => loss(forward(args[0]!, states ? args.slice(1) : null, layer.getWeights())))(inputs);
+    const inputGrads = tf.grads((...args: tf.Tensor[]) =>
+      loss(forward(args[0]!, states ? args.slice(1) : null, layer.getWeights())),
+    )(inputs);
     return [...outputs, ...variables.map((v) => grads[v.name]!), ...inputGrads];
   });
   const data32 = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
@@ -135,7 +161,9 @@ export async function expectFusedMatchesStock(c: LayerCase, twins: Twins, tolera
     const layer = twins.stock(c);
     layer.apply(tf.zeros([1, c.timesteps, c.features]));
     // Random biases, so useBias is really exercised (the initializers give zeros and ones).
-    const weights = layer.getWeights().map((t, i) => (i === 2 ? tf.randomUniform(t.shape, -0.5, 0.5, 'float32', c.seed) : t));
+    const weights = layer
+      .getWeights()
+      .map((t, i) => (i === 2 ? tf.randomUniform(t.shape, -0.5, 0.5, 'float32', c.seed) : t));
     const arrays = weights.map((t) => ({ values: [...t.dataSync()], shape: t.shape }));
     const result = await evaluate(layer, c, weights, data, c.timesteps === 1 ? twins.stockOps(c) : null);
     layer.dispose();
@@ -151,26 +179,46 @@ export async function expectFusedMatchesStock(c: LayerCase, twins: Twins, tolera
   fused.dispose();
 
   expect(got.outputs.length, 'outputs').toBe(stock.result.outputs.length);
-  got.outputs.forEach((o, i) => expect(relativeError(o, stock.result.outputs[i]!), `output ${i}`).toBeLessThan(tolerance));
-  got.weightGrads.forEach((g, i) => expect(relativeError(g, stock.result.weightGrads[i]!), `gradient of ${names[i]}`).toBeLessThan(tolerance));
-  got.inputGrads.forEach((g, i) => expect(relativeError(g, stock.result.inputGrads[i]!), i === 0 ? 'input gradient' : `initial state ${i - 1} gradient`).toBeLessThan(tolerance));
+  got.outputs.forEach((o, i) =>
+    expect(relativeError(o, stock.result.outputs[i]!), `output ${i}`).toBeLessThan(tolerance),
+  );
+  got.weightGrads.forEach((g, i) =>
+    expect(relativeError(g, stock.result.weightGrads[i]!), `gradient of ${names[i]}`).toBeLessThan(tolerance),
+  );
+  got.inputGrads.forEach((g, i) =>
+    expect(
+      relativeError(g, stock.result.inputGrads[i]!),
+      i === 0 ? 'input gradient' : `initial state ${i - 1} gradient`,
+    ).toBeLessThan(tolerance),
+  );
 }
 
 /**
  * Expects one forward and one backward kernel of ours per backward pass on webgpu, also with
  * returnState (every output's gradient goes into the one backward run), and counts the tfjs kernels.
  */
-export async function expectOneKernelPerPass(layer: tf.layers.Layer, names: [string, string], x: tf.Tensor): Promise<void> {
+export async function expectOneKernelPerPass(
+  layer: tf.layers.Layer,
+  names: [string, string],
+  x: tf.Tensor,
+): Promise<void> {
   await tf.setBackend('webgpu');
   layer.apply(x);
   const profile = await tf.profile(() => {
-    const loss = (input: tf.Tensor) => tf.addN(toList(layer.apply(input) as tf.Tensor | tf.Tensor[]).map((y) => tf.sum(y))) as tf.Scalar;
-    const { value, grads } = tf.variableGrads(() => loss(x), layer.trainableWeights.map((v) => v.read() as tf.Variable));
+    const loss = (input: tf.Tensor) =>
+      tf.addN(toList(layer.apply(input) as tf.Tensor | tf.Tensor[]).map((y) => tf.sum(y))) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(
+      () => loss(x),
+      layer.trainableWeights.map((v) => v.read() as tf.Variable),
+    );
     const dx = tf.grad(loss)(x);
     return [value, dx, ...Object.values(grads)];
   });
   tf.dispose(profile.result as tf.Tensor[]);
-  const counts = profile.kernels.reduce<Record<string, number>>((m, { name }) => ({ ...m, [name]: (m[name] ?? 0) + 1 }), {});
+  const counts = profile.kernels.reduce<Record<string, number>>(
+    (m, { name }) => ({ ...m, [name]: (m[name] ?? 0) + 1 }),
+    {},
+  );
   // Two backward passes above (weights, then input), each with one gradient kernel for all inputs.
   expect(counts[names[0]], names[0]).toBe(2);
   expect(counts[names[1]], names[1]).toBe(2);

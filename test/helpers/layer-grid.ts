@@ -8,7 +8,11 @@ import { chooseStrategy, deviceTraits, type Strategy } from '../../src/kernels/s
 import { KINDS, layerData, type AnyConfig, type LayerData, type LayerKind, type RunOptions } from './layer-case.js';
 
 export const stepwise: Partial<Strategy> = { recurrence: 'stepwise', recurrenceWorkgroupSize: 16 };
-export const staged: Partial<Strategy> = { recurrence: 'persistent', weightsInWorkgroup: true, recurrenceWorkgroupSize: 32 };
+export const staged: Partial<Strategy> = {
+  recurrence: 'persistent',
+  weightsInWorkgroup: true,
+  recurrenceWorkgroupSize: 32,
+};
 export const chunked: Partial<Strategy> = { maxStepsPerDispatch: 4 };
 /** Marks a row to run with the strategy the table picks for a hardware GPU (not a fallback adapter). */
 export const HARDWARE = 'hardware';
@@ -18,7 +22,14 @@ export type Row = [
   timesteps: number,
   features: number,
   units: number,
-  flags: { goBackwards?: boolean; useBias?: boolean; initial?: boolean; activation?: Activation; recurrentActivation?: Activation; resetAfter?: boolean },
+  flags: {
+    goBackwards?: boolean;
+    useBias?: boolean;
+    initial?: boolean;
+    activation?: Activation;
+    recurrentActivation?: Activation;
+    resetAfter?: boolean;
+  },
   strategy?: Partial<Strategy> | typeof HARDWARE,
   options?: RunOptions,
 ];
@@ -38,7 +49,15 @@ export function hardwareStrategy(device: GPUDevice, kind: LayerKind, config: Any
 export function rowCases(device: GPUDevice, kind: LayerKind, rows: readonly Row[], seed: number): LayerCase[] {
   return rows.map(([batch, timesteps, features, units, flags, strategy, options = {}], i) => {
     const { initial = false, ...rest } = flags;
-    const base: AnyConfig = { batch, timesteps, features, units, ...rest, useInitialState: initial, ...(kind === 'LSTM' ? { useInitialCellState: initial } : {}) };
+    const base: AnyConfig = {
+      batch,
+      timesteps,
+      features,
+      units,
+      ...rest,
+      useInitialState: initial,
+      ...(kind === 'LSTM' ? { useInitialCellState: initial } : {}),
+    };
     const resolved = strategy === HARDWARE ? hardwareStrategy(device, kind, base) : strategy;
     const describe = [
       `B${batch} T${timesteps} F${features} U${units}`,
@@ -47,10 +66,21 @@ export function rowCases(device: GPUDevice, kind: LayerKind, rows: readonly Row[
       flags.goBackwards ? 'backwards' : '',
       flags.useBias === false ? 'no-bias' : '',
       initial ? 'initial states' : '',
-      strategy === HARDWARE ? `hardware (${resolved!.recurrence}, ${resolved!.recurrenceWorkgroupSize} lanes${resolved!.weightsInWorkgroup ? ', weights in workgroup memory' : ''})` : strategy ? JSON.stringify(strategy) : '',
-      ...Object.entries(options).filter(([, on]) => on).map(([option]) => option),
+      strategy === HARDWARE
+        ? `hardware (${resolved!.recurrence}, ${resolved!.recurrenceWorkgroupSize} lanes${resolved!.weightsInWorkgroup ? ', weights in workgroup memory' : ''})`
+        : strategy
+          ? JSON.stringify(strategy)
+          : '',
+      ...Object.entries(options)
+        .filter(([, on]) => on)
+        .map(([option]) => option),
     ];
-    return { name: describe.filter(Boolean).join(' '), config: { ...base, ...(resolved ? { strategy: resolved } : {}) }, options, seed: seed + i };
+    return {
+      name: describe.filter(Boolean).join(' '),
+      config: { ...base, ...(resolved ? { strategy: resolved } : {}) },
+      options,
+      seed: seed + i,
+    };
   });
 }
 
@@ -60,8 +90,16 @@ export function activationGrid(kind: LayerKind, flags: { resetAfter?: boolean } 
     ACTIVATIONS.map((recurrentActivation, j) => ({
       name: `${activation} × ${recurrentActivation}`,
       config: {
-        batch: 3, timesteps: 3, features: 2, units: 5, activation, recurrentActivation, ...flags,
-        goBackwards: (i + j) % 2 === 1, useBias: j % 3 !== 0, useInitialState: i % 2 === 0,
+        batch: 3,
+        timesteps: 3,
+        features: 2,
+        units: 5,
+        activation,
+        recurrentActivation,
+        ...flags,
+        goBackwards: (i + j) % 2 === 1,
+        useBias: j % 3 !== 0,
+        useInitialState: i % 2 === 0,
         ...(kind === 'LSTM' ? { useInitialCellState: j % 2 === 0 } : {}),
         strategy: { activations: 'runtime' },
       } satisfies AnyConfig,
@@ -88,12 +126,27 @@ export function specialValues(kind: LayerKind, config: AnyConfig, seed: number):
 
 /** NaN and ±Infinity through each activation in each place, with activations selected at run time. */
 export function specialValueCases(kind: LayerKind, flags: { resetAfter?: boolean } = {}): LayerCase[] {
-  const base = { batch: 6, timesteps: 3, features: 2, units: 3, ...flags, useInitialState: true, ...(kind === 'LSTM' ? { useInitialCellState: true } : {}), strategy: { activations: 'runtime' } } as const;
+  const base = {
+    batch: 6,
+    timesteps: 3,
+    features: 2,
+    units: 3,
+    ...flags,
+    useInitialState: true,
+    ...(kind === 'LSTM' ? { useInitialCellState: true } : {}),
+    strategy: { activations: 'runtime' },
+  } as const;
   const places = kind === 'SimpleRNN' ? (['activation'] as const) : (['activation', 'recurrentActivation'] as const);
   return places.flatMap((place) =>
     ACTIVATIONS.map((activation, i) => ({
       name: `${place} ${activation}`,
-      config: { ...base, activation: 'tanh', ...(kind === 'SimpleRNN' ? {} : { recurrentActivation: 'sigmoid' }), [place]: activation, goBackwards: i % 2 === 1 } as AnyConfig,
+      config: {
+        ...base,
+        activation: 'tanh',
+        ...(kind === 'SimpleRNN' ? {} : { recurrentActivation: 'sigmoid' }),
+        [place]: activation,
+        goBackwards: i % 2 === 1,
+      } as AnyConfig,
       options: {},
       seed: 7000 + i,
     })),

@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 export type WeightArrays = { values: Float32Array; shape: number[] }[];
 
 export async function weightArrays(model: tf.LayersModel | tf.layers.Layer): Promise<WeightArrays> {
-  return Promise.all(model.getWeights().map(async (w) => ({ values: (await w.data()) as Float32Array, shape: w.shape })));
+  return Promise.all(
+    model.getWeights().map(async (w) => ({ values: (await w.data()) as Float32Array, shape: w.shape })),
+  );
 }
 
 export const weightTensors = (arrays: WeightArrays) => arrays.map((a) => tf.tensor(a.values, a.shape));

@@ -5,13 +5,19 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Outputs of `op(...inputs)` and the gradients of Σᵢ sum(outputᵢ² · (i + 1)) with respect to every input; and whether our kernels ran. */
-export async function outputsAndGradients(backend: string, inputs: () => tf.Tensor[], op: (...inputs: tf.Tensor[]) => tf.Tensor | tf.Tensor[], kernel: string): Promise<{ data: Float32Array[]; fused: boolean }> {
+export async function outputsAndGradients(
+  backend: string,
+  inputs: () => tf.Tensor[],
+  op: (...inputs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+  kernel: string,
+): Promise<{ data: Float32Array[]; fused: boolean }> {
   await tf.setBackend(backend);
   const tensors = inputs();
   const list = (y: tf.Tensor | tf.Tensor[]) => (Array.isArray(y) ? y : [y]);
   const profile = await tf.profile(() => {
     const outputs = list(op(...tensors));
-    const loss = (...t: tf.Tensor[]) => tf.addN(list(op(...t)).map((y, i) => tf.mul(tf.sum(tf.square(y)), i + 1))) as tf.Scalar;
+    const loss = (...t: tf.Tensor[]) =>
+      tf.addN(list(op(...t)).map((y, i) => tf.mul(tf.sum(tf.square(y)), i + 1))) as tf.Scalar;
     return [...outputs, ...tf.grads(loss)(tensors)];
   });
   const results = profile.result as tf.Tensor[];

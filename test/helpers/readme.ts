@@ -32,7 +32,11 @@ export function typeScriptBlockCount(): number {
 
 /** Runs a TypeScript file with Node through this repo's tsx (transpiled only: the type-checks are separate). */
 export function runTypeScript(cwd: string, args: string[], timeout = 180_000): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), ...args], { cwd, encoding: 'utf8', timeout });
+  return spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+  });
 }
 
 /**
@@ -40,11 +44,15 @@ export function runTypeScript(cwd: string, args: string[], timeout = 180_000): S
  * folded in), with paths relative to the project's folder.
  */
 export function typeCheck(project: string): string[] {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, '--pretty', 'false'], {
-    cwd: dirname(project),
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, '--pretty', 'false'],
+    {
+      cwd: dirname(project),
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   if (tsc.error) throw tsc.error;
   return tsc.stdout.split(/\n(?=\S)/).filter((line) => line.trim() !== '');
 }

@@ -28,7 +28,11 @@ export interface RecurrenceInputs {
 }
 
 /** The forward kernel's outputs by binding name: gates, h and saved. */
-export type ForwardOutputs = { readonly gates: Float64Array; readonly h: Float64Array; readonly saved: Float64Array | null };
+export type ForwardOutputs = {
+  readonly gates: Float64Array;
+  readonly h: Float64Array;
+  readonly saved: Float64Array | null;
+};
 
 export interface BackwardInputs {
   readonly dh: ArrayLike<number>;
@@ -40,41 +44,92 @@ export interface BackwardInputs {
 
 interface CellCase {
   readonly cell: Cell;
-  forward(projection: ArrayLike<number>, inputs: RecurrenceInputs, shape: RNNShape, activations: Activations): ForwardOutputs;
-  backward(arrays: BackwardInputs, inputs: RecurrenceInputs, shape: RNNShape, activations: Activations): Record<string, Float64Array>;
+  forward(
+    projection: ArrayLike<number>,
+    inputs: RecurrenceInputs,
+    shape: RNNShape,
+    activations: Activations,
+  ): ForwardOutputs;
+  backward(
+    arrays: BackwardInputs,
+    inputs: RecurrenceInputs,
+    shape: RNNShape,
+    activations: Activations,
+  ): Record<string, Float64Array>;
 }
 
 const gru = (cell: Cell, resetAfter: boolean): CellCase => ({
   cell,
   forward: (projection, inputs, shape, activations) => {
     const recurrentBias = inputs.bias ? Array.from(inputs.bias).slice(3 * shape.units) : null;
-    const out = gruRecurrenceRef(projection, inputs.recurrentKernel, recurrentBias, inputs.initialState, shape, { ...activations, resetAfter });
+    const out = gruRecurrenceRef(projection, inputs.recurrentKernel, recurrentBias, inputs.initialState, shape, {
+      ...activations,
+      resetAfter,
+    });
     return { gates: out.gates, h: out.h, saved: out.resetProduct };
   },
   backward: (arrays, inputs, shape, activations) =>
-    gruRecurrenceBackwardRef({ ...arrays, resetProduct: arrays.saved!, recurrentKernel: inputs.recurrentKernel, initialState: inputs.initialState }, shape, { ...activations, resetAfter }),
+    gruRecurrenceBackwardRef(
+      {
+        ...arrays,
+        resetProduct: arrays.saved!,
+        recurrentKernel: inputs.recurrentKernel,
+        initialState: inputs.initialState,
+      },
+      shape,
+      { ...activations, resetAfter },
+    ),
 });
 
 export const CELLS: Record<CellName, CellCase> = {
   SimpleRNN: {
     cell: SIMPLE_RNN_CELL,
     forward: (projection, inputs, shape, { activation }) => {
-      const { z, h } = simpleRNNRecurrenceRef(projection, inputs.recurrentKernel, inputs.initialState, shape, activation);
+      const { z, h } = simpleRNNRecurrenceRef(
+        projection,
+        inputs.recurrentKernel,
+        inputs.initialState,
+        shape,
+        activation,
+      );
       return { gates: z, h, saved: null };
     },
     backward: (arrays, inputs, shape, { activation }) => {
-      const { dz, dInitialState } = simpleRNNRecurrenceBackwardRef(arrays.dh, arrays.gates, arrays.h, inputs.recurrentKernel, shape, activation);
+      const { dz, dInitialState } = simpleRNNRecurrenceBackwardRef(
+        arrays.dh,
+        arrays.gates,
+        arrays.h,
+        inputs.recurrentKernel,
+        shape,
+        activation,
+      );
       return { dGates: dz, dInitialState };
     },
   },
   LSTM: {
     cell: LSTM_CELL,
     forward: (projection, inputs, shape, activations) => {
-      const { gates, h, c } = lstmRecurrenceRef(projection, inputs.recurrentKernel, inputs.initialState, inputs.initialCellState, shape, activations);
+      const { gates, h, c } = lstmRecurrenceRef(
+        projection,
+        inputs.recurrentKernel,
+        inputs.initialState,
+        inputs.initialCellState,
+        shape,
+        activations,
+      );
       return { gates, h, saved: c };
     },
     backward: (arrays, inputs, shape, activations) =>
-      lstmRecurrenceBackwardRef({ ...arrays, c: arrays.saved!, recurrentKernel: inputs.recurrentKernel, initialCellState: inputs.initialCellState }, shape, activations),
+      lstmRecurrenceBackwardRef(
+        {
+          ...arrays,
+          c: arrays.saved!,
+          recurrentKernel: inputs.recurrentKernel,
+          initialCellState: inputs.initialCellState,
+        },
+        shape,
+        activations,
+      ),
   },
   GRU: gru(GRU_CELL, false),
   'GRU resetAfter': gru(GRU_RESET_AFTER_CELL, true),
@@ -85,6 +140,14 @@ export const CELLS: Record<CellName, CellCase> = {
  * products past a few hundred weights (SimpleRNN U32's backward: 64 s); unrolled is SwiftShader's
  * strategy, which runs them all.
  */
-export function runsHere(c: { readonly cell: CellName; readonly units: number; readonly strategy: { readonly products?: string } }): boolean {
-  return TEST_BACKEND !== 'opengl' || c.strategy.products !== 'unrolled' || CELLS[c.cell].cell.gates * c.units * c.units <= 256;
+export function runsHere(c: {
+  readonly cell: CellName;
+  readonly units: number;
+  readonly strategy: { readonly products?: string };
+}): boolean {
+  return (
+    TEST_BACKEND !== 'opengl' ||
+    c.strategy.products !== 'unrolled' ||
+    CELLS[c.cell].cell.gates * c.units * c.units <= 256
+  );
 }

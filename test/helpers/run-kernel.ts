@@ -21,7 +21,12 @@ export async function runKernel(
     }
     try {
       const encoder = device.createCommandEncoder();
-      encodeKernel(device, encoder, run, Object.fromEntries(Object.entries(buffers).map(([k, buffer]) => [k, { buffer }])));
+      encodeKernel(
+        device,
+        encoder,
+        run,
+        Object.fromEntries(Object.entries(buffers).map(([k, buffer]) => [k, { buffer }])),
+      );
       device.queue.submit([encoder.finish()]);
       const outputs: Record<string, Float32Array> = {};
       for (const { name, access } of run.spec.bindings) {

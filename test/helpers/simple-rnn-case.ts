@@ -64,7 +64,8 @@ export async function runSimpleRNN(device: GPUDevice, config: SimpleRNNConfig, d
       dBias: backward.dBias ? await read(backward.dBias) : null,
       dInitialState: await read(backward.dInitialState),
     };
-    for (const buffer of [...Object.values(inputs), dh, ...Object.values(forward), ...Object.values(backward)]) buffer?.destroy();
+    for (const buffer of [...Object.values(inputs), dh, ...Object.values(forward), ...Object.values(backward)])
+      buffer?.destroy();
     return result;
   });
 }

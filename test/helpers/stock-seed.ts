@@ -19,11 +19,28 @@ export interface StockSeedConfig {
 }
 
 /** Per-epoch losses of the stock model from `initialWeights` (tfjs's getWeights order), unshuffled. */
-export async function stockSeedLosses(c: StockSeedConfig, initialWeights: readonly Float32Array[], epochs: number, batchSize: number): Promise<number[]> {
+export async function stockSeedLosses(
+  c: StockSeedConfig,
+  initialWeights: readonly Float32Array[],
+  epochs: number,
+  batchSize: number,
+): Promise<number[]> {
   const model = tf.sequential();
-  c.units.forEach((units, l) => model.add(STOCK_LAYERS[c.cell]({ units, activation: c.activation, returnSequences: l < c.units.length - 1, ...(l === 0 ? { inputShape: [3, 1] } : {}) })));
+  c.units.forEach((units, l) =>
+    model.add(
+      STOCK_LAYERS[c.cell]({
+        units,
+        activation: c.activation,
+        returnSequences: l < c.units.length - 1,
+        ...(l === 0 ? { inputShape: [3, 1] } : {}),
+      }),
+    ),
+  );
   model.add(tf.layers.dense({ units: 2 }));
-  model.compile({ optimizer: c.optimizer === 'adam' ? tf.train.adam(c.learningRate) : tf.train.sgd(c.learningRate), loss: c.loss === 'mse' ? 'meanSquaredError' : 'meanAbsoluteError' });
+  model.compile({
+    optimizer: c.optimizer === 'adam' ? tf.train.adam(c.learningRate) : tf.train.sgd(c.learningRate),
+    loss: c.loss === 'mse' ? 'meanSquaredError' : 'meanAbsoluteError',
+  });
   const initial = initialWeights.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
   model.setWeights(initial);
   tf.dispose(initial);

@@ -17,7 +17,8 @@ async function useTfjsOnOpenGL(): Promise<AdapterSummary> {
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info), 3);
-  if (!(await tf.setBackend('webgpu'))) throw new Error("tfjs could not start its webgpu backend on Dawn's OpenGL backend");
+  if (!(await tf.setBackend('webgpu')))
+    throw new Error("tfjs could not start its webgpu backend on Dawn's OpenGL backend");
   return adapterSummary;
 }
 
@@ -43,7 +44,6 @@ export async function onBackend<T>(backend: 'cpu' | 'webgpu', body: () => Promis
 
 /** Largest |a − b| relative to the largest |b| (see helpers/data.ts relativeError). */
 export { relativeError } from './data.js';
-
 
 /** Bytes the webgpu backend holds in GPU buffers (its tf.memory() extra). */
 export function gpuBytes(): number {

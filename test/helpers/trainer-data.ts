@@ -20,7 +20,13 @@ export function progressData(p: ProgressValues): Float32Array {
 
 export function readProgress(progress: Float32Array, epochs: number): ProgressValues {
   const u32 = new Uint32Array(progress.buffer, progress.byteOffset, 2);
-  return { fitStep: u32[0]!, firstEpoch: u32[1]!, accBeta1: progress[2]!, accBeta2: progress[3]!, losses: Array.from(progress.subarray(4, 4 + epochs)) };
+  return {
+    fitStep: u32[0]!,
+    firstEpoch: u32[1]!,
+    accBeta1: progress[2]!,
+    accBeta2: progress[3]!,
+    losses: Array.from(progress.subarray(4, 4 + epochs)),
+  };
 }
 
 /** u32 values, reinterpreted so that they can be uploaded as a Float32Array. */

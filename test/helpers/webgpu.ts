@@ -7,7 +7,8 @@ import { describeAdapter, requestNodeDevice, type NodeBackend, type NodeWebGPU }
 
 function backendFromEnvironment(): NodeBackend {
   const name = process.env.WEBGPU_RNN_TEST_BACKEND ?? 'vulkan';
-  if (name !== 'vulkan' && name !== 'opengl') throw new Error(`WEBGPU_RNN_TEST_BACKEND: expected vulkan or opengl; got ${name}`);
+  if (name !== 'vulkan' && name !== 'opengl')
+    throw new Error(`WEBGPU_RNN_TEST_BACKEND: expected vulkan or opengl; got ${name}`);
   return name;
 }
 
@@ -18,7 +19,14 @@ let webgpu: Promise<NodeWebGPU> | undefined;
 
 export function nodeWebGPU(): Promise<NodeWebGPU> {
   webgpu ??= requestNodeDevice({ backend: TEST_BACKEND }).then((found) => {
-    const limits = (['maxStorageBufferBindingSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup'] as const)
+    const limits = (
+      [
+        'maxStorageBufferBindingSize',
+        'maxStorageBuffersPerShaderStage',
+        'maxComputeWorkgroupStorageSize',
+        'maxComputeInvocationsPerWorkgroup',
+      ] as const
+    )
       .map((name) => `${name} ${found.device.limits[name]}`)
       .join(', ');
     console.info(`WebGPU adapter (${TEST_BACKEND}): ${describeAdapter(found.adapterSummary)}; ${limits}`);
@@ -54,7 +62,10 @@ export async function withErrorScopes<T>(device: GPUDevice, body: () => Promise<
 }
 
 /** Counts buffers created and destroyed on `device` while `body` runs. */
-export async function trackBuffers<T>(device: GPUDevice, body: () => Promise<T> | T): Promise<{ result: T; created: number; live: number }> {
+export async function trackBuffers<T>(
+  device: GPUDevice,
+  body: () => Promise<T> | T,
+): Promise<{ result: T; created: number; live: number }> {
   const original = device.createBuffer.bind(device);
   const live = new Set<GPUBuffer>();
   let created = 0;

@@ -27,9 +27,18 @@ export interface BenchConfig {
 
 /** The seed notebook's shape, and the two large shapes of `npm run bench:kernels`; the cell is the form's. */
 export const PRESETS: readonly { readonly label: string; readonly config: Omit<BenchConfig, 'cell'> }[] = [
-  { label: 'Seed 5×3×1×50 relu', config: { batch: 5, timesteps: 3, features: 1, units: 50, activation: 'relu', goBackwards: false, runs: 5 } },
-  { label: '32×64×16×256 tanh', config: { batch: 32, timesteps: 64, features: 16, units: 256, activation: 'tanh', goBackwards: false, runs: 3 } },
-  { label: '8×32×32×1024 tanh', config: { batch: 8, timesteps: 32, features: 32, units: 1024, activation: 'tanh', goBackwards: false, runs: 3 } },
+  {
+    label: 'Seed 5×3×1×50 relu',
+    config: { batch: 5, timesteps: 3, features: 1, units: 50, activation: 'relu', goBackwards: false, runs: 5 },
+  },
+  {
+    label: '32×64×16×256 tanh',
+    config: { batch: 32, timesteps: 64, features: 16, units: 256, activation: 'tanh', goBackwards: false, runs: 3 },
+  },
+  {
+    label: '8×32×32×1024 tanh',
+    config: { batch: 8, timesteps: 32, features: 32, units: 1024, activation: 'tanh', goBackwards: false, runs: 3 },
+  },
 ];
 
 export const describeConfig = (c: BenchConfig): string =>

@@ -5,7 +5,13 @@ import { BENCH_CELLS, CELL_INFO, PRESETS, type BenchConfig } from './bench-confi
 
 const LIMITS = { batch: 4096, timesteps: 4096, features: 4096, units: 4096, runs: 50 } as const;
 type NumberField = keyof typeof LIMITS;
-const NAMES: Record<NumberField, string> = { batch: 'B (batch)', timesteps: 'T (timesteps)', features: 'F (features)', units: 'U (units)', runs: 'Runs' };
+const NAMES: Record<NumberField, string> = {
+  batch: 'B (batch)',
+  timesteps: 'T (timesteps)',
+  features: 'F (features)',
+  units: 'U (units)',
+  runs: 'Runs',
+};
 
 export interface BenchForm {
   /** The settings, or null (with the faulty field marked and explained) when one is invalid. */

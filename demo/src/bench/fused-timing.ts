@@ -3,7 +3,15 @@
  * clock always, GPU time from timestamp queries where the device has them. WebGPU errors during the
  * runs fail the measurement instead of passing unnoticed.
  */
-import { createFloat32Buffer, createGRU, createLSTM, createSimpleRNN, type RNNShape, type SimpleRNN, type Strategy } from 'webgpu-rnn';
+import {
+  createFloat32Buffer,
+  createGRU,
+  createLSTM,
+  createSimpleRNN,
+  type RNNShape,
+  type SimpleRNN,
+  type Strategy,
+} from 'webgpu-rnn';
 import { CELL_INFO, type BenchCell, type BenchConfig } from './bench-config.js';
 import { passTiming, type PassTiming } from './bench-result.js';
 import { createGpuStopwatch } from './gpu-stopwatch.js';
@@ -32,14 +40,20 @@ interface FusedLayer {
   encodeBackward(encoder: GPUCommandEncoder, inputs: Buffers, outputs?: Buffers): Buffers;
 }
 
-const CREATE: Record<BenchCell, (device: GPUDevice, config: RNNShape & Pick<BenchConfig, 'activation' | 'goBackwards'>) => unknown> = {
+const CREATE: Record<
+  BenchCell,
+  (device: GPUDevice, config: RNNShape & Pick<BenchConfig, 'activation' | 'goBackwards'>) => unknown
+> = {
   simpleRNN: createSimpleRNN,
   lstm: createLSTM,
   gru: createGRU,
 };
 
 function randomBuffer(device: GPUDevice, length: number, scale: number): GPUBuffer {
-  return createFloat32Buffer(device, Float32Array.from({ length }, () => (Math.random() * 2 - 1) * scale));
+  return createFloat32Buffer(
+    device,
+    Float32Array.from({ length }, () => (Math.random() * 2 - 1) * scale),
+  );
 }
 
 async function popErrors(device: GPUDevice, scopes: number): Promise<void> {
@@ -51,10 +65,21 @@ async function popErrors(device: GPUDevice, scopes: number): Promise<void> {
   if (errors.length > 0) throw new Error(`WebGPU reported: ${errors.map((e) => e.message).join('; ')}`);
 }
 
-export async function timeFusedKernels(device: GPUDevice, config: BenchConfig, onProgress: OnProgress): Promise<FusedTimings> {
+export async function timeFusedKernels(
+  device: GPUDevice,
+  config: BenchConfig,
+  onProgress: OnProgress,
+): Promise<FusedTimings> {
   const { batch: B, timesteps: T, features: F, units: U } = config;
   const G = CELL_INFO[config.cell].gates;
-  const rnn = CREATE[config.cell](device, { batch: B, timesteps: T, features: F, units: U, activation: config.activation, goBackwards: config.goBackwards }) as FusedLayer;
+  const rnn = CREATE[config.cell](device, {
+    batch: B,
+    timesteps: T,
+    features: F,
+    units: U,
+    activation: config.activation,
+    goBackwards: config.goBackwards,
+  }) as FusedLayer;
   device.pushErrorScope('validation');
   device.pushErrorScope('out-of-memory');
   const inputs = {
@@ -72,7 +97,9 @@ export async function timeFusedKernels(device: GPUDevice, config: BenchConfig, o
     const forwardOut = rnn.encodeForward(first, inputs);
     const backwardOut = rnn.encodeBackward(first, { ...inputs, ...forwardOut, dh });
     device.queue.submit([first.finish()]);
-    buffers.push(...[...Object.values(forwardOut), ...Object.values(backwardOut)].filter((b): b is GPUBuffer => b !== null));
+    buffers.push(
+      ...[...Object.values(forwardOut), ...Object.values(backwardOut)].filter((b): b is GPUBuffer => b !== null),
+    );
 
     const encodeCall = (encoder: GPUCommandEncoder, backward: boolean) => {
       rnn.encodeForward(encoder, inputs, forwardOut);

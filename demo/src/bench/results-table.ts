@@ -6,7 +6,8 @@ import type { BenchResult, PassTiming } from './bench-result.js';
 const NOT_MEASURED = '—';
 
 function timeCell(ms: number | null): HTMLTableCellElement {
-  if (ms === null) return h('td', { class: 'number muted', title: 'not measured: no GPU timestamps here' }, NOT_MEASURED);
+  if (ms === null)
+    return h('td', { class: 'number muted', title: 'not measured: no GPU timestamps here' }, NOT_MEASURED);
   return h('td', { class: 'number', 'data-ms': String(ms) }, formatMs(ms));
 }
 
@@ -20,7 +21,13 @@ export function renderResultsTable(table: HTMLTableElement, result: BenchResult)
   table.tBodies[0]!.replaceChildren(
     ...result.implementations.map(({ id, label, timings, skipped }) => {
       const name = h('th', { scope: 'row' }, label);
-      if (!timings) return h('tr', { 'data-implementation': id }, name, h('td', { colspan: '6', class: 'muted' }, `not run: ${skipped ?? 'unknown reason'}`));
+      if (!timings)
+        return h(
+          'tr',
+          { 'data-implementation': id },
+          name,
+          h('td', { colspan: '6', class: 'muted' }, `not run: ${skipped ?? 'unknown reason'}`),
+        );
       const { forward, forwardBackward } = timings;
       return h(
         'tr',

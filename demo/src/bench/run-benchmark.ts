@@ -23,9 +23,10 @@ function describeBackend(backend: Backend): string {
 export async function runBenchmark(config: BenchConfig, backend: Backend, onStatus: OnStatus): Promise<BenchResult> {
   const noWebGPU = 'needs WebGPU, which this browser does not offer';
   const cpuFlops = flops(config).forwardBackward;
-  const cpuSkip = cpuFlops > CPU_FLOP_LIMIT
-    ? `${formatNumber(cpuFlops / 1e9, 2)} GFLOP per forward + backward call is more than this page runs on the cpu backend (${formatNumber(CPU_FLOP_LIMIT / 1e9, 0)} GFLOP)`
-    : null;
+  const cpuSkip =
+    cpuFlops > CPU_FLOP_LIMIT
+      ? `${formatNumber(cpuFlops / 1e9, 2)} GFLOP per forward + backward call is more than this page runs on the cpu backend (${formatNumber(CPU_FLOP_LIMIT / 1e9, 0)} GFLOP)`
+      : null;
   const plan: { id: ImplementationResult['id']; label: string; skipped: string | null }[] = [
     { id: 'fused-webgpu', label: 'fused kernels · webgpu', skipped: backend.name === 'webgpu' ? null : noWebGPU },
     { id: 'stock-webgpu', label: 'stock tfjs ops · webgpu', skipped: backend.name === 'webgpu' ? null : noWebGPU },
@@ -45,7 +46,11 @@ export async function runBenchmark(config: BenchConfig, backend: Backend, onStat
       onStatus(`${label}, ${pass}: ${what}`, (done + (pass === 'forward' ? 0.25 : 0.75)) / toRun);
     onStatus(`${label}: warming up`, done / toRun);
     if (id === 'fused-webgpu' && backend.name === 'webgpu') {
-      const { forward, forwardBackward, strategy, dispatches } = await timeFusedKernels(backend.device, config, onProgress);
+      const { forward, forwardBackward, strategy, dispatches } = await timeFusedKernels(
+        backend.device,
+        config,
+        onProgress,
+      );
       fused = { strategy, dispatches };
       implementations.push({ id, label, timings: { forward, forwardBackward } });
     } else {

@@ -10,7 +10,13 @@ import type { BenchCell } from './bench-config.js';
 export type Activate = (t: tf.Tensor) => tf.Tensor;
 
 /** One step: the input's projection x_t·kernel + bias [B, G·U] and the states before it → the states after it (h first). */
-type Step = (projection: tf.Tensor2D, states: tf.Tensor2D[], recurrentKernel: tf.Tensor2D, activation: Activate, gate: Activate) => tf.Tensor2D[];
+type Step = (
+  projection: tf.Tensor2D,
+  states: tf.Tensor2D[],
+  recurrentKernel: tf.Tensor2D,
+  activation: Activate,
+  gate: Activate,
+) => tf.Tensor2D[];
 
 const STEPS: Record<BenchCell, { states: number; step: Step }> = {
   simpleRNN: { states: 1, step: (p, [h], r, act) => [act(tf.add(p, tf.matMul(h!, r))) as tf.Tensor2D] },
@@ -53,7 +59,13 @@ export function stockRecurrence(
   for (let s = 0; s < T; s++) {
     const t = goBackwards ? T - 1 - s : s;
     const xt = tf.reshape(tf.slice(x, [0, t, 0], [B, 1, F]), [B, F]) as tf.Tensor2D;
-    states = step(tf.add(tf.matMul(xt, kernel), bias) as tf.Tensor2D, states, recurrentKernel, activations.activation, activations.gate);
+    states = step(
+      tf.add(tf.matMul(xt, kernel), bias) as tf.Tensor2D,
+      states,
+      recurrentKernel,
+      activations.activation,
+      activations.gate,
+    );
     outputs.push(states[0]!);
   }
   return tf.stack(outputs, 1) as tf.Tensor3D;

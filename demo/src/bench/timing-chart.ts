@@ -6,7 +6,11 @@ import { formatMs } from '../common/format.js';
 import type { BenchResult, ImplementationId } from './bench-result.js';
 
 /** Each implementation keeps its colour whichever of them ran. */
-const COLORS: Record<ImplementationId, string> = { 'fused-webgpu': SERIES_COLORS[0]!, 'stock-webgpu': SERIES_COLORS[1]!, 'stock-cpu': SERIES_COLORS[2]! };
+const COLORS: Record<ImplementationId, string> = {
+  'fused-webgpu': SERIES_COLORS[0]!,
+  'stock-webgpu': SERIES_COLORS[1]!,
+  'stock-cpu': SERIES_COLORS[2]!,
+};
 
 /** Draws into `container`; the caller finalizes the returned chart before drawing another there. */
 export async function renderTimingChart(container: HTMLElement, result: BenchResult): Promise<Result> {
@@ -25,15 +29,39 @@ export async function renderTimingChart(container: HTMLElement, result: BenchRes
     ...chartFrame(280),
     data: { values },
     encoding: {
-      x: { field: 'pass', type: 'nominal', title: null, sort: ['forward', 'forward + backward'], axis: { labelAngle: 0, labelFontSize: 13 } },
+      x: {
+        field: 'pass',
+        type: 'nominal',
+        title: null,
+        sort: ['forward', 'forward + backward'],
+        axis: { labelAngle: 0, labelFontSize: 13 },
+      },
       xOffset: { field: 'implementation', type: 'nominal', sort: names },
       // Times span orders of magnitude: a log axis keeps the fast bars visible (and bars on it must not stack from zero).
-      y: { field: 'ms', type: 'quantitative', title: 'median time per call (ms, log scale)', scale: { type: 'log' }, stack: null },
-      color: { field: 'implementation', type: 'nominal', sort: names, scale: { domain: names, range: colors }, legend: { title: null } },
+      y: {
+        field: 'ms',
+        type: 'quantitative',
+        title: 'median time per call (ms, log scale)',
+        scale: { type: 'log' },
+        stack: null,
+      },
+      color: {
+        field: 'implementation',
+        type: 'nominal',
+        sort: names,
+        scale: { domain: names, range: colors },
+        legend: { title: null },
+      },
     },
     layer: [
-      { mark: { type: 'bar', cornerRadiusEnd: 3 }, encoding: { tooltip: [{ field: 'implementation' }, { field: 'pass' }, { field: 'text', title: 'median' }] } },
-      { mark: { type: 'text', dy: -7, fontSize: 11 }, encoding: { text: { field: 'text' }, color: { value: '#1c2230' } } },
+      {
+        mark: { type: 'bar', cornerRadiusEnd: 3 },
+        encoding: { tooltip: [{ field: 'implementation' }, { field: 'pass' }, { field: 'text', title: 'median' }] },
+      },
+      {
+        mark: { type: 'text', dy: -7, fontSize: 11 },
+        encoding: { text: { field: 'text' }, color: { value: '#1c2230' } },
+      },
     ],
   };
   return embed(container, spec, EMBED_OPTIONS);

@@ -34,5 +34,7 @@ export function reportUncaughtErrors(container: HTMLElement): void {
     if (event.error == null && event.message.startsWith('ResizeObserver loop')) return;
     showAlert(container, 'error', 'Something went wrong', errorMessage(event.error ?? event.message));
   });
-  window.addEventListener('unhandledrejection', (event) => showAlert(container, 'error', 'Something went wrong', errorMessage(event.reason)));
+  window.addEventListener('unhandledrejection', (event) =>
+    showAlert(container, 'error', 'Something went wrong', errorMessage(event.reason)),
+  );
 }

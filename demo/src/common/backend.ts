@@ -44,7 +44,13 @@ export async function startBackend(): Promise<Backend> {
     return {
       name: 'webgpu',
       device,
-      adapter: { vendor, architecture, description, isFallbackAdapter, timestampQuery: device.features.has('timestamp-query') },
+      adapter: {
+        vendor,
+        architecture,
+        description,
+        isFallbackAdapter,
+        timestampQuery: device.features.has('timestamp-query'),
+      },
     };
   }
   if (!(await tf.setBackend('cpu'))) whyNoWebGPU += ' tfjs could not start its cpu backend either.';

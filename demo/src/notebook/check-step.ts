@@ -56,20 +56,43 @@ export function createCheckStep(): CheckStep {
     const finalRun = input.trained.loss.at(-1)!;
     const finalReference = reference.loss.at(-1)!;
     const row = (label: string, run: string, ref: string, difference: string, limit: string) =>
-      h('tr', {}, h('th', { scope: 'row' }, label), ...[run, ref, difference, limit].map((text) => h('td', { class: 'number' }, text)));
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, label),
+        ...[run, ref, difference, limit].map((text) => h('td', { class: 'number' }, text)),
+      );
     table.tHead!.rows[0]!.replaceChildren(
-      ...['', input.runLabel, referenceLabel(input.cell), 'relative difference', 'tolerance'].map((text, i) => h('th', i === 0 ? {} : { class: 'number' }, text)),
+      ...['', input.runLabel, referenceLabel(input.cell), 'relative difference', 'tolerance'].map((text, i) =>
+        h('th', i === 0 ? {} : { class: 'number' }, text),
+      ),
     );
     table.tBodies[0]!.replaceChildren(
-      row('Final loss', formatLoss(finalRun), formatLoss(finalReference), formatScientific(Math.abs(finalRun - finalReference) / Math.abs(finalReference)), ''),
+      row(
+        'Final loss',
+        formatLoss(finalRun),
+        formatLoss(finalReference),
+        formatScientific(Math.abs(finalRun - finalReference) / Math.abs(finalReference)),
+        '',
+      ),
       row('Largest per-epoch loss difference', '', '', formatScientific(comparison.lossDifference), tolerance),
-      row('Prediction', formatVector(input.prediction, 4), formatVector(reference.prediction, 4), formatScientific(comparison.predictionDifference), tolerance),
+      row(
+        'Prediction',
+        formatVector(input.prediction, 4),
+        formatVector(reference.prediction, 4),
+        formatScientific(comparison.predictionDifference),
+        tolerance,
+      ),
       row('Time per epoch, warm', formatMs(input.trained.msPerEpoch), formatMs(reference.msPerEpoch), '', ''),
     );
     table.hidden = false;
   }
 
-  function showVerdict(runLabel: string, cell: SeedCell, { pass, lossDifference, predictionDifference }: Comparison): void {
+  function showVerdict(
+    runLabel: string,
+    cell: SeedCell,
+    { pass, lossDifference, predictionDifference }: Comparison,
+  ): void {
     const word = pass ? 'PASS' : 'FAIL';
     verdict.className = `verdict ${pass ? 'pass' : 'fail'}`;
     verdict.dataset.verdict = word;
@@ -105,10 +128,17 @@ export function createCheckStep(): CheckStep {
       progress.max = input.epochs;
       progress.value = 0;
       try {
-        const reference = await trainStockOnCPU(input.data, input.cell, input.trained.initialWeights, input.epochs, input.probe, ({ epoch, epochs, loss }) => {
-          progress.value = epoch;
-          status.textContent = `Training the stock layer on the cpu backend: epoch ${epoch} of ${epochs} · loss ${formatLoss(loss)}`;
-        });
+        const reference = await trainStockOnCPU(
+          input.data,
+          input.cell,
+          input.trained.initialWeights,
+          input.epochs,
+          input.probe,
+          ({ epoch, epochs, loss }) => {
+            progress.value = epoch;
+            status.textContent = `Training the stock layer on the cpu backend: epoch ${epoch} of ${epochs} · loss ${formatLoss(loss)}`;
+          },
+        );
         const comparison = compareRuns({ loss: input.trained.loss, prediction: input.prediction }, reference);
         status.textContent = `Trained the stock layer for ${input.epochs} epochs on the cpu backend from the same initial weights.`;
         showVerdict(input.runLabel, input.cell, comparison);

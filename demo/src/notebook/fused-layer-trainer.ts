@@ -12,12 +12,25 @@ export const fusedLayerTrainer: Trainer = {
   describe: (cell) => `tfjs model.fit with the fused ${CELLS[cell].name} layer`,
   unavailable: async () => null,
   async train(data, cell, epochs, onEpoch) {
-    const model = buildSeedModel({ fused: true, cell, seed: INITIAL_WEIGHTS_SEED, seqLen: data.seqLen, nSteps: data.nSteps });
+    const model = buildSeedModel({
+      fused: true,
+      cell,
+      seed: INITIAL_WEIGHTS_SEED,
+      seqLen: data.seqLen,
+      nSteps: data.nSteps,
+    });
     const { x, y } = toTensors(data);
     try {
       const initialWeights = await snapshotWeights(model);
       const { loss, msPerEpoch, trainingMs } = await fitWithProgress(model, x, y, epochs, onEpoch);
-      return { loss, msPerEpoch, trainingMs, initialWeights, predict: (input) => predictNext(model, input), dispose: () => model.dispose() };
+      return {
+        loss,
+        msPerEpoch,
+        trainingMs,
+        initialWeights,
+        predict: (input) => predictNext(model, input),
+        dispose: () => model.dispose(),
+      };
     } catch (error) {
       model.dispose();
       throw error;

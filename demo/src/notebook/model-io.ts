@@ -8,7 +8,9 @@ export interface WeightSnapshot {
 
 /** The model's weights, copied to the host (await t.data(): dataSync is not safe on every webgpu page). */
 export async function snapshotWeights(model: tf.LayersModel): Promise<WeightSnapshot[]> {
-  return Promise.all(model.getWeights().map(async (w) => ({ values: (await w.data()) as Float32Array, shape: [...w.shape] })));
+  return Promise.all(
+    model.getWeights().map(async (w) => ({ values: (await w.data()) as Float32Array, shape: [...w.shape] })),
+  );
 }
 
 export function restoreWeights(model: tf.LayersModel, weights: readonly WeightSnapshot[]): void {

@@ -43,14 +43,24 @@ export function createModelStep(): ModelStep {
       if (key === shown) return;
       shown = key;
       const { name, gates } = CELLS[cell()];
-      hint.replaceChildren(`${name}(50, relu) on `, h('code', {}, '[seqLen, 1]'), ' inputs, then Dense(nSteps); Adam (learning rate 0.001) and mean squared error.');
+      hint.replaceChildren(
+        `${name}(50, relu) on `,
+        h('code', {}, '[seqLen, 1]'),
+        ' inputs, then Dense(nSteps); Adam (learning rate 0.001) and mean squared error.',
+      );
       const model = buildSeedModel({ cell: cell(), seqLen: data.seqLen, nSteps: data.nSteps });
       try {
         const units = model.layers[0]!.getConfig().units as number;
         const cell = (text: string, numeric = false) => h('td', numeric ? { class: 'number' } : {}, text);
         rows.replaceChildren(
           ...model.layers.map((layer) =>
-            h('tr', {}, cell(layer.getClassName()), cell(formatShape(layer.outputShape)), cell(formatCount(layer.countParams()), true)),
+            h(
+              'tr',
+              {},
+              cell(layer.getClassName()),
+              cell(formatShape(layer.outputShape)),
+              cell(formatCount(layer.countParams()), true),
+            ),
           ),
           h('tr', { class: 'total' }, cell('Total'), cell(''), cell(formatCount(model.countParams()), true)),
         );
@@ -61,7 +71,10 @@ export function createModelStep(): ModelStep {
         const times = gates > 1 ? `${gates}·` : '';
         const inner = (text: string) => (gates > 1 ? `(${text})` : text);
         formula.replaceChildren(
-          ...line(name, `${times}${inner('(features + units)·units + units')} = ${times}${inner(`(${FEATURES} + ${units})·${units} + ${units}`)} = ${formatCount(rnnParams)}`),
+          ...line(
+            name,
+            `${times}${inner('(features + units)·units + units')} = ${times}${inner(`(${FEATURES} + ${units})·${units} + ${units}`)} = ${formatCount(rnnParams)}`,
+          ),
           ...line('Dense', `outputs·(units + 1) = ${data.nSteps}·(${units} + 1) = ${formatCount(denseParams)}`),
           h('span', { class: 'label' }, 'Total'),
           `${formatCount(rnnParams)} + ${formatCount(denseParams)} = ${formatCount(rnnParams + denseParams)}`,

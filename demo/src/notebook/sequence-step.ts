@@ -28,20 +28,27 @@ export function createSequenceStep(): SequenceStep {
     if (!sequence) return { field: 'sequence', message: 'The raw sequence must be numbers separated by commas.' };
     const seqLen = Number(inputs.seqLen.value);
     const nSteps = Number(inputs.nSteps.value);
-    for (const [field, value] of [['seqLen', seqLen], ['nSteps', nSteps]] as const) {
+    for (const [field, value] of [
+      ['seqLen', seqLen],
+      ['nSteps', nSteps],
+    ] as const) {
       if (!Number.isInteger(value) || value < 1 || value > MAX_STEPS) {
         return { field, message: `${field} must be a whole number from 1 to ${MAX_STEPS}.` };
       }
     }
     if (sequence.length < seqLen + nSteps) {
-      return { field: 'sequence', message: `One window needs seqLen + nSteps = ${seqLen + nSteps} numbers; the sequence has ${sequence.length}.` };
+      return {
+        field: 'sequence',
+        message: `One window needs seqLen + nSteps = ${seqLen + nSteps} numbers; the sequence has ${sequence.length}.`,
+      };
     }
     return windowSequence(sequence, seqLen, nSteps);
   }
 
   function render(): void {
     const result = read();
-    for (const [field, input] of Object.entries(inputs)) markInvalid(input, 'message' in result && result.field === field);
+    for (const [field, input] of Object.entries(inputs))
+      markInvalid(input, 'message' in result && result.field === field);
     if ('message' in result) {
       data = null;
       error.textContent = result.message;
@@ -54,13 +61,29 @@ export function createSequenceStep(): SequenceStep {
       const list = (values: readonly number[]) => h('span', { class: 'mono' }, values.join(', '));
       rows.replaceChildren(
         ...result.windows.map((values, i) =>
-          h('tr', {}, h('td', { class: 'number' }, String(i + 1)), h('td', {}, list(values)), h('td', {}, list(result.targets[i]!))),
+          h(
+            'tr',
+            {},
+            h('td', { class: 'number' }, String(i + 1)),
+            h('td', {}, list(values)),
+            h('td', {}, list(result.targets[i]!)),
+          ),
         ),
       );
       const samples = result.windows.length;
       shapes.replaceChildren(
-        h('div', {}, h('dt', {}, 'X, the inputs'), h('dd', {}, `(${samples}, ${result.seqLen}, 1)`, h('small', {}, ' samples · seqLen · features'))),
-        h('div', {}, h('dt', {}, 'Y, the targets'), h('dd', {}, `(${samples}, ${result.nSteps})`, h('small', {}, ' samples · nSteps'))),
+        h(
+          'div',
+          {},
+          h('dt', {}, 'X, the inputs'),
+          h('dd', {}, `(${samples}, ${result.seqLen}, 1)`, h('small', {}, ' samples · seqLen · features')),
+        ),
+        h(
+          'div',
+          {},
+          h('dt', {}, 'Y, the targets'),
+          h('dd', {}, `(${samples}, ${result.nSteps})`, h('small', {}, ' samples · nSteps')),
+        ),
       );
     }
     for (const listener of listeners) listener(data);

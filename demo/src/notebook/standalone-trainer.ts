@@ -19,7 +19,10 @@ import { steadyMsPerEpoch, type Trainer } from './trainer.js';
 const EPOCHS_PER_SUBMIT = 10;
 
 /** The trainer's config for the seed model with `cell`: relu, as buildSeedModel's layers. */
-const trainerConfig = (cell: SeedCell, shape: Pick<TrainerConfig, 'timesteps' | 'features' | 'units' | 'outputs'>): TrainerConfig => ({ ...shape, cell, activation: 'relu' });
+const trainerConfig = (
+  cell: SeedCell,
+  shape: Pick<TrainerConfig, 'timesteps' | 'features' | 'units' | 'outputs'>,
+): TrainerConfig => ({ ...shape, cell, activation: 'relu' });
 
 export function standaloneTrainer(device: GPUDevice): Trainer {
   const support = new Map<SeedCell, Promise<string | null>>();
@@ -45,10 +48,16 @@ export function standaloneTrainer(device: GPUDevice): Trainer {
       const model = buildSeedModel({ cell, seed: INITIAL_WEIGHTS_SEED, seqLen: data.seqLen, nSteps: data.nSteps });
       const initialWeights = await snapshotWeights(model);
       model.dispose();
-      const trainer = await createTrainer(device, trainerConfig(cell, { timesteps: data.seqLen, features: 1, units: 50, outputs: data.nSteps }));
+      const trainer = await createTrainer(
+        device,
+        trainerConfig(cell, { timesteps: data.seqLen, features: 1, units: 50, outputs: data.nSteps }),
+      );
       try {
         trainer.setWeights(initialWeights.map((w) => w.values));
-        trainer.setData(data.windows.map((window) => window.map((v) => [v])), data.targets.map((t) => [...t]));
+        trainer.setData(
+          data.windows.map((window) => window.map((v) => [v])),
+          data.targets.map((t) => [...t]),
+        );
         // Each submission's time, shared by its epochs; the page's drawing between submissions is not
         // counted. The first submission is the warm-up.
         let submitted = performance.now();

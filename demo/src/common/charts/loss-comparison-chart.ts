@@ -11,8 +11,13 @@ export interface LossSeries {
   readonly loss: readonly number[];
 }
 
-export async function renderLossComparison(container: HTMLElement, [run, reference]: readonly [LossSeries, LossSeries]): Promise<Result> {
-  const values = [run, reference].flatMap(({ name, loss }) => loss.map((l, i) => ({ run: name, epoch: i + 1, loss: l })));
+export async function renderLossComparison(
+  container: HTMLElement,
+  [run, reference]: readonly [LossSeries, LossSeries],
+): Promise<Result> {
+  const values = [run, reference].flatMap(({ name, loss }) =>
+    loss.map((l, i) => ({ run: name, epoch: i + 1, loss: l })),
+  );
   const only = (name: string) => [{ filter: { field: 'run', equal: name } }];
   const spec: TopLevelSpec = {
     ...chartFrame(260),
