@@ -10,7 +10,6 @@ import { defineConfig } from 'vitest/config';
 const ADAPTER_FREE = [
   'test/consumer.test.ts',
   'test/demo.test.ts',
-  'test/kernel-specs.test.ts',
   'test/package.test.ts',
   'test/readme.test.ts',
   'test/simple-rnn.ref.test.ts',

@@ -7,7 +7,7 @@
  * twice), and immutable uniform buffers keyed by their contents. Uniform buffers are never written
  * after creation, so a cached one is safe to reuse while earlier work that reads it is pending.
  */
-import { packParams, type KernelRun, type KernelSpec } from './kernel.js';
+import { packParams, paramNames, type KernelRun, type KernelSpec } from './kernel.js';
 
 const LABEL_PREFIX = 'webgpu-rnn';
 /** Distinct uniform contents kept per device; enough for every step of a few live shapes. */
@@ -112,11 +112,11 @@ interface UniformBlocks {
 }
 
 function uniformsFor(device: GPUDevice, run: KernelRun): UniformBlocks {
-  const words = run.spec.params.length;
+  const words = paramNames(run.spec).length;
   const blockSize = Math.ceil((words * 4) / 16) * 16;
   const alignment = device.limits.minUniformBufferOffsetAlignment;
   const stride = Math.ceil(blockSize / alignment) * alignment;
-  const blocks = run.dispatches.map((d) => packParams(run.spec.params, d.params));
+  const blocks = run.dispatches.map((d) => packParams(run.spec, d.params));
   const key = `${run.spec.name}|${blocks.map((b) => b.join(',')).join(';')}`;
   const cache = cacheFor(device).uniforms;
   let buffer = cache.get(key);

@@ -20,13 +20,28 @@ import type { Cell } from './cell.js';
 import { resolveGRUConfig, type GRUConfig, type ResolvedGRUConfig } from './config.js';
 import { checkDevice, createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
 
-const forward = { code: forwardCode, bindings: [{ name: 'bias', access: 'read' }] } as const;
+const forward = {
+  code: forwardCode,
+  bindings: [
+    { name: 'bias', access: 'read', holds: '[2, 3·units], resetAfter only (read only when params.hasCellInput)' },
+  ],
+} as const;
 const backward = {
   code: backwardCode,
   bindings: [
-    { name: 'h', access: 'read' },
-    { name: 'initialState', access: 'read' },
-    { name: 'saved', access: 'read' },
+    { name: 'h', access: 'read', holds: '[batch, timesteps, units] from the forward pass', tiles: true },
+    {
+      name: 'initialState',
+      access: 'read',
+      holds: '[batch, units] (read only when params.hasInitialState)',
+      tiles: true,
+    },
+    {
+      name: 'saved',
+      access: 'read',
+      holds: '[batch, timesteps, units]: the reset product (resetAfter only)',
+      tiles: true,
+    },
   ],
 } as const;
 

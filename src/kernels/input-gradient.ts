@@ -1,30 +1,29 @@
 /**
  * Input gradient of a recurrent layer, every timestep in one GEMM over batch·timesteps rows:
  *   dx[b, t(s), :] = dGates[b, s, :G·U] · kernelᵀ,   t(s) = goBackwards ? T-1-s : s,
- * reducing over the gates' columns G·U of dGates rows gradientBlocks·U wide.
- * Bindings: dGates [B,T,Gd·U], kernel [F,G·U] → dx [B,T,F].
- * Dispatch: one invocation per 4 rows × 4 features; one dispatch.
+ * reducing over the gates' columns G·U of dGates rows gradientBlocks·U wide. One dispatch (see
+ * input-gradient.wgsl).
  * Limits: feature tiles / gemmWorkgroup[0] on grid x; row tiles fold into grid z.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/input-gradient.wgsl?raw';
-import { composeShader, defineKernel, type KernelRun } from '../gpu/kernel.js';
+import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { rowGemmGrid, type RNNShape } from './shape.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 export const inputGradient = defineKernel({
   name: 'input-gradient',
-  code: composeShader(orderCode, code),
-  params: ['rows', 'timesteps', 'features', 'columns', 'stride', 'goBackwards'],
+  modules: [orderCode, code],
+  params: { rows: 'u32', timesteps: 'u32', features: 'u32', columns: 'u32', stride: 'u32', goBackwards: 'u32' },
   bindings: [
-    { name: 'dGates', access: 'read' },
-    { name: 'kernel', access: 'read' },
-    { name: 'dx', access: 'read_write' },
+    { name: 'dGates', access: 'read', holds: '[batch, timesteps, stride]', tiles: true },
+    { name: 'kernel', access: 'read', holds: '[features, columns]' },
+    { name: 'dx', access: 'read_write', holds: '[batch, timesteps, features]', tiles: true },
   ],
 });
 
 export type InputGradientRun = KernelRun<
-  (typeof inputGradient.params)[number],
+  keyof typeof inputGradient.params,
   (typeof inputGradient.bindings)[number]['name']
 >;
 

@@ -1,31 +1,29 @@
 /**
  * Input projection of a recurrent layer, every timestep and gate in one GEMM over batch·timesteps rows:
  *   gates[b, s, :] = x[b, t(s), :] · kernel + bias,   t(s) = goBackwards ? T-1-s : s,
- * over columns = gates·units (kernel [F, G·U]; bias from its start, [G·U] or a GRU's [2, G·U]).
- * Bindings: x [B,T,F], kernel [F,G·U], bias (placeholder when unused) → gates [B,T,G·U].
- * Dispatch: one invocation per 4 rows × 4 columns; one dispatch.
+ * over columns = gates·units. One dispatch (see input-projection.wgsl).
  * Limits: column tiles / gemmWorkgroup[0] on grid x; row tiles fold into grid z.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/input-projection.wgsl?raw';
-import { composeShader, defineKernel, type KernelRun } from '../gpu/kernel.js';
+import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { rowGemmGrid, type RNNShape } from './shape.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 export const inputProjection = defineKernel({
   name: 'input-projection',
-  code: composeShader(orderCode, code),
-  params: ['rows', 'timesteps', 'features', 'columns', 'goBackwards', 'hasBias'],
+  modules: [orderCode, code],
+  params: { rows: 'u32', timesteps: 'u32', features: 'u32', columns: 'u32', goBackwards: 'u32', hasBias: 'u32' },
   bindings: [
-    { name: 'x', access: 'read' },
-    { name: 'kernel', access: 'read' },
-    { name: 'bias', access: 'read' },
-    { name: 'gates', access: 'read_write' },
+    { name: 'x', access: 'read', holds: '[batch, timesteps, features]', tiles: true },
+    { name: 'kernel', access: 'read', holds: '[features, columns]' },
+    { name: 'bias', access: 'read', holds: '[columns], from its start (read only when params.hasBias)' },
+    { name: 'gates', access: 'read_write', holds: '[batch, timesteps, columns]', tiles: true },
   ],
 });
 
 export type InputProjectionRun = KernelRun<
-  (typeof inputProjection.params)[number],
+  keyof typeof inputProjection.params,
   (typeof inputProjection.bindings)[number]['name']
 >;
 

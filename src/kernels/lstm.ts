@@ -16,6 +16,8 @@ import type { Cell } from './cell.js';
 import { resolveLSTMConfig, type LSTMConfig, type ResolvedLSTMConfig } from './config.js';
 import { checkDevice, createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
 
+const INITIAL_CELL_STATE = '[batch, units] (read only when params.hasCellInput)';
+
 export const LSTM_CELL: Cell = {
   name: 'lstm',
   gates: 4,
@@ -25,13 +27,21 @@ export const LSTM_CELL: Cell = {
   saves: true,
   savedOperand: false,
   constants: {},
-  forward: { code: forwardCode, bindings: [{ name: 'initialCellState', access: 'read' }] },
+  forward: {
+    code: forwardCode,
+    bindings: [{ name: 'initialCellState', access: 'read', holds: INITIAL_CELL_STATE, tiles: true }],
+  },
   backward: {
     code: backwardCode,
     bindings: [
-      { name: 'saved', access: 'read' },
-      { name: 'initialCellState', access: 'read' },
-      { name: 'dInitialCellState', access: 'read_write' },
+      { name: 'saved', access: 'read', holds: '[batch, timesteps, units]: c from the forward pass', tiles: true },
+      { name: 'initialCellState', access: 'read', holds: INITIAL_CELL_STATE, tiles: true },
+      {
+        name: 'dInitialCellState',
+        access: 'read_write',
+        holds: '[batch, units]: dc carried from step to step, in the end the initial cell state gradient',
+        tiles: true,
+      },
     ],
   },
 };

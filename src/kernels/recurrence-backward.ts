@@ -2,11 +2,8 @@
  * Backward recurrence (BPTT) of any cell (see recurrence-backward.wgsl): stages run the steps from the
  * last to the first, each of the cell's phases in turn, then one stage for the initial state. A step
  * turns the gradient reaching h_s (dh_s plus what step s+1 sends back through recurrentKernel) into
- * the gradients of its gates' pre-activations, dGates.
- * Bindings: dh [B,T,U] (or [B,U]: the last step's only), gates [B,T,G·U], recurrentKernel [U,G·U]
- * → dGates [B,T,Gd·U], dInitialState [B,U]; then the cell's own.
- * Dispatch: persistent: ceil(T / maxStepsPerDispatch) dispatches of ceil(B/4) workgroups;
- * stepwise: T·phases + 1 dispatches (recurrence-schedule).
+ * the gradients of its gates' pre-activations, dGates. Persistent: ceil(T / maxStepsPerDispatch)
+ * dispatches of ceil(B/4) workgroups; stepwise: T·phases + 1 (recurrence-schedule.ts).
  * Limits: as recurrence-forward; 5 storage buffers plus the cell's.
  */
 import activationCode from '../wgsl/activation.wgsl?raw';
@@ -14,7 +11,7 @@ import code from '../wgsl/recurrence-backward.wgsl?raw';
 import tilesCode from '../wgsl/recurrence-tiles.wgsl?raw';
 import tileCode from '../wgsl/tile-math.wgsl?raw';
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
-import { composeShader, defineKernel, type KernelRun, type KernelSpec } from '../gpu/kernel.js';
+import { defineKernel, type KernelRun, type KernelSpec, type StorageBinding } from '../gpu/kernel.js';
 import { activationId, type Activation } from './activation.js';
 import type { Cell, CellShape } from './cell.js';
 import { activationConstants } from './recurrence-forward.js';
@@ -22,47 +19,53 @@ import { perCellAndProducts, productsModule, productsName } from './recurrence-p
 import { recurrenceSchedule } from './recurrence-schedule.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
-const PARAMS = [
-  'batch',
-  'timesteps',
-  'units',
-  'stageBegin',
-  'stageEnd',
-  'lastStepOnly',
-  'hasInitialState',
-  'hasCellInput',
-  'hasCellGradient',
-  'activation',
-  'recurrentActivation',
-] as const;
+const PARAMS = {
+  batch: 'u32',
+  timesteps: 'u32',
+  units: 'u32',
+  stageBegin: 'u32',
+  stageEnd: 'u32',
+  lastStepOnly: 'u32',
+  hasInitialState: 'u32',
+  hasCellInput: 'u32',
+  hasCellGradient: 'u32',
+  activation: 'u32',
+  recurrentActivation: 'u32',
+} as const;
 
-const DRIVER_BINDINGS = [
-  { name: 'dh', access: 'read' },
-  { name: 'gates', access: 'read' },
-  { name: 'recurrentKernel', access: 'read' },
-  { name: 'dGates', access: 'read_write' },
-  { name: 'dInitialState', access: 'read_write' },
-] as const;
+type Param = keyof typeof PARAMS;
 
-export type RecurrenceBackwardRun = KernelRun<(typeof PARAMS)[number], string>;
+const DRIVER_BINDINGS: readonly StorageBinding[] = [
+  { name: 'dh', access: 'read', holds: '[batch, timesteps, units], or [batch, units] if lastStepOnly', tiles: true },
+  { name: 'gates', access: 'read', holds: '[batch, timesteps, GATES·units]: pre-activations', tiles: true },
+  { name: 'recurrentKernel', access: 'read', type: 'RecurrentKernel', holds: '[units, GATES·units]' },
+  { name: 'dGates', access: 'read_write', holds: '[batch, timesteps, GRADIENT_BLOCKS·units]', tiles: true },
+  {
+    name: 'dInitialState',
+    access: 'read_write',
+    holds: '[batch, units]: also where a cell carries a gradient from one step to the one before',
+    tiles: true,
+  },
+];
+
+export type RecurrenceBackwardRun = KernelRun<Param, string>;
 
 /** The backward kernel of `cell`: the driver composed with the cell's module and the products module. */
-export const recurrenceBackwardSpec = perCellAndProducts(
-  (cell, products, units): KernelSpec<(typeof PARAMS)[number], string> =>
-    defineKernel({
-      name: productsName(`recurrence-backward/${cell.name}`, products, units),
-      code: composeShader(
-        productsModule(products, { cell, direction: 'backward', units }),
-        activationCode,
-        tileCode,
-        orderCode,
-        tilesCode,
-        code,
-        cell.backward.code,
-      ),
-      params: PARAMS,
-      bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
-    }),
+export const recurrenceBackwardSpec = perCellAndProducts((cell, products, units): KernelSpec<Param, string> =>
+  defineKernel({
+    name: productsName(`recurrence-backward/${cell.name}`, products, units),
+    modules: [
+      productsModule(products, { cell, direction: 'backward', units }),
+      activationCode,
+      tileCode,
+      orderCode,
+      tilesCode,
+      code,
+      cell.backward.code,
+    ],
+    params: PARAMS,
+    bindings: [...DRIVER_BINDINGS, ...cell.backward.bindings],
+  }),
 );
 
 export interface RecurrenceBackwardOptions {

@@ -2,68 +2,81 @@
  * Forward recurrence of any cell, steps in consumption order (see recurrence-forward.wgsl): for each
  * step and each of the cell's phases, every tile of 4 rows × 4 units runs the cell's step math, which
  * adds h_{s-1} · recurrentKernel to the input projection waiting in `gates`, stores the gates'
- * pre-activations there, h_s in h, and what else it keeps in saved.
- * Bindings: gates [B,T,G·U] (in/out), recurrentKernel [U,G·U], initialState [B,U], h [B,T,U],
- * last [B,U], saved [B,T,U], lastSaved [B,U], then the cell's own (placeholders where unused).
- * Dispatch: persistent: ceil(T / maxStepsPerDispatch) dispatches of ceil(B/4) workgroups;
- * stepwise: T·phases dispatches (recurrence-schedule).
- * Limits: GATES·U²·4 bytes of workgroup memory for the weights when staged; 7 storage buffers plus the cell's.
+ * pre-activations there, h_s in h, and what else it keeps in saved. Persistent: ceil(T /
+ * maxStepsPerDispatch) dispatches of ceil(B/4) workgroups; stepwise: T·phases (recurrence-schedule.ts).
+ * Limits: GATES·U²·4 bytes of workgroup memory for staged weights; 7 storage buffers plus the cell's.
  */
 import activationCode from '../wgsl/activation.wgsl?raw';
 import code from '../wgsl/recurrence-forward.wgsl?raw';
 import tilesCode from '../wgsl/recurrence-tiles.wgsl?raw';
 import tileCode from '../wgsl/tile-math.wgsl?raw';
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
-import { composeShader, defineKernel, type KernelRun, type KernelSpec } from '../gpu/kernel.js';
+import { defineKernel, type KernelRun, type KernelSpec, type StorageBinding } from '../gpu/kernel.js';
 import { activationId, RUNTIME_SELECTED_ACTIVATIONS, type Activation } from './activation.js';
 import type { Cell, CellShape } from './cell.js';
 import { perCellAndProducts, productsModule, productsName } from './recurrence-products.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
-const PARAMS = [
-  'batch',
-  'timesteps',
-  'units',
-  'stageBegin',
-  'stageEnd',
-  'hasInitialState',
-  'hasLast',
-  'hasLastSaved',
-  'hasCellInput',
-  'activation',
-  'recurrentActivation',
-] as const;
+const PARAMS = {
+  batch: 'u32',
+  timesteps: 'u32',
+  units: 'u32',
+  stageBegin: 'u32',
+  stageEnd: 'u32',
+  hasInitialState: 'u32',
+  hasLast: 'u32',
+  hasLastSaved: 'u32',
+  hasCellInput: 'u32',
+  activation: 'u32',
+  recurrentActivation: 'u32',
+} as const;
 
-const DRIVER_BINDINGS = [
-  { name: 'gates', access: 'read_write' },
-  { name: 'recurrentKernel', access: 'read' },
-  { name: 'initialState', access: 'read' },
-  { name: 'h', access: 'read_write' },
-  { name: 'last', access: 'read_write' },
-  { name: 'saved', access: 'read_write' },
-  { name: 'lastSaved', access: 'read_write' },
-] as const;
+type Param = keyof typeof PARAMS;
 
-export type RecurrenceForwardRun = KernelRun<(typeof PARAMS)[number], string>;
+const DRIVER_BINDINGS: readonly StorageBinding[] = [
+  {
+    name: 'gates',
+    access: 'read_write',
+    holds: '[batch, timesteps, GATES·units]: x·kernel + bias in, the pre-activations out',
+    tiles: true,
+  },
+  { name: 'recurrentKernel', access: 'read', type: 'RecurrentKernel', holds: '[units, GATES·units]' },
+  {
+    name: 'initialState',
+    access: 'read',
+    holds: '[batch, units] (read only when params.hasInitialState)',
+    tiles: true,
+  },
+  { name: 'h', access: 'read_write', holds: '[batch, timesteps, units]', tiles: true },
+  { name: 'last', access: 'read_write', holds: '[batch, units] (written only when params.hasLast)', tiles: true },
+  { name: 'saved', access: 'read_write', holds: "[batch, timesteps, units]: the cell's per-step state", tiles: true },
+  {
+    name: 'lastSaved',
+    access: 'read_write',
+    holds: '[batch, units]: saved at the last step (written only when params.hasLastSaved)',
+    tiles: true,
+  },
+];
+
+export type RecurrenceForwardRun = KernelRun<Param, string>;
 
 /** The forward kernel of `cell`: the driver composed with the cell's module and the products module. */
-export const recurrenceForwardSpec = perCellAndProducts(
-  (cell, products, units): KernelSpec<(typeof PARAMS)[number], string> =>
-    defineKernel({
-      name: productsName(`recurrence-forward/${cell.name}`, products, units),
-      code: composeShader(
-        productsModule(products, { cell, direction: 'forward', units }),
-        activationCode,
-        tileCode,
-        orderCode,
-        tilesCode,
-        code,
-        cell.forward.code,
-      ),
-      params: PARAMS,
-      bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
-    }),
+export const recurrenceForwardSpec = perCellAndProducts((cell, products, units): KernelSpec<Param, string> =>
+  defineKernel({
+    name: productsName(`recurrence-forward/${cell.name}`, products, units),
+    modules: [
+      productsModule(products, { cell, direction: 'forward', units }),
+      activationCode,
+      tileCode,
+      orderCode,
+      tilesCode,
+      code,
+      cell.forward.code,
+    ],
+    params: PARAMS,
+    bindings: [...DRIVER_BINDINGS, ...cell.forward.bindings],
+  }),
 );
 
 export interface RecurrenceForwardOptions {

@@ -26,7 +26,10 @@ export const SIMPLE_RNN_CELL: Cell = {
   savedOperand: false,
   constants: {},
   forward: { code: forwardCode, bindings: [] },
-  backward: { code: backwardCode, bindings: [{ name: 'h', access: 'read' }] },
+  backward: {
+    code: backwardCode,
+    bindings: [{ name: 'h', access: 'read', holds: '[batch, timesteps, units] from the forward pass', tiles: true }],
+  },
 };
 
 export interface SimpleRNNForwardInputs {

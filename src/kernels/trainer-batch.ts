@@ -2,7 +2,6 @@
  * The mini-batch of a training step, gathered on the GPU from the step counter and the epoch's sample
  * order (see trainer-batch.wgsl for the math): x and y rows into fixed-size batch buffers, rows past a
  * short last batch zeroed, and { rows, epoch } for trainer-loss; or, in predict mode, rows in order.
- * Bindings: progress, order, x, y → batchX [batchSize,T,F], batchY [batchSize,O], batch.
  * Dispatch: one invocation per element of batchX and batchY; training: one dispatch per step,
  * predict: one per batch of rows (rowOffset in its params).
  * Limits: the workgroups fold into grid y past maxComputeWorkgroupsPerDimension.
@@ -10,7 +9,7 @@
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import progressCode from '../wgsl/trainer-progress.wgsl?raw';
 import code from '../wgsl/trainer-batch.wgsl?raw';
-import { composeShader, defineKernel, type KernelRun } from '../gpu/kernel.js';
+import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { foldedGrid } from './shape.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
@@ -18,21 +17,34 @@ export const ELEMENTWISE_WORKGROUP_SIZE = 64;
 
 export const trainerBatch = defineKernel({
   name: 'trainer-batch',
-  code: composeShader(orderCode, progressCode, code),
-  params: ['samples', 'rowSize', 'outputs', 'batchSize', 'stepsPerEpoch', 'predict', 'rowOffset'],
+  modules: [orderCode, progressCode, code],
+  params: {
+    samples: 'u32',
+    rowSize: 'u32',
+    outputs: 'u32',
+    batchSize: 'u32',
+    stepsPerEpoch: 'u32',
+    predict: 'u32',
+    rowOffset: 'u32',
+  },
   bindings: [
-    { name: 'progress', access: 'read' },
-    { name: 'order', access: 'read' },
-    { name: 'x', access: 'read' },
-    { name: 'y', access: 'read' },
-    { name: 'batchX', access: 'read_write' },
-    { name: 'batchY', access: 'read_write' },
-    { name: 'batch', access: 'read_write' },
+    { name: 'progress', access: 'read', type: 'Progress' },
+    {
+      name: 'order',
+      access: 'read',
+      type: 'array<u32>',
+      holds: '[epochs in this submission, samples] (training only)',
+    },
+    { name: 'x', access: 'read', holds: '[samples, timesteps, features]' },
+    { name: 'y', access: 'read', holds: '[samples, outputs] (training only)' },
+    { name: 'batchX', access: 'read_write', holds: '[batchSize, timesteps, features]' },
+    { name: 'batchY', access: 'read_write', holds: '[batchSize, outputs] (training only)' },
+    { name: 'batch', access: 'read_write', type: 'Batch', holds: 'training only' },
   ],
 });
 
 export type TrainerBatchRun = KernelRun<
-  (typeof trainerBatch.params)[number],
+  keyof typeof trainerBatch.params,
   (typeof trainerBatch.bindings)[number]['name']
 >;
 

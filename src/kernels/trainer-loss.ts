@@ -2,13 +2,12 @@
  * The loss of a training step's batch, its gradient with respect to the predictions, and the step's
  * bookkeeping (see trainer-loss.wgsl for the math): MSE or MAE as tfjs's, padding rows masked, the
  * batch's share of its epoch's loss added on the GPU, the step counter and Adam's β powers advanced.
- * Bindings: progress (read-write), batch, predictions [batchSize,O], batchY → dPredictions.
  * Dispatch: one workgroup; one dispatch per step.
  * Limits: batchSize · outputs / workgroupSize loop iterations per invocation (MAX_LOSS_ELEMENTS).
  */
 import progressCode from '../wgsl/trainer-progress.wgsl?raw';
 import code from '../wgsl/trainer-loss.wgsl?raw';
-import { composeShader, defineKernel, float32Bits, type KernelRun } from '../gpu/kernel.js';
+import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import type { OptimizerConfig } from './trainer-optimizer.js';
 
 export type Loss = 'mse' | 'mae';
@@ -19,21 +18,28 @@ export const MAX_LOSS_ELEMENTS = LOSS_WORKGROUP_SIZE * 65_535;
 
 export const trainerLoss = defineKernel({
   name: 'trainer-loss',
-  code: composeShader(progressCode, code),
-  params: ['samples', 'outputs', 'batchSize', 'loss', 'adam', 'beta1', 'beta2'],
+  modules: [progressCode, code],
+  params: {
+    samples: 'u32',
+    outputs: 'u32',
+    batchSize: 'u32',
+    /** 0 for mean squared error, 1 for mean absolute error. */
+    loss: 'u32',
+    /** 1 when the optimizer is Adam (its β powers advance), else 0. */
+    adam: 'u32',
+    beta1: 'f32',
+    beta2: 'f32',
+  },
   bindings: [
-    { name: 'progress', access: 'read_write' },
-    { name: 'batch', access: 'read' },
-    { name: 'predictions', access: 'read' },
-    { name: 'batchY', access: 'read' },
-    { name: 'dPredictions', access: 'read_write' },
+    { name: 'progress', access: 'read_write', type: 'Progress' },
+    { name: 'batch', access: 'read', type: 'Batch' },
+    { name: 'predictions', access: 'read', holds: 'ŷ [batchSize, outputs]' },
+    { name: 'batchY', access: 'read', holds: 'y [batchSize, outputs]' },
+    { name: 'dPredictions', access: 'read_write', holds: 'dŷ [batchSize, outputs]' },
   ],
 });
 
-export type TrainerLossRun = KernelRun<
-  (typeof trainerLoss.params)[number],
-  (typeof trainerLoss.bindings)[number]['name']
->;
+export type TrainerLossRun = KernelRun<keyof typeof trainerLoss.params, (typeof trainerLoss.bindings)[number]['name']>;
 
 export function describeTrainerLoss(
   shape: { readonly samples: number; readonly outputs: number; readonly batchSize: number },
@@ -53,8 +59,8 @@ export function describeTrainerLoss(
           batchSize: shape.batchSize,
           loss: loss === 'mse' ? 0 : 1,
           adam: Number(optimizer.type === 'adam'),
-          beta1: float32Bits(optimizer.beta1),
-          beta2: float32Bits(optimizer.beta2),
+          beta1: optimizer.beta1,
+          beta2: optimizer.beta2,
         },
       },
     ],

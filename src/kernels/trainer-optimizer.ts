@@ -1,14 +1,13 @@
 /**
  * One step of tf.train.adam or tf.train.sgd over every parameter of the model at once (see
  * trainer-optimizer.wgsl for the update), the β powers read from progress.
- * Bindings: progress, gradients [P] → weights [P], moments [2P] (Adam).
  * Dispatch: one invocation per parameter; one dispatch per step.
  * Limits: the workgroups fold into grid y past maxComputeWorkgroupsPerDimension.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import progressCode from '../wgsl/trainer-progress.wgsl?raw';
 import code from '../wgsl/trainer-optimizer.wgsl?raw';
-import { composeShader, defineKernel, float32Bits, type KernelRun } from '../gpu/kernel.js';
+import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { ELEMENTWISE_WORKGROUP_SIZE, elementwiseGrid } from './trainer-batch.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
@@ -23,18 +22,28 @@ export interface OptimizerConfig {
 
 export const trainerOptimizer = defineKernel({
   name: 'trainer-optimizer',
-  code: composeShader(orderCode, progressCode, code),
-  params: ['parameters', 'optimizer', 'learningRate', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'epsilon'],
+  modules: [orderCode, progressCode, code],
+  params: {
+    parameters: 'u32',
+    /** 0 for Adam, 1 for SGD. */
+    optimizer: 'u32',
+    learningRate: 'f32',
+    beta1: 'f32',
+    oneMinusBeta1: 'f32',
+    beta2: 'f32',
+    oneMinusBeta2: 'f32',
+    epsilon: 'f32',
+  },
   bindings: [
-    { name: 'progress', access: 'read' },
-    { name: 'gradients', access: 'read' },
-    { name: 'weights', access: 'read_write' },
-    { name: 'moments', access: 'read_write' },
+    { name: 'progress', access: 'read', type: 'Progress' },
+    { name: 'gradients', access: 'read', holds: '[parameters]' },
+    { name: 'weights', access: 'read_write', holds: '[parameters]' },
+    { name: 'moments', access: 'read_write', holds: 'm [parameters] | v [parameters] (Adam only)' },
   ],
 });
 
 export type TrainerOptimizerRun = KernelRun<
-  (typeof trainerOptimizer.params)[number],
+  keyof typeof trainerOptimizer.params,
   (typeof trainerOptimizer.bindings)[number]['name']
 >;
 
@@ -55,12 +64,12 @@ export function describeTrainerOptimizer(
           parameters,
           optimizer: optimizer.type === 'adam' ? 0 : 1,
           // As tfjs, 1 − β is formed in float64 before it meets float32.
-          learningRate: float32Bits(optimizer.learningRate),
-          beta1: float32Bits(optimizer.beta1),
-          oneMinusBeta1: float32Bits(1 - optimizer.beta1),
-          beta2: float32Bits(optimizer.beta2),
-          oneMinusBeta2: float32Bits(1 - optimizer.beta2),
-          epsilon: float32Bits(optimizer.epsilon),
+          learningRate: optimizer.learningRate,
+          beta1: optimizer.beta1,
+          oneMinusBeta1: 1 - optimizer.beta1,
+          beta2: optimizer.beta2,
+          oneMinusBeta2: 1 - optimizer.beta2,
+          epsilon: optimizer.epsilon,
         },
       },
     ],

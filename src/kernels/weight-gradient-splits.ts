@@ -1,13 +1,12 @@
 /**
  * The weight gradients from the per-split partials of weight-gradients (see weight-gradient-splits.wgsl):
  *   out[i] = Σ_z partials[z, i], z ascending, for dKernel, dRecurrentKernel and dBias at once.
- * Bindings: kernelSplits, recurrentSplits, biasSplits [splits, size] → dKernel, dRecurrentKernel, dBias.
  * Dispatch: one invocation per output element, in workgroups of 64; one dispatch.
  * Limits: the elements' workgroups fold into grid y past maxComputeWorkgroupsPerDimension.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/weight-gradient-splits.wgsl?raw';
-import { composeShader, defineKernel, type KernelRun } from '../gpu/kernel.js';
+import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { foldedGrid } from './shape.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
@@ -15,20 +14,20 @@ const WORKGROUP_SIZE = 64;
 
 export const weightGradientSplits = defineKernel({
   name: 'weight-gradient-splits',
-  code: composeShader(orderCode, code),
-  params: ['kernelSize', 'recurrentSize', 'biasSize', 'splits'],
+  modules: [orderCode, code],
+  params: { kernelSize: 'u32', recurrentSize: 'u32', biasSize: 'u32', splits: 'u32' },
   bindings: [
-    { name: 'kernelSplits', access: 'read' },
-    { name: 'recurrentSplits', access: 'read' },
-    { name: 'biasSplits', access: 'read' },
-    { name: 'dKernel', access: 'read_write' },
-    { name: 'dRecurrentKernel', access: 'read_write' },
-    { name: 'dBias', access: 'read_write' },
+    { name: 'kernelSplits', access: 'read', holds: '[splits, kernelSize]' },
+    { name: 'recurrentSplits', access: 'read', holds: '[splits, recurrentSize]' },
+    { name: 'biasSplits', access: 'read', holds: '[splits, biasSize] (read only when biasSize > 0)' },
+    { name: 'dKernel', access: 'read_write', holds: '[kernelSize]' },
+    { name: 'dRecurrentKernel', access: 'read_write', holds: '[recurrentSize]' },
+    { name: 'dBias', access: 'read_write', holds: '[biasSize]' },
   ],
 });
 
 export type WeightGradientSplitsRun = KernelRun<
-  (typeof weightGradientSplits.params)[number],
+  keyof typeof weightGradientSplits.params,
   (typeof weightGradientSplits.bindings)[number]['name']
 >;
 

@@ -4,8 +4,6 @@
  *   or 0 at s = 0) or, for a GRU's last gate without resetAfter, the saved r ⊙ h_{s-1};
  * the recurrent side of the last gate reads the last gradient block, and a second bias row sums it
  * (GRU resetAfter: the recurrent bias). See weight-gradients.wgsl.
- * Bindings: x [B,T,F], h [B,T,U], initialState [B,U], dGates [B,T,Gd·U], saved [B,T,U] →
- * dKernel [F,G·U], dRecurrentKernel [U,G·U], dBias [biasRows,G·U] (placeholders where unused).
  * Rows are split into runs of strategy.weightGradientRows: with more than one, the outputs take one
  * partial per split and weight-gradient-splits adds them up (a second dispatch).
  * Dispatch: one invocation per 4 output rows × 4 units of every gate (in dRecurrentKernel
@@ -16,38 +14,43 @@
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/weight-gradients.wgsl?raw';
-import { composeShader, defineKernel, type KernelRun } from '../gpu/kernel.js';
+import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { tiles4, type RNNShape } from './shape.js';
 import { workgroupOrderId, type Strategy } from './strategy.js';
 
 export const weightGradients = defineKernel({
   name: 'weight-gradients',
-  code: composeShader(orderCode, code),
-  params: [
-    'batch',
-    'timesteps',
-    'features',
-    'units',
-    'gradientBlocks',
-    'goBackwards',
-    'biasRows',
-    'hasInitialState',
-    'rowsPerSplit',
-  ],
+  modules: [orderCode, code],
+  params: {
+    batch: 'u32',
+    timesteps: 'u32',
+    features: 'u32',
+    units: 'u32',
+    gradientBlocks: 'u32',
+    goBackwards: 'u32',
+    biasRows: 'u32',
+    hasInitialState: 'u32',
+    rowsPerSplit: 'u32',
+  },
   bindings: [
-    { name: 'x', access: 'read' },
-    { name: 'h', access: 'read' },
-    { name: 'initialState', access: 'read' },
-    { name: 'dGates', access: 'read' },
-    { name: 'saved', access: 'read' },
-    { name: 'dKernel', access: 'read_write' },
-    { name: 'dRecurrentKernel', access: 'read_write' },
-    { name: 'dBias', access: 'read_write' },
+    { name: 'x', access: 'read', holds: '[batch, timesteps, features]', tiles: true },
+    { name: 'h', access: 'read', holds: '[batch, timesteps, units]', tiles: true },
+    {
+      name: 'initialState',
+      access: 'read',
+      holds: '[batch, units] (read only when params.hasInitialState)',
+      tiles: true,
+    },
+    { name: 'dGates', access: 'read', holds: '[batch, timesteps, gradientBlocks·units]' },
+    { name: 'saved', access: 'read', holds: '[batch, timesteps, units] (read only with SAVED_OPERAND)', tiles: true },
+    { name: 'dKernel', access: 'read_write', holds: '[splits, features, GATES·units]' },
+    { name: 'dRecurrentKernel', access: 'read_write', holds: '[splits, units, GATES·units]' },
+    { name: 'dBias', access: 'read_write', holds: '[splits, biasRows, GATES·units] (written only when biasRows > 0)' },
   ],
 });
 
 export type WeightGradientsRun = KernelRun<
-  (typeof weightGradients.params)[number],
+  keyof typeof weightGradients.params,
   (typeof weightGradients.bindings)[number]['name']
 >;
 

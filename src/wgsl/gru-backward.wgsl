@@ -12,52 +12,20 @@
 // d(saved): the recurrent side's gradient of the h̃ block. The elementwise part of what h_{s-1}
 // receives is carried in dInitialState, which the last stage turns into the initial state's gradient.
 // resetAfter false takes two phases per step: d(r⊙h_{s-1}) needs all of da_h̃ first.
-//
-// Bindings, after the driver's:
-//   6  storage, read  h             [batch, timesteps, units]   from the forward pass
-//   7  storage, read  initialState  [batch, units]  (read only when params.hasInitialState)
-//   8  storage, read  saved         [batch, timesteps, units]   the reset product (read only when resetAfter)
 
 override RESET_AFTER: bool = false;
 const GATES = 3u;
 override PHASES: u32 = select(2u, 1u, RESET_AFTER);
 override GRADIENT_BLOCKS: u32 = select(3u, 4u, RESET_AFTER);
 
-@group(0) @binding(6) var<storage, read> h: array<f32>;
-@group(0) @binding(7) var<storage, read> initialState: array<f32>;
-@group(0) @binding(8) var<storage, read> saved: array<f32>;
-
 fn previousState(t: Tile) -> mat4x4f {
-  var o: vec4u;
-  let u = t.units;
-  if (!t.initial) {
-    o = sequenceOffsets(t, t.step - 1u, params.units);
-    return mat4x4f(
-      vec4f(h[o.x + u.x], h[o.x + u.y], h[o.x + u.z], h[o.x + u.w]),
-      vec4f(h[o.y + u.x], h[o.y + u.y], h[o.y + u.z], h[o.y + u.w]),
-      vec4f(h[o.z + u.x], h[o.z + u.y], h[o.z + u.z], h[o.z + u.w]),
-      vec4f(h[o.w + u.x], h[o.w + u.y], h[o.w + u.z], h[o.w + u.w]),
-    );
-  }
+  if (!t.initial) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
   if (params.hasInitialState == 0u) { return mat4x4f(); }
-  o = batchOffsets(t);
-  return mat4x4f(
-    vec4f(initialState[o.x + u.x], initialState[o.x + u.y], initialState[o.x + u.z], initialState[o.x + u.w]),
-    vec4f(initialState[o.y + u.x], initialState[o.y + u.y], initialState[o.y + u.z], initialState[o.y + u.w]),
-    vec4f(initialState[o.z + u.x], initialState[o.z + u.y], initialState[o.z + u.z], initialState[o.z + u.w]),
-    vec4f(initialState[o.w + u.x], initialState[o.w + u.y], initialState[o.w + u.z], initialState[o.w + u.w]),
-  );
+  return initialStateTile(batchOffsets(t), t.units);
 }
 
 fn savedAt(t: Tile) -> mat4x4f {
-  let o = sequenceOffsets(t, t.step, params.units);
-  let u = t.units;
-  return mat4x4f(
-    vec4f(saved[o.x + u.x], saved[o.x + u.y], saved[o.x + u.z], saved[o.x + u.w]),
-    vec4f(saved[o.y + u.x], saved[o.y + u.y], saved[o.y + u.z], saved[o.y + u.w]),
-    vec4f(saved[o.z + u.x], saved[o.z + u.y], saved[o.z + u.z], saved[o.z + u.w]),
-    vec4f(saved[o.w + u.x], saved[o.w + u.y], saved[o.w + u.z], saved[o.w + u.w]),
-  );
+  return savedTile(sequenceOffsets(t, t.step, params.units), t.units);
 }
 
 // What step `step` sends back to h_{step-1}: the carried elementwise part plus its gates through R.

@@ -8,16 +8,12 @@
 //   h_s = z ⊙ h_{s-1} + (1 - z) ⊙ h̃
 //
 // resetAfter false takes two phases per step: (r ⊙ h_{s-1})·R_h̃ needs all of r first. The
-// pre-activations stay in gates and the reset product in saved, for the backward pass.
-//
-// Bindings, after the driver's:
-//   8  storage, read  bias  [2, 3·units], resetAfter only: row 1 is read (only when params.hasCellInput)
+// pre-activations stay in gates and the reset product in saved, for the backward pass. Its own input:
+// bias, resetAfter only (row 1, the recurrent bias).
 
 override RESET_AFTER: bool = false;
 const GATES = 3u;
 override PHASES: u32 = select(2u, 1u, RESET_AFTER);
-
-@group(0) @binding(8) var<storage, read> bias: array<f32>;
 
 // b of gate g, the same for every row.
 fn recurrentBias(t: Tile, g: u32) -> mat4x4f {

@@ -6,28 +6,8 @@
 // Rows of dGates are `stride` wide: a cell may keep more gradient blocks after the gates' (GRU
 // resetAfter's recurrent h̃ block), which the input side does not see. Needs workgroup-order.wgsl.
 //
-// Bindings (group 0):
-//   0  uniform              params   Params
-//   1  storage, read        dGates   [batch, timesteps, stride]
-//   2  storage, read        kernel   [features, columns]
-//   3  storage, read_write  dx       [batch, timesteps, features]
-//
 // Dispatch: each invocation owns a tile of 4 rows × 4 features. Grid x covers feature tiles,
 // grid y·z covers row tiles (z folds row tiles past the per-dimension limit).
-
-struct Params {
-  rows: u32,
-  timesteps: u32,
-  features: u32,
-  columns: u32,
-  stride: u32,
-  goBackwards: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> dGates: array<f32>;
-@group(0) @binding(2) var<storage, read> kernel: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 
 override WORKGROUP_X: u32 = 8;
 override WORKGROUP_Y: u32 = 8;
@@ -38,19 +18,9 @@ fn kernelColumn(f: vec4u, u: u32) -> vec4f {
   return vec4f(kernel[o.x], kernel[o.y], kernel[o.z], kernel[o.w]);
 }
 
-fn gradient4(o: u32) -> vec4f {
-  return vec4f(dGates[o], dGates[o + 1u], dGates[o + 2u], dGates[o + 3u]);
-}
-
-// o: offset of the row's features in dx; writes features f0..f0+3 below `features` (unrolled:
-// indexing lanes in a loop is slow on SwiftShader).
+// o: offset of the row's features in dx; writes features f0..f0+3 below `features`.
 fn storeRow(valid: bool, o: u32, f0: u32, value: vec4f) {
-  if (!valid) { return; }
-  let n = params.features - f0;
-  dx[o + f0] = value.x;
-  if (n > 1u) { dx[o + f0 + 1u] = value.y; }
-  if (n > 2u) { dx[o + f0 + 2u] = value.z; }
-  if (n > 3u) { dx[o + f0 + 3u] = value.w; }
+  if (valid) { storeDxRow(o + f0, params.features - f0, value); }
 }
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
@@ -77,10 +47,10 @@ fn main(
   let U4 = U / 4u * 4u;
   for (var u = 0u; u < U4; u += 4u) {
     let w = mat4x4f(kernelColumn(f, u), kernelColumn(f, u + 1u), kernelColumn(f, u + 2u), kernelColumn(f, u + 3u));
-    a0 += w * gradient4(g.x + u);
-    a1 += w * gradient4(g.y + u);
-    a2 += w * gradient4(g.z + u);
-    a3 += w * gradient4(g.w + u);
+    a0 += w * dGatesRun(g.x + u);
+    a1 += w * dGatesRun(g.y + u);
+    a2 += w * dGatesRun(g.z + u);
+    a3 += w * dGatesRun(g.w + u);
   }
   for (var u = U4; u < U; u++) {
     let w = kernelColumn(f, u);

@@ -7,31 +7,9 @@
 // read from its start: the whole bias, or the input row of a GRU's [2, 3·units] (resetAfter).
 // Needs workgroup-order.wgsl.
 //
-// Bindings (group 0):
-//   0  uniform              params   Params
-//   1  storage, read        x        [batch, timesteps, features]
-//   2  storage, read        kernel   [features, columns]
-//   3  storage, read        bias     [columns]   (read only when params.hasBias)
-//   4  storage, read_write  gates    [batch, timesteps, columns]
-//
 // Dispatch: each invocation owns a tile of 4 rows × 4 columns. Workgroups are
 // (WORKGROUP_X, WORKGROUP_Y) tiles; grid x covers column tiles, grid y·z covers row tiles
 // (z folds row tiles past the per-dimension limit).
-
-struct Params {
-  rows: u32,
-  timesteps: u32,
-  features: u32,
-  columns: u32,
-  goBackwards: u32,
-  hasBias: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> kernel: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> gates: array<f32>;
 
 override WORKGROUP_X: u32 = 8;
 override WORKGROUP_Y: u32 = 8;
@@ -42,19 +20,9 @@ fn kernelRow(f: u32, c: vec4u) -> vec4f {
   return vec4f(kernel[o + c.x], kernel[o + c.y], kernel[o + c.z], kernel[o + c.w]);
 }
 
-fn inputs4(o: u32) -> vec4f {
-  return vec4f(x[o], x[o + 1u], x[o + 2u], x[o + 3u]);
-}
-
-// Row r's columns u0..u0+3, those below `columns` (unrolled: indexing lanes in a loop is slow on SwiftShader).
+// Row r's columns u0..u0+3, those below `columns`.
 fn storeRow(r: u32, u0: u32, value: vec4f) {
-  if (r >= params.rows) { return; }
-  let o = r * params.columns + u0;
-  let n = params.columns - u0;
-  gates[o] = value.x;
-  if (n > 1u) { gates[o + 1u] = value.y; }
-  if (n > 2u) { gates[o + 2u] = value.z; }
-  if (n > 3u) { gates[o + 3u] = value.w; }
+  if (r < params.rows) { storeGatesRow(r * params.columns + u0, params.columns - u0, value); }
 }
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
@@ -85,10 +53,10 @@ fn main(
   let F4 = F / 4u * 4u;
   for (var f = 0u; f < F4; f += 4u) {
     let w = mat4x4f(kernelRow(f, c), kernelRow(f + 1u, c), kernelRow(f + 2u, c), kernelRow(f + 3u, c));
-    a0 += w * inputs4(src.x + f);
-    a1 += w * inputs4(src.y + f);
-    a2 += w * inputs4(src.z + f);
-    a3 += w * inputs4(src.w + f);
+    a0 += w * xRun(src.x + f);
+    a1 += w * xRun(src.y + f);
+    a2 += w * xRun(src.z + f);
+    a3 += w * xRun(src.w + f);
   }
   for (var f = F4; f < F; f++) {
     let w = kernelRow(f, c);

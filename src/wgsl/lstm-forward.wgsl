@@ -6,27 +6,15 @@
 //   c_s = f ⊙ c_{s-1} + i ⊙ activation(a_c̃),   h_s = o ⊙ activation(c_s),   c_{-1} = initialCellState or 0
 //
 // The pre-activations a stay in gates and c_s is the driver's `saved` (its last step goes to
-// lastSaved when requested), for the backward pass.
-//
-// Bindings, after the driver's:
-//   8  storage, read  initialCellState  [batch, units]  (read only when params.hasCellInput)
+// lastSaved when requested), for the backward pass. Its own input: initialCellState (c_{-1}).
 
 const GATES = 4u;
 const PHASES = 1u;
 
-@group(0) @binding(8) var<storage, read> initialCellState: array<f32>;
-
 fn previousCellState(t: Tile) -> mat4x4f {
   if (!t.initial) { return savedAt(t, t.step - 1u); }
   if (params.hasCellInput == 0u) { return mat4x4f(); }
-  let o = batchOffsets(t);
-  let c = t.units;
-  return mat4x4f(
-    vec4f(initialCellState[o.x + c.x], initialCellState[o.x + c.y], initialCellState[o.x + c.z], initialCellState[o.x + c.w]),
-    vec4f(initialCellState[o.y + c.x], initialCellState[o.y + c.y], initialCellState[o.y + c.z], initialCellState[o.y + c.w]),
-    vec4f(initialCellState[o.z + c.x], initialCellState[o.z + c.y], initialCellState[o.z + c.z], initialCellState[o.z + c.w]),
-    vec4f(initialCellState[o.w + c.x], initialCellState[o.w + c.y], initialCellState[o.w + c.z], initialCellState[o.w + c.w]),
-  );
+  return initialCellStateTile(batchOffsets(t), t.units);
 }
 
 fn cellForward(t: Tile, phase: u32) {

@@ -18,60 +18,32 @@
 //   the cell defines     GATES, PHASES, GRADIENT_BLOCKS (blocks of `units` columns per row of
 //                        dGates: GATES, or more when the recurrent kernel's gradient needs its own),
 //                        fn cellBackward(t: Tile, phase: u32), fn cellInitialGradient(t: Tile),
-//                        and its own bindings from 6 on
+//                        and its own bindings, after the driver's
 //   the driver provides  Tile; outputGradient(t); gatesAt(t, g); gradientProducts(t, step, count);
 //                        gradientProduct(t, step, b, g); storeGradient(t, b, v); initialGradientAt(t);
 //                        storeInitialGradient(t, v)
 // Needs a products module first (as recurrence-forward.wgsl), activation.wgsl, tile-math.wgsl,
 // workgroup-order.wgsl and recurrence-tiles.wgsl.
 //
-// Bindings (group 0):
-//   0  uniform              params            Params (dynamic offset: one block per dispatch)
-//   1  storage, read        dh                [batch, timesteps, units], or [batch, units] if lastStepOnly
-//   2  storage, read        gates             [batch, timesteps, GATES·units]   pre-activations from the forward pass
-//   3  storage, read        recurrentKernel   [units, GATES·units] (a fixed-size array when unrolled)
-//   4  storage, read_write  dGates            [batch, timesteps, GRADIENT_BLOCKS·units]
-//   5  storage, read_write  dInitialState     [batch, units]: also where a cell carries a gradient from
-//                                             one step to the one before (GRU: its elementwise paths)
-//
 // Dispatch: as recurrence-forward.wgsl.
-
-struct Params {
-  batch: u32,
-  timesteps: u32,
-  units: u32,
-  stageBegin: u32,
-  stageEnd: u32,
-  lastStepOnly: u32,
-  hasInitialState: u32,
-  hasCellInput: u32,
-  hasCellGradient: u32,
-  activation: u32,
-  recurrentActivation: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> dh: array<f32>;
-@group(0) @binding(2) var<storage, read> gates: array<f32>;
-@group(0) @binding(3) var<storage, read> recurrentKernel: RecurrentKernel;
-@group(0) @binding(4) var<storage, read_write> dGates: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dInitialState: array<f32>;
-
 
 // recurrentKernel[o .. o+3], contiguous along a row, from workgroup memory when staged.
 fn weightRun(o: u32) -> vec4f {
   if (WEIGHTS_IN_WORKGROUP) {
     return vec4f(weights[o], weights[o + 1u], weights[o + 2u], weights[o + 3u]);
   }
-  return vec4f(recurrentKernel[o], recurrentKernel[o + 1u], recurrentKernel[o + 2u], recurrentKernel[o + 3u]);
+  return vec4f(
+    recurrentKernel[o],
+    recurrentKernel[o + 1u],
+    recurrentKernel[o + 2u],
+    recurrentKernel[o + 3u],
+  );
 }
 
 fn weight(o: u32) -> f32 {
   if (WEIGHTS_IN_WORKGROUP) { return weights[o]; }
   return recurrentKernel[o];
 }
-
-fn dGates4(o: u32) -> vec4f { return vec4f(dGates[o], dGates[o + 1u], dGates[o + 2u], dGates[o + 3u]); }
 
 // Σ_k dGates[src + k] · recurrentKernel[w + k] over k < columns, for the tile's 4 rows (src) and
 // 4 units (w: offsets in their kernel rows), reading the kernel along its rows.
@@ -81,11 +53,13 @@ fn backProduct(src: vec4u, w: vec4u, columns: u32) -> mat4x4f {
   for (var k = 0u; k < J4; k += 4u) {
     // Column j holds kernel row u_j at k..k+3, column i of the other row i's gradient at k..k+3.
     let block = mat4x4f(weightRun(w.x + k), weightRun(w.y + k), weightRun(w.z + k), weightRun(w.w + k));
-    acc += transpose(block) * mat4x4f(dGates4(src.x + k), dGates4(src.y + k), dGates4(src.z + k), dGates4(src.w + k));
+    let d = mat4x4f(dGatesRun(src.x + k), dGatesRun(src.y + k), dGatesRun(src.z + k), dGatesRun(src.w + k));
+    acc += transpose(block) * d;
   }
   for (var k = J4; k < columns; k++) {
     let column = vec4f(weight(w.x + k), weight(w.y + k), weight(w.z + k), weight(w.w + k));
-    acc += mat4x4f(column * dGates[src.x + k], column * dGates[src.y + k], column * dGates[src.z + k], column * dGates[src.w + k]);
+    let d = dGatesColumn(src, k);
+    acc += mat4x4f(column * d.x, column * d.y, column * d.z, column * d.w);
   }
   return acc;
 }
@@ -118,74 +92,28 @@ fn outputGradient(t: Tile) -> mat4x4f {
     if (!isLastStep(t)) { return mat4x4f(); }
     o = batchOffsets(t);
   }
-  let c = t.units;
-  return mat4x4f(
-    vec4f(dh[o.x + c.x], dh[o.x + c.y], dh[o.x + c.z], dh[o.x + c.w]),
-    vec4f(dh[o.y + c.x], dh[o.y + c.y], dh[o.y + c.z], dh[o.y + c.w]),
-    vec4f(dh[o.z + c.x], dh[o.z + c.y], dh[o.z + c.z], dh[o.z + c.w]),
-    vec4f(dh[o.w + c.x], dh[o.w + c.y], dh[o.w + c.z], dh[o.w + c.w]),
-  );
+  return dhTile(o, t.units);
 }
 
 // The forward pass's pre-activations of gate g at the tile.
 fn gatesAt(t: Tile, g: u32) -> mat4x4f {
-  let o = sequenceOffsets(t, t.step, GATES * params.units);
-  let c = g * params.units + t.units;
-  return mat4x4f(
-    vec4f(gates[o.x + c.x], gates[o.x + c.y], gates[o.x + c.z], gates[o.x + c.w]),
-    vec4f(gates[o.y + c.x], gates[o.y + c.y], gates[o.y + c.z], gates[o.y + c.w]),
-    vec4f(gates[o.z + c.x], gates[o.z + c.y], gates[o.z + c.z], gates[o.z + c.w]),
-    vec4f(gates[o.w + c.x], gates[o.w + c.y], gates[o.w + c.z], gates[o.w + c.w]),
-  );
+  return gatesTile(sequenceOffsets(t, t.step, GATES * params.units), g * params.units + t.units);
 }
 
 fn initialGradientAt(t: Tile) -> mat4x4f {
-  let o = batchOffsets(t);
-  let c = t.units;
-  return mat4x4f(
-    vec4f(dInitialState[o.x + c.x], dInitialState[o.x + c.y], dInitialState[o.x + c.z], dInitialState[o.x + c.w]),
-    vec4f(dInitialState[o.y + c.x], dInitialState[o.y + c.y], dInitialState[o.y + c.z], dInitialState[o.y + c.w]),
-    vec4f(dInitialState[o.z + c.x], dInitialState[o.z + c.y], dInitialState[o.z + c.z], dInitialState[o.z + c.w]),
-    vec4f(dInitialState[o.w + c.x], dInitialState[o.w + c.y], dInitialState[o.w + c.z], dInitialState[o.w + c.w]),
-  );
+  return dInitialStateTile(batchOffsets(t), t.units);
 }
 
-// Stores write the units below `units` of the rows below `batch`, unrolled (indexing lanes in a
-// loop is slow on SwiftShader); n = units - u0 ≥ 1.
-
-fn storeGradientRow(o: u32, n: u32, v: vec4f) {
-  dGates[o] = v.x;
-  if (n > 1u) { dGates[o + 1u] = v.y; }
-  if (n > 2u) { dGates[o + 2u] = v.z; }
-  if (n > 3u) { dGates[o + 3u] = v.w; }
-}
-
-fn storeInitialGradientRow(o: u32, n: u32, v: vec4f) {
-  dInitialState[o] = v.x;
-  if (n > 1u) { dInitialState[o + 1u] = v.y; }
-  if (n > 2u) { dInitialState[o + 2u] = v.z; }
-  if (n > 3u) { dInitialState[o + 3u] = v.w; }
-}
+// Stores write the units below `units` of the rows below `batch`.
 
 // Block b of dGates at the tile's step.
 fn storeGradient(t: Tile, b: u32, v: mat4x4f) {
   let o = sequenceOffsets(t, t.step, GRADIENT_BLOCKS * params.units) + b * params.units + t.u0;
-  let n = params.units - t.u0;
-  let valid = rowsInBatch(t);
-  if (valid.x) { storeGradientRow(o.x, n, v[0]); }
-  if (valid.y) { storeGradientRow(o.y, n, v[1]); }
-  if (valid.z) { storeGradientRow(o.z, n, v[2]); }
-  if (valid.w) { storeGradientRow(o.w, n, v[3]); }
+  storeDGatesTile(o, params.units - t.u0, rowsInBatch(t), v);
 }
 
 fn storeInitialGradient(t: Tile, v: mat4x4f) {
-  let o = batchOffsets(t) + t.u0;
-  let n = params.units - t.u0;
-  let valid = rowsInBatch(t);
-  if (valid.x) { storeInitialGradientRow(o.x, n, v[0]); }
-  if (valid.y) { storeInitialGradientRow(o.y, n, v[1]); }
-  if (valid.z) { storeInitialGradientRow(o.z, n, v[2]); }
-  if (valid.w) { storeInitialGradientRow(o.w, n, v[3]); }
+  storeDInitialStateTile(batchOffsets(t) + t.u0, params.units - t.u0, rowsInBatch(t), v);
 }
 
 // Unrolled: the products of every unit tile of the row tile from firstRow on, from dGates at `step`,
@@ -197,7 +125,7 @@ fn unrolledStage(step: u32, phase: u32, firstRow: u32) {
   for (var b = blocks.x; b < blocks.y; b++) {
     for (var kb = 0u; kb < OPERAND_BLOCKS; kb++) {
       let o = src + b * U + kb * 4u;
-      operand[b * OPERAND_BLOCKS + kb] = mat4x4f(dGates4(o.x), dGates4(o.y), dGates4(o.z), dGates4(o.w));
+      operand[b * OPERAND_BLOCKS + kb] = mat4x4f(dGatesRun(o.x), dGatesRun(o.y), dGatesRun(o.z), dGatesRun(o.w));
     }
   }
   unrolledProducts(phase);

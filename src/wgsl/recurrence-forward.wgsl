@@ -16,8 +16,8 @@
 // batch row i of the tile, its 4 components the tile's 4 units.
 //
 //   the cell defines     GATES, PHASES (constants or overrides), fn cellForward(t: Tile, phase: u32),
-//                        and optionally one input of its own at binding 8 (params.hasCellInput says
-//                        whether it is bound)
+//                        and optionally one input of its own, bound after the driver's bindings
+//                        (params.hasCellInput says whether it is bound)
 //   the driver provides  Tile; gatesAt(t, g); recurrentProducts(t, count); savedProduct(t, g);
 //                        previousState(t); savedAt(t, step); storeGates(t, g, v); storeState(t, v);
 //                        storeSaved(t, v)
@@ -26,19 +26,6 @@
 // tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl (the tile and its offsets, the
 // workgroup's rows, the weights staged in workgroup memory).
 //
-// Bindings (group 0):
-//   0  uniform              params            Params (dynamic offset: one block per dispatch)
-//   1  storage, read_write  gates             [batch, timesteps, GATES·units]: x·kernel + bias from
-//                                             input-projection.wgsl in, the cell's pre-activations out
-//   2  storage, read        recurrentKernel   [units, GATES·units] (a fixed-size array when unrolled)
-//   3  storage, read        initialState      [batch, units]   h_{-1} (read only when params.hasInitialState)
-//   4  storage, read_write  h                 [batch, timesteps, units]
-//   5  storage, read_write  last              [batch, units]   h at the last step (written only when params.hasLast)
-//   6  storage, read_write  saved             [batch, timesteps, units]   what the cell keeps per step
-//                                             besides h (LSTM: c; GRU: its reset product; SimpleRNN: none)
-//   7  storage, read_write  lastSaved         [batch, units]   saved at the last step (LSTM's last c;
-//                                             written only when params.hasLastSaved)
-//
 // Dispatch: grid y·z covers the row tiles (z folds them past the per-dimension limit), one workgroup
 // each; its invocations stride over the unit tiles (unrolled: one row tile per invocation, all its
 // unit tiles). Persistent mode: grid x = 1, one dispatch covers a chunk of stages, a workgroup owns
@@ -46,37 +33,18 @@
 // WEIGHTS_IN_WORKGROUP the recurrent kernel is first copied to workgroup memory (persistent mode
 // with loops only; needs GATES·units² floats of it).
 
-struct Params {
-  batch: u32,
-  timesteps: u32,
-  units: u32,
-  stageBegin: u32,
-  stageEnd: u32,
-  hasInitialState: u32,
-  hasLast: u32,
-  hasLastSaved: u32,
-  hasCellInput: u32,
-  activation: u32,
-  recurrentActivation: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> gates: array<f32>;
-@group(0) @binding(2) var<storage, read> recurrentKernel: RecurrentKernel;
-@group(0) @binding(3) var<storage, read> initialState: array<f32>;
-@group(0) @binding(4) var<storage, read_write> h: array<f32>;
-@group(0) @binding(5) var<storage, read_write> last: array<f32>;
-@group(0) @binding(6) var<storage, read_write> saved: array<f32>;
-@group(0) @binding(7) var<storage, read_write> lastSaved: array<f32>;
-
-
 // recurrentKernel[k, cols], from workgroup memory when staged.
 fn weights4(k: u32, cols: vec4u) -> vec4f {
   let o = k * GATES * params.units;
   if (WEIGHTS_IN_WORKGROUP) {
     return vec4f(weights[o + cols.x], weights[o + cols.y], weights[o + cols.z], weights[o + cols.w]);
   }
-  return vec4f(recurrentKernel[o + cols.x], recurrentKernel[o + cols.y], recurrentKernel[o + cols.z], recurrentKernel[o + cols.w]);
+  return vec4f(
+    recurrentKernel[o + cols.x],
+    recurrentKernel[o + cols.y],
+    recurrentKernel[o + cols.z],
+    recurrentKernel[o + cols.w],
+  );
 }
 
 // Rows k..k+3 of the recurrent kernel at columns cols: times a mat4x4f whose columns hold 4 rows'
@@ -84,9 +52,6 @@ fn weights4(k: u32, cols: vec4u) -> vec4f {
 fn weightBlock(k: u32, cols: vec4u) -> mat4x4f {
   return mat4x4f(weights4(k, cols), weights4(k + 1u, cols), weights4(k + 2u, cols), weights4(k + 3u, cols));
 }
-
-fn h4(o: u32) -> vec4f { return vec4f(h[o], h[o + 1u], h[o + 2u], h[o + 3u]); }
-fn saved4(o: u32) -> vec4f { return vec4f(saved[o], saved[o + 1u], saved[o + 2u], saved[o + 3u]); }
 
 // The 4 rows' products with up to 4 gate blocks of the recurrent kernel.
 struct GateProducts {
@@ -108,14 +73,14 @@ fn productsWithH(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
   let U4 = U / 4u * 4u;
   var p = GateProducts();
   for (var k = 0u; k < U4; k += 4u) {
-    let x = mat4x4f(h4(src.x + k), h4(src.y + k), h4(src.z + k), h4(src.w + k));
+    let x = mat4x4f(hRun(src.x + k), hRun(src.y + k), hRun(src.z + k), hRun(src.w + k));
     p.g0 += weightBlock(k, cols) * x;
     if (count > 1u) { p.g1 += weightBlock(k, cols + U) * x; }
     if (count > 2u) { p.g2 += weightBlock(k, cols + 2u * U) * x; }
     if (count > 3u) { p.g3 += weightBlock(k, cols + 3u * U) * x; }
   }
   for (var k = U4; k < U; k++) {
-    let x = vec4f(h[src.x + k], h[src.y + k], h[src.z + k], h[src.w + k]);
+    let x = hColumn(src, k);
     p.g0 += outer(weights4(k, cols), x);
     if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
     if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
@@ -129,7 +94,7 @@ fn productsWithInitialState(src: vec4u, cols: vec4u, count: u32) -> GateProducts
   let U = params.units;
   var p = GateProducts();
   for (var k = 0u; k < U; k++) {
-    let x = vec4f(initialState[src.x + k], initialState[src.y + k], initialState[src.z + k], initialState[src.w + k]);
+    let x = initialStateColumn(src, k);
     p.g0 += outer(weights4(k, cols), x);
     if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
     if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
@@ -159,10 +124,10 @@ fn productWithSaved(src: vec4u, cols: vec4u) -> mat4x4f {
   let U4 = U / 4u * 4u;
   var acc = mat4x4f();
   for (var k = 0u; k < U4; k += 4u) {
-    acc += weightBlock(k, cols) * mat4x4f(saved4(src.x + k), saved4(src.y + k), saved4(src.z + k), saved4(src.w + k));
+    acc += weightBlock(k, cols) * mat4x4f(savedRun(src.x + k), savedRun(src.y + k), savedRun(src.z + k), savedRun(src.w + k));
   }
   for (var k = U4; k < U; k++) {
-    acc += outer(weights4(k, cols), vec4f(saved[src.x + k], saved[src.y + k], saved[src.z + k], saved[src.w + k]));
+    acc += outer(weights4(k, cols), savedColumn(src, k));
   }
   return acc;
 }
@@ -174,14 +139,7 @@ fn gateColumns(t: Tile, g: u32) -> vec4u {
 // What gates holds for gate g at the tile: the input projection (x·kernel + bias) that
 // input-projection.wgsl left there, until the cell stores its pre-activation over it.
 fn gatesAt(t: Tile, g: u32) -> mat4x4f {
-  let o = sequenceOffsets(t, t.step, GATES * params.units);
-  let c = gateColumns(t, g);
-  return mat4x4f(
-    vec4f(gates[o.x + c.x], gates[o.x + c.y], gates[o.x + c.z], gates[o.x + c.w]),
-    vec4f(gates[o.y + c.x], gates[o.y + c.y], gates[o.y + c.z], gates[o.y + c.w]),
-    vec4f(gates[o.z + c.x], gates[o.z + c.y], gates[o.z + c.z], gates[o.z + c.w]),
-    vec4f(gates[o.w + c.x], gates[o.w + c.y], gates[o.w + c.z], gates[o.w + c.w]),
-  );
+  return gatesTile(sequenceOffsets(t, t.step, GATES * params.units), gateColumns(t, g));
 }
 
 // h_{s-1} · recurrentKernel for the first `count` gates, with h_{-1} = initialState or 0.
@@ -204,124 +162,40 @@ fn savedProduct(t: Tile, g: u32) -> mat4x4f {
   return productWithSaved(sequenceOffsets(t, t.step, params.units), gateColumns(t, g));
 }
 
-fn hTile(o: vec4u, c: vec4u) -> mat4x4f {
-  return mat4x4f(
-    vec4f(h[o.x + c.x], h[o.x + c.y], h[o.x + c.z], h[o.x + c.w]),
-    vec4f(h[o.y + c.x], h[o.y + c.y], h[o.y + c.z], h[o.y + c.w]),
-    vec4f(h[o.z + c.x], h[o.z + c.y], h[o.z + c.z], h[o.z + c.w]),
-    vec4f(h[o.w + c.x], h[o.w + c.y], h[o.w + c.z], h[o.w + c.w]),
-  );
-}
-
 // h_{s-1} at the tile's units, with h_{-1} = initialState or 0.
 fn previousState(t: Tile) -> mat4x4f {
   if (!t.initial) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
   if (params.hasInitialState == 0u) { return mat4x4f(); }
-  let o = batchOffsets(t);
-  let c = t.units;
-  return mat4x4f(
-    vec4f(initialState[o.x + c.x], initialState[o.x + c.y], initialState[o.x + c.z], initialState[o.x + c.w]),
-    vec4f(initialState[o.y + c.x], initialState[o.y + c.y], initialState[o.y + c.z], initialState[o.y + c.w]),
-    vec4f(initialState[o.z + c.x], initialState[o.z + c.y], initialState[o.z + c.z], initialState[o.z + c.w]),
-    vec4f(initialState[o.w + c.x], initialState[o.w + c.y], initialState[o.w + c.z], initialState[o.w + c.w]),
-  );
+  return initialStateTile(batchOffsets(t), t.units);
 }
 
 // saved[rows, step] at the tile's units.
 fn savedAt(t: Tile, step: u32) -> mat4x4f {
-  let o = sequenceOffsets(t, step, params.units);
-  let c = t.units;
-  return mat4x4f(
-    vec4f(saved[o.x + c.x], saved[o.x + c.y], saved[o.x + c.z], saved[o.x + c.w]),
-    vec4f(saved[o.y + c.x], saved[o.y + c.y], saved[o.y + c.z], saved[o.y + c.w]),
-    vec4f(saved[o.z + c.x], saved[o.z + c.y], saved[o.z + c.z], saved[o.z + c.w]),
-    vec4f(saved[o.w + c.x], saved[o.w + c.y], saved[o.w + c.z], saved[o.w + c.w]),
-  );
+  return savedTile(sequenceOffsets(t, step, params.units), t.units);
 }
 
-// Stores write the units below `units` of the rows below `batch`, unrolled (indexing lanes in a
-// loop is slow on SwiftShader); n = units - u0 ≥ 1.
-
-fn storeGateRow(o: u32, n: u32, v: vec4f) {
-  gates[o] = v.x;
-  if (n > 1u) { gates[o + 1u] = v.y; }
-  if (n > 2u) { gates[o + 2u] = v.z; }
-  if (n > 3u) { gates[o + 3u] = v.w; }
-}
-
-fn storeStateRow(o: u32, n: u32, v: vec4f) {
-  h[o] = v.x;
-  if (n > 1u) { h[o + 1u] = v.y; }
-  if (n > 2u) { h[o + 2u] = v.z; }
-  if (n > 3u) { h[o + 3u] = v.w; }
-}
-
-fn storeLastRow(o: u32, n: u32, v: vec4f) {
-  last[o] = v.x;
-  if (n > 1u) { last[o + 1u] = v.y; }
-  if (n > 2u) { last[o + 2u] = v.z; }
-  if (n > 3u) { last[o + 3u] = v.w; }
-}
-
-fn storeSavedRow(o: u32, n: u32, v: vec4f) {
-  saved[o] = v.x;
-  if (n > 1u) { saved[o + 1u] = v.y; }
-  if (n > 2u) { saved[o + 2u] = v.z; }
-  if (n > 3u) { saved[o + 3u] = v.w; }
-}
-
-fn storeLastSavedRow(o: u32, n: u32, v: vec4f) {
-  lastSaved[o] = v.x;
-  if (n > 1u) { lastSaved[o + 1u] = v.y; }
-  if (n > 2u) { lastSaved[o + 2u] = v.z; }
-  if (n > 3u) { lastSaved[o + 3u] = v.w; }
-}
+// Stores write the units below `units` of the rows below `batch`.
 
 // The cell's pre-activations of gate g.
 fn storeGates(t: Tile, g: u32, v: mat4x4f) {
   let o = sequenceOffsets(t, t.step, GATES * params.units) + g * params.units + t.u0;
-  let n = params.units - t.u0;
-  let valid = rowsInBatch(t);
-  if (valid.x) { storeGateRow(o.x, n, v[0]); }
-  if (valid.y) { storeGateRow(o.y, n, v[1]); }
-  if (valid.z) { storeGateRow(o.z, n, v[2]); }
-  if (valid.w) { storeGateRow(o.w, n, v[3]); }
+  storeGatesTile(o, params.units - t.u0, rowsInBatch(t), v);
 }
 
 // h_s, and at the last step `last` when requested.
 fn storeState(t: Tile, v: mat4x4f) {
-  let o = sequenceOffsets(t, t.step, params.units) + t.u0;
   let n = params.units - t.u0;
   let valid = rowsInBatch(t);
-  if (valid.x) { storeStateRow(o.x, n, v[0]); }
-  if (valid.y) { storeStateRow(o.y, n, v[1]); }
-  if (valid.z) { storeStateRow(o.z, n, v[2]); }
-  if (valid.w) { storeStateRow(o.w, n, v[3]); }
-  if (params.hasLast != 0u && isLastStep(t)) {
-    let l = batchOffsets(t) + t.u0;
-    if (valid.x) { storeLastRow(l.x, n, v[0]); }
-    if (valid.y) { storeLastRow(l.y, n, v[1]); }
-    if (valid.z) { storeLastRow(l.z, n, v[2]); }
-    if (valid.w) { storeLastRow(l.w, n, v[3]); }
-  }
+  storeHTile(sequenceOffsets(t, t.step, params.units) + t.u0, n, valid, v);
+  if (params.hasLast != 0u && isLastStep(t)) { storeLastTile(batchOffsets(t) + t.u0, n, valid, v); }
 }
 
 // saved at step s, and at the last step lastSaved when requested.
 fn storeSaved(t: Tile, v: mat4x4f) {
-  let o = sequenceOffsets(t, t.step, params.units) + t.u0;
   let n = params.units - t.u0;
   let valid = rowsInBatch(t);
-  if (valid.x) { storeSavedRow(o.x, n, v[0]); }
-  if (valid.y) { storeSavedRow(o.y, n, v[1]); }
-  if (valid.z) { storeSavedRow(o.z, n, v[2]); }
-  if (valid.w) { storeSavedRow(o.w, n, v[3]); }
-  if (params.hasLastSaved != 0u && isLastStep(t)) {
-    let l = batchOffsets(t) + t.u0;
-    if (valid.x) { storeLastSavedRow(l.x, n, v[0]); }
-    if (valid.y) { storeLastSavedRow(l.y, n, v[1]); }
-    if (valid.z) { storeLastSavedRow(l.z, n, v[2]); }
-    if (valid.w) { storeLastSavedRow(l.w, n, v[3]); }
-  }
+  storeSavedTile(sequenceOffsets(t, t.step, params.units) + t.u0, n, valid, v);
+  if (params.hasLastSaved != 0u && isLastStep(t)) { storeLastSavedTile(batchOffsets(t) + t.u0, n, valid, v); }
 }
 
 // Unrolled: the products of every unit tile of the row tile from firstRow on, for a stage of `step`:
@@ -333,9 +207,9 @@ fn unrolledStage(step: u32, phase: u32, firstRow: u32) {
   for (var kb = 0u; kb < OPERAND_BLOCKS; kb++) {
     let k = kb * 4u;
     if (phase == 0u) {
-      operand[kb] = mat4x4f(h4(src.x + k), h4(src.y + k), h4(src.z + k), h4(src.w + k));
+      operand[kb] = mat4x4f(hRun(src.x + k), hRun(src.y + k), hRun(src.z + k), hRun(src.w + k));
     } else {
-      operand[kb] = mat4x4f(saved4(src.x + k), saved4(src.y + k), saved4(src.z + k), saved4(src.w + k));
+      operand[kb] = mat4x4f(savedRun(src.x + k), savedRun(src.y + k), savedRun(src.z + k), savedRun(src.w + k));
     }
   }
   unrolledProducts(phase);

@@ -9,37 +9,8 @@
 // invocation writes { rows, epoch } to `batch` for trainer-loss.wgsl. Needs trainer-progress.wgsl and
 // workgroup-order.wgsl.
 //
-// Bindings (group 0):
-//   0  uniform              params     Params
-//   1  storage, read        progress   Progress (trainer-progress.wgsl)
-//   2  storage, read        order      u32 [epochs in this submission, samples]   (training only)
-//   3  storage, read        x          [samples, timesteps, features]
-//   4  storage, read        y          [samples, outputs]   (training only)
-//   5  storage, read_write  batchX     [batchSize, timesteps, features]
-//   6  storage, read_write  batchY     [batchSize, outputs]   (training only)
-//   7  storage, read_write  batch      Batch (trainer-progress.wgsl)   (training only)
-//
 // Dispatch: one invocation per element of batchX, then of batchY, in workgroups of WORKGROUP_SIZE;
 // grid x·y covers them (y folds past the per-dimension limit). Nothing loops.
-
-struct Params {
-  samples: u32,
-  rowSize: u32,
-  outputs: u32,
-  batchSize: u32,
-  stepsPerEpoch: u32,
-  predict: u32,
-  rowOffset: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> progress: Progress;
-@group(0) @binding(2) var<storage, read> order: array<u32>;
-@group(0) @binding(3) var<storage, read> x: array<f32>;
-@group(0) @binding(4) var<storage, read> y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> batchX: array<f32>;
-@group(0) @binding(6) var<storage, read_write> batchY: array<f32>;
-@group(0) @binding(7) var<storage, read_write> batch: Batch;
 
 override WORKGROUP_SIZE: u32 = 64;
 

@@ -13,35 +13,8 @@
 // ascending order, then the partials pairwise by one invocation: the same sum for every workgroup
 // size.
 //
-// Bindings (group 0):
-//   0  uniform              params       Params
-//   1  storage, read_write  progress     Progress (trainer-progress.wgsl)
-//   2  storage, read        batch        Batch (trainer-progress.wgsl)
-//   3  storage, read        predictions  ŷ [batchSize, outputs]
-//   4  storage, read        batchY       y [batchSize, outputs]
-//   5  storage, read_write  dPredictions dŷ [batchSize, outputs]
-//
 // Dispatch: one workgroup; each invocation loops over batchSize · outputs / WORKGROUP_SIZE
 // elements (the trainer keeps that within llvmpipe's 65,535 loop iterations).
-
-struct Params {
-  samples: u32,
-  outputs: u32,
-  batchSize: u32,
-  // 0 for mean squared error, 1 for mean absolute error.
-  loss: u32,
-  // 1 when the optimizer is Adam (its β powers advance), else 0.
-  adam: u32,
-  beta1: f32,
-  beta2: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> progress: Progress;
-@group(0) @binding(2) var<storage, read> batch: Batch;
-@group(0) @binding(3) var<storage, read> predictions: array<f32>;
-@group(0) @binding(4) var<storage, read> batchY: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dPredictions: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64;
 const PARTIALS = 64u;

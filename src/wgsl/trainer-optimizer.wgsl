@@ -8,33 +8,8 @@
 // with β1ᵗ and β2ᵗ from progress (trainer-loss.wgsl advanced them for this step) and 1 − β formed in
 // float64 on the host, as tfjs does. Needs trainer-progress.wgsl and workgroup-order.wgsl.
 //
-// Bindings (group 0):
-//   0  uniform              params      Params
-//   1  storage, read        progress    Progress (trainer-progress.wgsl)
-//   2  storage, read        gradients   [parameters]
-//   3  storage, read_write  weights     [parameters]
-//   4  storage, read_write  moments     m [parameters] | v [parameters]   (Adam only)
-//
 // Dispatch: one invocation per parameter, in workgroups of WORKGROUP_SIZE; grid x·y covers them
 // (y folds past the per-dimension limit). Nothing loops.
-
-struct Params {
-  parameters: u32,
-  // 0 for Adam, 1 for SGD.
-  optimizer: u32,
-  learningRate: f32,
-  beta1: f32,
-  oneMinusBeta1: f32,
-  beta2: f32,
-  oneMinusBeta2: f32,
-  epsilon: f32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> progress: Progress;
-@group(0) @binding(2) var<storage, read> gradients: array<f32>;
-@group(0) @binding(3) var<storage, read_write> weights: array<f32>;
-@group(0) @binding(4) var<storage, read_write> moments: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64;
 

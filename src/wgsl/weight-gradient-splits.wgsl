@@ -5,32 +5,8 @@
 // for the three outputs at once: dKernel, dRecurrentKernel and dBias, each with its partials.
 // Needs workgroup-order.wgsl.
 //
-// Bindings (group 0):
-//   0  uniform              params             Params
-//   1  storage, read        kernelSplits       [splits, kernelSize]
-//   2  storage, read        recurrentSplits    [splits, recurrentSize]
-//   3  storage, read        biasSplits         [splits, biasSize]   (read only when biasSize > 0)
-//   4  storage, read_write  dKernel            [kernelSize]
-//   5  storage, read_write  dRecurrentKernel   [recurrentSize]
-//   6  storage, read_write  dBias              [biasSize]
-//
 // Dispatch: one invocation per element of dKernel, then dRecurrentKernel, then dBias, in workgroups
 // of WORKGROUP_SIZE; grid x·y covers them (y folds past the per-dimension limit).
-
-struct Params {
-  kernelSize: u32,
-  recurrentSize: u32,
-  biasSize: u32,
-  splits: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> kernelSplits: array<f32>;
-@group(0) @binding(2) var<storage, read> recurrentSplits: array<f32>;
-@group(0) @binding(3) var<storage, read> biasSplits: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dKernel: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dRecurrentKernel: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dBias: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64;
 

@@ -17,17 +17,6 @@
 // split the outputs are the gradients; with more, each output binding holds one partial per split,
 // one after the other, and weight-gradient-splits.wgsl adds them up. Needs workgroup-order.wgsl.
 //
-// Bindings (group 0):
-//   0  uniform              params            Params
-//   1  storage, read        x                 [batch, timesteps, features]
-//   2  storage, read        h                 [batch, timesteps, units]
-//   3  storage, read        initialState      [batch, units]   (read only when params.hasInitialState)
-//   4  storage, read        dGates            [batch, timesteps, gradientBlocks·units]
-//   5  storage, read        saved             [batch, timesteps, units]   (read only with SAVED_OPERAND)
-//   6  storage, read_write  dKernel           [splits, features, GATES·units]
-//   7  storage, read_write  dRecurrentKernel  [splits, units, GATES·units]
-//   8  storage, read_write  dBias             [splits, biasRows, GATES·units]   (written only when biasRows > 0)
-//
 // Dispatch: each invocation owns 4 output rows × 4 units of every gate's block (GATES, the cell's
 // gate count, is an override) and reduces over its split's rows: the operand's loads are shared by the
 // gates, and on SwiftShader, which runs both sides of every branch, gate counts known when the shader
@@ -35,28 +24,6 @@
 // stacked (4·RECURRENT_TILES rows), which share each load of dGates. Grid x covers the unit tiles;
 // grid y the tile rows of the three outputs stacked: ceil(features/4) of dKernel,
 // ceil(units/4/RECURRENT_TILES) of dRecurrentKernel, then one for dBias; grid z the splits.
-
-struct Params {
-  batch: u32,
-  timesteps: u32,
-  features: u32,
-  units: u32,
-  gradientBlocks: u32,
-  goBackwards: u32,
-  biasRows: u32,
-  hasInitialState: u32,
-  rowsPerSplit: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> h: array<f32>;
-@group(0) @binding(3) var<storage, read> initialState: array<f32>;
-@group(0) @binding(4) var<storage, read> dGates: array<f32>;
-@group(0) @binding(5) var<storage, read> saved: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dKernel: array<f32>;
-@group(0) @binding(7) var<storage, read_write> dRecurrentKernel: array<f32>;
-@group(0) @binding(8) var<storage, read_write> dBias: array<f32>;
 
 override WORKGROUP_X: u32 = 8;
 override WORKGROUP_Y: u32 = 8;
@@ -177,14 +144,19 @@ const SAVED = 2u;
 // Column k of the source at the 4 rows at offsets o; h_{s-1} is 0 where there is no previous step.
 fn sourceColumn(source: u32, o: vec4u, hasPrevious: vec4<bool>, k: u32) -> vec4f {
   switch source {
-    case STATE: { return select(vec4f(0.0), stateColumn(o, k), hasPrevious); }
+    case STATE: { return select(vec4f(0.0), hColumn(o, k), hasPrevious); }
     case INITIAL_STATE: { return initialStateColumn(o, k); }
     default: { return savedColumn(o, k); }
   }
 }
 
 fn sourceOperand(source: u32, o: vec4u, hasPrevious: vec4<bool>, j: vec4u) -> mat4x4f {
-  return mat4x4f(sourceColumn(source, o, hasPrevious, j.x), sourceColumn(source, o, hasPrevious, j.y), sourceColumn(source, o, hasPrevious, j.z), sourceColumn(source, o, hasPrevious, j.w));
+  return mat4x4f(
+    sourceColumn(source, o, hasPrevious, j.x),
+    sourceColumn(source, o, hasPrevious, j.y),
+    sourceColumn(source, o, hasPrevious, j.z),
+    sourceColumn(source, o, hasPrevious, j.w),
+  );
 }
 
 // The stacked tiles' operands from the source.
@@ -194,22 +166,6 @@ fn sourceOperands(source: u32, o: vec4u, hasPrevious: vec4<bool>, j0: u32) -> ar
   if (RECURRENT_TILES > 1u) { m[1] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 1u)); }
   if (RECURRENT_TILES > 2u) { m[2] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 2u)); m[3] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 3u)); }
   return m;
-}
-
-fn inputColumn(o: vec4u, f: u32) -> vec4f {
-  return vec4f(x[o.x + f], x[o.y + f], x[o.z + f], x[o.w + f]);
-}
-
-fn stateColumn(o: vec4u, k: u32) -> vec4f {
-  return vec4f(h[o.x + k], h[o.y + k], h[o.z + k], h[o.w + k]);
-}
-
-fn savedColumn(o: vec4u, k: u32) -> vec4f {
-  return vec4f(saved[o.x + k], saved[o.y + k], saved[o.z + k], saved[o.w + k]);
-}
-
-fn initialStateColumn(o: vec4u, k: u32) -> vec4f {
-  return vec4f(initialState[o.x + k], initialState[o.y + k], initialState[o.z + k], initialState[o.w + k]);
 }
 
 // Each accumulate* sums, over the split's rows in blocks of 4, the tile's gradient columns c times
@@ -237,7 +193,7 @@ fn accumulateKernel(j: vec4u, blocks: vec4u, c: vec4u) -> GateSums {
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let src = (b.r - b.s + select(b.s, T - 1u - b.s, params.goBackwards != 0u)) * params.features;
-      let operand = mat4x4f(inputColumn(src, j.x), inputColumn(src, j.y), inputColumn(src, j.z), inputColumn(src, j.w));
+      let operand = mat4x4f(xColumn(src, j.x), xColumn(src, j.y), xColumn(src, j.z), xColumn(src, j.w));
       part = addSums(part, products(b.r, b.valid, blocks, GATES, c, operand));
     }
     acc = addSums(acc, part);
