@@ -2,9 +2,9 @@
 # One lent-GPU session's run, from the project root on the GPU machine, after scripts/bundle-device.mjs
 # here: the device check's parts, bench:kernels, npm start's replay and bench:seed, each bounded in
 # time, in order of what matters most (the trainer's speed takes seconds, the strategy sweep and
-# bench:seed minutes). Logs ($OUT/N-step.log) and results go to $OUT (results.tar: README.md with the
-# tables the benchmarks rewrote, bench/results/*.json, nvidia-smi), refreshed after each step, so a
-# step that runs out of time still leaves the ones before it.
+# bench:seed minutes). Logs ($OUT/N-step.log) and results go to $OUT (results.tar: README.md,
+# docs/benchmarks.md with the tables the benchmarks rewrote, bench/results/*.json, nvidia-smi),
+# refreshed after each step, so a step that runs out of time still leaves the ones before it.
 #   bash scripts/device-run.sh                                      (every step)
 #   bash scripts/device-run.sh 'device-check --parts trainer' 'seed --cell gru'   (some, with arguments)
 set -uo pipefail
@@ -25,6 +25,6 @@ for spec in "$@"; do
   echo "=== $name: exit $? $(date +%T)"
   # Each device-check step rewrites the JSON: keep every step's.
   [[ $name == device-check && -f bench/results/device-check.json ]] && cp bench/results/device-check.json "$OUT/$step-device-check.json"
-  tar cf "$OUT/results.tar" README.md bench/results nvidia-smi.txt
+  tar cf "$OUT/results.tar" README.md docs/benchmarks.md bench/results nvidia-smi.txt
 done
 grep -hE 'adapter:|FAILED|passed|chosen|Goal|goal|PASS|FAIL|samples/s|ms/epoch' "$OUT"/*.log | cut -c1-400 | tail -60

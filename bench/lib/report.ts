@@ -1,6 +1,6 @@
 // Shared by the benchmarks: timing by median of rounds, and reporting as a table, JSON, and the
-// README's copy of the table (between <!-- bench:NAME:start --> and <!-- bench:NAME:end -->).
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+// copy of the table in docs/benchmarks.md (between <!-- bench:NAME:start --> and <!-- bench:NAME:end -->).
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { markdownTable } from 'markdown-table';
 
@@ -81,7 +81,7 @@ function render(table: Table): string {
   return table.caption ? `${table.caption}\n\n${body}` : body;
 }
 
-/** Prints the table and writes bench/results/NAME.json and the README section. */
+/** Prints the table and writes bench/results/NAME.json and its section of docs/benchmarks.md. */
 export function publish(report: Report): void {
   const date = new Date().toISOString().slice(0, 10);
   const section = [
@@ -98,16 +98,16 @@ export function publish(report: Report): void {
     `${JSON.stringify({ date, adapter: report.adapter, ...(report.json as object) }, null, 2)}\n`,
   );
   console.log(`wrote ${jsonPath}`);
-  const readmePath = join(root, 'README.md');
-  const readme = readFileSync(readmePath, 'utf8');
+  const docPath = join(root, 'docs', 'benchmarks.md');
+  const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
   const start = `<!-- bench:${report.name}:start -->`;
   const end = `<!-- bench:${report.name}:end -->`;
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
   if (from < 0 || to < from) {
-    console.log(`README.md has no ${start} ... ${end} section; not updated`);
+    console.log(`docs/benchmarks.md has no ${start} ... ${end} section; not updated`);
     return;
   }
-  writeFileSync(readmePath, `${readme.slice(0, from + start.length)}\n${section}\n${readme.slice(to)}`);
-  console.log('updated the table in README.md');
+  writeFileSync(docPath, `${doc.slice(0, from + start.length)}\n${section}\n${doc.slice(to)}`);
+  console.log('updated the table in docs/benchmarks.md');
 }
