@@ -1,21 +1,21 @@
-// npm run bench:kernels: the fused layers (SimpleRNN, LSTM, GRU) against the same computation in stock
-// tfjs ops on the same adapter (step by step as tfjs's own cells do it; tf.grads for the backward),
-// and against the adapter's best tf.matMul throughput, all measured in this run.
+// npm run bench:kernels: the fused layers (SimpleRNN, LSTM, GRU) against their stock twins (ops.stock: the
+// same recurrence in stock tfjs ops, one matMul for every step's input projection, then the cell's step per
+// timestep; tf.grads for the backward) on the same adapter, and against the adapter's best tf.matMul
+// throughput, all measured in this run.
 import * as tf from '@tensorflow/tfjs';
 import {
+  CELLS,
   createFloat32Buffer,
-  createGRU,
-  createLSTM,
-  createSimpleRNN,
+  createRecurrentLayer,
   type Activation,
   type GRUConfig,
   type LSTMConfig,
   type Strategy,
 } from 'webgpu-rnn';
+import { ops } from 'webgpu-rnn/tfjs';
 import { describeAdapter, requestNodeDevice } from 'webgpu-rnn/node';
 import { matMulThroughput } from './lib/floors.js';
 import { fixed, publish, ratio, timeInterleaved, timePerCall, type Timed } from './lib/report.js';
-import { stockCells, type StockWeights } from './lib/stock-cells.js';
 
 type Cell = 'SimpleRNN' | 'LSTM' | 'GRU';
 
@@ -32,7 +32,7 @@ interface Case {
   readonly stockRounds: number;
 }
 
-const GATES: Record<Cell, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
+const definition = (cell: Cell) => CELLS.find((c) => c.className === cell)!;
 const SHAPES = [
   { name: 'seed', shape: { batch: 5, timesteps: 3, features: 1, units: 50 }, stockCalls: 20 },
   { name: '', shape: { batch: 32, timesteps: 64, features: 16, units: 256 }, stockCalls: 1 },
@@ -72,28 +72,35 @@ console.log(`adapter: ${adapter}; tfjs ${tf.version.tfjs} on ${tf.getBackend()}`
 
 const flops = (c: Case) => {
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
-  const G = GATES[c.cell];
+  const G = definition(c.cell).gates;
   return { forward: 2 * B * T * G * U * (F + U), forwardBackward: 2 * B * T * G * U * (3 * U + 3 * F) };
 };
 
+/** The layer of the case's cell, with the config fields that cell takes. */
 function createLayer(c: Case, strategy?: Partial<Strategy>) {
+  const cell = definition(c.cell);
   const { recurrentActivation, resetAfter, ...common } = { ...c.config, ...(strategy ? { strategy } : {}) };
-  if (c.cell === 'LSTM') return createLSTM(device, { ...common, recurrentActivation });
-  if (c.cell === 'GRU') return createGRU(device, { ...common, recurrentActivation, resetAfter });
-  return createSimpleRNN(device, common);
+  const own = { recurrentActivation, resetAfter, useInitialCellState: undefined };
+  const options = Object.fromEntries(cell.options.map((option) => [option, own[option]]));
+  return createRecurrentLayer(device, cell, { ...common, ...options });
 }
 
 async function timeStock(c: Case) {
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
-  const G = GATES[c.cell];
-  const weights: StockWeights = [
-    tf.randomUniform([B, T, F], -1, 1) as tf.Tensor3D,
-    tf.randomUniform([F, G * U], -0.3, 0.3) as tf.Tensor2D,
-    tf.randomUniform([U, G * U], -1 / Math.sqrt(U), 1 / Math.sqrt(U)) as tf.Tensor2D,
+  const G = definition(c.cell).gates;
+  const weights = [
+    tf.randomUniform([B, T, F], -1, 1),
+    tf.randomUniform([F, G * U], -0.3, 0.3),
+    tf.randomUniform([U, G * U], -1 / Math.sqrt(U), 1 / Math.sqrt(U)),
     tf.zeros(c.config.resetAfter ? [2, G * U] : [G * U]),
   ];
   const dh = tf.randomUniform([B, T, U], -1, 1);
-  const run = (...args: tf.Tensor[]) => stockCells[c.cell](args as StockWeights, c.config);
+  const cell = definition(c.cell);
+  const { activation, recurrentActivation, resetAfter } = c.config;
+  const own = { recurrentActivation, resetAfter, useInitialCellState: undefined };
+  const options = { activation, returnSequences: true, ...Object.fromEntries(cell.options.map((o) => [o, own[o]])) };
+  const stock = ops.stock[cell.id as 'lstm'] as unknown as (...args: [...tf.Tensor[], typeof options]) => tf.Tensor;
+  const run = (...args: tf.Tensor[]) => stock(...args, options);
   const gradients = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(run(...args), dh)));
   let outputs: tf.Tensor[] = [];
   const settle = () => Promise.all(outputs.map((t) => t.data()));
@@ -123,7 +130,7 @@ async function timeStock(c: Case) {
 async function fusedLayer(c: Case, strategy?: Partial<Strategy>) {
   const layer = createLayer(c, strategy);
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
-  const G = GATES[c.cell];
+  const G = definition(c.cell).gates;
   const random = (n: number, scale: number) =>
     createFloat32Buffer(
       device,

@@ -49,7 +49,9 @@ export {
   type GRUForwardInputs,
   type GRUForwardOutputs,
 } from './kernels/gru.js';
-export type { RecurrentLayer } from './kernels/recurrent-layer.js';
+export { createRecurrentLayer, type RecurrentLayer } from './kernels/recurrent-layer.js';
+export type { CellDefinition, CellOption, LayerConfig, StepOps, StepWeights } from './kernels/cell.js';
+export { CELLS, CELL_IDS, cellById, type CellId } from './kernels/cells.js';
 export { createFloat32Buffer, readFloat32Buffer } from './gpu/buffers.js';
 export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';
 

@@ -3,7 +3,9 @@
  * webgpu-rnn/reference: the float64 TypeScript references the kernels are tested against, for
  * checking results on the CPU. Plain arrays in, Float64Arrays out; no GPU, no tfjs.
  */
-export { resolveConfig, resolveGRUConfig, resolveLSTMConfig } from './kernels/config.js';
+export { resolveConfig } from './kernels/simple-rnn.js';
+export { resolveLSTMConfig } from './kernels/lstm.js';
+export { resolveGRUConfig } from './kernels/gru.js';
 export { activateGradRef, activateRef } from './kernels/activation.ref.js';
 export {
   simpleRNNBackwardRef,

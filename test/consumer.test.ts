@@ -24,7 +24,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/kernels/config.js';
+import { resolveConfig } from '../src/kernels/simple-rnn.js';
 import { simpleRNNBackwardRef, simpleRNNForwardRef } from '../src/kernels/simple-rnn.ref.js';
 import { launchChromium } from './helpers/chromium.js';
 import { relativeError } from './helpers/data.js';

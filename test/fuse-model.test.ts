@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fuseModel } from '../src/model/fuse-model.js';
-import { FusedGRU } from '../src/model/fused-gru.js';
-import { FusedLSTM } from '../src/model/fused-lstm.js';
+import { FusedGRU, FusedLSTM, FusedSimpleRNN } from '../src/model/fused-layers.js';
 import { FusedRNN } from '../src/model/fused-rnn.js';
-import { FusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
 import { predict, weightArrays } from './helpers/models.js';
 import { gpuBytes, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 import { TEST_BACKEND } from './helpers/webgpu.js';

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveGRUConfig } from '../src/kernels/config.js';
+import { resolveGRUConfig } from '../src/kernels/gru.js';
 import { gruBackwardRef, gruForwardRef } from '../src/kernels/gru.ref.js';
 import { expandLastStep, lastStates } from '../src/kernels/simple-rnn.ref.js';
-import { fusedGRU } from '../src/model/fused-gru.js';
-import { GRUResetAfterCell } from '../src/model/gru-reset-after-cell.js';
+import { fusedGRU } from '../src/model/fused-layers.js';
+import { twinCellClass } from '../src/model/twin-cell.js';
+import { GRU_CELL } from '../src/kernels/gru.js';
 import { GRU, GRU_GRAD } from '../src/model/kernel-names.js';
-import { stockGRU } from '../src/model/stock-gru.js';
+import { stock } from '../src/model/ops.js';
 import {
   expectCoverage,
   expectFusedMatchesStock,
@@ -42,9 +43,10 @@ const twins = {
   stockOps:
     (c: LayerCase) =>
     (x: tf.Tensor, states: tf.Tensor[] | null, [kernel, recurrentKernel, bias]: tf.Tensor[]) => {
-      const { output, h } = stockGRU(x, kernel!, recurrentKernel!, c.useBias ? bias! : null, {
+      const [output, h] = stock.gru(x, kernel!, recurrentKernel!, c.useBias ? bias! : null, {
         ...c,
         resetAfter: false,
+        returnState: true,
         initialState: states?.[0] ?? null,
       });
       return c.returnState ? [output, h] : [output];
@@ -263,7 +265,10 @@ describe("FusedGRU with resetAfter (Keras's form, bias [2, 3U]) against the floa
     await tf.setBackend('cpu');
     try {
       const fused = fusedGRU({ units: 3, resetAfter: true, returnSequences: true });
-      const stock = tf.layers.rnn({ cell: new GRUResetAfterCell({ units: 3 }), returnSequences: true });
+      const stock = tf.layers.rnn({
+        cell: new (twinCellClass(GRU_CELL))({ units: 3, resetAfter: true }),
+        returnSequences: true,
+      });
       const x = tf.randomNormal([2, 4, 2], 0, 1, 'float32', 8);
       tf.dispose([fused.apply(x), stock.apply(x)] as tf.Tensor[]);
       stock.setWeights(

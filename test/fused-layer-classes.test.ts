@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fuseModel } from '../src/model/fuse-model.js';
-import { FusedGRU, fusedGRU } from '../src/model/fused-gru.js';
-import { FusedLSTM, fusedLSTM } from '../src/model/fused-lstm.js';
+import { fusedGRU, FusedGRU, FusedLSTM, fusedLSTM, fusedSimpleRNN, FusedSimpleRNN } from '../src/model/fused-layers.js';
 import { FusedRNN } from '../src/model/fused-rnn.js';
-import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
 import { registerKernels } from '../src/model/register-kernels.js';
 import { predict, savedClassNames, saveToMemory } from './helpers/models.js';
 import { relativeError, tfjsWebGPU } from './helpers/tfjs.js';

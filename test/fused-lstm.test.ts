@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, it } from 'vitest';
-import { fusedLSTM } from '../src/model/fused-lstm.js';
+import { fusedLSTM } from '../src/model/fused-layers.js';
 import { LSTM, LSTM_GRAD } from '../src/model/kernel-names.js';
-import { stockLSTM } from '../src/model/stock-lstm.js';
+import { stock } from '../src/model/ops.js';
 import {
   expectCoverage,
   expectFusedMatchesStock,
@@ -37,12 +37,9 @@ const twins = {
   stockOps:
     (c: LayerCase) =>
     (x: tf.Tensor, states: tf.Tensor[] | null, [kernel, recurrentKernel, bias]: tf.Tensor[]) => {
-      const {
-        output,
-        h,
-        c: cell,
-      } = stockLSTM(x, kernel!, recurrentKernel!, c.useBias ? bias! : null, {
+      const [output, h, cell] = stock.lstm(x, kernel!, recurrentKernel!, c.useBias ? bias! : null, {
         ...c,
+        returnState: true,
         initialState: states?.[0] ?? null,
         initialCellState: states?.[1] ?? null,
       });

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fusedGRU } from '../src/model/fused-gru.js';
-import { fusedLSTM } from '../src/model/fused-lstm.js';
-import { fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
+import { fusedGRU, fusedLSTM, fusedSimpleRNN } from '../src/model/fused-layers.js';
 import { predict, weightArrays } from './helpers/models.js';
 import { gpuBytes, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 

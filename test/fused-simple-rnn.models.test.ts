@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
+import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-layers.js';
 import { predict, weightArrays, weightTensors as tensors } from './helpers/models.js';
 import { onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type Activation } from '../src/kernels/activation.js';
-import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
-import { stockSimpleRNN } from '../src/model/stock-simple-rnn.js';
+import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-layers.js';
+import { stock } from '../src/model/ops.js';
 import { random } from './helpers/data.js';
 import { onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
@@ -87,7 +87,7 @@ async function evaluate(
             const [kernel, recurrent, bias] = layer.getWeights();
             return tf.sum(
               tf.mul(
-                stockSimpleRNN(input, kernel!, recurrent!, c.useBias ? bias! : null, {
+                stock.simpleRNN(input, kernel!, recurrent!, c.useBias ? bias! : null, {
                   activation: c.activation,
                   returnSequences: c.returnSequences,
                   goBackwards: c.goBackwards,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gru } from '../src/model/gru-op.js';
+import { gru } from '../src/model/ops.js';
 import { GRU, GRU_GRAD } from '../src/model/kernel-names.js';
 import { outputsAndGradients } from './helpers/op-backends.js';
 import { kernelFreeBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
@@ -27,11 +27,11 @@ describe('ops.gru', () => {
       ],
       [
         () => gru(x, k, r, bad.b2),
-        /^ops\.gru: bias: expected a float32 tensor of shape \[15\] \(3·units \(with resetAfter: \[2, 3·units\]\); or null for none;.*got a float32 tensor of shape \[2, 15\]$/,
+        /^ops\.gru: bias: expected a float32 tensor of shape \[15\] \(3·units; or null for none;.*got a float32 tensor of shape \[2, 15\]$/,
       ],
       [
         () => gru(x, k, r, b, { resetAfter: true }),
-        /^ops\.gru: bias: expected a float32 tensor of shape \[2, 15\] \(resetAfter: the input row, then the recurrent row/,
+        /^ops\.gru: bias: expected a float32 tensor of shape \[2, 15\] \(two rows: the input row, then the recurrent row/,
       ],
       [
         () => gru(x, k, r, b, { resetAfter: 'yes' as never }),

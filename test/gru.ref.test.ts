@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stockCells } from '../bench/lib/stock-cells.js';
+import { stock } from '../src/model/ops.js';
 import { ACTIVATIONS } from '../src/kernels/activation.js';
-import { resolveGRUConfig } from '../src/kernels/config.js';
+import { resolveGRUConfig } from '../src/kernels/gru.js';
 import { gruBackwardRef, gruForwardRef } from '../src/kernels/gru.ref.js';
 import { random, relativeError } from './helpers/data.js';
 import { awayFromKinks, dot, finiteDifferenceMismatches } from './helpers/finite-differences.js';
@@ -148,14 +148,12 @@ describe('gruForwardRef vs tfjs (cpu backend)', () => {
       });
       const inputs = data(c.activation.length * 11 + c.recurrentActivation.length, 2);
       const x = tf.tensor3d(inputs.x, [B, T, F]);
-      const h = stockCells.GRU(
-        [
-          c.goBackwards ? tf.reverse(x, 1) : x,
-          tf.tensor2d(inputs.kernel, [F, 3 * U]),
-          tf.tensor2d(inputs.recurrentKernel, [U, 3 * U]),
-          tf.tensor2d(inputs.bias, [2, 3 * U]),
-        ],
-        { ...c, resetAfter: true },
+      const h = stock.gru(
+        x,
+        tf.tensor2d(inputs.kernel, [F, 3 * U]),
+        tf.tensor2d(inputs.recurrentKernel, [U, 3 * U]),
+        tf.tensor2d(inputs.bias, [2, 3 * U]),
+        { ...c, resetAfter: true, returnSequences: true },
       );
       expect(relativeError(h.dataSync(), gruForwardRef(inputs, config).h)).toBeLessThan(1e-5);
     },

@@ -2,7 +2,7 @@
 // params pack from it. The generated source must compile for every kernel of the package.
 import { describe, expect, it } from 'vitest';
 import { defineKernel, packParams } from '../src/gpu/kernel.js';
-import { GRU_CELL, GRU_RESET_AFTER_CELL } from '../src/kernels/gru.js';
+import { GRU_CELL } from '../src/kernels/gru.js';
 import { inputGradient } from '../src/kernels/input-gradient.js';
 import { inputProjection } from '../src/kernels/input-projection.js';
 import { LSTM_CELL } from '../src/kernels/lstm.js';
@@ -58,7 +58,12 @@ describe('defineKernel', () => {
   });
 });
 
-const cells = [SIMPLE_RNN_CELL, LSTM_CELL, GRU_CELL, GRU_RESET_AFTER_CELL];
+const cells = [
+  SIMPLE_RNN_CELL.cell({}),
+  LSTM_CELL.cell({}),
+  GRU_CELL.cell({ resetAfter: false }),
+  GRU_CELL.cell({ resetAfter: true }),
+];
 // The two GRU cells share their kernels' names (RESET_AFTER, an override, tells them apart).
 const specs = [
   inputProjection,

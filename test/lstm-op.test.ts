@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LSTM, LSTM_GRAD } from '../src/model/kernel-names.js';
-import { lstm } from '../src/model/lstm-op.js';
+import { lstm } from '../src/model/ops.js';
 import { outputsAndGradients } from './helpers/op-backends.js';
 import { kernelFreeBackend, onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 

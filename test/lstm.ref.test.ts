@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '../src/kernels/activation.js';
-import { resolveLSTMConfig } from '../src/kernels/config.js';
+import { resolveLSTMConfig } from '../src/kernels/lstm.js';
 import { lstmBackwardRef, lstmForwardRef } from '../src/kernels/lstm.ref.js';
 import { lastStates } from '../src/kernels/simple-rnn.ref.js';
 import { random, relativeError } from './helpers/data.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
+import { fusedSimpleRNN } from '../src/model/fused-layers.js';
 import { createTrainer } from '../src/trainer/trainer.js';
 import { onBackend, tfjsWebGPU } from './helpers/tfjs.js';
 import { getDevice } from './helpers/webgpu.js';

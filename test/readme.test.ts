@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveLSTMConfig } from '../src/kernels/config.js';
+import { resolveLSTMConfig } from '../src/kernels/lstm.js';
 import { lstmBackwardRef, lstmForwardRef } from '../src/kernels/lstm.ref.js';
 import { expandLastStep, lastStates } from '../src/kernels/simple-rnn.ref.js';
 import { relativeError } from './helpers/data.js';

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FusedGRU } from '../src/model/fused-gru.js';
-import { FusedLSTM } from '../src/model/fused-lstm.js';
-import { FusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
+import { FusedGRU, FusedLSTM, FusedSimpleRNN } from '../src/model/fused-layers.js';
 import { buildSeedModel, SEED_CELLS } from '../src/model/seed-model.js';
 import { splitSequence } from '../src/model/split-sequence.js';
 import { onBackend, tfjsWebGPU } from './helpers/tfjs.js';

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMPLE_RNN, SIMPLE_RNN_GRAD } from '../src/model/kernel-names.js';
 import { registerKernels } from '../src/model/register-kernels.js';
-import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-simple-rnn.js';
+import { FusedSimpleRNN, fusedSimpleRNN } from '../src/model/fused-layers.js';
 import { hasFusedKernels } from '../src/model/fused-kernels.js';
-import { simpleRNN } from '../src/model/simple-rnn-op.js';
+import { simpleRNN } from '../src/model/ops.js';
 import { gpuBytes, kernelFreeBackend, onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 describe('ops.simpleRNN', () => {
@@ -49,12 +49,12 @@ describe('ops.simpleRNN', () => {
     const cases: [() => unknown, RegExp][] = [
       [
         () => simpleRNN(x, k, r, null, null as never),
-        /^ops\.simpleRNN: options: expected an object \(activation, returnSequences, goBackwards, initialState\) or nothing; got null$/,
+        /^ops\.simpleRNN: options: expected an object \(activation, returnSequences, returnState, goBackwards, initialState\) or nothing; got null$/,
       ],
       [() => simpleRNN(x, k, r, null, [] as never), /^ops\.simpleRNN: options: expected an object .* got an array$/],
       [
         () => simpleRNN(x, k, r, null, { returnSequence: true } as never),
-        /^ops\.simpleRNN: options: unknown "returnSequence"; expected only activation, returnSequences, goBackwards, initialState$/,
+        /^ops\.simpleRNN: options: unknown "returnSequence"; expected only activation, returnSequences, returnState, goBackwards, initialState$/,
       ],
       [
         () => simpleRNN(x, k, r, null, { returnSequences: 1 as never }),

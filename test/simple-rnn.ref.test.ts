@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '../src/kernels/activation.js';
-import { resolveConfig } from '../src/kernels/config.js';
+import { resolveConfig } from '../src/kernels/simple-rnn.js';
 import { simpleRNNBackwardRef, simpleRNNForwardRef, type SimpleRNNArrays } from '../src/kernels/simple-rnn.ref.js';
 import { random } from './helpers/data.js';
 

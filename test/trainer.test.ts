@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fusedGRU } from '../src/model/fused-gru.js';
+import { fusedGRU } from '../src/model/fused-layers.js';
 import { registerKernels } from '../src/model/register-kernels.js';
 import { buildSeedModel } from '../src/model/seed-model.js';
 import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';

@@ -7,6 +7,7 @@
  * twice), and immutable uniform buffers keyed by their contents. Uniform buffers are never written
  * after creation, so a cached one is safe to reuse while earlier work that reads it is pending.
  */
+import { placeholderBuffer } from './buffers.js';
 import { packParams, paramNames, type KernelRun, type KernelSpec } from './kernel.js';
 
 const LABEL_PREFIX = 'webgpu-rnn';
@@ -193,4 +194,33 @@ export function encodeKernel<B extends string>(
   });
   run.dispatches.forEach((_, i) => prepared.dispatch(pass, i));
   pass.end();
+}
+
+/** A buffer, or a range of one. */
+export type Binding = GPUBuffer | GPUBufferBinding;
+
+/** A kernel run bound to buffers: issue() records all its dispatches into a compute pass. */
+export interface BoundKernel {
+  issue(pass: GPUComputePassEncoder): void;
+}
+
+/** Binds each of the run's bindings by name; those not given get a placeholder the kernel never uses. */
+export function bindKernel(
+  device: GPUDevice,
+  run: KernelRun,
+  buffers: Readonly<Record<string, Binding | null | undefined>>,
+): BoundKernel {
+  const entries = Object.fromEntries(
+    run.spec.bindings.map((binding, slot) => {
+      const given = buffers[binding.name];
+      const resource = given ? ('buffer' in given ? given : { buffer: given }) : undefined;
+      return [binding.name, resource ?? { buffer: placeholderBuffer(device, binding.access, slot) }];
+    }),
+  );
+  const prepared = prepareKernel(device, run, entries);
+  return {
+    issue(pass) {
+      run.dispatches.forEach((_, i) => prepared.dispatch(pass, i));
+    },
+  };
 }

@@ -1,6 +1,7 @@
 /** Configuration of one fused recurrent layer call (SimpleRNN, LSTM, GRU), in Keras terms, and its validation. */
 import { describeValue } from '../describe-value.js';
 import { DEFAULT_RECURRENT_ACTIVATION, resolveActivation, type Activation } from './activation.js';
+import type { CellDefinition, CellOption, LayerConfig } from './cell.js';
 import type { RNNShape } from './shape.js';
 import { checkStrategyOverride, type Strategy } from './strategy.js';
 
@@ -53,14 +54,18 @@ export interface ResolvedGRUConfig extends ResolvedConfig {
 
 const SHAPE_FIELDS = ['batch', 'timesteps', 'features', 'units'] as const;
 const COMMON_FIELDS = [...SHAPE_FIELDS, 'activation', 'goBackwards', 'useBias', 'useInitialState', 'strategy'];
+const FLAGS = ['goBackwards', 'useBias', 'useInitialState', 'useInitialCellState', 'resetAfter'] as const;
 
-/** Checks the fields every layer shares and that no field is unknown; `extra` are the cell's own. */
-function resolveCommon(config: unknown, extra: readonly string[], flags: readonly string[]): ResolvedConfig {
+/**
+ * A cell's config, checked (no unknown field, each field's type) and resolved to every field a layer
+ * has: the cell's own public config is the part its definition names (cellConfig).
+ */
+export function resolveLayerConfig(definition: Pick<CellDefinition, 'options'>, config: unknown): LayerConfig {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new TypeError(`config: expected an object with ${SHAPE_FIELDS.join(', ')}; got ${describeValue(config)}`);
   }
   const fields = config as Record<string, unknown>;
-  const known = [...COMMON_FIELDS, ...extra];
+  const known = [...COMMON_FIELDS, ...definition.options];
   for (const [key, value] of Object.entries(fields)) {
     if (!known.includes(key) && value !== undefined)
       throw new TypeError(`config.${key}: not a field of this layer's config; expected one of ${known.join(', ')}`);
@@ -71,54 +76,48 @@ function resolveCommon(config: unknown, extra: readonly string[], flags: readonl
       throw new RangeError(`config.${field}: expected a positive integer; got ${JSON.stringify(value)}`);
     }
   }
-  for (const flag of ['goBackwards', 'useBias', 'useInitialState', ...flags]) {
+  for (const flag of FLAGS) {
     const value = fields[flag];
     if (value !== undefined && typeof value !== 'boolean') {
       throw new TypeError(`config.${flag}: expected a boolean; got ${JSON.stringify(value)}`);
     }
   }
   checkStrategyOverride(fields.strategy);
-  const shape = fields as unknown as SimpleRNNConfig;
+  const shape = fields as unknown as RNNShape;
+  const flag = (name: (typeof FLAGS)[number], fallback: boolean) => (fields[name] as boolean | undefined) ?? fallback;
   return {
     batch: shape.batch,
     timesteps: shape.timesteps,
     features: shape.features,
     units: shape.units,
     activation: resolveActivation(fields.activation, 'config.activation'),
-    goBackwards: shape.goBackwards ?? false,
-    useBias: shape.useBias ?? true,
-    useInitialState: shape.useInitialState ?? false,
-  };
-}
-
-export function resolveConfig(config: SimpleRNNConfig): ResolvedConfig {
-  return resolveCommon(config, [], []);
-}
-
-export function resolveLSTMConfig(config: LSTMConfig): ResolvedLSTMConfig {
-  const common = resolveCommon(config, ['recurrentActivation', 'useInitialCellState'], ['useInitialCellState']);
-  return {
-    ...common,
+    goBackwards: flag('goBackwards', false),
+    useBias: flag('useBias', true),
+    useInitialState: flag('useInitialState', false),
     recurrentActivation: resolveActivation(
-      config.recurrentActivation,
+      fields.recurrentActivation,
       'config.recurrentActivation',
       DEFAULT_RECURRENT_ACTIVATION,
     ),
-    useInitialCellState: config.useInitialCellState ?? false,
+    useInitialCellState: flag('useInitialCellState', false),
+    resetAfter: flag('resetAfter', false),
   };
 }
 
-export function resolveGRUConfig(config: GRUConfig): ResolvedGRUConfig {
-  const common = resolveCommon(config, ['recurrentActivation', 'resetAfter'], ['resetAfter']);
+/** The part of a resolved config that is the cell's public config: the common fields and its own options. */
+export function cellConfig<C extends ResolvedConfig>(definition: Pick<CellDefinition, 'options'>, c: LayerConfig): C {
+  const own = Object.fromEntries(definition.options.map((option: CellOption) => [option, c[option]]));
   return {
-    ...common,
-    recurrentActivation: resolveActivation(
-      config.recurrentActivation,
-      'config.recurrentActivation',
-      DEFAULT_RECURRENT_ACTIVATION,
-    ),
-    resetAfter: config.resetAfter ?? false,
-  };
+    batch: c.batch,
+    timesteps: c.timesteps,
+    features: c.features,
+    units: c.units,
+    activation: c.activation,
+    goBackwards: c.goBackwards,
+    useBias: c.useBias,
+    useInitialState: c.useInitialState,
+    ...own,
+  } as C;
 }
 
 export const describeShape = (c: RNNShape): string =>

@@ -9,44 +9,20 @@
  *     z and r add both rows' biases)
  *   h_s = z ⊙ h_{s-1} + (1 - z) ⊙ h̃,   x = x_t(s),   t(s) = goBackwards ? T-1-s : s,   h_{-1} = initialState or 0,
  *
- * outputs in consumption order. A cell of the core (cell.ts) with three gates: its step is
- * gru-forward.wgsl and gru-backward.wgsl (RESET_AFTER picks the variant), recurrent-layer.ts runs
- * it. Forward encodes 2 dispatches, backward 3, as SimpleRNN; without resetAfter each step takes two
- * synchronised phases, so stepwise it takes two dispatches per step.
+ * outputs in consumption order. A cell with three gates: its step is gru-forward.wgsl and
+ * gru-backward.wgsl (RESET_AFTER picks the variant). Forward encodes 2 dispatches, backward 3, as
+ * SimpleRNN; without resetAfter each step takes two synchronised phases, so stepwise it takes two
+ * dispatches per step.
  */
 import backwardCode from '../wgsl/gru-backward.wgsl?raw';
 import forwardCode from '../wgsl/gru-forward.wgsl?raw';
-import type { Cell } from './cell.js';
-import { resolveGRUConfig, type GRUConfig, type ResolvedGRUConfig } from './config.js';
-import { checkDevice, createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
-
-const forward = {
-  code: forwardCode,
-  bindings: [
-    { name: 'bias', access: 'read', holds: '[2, 3·units], resetAfter only (read only when params.hasCellInput)' },
-  ],
-} as const;
-const backward = {
-  code: backwardCode,
-  bindings: [
-    { name: 'h', access: 'read', holds: '[batch, timesteps, units] from the forward pass', tiles: true },
-    {
-      name: 'initialState',
-      access: 'read',
-      holds: '[batch, units] (read only when params.hasInitialState)',
-      tiles: true,
-    },
-    {
-      name: 'saved',
-      access: 'read',
-      holds: '[batch, timesteps, units]: the reset product (resetAfter only)',
-      tiles: true,
-    },
-  ],
-} as const;
+import type { Cell, CellDefinition } from './cell.js';
+import { cellConfig, resolveLayerConfig, type GRUConfig, type ResolvedGRUConfig } from './config.js';
+import { gruBackwardRef, gruForwardRef } from './gru.ref.js';
+import { createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
 
 /** resetAfter false: (r ⊙ h_{s-1})·rk_h̃ needs all of r, so a step takes two phases; its weight gradient takes r ⊙ h_{s-1}. */
-export const GRU_CELL: Cell = {
+const RESET_BEFORE: Cell = {
   name: 'gru',
   gates: 3,
   gradientBlocks: 3,
@@ -54,20 +30,80 @@ export const GRU_CELL: Cell = {
   biasRows: 1,
   saves: true,
   savedOperand: true,
+  cellInput: null,
   constants: { RESET_AFTER: 0 },
-  forward,
-  backward,
+  forward: {
+    code: forwardCode,
+    bindings: [
+      { name: 'bias', access: 'read', holds: '[2, 3·units], resetAfter only (read when params.hasCellInput)' },
+    ],
+  },
+  backward: {
+    code: backwardCode,
+    bindings: [
+      { name: 'h', access: 'read', holds: '[batch, timesteps, units] from the forward pass', tiles: true },
+      { name: 'initialState', access: 'read', holds: '[batch, units] (read when params.hasInitialState)', tiles: true },
+      {
+        name: 'saved',
+        access: 'read',
+        holds: '[batch, timesteps, units]: the reset product (resetAfter)',
+        tiles: true,
+      },
+    ],
+  },
 };
 
 /** resetAfter true: one phase; the recurrent side of h̃ has its own gradient block (times r), and a bias row. */
-export const GRU_RESET_AFTER_CELL: Cell = {
-  ...GRU_CELL,
+const RESET_AFTER: Cell = {
+  ...RESET_BEFORE,
   gradientBlocks: 4,
   phases: 1,
   biasRows: 2,
   savedOperand: false,
+  cellInput: 'bias',
   constants: { RESET_AFTER: 1 },
 };
+
+export const GRU_CELL: CellDefinition = {
+  id: 'gru',
+  className: 'GRU',
+  gates: 3,
+  options: ['recurrentActivation', 'resetAfter'],
+  states: 1,
+  cell: (config) => (config.resetAfter ? RESET_AFTER : RESET_BEFORE),
+  names: { saved: 'resetProduct' },
+  reference: {
+    forward: (inputs, config) => ({ ...gruForwardRef(inputs as never, config) }),
+    backward: (inputs, config) => ({ ...gruBackwardRef(inputs as never, config) }),
+  },
+  step(ops, p, [h], { recurrentKernel, recurrentBias }, config) {
+    const activate = ops.activation(config.activation);
+    const gate = ops.activation(config.recurrentActivation);
+    const zr = [2 * config.units, config.units];
+    const [kernelZR, kernelH] = ops.split(recurrentKernel, zr);
+    const [biasZR, biasH] = recurrentBias ? ops.split(recurrentBias, zr) : [null, null];
+    const [pz, pr, ph] = ops.split(p, 3);
+    let inner = ops.matMul(h!, kernelZR!);
+    if (biasZR) inner = ops.add(inner, biasZR);
+    const [hz, hr] = ops.split(inner, 2);
+    const z = gate(ops.add(pz!, hz!));
+    const r = gate(ops.add(pr!, hr!));
+    let candidate;
+    if (config.resetAfter) {
+      let recurrent = ops.matMul(h!, kernelH!);
+      if (biasH) recurrent = ops.add(recurrent, biasH);
+      candidate = activate(ops.add(ph!, ops.mul(r, recurrent)));
+    } else {
+      candidate = activate(ops.add(ph!, ops.matMul(ops.mul(r, h!), kernelH!)));
+    }
+    return [ops.add(ops.mul(z, h!), ops.mul(ops.oneMinus(z), candidate))];
+  },
+  stockBuildable: (config) => !config.resetAfter,
+};
+
+/** Checks and resolves a GRU config (the defaults filled in). */
+export const resolveGRUConfig = (config: GRUConfig): ResolvedGRUConfig =>
+  cellConfig(GRU_CELL, resolveLayerConfig(GRU_CELL, config));
 
 export interface GRUForwardInputs {
   /** [batch, timesteps, features] */
@@ -141,15 +177,5 @@ export type GRU = RecurrentLayer<
 >;
 
 export function createGRU(device: GPUDevice, config: GRUConfig): GRU {
-  checkDevice(device);
-  const resolved = resolveGRUConfig(config);
-  return createRecurrentLayer(device, {
-    kind: 'GRU',
-    cell: resolved.resetAfter ? GRU_RESET_AFTER_CELL : GRU_CELL,
-    config: { ...resolved, useInitialCellState: false },
-    publicConfig: resolved,
-    strategy: config.strategy,
-    names: { saved: 'resetProduct' },
-    cellState: false,
-  });
+  return createRecurrentLayer(device, GRU_CELL, config);
 }

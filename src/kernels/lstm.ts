@@ -6,19 +6,20 @@
  *   i, f, o = recurrentActivation(a_i, a_f, a_o),   c_s = f ⊙ c_{s-1} + i ⊙ activation(a_c̃),
  *   h_s = o ⊙ activation(c_s),   t(s) = goBackwards ? T-1-s : s,   h_{-1}, c_{-1} = the initial states or 0,
  *
- * outputs in consumption order. A cell of the core (cell.ts) with four gates: its step is
- * lstm-forward.wgsl and lstm-backward.wgsl, recurrent-layer.ts runs it. Forward encodes 2 dispatches,
- * backward 3 (as SimpleRNN), plus a buffer copy when dcLast is given.
+ * outputs in consumption order. A cell with four gates: its step is lstm-forward.wgsl and
+ * lstm-backward.wgsl. Forward encodes 2 dispatches, backward 3 (as SimpleRNN), plus a buffer copy when
+ * dcLast is given.
  */
 import backwardCode from '../wgsl/lstm-backward.wgsl?raw';
 import forwardCode from '../wgsl/lstm-forward.wgsl?raw';
-import type { Cell } from './cell.js';
-import { resolveLSTMConfig, type LSTMConfig, type ResolvedLSTMConfig } from './config.js';
-import { checkDevice, createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
+import type { Cell, CellDefinition } from './cell.js';
+import { cellConfig, resolveLayerConfig, type LSTMConfig, type ResolvedLSTMConfig } from './config.js';
+import { lstmBackwardRef, lstmForwardRef } from './lstm.ref.js';
+import { createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
 
 const INITIAL_CELL_STATE = '[batch, units] (read only when params.hasCellInput)';
 
-export const LSTM_CELL: Cell = {
+const CELL: Cell = {
   name: 'lstm',
   gates: 4,
   gradientBlocks: 4,
@@ -26,6 +27,7 @@ export const LSTM_CELL: Cell = {
   biasRows: 1,
   saves: true,
   savedOperand: false,
+  cellInput: 'initialCellState',
   constants: {},
   forward: {
     code: forwardCode,
@@ -45,6 +47,32 @@ export const LSTM_CELL: Cell = {
     ],
   },
 };
+
+export const LSTM_CELL: CellDefinition = {
+  id: 'lstm',
+  className: 'LSTM',
+  gates: 4,
+  options: ['recurrentActivation', 'useInitialCellState'],
+  states: 2,
+  cell: () => CELL,
+  names: { saved: 'c', lastSaved: 'lastCellState' },
+  reference: {
+    forward: (inputs, config) => ({ ...lstmForwardRef(inputs as never, config) }),
+    backward: (inputs, config) => ({ ...lstmBackwardRef(inputs as never, config) }),
+  },
+  step(ops, p, [h, c], { recurrentKernel }, config) {
+    const activate = ops.activation(config.activation);
+    const gate = ops.activation(config.recurrentActivation);
+    const [i, f, candidate, o] = ops.split(ops.add(p, ops.matMul(h!, recurrentKernel)), 4);
+    const next = ops.add(ops.mul(gate(f!), c!), ops.mul(gate(i!), activate(candidate!)));
+    return [ops.mul(gate(o!), activate(next)), next];
+  },
+  stockBuildable: () => true,
+};
+
+/** Checks and resolves an LSTM config (the defaults filled in). */
+export const resolveLSTMConfig = (config: LSTMConfig): ResolvedLSTMConfig =>
+  cellConfig(LSTM_CELL, resolveLayerConfig(LSTM_CELL, config));
 
 export interface LSTMForwardInputs {
   /** [batch, timesteps, features] */
@@ -122,15 +150,5 @@ export type LSTM = RecurrentLayer<
 >;
 
 export function createLSTM(device: GPUDevice, config: LSTMConfig): LSTM {
-  checkDevice(device);
-  const resolved = resolveLSTMConfig(config);
-  return createRecurrentLayer(device, {
-    kind: 'LSTM',
-    cell: LSTM_CELL,
-    config: resolved,
-    publicConfig: resolved,
-    strategy: config.strategy,
-    names: { saved: 'c', lastSaved: 'lastCellState' },
-    cellState: true,
-  });
+  return createRecurrentLayer(device, LSTM_CELL, config);
 }

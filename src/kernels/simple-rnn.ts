@@ -4,19 +4,19 @@
  *   z_s = x_t(s) · kernel + h_{s-1} · recurrentKernel + bias,   h_s = activation(z_s),
  *   t(s) = goBackwards ? T-1-s : s,   h_{-1} = initialState or 0,
  *
- * outputs in consumption order. A cell of the core (cell.ts) with one gate: its step is
- * simple-rnn-forward.wgsl and simple-rnn-backward.wgsl, recurrent-layer.ts runs it. Forward encodes
- * 2 dispatches (input projection, recurrence), backward 3 (recurrence, weight gradients, input
- * gradient), the recurrences one per chunk of steps (persistent) or one per step (stepwise).
+ * outputs in consumption order. A cell with one gate: its step is simple-rnn-forward.wgsl and
+ * simple-rnn-backward.wgsl. Forward encodes 2 dispatches (input projection, recurrence), backward 3
+ * (recurrence, weight gradients, input gradient), the recurrences one per chunk of steps (persistent)
+ * or one per step (stepwise).
  */
 import backwardCode from '../wgsl/simple-rnn-backward.wgsl?raw';
 import forwardCode from '../wgsl/simple-rnn-forward.wgsl?raw';
-import { DEFAULT_RECURRENT_ACTIVATION } from './activation.js';
-import type { Cell } from './cell.js';
-import { resolveConfig, type ResolvedConfig, type SimpleRNNConfig } from './config.js';
-import { checkDevice, createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
+import type { Cell, CellDefinition } from './cell.js';
+import { cellConfig, resolveLayerConfig, type ResolvedConfig, type SimpleRNNConfig } from './config.js';
+import { createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
+import { simpleRNNBackwardRef, simpleRNNForwardRef } from './simple-rnn.ref.js';
 
-export const SIMPLE_RNN_CELL: Cell = {
+const CELL: Cell = {
   name: 'simple-rnn',
   gates: 1,
   gradientBlocks: 1,
@@ -24,6 +24,7 @@ export const SIMPLE_RNN_CELL: Cell = {
   biasRows: 1,
   saves: false,
   savedOperand: false,
+  cellInput: null,
   constants: {},
   forward: { code: forwardCode, bindings: [] },
   backward: {
@@ -31,6 +32,28 @@ export const SIMPLE_RNN_CELL: Cell = {
     bindings: [{ name: 'h', access: 'read', holds: '[batch, timesteps, units] from the forward pass', tiles: true }],
   },
 };
+
+export const SIMPLE_RNN_CELL: CellDefinition = {
+  id: 'simpleRNN',
+  className: 'SimpleRNN',
+  gates: 1,
+  options: [],
+  states: 1,
+  cell: () => CELL,
+  names: { gates: 'z', dGates: 'dz' },
+  reference: {
+    forward: (inputs, config) => ({ ...simpleRNNForwardRef(inputs as never, config) }),
+    backward: (inputs, config) => ({ ...simpleRNNBackwardRef(inputs as never, config) }),
+  },
+  step: (ops, p, [h], { recurrentKernel }, config) => [
+    ops.activation(config.activation)(ops.add(p, ops.matMul(h!, recurrentKernel))),
+  ],
+  stockBuildable: () => true,
+};
+
+/** Checks and resolves a SimpleRNN config (the defaults filled in). */
+export const resolveConfig = (config: SimpleRNNConfig): ResolvedConfig =>
+  cellConfig(SIMPLE_RNN_CELL, resolveLayerConfig(SIMPLE_RNN_CELL, config));
 
 export interface SimpleRNNForwardInputs {
   /** [batch, timesteps, features] */
@@ -95,15 +118,5 @@ export type SimpleRNN = RecurrentLayer<
 >;
 
 export function createSimpleRNN(device: GPUDevice, config: SimpleRNNConfig): SimpleRNN {
-  checkDevice(device);
-  const resolved = resolveConfig(config);
-  return createRecurrentLayer(device, {
-    kind: 'SimpleRNN',
-    cell: SIMPLE_RNN_CELL,
-    config: { ...resolved, recurrentActivation: DEFAULT_RECURRENT_ACTIVATION, useInitialCellState: false },
-    publicConfig: resolved,
-    strategy: config.strategy,
-    names: { gates: 'z', dGates: 'dz' },
-    cellState: false,
-  });
+  return createRecurrentLayer(device, SIMPLE_RNN_CELL, config);
 }

@@ -8,17 +8,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeValue } from '../describe-value.js';
-import { FusedGRU, registerFusedGRUClass } from './fused-gru.js';
-import { FusedLSTM, registerFusedLSTMClass } from './fused-lstm.js';
-import { refuseUnsupported } from './fused-rnn.js';
-import { FusedSimpleRNN, registerFusedSimpleRNNClass } from './fused-simple-rnn.js';
-
-/** Stock class → its fused twin's class and names (for refuseUnsupported). */
-const TWINS: Record<string, { className: string; factory: string; stock: string }> = {
-  SimpleRNN: { className: FusedSimpleRNN.className, factory: 'fusedSimpleRNN', stock: 'simpleRNN' },
-  LSTM: { className: FusedLSTM.className, factory: 'fusedLSTM', stock: 'lstm' },
-  GRU: { className: FusedGRU.className, factory: 'fusedGRU', stock: 'gru' },
-};
+import { CELLS } from '../kernels/cells.js';
+import { registerFusedLayers } from './fused-layers.js';
+import { fusedNames, refuseUnsupported } from './fused-rnn.js';
 
 type Config = { [key: string]: unknown };
 interface LayerEntry {
@@ -55,19 +47,19 @@ function receivesMask(layer: tf.layers.Layer, seen = new Set<tf.layers.Layer>())
  * other recurrent layer stays stock.
  */
 function fuseEntry(entry: LayerEntry, masked: boolean): string[] {
-  const twin = TWINS[entry.className];
-  if (twin) {
+  const cell = CELLS.find((c) => c.className === entry.className);
+  if (cell) {
     const name = String(entry.config.name);
     if (masked)
       return [
         `${name} (${entry.className}): its input may carry a mask (a Masking layer or an Embedding with maskZero upstream)`,
       ];
     try {
-      refuseUnsupported(twin, entry.config);
+      refuseUnsupported(cell, entry.config);
     } catch (error) {
       return [`${name} (${entry.className}): ${(error as Error).message}`];
     }
-    entry.className = twin.className;
+    entry.className = fusedNames(cell).className;
     return [];
   }
   // Wrappers (Bidirectional's `layer`) and nested models (`layers`) hold their layers in the config.
@@ -83,9 +75,7 @@ export function fuseModel<M extends tf.LayersModel>(model: M): M {
       `fuseModel: model: expected a tf.LayersModel (tf.sequential, tf.model or tf.loadLayersModel's); got ${describeValue(model)}`,
     );
   }
-  registerFusedSimpleRNNClass();
-  registerFusedLSTMClass();
-  registerFusedGRUClass();
+  registerFusedLayers();
   const config = model.getConfig() as Config & { layers: LayerEntry[] };
   const stock = config.layers.flatMap((entry) =>
     fuseEntry(entry, receivesMask(model.getLayer(String(entry.config.name)))),

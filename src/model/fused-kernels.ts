@@ -1,32 +1,9 @@
 /** The one registration list: every kernel this package adds to tfjs. */
 import { getBackend, getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs';
-import { gruCPUConfig } from './gru-cpu.js';
-import { gruGradCPUConfig } from './gru-grad-cpu.js';
-import { gruGradWebGPUConfig } from './gru-grad-webgpu.js';
-import { gruWebGPUConfig } from './gru-webgpu.js';
-import { lstmCPUConfig } from './lstm-cpu.js';
-import { lstmGradCPUConfig } from './lstm-grad-cpu.js';
-import { lstmGradWebGPUConfig } from './lstm-grad-webgpu.js';
-import { lstmWebGPUConfig } from './lstm-webgpu.js';
-import { simpleRNNCPUConfig } from './simple-rnn-cpu.js';
-import { simpleRNNGradCPUConfig } from './simple-rnn-grad-cpu.js';
-import { simpleRNNGradWebGPUConfig } from './simple-rnn-grad-webgpu.js';
-import { simpleRNNWebGPUConfig } from './simple-rnn-webgpu.js';
+import { CELLS } from '../kernels/cells.js';
+import { cellKernels } from './cell-kernels.js';
 
-const KERNELS: readonly KernelConfig[] = [
-  simpleRNNWebGPUConfig,
-  simpleRNNGradWebGPUConfig,
-  simpleRNNCPUConfig,
-  simpleRNNGradCPUConfig,
-  lstmWebGPUConfig,
-  lstmGradWebGPUConfig,
-  lstmCPUConfig,
-  lstmGradCPUConfig,
-  gruWebGPUConfig,
-  gruGradWebGPUConfig,
-  gruCPUConfig,
-  gruGradCPUConfig,
-];
+const KERNELS: readonly KernelConfig[] = CELLS.flatMap(cellKernels);
 
 /**
  * Registers the kernels that are not registered yet. Cheap enough for every op call (a dozen

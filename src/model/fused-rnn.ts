@@ -1,28 +1,30 @@
 /**
- * What FusedSimpleRNN, FusedLSTM and FusedGRU share. Each is built as tfjs builds its stock twin, an
- * RNN around tfjs's own cell, so the config, the weights (Keras names, shapes and order), their
- * initializers, regularizers and constraints are tfjs's; only call() differs: it runs the fused op.
- * Options the kernels do not implement are refused with an error, never ignored.
+ * A cell's fused layer, built from its definition (FusedSimpleRNN, FusedLSTM, FusedGRU: fused-layers.ts).
+ * Each is built as tfjs builds its stock twin, an RNN around tfjs's own cell (twin-cell.ts for a form
+ * tfjs cannot build), so the config, the weights (Keras names, shapes and order), their initializers,
+ * regularizers and constraints are tfjs's; only call() differs: it runs the cell's fused op. Options
+ * the kernels do not implement are refused with an error, never ignored.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeValue } from '../describe-value.js';
 import { resolveActivation } from '../kernels/activation.js';
+import type { CellDefinition } from '../kernels/cell.js';
 import { markFusedConfig } from './fused-layer-classes.js';
+import { recurrentOp, type RecurrentOpOptions } from './recurrent-op.js';
+import { twinCellClass } from './twin-cell.js';
 
-/** How a fused layer names itself in errors. */
-export interface FusedLayerNames {
-  /** The factory, e.g. fusedLSTM. */
-  readonly factory: string;
-  /** The class, e.g. FusedLSTM. */
-  readonly className: string;
-  /** Its stock twin's factory, e.g. lstm (tf.layers.lstm). */
-  readonly stock: string;
-}
+/** How a cell's fused layer names itself: factory fusedLSTM, class FusedLSTM, stock tf.layers.lstm. */
+export const fusedNames = (cell: CellDefinition) => ({
+  factory: `fused${cell.className}`,
+  className: `Fused${cell.className}`,
+  stock: cell.id,
+});
 
 const FLAGS = ['returnSequences', 'returnState', 'goBackwards', 'useBias', 'stateful', 'unroll', 'resetAfter'] as const;
 
 /** Throws if `args` asks for what the kernels do not implement (or is malformed), naming the option. */
-export function refuseUnsupported(names: FusedLayerNames, args: unknown): void {
+export function refuseUnsupported(cell: CellDefinition, args: unknown): void {
+  const names = fusedNames(cell);
   if (args == null || typeof args !== 'object')
     throw new TypeError(`${names.factory}: expected a config object, as for tf.layers.${names.stock}`);
   const config = args as Record<string, unknown>;
@@ -68,31 +70,80 @@ function callInputs(
   return { x: list[0]!, states: states.length > 0 ? states : Array.from({ length: stateCount }, () => null) };
 }
 
-/** The activation's name as tf.layers serializes it. */
-export const activationName = (activation: { getClassName(): string }) => activation.getClassName() as never;
+/** The parts of tfjs's recurrent cells that call() reads. */
+interface CellWeights {
+  kernel: tf.LayerVariable;
+  recurrentKernel: tf.LayerVariable;
+  bias: tf.LayerVariable | null;
+  activation: { getClassName(): string };
+  recurrentActivation?: { getClassName(): string };
+}
+
+/** tf.layers' config of a recurrent layer (tf.layers.simpleRNN's, lstm's, gru's), plus resetAfter. */
+export type FusedLayerArgs = Parameters<typeof tf.layers.simpleRNN>[0] & { resetAfter?: boolean };
 
 type RNNArgs = Parameters<typeof tf.layers.rnn>[0];
 
-export abstract class FusedRNN extends tf.RNN {
-  protected constructor(
-    args: RNNArgs,
-    private readonly names: FusedLayerNames,
-    private readonly stateCount: number,
-  ) {
-    super(args);
+/** The RNN's args: the layer's config around tfjs's cell for it (or its twin, for a form tfjs cannot build). */
+function rnnArgs(cell: CellDefinition, args: FusedLayerArgs): RNNArgs {
+  refuseUnsupported(cell, args);
+  const stock = cell.stockBuildable({ resetAfter: args.resetAfter ?? false });
+  const stockCell = tf.layers[`${cell.id}Cell` as 'simpleRNNCell'] as (a: FusedLayerArgs) => unknown;
+  return { ...args, cell: stock ? stockCell(args) : new (twinCellClass(cell))(args as never) } as RNNArgs;
+}
+
+export class FusedRNN extends tf.RNN {
+  /** The cell this class runs: set by each fused layer class. */
+  static readonly cell: CellDefinition;
+  /** Whether stock tfjs can build this layer; unset while tfjs's constructor runs (it names the layer then). */
+  private stockBuildable?: boolean;
+  /** Keras's GRU form (a cell with that option): the reset gate after the recurrent product. */
+  readonly resetAfter: boolean;
+
+  constructor(args: FusedLayerArgs) {
+    const cell = (new.target as unknown as typeof FusedRNN).cell;
+    super(rnnArgs(cell, args));
+    this.resetAfter = args.resetAfter ?? false;
+    this.stockBuildable = cell.stockBuildable({ resetAfter: this.resetAfter });
   }
 
-  /** The fused op on x and the initial states (null for zeros), in the layer's configuration. */
-  protected abstract run(x: tf.Tensor, states: (tf.Tensor | null)[]): tf.Tensor | tf.Tensor[];
+  private get definition(): CellDefinition {
+    return (this.constructor as typeof FusedRNN).cell;
+  }
+
+  /**
+   * The stock class name (SimpleRNN, LSTM, GRU), so that a saved model loads without this package; the
+   * fused one (FusedGRU) for a form stock tfjs cannot build. Default layer names come from the stock one.
+   */
+  override getClassName(): string {
+    const cell = this.definition;
+    return this.stockBuildable === false ? fusedNames(cell).className : cell.className;
+  }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
+      const cell = this.definition;
+      const { className } = fusedNames(cell);
       if (kwargs?.mask != null)
         throw new Error(
-          `${this.names.className} does not support masking yet (every timestep is consumed); use tf.layers.${this.names.stock} for it`,
+          `${className} does not support masking yet (every timestep is consumed); use tf.layers.${cell.id} for it`,
         );
-      const { x, states } = callInputs(inputs, kwargs, this.stateCount, this.names.className);
-      return this.run(x, states);
+      const { x, states } = callInputs(inputs, kwargs, cell.states, className);
+      const weights = this.cell as unknown as CellWeights;
+      const options: RecurrentOpOptions = {
+        activation: weights.activation.getClassName() as never,
+        ...(cell.options.includes('recurrentActivation')
+          ? { recurrentActivation: weights.recurrentActivation!.getClassName() as never }
+          : {}),
+        ...(cell.options.includes('resetAfter') ? { resetAfter: this.resetAfter } : {}),
+        returnSequences: this.returnSequences,
+        returnState: this.returnState,
+        goBackwards: this.goBackwards,
+        initialState: states[0] ?? null,
+        ...(cell.states === 2 ? { initialCellState: states[1] ?? null } : {}),
+      };
+      const op = recurrentOp(cell);
+      return op(x, weights.kernel.read(), weights.recurrentKernel.read(), weights.bias?.read() ?? null, options);
     });
   }
 

@@ -45,7 +45,7 @@ export function opArguments(op: string) {
 
     /** A weight of shape [rows, gates·units]; returns units. */
     gateColumns(name: string, value: unknown, rows: number, gates: number, meaning: string): number {
-      const shape = [rows, `${gates}·units`];
+      const shape = [rows, gates === 1 ? 'units' : `${gates}·units`];
       const columns = tensor(name, value, shape, meaning).shape[1]!;
       if (columns % gates !== 0) fail(name, value, shape, meaning);
       return columns / gates;

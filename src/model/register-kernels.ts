@@ -1,7 +1,5 @@
 import { registerFusedKernels } from './fused-kernels.js';
-import { registerFusedGRUClass } from './fused-gru.js';
-import { registerFusedLSTMClass } from './fused-lstm.js';
-import { registerFusedSimpleRNNClass } from './fused-simple-rnn.js';
+import { registerFusedLayers } from './fused-layers.js';
 
 /**
  * Registers the fused kernels with tfjs (the WGSL kernels for the `webgpu` backend, the TypeScript
@@ -13,7 +11,5 @@ import { registerFusedSimpleRNNClass } from './fused-simple-rnn.js';
  */
 export function registerKernels(): void {
   registerFusedKernels();
-  registerFusedSimpleRNNClass();
-  registerFusedLSTMClass();
-  registerFusedGRUClass();
+  registerFusedLayers();
 }

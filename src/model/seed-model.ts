@@ -7,20 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describeValue } from '../describe-value.js';
 import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
-import { fusedGRU } from './fused-gru.js';
-import { fusedLSTM } from './fused-lstm.js';
-import { fusedSimpleRNN } from './fused-simple-rnn.js';
+import { cellById, CELL_IDS, type CellId } from '../kernels/cells.js';
+import { fusedLayerOf } from './fused-layers.js';
 
 /** The recurrent cells the seed model can use, as createTrainer names them. */
-export const SEED_CELLS = ['simpleRNN', 'lstm', 'gru'] as const;
-export type SeedCell = (typeof SEED_CELLS)[number];
-
-/** Each cell's fused layer and stock twin. */
-const LAYERS = {
-  simpleRNN: { fused: fusedSimpleRNN, stock: tf.layers.simpleRNN },
-  lstm: { fused: fusedLSTM, stock: tf.layers.lstm },
-  gru: { fused: fusedGRU, stock: tf.layers.gru },
-} as const;
+export const SEED_CELLS: readonly CellId[] = CELL_IDS;
+export type SeedCell = CellId;
 
 export interface SeedModelOptions {
   /** The fused layer (default) or its stock twin (tf.layers.simpleRNN, lstm, gru). */
@@ -65,7 +57,9 @@ export function buildSeedModel(options: SeedModelOptions = {}): tf.Sequential {
         };
   const rnnArgs = { units, activation: 'relu' as const, inputShape: [seqLen, 1], ...seeded };
   const model = tf.sequential();
-  model.add(LAYERS[cell][fused ? 'fused' : 'stock'](rnnArgs));
+  const definition = cellById(cell);
+  const stock = tf.layers[definition.id as 'simpleRNN'];
+  model.add(fused ? new (fusedLayerOf(definition))(rnnArgs) : stock(rnnArgs));
   model.add(
     tf.layers.dense({
       units: nSteps,

@@ -1,12 +1,14 @@
 /**
- * A recurrence as stock tfjs ops, for backends without our kernels (webgl, wasm, tensorflow), shared
- * by SimpleRNN, LSTM and GRU: one matMul projects every step's input (x·kernel + bias), then a
- * cell's step runs per timestep on its slice of the projection; tfjs differentiates it. Slicing
- * steps rather than tf.unstack keeps 1-step sequences differentiable (tf.unstack's gradient breaks
- * on them in tfjs 4.22, tfjs#8255).
+ * The stock twin of every cell: its recurrence as stock tfjs ops, the rival every benchmark and test
+ * compares the fused kernels against, and what the ops run on backends without our kernels (webgl,
+ * wasm, tensorflow). One matMul projects every step's input (x·kernel + the input bias), then the
+ * cell's step (CellDefinition.step) runs per timestep on its slice of the projection; tfjs
+ * differentiates it. Slicing steps rather than tf.unstack keeps 1-step sequences differentiable
+ * (tf.unstack's gradient breaks on them in tfjs 4.22, tfjs#8255).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../kernels/activation.js';
+import type { CellDefinition, LayerConfig, StepOps } from '../kernels/cell.js';
 
 type ActivationClass = new () => { apply(x: tf.Tensor): tf.Tensor };
 
@@ -18,34 +20,77 @@ export function layersActivation(name: Activation): (x: tf.Tensor) => tf.Tensor 
   return (x) => activation.apply(x);
 }
 
+/** tfjs as the ops of a cell's step. */
+export const TFJS_STEP_OPS: StepOps<tf.Tensor> = {
+  matMul: (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+  add: tf.add,
+  sub: tf.sub,
+  mul: tf.mul,
+  oneMinus: (x) => tf.sub(1, x),
+  split: (x, sizes) => tf.split(x, sizes, -1),
+  activation: layersActivation,
+};
+
 export interface StockRecurrenceOptions {
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
+  /** The states before the first step, [B, U] each (h, then c for LSTM); zeros where null. */
+  readonly initialStates: readonly (tf.Tensor | null)[];
+}
+
+export interface StockRecurrence {
+  /** Every h [B, T, U] in consumption order, or the last [B, U]. */
+  readonly output: tf.Tensor;
+  /** The states after the last step (h first). */
+  readonly states: tf.Tensor[];
+}
+
+/** One step of `cell` in stock ops: p [B, G·U] (x_t·kernel + the input bias) and the states before it. */
+export function stockStep(
+  cell: CellDefinition,
+  config: LayerConfig,
+  recurrentKernel: tf.Tensor,
+  recurrentBias: tf.Tensor | null,
+): (p: tf.Tensor, states: readonly tf.Tensor[]) => tf.Tensor[] {
+  return (p, states) => cell.step(TFJS_STEP_OPS, p, states, { recurrentKernel, recurrentBias }, config);
+}
+
+/** The input bias row and the recurrent one (null unless the cell has two bias rows). */
+export function biasRows(bias: tf.Tensor | null, rows: number): [tf.Tensor | null, tf.Tensor | null] {
+  if (!bias || rows === 1) return [bias, null];
+  const [input, recurrent] = tf.split(bias, 2).map((row) => tf.reshape(row, [-1]));
+  return [input!, recurrent!];
 }
 
 /**
- * Runs `step` over the sequence: states[0] is h, the output; `initial` are the states before the first
- * step. Returns the output (every h [B, T, U] in consumption order, or the last [B, U]) and the last states.
+ * The layer of `cell` in config `c` as stock ops: x [B, T, F], kernel [F, G·U], recurrentKernel
+ * [U, G·U], bias (or null). Zero initial states multiply too, as in tf.layers (0·Infinity is NaN).
  */
 export function stockRecurrence(
+  cell: CellDefinition,
+  c: LayerConfig,
   x: tf.Tensor,
   kernel: tf.Tensor,
-  inputBias: tf.Tensor | null,
-  initial: tf.Tensor2D[],
+  recurrentKernel: tf.Tensor,
+  bias: tf.Tensor | null,
   options: StockRecurrenceOptions,
-  step: (projection: tf.Tensor2D, states: tf.Tensor2D[]) => tf.Tensor2D[],
-): { output: tf.Tensor; states: tf.Tensor2D[] } {
-  const [B, T, F] = x.shape as [number, number, number];
-  const width = kernel.shape[1]!;
-  let projection = tf.matMul(tf.reshape(x, [B * T, F]), kernel);
-  if (inputBias) projection = tf.add(projection, inputBias);
-  const steps = tf.reshape(projection, [B, T, width]);
-  let states = initial;
-  const outputs: tf.Tensor2D[] = [];
-  for (let s = 0; s < T; s++) {
-    const t = options.goBackwards ? T - 1 - s : s;
-    states = step(tf.reshape(tf.slice(steps, [0, t, 0], [B, 1, width]), [B, width]), states);
-    outputs.push(states[0]!);
-  }
-  return { output: options.returnSequences ? tf.stack(outputs, 1) : states[0]!, states };
+): StockRecurrence {
+  return tf.tidy(() => {
+    const [B, T, F] = x.shape as [number, number, number];
+    const units = recurrentKernel.shape[0]!;
+    const width = kernel.shape[1]!;
+    const [inputBias, recurrentBias] = biasRows(bias, cell.cell(c).biasRows);
+    const step = stockStep(cell, c, recurrentKernel, recurrentBias);
+    let projection = tf.matMul(tf.reshape(x, [B * T, F]), kernel as tf.Tensor2D);
+    if (inputBias) projection = tf.add(projection, inputBias);
+    const steps = tf.reshape(projection, [B, T, width]);
+    let states = Array.from({ length: cell.states }, (_, i) => options.initialStates[i] ?? tf.zeros([B, units]));
+    const outputs: tf.Tensor[] = [];
+    for (let s = 0; s < T; s++) {
+      const t = options.goBackwards ? T - 1 - s : s;
+      states = step(tf.reshape(tf.slice(steps, [0, t, 0], [B, 1, width]), [B, width]), states);
+      outputs.push(states[0]!);
+    }
+    return { output: options.returnSequences ? tf.stack(outputs, 1) : states[0]!, states };
+  });
 }

@@ -8,18 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
 import { checkDevice } from '../gpu/check-device.js';
+import { cellByClassName, cellById } from '../kernels/cells.js';
 import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
 import type { TrainerCell, TrainerConfig } from '../trainer/config.js';
 import { createTrainer, type Trainer } from '../trainer/trainer.js';
 
-const CELLS: Record<string, TrainerCell> = {
-  SimpleRNN: 'simpleRNN',
-  FusedSimpleRNN: 'simpleRNN',
-  LSTM: 'lstm',
-  FusedLSTM: 'lstm',
-  GRU: 'gru',
-  FusedGRU: 'gru',
-};
+/** The trainer's cell for a layer's class name, stock or fused (SimpleRNN, FusedLSTM, ...). */
+const trainerCellOf = (className: string) => cellByClassName(className)?.id as TrainerCell | undefined;
 
 /** Layer settings whose non-default value the trainer cannot reproduce, with that default. */
 const UNSUPPORTED: Record<string, unknown> = {
@@ -105,7 +100,7 @@ export async function createTrainerFromModel(
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
   const names = layers.map((layer) => layer.getClassName());
   const recurrent = layers.slice(0, -1);
-  const cells = new Set(recurrent.map((layer) => CELLS[layer.getClassName()]));
+  const cells = new Set(recurrent.map((layer) => trainerCellOf(layer.getClassName())));
   if (recurrent.length === 0 || names[names.length - 1] !== 'Dense' || cells.has(undefined) || cells.size !== 1) {
     refuse(`this model's layers are ${names.join(' → ')}`);
   }
@@ -139,6 +134,7 @@ export async function createTrainerFromModel(
   const [, timesteps, features] = model.inputs[0]!.shape;
   if (timesteps == null || features == null) refuse('the input shape [timesteps, features] must be fixed');
   const cell = [...cells][0]!;
+  const cellOptions = cellById(cell).options;
   const first = configs[0]!;
   const trainer = await createTrainer(device, {
     timesteps,
@@ -147,8 +143,10 @@ export async function createTrainerFromModel(
     outputs: denseConfig.units as number,
     cell,
     activation: (first.activation ?? 'tanh') as never,
-    ...(cell === 'simpleRNN' ? {} : { recurrentActivation: (first.recurrentActivation ?? 'hardSigmoid') as never }),
-    ...(cell === 'gru' ? { resetAfter: Boolean(first.resetAfter) } : {}),
+    ...(cellOptions.includes('recurrentActivation')
+      ? { recurrentActivation: (first.recurrentActivation ?? 'hardSigmoid') as never }
+      : {}),
+    ...(cellOptions.includes('resetAfter') ? { resetAfter: Boolean(first.resetAfter) } : {}),
     loss: lossOf(model),
     optimizer: { ...optimizerOf(model), ...options.optimizer },
   });

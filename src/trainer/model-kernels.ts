@@ -12,34 +12,22 @@
  * (trainer-optimizer) are the trainer's own kernels.
  */
 import type { KernelRun } from '../gpu/kernel.js';
-import { cellShape, type Cell, type CellShape } from '../kernels/cell.js';
-import { describeInputGradient } from '../kernels/input-gradient.js';
-import { describeInputProjection } from '../kernels/input-projection.js';
-import { describeRecurrenceBackward } from '../kernels/recurrence-backward.js';
-import { describeRecurrenceForward } from '../kernels/recurrence-forward.js';
-import { planSplits, type LayerConfig } from '../kernels/recurrent-layer.js';
+import type { Cell, CellShape } from '../kernels/cell.js';
+import { planLayer, type LayerPlan, type WeightGradients } from '../kernels/layer-plan.js';
 import { SIMPLE_RNN_CELL } from '../kernels/simple-rnn.js';
-import { chooseStrategy, type DeviceTraits, type Strategy } from '../kernels/strategy.js';
+import { chooseStrategy, type DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
 import { describeTrainerLoss } from '../kernels/trainer-loss.js';
 import { describeTrainerOptimizer } from '../kernels/trainer-optimizer.js';
-import { describeWeightGradients } from '../kernels/weight-gradients.js';
 import type { ResolvedTrainerConfig } from './config.js';
-import { layerFeatures, trainerCell, type WeightLayout } from './weight-layout.js';
-
-/** A one-step layer's GEMMs: the recurrent layers' weight gradients, or the Dense head's. */
-export interface Gradients {
-  readonly run: KernelRun;
-  /** Partials and the run that adds them up, past strategy.weightGradientRows rows. */
-  readonly splits: ReturnType<typeof planSplits>;
-}
+import { layerFeatures, trainerCell, trainerLayerConfig, type WeightLayout } from './weight-layout.js';
 
 export interface LayerKernels {
   readonly shape: CellShape;
   readonly projection: KernelRun;
   readonly forward: KernelRun;
   readonly backward: KernelRun;
-  readonly gradients: Gradients;
+  readonly gradients: WeightGradients;
   /** dh of the layer below; null for the bottom layer. */
   readonly inputGradient: KernelRun | null;
 }
@@ -49,7 +37,7 @@ export interface HeadKernels {
   readonly projection: KernelRun;
   readonly loss: KernelRun;
   readonly inputGradient: KernelRun;
-  readonly gradients: Gradients;
+  readonly gradients: WeightGradients;
 }
 
 export interface ModelKernels {
@@ -62,34 +50,6 @@ export interface ModelKernels {
   readonly dispatchesPerStep: number;
 }
 
-const layerConfig = (
-  batch: number,
-  timesteps: number,
-  features: number,
-  units: number,
-  c: ResolvedTrainerConfig,
-): LayerConfig => ({
-  batch,
-  timesteps,
-  features,
-  units,
-  activation: c.activation,
-  recurrentActivation: c.recurrentActivation,
-  goBackwards: false,
-  useBias: true,
-  useInitialState: false,
-  useInitialCellState: false,
-});
-
-function gradients(kind: string, config: LayerConfig, cell: Cell, strategy: Strategy, traits: DeviceTraits): Gradients {
-  const run = describeWeightGradients(
-    cellShape(config, cell),
-    { goBackwards: false, biasRows: cell.biasRows, useInitialState: false, savedOperand: cell.savedOperand },
-    strategy,
-  );
-  return { run, splits: planSplits(kind, config, cell, cell.biasRows, strategy, traits) };
-}
-
 export function modelKernels(
   c: ResolvedTrainerConfig,
   layout: WeightLayout,
@@ -100,60 +60,40 @@ export function modelKernels(
   const B = data.batchSize;
   const T = c.timesteps;
   const top = c.units.length - 1;
-  const activations = { activation: c.activation, recurrentActivation: c.recurrentActivation };
   const layers = c.units.map((units, l): LayerKernels => {
-    const config = layerConfig(B, T, layerFeatures(c, l), units, c);
-    const shape = cellShape(config, cell);
+    const config = trainerLayerConfig(c, B, T, layerFeatures(c, l), units);
     // Persistent: a step's dispatches do not grow with timesteps (up to maxStepsPerDispatch) or units.
-    const strategy = chooseStrategy(traits, shape, { ...c.strategy, recurrence: 'persistent' });
+    const strategy = chooseStrategy(
+      traits,
+      { ...config, gates: cell.gates },
+      { ...c.strategy, recurrence: 'persistent' },
+    );
+    const plan: LayerPlan = planLayer(`the trainer's layer ${l}`, cell, config, strategy, traits);
     return {
-      shape,
-      projection: describeInputProjection(shape, config, strategy, traits),
-      forward: describeRecurrenceForward(
-        cell,
-        shape,
-        {
-          ...activations,
-          useInitialState: false,
-          hasCellInput: cell.biasRows === 2,
-          writeLast: l === top,
-          writeLastSaved: false,
-        },
-        strategy,
-        traits,
-      ),
-      backward: describeRecurrenceBackward(
-        cell,
-        shape,
-        {
-          ...activations,
-          lastStepOnly: l === top,
-          useInitialState: false,
-          hasCellInput: false,
-          hasCellGradient: false,
-        },
-        strategy,
-        traits,
-      ),
-      gradients: gradients(`the trainer's layer ${l}`, config, cell, strategy, traits),
-      inputGradient: l === 0 ? null : describeInputGradient(shape, config, strategy, traits),
+      shape: plan.shape,
+      projection: plan.projection,
+      forward: plan.forward({ last: l === top, lastSaved: false }),
+      backward: plan.backward({ lastStepOnly: l === top, cellGradient: false }),
+      gradients: plan.weightGradients,
+      inputGradient: l === 0 ? null : plan.inputGradient,
     };
   });
-  const headConfig = layerConfig(B, 1, c.units[top]!, c.outputs, c);
-  const headShape = cellShape(headConfig, SIMPLE_RNN_CELL);
-  // The head has no recurrence: the layers' products strategy means nothing to it.
-  const headStrategy = chooseStrategy(traits, headShape, { ...c.strategy, products: 'loops' });
+  // The Dense head is a one-step SimpleRNN layer's GEMMs; it has no recurrence, so the layers' products strategy means nothing to it.
+  const headConfig = trainerLayerConfig(c, B, 1, c.units[top]!, c.outputs);
+  const headCell = SIMPLE_RNN_CELL.cell(headConfig);
+  const headStrategy = chooseStrategy(traits, { ...headConfig, gates: 1 }, { ...c.strategy, products: 'loops' });
+  const headPlan = planLayer("the trainer's Dense head", headCell, headConfig, headStrategy, traits);
   const head: HeadKernels = {
-    shape: headShape,
-    projection: describeInputProjection(headShape, headConfig, headStrategy, traits),
+    shape: headPlan.shape,
+    projection: headPlan.projection,
     loss: describeTrainerLoss(data, c.loss, c.optimizer),
-    inputGradient: describeInputGradient(headShape, headConfig, headStrategy, traits),
-    gradients: gradients("the trainer's Dense head", headConfig, SIMPLE_RNN_CELL, headStrategy, traits),
+    inputGradient: headPlan.inputGradient,
+    gradients: headPlan.weightGradients,
   };
   const batch = describeTrainerBatch(data, 'train', headStrategy, traits);
   const optimizer = describeTrainerOptimizer(layout.floats, c.optimizer, headStrategy, traits);
   const count = (run: KernelRun | null) => run?.dispatches.length ?? 0;
-  const countGradients = (g: Gradients) => count(g.run) + count(g.splits?.run ?? null);
+  const countGradients = (g: WeightGradients) => count(g.run) + count(g.splits?.run ?? null);
   const dispatchesPerStep =
     count(batch) +
     layers.reduce(

@@ -3,44 +3,11 @@
  * model-kernels.ts bound to them and to the trainer's weights and gradients, ready to issue into a
  * compute pass. Built once per batch size and reused by every fit and prediction with it.
  */
-import { placeholderBuffer, storageUsage } from '../gpu/buffers.js';
-import { label, prepareKernel, type PreparedKernel } from '../gpu/encode.js';
-import type { KernelRun } from '../gpu/kernel.js';
-import type { Gradients, ModelKernels } from './model-kernels.js';
+import { storageUsage } from '../gpu/buffers.js';
+import { bindKernel, label, type Binding, type BoundKernel } from '../gpu/encode.js';
+import { bindWeightGradients, type WeightGradients } from '../kernels/layer-plan.js';
+import type { ModelKernels } from './model-kernels.js';
 import { bindingOf, type WeightLayout } from './weight-layout.js';
-
-type Binding = GPUBuffer | GPUBufferBinding;
-
-/** A kernel run bound to buffers; issue() records all its dispatches. */
-export interface BoundKernel {
-  issue(pass: GPUComputePassEncoder): void;
-}
-
-/** Binds each of the run's bindings by name; those not given get a placeholder the kernel never uses. */
-export function bindKernel(
-  device: GPUDevice,
-  run: KernelRun,
-  buffers: Readonly<Record<string, Binding | undefined>>,
-): BoundKernel {
-  const entries = Object.fromEntries(
-    run.spec.bindings.map((binding, slot) => {
-      const given = buffers[binding.name];
-      const resource =
-        given === undefined
-          ? { buffer: placeholderBuffer(device, binding.access, slot) }
-          : 'buffer' in given
-            ? given
-            : { buffer: given };
-      return [binding.name, resource];
-    }),
-  );
-  const prepared: PreparedKernel = prepareKernel(device, run, entries);
-  return {
-    issue(pass) {
-      run.dispatches.forEach((_, i) => prepared.dispatch(pass, i));
-    },
-  };
-}
 
 /** The trainer's own buffers every step binds. */
 export interface TrainerBuffers {
@@ -205,22 +172,12 @@ export class StepBuffers {
 
   /** The weight-gradients GEMM into `outputs`, through partials and their sum when it splits. */
   private gradients(
-    { run, splits }: Gradients,
+    gradients: WeightGradients,
     inputs: Record<string, GPUBuffer | undefined>,
     outputs: Record<'dKernel' | 'dRecurrentKernel' | 'dBias', Binding>,
   ): BoundKernel[] {
-    if (!splits) return [bindKernel(this.device, run, { ...inputs, ...outputs })];
-    const partials = this.buffer('weight-gradient partials', splits.size / 4);
-    const [kernelSplits, recurrentSplits, biasSplits] = splits.ranges.map((range) => ({ buffer: partials, ...range }));
-    return [
-      bindKernel(this.device, run, {
-        ...inputs,
-        dKernel: kernelSplits,
-        dRecurrentKernel: recurrentSplits,
-        dBias: biasSplits,
-      }),
-      bindKernel(this.device, splits.run, { kernelSplits, recurrentSplits, biasSplits, ...outputs }),
-    ];
+    const partials = gradients.splits ? this.buffer('weight-gradient partials', gradients.splits.size / 4) : null;
+    return bindWeightGradients(this.device, gradients, inputs, outputs, partials);
   }
 
   destroy(): void {

@@ -12,7 +12,7 @@ import { describeValue } from '../describe-value.js';
 import { storageUsage, submitAndRead, type Readback } from '../gpu/buffers.js';
 import { checkDevice } from '../gpu/check-device.js';
 import { checkBufferBytes, checkStorageBindings } from '../gpu/device-limits.js';
-import { label } from '../gpu/encode.js';
+import { bindKernel, label } from '../gpu/encode.js';
 import { recordChecked } from '../gpu/error-scope.js';
 import { SubmissionPacer, type Pace } from '../gpu/submission-pacer.js';
 import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
@@ -23,7 +23,7 @@ import { toFloat32, type Matrix2, type Matrix3, type ShapedData } from './data.j
 import { initialWeights } from './initializers.js';
 import { modelKernels, type ModelKernels } from './model-kernels.js';
 import { sampleOrder, seededRandom } from './random.js';
-import { bindKernel, StepBuffers } from './step-buffers.js';
+import { StepBuffers } from './step-buffers.js';
 import { weightLayout, type WeightLayout } from './weight-layout.js';
 
 export interface FitOptions {

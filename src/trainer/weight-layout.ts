@@ -8,11 +8,9 @@
  * kernel [F, G·U], recurrent_kernel [U, G·U], bias [G·U] (GRU resetAfter: [2, 3U]); then the Dense
  * kernel [U_last, outputs] and bias [outputs].
  */
-import type { Cell } from '../kernels/cell.js';
-import { GRU_CELL, GRU_RESET_AFTER_CELL } from '../kernels/gru.js';
-import { LSTM_CELL } from '../kernels/lstm.js';
-import { alignedRanges } from '../kernels/recurrent-layer.js';
-import { SIMPLE_RNN_CELL } from '../kernels/simple-rnn.js';
+import type { Cell, LayerConfig } from '../kernels/cell.js';
+import { cellById } from '../kernels/cells.js';
+import { alignedRanges } from '../kernels/layer-plan.js';
 import type { ResolvedTrainerConfig } from './config.js';
 
 export interface WeightTensor {
@@ -41,11 +39,30 @@ export interface WeightLayout {
   readonly floats: number;
 }
 
+/** A layer of the trainer's model as the core's kernels take it: bias, no initial states, forwards. */
+export const trainerLayerConfig = (
+  c: Pick<ResolvedTrainerConfig, 'activation' | 'recurrentActivation' | 'resetAfter'>,
+  batch: number,
+  timesteps: number,
+  features: number,
+  units: number,
+): LayerConfig => ({
+  batch,
+  timesteps,
+  features,
+  units,
+  activation: c.activation,
+  recurrentActivation: c.recurrentActivation,
+  resetAfter: c.resetAfter,
+  goBackwards: false,
+  useBias: true,
+  useInitialState: false,
+  useInitialCellState: false,
+});
+
 /** The core's cell the trainer's config asks for. */
-export function trainerCell(c: Pick<ResolvedTrainerConfig, 'cell' | 'resetAfter'>): Cell {
-  if (c.cell === 'lstm') return LSTM_CELL;
-  if (c.cell === 'gru') return c.resetAfter ? GRU_RESET_AFTER_CELL : GRU_CELL;
-  return SIMPLE_RNN_CELL;
+export function trainerCell(c: ResolvedTrainerConfig): Cell {
+  return cellById(c.cell).cell(trainerLayerConfig(c, 1, 1, 1, 1));
 }
 
 /** Input features of layer l: the data's, then the layer below's units. */

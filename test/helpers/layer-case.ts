@@ -3,21 +3,11 @@
  * reference on the same data: the harness of the layer tests.
  */
 import { createFloat32Buffer, readFloat32Buffer } from '../../src/gpu/buffers.js';
-import {
-  resolveConfig,
-  resolveGRUConfig,
-  resolveLSTMConfig,
-  type GRUConfig,
-  type LSTMConfig,
-  type SimpleRNNConfig,
-} from '../../src/kernels/config.js';
-import { createGRU } from '../../src/kernels/gru.js';
-import { gruBackwardRef, gruForwardRef } from '../../src/kernels/gru.ref.js';
-import { createLSTM } from '../../src/kernels/lstm.js';
-import { lstmBackwardRef, lstmForwardRef } from '../../src/kernels/lstm.ref.js';
-import type { Buffers, RecurrentLayer } from '../../src/kernels/recurrent-layer.js';
-import { createSimpleRNN } from '../../src/kernels/simple-rnn.js';
-import { expandLastStep, simpleRNNBackwardRef, simpleRNNForwardRef } from '../../src/kernels/simple-rnn.ref.js';
+import type { CellDefinition } from '../../src/kernels/cell.js';
+import { CELLS } from '../../src/kernels/cells.js';
+import { resolveLayerConfig, type GRUConfig, type LSTMConfig, type SimpleRNNConfig } from '../../src/kernels/config.js';
+import { createRecurrentLayer, type Buffers, type RecurrentLayer } from '../../src/kernels/recurrent-layer.js';
+import { expandLastStep } from '../../src/kernels/simple-rnn.ref.js';
 import { random, relativeError, uniform } from './data.js';
 import { withErrorScopes } from './webgpu.js';
 
@@ -33,6 +23,7 @@ type AnyLayer = RecurrentLayer<
 >;
 
 interface Kind {
+  readonly definition: CellDefinition;
   readonly gates: number;
   readonly create: (device: GPUDevice, config: AnyConfig) => AnyLayer;
   /** The reference's forward outputs, by their public names. */
@@ -41,26 +32,19 @@ interface Kind {
   readonly backward: (data: Arrays, config: AnyConfig) => Arrays;
 }
 
-export const KINDS: Record<LayerKind, Kind> = {
-  SimpleRNN: {
-    gates: 1,
-    create: (device, config) => createSimpleRNN(device, config) as unknown as AnyLayer,
-    forward: (data, config) => ({ ...simpleRNNForwardRef(data as never, resolveConfig(config)) }),
-    backward: (data, config) => ({ ...simpleRNNBackwardRef(data as never, resolveConfig(config)) }),
-  },
-  LSTM: {
-    gates: 4,
-    create: (device, config) => createLSTM(device, config) as unknown as AnyLayer,
-    forward: (data, config) => ({ ...lstmForwardRef(data as never, resolveLSTMConfig(config)) }),
-    backward: (data, config) => ({ ...lstmBackwardRef(data as never, resolveLSTMConfig(config)) }),
-  },
-  GRU: {
-    gates: 3,
-    create: (device, config) => createGRU(device, config) as unknown as AnyLayer,
-    forward: (data, config) => ({ ...gruForwardRef(data as never, resolveGRUConfig(config)) }),
-    backward: (data, config) => ({ ...gruBackwardRef(data as never, resolveGRUConfig(config)) }),
-  },
-};
+/** Every cell of the registry, by its class name. */
+export const KINDS = Object.fromEntries(
+  CELLS.map((definition): [string, Kind] => [
+    definition.className,
+    {
+      definition,
+      gates: definition.gates,
+      create: (device, config) => createRecurrentLayer(device, definition, config) as unknown as AnyLayer,
+      forward: (data, config) => definition.reference.forward(data, resolveLayerConfig(definition, config)),
+      backward: (data, config) => definition.reference.backward(data, resolveLayerConfig(definition, config)),
+    },
+  ]),
+) as Record<LayerKind, Kind>;
 
 export interface LayerData {
   readonly x: Float32Array;
@@ -118,7 +102,7 @@ export async function runLayer(
       recurrentKernel: upload('recurrentKernel', data.recurrentKernel),
       bias: resolved.useBias ? upload('bias', data.bias) : null,
       initialState: resolved.useInitialState ? upload('initialState', data.initialState) : null,
-      ...(kind === 'LSTM'
+      ...(KINDS[kind].definition.states === 2
         ? { initialCellState: resolved.useInitialCellState ? upload('initialCellState', data.initialCellState) : null }
         : {}),
     };
@@ -129,7 +113,7 @@ export async function runLayer(
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       });
     const lastOutputs = options.lastOutputs
-      ? { last: state(), ...(kind === 'LSTM' ? { lastCellState: state() } : {}) }
+      ? { last: state(), ...(KINDS[kind].definition.states === 2 ? { lastCellState: state() } : {}) }
       : {};
     const gradients = options.lastStepOnly ? { dhLast: upload('dhLast', data.dhLast) } : { dh: upload('dh', data.dh) };
     const cellGradient = options.dcLast ? { dcLast: upload('dcLast', data.dcLast) } : {};

@@ -1,7 +1,7 @@
 /** The four cells as the recurrence kernels see them, with their references: the per-kernel tests' table. */
 import type { Activation } from '../../src/kernels/activation.js';
 import type { Cell } from '../../src/kernels/cell.js';
-import { GRU_CELL, GRU_RESET_AFTER_CELL } from '../../src/kernels/gru.js';
+import { GRU_CELL } from '../../src/kernels/gru.js';
 import { gruRecurrenceBackwardRef, gruRecurrenceRef } from '../../src/kernels/gru.ref.js';
 import { LSTM_CELL } from '../../src/kernels/lstm.js';
 import { lstmRecurrenceBackwardRef, lstmRecurrenceRef } from '../../src/kernels/lstm.ref.js';
@@ -83,7 +83,7 @@ const gru = (cell: Cell, resetAfter: boolean): CellCase => ({
 
 export const CELLS: Record<CellName, CellCase> = {
   SimpleRNN: {
-    cell: SIMPLE_RNN_CELL,
+    cell: SIMPLE_RNN_CELL.cell({}),
     forward: (projection, inputs, shape, { activation }) => {
       const { z, h } = simpleRNNRecurrenceRef(
         projection,
@@ -107,7 +107,7 @@ export const CELLS: Record<CellName, CellCase> = {
     },
   },
   LSTM: {
-    cell: LSTM_CELL,
+    cell: LSTM_CELL.cell({}),
     forward: (projection, inputs, shape, activations) => {
       const { gates, h, c } = lstmRecurrenceRef(
         projection,
@@ -131,8 +131,8 @@ export const CELLS: Record<CellName, CellCase> = {
         activations,
       ),
   },
-  GRU: gru(GRU_CELL, false),
-  'GRU resetAfter': gru(GRU_RESET_AFTER_CELL, true),
+  GRU: gru(GRU_CELL.cell({ resetAfter: false }), false),
+  'GRU resetAfter': gru(GRU_CELL.cell({ resetAfter: true }), true),
 };
 
 /**

@@ -1,16 +1,14 @@
 /** What one benchmark run measures: a recurrent cell, its shape, activation and direction, and how many runs. */
-import type { Activation } from 'webgpu-rnn';
+import { CELL_IDS, cellById, type Activation, type CellId } from 'webgpu-rnn';
 
-/** The cells the page times, by the names the package's create functions and createTrainer use. */
-export const BENCH_CELLS = ['simpleRNN', 'lstm', 'gru'] as const;
-export type BenchCell = (typeof BENCH_CELLS)[number];
+/** The cells the page times: every cell of the package's registry, by id. */
+export const BENCH_CELLS = CELL_IDS;
+export type BenchCell = CellId;
 
 /** Keras's name and the gate blocks of each cell (LSTM i, f, c̃, o; GRU z, r, h̃). */
-export const CELL_INFO: Readonly<Record<BenchCell, { readonly name: string; readonly gates: number }>> = {
-  simpleRNN: { name: 'SimpleRNN', gates: 1 },
-  lstm: { name: 'LSTM', gates: 4 },
-  gru: { name: 'GRU', gates: 3 },
-};
+export const CELL_INFO = Object.fromEntries(
+  CELL_IDS.map((id) => [id, { name: cellById(id).className, gates: cellById(id).gates }]),
+) as Readonly<Record<BenchCell, { readonly name: string; readonly gates: number }>>;
 
 export interface BenchConfig {
   readonly cell: BenchCell;

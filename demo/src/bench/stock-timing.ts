@@ -1,13 +1,13 @@
 /**
- * Times the stock-ops recurrence of the cell (stock-cells.ts) on a tfjs backend, forward and forward + backward
+ * Times the cell's stock twin (ops.stock: the recurrence in stock tfjs ops) on a tfjs backend, forward and forward + backward
  * (tf.grads for x, kernel, recurrent kernel and bias). GPU time, on webgpu with timestamp queries,
  * is tf.time's kernel time. The page's backend is restored afterwards.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ops } from 'webgpu-rnn/tfjs';
 import { CELL_INFO, type BenchConfig } from './bench-config.js';
 import { passTiming, type PassTiming } from './bench-result.js';
 import type { OnProgress } from './fused-timing.js';
-import { stockRecurrence } from './stock-cells.js';
 import { timeWallClock } from './wall-clock.js';
 
 /** GPU-timed calls of a slow shape are few: tf.time runs every kernel in a pass of its own. */
@@ -44,12 +44,9 @@ async function timeOnActiveBackend(
     tf.randomUniform([G * U], -0.1, 0.1),
   ];
   const dh = tf.randomUniform([B, T, U], -1, 1);
-  const layerActivation = (name: string) => {
-    const layer = tf.layers.activation({ activation: name as never });
-    return (t: tf.Tensor) => layer.apply(t) as tf.Tensor;
-  };
-  const activations = { activation: layerActivation(config.activation), gate: layerActivation('hardSigmoid') };
-  const forward = (...args: Inputs) => stockRecurrence(config.cell, ...args, activations, config.goBackwards);
+  const options = { activation: config.activation, returnSequences: true, goBackwards: config.goBackwards };
+  const stock = ops.stock[config.cell] as (...args: [...Inputs, typeof options]) => tf.Tensor;
+  const forward = (...args: Inputs) => stock(...args, options);
   const gradients = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(forward(...(args as Inputs)), dh)));
   const passes: Record<'forward' | 'forward + backward', () => tf.Tensor[]> = {
     forward: () => [forward(...inputs)],

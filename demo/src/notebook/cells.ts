@@ -1,4 +1,5 @@
-/** The recurrent cells the notebook can put in the seed model, as the page names them. */
+/** The recurrent cells the notebook can put in the seed model, as the page names them (from the package's registry). */
+import { CELL_IDS, cellById } from 'webgpu-rnn';
 import type { SeedCell } from 'webgpu-rnn/tfjs';
 
 export interface CellInfo {
@@ -10,8 +11,9 @@ export interface CellInfo {
   readonly stock: string;
 }
 
-export const CELLS: Readonly<Record<SeedCell, CellInfo>> = {
-  simpleRNN: { name: 'SimpleRNN', gates: 1, stock: 'tf.layers.simpleRNN' },
-  lstm: { name: 'LSTM', gates: 4, stock: 'tf.layers.lstm' },
-  gru: { name: 'GRU', gates: 3, stock: 'tf.layers.gru' },
-};
+export const CELLS = Object.fromEntries(
+  CELL_IDS.map((id) => {
+    const cell = cellById(id);
+    return [id, { name: cell.className, gates: cell.gates, stock: `tf.layers.${cell.id}` }];
+  }),
+) as Readonly<Record<SeedCell, CellInfo>>;
