@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 const ADAPTER_FREE = [
   'test/consumer.test.ts',
   'test/demo.test.ts',
+  'test/format.test.ts',
   'test/package.test.ts',
   'test/readme.test.ts',
   'test/simple-rnn.ref.test.ts',
