@@ -213,10 +213,12 @@ for (const c of CASES) {
   console.log(`\n${c.label}`);
   const [fused, other] = await timeFused(c);
   console.log(
-    `  fused (${fused.strategy.recurrence}): forward ${fixed(fused.forward, 3)} ms, forward+backward ${fixed(fused.forwardBackward, 3)} ms`,
+    `  fused (${fused.strategy.recurrence}): forward ${fixed(fused.forward, 3)} ms, ` +
+      `forward+backward ${fixed(fused.forwardBackward, 3)} ms`,
   );
   console.log(
-    `  fused (${other.strategy.recurrence}): forward ${fixed(other.forward, 3)} ms, forward+backward ${fixed(other.forwardBackward, 3)} ms`,
+    `  fused (${other.strategy.recurrence}): forward ${fixed(other.forward, 3)} ms, ` +
+      `forward+backward ${fixed(other.forwardBackward, 3)} ms`,
   );
   const stock = await timeStock(c);
   console.log(`  stock tfjs: forward ${fixed(stock.forward)} ms, forward+backward ${fixed(stock.forwardBackward)} ms`);
@@ -269,7 +271,8 @@ publish({
     },
     {
       caption:
-        'The recurrence strategies side by side (forward+backward per call; the first is the default the strategy table picks here):',
+        'The recurrence strategies side by side ' +
+        '(forward+backward per call; the first is the default the strategy table picks here):',
       header: ['layer', 'default', 'fwd+bwd', 'dispatches fwd / bwd', 'alternative', 'fwd+bwd', 'dispatches fwd / bwd'],
       rows: results.map((r) => [
         r.label,
@@ -287,10 +290,20 @@ publish({
       .sort((p, q) => p.size - q.size)
       .map((m) => `${m.size}²: ${fixed(m.gflops)}`)
       .join(', ')}).`,
-    `Forward+backward speed-ups over stock, seed shape then the larger two: LSTM ${speedUps('LSTM').join(', ')}; GRU (resetAfter false, then true) ${speedUps('GRU').join(', ')}; SimpleRNN ${speedUps('SimpleRNN').join(', ')}.`,
-    `Per call: forward (all hidden states) or forward + backward (gradients for x, kernel, recurrent_kernel, bias), median of ${ROUNDS} rounds; each round ends when the device is idle. Fused: both strategies' forward and forward + backward take turns within each round, calls per round calibrated to about 20 ms by a warm-up call. Stock: after a warm-up round (at the two larger shapes one timed round).`,
-    "Stock: each step as tfjs-layers' SimpleRNNCell, LSTMCell and GRUCell compute it (Keras's GRUCell for resetAfter, which tfjs lacks), tf.stack of the states; backward by tf.grads. Activations tanh (relu for the seed SimpleRNN) and hardSigmoid. FLOPs count 2·B·T·G·U·(F+U) forward and 2·B·T·G·U·(3U+3F) forward+backward, G gates (1, 4, 3).",
-    `tfjs ${tf.version.tfjs}, webgpu backend, flags at their defaults (WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD ${String(tf.env().get('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD'))}). The run took ${fixed(minutes, 1)} minutes.`,
+    `Forward+backward speed-ups over stock, seed shape then the larger two: LSTM ${speedUps('LSTM').join(', ')}; ` +
+      `GRU (resetAfter false, then true) ${speedUps('GRU').join(', ')}; SimpleRNN ${speedUps('SimpleRNN').join(', ')}.`,
+    'Per call: forward (all hidden states) or forward + backward (gradients for x, kernel, recurrent_kernel, bias), ' +
+      `median of ${ROUNDS} rounds; each round ends when the device is idle. ` +
+      "Fused: both strategies' forward and forward + backward take turns within each round, " +
+      'calls per round calibrated to about 20 ms by a warm-up call. ' +
+      'Stock: after a warm-up round (at the two larger shapes one timed round).',
+    "Stock: each step as tfjs-layers' SimpleRNNCell, LSTMCell and GRUCell compute it " +
+      "(Keras's GRUCell for resetAfter, which tfjs lacks), tf.stack of the states; backward by tf.grads. " +
+      'Activations tanh (relu for the seed SimpleRNN) and hardSigmoid. ' +
+      'FLOPs count 2·B·T·G·U·(F+U) forward and 2·B·T·G·U·(3U+3F) forward+backward, G gates (1, 4, 3).',
+    `tfjs ${tf.version.tfjs}, webgpu backend, flags at their defaults ` +
+      `(WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD ${String(tf.env().get('WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD'))}). ` +
+      `The run took ${fixed(minutes, 1)} minutes.`,
   ],
   json: { tfjs: tf.version.tfjs, rounds: ROUNDS, minutes, bestMatMulGflops: best, matmul, results },
 });

@@ -123,13 +123,17 @@ async function seedEpochs(cell: SeedCell): Promise<{ fused: Row; stock: Row; flo
     ['cpu stock', cpu],
   ] as const) {
     console.log(
-      `  ${CELL_NAMES[cell]}, ${name}: ${fixed(row.ms)} ms/epoch, ${row.profile!.kernels} tfjs kernels, ${row.profile!.reads} readbacks, ${row.profile!.uploads} uploads`,
+      `  ${CELL_NAMES[cell]}, ${name}: ${fixed(row.ms)} ms/epoch, ${row.profile!.kernels} tfjs kernels, ` +
+        `${row.profile!.reads} readbacks, ${row.profile!.uploads} uploads`,
     );
   }
   return { fused, stock, floor, cpu };
 }
 
-/** The trainer's floors for an epoch of `steps` steps: dispatches × an empty dispatch's cost, and FLOPs at the best tf.matMul rate. */
+/**
+ * The trainer's floors for an epoch of `steps` steps: dispatches × an empty dispatch's cost, and FLOPs at the best
+ * tf.matMul rate.
+ */
 function floors(dispatchesPerStep: number, samples: number, steps: number, T: number, U: number, O: number) {
   const dispatches = steps * dispatchesPerStep;
   return {
@@ -140,7 +144,8 @@ function floors(dispatchesPerStep: number, samples: number, steps: number, T: nu
   };
 }
 const floorNote = (f: ReturnType<typeof floors>, ms: number) =>
-  `floors: ${f.dispatches} dispatches ≥ ${fixed(f.dispatchMs, 3)} ms; ${fixed(f.flops / 1e6, 2)} MFLOP ≥ ${fixed(f.flopMs, 3)} ms (runs at ${fixed(f.flops / ms / 1e6)} GFLOP/s)`;
+  `floors: ${f.dispatches} dispatches ≥ ${fixed(f.dispatchMs, 3)} ms; ` +
+  `${fixed(f.flops / 1e6, 2)} MFLOP ≥ ${fixed(f.flopMs, 3)} ms (runs at ${fixed(f.flops / ms / 1e6)} GFLOP/s)`;
 
 /** The standalone trainer on the seed with `cell` (relu, as the seed model), per epoch. */
 async function seedTrainer(cell: SeedCell): Promise<ExtraRow> {
@@ -160,7 +165,8 @@ async function seedTrainer(cell: SeedCell): Promise<ExtraRow> {
     );
     const ms = await trainerEpochMs(trainer, EPOCHS_PER_ROUND * 4, ROUNDS);
     console.log(
-      `  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms, 3)} ms/epoch, ${trainer.dispatchesPerStep} dispatches per step`,
+      `  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms, 3)} ms/epoch, ` +
+        `${trainer.dispatchesPerStep} dispatches per step`,
     );
     const note =
       cell === 'simpleRNN'
@@ -254,7 +260,10 @@ function layerStep(cell: SeedCell, fused: boolean) {
   };
 }
 
-/** Fused and stock, LAYER_CALLS calls each in turn within every round, so drift touches both alike; each one's median round. */
+/**
+ * Fused and stock, LAYER_CALLS calls each in turn within every round, so drift touches both alike; each one's median
+ * round.
+ */
 async function layerAlone(cell: SeedCell) {
   await tf.setBackend('webgpu');
   const runs = [layerStep(cell, true), layerStep(cell, false)];
@@ -324,7 +333,8 @@ async function sineModel(cell: SeedCell, backend: 'webgpu' | 'cpu' | 'wasm', fus
   tf.dispose([x, y]);
   model.dispose();
   console.log(
-    `  ${CELL_NAMES[cell]}, ${backend} ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s${batches < sineSteps ? ` (from ${batches} batches)` : ''}`,
+    `  ${CELL_NAMES[cell]}, ${backend} ${fused ? 'fused' : 'stock'}: ${fixed(ms)} ms/epoch, ` +
+      `${fixed(samplesPerSecond(ms), 0)} samples/s${batches < sineSteps ? ` (from ${batches} batches)` : ''}`,
   );
   return { ms, batches };
 }
@@ -352,7 +362,8 @@ async function sineTrainer(cell: SeedCell) {
   const dispatchesPerStep = t.dispatchesPerStep;
   t.destroy();
   console.log(
-    `  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s, ${dispatchesPerStep} dispatches per step; GPU ms per kernel over an epoch: ${kernelShares(kernels)}`,
+    `  ${CELL_NAMES[cell]}, standalone trainer: ${fixed(ms)} ms/epoch, ${fixed(samplesPerSecond(ms), 0)} samples/s, ` +
+      `${dispatchesPerStep} dispatches per step; GPU ms per kernel over an epoch: ${kernelShares(kernels)}`,
   );
   return { ms, dispatchesPerStep, kernels: Object.fromEntries(kernels) };
 }
@@ -363,7 +374,8 @@ interface SineRow {
 }
 
 console.log(
-  `\nnoisy sine, ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, units ${SINE.units}, batch ${SINE.batchSize}, ${SINE.epochs} epochs:`,
+  `\nnoisy sine, ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, ` +
+    `units ${SINE.units}, batch ${SINE.batchSize}, ${SINE.epochs} epochs:`,
 );
 const sineRows = {} as Record<
   SeedCell,
@@ -395,15 +407,22 @@ const sineFloors =
   floors(sineRows.simpleRNN.trainer.dispatchesPerStep, sine.samples, sineSteps, SINE.seqLen, SINE.units, SINE.nSteps);
 
 // --- The report --------------------------------------------------------------------------------------
-/** The fused layer's share of an epoch (epoch minus floor), and its note. The share can be smaller than the drift between rounds; then say so. */
+/**
+ * The fused layer's share of an epoch (epoch minus floor), and its note. The share can be smaller than the drift
+ * between rounds; then say so.
+ */
 function shares(cell: SeedCell) {
   const { fused, stock, floor } = seed[cell];
   const share = { fused: fused.ms - floor.ms, stock: stock.ms - floor.ms };
   const alone = layers[cell].fused.ms;
   const sentence =
     share.fused > 0
-      ? `the ${CELL_NAMES[cell]}'s own share (epoch minus floor) is ${ratio(share.stock / share.fused)} smaller (${fixed(share.fused)} ms vs ${fixed(share.stock)} ms)`
-      : `the fused epoch is within noise of the floor (${fixed(fused.ms)} vs ${fixed(floor.ms)} ms), so the ${CELL_NAMES[cell]}'s own share is too small to separate here; measured alone, the fused layer's forward + backward takes ${fixed(alone)} ms, ${ratio(share.stock / alone)} less than stock's share (${fixed(share.stock)} ms)`;
+      ? `the ${CELL_NAMES[cell]}'s own share (epoch minus floor) is ${ratio(share.stock / share.fused)} smaller ` +
+        `(${fixed(share.fused)} ms vs ${fixed(share.stock)} ms)`
+      : `the fused epoch is within noise of the floor (${fixed(fused.ms)} vs ${fixed(floor.ms)} ms), ` +
+        `so the ${CELL_NAMES[cell]}'s own share is too small to separate here; ` +
+        `measured alone, the fused layer's forward + backward takes ${fixed(alone)} ms, ` +
+        `${ratio(share.stock / alone)} less than stock's share (${fixed(share.stock)} ms)`;
   return { share, sentence };
 }
 const shareNote = (ms: number) => (ms > 0 ? `RNN share ${fixed(ms)} ms` : 'RNN share within noise of the floor');
@@ -462,7 +481,8 @@ function sineTable(cell: SeedCell) {
     [
       'standalone trainer (no tfjs), webgpu',
       rows.trainer,
-      `${rows.trainer.dispatchesPerStep} dispatches per step${sineFloors && cell === 'simpleRNN' ? `; ${floorNote(sineFloors, rows.trainer.ms)}` : ''}`,
+      `${rows.trainer.dispatchesPerStep} dispatches per step` +
+        `${sineFloors && cell === 'simpleRNN' ? `; ${floorNote(sineFloors, rows.trainer.ms)}` : ''}`,
     ],
     ...(rows.fused ? ([[`fused ${name} in model.fit, webgpu`, rows.fused, '']] as [string, SineRow, string][]) : []),
     ...(rows.stockWebGPU
@@ -476,7 +496,9 @@ function sineTable(cell: SeedCell) {
     [`stock ${name} in model.fit, cpu`, rows.cpu, scaled(rows.cpu)],
   ];
   return {
-    caption: `Noisy sine wave: ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, ${name}(${SINE.units}, relu) + Dense(1), Adam, MSE, batch ${SINE.batchSize}, shuffled:`,
+    caption:
+      `Noisy sine wave: ${sine.samples} windows of ${SINE.seqLen} → ${SINE.nSteps}, ` +
+      `${name}(${SINE.units}, relu) + Dense(1), Adam, MSE, batch ${SINE.batchSize}, shuffled:`,
     header: ['', 'time per epoch', 'samples/s', 'vs stock wasm', 'vs stock cpu', ''],
     rows: listed.map(([label, r, note]) => [
       label,
@@ -489,10 +511,15 @@ function sineTable(cell: SeedCell) {
   };
 }
 
-/** Where the trainer's sine epoch goes: GPU time per kernel, per cell (one more epoch, each dispatch in a pass of its own). */
+/**
+ * Where the trainer's sine epoch goes: GPU time per kernel, per cell (one more epoch, each dispatch in a pass of its
+ * own).
+ */
 const profileNames = [...new Set(CELLS.flatMap((cell) => Object.keys(sineRows[cell].trainer.kernels)))];
 const profileTable = {
-  caption: `Where the standalone trainer's sine epoch goes, GPU time per kernel (timestamp queries, one epoch of ${sineSteps} steps; each dispatch in a pass of its own for the measurement):`,
+  caption:
+    "Where the standalone trainer's sine epoch goes, GPU time per kernel " +
+    `(timestamp queries, one epoch of ${sineSteps} steps; each dispatch in a pass of its own for the measurement):`,
   header: ['kernel', ...CELLS.map((cell) => CELL_NAMES[cell])],
   rows: [...new Set(profileNames.map(kernelStem))].map((stem) => [
     stem,
@@ -516,17 +543,45 @@ publish({
   notes: [
     ...CELLS.map((cell) => {
       const { fused, stock, floor } = seed[cell];
-      return `Seed with ${CELL_NAMES[cell]}, fused layer in model.fit: ${goal(stock.ms / fused.ms, GOALS.fit)} faster than stock on webgpu; ${shares(cell).sentence}. The rest of its epoch is the floor: ${floor.profile!.kernels} tfjs kernels for the head, loss and Adam.`;
+      return (
+        `Seed with ${CELL_NAMES[cell]}, fused layer in model.fit: ${goal(stock.ms / fused.ms, GOALS.fit)} faster ` +
+        `than stock on webgpu; ${shares(cell).sentence}. ` +
+        `The rest of its epoch is the floor: ${floor.profile!.kernels} tfjs kernels for the head, loss and Adam.`
+      );
     }),
     ...CELLS.map((cell) => {
       const trainer = seed[cell].extra[0]!;
       const wasm = seed[cell].extra[1]!;
       const { trainer: onSine, wasm: sineWasm } = sineRows[cell];
-      return `Standalone trainer with ${CELL_NAMES[cell]}: on the seed ${goal(seed[cell].cpu.ms / trainer.row.ms, GOALS.trainerVsCpu)} faster than stock tfjs on cpu (${ratio(wasm.row.ms / trainer.row.ms)} vs wasm), per epoch; on the sine task ${goal(sineWasm.ms / onSine.ms, GOALS.trainerVsWasm)} as fast as stock tfjs on wasm (${fixed(samplesPerSecond(onSine.ms), 0)} vs ${fixed(samplesPerSecond(sineWasm.ms), 0)} samples/s).`;
+      return (
+        `Standalone trainer with ${CELL_NAMES[cell]}: ` +
+        `on the seed ${goal(seed[cell].cpu.ms / trainer.row.ms, GOALS.trainerVsCpu)} faster than stock tfjs on cpu ` +
+        `(${ratio(wasm.row.ms / trainer.row.ms)} vs wasm), per epoch; ` +
+        `on the sine task ${goal(sineWasm.ms / onSine.ms, GOALS.trainerVsWasm)} as fast as stock tfjs on wasm ` +
+        `(${fixed(samplesPerSecond(onSine.ms), 0)} vs ${fixed(samplesPerSecond(sineWasm.ms), 0)} samples/s).`
+      );
     }),
-    `Goals, this adapter, same run: each layer alone at least ${GOALS.layer}x faster than its stock layer on webgpu, and model.fit at least ${GOALS.fit}x faster than stock on webgpu (the floor, the head, loss and Adam in tfjs, bounds it).`,
-    `Floors, measured in this run: an empty dispatch costs ${fixed(emptyDispatch, 1)} µs (in one pass, one submission, as the trainer issues them), and the best tf.matMul runs at ${fixed(bestGflops)} GFLOP/s (${matmul.map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}). An epoch cannot beat its dispatches × that cost; the FLOP floor is what the epoch would take at tfjs's best matMul rate, which the trainer's own kernels beat where it says so.`,
-    `model.fit and trainer.fit per epoch: ${EPOCHS_PER_ROUND}-epoch rounds (seed; ${EPOCHS_PER_ROUND * 4} for the trainer), median of ${ROUNDS} after a warm-up round, fused, stock and floor on webgpu taking turns within each round, per cell; the layers alone ${LAYER_CALLS} calls per round, fused and stock taking turns, median of ${ROUNDS} after a warm-up round; the sine task ${SINE.epochs}-epoch rounds, median of ${SINE_ROUNDS} after a 1-epoch warm-up (the trainer's ${SINE.epochs} epochs, in which it learns how long to wait before mapping its losses), stock cpu and webgpu one round on a share of the batches, scaled, then the trainer's profile over one more epoch. Kernels counted with tf.profile over one epoch; readbacks are backend reads, uploads tensors written from host data.`,
+    `Goals, this adapter, same run: each layer alone at least ${GOALS.layer}x faster than its stock layer on webgpu, ` +
+      `and model.fit at least ${GOALS.fit}x faster than stock on webgpu ` +
+      '(the floor, the head, loss and Adam in tfjs, bounds it).',
+    `Floors, measured in this run: an empty dispatch costs ${fixed(emptyDispatch, 1)} µs ` +
+      '(in one pass, one submission, as the trainer issues them), ' +
+      `and the best tf.matMul runs at ${fixed(bestGflops)} GFLOP/s ` +
+      `(${matmul.map((m) => `${m.size}²: ${fixed(m.gflops)}`).join(', ')}). ` +
+      'An epoch cannot beat its dispatches × that cost; ' +
+      "the FLOP floor is what the epoch would take at tfjs's best matMul rate, " +
+      "which the trainer's own kernels beat where it says so.",
+    `model.fit and trainer.fit per epoch: ${EPOCHS_PER_ROUND}-epoch rounds ` +
+      `(seed; ${EPOCHS_PER_ROUND * 4} for the trainer), median of ${ROUNDS} after a warm-up round, ` +
+      'fused, stock and floor on webgpu taking turns within each round, per cell; ' +
+      `the layers alone ${LAYER_CALLS} calls per round, fused and stock taking turns, ` +
+      `median of ${ROUNDS} after a warm-up round; ` +
+      `the sine task ${SINE.epochs}-epoch rounds, median of ${SINE_ROUNDS} after a 1-epoch warm-up ` +
+      `(the trainer's ${SINE.epochs} epochs, in which it learns how long to wait before mapping its losses), ` +
+      'stock cpu and webgpu one round on a share of the batches, scaled, ' +
+      "then the trainer's profile over one more epoch. " +
+      'Kernels counted with tf.profile over one epoch; ' +
+      'readbacks are backend reads, uploads tensors written from host data.',
     `tfjs ${tf.version.tfjs}, flags at their defaults.`,
   ],
   json: {

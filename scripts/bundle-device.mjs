@@ -49,7 +49,13 @@ for (const script of SCRIPTS) {
       'webgpu-rnn': './src/index.ts',
     },
     banner: {
-      js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
+      js:
+        "import { createRequire as __cr } from 'node:module'; " +
+        "import { fileURLToPath as __fu } from 'node:url'; " +
+        "import { dirname as __dn } from 'node:path'; " +
+        'const require = __cr(import.meta.url); ' +
+        'const __filename = __fu(import.meta.url); ' +
+        'const __dirname = __dn(__filename);',
     },
     plugins: [rawText],
     minify: true,

@@ -138,7 +138,8 @@ const parseShape = (text: string): Dims => {
   const dims = text.split('x').map(Number);
   if (dims.length !== 4 || !dims.every((d) => Number.isInteger(d) && d >= 1))
     throw new Error(
-      `--shapes: expected batch×timesteps×features×units as 4 positive integers joined by x, e.g. 32x64x16x128; got ${text}`,
+      '--shapes: expected batch×timesteps×features×units as 4 positive integers joined by x, ' +
+        `e.g. 32x64x16x128; got ${text}`,
     );
   return dims as Dims;
 };
@@ -255,7 +256,13 @@ for (const cell of parts.has('strategies') ? CELLS : []) {
     row.best = `${best.label} (${(ok[0]!.ms / best.ms).toFixed(2)}x chosen, ${best.gflops.toFixed(1)} GFLOP/s)`;
     timingRows.push(row);
     console.log(
-      `${row.case}: chosen ${JSON.stringify({ recurrence: chosen.recurrence, lanes: chosen.recurrenceWorkgroupSize, weightsInWorkgroup: chosen.weightsInWorkgroup })}; ms per variant ${JSON.stringify(row)}`,
+      `${row.case}: chosen ` +
+        JSON.stringify({
+          recurrence: chosen.recurrence,
+          lanes: chosen.recurrenceWorkgroupSize,
+          weightsInWorkgroup: chosen.weightsInWorkgroup,
+        }) +
+        `; ms per variant ${JSON.stringify(row)}`,
     );
   }
 }
@@ -365,11 +372,24 @@ if (parts.has('speed')) {
 
 writeFileSync(
   'bench/results/device-check.json',
-  `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), adapter, checks: checkRows, timings, trainer: trainerRows, speed: speedRows, failures }, null, 1)}\n`,
+  JSON.stringify(
+    {
+      date: new Date().toISOString().slice(0, 10),
+      adapter,
+      checks: checkRows,
+      timings,
+      trainer: trainerRows,
+      speed: speedRows,
+      failures,
+    },
+    null,
+    1,
+  ) + '\n',
 );
 console.log(
   failures.length
     ? `FAILED ${failures.length}:\n${failures.join('\n')}`
-    : `all ${checkRows.length} kernel checks and ${trainerRows.length} trainer runs passed; ${speedRows.length} cells timed`,
+    : `all ${checkRows.length} kernel checks and ${trainerRows.length} trainer runs passed; ` +
+        `${speedRows.length} cells timed`,
 );
 process.exit(failures.length ? 1 : 0);

@@ -10,10 +10,14 @@
 set -uo pipefail
 OUT=${OUT:-/tmp/device-out}; mkdir -p "$OUT"
 # Seconds per step; CHECK_S, KERNELS_S, START_S, SEED_S override them.
-declare -A LIMIT_S=([device-check]=${CHECK_S:-200} [kernels]=${KERNELS_S:-150} [start]=${START_S:-60} [seed]=${SEED_S:-170})
-nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv > nvidia-smi.txt 2>&1
+declare -A LIMIT_S=(
+  [device-check]=${CHECK_S:-200} [kernels]=${KERNELS_S:-150} [start]=${START_S:-60} [seed]=${SEED_S:-170}
+)
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,temperature.gpu,power.draw \
+  --format=csv > nvidia-smi.txt 2>&1
 cat nvidia-smi.txt
-[[ $# -gt 0 ]] || set -- 'device-check --parts speed' 'device-check --parts check,trainer' kernels start 'device-check --parts strategies' seed
+[[ $# -gt 0 ]] || set -- 'device-check --parts speed' 'device-check --parts check,trainer' kernels start \
+  'device-check --parts strategies' seed
 step=0
 for spec in "$@"; do
   step=$((step + 1))
@@ -24,7 +28,8 @@ for spec in "$@"; do
   timeout "$limit" bash .device/run.sh "$name.ts" $args > "$OUT/$step-$name.log" 2>&1
   echo "=== $name: exit $? $(date +%T)"
   # Each device-check step rewrites the JSON: keep every step's.
-  [[ $name == device-check && -f bench/results/device-check.json ]] && cp bench/results/device-check.json "$OUT/$step-device-check.json"
+  [[ $name == device-check && -f bench/results/device-check.json ]] &&
+    cp bench/results/device-check.json "$OUT/$step-device-check.json"
   tar cf "$OUT/results.tar" README.md docs/benchmarks.md bench/results nvidia-smi.txt
 done
 grep -hE 'adapter:|FAILED|passed|chosen|Goal|goal|PASS|FAIL|samples/s|ms/epoch' "$OUT"/*.log | cut -c1-400 | tail -60

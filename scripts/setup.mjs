@@ -160,7 +160,8 @@ function ensureAdapter(backend) {
     probe = probeAdapter(backend);
     if (!probe.ok)
       fail(
-        `still no WebGPU adapter on Dawn's ${backend} backend after installing ${needs.packages.join(', ')}: ${probe.error}`,
+        `still no WebGPU adapter on Dawn's ${backend} backend ` +
+          `after installing ${needs.packages.join(', ')}: ${probe.error}`,
       );
   }
   log(`WebGPU adapter (${backend}): ${probe.adapter}`);

@@ -60,7 +60,8 @@ fusedModel.summary(80, undefined, (line: string) => console.log(`  ${line}`));
 const recurrentParams = GATES * (1 + 50) * 50 + GATES * 50;
 const gateFactor = GATES > 1 ? `${GATES}·` : '';
 console.log(
-  `  ${LAYER}: ${gateFactor}((features + units)·units + units) = ${gateFactor}((1 + 50)·50 + 50) = ${recurrentParams.toLocaleString('en')}`,
+  `  ${LAYER}: ${gateFactor}((features + units)·units + units) = ` +
+    `${gateFactor}((1 + 50)·50 + 50) = ${recurrentParams.toLocaleString('en')}`,
 );
 console.log(
   `  Dense: outputs·(units + 1) = 2·(50 + 1) = 102          total ${(recurrentParams + 102).toLocaleString('en')}`,
@@ -114,7 +115,8 @@ console.table({
   },
 });
 console.log(
-  `  largest per-epoch loss difference ${lossDifference.toExponential(2)}, prediction difference ${predictionDifference.toExponential(2)} (relative; tolerance ${TOLERANCE})`,
+  `  largest per-epoch loss difference ${lossDifference.toExponential(2)}, ` +
+    `prediction difference ${predictionDifference.toExponential(2)} (relative; tolerance ${TOLERANCE})`,
 );
 
 const chartPath = join(

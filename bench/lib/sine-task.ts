@@ -16,7 +16,10 @@ export function windowed(sequence: number[], seqLen: number, nSteps: number) {
   return { samples: inputs.length, x: Float32Array.from(inputs.flat()), y: Float32Array.from(targets.flat()) };
 }
 
-/** A profiled pipeline's kernel, without the cell or variant it was built for ('recurrence-forward/lstm/subgroup' → 'recurrence-forward'). */
+/**
+ * A profiled pipeline's kernel, without the cell or variant it was built for
+ * ('recurrence-forward/lstm/subgroup' → 'recurrence-forward').
+ */
 export const kernelStem = (name: string) => name.split('/')[0]!;
 
 /** GPU ms per kernel stem as `stem ms` pairs, largest first: for a log line. */

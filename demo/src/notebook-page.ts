@@ -32,7 +32,8 @@ if (backend.name === 'webgpu') {
     pageAlerts,
     'warning',
     "No WebGPU here: the page runs on tfjs's cpu backend",
-    `${backend.whyNoWebGPU} The fused layer trains with its CPU version, and the check still compares it with the stock layer.`,
+    `${backend.whyNoWebGPU} The fused layer trains with its CPU version, ` +
+      'and the check still compares it with the stock layer.',
   );
 }
 

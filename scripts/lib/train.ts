@@ -29,7 +29,8 @@ export async function trainWithProgress(
   const msPerEpoch = (performance.now() - start) / epochs;
   bar.stop();
   console.log(
-    `  ${label}: ${epochs} epochs in ${((msPerEpoch * epochs) / 1000).toFixed(2)} s (${msPerEpoch.toFixed(2)} ms per epoch)`,
+    `  ${label}: ${epochs} epochs in ${((msPerEpoch * epochs) / 1000).toFixed(2)} s ` +
+      `(${msPerEpoch.toFixed(2)} ms per epoch)`,
   );
   const predicted = model.predict(data.probe) as tf.Tensor;
   const prediction = [...(await predicted.data())];

@@ -40,7 +40,8 @@ export const PRESETS: readonly { readonly label: string; readonly config: Omit<B
 ];
 
 export const describeConfig = (c: BenchConfig): string =>
-  `${CELL_INFO[c.cell].name} · B ${c.batch} · T ${c.timesteps} · F ${c.features} · U ${c.units} · ${c.activation}${c.goBackwards ? ' · goBackwards' : ''}`;
+  `${CELL_INFO[c.cell].name} · B ${c.batch} · T ${c.timesteps} · F ${c.features} · U ${c.units} · ` +
+  `${c.activation}${c.goBackwards ? ' · goBackwards' : ''}`;
 
 /**
  * Multiply-adds ×2 of one call, as bench:kernels counts them, G times a SimpleRNN's for G gate

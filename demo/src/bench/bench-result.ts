@@ -39,7 +39,10 @@ export interface BenchResult {
   readonly adapter: string;
   readonly tfjs: string;
   readonly config: BenchConfig;
-  /** How the fused kernels ran: the strategy the library picked for this device and shape, and its dispatches per call. */
+  /**
+   * How the fused kernels ran: the strategy the library picked for this device and shape, and its dispatches per
+   * call.
+   */
   readonly fused: { readonly strategy: Strategy; readonly dispatches: SimpleRNN['dispatches'] } | null;
   readonly implementations: readonly ImplementationResult[];
 }

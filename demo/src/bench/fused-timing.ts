@@ -31,7 +31,10 @@ export type OnProgress = (pass: 'forward' | 'forward + backward', what: string) 
 
 type Buffers = Record<string, GPUBuffer | null>;
 
-/** What the page uses of any cell's layer (createSimpleRNN, createLSTM and createGRU share it; the buffers' names differ). */
+/**
+ * What the page uses of any cell's layer (createSimpleRNN, createLSTM and createGRU share it; the buffers' names
+ * differ).
+ */
 interface FusedLayer {
   readonly strategy: Strategy;
   readonly dispatches: SimpleRNN['dispatches'];

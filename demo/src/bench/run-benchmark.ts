@@ -17,7 +17,10 @@ export type OnStatus = (text: string, fraction: number) => void;
 
 function describeBackend(backend: Backend): string {
   if (backend.name === 'cpu') return `no WebGPU (${backend.whyNoWebGPU})`;
-  return `${adapterName(backend.adapter)}, ${backend.adapter.isFallbackAdapter ? 'fallback adapter' : 'hardware adapter'}`;
+  return (
+    `${adapterName(backend.adapter)}, ` +
+    `${backend.adapter.isFallbackAdapter ? 'fallback adapter' : 'hardware adapter'}`
+  );
 }
 
 export async function runBenchmark(config: BenchConfig, backend: Backend, onStatus: OnStatus): Promise<BenchResult> {
@@ -25,7 +28,8 @@ export async function runBenchmark(config: BenchConfig, backend: Backend, onStat
   const cpuFlops = flops(config).forwardBackward;
   const cpuSkip =
     cpuFlops > CPU_FLOP_LIMIT
-      ? `${formatNumber(cpuFlops / 1e9, 2)} GFLOP per forward + backward call is more than this page runs on the cpu backend (${formatNumber(CPU_FLOP_LIMIT / 1e9, 0)} GFLOP)`
+      ? `${formatNumber(cpuFlops / 1e9, 2)} GFLOP per forward + backward call ` +
+        `is more than this page runs on the cpu backend (${formatNumber(CPU_FLOP_LIMIT / 1e9, 0)} GFLOP)`
       : null;
   const plan: { id: ImplementationResult['id']; label: string; skipped: string | null }[] = [
     { id: 'fused-webgpu', label: 'fused kernels · webgpu', skipped: backend.name === 'webgpu' ? null : noWebGPU },

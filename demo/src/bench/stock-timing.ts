@@ -1,6 +1,6 @@
 /**
- * Times the cell's stock twin (ops.stock: the recurrence in stock tfjs ops) on a tfjs backend, forward and forward + backward
- * (tf.grads for x, kernel, recurrent kernel and bias). GPU time, on webgpu with timestamp queries,
+ * Times the cell's stock twin (ops.stock: the recurrence in stock tfjs ops) on a tfjs backend, forward and
+ * forward + backward (tf.grads for x, kernel, recurrent kernel and bias). GPU time, on webgpu with timestamp queries,
  * is tf.time's kernel time. The page's backend is restored afterwards.
  */
 import * as tf from '@tensorflow/tfjs';

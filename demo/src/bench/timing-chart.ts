@@ -37,7 +37,8 @@ export async function renderTimingChart(container: HTMLElement, result: BenchRes
         axis: { labelAngle: 0, labelFontSize: 13 },
       },
       xOffset: { field: 'implementation', type: 'nominal', sort: names },
-      // Times span orders of magnitude: a log axis keeps the fast bars visible (and bars on it must not stack from zero).
+      // Times span orders of magnitude: a log axis keeps the fast bars visible
+      // (and bars on it must not stack from zero).
       y: {
         field: 'ms',
         type: 'quantitative',

@@ -48,8 +48,10 @@ export function createCheckStep(): CheckStep {
   const hint = byId('check-hint', HTMLParagraphElement);
   const describe = (cell: SeedCell) =>
     (hint.textContent =
-      `The stock ${CELLS[cell].stock} twin of the model, from the same initial weights, trained for the same epochs on tfjs's cpu backend. ` +
-      `PASS when the largest per-epoch relative loss difference and the prediction's relative difference are both ${tolerance}.`);
+      `The stock ${CELLS[cell].stock} twin of the model, from the same initial weights, ` +
+      "trained for the same epochs on tfjs's cpu backend. " +
+      "PASS when the largest per-epoch relative loss difference and the prediction's relative difference " +
+      `are both ${tolerance}.`);
   describe('simpleRNN');
 
   function showTable(input: CheckInput, reference: ReferenceRun, comparison: Comparison): void {
@@ -101,8 +103,10 @@ export function createCheckStep(): CheckStep {
       h(
         'span',
         {},
-        `${runLabel} ${pass ? 'matches' : 'does not match'} ${referenceLabel(cell)}: largest per-epoch loss difference ` +
-          `${formatScientific(lossDifference)}, prediction difference ${formatScientific(predictionDifference)} (relative; tolerance ${formatScientific(TOLERANCE)}).`,
+        `${runLabel} ${pass ? 'matches' : 'does not match'} ${referenceLabel(cell)}: ` +
+          `largest per-epoch loss difference ${formatScientific(lossDifference)}, ` +
+          `prediction difference ${formatScientific(predictionDifference)} ` +
+          `(relative; tolerance ${formatScientific(TOLERANCE)}).`,
       ),
     );
     verdict.hidden = false;
@@ -136,11 +140,14 @@ export function createCheckStep(): CheckStep {
           input.probe,
           ({ epoch, epochs, loss }) => {
             progress.value = epoch;
-            status.textContent = `Training the stock layer on the cpu backend: epoch ${epoch} of ${epochs} · loss ${formatLoss(loss)}`;
+            status.textContent =
+              `Training the stock layer on the cpu backend: epoch ${epoch} of ${epochs} · ` +
+              `loss ${formatLoss(loss)}`;
           },
         );
         const comparison = compareRuns({ loss: input.trained.loss, prediction: input.prediction }, reference);
-        status.textContent = `Trained the stock layer for ${input.epochs} epochs on the cpu backend from the same initial weights.`;
+        status.textContent =
+          `Trained the stock layer for ${input.epochs} epochs on the cpu backend ` + 'from the same initial weights.';
         showVerdict(input.runLabel, input.cell, comparison);
         showTable(input, reference, comparison);
         drawn = await renderLossComparison(chart, [

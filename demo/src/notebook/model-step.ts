@@ -73,7 +73,8 @@ export function createModelStep(): ModelStep {
         formula.replaceChildren(
           ...line(
             name,
-            `${times}${inner('(features + units)·units + units')} = ${times}${inner(`(${FEATURES} + ${units})·${units} + ${units}`)} = ${formatCount(rnnParams)}`,
+            `${times}${inner('(features + units)·units + units')} = ` +
+              `${times}${inner(`(${FEATURES} + ${units})·${units} + ${units}`)} = ${formatCount(rnnParams)}`,
           ),
           ...line('Dense', `outputs·(units + 1) = ${data.nSteps}·(${units} + 1) = ${formatCount(denseParams)}`),
           h('span', { class: 'label' }, 'Total'),

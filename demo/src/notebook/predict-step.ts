@@ -8,7 +8,10 @@ import type { TrainedModel } from './trainer.js';
 export interface PredictStep {
   /** The input's numbers when there are exactly `seqLen` of them; else null, and the step says why. */
   probe(seqLen: number): number[] | null;
-  /** Keeps the input usable when seqLen changes: the sequence's last seqLen values replace an input of the wrong length. */
+  /**
+   * Keeps the input usable when seqLen changes: the sequence's last seqLen values replace an input of the wrong
+   * length.
+   */
   follow(data: SeedData): void;
   use(model: TrainedModel | null, seqLen: number): void;
   /** Predicts from the input with the model in use and shows it; null when there is nothing to show. */

@@ -29,7 +29,8 @@ export function standaloneTrainer(device: GPUDevice): Trainer {
   return {
     label: 'standalone trainer · no tfjs',
     describe: (cell) =>
-      `the standalone WebGPU trainer (the ${CELLS[cell].name} forward, loss, backpropagation through time and Adam in 10 dispatches per step, no tfjs)`,
+      `the standalone WebGPU trainer (the ${CELLS[cell].name} forward, loss, ` +
+      'backpropagation through time and Adam in 10 dispatches per step, no tfjs)',
     unavailable(cell) {
       let answer = support.get(cell);
       if (!answer) {

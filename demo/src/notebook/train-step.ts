@@ -60,7 +60,9 @@ export function createTrainStep(trainers: readonly Trainer[], backendName: strin
     const parts = runs.map(([t, ms]) => `${t.label} ${formatMs(ms)}`);
     const [slowest, fastest] = [runs[0]!, runs.at(-1)!];
     const ratio = runs.length > 1 ? `: ${fastest[0].label} is ${formatNumber(slowest[1] / fastest[1], 0)}× faster` : '';
-    times.textContent = `Time per epoch once warm (the first epoch, or submission, compiles the kernels), each trainer's last run: ${parts.join(' · ')}${ratio}.`;
+    times.textContent =
+      "Time per epoch once warm (the first epoch, or submission, compiles the kernels), each trainer's last run: " +
+      `${parts.join(' · ')}${ratio}.`;
     times.hidden = false;
   }
 
@@ -131,7 +133,9 @@ export function createTrainStep(trainers: readonly Trainer[], backendName: strin
           await live.add(epoch, loss);
         });
         await live.flush();
-        status.textContent = `Trained ${epochs} epochs: the loss went from ${formatLoss(trained.loss[0]!)} to ${formatLoss(trained.loss.at(-1)!)}.`;
+        status.textContent =
+          `Trained ${epochs} epochs: the loss went from ${formatLoss(trained.loss[0]!)} ` +
+          `to ${formatLoss(trained.loss.at(-1)!)}.`;
         showFigures(trained);
         msPerEpoch.set(trainer, trained.msPerEpoch);
         showTimes();

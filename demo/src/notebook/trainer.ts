@@ -25,7 +25,10 @@ export interface TrainedModel {
   readonly msPerEpoch: number;
   /** All the training time, warm-up included. */
   readonly trainingMs: number;
-  /** The weights before the first epoch in tf.layers order (recurrent kernel, recurrent kernel, bias; Dense kernel, bias), for the CPU check. */
+  /**
+   * The weights before the first epoch in tf.layers order (recurrent kernel, recurrent kernel, bias; Dense kernel,
+   * bias), for the CPU check.
+   */
   readonly initialWeights: readonly WeightSnapshot[];
   predict(input: readonly number[]): Promise<number[]>;
   dispose(): void;
