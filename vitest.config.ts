@@ -25,6 +25,10 @@ export default defineConfig({
     // At least two files at a time (vitest's default on two cores is one): much of a file's time is
     // waiting (pipeline compiles, Chromium, npm pack), which would leave the second core idle.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // A worker runs its files one after the other in one process, so they share its WebGPU device and
+    // with it every pipeline compiled so far (src/gpu/encode.ts caches them per device): the same
+    // kernels recur across files, and compiling them is most of a first call's time on SwiftShader.
+    isolate: false,
     testTimeout: 180_000,
     hookTimeout: 180_000,
     projects: [

@@ -16,7 +16,10 @@ export function checkSeed(argument: string, value: unknown): number | undefined 
   return value;
 }
 
-/** Throws unless `value` is undefined or a plain object whose keys are all in `known` (a misspelt option is not ignored). */
+/**
+ * Throws unless `value` is undefined or a plain object whose keys are all in `known`
+ * (a misspelt option is not ignored).
+ */
 export function checkOptions(argument: string, value: unknown, known: readonly string[]): void {
   if (value === undefined) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -123,7 +123,8 @@ async function findAdapter(
   // Seen on an NVIDIA machine: the driver's Vulkan ICD (libGLX_nvidia) loads only beside glvnd's
   // libGLdispatch; VK_LOADER_DEBUG=error,driver shows why the loader skipped it.
   const why = gpuPresent
-    ? 'a GPU is present (/dev) but its Vulkan driver gave Dawn no adapter (run with VK_LOADER_DEBUG=error,driver to see why)'
+    ? 'a GPU is present (/dev) but its Vulkan driver gave Dawn no adapter ' +
+      '(run with VK_LOADER_DEBUG=error,driver to see why)'
     : 'no GPU driver';
   if (!existsSync(SWIFTSHADER_ICD)) throw noAdapter(`${why}, and SwiftShader (${SWIFTSHADER_ICD}) is not installed`);
   // The Vulkan loader reads this when Dawn creates its instance, so it must be set first.
@@ -151,7 +152,8 @@ async function findOpenGLAdapter(
   if (!adapter) {
     throw new Error(
       `No WebGPU adapter from Dawn's OpenGL backend (EGL_PLATFORM=${process.env.EGL_PLATFORM}). ` +
-        `It needs EGL and an OpenGL 4.3+ driver; for Mesa's (llvmpipe on the CPU) on Debian/Ubuntu, run as root: ${OPENGL_PROVISION_COMMAND}`,
+        `It needs EGL and an OpenGL 4.3+ driver; for Mesa's (llvmpipe on the CPU) on Debian/Ubuntu, ` +
+        `run as root: ${OPENGL_PROVISION_COMMAND}`,
     );
   }
   return { gpu, adapter, driver: 'opengl' };
@@ -201,7 +203,8 @@ export async function requestNodeDevice(options: NodeDeviceOptions = {}): Promis
     );
   if (options.optionalFeatures !== undefined && !Array.isArray(options.optionalFeatures)) {
     throw new TypeError(
-      `requestNodeDevice: options.optionalFeatures: expected an array of GPUFeatureName; got ${describeValue(options.optionalFeatures)}`,
+      `requestNodeDevice: options.optionalFeatures: expected an array of GPUFeatureName; ` +
+        `got ${describeValue(options.optionalFeatures)}`,
     );
   }
   if (options.installNavigator !== undefined && typeof options.installNavigator !== 'boolean') {
@@ -238,7 +241,8 @@ async function loadTfjs(): Promise<TfjsModules> {
   } catch (cause) {
     if ((cause as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw cause;
     throw new Error(
-      'useTfjsWebGPU needs TensorFlow.js and its webgpu backend: npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0',
+      'useTfjsWebGPU needs TensorFlow.js and its webgpu backend: ' +
+        'npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0',
       { cause },
     );
   }

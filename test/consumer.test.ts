@@ -94,7 +94,8 @@ beforeAll(() => {
   write(join(project, 'browser', 'main.ts'), readmeExample(BROWSER_EXAMPLE));
   write(
     join(project, 'browser', 'index.html'),
-    '<!doctype html>\n<meta charset="utf-8">\n<title>webgpu-rnn</title>\n<script type="module" src="./main.ts"></script>\n',
+    '<!doctype html>\n<meta charset="utf-8">\n<title>webgpu-rnn</title>\n' +
+      '<script type="module" src="./main.ts"></script>\n',
   );
   console.info(
     `fresh project ${project}: packed and installed in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -132,7 +133,11 @@ describe('the packed package in a fresh project without tfjs', () => {
     const script = `
       const loaded = {};
       for (const entry of ['webgpu-rnn', 'webgpu-rnn/node', 'webgpu-rnn/reference', 'webgpu-rnn/tfjs']) {
-        try { loaded[entry] = Object.keys(await import(entry)); } catch (error) { loaded[entry] = error.code + ': ' + error.message; }
+        try {
+          loaded[entry] = Object.keys(await import(entry));
+        } catch (error) {
+          loaded[entry] = error.code + ': ' + error.message;
+        }
       }
       console.log(JSON.stringify(loaded));`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -174,7 +179,8 @@ describe('the packed package in a fresh project without tfjs', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n').at(-1)).toBe(
-      'useTfjsWebGPU needs TensorFlow.js and its webgpu backend: npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0',
+      'useTfjsWebGPU needs TensorFlow.js and its webgpu backend: ' +
+        'npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0',
     );
   });
 
@@ -195,7 +201,8 @@ describe('the packed package in a fresh project without tfjs', () => {
     ) as number[];
     expect(prediction).toHaveLength(2);
     expect(prediction.every(Number.isFinite)).toBe(true);
-    // LSTM(32) on 1 feature, LSTM(16), then Dense(2): each layer's kernel, recurrent_kernel, bias, then the dense kernel and bias.
+    // LSTM(32) on 1 feature, LSTM(16), then Dense(2): each layer's kernel, recurrent_kernel, bias,
+    // then the dense kernel and bias.
     expect(JSON.parse(run.stdout.match(/^weights (\[.*\])$/m)![1]!)).toEqual([128, 4096, 128, 2048, 1024, 64, 32, 2]);
   });
 
@@ -230,28 +237,33 @@ describe('the packed package in a fresh project without tfjs', () => {
       await server?.close();
     });
 
-    it(`bundles under ${BROWSER_BUNDLE_LIMIT / 1000} kB minified: it imports only createTrainer, and no tfjs comes with it`, () => {
-      const build = spawnSync(
-        process.execPath,
-        [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'browser', '--logLevel', 'warn'],
-        {
-          cwd: project,
-          encoding: 'utf8',
-          timeout: 120_000,
-        },
-      );
-      expect(build.status, build.stdout + build.stderr).toBe(0);
-      const assets = join(project, 'browser', 'dist', 'assets');
-      const scripts = readdirSync(assets)
-        .filter((file) => file.endsWith('.js'))
-        .map((file) => join(assets, file));
-      const bytes = scripts.reduce((sum, file) => sum + statSync(file).size, 0);
-      const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
-      console.info(
-        `browser example bundle: ${(bytes / 1000).toFixed(2)} kB minified, ${(gzipped / 1000).toFixed(2)} kB gzip (limit ${BROWSER_BUNDLE_LIMIT / 1000} kB)`,
-      );
-      expect(bytes).toBeLessThan(BROWSER_BUNDLE_LIMIT);
-    });
+    it(
+      `bundles under ${BROWSER_BUNDLE_LIMIT / 1000} kB minified: ` +
+        'it imports only createTrainer, and no tfjs comes with it',
+      () => {
+        const build = spawnSync(
+          process.execPath,
+          [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'browser', '--logLevel', 'warn'],
+          {
+            cwd: project,
+            encoding: 'utf8',
+            timeout: 120_000,
+          },
+        );
+        expect(build.status, build.stdout + build.stderr).toBe(0);
+        const assets = join(project, 'browser', 'dist', 'assets');
+        const scripts = readdirSync(assets)
+          .filter((file) => file.endsWith('.js'))
+          .map((file) => join(assets, file));
+        const bytes = scripts.reduce((sum, file) => sum + statSync(file).size, 0);
+        const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
+        console.info(
+          `browser example bundle: ${(bytes / 1000).toFixed(2)} kB minified, ` +
+            `${(gzipped / 1000).toFixed(2)} kB gzip (limit ${BROWSER_BUNDLE_LIMIT / 1000} kB)`,
+        );
+        expect(bytes).toBeLessThan(BROWSER_BUNDLE_LIMIT);
+      },
+    );
 
     it('runs in Chromium on WebGPU: the loss falls and the prediction is finite', async () => {
       expect(existsSync(join(project, 'browser', 'dist', 'index.html')), 'the Vite build above').toBe(true);

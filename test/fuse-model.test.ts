@@ -29,7 +29,10 @@ const kinds = (model: tf.LayersModel) =>
       : l.getClassName(),
   );
 
-/** Fuses `model`, then checks predictions, that the original is untouched, fit, and that disposing the fused model frees all it took. */
+/**
+ * Fuses `model`, then checks predictions, that the original is untouched, fit, and that disposing the fused model
+ * frees all it took.
+ */
 async function expectFused(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor | tf.Tensor[]): Promise<tf.LayersModel> {
   const before = await weightArrays(model);
   const stockKinds = kinds(model);
@@ -147,12 +150,20 @@ describe('fuseModel', () => {
     expect(kinds(fusedMasked)).toEqual(['LSTM', 'SimpleRNN']);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toMatch(
-      /^fuseModel: 2 recurrent layer\(s\) stay stock:\n  lstm_LSTM\d+ \(LSTM\): its input may carry a mask .*\n  simple_rnn_SimpleRNN\d+ \(SimpleRNN\): its input may carry a mask/,
+      new RegExp(
+        '^fuseModel: 2 recurrent layer\\(s\\) stay stock:' +
+          '\\n  lstm_LSTM\\d+ \\(LSTM\\): its input may carry a mask .*' +
+          '\\n  simple_rnn_SimpleRNN\\d+ \\(SimpleRNN\\): its input may carry a mask',
+      ),
     );
     const fusedOptions = fuseModel(options);
     expect(kinds(fusedOptions)).toEqual(['GRU', 'FusedLSTM', 'SimpleRNN']);
     expect(String(warn.mock.calls[1]![0])).toMatch(
-      /^fuseModel: 2 recurrent layer\(s\) stay stock:\n  gru_GRU\d+ \(GRU\): .*dropout \(0\.2\).*\n  simple_rnn_SimpleRNN\d+ \(SimpleRNN\): .*recurrentDropout \(0\.1\)/,
+      new RegExp(
+        '^fuseModel: 2 recurrent layer\\(s\\) stay stock:' +
+          '\\n  gru_GRU\\d+ \\(GRU\\): .*dropout \\(0\\.2\\).*' +
+          '\\n  simple_rnn_SimpleRNN\\d+ \\(SimpleRNN\\): .*recurrentDropout \\(0\\.1\\)',
+      ),
     );
     for (const m of [masked, options, fusedMasked, fusedOptions]) m.dispose();
   });

@@ -143,143 +143,147 @@ const resetAfterCases = [
   },
 ] as const;
 
-describe("FusedGRU with resetAfter (Keras's form, bias [2, 3U]) against the float64 reference and finite differences", () => {
-  beforeAll(tfjsWebGPU);
+describe(
+  "FusedGRU with resetAfter (Keras's form, bias [2, 3U]) " + 'against the float64 reference and finite differences',
+  () => {
+    beforeAll(tfjsWebGPU);
 
-  it.each(resetAfterCases)(
-    'B$batch T$timesteps F$features U$units $activation/$recurrentActivation sequences $returnSequences backwards $goBackwards bias $useBias h0 $initialState',
-    async (c) => {
-      await tf.setBackend('webgpu');
-      const r = random(c.batch * 1000 + c.units);
-      const values = (n: number, scale = 1) => Array.from({ length: n }, () => (r() * 2 - 1) * scale);
-      const { batch: B, timesteps: T, features: F, units: U } = c;
-      const params: Record<string, number[]> = {
-        x: values(B * T * F),
-        kernel: values(F * 3 * U, 0.5),
-        recurrentKernel: values(U * 3 * U, 0.5),
-        ...(c.useBias ? { bias: values(2 * 3 * U, 0.3) } : {}),
-        ...(c.initialState ? { initialState: values(B * U) } : {}),
-      };
-      const w = values(B * (c.returnSequences ? T : 1) * U);
-      const { activation, recurrentActivation, goBackwards, useBias } = c;
-      const config = resolveGRUConfig({
-        batch: B,
-        timesteps: T,
-        features: F,
-        units: U,
-        activation,
-        recurrentActivation,
-        goBackwards,
-        useBias,
-        useInitialState: c.initialState,
-        resetAfter: true,
-      });
-
-      const layer = fusedGRU({
-        units: U,
-        activation: c.activation,
-        recurrentActivation: c.recurrentActivation,
-        resetAfter: true,
-        returnSequences: c.returnSequences,
-        goBackwards: c.goBackwards,
-        useBias: c.useBias,
-      });
-      tf.dispose(layer.apply(tf.zeros([B, T, F])) as tf.Tensor);
-      expect(layer.getWeights().map((t) => t.shape)).toEqual([
-        [F, 3 * U],
-        [U, 3 * U],
-        ...(c.useBias ? [[2, 3 * U]] : []),
-      ]);
-      // A Keras GRU's weights, as Keras saves them, load as they are.
-      layer.setWeights(
-        ['kernel', 'recurrentKernel', ...(c.useBias ? ['bias'] : [])].map((name, i) =>
-          tf.tensor(params[name]!, layer.getWeights()[i]!.shape),
-        ),
-      );
-      const tensors = tf.tidy(() => {
-        const x = tf.tensor3d(params.x!, [B, T, F]);
-        const h0 = c.initialState ? tf.tensor2d(params.initialState!, [B, U]) : null;
-        const wt = tf.tensor(w, c.returnSequences ? [B, T, U] : [B, U]);
-        const loss = (input: tf.Tensor, state: tf.Tensor | null) =>
-          tf.sum(tf.mul(layer.apply(input, state ? { initialState: [state] } : {}) as tf.Tensor, wt)) as tf.Scalar;
-        const output = layer.apply(x, h0 ? { initialState: [h0] } : {}) as tf.Tensor;
-        const variables = layer.trainableWeights.map((v) => v.read() as tf.Variable);
-        const { grads } = tf.variableGrads(() => loss(x, h0), variables);
-        const inputGrads = tf.grads((...args: tf.Tensor[]) => loss(args[0]!, args[1] ?? null))(h0 ? [x, h0] : [x]);
-        return [output, ...variables.map((v) => grads[v.name]!), ...inputGrads];
-      });
-      const got = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
-      tf.dispose(tensors);
-      layer.dispose();
-      const gradientNames = [
-        'kernel',
-        'recurrentKernel',
-        ...(c.useBias ? ['bias'] : []),
-        'x',
-        ...(c.initialState ? ['initialState'] : []),
-      ];
-      const gradient = Object.fromEntries(gradientNames.map((name, i) => [name, got[1 + i]!]));
-
-      const outputOf = (p: Record<string, ArrayLike<number>>) => {
-        const { h } = gruForwardRef(p as never, config);
-        return c.returnSequences ? h : lastStates(h, B, T, U);
-      };
-      const forward = gruForwardRef(params as never, config);
-      expect(relativeError(got[0]!, outputOf(params)), 'output').toBeLessThan(RESET_AFTER_TOLERANCE);
-      const reference = gruBackwardRef(
-        { ...params, ...forward, dh: c.returnSequences ? w : expandLastStep(w, B, T, U) } as never,
-        config,
-      );
-      const referenceGradient: Record<string, ArrayLike<number>> = {
-        kernel: reference.dKernel,
-        recurrentKernel: reference.dRecurrentKernel,
-        bias: reference.dBias,
-        x: reference.dx,
-        initialState: reference.dInitialState,
-      };
-      const lossOf = (p: Record<string, ArrayLike<number>>) => outputOf(p).reduce((sum, v, i) => sum + v * w[i]!, 0);
-      for (const name of gradientNames) {
-        expect(
-          relativeError(gradient[name]!, referenceGradient[name]!),
-          `gradient of ${name} vs the reference`,
-        ).toBeLessThan(RESET_AFTER_TOLERANCE);
-        // Every element of small arrays, FD_SAMPLES spread over larger ones.
-        const length = params[name]!.length;
-        const indices = Array.from({ length: Math.min(length, FD_SAMPLES) }, (_, k) =>
-          Math.floor((k * length) / Math.min(length, FD_SAMPLES)),
-        );
-        const difference = indices.map((i) => {
-          const at = (delta: number) =>
-            lossOf({ ...params, [name]: params[name]!.map((v, j) => (j === i ? v + delta : v)) });
-          return (at(FD_STEP) - at(-FD_STEP)) / (2 * FD_STEP);
+    it.each(resetAfterCases)(
+      'B$batch T$timesteps F$features U$units $activation/$recurrentActivation ' +
+        'sequences $returnSequences backwards $goBackwards bias $useBias h0 $initialState',
+      async (c) => {
+        await tf.setBackend('webgpu');
+        const r = random(c.batch * 1000 + c.units);
+        const values = (n: number, scale = 1) => Array.from({ length: n }, () => (r() * 2 - 1) * scale);
+        const { batch: B, timesteps: T, features: F, units: U } = c;
+        const params: Record<string, number[]> = {
+          x: values(B * T * F),
+          kernel: values(F * 3 * U, 0.5),
+          recurrentKernel: values(U * 3 * U, 0.5),
+          ...(c.useBias ? { bias: values(2 * 3 * U, 0.3) } : {}),
+          ...(c.initialState ? { initialState: values(B * U) } : {}),
+        };
+        const w = values(B * (c.returnSequences ? T : 1) * U);
+        const { activation, recurrentActivation, goBackwards, useBias } = c;
+        const config = resolveGRUConfig({
+          batch: B,
+          timesteps: T,
+          features: F,
+          units: U,
+          activation,
+          recurrentActivation,
+          goBackwards,
+          useBias,
+          useInitialState: c.initialState,
+          resetAfter: true,
         });
-        const sampled = indices.map((i) => gradient[name]![i]!);
-        expect(relativeError(sampled, difference), `gradient of ${name} vs finite differences`).toBeLessThan(
-          RESET_AFTER_TOLERANCE,
-        );
-      }
-    },
-  );
 
-  it('its cell runs in tf.layers.rnn as stock ops, with the same values', async () => {
-    await tf.setBackend('cpu');
-    try {
-      const fused = fusedGRU({ units: 3, resetAfter: true, returnSequences: true });
-      const stock = tf.layers.rnn({
-        cell: new (twinCellClass(GRU_CELL))({ units: 3, resetAfter: true }),
-        returnSequences: true,
-      });
-      const x = tf.randomNormal([2, 4, 2], 0, 1, 'float32', 8);
-      tf.dispose([fused.apply(x), stock.apply(x)] as tf.Tensor[]);
-      stock.setWeights(
-        fused.getWeights().map((w, i) => (i === 2 ? tf.randomNormal(w.shape, 0, 0.3, 'float32', 9) : w)),
-      );
-      fused.setWeights(stock.getWeights());
-      expect(
-        relativeError(await (fused.apply(x) as tf.Tensor).data(), await (stock.apply(x) as tf.Tensor).data()),
-      ).toBeLessThan(1e-5);
-    } finally {
-      await tf.setBackend('webgpu');
-    }
-  });
-});
+        const layer = fusedGRU({
+          units: U,
+          activation: c.activation,
+          recurrentActivation: c.recurrentActivation,
+          resetAfter: true,
+          returnSequences: c.returnSequences,
+          goBackwards: c.goBackwards,
+          useBias: c.useBias,
+        });
+        tf.dispose(layer.apply(tf.zeros([B, T, F])) as tf.Tensor);
+        expect(layer.getWeights().map((t) => t.shape)).toEqual([
+          [F, 3 * U],
+          [U, 3 * U],
+          ...(c.useBias ? [[2, 3 * U]] : []),
+        ]);
+        // A Keras GRU's weights, as Keras saves them, load as they are.
+        layer.setWeights(
+          ['kernel', 'recurrentKernel', ...(c.useBias ? ['bias'] : [])].map((name, i) =>
+            tf.tensor(params[name]!, layer.getWeights()[i]!.shape),
+          ),
+        );
+        const tensors = tf.tidy(() => {
+          const x = tf.tensor3d(params.x!, [B, T, F]);
+          const h0 = c.initialState ? tf.tensor2d(params.initialState!, [B, U]) : null;
+          const wt = tf.tensor(w, c.returnSequences ? [B, T, U] : [B, U]);
+          const loss = (input: tf.Tensor, state: tf.Tensor | null) =>
+            tf.sum(tf.mul(layer.apply(input, state ? { initialState: [state] } : {}) as tf.Tensor, wt)) as tf.Scalar;
+          const output = layer.apply(x, h0 ? { initialState: [h0] } : {}) as tf.Tensor;
+          const variables = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+          const { grads } = tf.variableGrads(() => loss(x, h0), variables);
+          const inputGrads = tf.grads((...args: tf.Tensor[]) => loss(args[0]!, args[1] ?? null))(h0 ? [x, h0] : [x]);
+          return [output, ...variables.map((v) => grads[v.name]!), ...inputGrads];
+        });
+        const got = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+        tf.dispose(tensors);
+        layer.dispose();
+        const gradientNames = [
+          'kernel',
+          'recurrentKernel',
+          ...(c.useBias ? ['bias'] : []),
+          'x',
+          ...(c.initialState ? ['initialState'] : []),
+        ];
+        const gradient = Object.fromEntries(gradientNames.map((name, i) => [name, got[1 + i]!]));
+
+        const outputOf = (p: Record<string, ArrayLike<number>>) => {
+          const { h } = gruForwardRef(p as never, config);
+          return c.returnSequences ? h : lastStates(h, B, T, U);
+        };
+        const forward = gruForwardRef(params as never, config);
+        expect(relativeError(got[0]!, outputOf(params)), 'output').toBeLessThan(RESET_AFTER_TOLERANCE);
+        const reference = gruBackwardRef(
+          { ...params, ...forward, dh: c.returnSequences ? w : expandLastStep(w, B, T, U) } as never,
+          config,
+        );
+        const referenceGradient: Record<string, ArrayLike<number>> = {
+          kernel: reference.dKernel,
+          recurrentKernel: reference.dRecurrentKernel,
+          bias: reference.dBias,
+          x: reference.dx,
+          initialState: reference.dInitialState,
+        };
+        const lossOf = (p: Record<string, ArrayLike<number>>) => outputOf(p).reduce((sum, v, i) => sum + v * w[i]!, 0);
+        for (const name of gradientNames) {
+          expect(
+            relativeError(gradient[name]!, referenceGradient[name]!),
+            `gradient of ${name} vs the reference`,
+          ).toBeLessThan(RESET_AFTER_TOLERANCE);
+          // Every element of small arrays, FD_SAMPLES spread over larger ones.
+          const length = params[name]!.length;
+          const indices = Array.from({ length: Math.min(length, FD_SAMPLES) }, (_, k) =>
+            Math.floor((k * length) / Math.min(length, FD_SAMPLES)),
+          );
+          const difference = indices.map((i) => {
+            const at = (delta: number) =>
+              lossOf({ ...params, [name]: params[name]!.map((v, j) => (j === i ? v + delta : v)) });
+            return (at(FD_STEP) - at(-FD_STEP)) / (2 * FD_STEP);
+          });
+          const sampled = indices.map((i) => gradient[name]![i]!);
+          expect(relativeError(sampled, difference), `gradient of ${name} vs finite differences`).toBeLessThan(
+            RESET_AFTER_TOLERANCE,
+          );
+        }
+      },
+    );
+
+    it('its cell runs in tf.layers.rnn as stock ops, with the same values', async () => {
+      await tf.setBackend('cpu');
+      try {
+        const fused = fusedGRU({ units: 3, resetAfter: true, returnSequences: true });
+        const stock = tf.layers.rnn({
+          cell: new (twinCellClass(GRU_CELL))({ units: 3, resetAfter: true }),
+          returnSequences: true,
+        });
+        const x = tf.randomNormal([2, 4, 2], 0, 1, 'float32', 8);
+        tf.dispose([fused.apply(x), stock.apply(x)] as tf.Tensor[]);
+        stock.setWeights(
+          fused.getWeights().map((w, i) => (i === 2 ? tf.randomNormal(w.shape, 0, 0.3, 'float32', 9) : w)),
+        );
+        fused.setWeights(stock.getWeights());
+        expect(
+          relativeError(await (fused.apply(x) as tf.Tensor).data(), await (stock.apply(x) as tf.Tensor).data()),
+        ).toBeLessThan(1e-5);
+      } finally {
+        await tf.setBackend('webgpu');
+      }
+    });
+  },
+);

@@ -65,30 +65,34 @@ describe('saving fused layers: under the stock class names, except what stock tf
     },
   );
 
-  it("saves a GRU in resetAfter form as FusedGRU (stock tfjs has no such layer), which loads once the package's classes are registered", async () => {
-    const model = tf.sequential({
-      layers: [
-        fusedGRU({ units: 3, resetAfter: true, inputShape: [4, 2], returnSequences: true }),
-        tf.layers.bidirectional({ layer: fusedGRU({ units: 2, resetAfter: true }) as tf.RNN }),
-      ],
-    });
-    const saved = await saveToMemory(model);
-    expect(savedClassNames(saved).filter((name) => /GRU/.test(name))).toEqual(['FusedGRU', 'FusedGRU']);
-    registerKernels();
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
-    const layers = recurrentLayers(loaded) as FusedGRU[];
-    expect(layers.map((l) => l instanceof FusedGRU && l.resetAfter)).toEqual([true, true, true]);
-    expect(layers[0]!.getWeights().map((w) => w.shape)).toEqual([
-      [2, 9],
-      [3, 9],
-      [2, 9],
-    ]);
-    const x = tf.randomNormal([2, 4, 2], 0, 1, 'float32', 4);
-    expect(relativeError(await predict(loaded, x), await predict(model, x))).toBeLessThan(TOLERANCE);
-    tf.dispose(x);
-    model.dispose();
-    loaded.dispose();
-  });
+  it(
+    'saves a GRU in resetAfter form as FusedGRU (stock tfjs has no such layer), ' +
+      "which loads once the package's classes are registered",
+    async () => {
+      const model = tf.sequential({
+        layers: [
+          fusedGRU({ units: 3, resetAfter: true, inputShape: [4, 2], returnSequences: true }),
+          tf.layers.bidirectional({ layer: fusedGRU({ units: 2, resetAfter: true }) as tf.RNN }),
+        ],
+      });
+      const saved = await saveToMemory(model);
+      expect(savedClassNames(saved).filter((name) => /GRU/.test(name))).toEqual(['FusedGRU', 'FusedGRU']);
+      registerKernels();
+      const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
+      const layers = recurrentLayers(loaded) as FusedGRU[];
+      expect(layers.map((l) => l instanceof FusedGRU && l.resetAfter)).toEqual([true, true, true]);
+      expect(layers[0]!.getWeights().map((w) => w.shape)).toEqual([
+        [2, 9],
+        [3, 9],
+        [2, 9],
+      ]);
+      const x = tf.randomNormal([2, 4, 2], 0, 1, 'float32', 4);
+      expect(relativeError(await predict(loaded, x), await predict(model, x))).toBeLessThan(TOLERANCE);
+      tf.dispose(x);
+      model.dispose();
+      loaded.dispose();
+    },
+  );
 
   it('leaves stock layers stock: tfjs still builds, clones and loads them as its own classes', async () => {
     fusedLSTM({ units: 2 });

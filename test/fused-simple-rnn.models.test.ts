@@ -11,31 +11,34 @@ const TOLERANCE = 1e-4;
 describe('FusedSimpleRNN in models', () => {
   beforeAll(tfjsWebGPU);
 
-  it('round-trips through model.save and tf.loadLayersModel as a stock SimpleRNN, with identical predictions', async () => {
-    const model = tf.sequential({
-      layers: [
-        fusedSimpleRNN({ units: 6, activation: 'relu', inputShape: [4, 2], goBackwards: true }),
-        tf.layers.dense({ units: 2 }),
-      ],
-    });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    expect(JSON.stringify(saved!.modelTopology)).toContain('"class_name":"SimpleRNN"');
-    expect(JSON.stringify(saved!.modelTopology)).not.toContain('Fused');
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
-    expect(loaded.layers[0]).not.toBeInstanceOf(FusedSimpleRNN);
-    const x = tf.randomNormal([3, 4, 2], 0, 1, 'float32', 5);
-    expect(relativeError(await predict(loaded, x), await predict(model, x))).toBeLessThan(1e-5);
-    expect(loaded.layers[0]!.getWeights().map((w) => w.shape)).toEqual([[2, 6], [6, 6], [6]]);
-    tf.dispose(x);
-    model.dispose();
-    loaded.dispose();
-  });
+  it(
+    'round-trips through model.save and tf.loadLayersModel as a stock SimpleRNN, ' + 'with identical predictions',
+    async () => {
+      const model = tf.sequential({
+        layers: [
+          fusedSimpleRNN({ units: 6, activation: 'relu', inputShape: [4, 2], goBackwards: true }),
+          tf.layers.dense({ units: 2 }),
+        ],
+      });
+      let saved: tf.io.ModelArtifacts | undefined;
+      await model.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          saved = artifacts;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      expect(JSON.stringify(saved!.modelTopology)).toContain('"class_name":"SimpleRNN"');
+      expect(JSON.stringify(saved!.modelTopology)).not.toContain('Fused');
+      const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+      expect(loaded.layers[0]).not.toBeInstanceOf(FusedSimpleRNN);
+      const x = tf.randomNormal([3, 4, 2], 0, 1, 'float32', 5);
+      expect(relativeError(await predict(loaded, x), await predict(model, x))).toBeLessThan(1e-5);
+      expect(loaded.layers[0]!.getWeights().map((w) => w.shape)).toEqual([[2, 6], [6, 6], [6]]);
+      tf.dispose(x);
+      model.dispose();
+      loaded.dispose();
+    },
+  );
 
   it.each(['concat', 'sum', 'mul', 'ave', null] as const)(
     'works inside tf.layers.bidirectional (mergeMode %s), the backward copy running backwards',

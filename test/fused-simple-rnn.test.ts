@@ -43,7 +43,10 @@ const cases: Case[] = ACTIVATIONS.flatMap((activation, a) =>
     };
     return {
       ...c,
-      name: `${activation} B${c.batch} T${c.timesteps} F${c.features} U${c.units}${returnSequences ? ' sequences' : ''}${c.goBackwards ? ' backwards' : ''}${c.useBias ? '' : ' no-bias'}${c.initialState ? ' h0' : ''}`,
+      name:
+        `${activation} B${c.batch} T${c.timesteps} F${c.features} U${c.units}` +
+        `${returnSequences ? ' sequences' : ''}${c.goBackwards ? ' backwards' : ''}` +
+        `${c.useBias ? '' : ' no-bias'}${c.initialState ? ' h0' : ''}`,
     };
   }),
 );

@@ -19,7 +19,10 @@ describe('ops.gru', () => {
     const cases: [() => unknown, RegExp][] = [
       [
         () => gru(x, bad.k10, r, b),
-        /^ops\.gru: kernel: expected a float32 tensor of shape \[4, 3·units\] \(features must match x;.*got a float32 tensor of shape \[4, 10\]$/,
+        new RegExp(
+          '^ops\\.gru: kernel: expected a float32 tensor of shape \\[4, 3·units\\] \\(features must match x;.*' +
+            'got a float32 tensor of shape \\[4, 10\\]$',
+        ),
       ],
       [
         () => gru(x, k, bad.r20, b),
@@ -27,11 +30,17 @@ describe('ops.gru', () => {
       ],
       [
         () => gru(x, k, r, bad.b2),
-        /^ops\.gru: bias: expected a float32 tensor of shape \[15\] \(3·units; or null for none;.*got a float32 tensor of shape \[2, 15\]$/,
+        new RegExp(
+          '^ops\\.gru: bias: expected a float32 tensor of shape \\[15\\] \\(3·units; or null for none;.*' +
+            'got a float32 tensor of shape \\[2, 15\\]$',
+        ),
       ],
       [
         () => gru(x, k, r, b, { resetAfter: true }),
-        /^ops\.gru: bias: expected a float32 tensor of shape \[2, 15\] \(two rows: the input row, then the recurrent row/,
+        new RegExp(
+          '^ops\\.gru: bias: expected a float32 tensor of shape \\[2, 15\\] ' +
+            '\\(two rows: the input row, then the recurrent row',
+        ),
       ],
       [
         () => gru(x, k, r, b, { resetAfter: 'yes' as never }),

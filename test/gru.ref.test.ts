@@ -97,7 +97,8 @@ describe('gruForwardRef vs tfjs (cpu backend)', () => {
   };
 
   it.each(cases)(
-    'resetAfter false, as tf.layers.gru: activation $activation, recurrentActivation $recurrentActivation, goBackwards $goBackwards, bias $useBias, initial state $initial',
+    'resetAfter false, as tf.layers.gru: activation $activation, recurrentActivation $recurrentActivation, ' +
+      'goBackwards $goBackwards, bias $useBias, initial state $initial',
     (c) => {
       const { initial, ...flags } = c;
       const config = resolveGRUConfig({
@@ -134,7 +135,8 @@ describe('gruForwardRef vs tfjs (cpu backend)', () => {
 
   // tfjs has no GRU with resetAfter (tfjs#5728): Keras's GRUCell in stock tfjs ops instead, from zero state.
   it.each(cases.filter((c) => !c.initial))(
-    "resetAfter true, as Keras's GRUCell in tfjs ops: activation $activation, recurrentActivation $recurrentActivation, goBackwards $goBackwards",
+    "resetAfter true, as Keras's GRUCell in tfjs ops: " +
+      'activation $activation, recurrentActivation $recurrentActivation, goBackwards $goBackwards',
     (c) => {
       const { initial: _, ...flags } = c;
       const config = resolveGRUConfig({

@@ -2,13 +2,11 @@
 // params pack from it. The generated source must compile for every kernel of the package.
 import { describe, expect, it } from 'vitest';
 import { defineKernel, packParams } from '../src/gpu/kernel.js';
-import { GRU_CELL } from '../src/kernels/gru.js';
+import { CELLS } from '../src/kernels/cells.js';
 import { inputGradient } from '../src/kernels/input-gradient.js';
 import { inputProjection } from '../src/kernels/input-projection.js';
-import { LSTM_CELL } from '../src/kernels/lstm.js';
 import { recurrenceBackwardSpec } from '../src/kernels/recurrence-backward.js';
 import { recurrenceForwardSpec } from '../src/kernels/recurrence-forward.js';
-import { SIMPLE_RNN_CELL } from '../src/kernels/simple-rnn.js';
 import { trainerBatch } from '../src/kernels/trainer-batch.js';
 import { trainerLoss } from '../src/kernels/trainer-loss.js';
 import { trainerOptimizer } from '../src/kernels/trainer-optimizer.js';
@@ -58,12 +56,7 @@ describe('defineKernel', () => {
   });
 });
 
-const cells = [
-  SIMPLE_RNN_CELL.cell({}),
-  LSTM_CELL.cell({}),
-  GRU_CELL.cell({ resetAfter: false }),
-  GRU_CELL.cell({ resetAfter: true }),
-];
+const cells = CELLS.flatMap((definition) => definition.variants.map((options) => definition.cell(options)));
 // The two GRU cells share their kernels' names (RESET_AFTER, an override, tells them apart).
 const specs = [
   inputProjection,

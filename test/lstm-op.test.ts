@@ -27,11 +27,17 @@ describe('ops.lstm', () => {
     const cases: [() => unknown, RegExp][] = [
       [
         () => lstm(bad.x2, k, r, b),
-        /^ops\.lstm: x: expected a float32 tensor of shape \[batch, timesteps, features\].*got a float32 tensor of shape \[2, 4\]$/,
+        new RegExp(
+          '^ops\\.lstm: x: expected a float32 tensor of shape \\[batch, timesteps, features\\].*' +
+            'got a float32 tensor of shape \\[2, 4\\]$',
+        ),
       ],
       [
         () => lstm(x, bad.k10, r, b),
-        /^ops\.lstm: kernel: expected a float32 tensor of shape \[4, 4·units\] \(features must match x;.*got a float32 tensor of shape \[4, 10\]$/,
+        new RegExp(
+          '^ops\\.lstm: kernel: expected a float32 tensor of shape \\[4, 4·units\\] \\(features must match x;.*' +
+            'got a float32 tensor of shape \\[4, 10\\]$',
+        ),
       ],
       [() => lstm(x, bad.k3, r, b), /^ops\.lstm: kernel: expected a float32 tensor of shape \[4, 4·units\]/],
       [
@@ -49,7 +55,10 @@ describe('ops.lstm', () => {
       ],
       [
         () => lstm(x, k, r, b, { returnStates: true } as never),
-        /^ops\.lstm: options: unknown "returnStates"; expected only activation, recurrentActivation, returnSequences, returnState, goBackwards, initialState, initialCellState$/,
+        new RegExp(
+          '^ops\\.lstm: options: unknown "returnStates"; expected only activation, recurrentActivation, ' +
+            'returnSequences, returnState, goBackwards, initialState, initialCellState$',
+        ),
       ],
       [
         () => lstm(x, k, r, b, { returnState: 1 as never }),
@@ -68,7 +77,8 @@ describe('ops.lstm', () => {
   });
 
   it.each(['webgpu', 'cpu'] as const)(
-    'returns [output, last h, last c] with returnState, as tf.layers.lstm does, and empty results for a batch of 0 (%s)',
+    'returns [output, last h, last c] with returnState, as tf.layers.lstm does, ' +
+      'and empty results for a batch of 0 (%s)',
     async (backend) => {
       await onBackend(backend, async () => {
         const [x, k, r] = [

@@ -96,7 +96,8 @@ describe("lstmForwardRef vs tf.layers.lstm (tfjs's own LSTM, cpu backend)", () =
   ]);
 
   it.each(cases)(
-    'activation $activation, recurrentActivation $recurrentActivation, goBackwards $goBackwards, bias $useBias, initial states $initial',
+    'activation $activation, recurrentActivation $recurrentActivation, goBackwards $goBackwards, ' +
+      'bias $useBias, initial states $initial',
     (c) => {
       const [B, T, F, U] = [3, 4, 2, 5];
       const { initial, ...flags } = c;

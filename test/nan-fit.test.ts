@@ -66,16 +66,19 @@ describe('NaN reaches the reported losses', () => {
     },
   );
 
-  it('fused SimpleRNN (relu) in model.fit on webgpu: data with a NaN gives NaN losses, as the stock layer on cpu', async () => {
-    await tfjsWebGPU();
-    const withNaN = x.map((row, i) => row.map(([v], t) => [i === 1 && t === 1 ? Number.NaN : v!]));
-    const fused = await onBackend('webgpu', () =>
-      stockLosses(fusedSimpleRNN({ units: 4, activation: 'relu', inputShape: [3, 1] }), null, withNaN),
-    );
-    const stock = await onBackend('cpu', () =>
-      stockLosses(tf.layers.simpleRNN({ units: 4, activation: 'relu', inputShape: [3, 1] }), null, withNaN),
-    );
-    expect(stock.every(Number.isNaN), `stock tfjs: ${stock}`).toBe(true);
-    expect(fused.every(Number.isNaN), `fused: ${fused}`).toBe(true);
-  });
+  it(
+    'fused SimpleRNN (relu) in model.fit on webgpu: ' + 'data with a NaN gives NaN losses, as the stock layer on cpu',
+    async () => {
+      await tfjsWebGPU();
+      const withNaN = x.map((row, i) => row.map(([v], t) => [i === 1 && t === 1 ? Number.NaN : v!]));
+      const fused = await onBackend('webgpu', () =>
+        stockLosses(fusedSimpleRNN({ units: 4, activation: 'relu', inputShape: [3, 1] }), null, withNaN),
+      );
+      const stock = await onBackend('cpu', () =>
+        stockLosses(tf.layers.simpleRNN({ units: 4, activation: 'relu', inputShape: [3, 1] }), null, withNaN),
+      );
+      expect(stock.every(Number.isNaN), `stock tfjs: ${stock}`).toBe(true);
+      expect(fused.every(Number.isNaN), `fused: ${fused}`).toBe(true);
+    },
+  );
 });

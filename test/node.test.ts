@@ -48,7 +48,10 @@ describe('webgpu-rnn/node', () => {
       /^requestNodeDevice: options\.backend: expected 'vulkan' or 'opengl'; got "metal"$/,
     );
     await expect(requestNodeDevice(null as never)).rejects.toThrow(
-      /^requestNodeDevice: options: expected an object \(optionalFeatures, installNavigator, backend\) or nothing; got null$/,
+      new RegExp(
+        '^requestNodeDevice: options: expected an object ' +
+          '\\(optionalFeatures, installNavigator, backend\\) or nothing; got null$',
+      ),
     );
     await expect(requestNodeDevice({ backnd: 'opengl' } as never)).rejects.toThrow(
       /^requestNodeDevice: options: unknown "backnd"/,

@@ -64,22 +64,29 @@ describe('the package', () => {
     expect(await packages('node.js', true)).toEqual(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', 'webgpu']);
   });
 
-  it('declares tfjs, its webgpu backend and Dawn as optional peers, and @webgpu/types as a dependency its types reference', () => {
-    for (const peer of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', 'webgpu']) {
-      expect(packageJson.peerDependencies[peer], peer).toBeDefined();
-      expect(packageJson.peerDependenciesMeta[peer], peer).toEqual({ optional: true });
-    }
-    expect(Object.keys(packageJson.dependencies)).toEqual(['@webgpu/types']);
-    for (const entry of Object.values(packageJson.exports) as (string | { types: string })[]) {
-      if (typeof entry === 'string') continue;
-      expect(readFileSync(join(root, entry.types), 'utf8'), entry.types).toMatch(
-        /^\/\/\/ <reference types="@webgpu\/types" preserve="true" \/>/,
-      );
-    }
-  });
+  it(
+    'declares tfjs, its webgpu backend and Dawn as optional peers, ' +
+      'and @webgpu/types as a dependency its types reference',
+    () => {
+      for (const peer of ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', 'webgpu']) {
+        expect(packageJson.peerDependencies[peer], peer).toBeDefined();
+        expect(packageJson.peerDependenciesMeta[peer], peer).toEqual({ optional: true });
+      }
+      expect(Object.keys(packageJson.dependencies)).toEqual(['@webgpu/types']);
+      for (const entry of Object.values(packageJson.exports) as (string | { types: string })[]) {
+        if (typeof entry === 'string') continue;
+        expect(readFileSync(join(root, entry.types), 'utf8'), entry.types).toMatch(
+          /^\/\/\/ <reference types="@webgpu\/types" preserve="true" \/>/,
+        );
+      }
+    },
+  );
 
-  it('imports from its build in Node without side effects: nothing registered until a fused layer runs or registerKernels()', () => {
-    const run = node(`
+  it(
+    'imports from its build in Node without side effects: ' +
+      'nothing registered until a fused layer runs or registerKernels()',
+    () => {
+      const run = node(`
       const tf = await import('@tensorflow/tfjs');
       const lib = await import('webgpu-rnn/tfjs');
       const known = () => 'FusedSimpleRNN' in tf.serialization.SerializationMap.getMap().classNameMap;
@@ -87,24 +94,25 @@ describe('the package', () => {
       lib.registerKernels();
       const after = { kernel: tf.getKernel(lib.SIMPLE_RNN, 'cpu') !== undefined, layer: known() };
       console.log(JSON.stringify({ before, after, exports: Object.keys(lib).sort() }));`);
-    expect(run.status, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
-    expect(result.before).toEqual({ kernel: false, layer: false });
-    expect(result.after).toEqual({ kernel: true, layer: true });
-    expect(result.exports).toEqual(
-      expect.arrayContaining([
-        'registerKernels',
-        'ops',
-        'FusedSimpleRNN',
-        'fusedSimpleRNN',
-        'buildSeedModel',
-        'createTrainerFromModel',
-        'copyWeightsToModel',
-        'SIMPLE_RNN',
-        'SIMPLE_RNN_GRAD',
-      ]),
-    );
-  });
+      expect(run.status, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+      expect(result.before).toEqual({ kernel: false, layer: false });
+      expect(result.after).toEqual({ kernel: true, layer: true });
+      expect(result.exports).toEqual(
+        expect.arrayContaining([
+          'registerKernels',
+          'ops',
+          'FusedSimpleRNN',
+          'fusedSimpleRNN',
+          'buildSeedModel',
+          'createTrainerFromModel',
+          'copyWeightsToModel',
+          'SIMPLE_RNN',
+          'SIMPLE_RNN_GRAD',
+        ]),
+      );
+    },
+  );
 
   it('ships its WGSL inlined in dist, with types', () => {
     const scripts = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) =>

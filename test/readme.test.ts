@@ -51,7 +51,8 @@ describe('README.md', () => {
     writeFileSync(
       probe,
       "import * as tf from '@tensorflow/tfjs';\n" +
-        "process.on('exit', () => console.log(`fused kernels registered: ${tf.getKernel('WebGPURNN_SimpleRNN', 'webgpu') !== undefined}`));\n",
+        "process.on('exit', () => console.log(`fused kernels registered: " +
+        "${tf.getKernel('WebGPURNN_SimpleRNN', 'webgpu') !== undefined}`));\n",
     );
     const run = runTypeScript(root, [`--import=${probe}`, file], 240_000);
     expect(run.status, run.stderr).toBe(0);
@@ -66,24 +67,29 @@ describe('README.md', () => {
     expect(run.stdout).toMatch(/^fused kernels registered: true$/m);
   });
 
-  it('runs the LSTM/GRU TensorFlow.js example as written: fuseModel fuses, fits, and the model saves under stock class names', () => {
-    const run = runTypeScript(root, [writeExample('tfjs-lstm-gru-node')], 240_000);
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^layers: FusedLSTM, Bidirectional, Dense$/m);
-    const losses = run.stdout
-      .match(/^loss: (.*)$/m)![1]!
-      .split(' → ')
-      .map(Number);
-    expect(losses).toHaveLength(3);
-    expect(losses.every(Number.isFinite)).toBe(true);
-    const saved = run.stdout.match(/^saved as: (.*)$/m)![1]!;
-    expect(saved).toContain('"class_name":"LSTM"');
-    expect(saved).toContain('"class_name":"GRU"');
-    expect(saved).not.toContain('Fused');
-  });
+  it(
+    'runs the LSTM/GRU TensorFlow.js example as written: ' +
+      'fuseModel fuses, fits, and the model saves under stock class names',
+    () => {
+      const run = runTypeScript(root, [writeExample('tfjs-lstm-gru-node')], 240_000);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^layers: FusedLSTM, Bidirectional, Dense$/m);
+      const losses = run.stdout
+        .match(/^loss: (.*)$/m)![1]!
+        .split(' → ')
+        .map(Number);
+      expect(losses).toHaveLength(3);
+      expect(losses.every(Number.isFinite)).toBe(true);
+      const saved = run.stdout.match(/^saved as: (.*)$/m)![1]!;
+      expect(saved).toContain('"class_name":"LSTM"');
+      expect(saved).toContain('"class_name":"GRU"');
+      expect(saved).not.toContain('Fused');
+    },
+  );
 
   it.each(['NodeNext', 'Bundler'])(
-    'type-checks the TensorFlow.js example and webgpu-rnn/tfjs declarations: strict, skipLibCheck false, moduleResolution %s',
+    'type-checks the TensorFlow.js example and webgpu-rnn/tfjs declarations: ' +
+      'strict, skipLibCheck false, moduleResolution %s',
     (resolution) => {
       writeExample('tfjs-node');
       const project = join(folder, `tsconfig.${resolution.toLowerCase()}.json`);

@@ -29,7 +29,10 @@ describe('the seed model', () => {
     const cases: [unknown, RegExp][] = [
       [
         null,
-        /^buildSeedModel: options: expected an object \(fused, cell, seed, seqLen, nSteps, units, learningRate\) or nothing; got null$/,
+        new RegExp(
+          '^buildSeedModel: options: expected an object ' +
+            '\\(fused, cell, seed, seqLen, nSteps, units, learningRate\\) or nothing; got null$',
+        ),
       ],
       [{ seed: 'abc' }, /^buildSeedModel: seed: expected an integer; got "abc"$/],
       [{ unit: 50 }, /^buildSeedModel: options: unknown "unit"/],

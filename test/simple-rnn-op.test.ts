@@ -49,12 +49,18 @@ describe('ops.simpleRNN', () => {
     const cases: [() => unknown, RegExp][] = [
       [
         () => simpleRNN(x, k, r, null, null as never),
-        /^ops\.simpleRNN: options: expected an object \(activation, returnSequences, returnState, goBackwards, initialState\) or nothing; got null$/,
+        new RegExp(
+          '^ops\\.simpleRNN: options: expected an object ' +
+            '\\(activation, returnSequences, returnState, goBackwards, initialState\\) or nothing; got null$',
+        ),
       ],
       [() => simpleRNN(x, k, r, null, [] as never), /^ops\.simpleRNN: options: expected an object .* got an array$/],
       [
         () => simpleRNN(x, k, r, null, { returnSequence: true } as never),
-        /^ops\.simpleRNN: options: unknown "returnSequence"; expected only activation, returnSequences, returnState, goBackwards, initialState$/,
+        new RegExp(
+          '^ops\\.simpleRNN: options: unknown "returnSequence"; expected only activation, returnSequences, ' +
+            'returnState, goBackwards, initialState$',
+        ),
       ],
       [
         () => simpleRNN(x, k, r, null, { returnSequences: 1 as never }),
@@ -245,31 +251,34 @@ describe('ops.simpleRNN', () => {
     stock.data.forEach((values, i) => expect(relativeError(values, fused.data[i]!), `output ${i}`).toBeLessThan(1e-5));
   });
 
-  it('registers its kernels on first use: without registerKernels() it still runs the fused kernels on webgpu', async () => {
-    await tf.setBackend('webgpu');
-    const unregister = () => {
-      for (const backend of ['webgpu', 'cpu'])
-        for (const name of [SIMPLE_RNN, SIMPLE_RNN_GRAD]) tf.unregisterKernel(name, backend);
-    };
-    const x = tf.randomNormal([2, 3, 2]);
-    const kernels = async (body: () => tf.Tensor) => {
-      const profile = await tf.profile(() => tf.sum(tf.grad(body)(x)));
-      tf.dispose(profile.result as tf.Tensor);
-      return profile.kernelNames.filter((name) => name.startsWith('WebGPURNN_'));
-    };
-    unregister();
-    expect(tf.getKernel(SIMPLE_RNN, 'webgpu')).toBeUndefined();
-    expect(await kernels(() => tf.sum(simpleRNN(x, tf.ones([2, 3]), tf.eye(3), null)))).toEqual([
-      SIMPLE_RNN,
-      SIMPLE_RNN_GRAD,
-    ]);
+  it(
+    'registers its kernels on first use: ' + 'without registerKernels() it still runs the fused kernels on webgpu',
+    async () => {
+      await tf.setBackend('webgpu');
+      const unregister = () => {
+        for (const backend of ['webgpu', 'cpu'])
+          for (const name of [SIMPLE_RNN, SIMPLE_RNN_GRAD]) tf.unregisterKernel(name, backend);
+      };
+      const x = tf.randomNormal([2, 3, 2]);
+      const kernels = async (body: () => tf.Tensor) => {
+        const profile = await tf.profile(() => tf.sum(tf.grad(body)(x)));
+        tf.dispose(profile.result as tf.Tensor);
+        return profile.kernelNames.filter((name) => name.startsWith('WebGPURNN_'));
+      };
+      unregister();
+      expect(tf.getKernel(SIMPLE_RNN, 'webgpu')).toBeUndefined();
+      expect(await kernels(() => tf.sum(simpleRNN(x, tf.ones([2, 3]), tf.eye(3), null)))).toEqual([
+        SIMPLE_RNN,
+        SIMPLE_RNN_GRAD,
+      ]);
 
-    unregister();
-    const layer = fusedSimpleRNN({ units: 3 });
-    expect(await kernels(() => tf.sum(layer.apply(x) as tf.Tensor))).toEqual([SIMPLE_RNN, SIMPLE_RNN_GRAD]);
-    expect(tf.getKernel(SIMPLE_RNN_GRAD, 'cpu'), 'every kernel registered, not only the one that ran').toBeDefined();
-    tf.dispose(x);
-  });
+      unregister();
+      const layer = fusedSimpleRNN({ units: 3 });
+      expect(await kernels(() => tf.sum(layer.apply(x) as tf.Tensor))).toEqual([SIMPLE_RNN, SIMPLE_RNN_GRAD]);
+      expect(tf.getKernel(SIMPLE_RNN_GRAD, 'cpu'), 'every kernel registered, not only the one that ran').toBeDefined();
+      tf.dispose(x);
+    },
+  );
 
   it('registerKernels is idempotent', () => {
     expect(() => {

@@ -42,7 +42,8 @@ describe('bad input gets a clear error and allocates nothing', async () => {
       'workgroup past the invocation limit',
       { ...seed, strategy: { recurrenceWorkgroupSize: 4096 } },
       new RegExp(
-        `strategy\\.recurrenceWorkgroupSize 4096 is outside 1\\.\\.${Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX)}`,
+        `strategy\\.recurrenceWorkgroupSize 4096 is outside 1\\.\\.` +
+          `${Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX)}`,
       ),
     ],
   ];
@@ -63,7 +64,10 @@ describe('bad input gets a clear error and allocates nothing', async () => {
       [
         'x as host data',
         { x: new Float32Array(15) },
-        /inputs\.x: expected a GPUBuffer holding x \[batch 5, timesteps 3, features 1, units 50\] float32; got a Float32Array/,
+        new RegExp(
+          'inputs\\.x: expected a GPUBuffer holding x \\[batch 5, timesteps 3, features 1, units 50\\] float32; ' +
+            'got a Float32Array',
+        ),
       ],
       [
         'x too small',

@@ -78,7 +78,10 @@ describe('fused SimpleRNN on WebGPU vs the float64 reference', async () => {
           ? `hardware ${resolved!.recurrence} ${resolved!.recurrenceWorkgroupSize} lanes`
           : (strategy?.recurrence ?? '');
       return {
-        name: `B${batch} T${timesteps} F${features} U${units} ${activation}${goBackwards ? ' backwards' : ''}${useBias ? '' : ' no-bias'}${useInitialState ? ' h0' : ''} ${strategyName}${resolved?.weightsInWorkgroup ? '+workgroup-weights' : ''}`,
+        name:
+          `B${batch} T${timesteps} F${features} U${units} ${activation}${goBackwards ? ' backwards' : ''}` +
+          `${useBias ? '' : ' no-bias'}${useInitialState ? ' h0' : ''} ` +
+          `${strategyName}${resolved?.weightsInWorkgroup ? '+workgroup-weights' : ''}`,
         seed: 1000 + i,
         config: { ...shape, ...(resolved ? { strategy: resolved } : {}) } satisfies SimpleRNNConfig,
       };

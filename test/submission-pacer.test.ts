@@ -16,16 +16,19 @@ describe('SubmissionPacer: waits out most of a submission before mapping', () =>
     expect(pacer.learning).toBe(false);
   });
 
-  it('after a submission that waited, waits 0.9 of its pace; after an idle wait (mapped at once), 0.9 of 0.8 of it', () => {
-    const pacer = new SubmissionPacer();
-    pacer.pace(100).done(200);
-    const first = pacer.pace(100); // waits 100 ms
-    first.done(first.waitMs + 1); // mapped at once: the work was done before the wait ended
-    const second = pacer.pace(100);
-    expect(second.waitMs).toBeCloseTo(0.9 * 0.8 * 101, 9);
-    second.done(400); // still running after its wait: measured at its own pace
-    expect(pacer.pace(50).waitMs).toBeCloseTo(0.9 * 4 * 50, 9);
-  });
+  it(
+    'after a submission that waited, waits 0.9 of its pace; ' + 'after an idle wait (mapped at once), 0.9 of 0.8 of it',
+    () => {
+      const pacer = new SubmissionPacer();
+      pacer.pace(100).done(200);
+      const first = pacer.pace(100); // waits 100 ms
+      first.done(first.waitMs + 1); // mapped at once: the work was done before the wait ended
+      const second = pacer.pace(100);
+      expect(second.waitMs).toBeCloseTo(0.9 * 0.8 * 101, 9);
+      second.done(400); // still running after its wait: measured at its own pace
+      expect(pacer.pace(50).waitMs).toBeCloseTo(0.9 * 4 * 50, 9);
+    },
+  );
 
   it('stops learning when an unpaced submission is too short to measure: waits would be short', () => {
     const pacer = new SubmissionPacer();

@@ -122,7 +122,10 @@ describe('tfjs-webgpu-adapter (tfjs-backend-webgpu 4.22 internals)', () => {
 
   it('names the missing internals when the backend is not the one it was written for', () => {
     expect(() => adaptWebGPUBackend({ device: gpu.device })).toThrow(
-      /does not have the internals the fused kernels use \(uploadToGPU, makeTensorInfo, ensureCommandEncoderReady, endComputePassEncoder, disposeData, tensorMap, commandQueueOwnedIds\)/,
+      new RegExp(
+        'does not have the internals the fused kernels use \\(uploadToGPU, makeTensorInfo, ' +
+          'ensureCommandEncoderReady, endComputePassEncoder, disposeData, tensorMap, commandQueueOwnedIds\\)',
+      ),
     );
   });
 });

@@ -12,7 +12,8 @@ import { getDevice } from './helpers/webgpu.js';
 // short last batch zeroed, with every workgroup order and size.
 const cases: (BatchShape & { fitStep: number; firstEpoch: number; epochs: number })[] = [
   { samples: 1, timesteps: 1, features: 1, outputs: 1, batchSize: 1, fitStep: 0, firstEpoch: 0, epochs: 1 },
-  { samples: 5, timesteps: 3, features: 1, outputs: 2, batchSize: 2, fitStep: 5, firstEpoch: 1, epochs: 2 }, // epoch 1's short last batch
+  // epoch 1's short last batch
+  { samples: 5, timesteps: 3, features: 1, outputs: 2, batchSize: 2, fitStep: 5, firstEpoch: 1, epochs: 2 },
   { samples: 37, timesteps: 7, features: 3, outputs: 5, batchSize: 16, fitStep: 7, firstEpoch: 2, epochs: 1 },
   { samples: 130, timesteps: 20, features: 1, outputs: 1, batchSize: 128, fitStep: 3, firstEpoch: 0, epochs: 2 },
 ];

@@ -134,7 +134,10 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
         /^config\.seed: expected an integer; got 1\.5$/,
       );
       await expect(createTrainer(device, { ...config, unit: 4 } as never)).rejects.toThrow(
-        /^config: unknown "unit"; expected only timesteps, features, units, outputs, cell, activation, recurrentActivation, resetAfter, unitForgetBias, loss, optimizer, seed, strategy$/,
+        new RegExp(
+          '^config: unknown "unit"; expected only timesteps, features, units, outputs, cell, activation, ' +
+            'recurrentActivation, resetAfter, unitForgetBias, loss, optimizer, seed, strategy$',
+        ),
       );
       await expect(createTrainer(device, { ...config, units: Number.NaN })).rejects.toThrow(
         /^config\.units: expected a positive integer; got NaN$/,
@@ -149,7 +152,10 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
         /^config\.cell: expected one of 'simpleRNN', 'lstm', 'gru'; got "rnn"$/,
       );
       await expect(createTrainer(device, { ...config, units: [] })).rejects.toThrow(
-        /^config\.units: expected a positive integer or a non-empty list of them; got an empty array$|^config\.units: expected a positive integer or a non-empty list of them/,
+        new RegExp(
+          '^config\\.units: expected a positive integer or a non-empty list of them; got an empty array$' +
+            '|^config\\.units: expected a positive integer or a non-empty list of them',
+        ),
       );
       await expect(createTrainer(device, { ...config, units: [8, 0] })).rejects.toThrow(
         /^config\.units\[1\]: expected a positive integer; got 0$/,
@@ -185,7 +191,10 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
     const weights = await trainer.getWeights();
     const { created } = await trackBuffers(device, async () => {
       await expect(trainer.fit(null as never)).rejects.toThrow(
-        /^fit: options: expected an object \(epochs, batchSize, shuffle, seed, onEpochEnd, epochsPerSubmit\) or nothing; got null$/,
+        new RegExp(
+          '^fit: options: expected an object \\(epochs, batchSize, shuffle, seed, onEpochEnd, epochsPerSubmit\\) ' +
+            'or nothing; got null$',
+        ),
       );
       await expect(trainer.fit({ epoch: 5 } as never)).rejects.toThrow(
         /^fit: options: unknown "epoch"; expected only epochs/,
@@ -210,7 +219,10 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
         /^x\.shape: expected \[samples, 3, 1\]; got null$/,
       );
       expect(() => trainer.setWeights(null as never)).toThrow(
-        /^setWeights: expected 5 Float32Arrays \(layer 0 kernel, layer 0 recurrent_kernel, layer 0 bias, dense kernel, dense bias\); got null$/,
+        new RegExp(
+          '^setWeights: expected 5 Float32Arrays ' +
+            '\\(layer 0 kernel, layer 0 recurrent_kernel, layer 0 bias, dense kernel, dense bias\\); got null$',
+        ),
       );
       await expect(trainer.predict(undefined as never)).rejects.toThrow(
         /^x: expected nested arrays \[samples, 3, 1\] .*; got undefined$/,

@@ -150,7 +150,8 @@ describe('weight-gradients kernel vs reference', async () => {
   const device = await getDevice();
 
   it.each(cases)(
-    'B$batch T$timesteps F$features U$units G$gates/$gradientBlocks bias rows $biasRows saved=$savedOperand back=$goBackwards h0=$useInitialState wg=$gemm tiles=$tiles',
+    'B$batch T$timesteps F$features U$units G$gates/$gradientBlocks bias rows $biasRows ' +
+      'saved=$savedOperand back=$goBackwards h0=$useInitialState wg=$gemm tiles=$tiles',
     async (c) => {
       const rng = random(c.batch * 31 + c.units * 17 + c.features + c.gradientBlocks);
       const { batch: B, timesteps: T, features: F, units: U, gradientBlocks } = c;

@@ -16,7 +16,8 @@ export function checkStorageBindings(specs: readonly KernelSpec[], limits: GPUSu
   for (const spec of specs) {
     if (spec.bindings.length > limits.maxStorageBuffersPerShaderStage) {
       throw new RangeError(
-        `${spec.name} binds ${spec.bindings.length} storage buffers; this device's maxStorageBuffersPerShaderStage is ${limits.maxStorageBuffersPerShaderStage}`,
+        `${spec.name} binds ${spec.bindings.length} storage buffers; ` +
+          `this device's maxStorageBuffersPerShaderStage is ${limits.maxStorageBuffersPerShaderStage}`,
       );
     }
   }

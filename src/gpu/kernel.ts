@@ -71,7 +71,8 @@ export const paramNames = <P extends string>(spec: KernelSpec<P>): P[] => Object
 function declarations({ name, params, bindings }: KernelDefinition<string, string>): string {
   const fields = Object.entries(params).map(([field, type]) => `  ${field}: ${type},`);
   const declared = bindings.map((binding, i) => {
-    const declaration = `@group(0) @binding(${i + 1}) var<storage, ${binding.access}> ${binding.name}: ${binding.type ?? 'array<f32>'};`;
+    const type = binding.type ?? 'array<f32>';
+    const declaration = `@group(0) @binding(${i + 1}) var<storage, ${binding.access}> ${binding.name}: ${type};`;
     return binding.holds ? `${declaration} // ${binding.holds}` : declaration;
   });
   return [

@@ -138,6 +138,8 @@ export interface CellDefinition {
   readonly states: 1 | 2;
   /** The kernel-facing cell for a config's options (GRU: resetAfter picks one of two). */
   cell(options: Readonly<Partial<Pick<LayerConfig, CellOption>>>): Cell;
+  /** Options that pick each of its kernel-facing cells once (tests run every one). */
+  readonly variants: readonly Readonly<Partial<Pick<LayerConfig, CellOption>>>[];
   /** Public names of the canonical buffers the cell renames. */
   readonly names: Partial<Record<BufferName, string>>;
   /**

@@ -21,7 +21,10 @@ import { cellConfig, resolveLayerConfig, type GRUConfig, type ResolvedGRUConfig 
 import { gruBackwardRef, gruForwardRef } from './gru.ref.js';
 import { createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
 
-/** resetAfter false: (r ⊙ h_{s-1})·rk_h̃ needs all of r, so a step takes two phases; its weight gradient takes r ⊙ h_{s-1}. */
+/**
+ * resetAfter false: (r ⊙ h_{s-1})·rk_h̃ needs all of r, so a step takes two phases; its weight gradient
+ * takes r ⊙ h_{s-1}.
+ */
 const RESET_BEFORE: Cell = {
   name: 'gru',
   gates: 3,
@@ -71,6 +74,7 @@ export const GRU_CELL: CellDefinition = {
   options: ['recurrentActivation', 'resetAfter'],
   states: 1,
   cell: (config) => (config.resetAfter ? RESET_AFTER : RESET_BEFORE),
+  variants: [{ resetAfter: false }, { resetAfter: true }],
   names: { saved: 'resetProduct' },
   reference: {
     forward: (inputs, config) => ({ ...gruForwardRef(inputs as never, config) }),

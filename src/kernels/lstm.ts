@@ -55,6 +55,7 @@ export const LSTM_CELL: CellDefinition = {
   options: ['recurrentActivation', 'useInitialCellState'],
   states: 2,
   cell: () => CELL,
+  variants: [{}],
   names: { saved: 'c', lastSaved: 'lastCellState' },
   reference: {
     forward: (inputs, config) => ({ ...lstmForwardRef(inputs as never, config) }),

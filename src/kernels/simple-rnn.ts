@@ -40,6 +40,7 @@ export const SIMPLE_RNN_CELL: CellDefinition = {
   options: [],
   states: 1,
   cell: () => CELL,
+  variants: [{}],
   names: { gates: 'z', dGates: 'dz' },
   reference: {
     forward: (inputs, config) => ({ ...simpleRNNForwardRef(inputs as never, config) }),

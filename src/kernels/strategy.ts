@@ -2,30 +2,12 @@
  * How the kernels run on a given device: the one place that picks strategies, by adapter and shape.
  * Every field can be overridden through a layer config's `strategy`.
  *
- * Measured on Dawn + SwiftShader (the CPU fallback adapter, 2 cores; see README "Benchmarks"):
- * the persistent recurrence with 4-invocation workgroups was faster than one dispatch per step at
- * the seed shape and at 8×32×32×1024, and level with it (within run-to-run noise, either ahead) at
- * 32×64×16×256, with far fewer dispatches; a dispatch costs ~10-20 µs there and a workgroup is a CPU
- * task. Copying the recurrent kernel to workgroup memory was slower (it is zero-filled first), so it
- * stays off. Two row tiles per invocation (each weight load serving 8 rows) made the sine task's
- * recurrences 1.05-1.25x faster but about doubled their compile time (an LSTM trainer's pipelines:
- * 11 s instead of 5), so it was not kept. Loading the state by subgroup (each of 4 invocations one
- * column, broadcast) was 1.15-1.29x faster on SimpleRNN's sine epoch in one session and level
- * (0.92x, 0.98x) when measured again on a quiet machine, so it was removed. Unrolled products
- * (recurrence-products.ts) cut SimpleRNN U32's recurrences to 0.70x (forward) and 0.55x (backward)
- * of their GPU time, up to 1,024 weights; 4 weight-gradient tiles per invocation cut that kernel to
- * 0.7-0.8x.
- * Measured on an NVIDIA H100 (Dawn, Vulkan; scripts/device-check.ts, README "On a hardware GPU"):
- * from 256 units up, one dispatch per step with 16-lane workgroups (the unit tiles spread over many
- * workgroups, so many SMs work) was the fastest variant for every cell; for GRU, whose sweep is
- * complete, 1.2x the best persistent variant at 32×64×16×256 and 1.6x at 64×32×32×512 and 1.6x
- * 64-lane stepwise at 8×32×32×1024. At 32 and 50 units every variant was within 1.7x and a dispatch
- * costs ~1-2 µs: the persistent recurrence (weights in workgroup memory while they fit, one lane per
- * tile of 4 units) stays. Between them (32×64×16×U, every cell, a second session): at 64 units the
- * persistent variants were 1.3-1.8x the stepwise ones; at 192 and 256, 16-lane stepwise was 1.4-1.5x
- * the best persistent variant for LSTM and GRU resetAfter and level for SimpleRNN and GRU; at 128
- * every variant was within the run's noise (one configuration timed twice differed by up to 25%).
- * So the switch stays between 128 and 129 units.
+ * Two halves. The CPU fallback's (SwiftShader) follows what its costs are made of: a workgroup is a CPU
+ * task, a dispatch costs ~10-20 µs, and a storage load at a computed index is gathered lane by lane, so
+ * one persistent dispatch per chunk of steps, 4-lane workgroups, unrolled products for small layers and
+ * stacked weight-gradient tiles. The hardware half follows what an H100 measured: one persistent
+ * dispatch up to 128 units, past that one dispatch per step with 16-lane workgroups, so that many SMs
+ * work. The measurements behind each choice: docs/strategies.md.
  */
 import { describeValue } from '../describe-value.js';
 import { RECURRENCE_PRODUCTS, UNROLLED_MAX_WEIGHTS, type RecurrenceProducts } from './recurrence-products.js';
@@ -83,8 +65,8 @@ export interface DeviceTraits {
   readonly limits: GPUSupportedLimits;
 }
 
-/** A recurrent layer's shape and its cell's gate count (1 SimpleRNN, 3 GRU, 4 LSTM). */
-export type CellShape = RNNShape & { readonly gates?: number };
+/** What the table looks at of a layer: its shape and its cell's gate count (1 SimpleRNN, 3 GRU, 4 LSTM). */
+export type StrategyShape = RNNShape & { readonly gates?: number };
 
 export function deviceTraits(device: GPUDevice): DeviceTraits {
   // adapterInfo on GPUDevice is recent (Chrome 126+, Dawn); without it, assume hardware.
@@ -107,12 +89,12 @@ const MAX_STEPS_PER_DISPATCH = 1024;
 const WEIGHT_GRADIENT_ROWS = 32_768;
 
 /** Timesteps per persistent dispatch: a row tile's multiply-adds per step, 4·gates·units², within budget. */
-export function stepsPerDispatch(shape: CellShape): number {
+export function stepsPerDispatch(shape: StrategyShape): number {
   const perStep = 4 * (shape.gates ?? 1) * shape.units * shape.units;
   return Math.max(1, Math.min(MAX_STEPS_PER_DISPATCH, Math.floor(MAX_MULTIPLY_ADDS_PER_DISPATCH / perStep)));
 }
 
-export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override: Partial<Strategy> = {}): Strategy {
+export function chooseStrategy(traits: DeviceTraits, shape: StrategyShape, override: Partial<Strategy> = {}): Strategy {
   const checked = checkStrategyOverride(override);
   const weights = (shape.gates ?? 1) * shape.units * shape.units;
   const common = {
@@ -137,14 +119,15 @@ export function chooseStrategy(traits: DeviceTraits, shape: CellShape, override:
   const strategy = { ...base, ...checked };
   if (strategy.products === 'unrolled' && weights > UNROLLED_MAX_WEIGHTS) {
     throw new RangeError(
-      `strategy.products: 'unrolled' takes at most ${UNROLLED_MAX_WEIGHTS} recurrent-kernel weights (gates·units²); got ${weights}`,
+      `strategy.products: 'unrolled' takes at most ${UNROLLED_MAX_WEIGHTS} recurrent-kernel weights ` +
+        `(gates·units²); got ${weights}`,
     );
   }
   return strategy;
 }
 
 /** The hardware half; a recurrence mode asked for (the trainer's persistent one) gets that mode's lanes. */
-function hardwareStrategy(traits: DeviceTraits, shape: CellShape, mode?: RecurrenceMode) {
+function hardwareStrategy(traits: DeviceTraits, shape: StrategyShape, mode?: RecurrenceMode) {
   const { limits } = traits;
   const persistent =
     (mode ?? (shape.units <= HARDWARE_PERSISTENT_MAX_UNITS ? 'persistent' : 'stepwise')) === 'persistent';

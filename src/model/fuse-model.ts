@@ -52,7 +52,8 @@ function fuseEntry(entry: LayerEntry, masked: boolean): string[] {
     const name = String(entry.config.name);
     if (masked)
       return [
-        `${name} (${entry.className}): its input may carry a mask (a Masking layer or an Embedding with maskZero upstream)`,
+        `${name} (${entry.className}): its input may carry a mask ` +
+          `(a Masking layer or an Embedding with maskZero upstream)`,
       ];
     try {
       refuseUnsupported(cell, entry.config);
@@ -72,7 +73,8 @@ export function fuseModel<M extends tf.LayersModel>(model: M): M {
   const m = model as Partial<tf.LayersModel> | null;
   if (typeof m?.getConfig !== 'function' || typeof m.getWeights !== 'function' || !Array.isArray(m.layers)) {
     throw new TypeError(
-      `fuseModel: model: expected a tf.LayersModel (tf.sequential, tf.model or tf.loadLayersModel's); got ${describeValue(model)}`,
+      `fuseModel: model: expected a tf.LayersModel (tf.sequential, tf.model or tf.loadLayersModel's); ` +
+        `got ${describeValue(model)}`,
     );
   }
   registerFusedLayers();
@@ -92,7 +94,8 @@ export function fuseModel<M extends tf.LayersModel>(model: M): M {
     );
   } catch (error) {
     throw new Error(
-      `fuseModel: the model could not be rebuilt from its config, as tf.loadLayersModel would rebuild it (are its custom layers registered with tf.serialization.registerClass?): ${(error as Error).message}`,
+      `fuseModel: the model could not be rebuilt from its config, as tf.loadLayersModel would rebuild it ` +
+        `(are its custom layers registered with tf.serialization.registerClass?): ${(error as Error).message}`,
     );
   }
   try {

@@ -52,7 +52,10 @@ export function refuseUnsupported(cell: CellDefinition, args: unknown): void {
   }
 }
 
-/** A call's input sequence and initial states: from kwargs.initialState, or the inputs after x (a functional model's). */
+/**
+ * A call's input sequence and initial states: from kwargs.initialState, or the inputs after x
+ * (a functional model's).
+ */
 function callInputs(
   inputs: tf.Tensor | tf.Tensor[],
   kwargs: Record<string, unknown>,

@@ -19,10 +19,14 @@ function describe(value: unknown): string {
 export function opArguments(op: string) {
   const fail = (name: string, value: unknown, shape: (number | string)[], meaning: string): never => {
     throw new TypeError(
-      `ops.${op}: ${name}: expected a float32 tensor of shape [${shape.join(', ')}] (${meaning}; int32 and bool are cast); got ${describe(value)}`,
+      `ops.${op}: ${name}: expected a float32 tensor of shape [${shape.join(', ')}] ` +
+        `(${meaning}; int32 and bool are cast); got ${describe(value)}`,
     );
   };
-  /** A tensor of `shape` (numbers are exact, names free); `emptyDim` is the one dimension that may be 0 (the batch of x). */
+  /**
+   * A tensor of `shape` (numbers are exact, names free); `emptyDim` is the one dimension that may be 0
+   * (the batch of x).
+   */
   const tensor = (
     name: string,
     value: unknown,
@@ -69,7 +73,8 @@ export function opArguments(op: string) {
       const unknown = Object.keys(options).filter((key) => !known.includes(key));
       if (unknown.length > 0) {
         throw new TypeError(
-          `ops.${op}: options: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; expected only ${known.join(', ')}`,
+          `ops.${op}: options: unknown ${unknown.map((key) => JSON.stringify(key)).join(', ')}; ` +
+            `expected only ${known.join(', ')}`,
         );
       }
       return options as Partial<T>;

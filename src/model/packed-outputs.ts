@@ -43,7 +43,10 @@ export function unpack(value: tf.Tensor, p: Packing): tf.Tensor | tf.Tensor[] {
   return p.cellState ? [output, h, step(value, steps(p), p)] : [output, h];
 }
 
-/** The value's gradient as the backward kernel takes it: for the output (dh [B, T, U] or dhLast [B, U]) and the last c. */
+/**
+ * The value's gradient as the backward kernel takes it: for the output (dh [B, T, U] or dhLast [B, U])
+ * and the last c.
+ */
 export function unpackGradient(dy: tf.Tensor, p: Packing): { dOutput: tf.Tensor; dCellState: tf.Tensor | null } {
   const dSequence = packsCell(p) ? tf.slice(dy, [0, 0, 0], [p.batch, steps(p), p.units]) : dy;
   return {

@@ -62,7 +62,8 @@ function internals(backend: unknown): WebGPUBackendInternals {
   ];
   if (missing.length > 0) {
     throw new Error(
-      `webgpu-rnn: this @tensorflow/tfjs-backend-webgpu does not have the internals the fused kernels use (${missing.join(', ')}); ` +
+      `webgpu-rnn: this @tensorflow/tfjs-backend-webgpu does not have the internals the fused kernels use ` +
+        `(${missing.join(', ')}); ` +
         'it was written against 4.22.0, the version package.json pins',
     );
   }
@@ -85,7 +86,8 @@ export function adaptWebGPUBackend(backend: unknown): WebGPUBackendAdapter {
     const dtype = b.tensorMap.get(dataId)?.dtype;
     if (dtype !== undefined && dtype !== 'float32') {
       throw new TypeError(
-        `webgpu-rnn: expected a tensor whose data the webgpu backend holds as float32; this one holds ${dtype} (ops.simpleRNN copies such tensors first)`,
+        `webgpu-rnn: expected a tensor whose data the webgpu backend holds as float32; ` +
+          `this one holds ${dtype} (ops.simpleRNN copies such tensors first)`,
       );
     }
     b.uploadToGPU(dataId);

@@ -38,7 +38,8 @@ type Config = Record<string, unknown>;
 
 function refuse(why: string): never {
   throw new TypeError(
-    `createTrainerFromModel: the trainer runs stacked SimpleRNN, LSTM or GRU layers → Dense(outputs), as tfjs trains them; ${why}`,
+    `createTrainerFromModel: the trainer runs stacked SimpleRNN, LSTM or GRU layers → Dense(outputs), ` +
+      `as tfjs trains them; ${why}`,
   );
 }
 
@@ -84,7 +85,8 @@ function lossOf(model: tf.LayersModel): TrainerConfig['loss'] {
   if (loss === undefined) return undefined;
   if (typeof loss !== 'string' || !LOSSES.includes(loss))
     refuse(
-      `its loss is ${typeof loss === 'string' ? `'${loss}'` : describeValue(loss)} (only 'meanSquaredError' and 'meanAbsoluteError')`,
+      `its loss is ${typeof loss === 'string' ? `'${loss}'` : describeValue(loss)} ` +
+        `(only 'meanSquaredError' and 'meanAbsoluteError')`,
     );
   return /^(?:meanSquaredError|mse)$/i.test(loss) ? 'mse' : 'mae';
 }
@@ -109,13 +111,15 @@ export async function createTrainerFromModel(
     checkSettings(recurrent[l]!.name, config, Object.keys(UNSUPPORTED));
     if (Boolean(config.returnSequences) !== l < configs.length - 1) {
       refuse(
-        `layer ${recurrent[l]!.name} has returnSequences: ${Boolean(config.returnSequences)} (every recurrent layer but the last returns sequences)`,
+        `layer ${recurrent[l]!.name} has returnSequences: ${Boolean(config.returnSequences)} ` +
+          `(every recurrent layer but the last returns sequences)`,
       );
     }
     for (const setting of ['activation', 'recurrentActivation', 'resetAfter'] as const) {
       if (config[setting] !== configs[0]![setting])
         refuse(
-          `layer ${recurrent[l]!.name} has ${setting} ${JSON.stringify(config[setting])}, layer ${recurrent[0]!.name} ${JSON.stringify(configs[0]![setting])} (one for every layer)`,
+          `layer ${recurrent[l]!.name} has ${setting} ${JSON.stringify(config[setting])}, ` +
+            `layer ${recurrent[0]!.name} ${JSON.stringify(configs[0]![setting])} (one for every layer)`,
         );
     }
   });
@@ -167,7 +171,8 @@ export async function copyWeightsToModel(trainer: Trainer, model: tf.LayersModel
   const sizes = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
   if (shapes.length !== weights.length || shapes.some((shape, i) => sizes(shape) !== weights[i]!.length)) {
     throw new RangeError(
-      `copyWeightsToModel: model: its weights have shapes ${JSON.stringify(shapes)}; the trainer's have ${JSON.stringify(weights.map((w) => w.length))} values`,
+      `copyWeightsToModel: model: its weights have shapes ${JSON.stringify(shapes)}; ` +
+        `the trainer's have ${JSON.stringify(weights.map((w) => w.length))} values`,
     );
   }
   const tensors = shapes.map((shape, i) => tf.tensor(weights[i]!, shape));

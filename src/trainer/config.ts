@@ -126,7 +126,8 @@ function resolveStrategy(given: unknown): Partial<Strategy> {
   const strategy = checkStrategyOverride(given, 'config.strategy');
   if (strategy.recurrence === 'stepwise')
     throw new TypeError(
-      "config.strategy.recurrence: the trainer runs the persistent recurrence (a step's dispatches must not grow with timesteps); got 'stepwise'",
+      'config.strategy.recurrence: the trainer runs the persistent recurrence ' +
+        "(a step's dispatches must not grow with timesteps); got 'stepwise'",
     );
   return strategy;
 }
@@ -165,7 +166,8 @@ export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConf
     (typeof config.loss !== 'string' || !Object.hasOwn(LOSSES, config.loss) || !loss)
   ) {
     throw new TypeError(
-      `config.loss: expected 'mse', 'mae', 'meanSquaredError' or 'meanAbsoluteError'; got ${describeValue(config.loss)}`,
+      `config.loss: expected 'mse', 'mae', 'meanSquaredError' or 'meanAbsoluteError'; ` +
+        `got ${describeValue(config.loss)}`,
     );
   }
   if (cell === 'simpleRNN' && config.recurrentActivation !== undefined) {

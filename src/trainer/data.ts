@@ -51,7 +51,8 @@ function fromShaped(
     (samples !== undefined && shape[0] !== samples)
   ) {
     throw new RangeError(
-      `${argument}.shape: expected ${expected}; got ${Array.isArray(shape) ? JSON.stringify(shape) : describeValue(shape)}`,
+      `${argument}.shape: expected ${expected}; ` +
+        `got ${Array.isArray(shape) ? JSON.stringify(shape) : describeValue(shape)}`,
     );
   }
   const n = shape[0]!;
@@ -87,7 +88,8 @@ function fromNested(
     }
     if (!Array.isArray(node) || node.length !== inner[depth]) {
       throw new RangeError(
-        `${argument}${path}: expected ${inner[depth]} entries (shape ${expected}); got ${Array.isArray(node) ? node.length : describeValue(node)}`,
+        `${argument}${path}: expected ${inner[depth]} entries (shape ${expected}); ` +
+          `got ${Array.isArray(node) ? node.length : describeValue(node)}`,
       );
     }
     node.forEach((child, i) => walk(child, depth + 1, `${path}[${i}]`));

@@ -78,7 +78,8 @@ export function modelKernels(
       inputGradient: l === 0 ? null : plan.inputGradient,
     };
   });
-  // The Dense head is a one-step SimpleRNN layer's GEMMs; it has no recurrence, so the layers' products strategy means nothing to it.
+  // The Dense head is a one-step SimpleRNN layer's GEMMs; it has no recurrence, so the layers' products
+  // strategy means nothing to it.
   const headConfig = trainerLayerConfig(c, B, 1, c.units[top]!, c.outputs);
   const headCell = SIMPLE_RNN_CELL.cell(headConfig);
   const headStrategy = chooseStrategy(traits, { ...headConfig, gates: 1 }, { ...c.strategy, products: 'loops' });

@@ -50,7 +50,8 @@ export interface Trainer {
   readonly config: ResolvedTrainerConfig;
   /**
    * Dispatches per training step (one mini-batch) at the last fit's batch size (32 before any):
-   * 5·layers + 5 (see the README), more only where a recurrence is chunked or a weight gradient split.
+   * 5·layers + 5 (see docs/trainer.md#dispatches-per-step), more only where a recurrence is chunked
+   * or a weight gradient split.
    */
   readonly dispatchesPerStep: number;
   /** x [N][T][F] and y [N][outputs] (or Float32Arrays with shapes), uploaded once. */
@@ -61,7 +62,10 @@ export interface Trainer {
   predict(x: TrainerInput): Promise<Float32Array>;
   /** The configured loss (MSE or MAE) over x and y. */
   evaluate(x: TrainerInput, y: TrainerTarget): Promise<number>;
-  /** Every recurrent layer's kernel, recurrent_kernel and bias, then the Dense kernel and bias: row-major, Keras shapes. */
+  /**
+   * Every recurrent layer's kernel, recurrent_kernel and bias, then the Dense kernel and bias:
+   * row-major, Keras shapes.
+   */
   getWeights(): Promise<Float32Array[]>;
   setWeights(weights: readonly Float32Array[]): void;
   /** Releases every GPU buffer; the trainer cannot be used after. */
@@ -270,7 +274,8 @@ class GPUTrainer implements Trainer {
     );
     if (batchSize * this.config.outputs > MAX_LOSS_ELEMENTS) {
       throw new RangeError(
-        `fit: batchSize: ${batchSize} rows of ${this.config.outputs} outputs exceed the ${MAX_LOSS_ELEMENTS} predictions one step's loss sums; use a smaller batch`,
+        `fit: batchSize: ${batchSize} rows of ${this.config.outputs} outputs exceed ` +
+          `the ${MAX_LOSS_ELEMENTS} predictions one step's loss sums; use a smaller batch`,
       );
     }
     const stepsPerEpoch = Math.ceil(samples / batchSize);
@@ -422,7 +427,8 @@ class GPUTrainer implements Trainer {
     const { tensors } = this.layout;
     if (!Array.isArray(weights) || weights.length !== tensors.length) {
       throw new TypeError(
-        `setWeights: expected ${tensors.length} Float32Arrays (${tensors.map(({ name }) => name).join(', ')}); got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`,
+        `setWeights: expected ${tensors.length} Float32Arrays (${tensors.map(({ name }) => name).join(', ')}); ` +
+          `got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`,
       );
     }
     const all = new Float32Array(this.layout.floats);
@@ -452,6 +458,7 @@ class GPUTrainer implements Trainer {
 
 function lostError(info: GPUDeviceLostInfo): Error {
   return new Error(
-    `trainer: the GPUDevice was lost (${info.reason}${info.message ? `: ${info.message}` : ''}); create a new device and a new trainer`,
+    `trainer: the GPUDevice was lost (${info.reason}${info.message ? `: ${info.message}` : ''}); ` +
+      `create a new device and a new trainer`,
   );
 }

@@ -124,7 +124,12 @@ fn productWithSaved(src: vec4u, cols: vec4u) -> mat4x4f {
   let U4 = U / 4u * 4u;
   var acc = mat4x4f();
   for (var k = 0u; k < U4; k += 4u) {
-    acc += weightBlock(k, cols) * mat4x4f(savedRun(src.x + k), savedRun(src.y + k), savedRun(src.z + k), savedRun(src.w + k));
+    acc += weightBlock(k, cols) * mat4x4f(
+      savedRun(src.x + k),
+      savedRun(src.y + k),
+      savedRun(src.z + k),
+      savedRun(src.w + k),
+    );
   }
   for (var k = U4; k < U; k++) {
     acc += outer(weights4(k, cols), savedColumn(src, k));

@@ -21,7 +21,12 @@ fn valueTile(id: u32, x: mat4x4f) -> mat4x4f {
     for (var i = 0u; i < 4u; i++) { y[i] = activationValue(id, x[i]); }
     return y;
   }
-  return mat4x4f(activationValue(id, x[0]), activationValue(id, x[1]), activationValue(id, x[2]), activationValue(id, x[3]));
+  return mat4x4f(
+    activationValue(id, x[0]),
+    activationValue(id, x[1]),
+    activationValue(id, x[2]),
+    activationValue(id, x[3]),
+  );
 }
 
 // activationDerivative(id, x, y) for every element of the tile.

@@ -164,7 +164,10 @@ fn sourceOperands(source: u32, o: vec4u, hasPrevious: vec4<bool>, j0: u32) -> ar
   var m: array<mat4x4f, 4>;
   m[0] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 0u));
   if (RECURRENT_TILES > 1u) { m[1] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 1u)); }
-  if (RECURRENT_TILES > 2u) { m[2] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 2u)); m[3] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 3u)); }
+  if (RECURRENT_TILES > 2u) {
+    m[2] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 2u));
+    m[3] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 3u));
+  }
   return m;
 }
 
@@ -350,7 +353,12 @@ fn main(
   let recurrentBlocks = select(inputBlocks, vec4u(params.gradientBlocks - 1u), inputBlocks == vec4u(GATES - 1u));
   if (tile < kernelTiles) {
     let j0 = tile * 4u;
-    storeTiles(KERNEL_REGION, j0, u0, accumulateKernel(min(vec4u(j0) + LANES, vec4u(params.features - 1u)), inputBlocks, c));
+    storeTiles(
+      KERNEL_REGION,
+      j0,
+      u0,
+      accumulateKernel(min(vec4u(j0) + LANES, vec4u(params.features - 1u)), inputBlocks, c),
+    );
   } else if (tile < kernelTiles + recurrentTiles) {
     let j0 = (tile - kernelTiles) * 4u * RECURRENT_TILES;
     var sums: TileSums;
@@ -358,13 +366,21 @@ fn main(
       let last = GATES - 1u;
       let recurrent = accumulateRecurrent(j0, recurrentBlocks, last, c);
       let saved = accumulateSaved(j0, recurrentBlocks[last], c);
-      sums = TileSums(withGate(recurrent.t0, last, saved.t0.g0), withGate(recurrent.t1, last, saved.t1.g0), withGate(recurrent.t2, last, saved.t2.g0), withGate(recurrent.t3, last, saved.t3.g0));
+      sums = TileSums(
+        withGate(recurrent.t0, last, saved.t0.g0),
+        withGate(recurrent.t1, last, saved.t1.g0),
+        withGate(recurrent.t2, last, saved.t2.g0),
+        withGate(recurrent.t3, last, saved.t3.g0),
+      );
     } else {
       sums = accumulateRecurrent(j0, recurrentBlocks, GATES, c);
     }
     storeTiles(RECURRENT_REGION, j0, u0, sums.t0);
     if (RECURRENT_TILES > 1u) { storeTiles(RECURRENT_REGION, j0 + 4u, u0, sums.t1); }
-    if (RECURRENT_TILES > 2u) { storeTiles(RECURRENT_REGION, j0 + 8u, u0, sums.t2); storeTiles(RECURRENT_REGION, j0 + 12u, u0, sums.t3); }
+    if (RECURRENT_TILES > 2u) {
+      storeTiles(RECURRENT_REGION, j0 + 8u, u0, sums.t2);
+      storeTiles(RECURRENT_REGION, j0 + 12u, u0, sums.t3);
+    }
   } else {
     let input = accumulateBias(inputBlocks, c);
     var recurrent = GateSums();

@@ -58,7 +58,9 @@ export function layerCases(count: number, seed: number): LayerCase[] {
     ].filter(Boolean);
     return {
       ...c,
-      name: `${c.activation}/${c.recurrentActivation} B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${flags.join(' ')}`,
+      name:
+        `${c.activation}/${c.recurrentActivation} ` +
+        `B${c.batch} T${c.timesteps} F${c.features} U${c.units} ${flags.join(' ')}`,
     };
   });
 }

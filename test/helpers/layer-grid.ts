@@ -67,7 +67,8 @@ export function rowCases(device: GPUDevice, kind: LayerKind, rows: readonly Row[
       flags.useBias === false ? 'no-bias' : '',
       initial ? 'initial states' : '',
       strategy === HARDWARE
-        ? `hardware (${resolved!.recurrence}, ${resolved!.recurrenceWorkgroupSize} lanes${resolved!.weightsInWorkgroup ? ', weights in workgroup memory' : ''})`
+        ? `hardware (${resolved!.recurrence}, ${resolved!.recurrenceWorkgroupSize} lanes` +
+          `${resolved!.weightsInWorkgroup ? ', weights in workgroup memory' : ''})`
         : strategy
           ? JSON.stringify(strategy)
           : '',

@@ -4,7 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** Outputs of `op(...inputs)` and the gradients of Σᵢ sum(outputᵢ² · (i + 1)) with respect to every input; and whether our kernels ran. */
+/**
+ * Outputs of `op(...inputs)` and the gradients of Σᵢ sum(outputᵢ² · (i + 1)) with respect to every input;
+ * and whether our kernels ran.
+ */
 export async function outputsAndGradients(
   backend: string,
   inputs: () => tf.Tensor[],

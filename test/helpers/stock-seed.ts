@@ -1,6 +1,13 @@
 // The stock tfjs model the standalone trainer reproduces on the seed data (stacked stock recurrent
 // layers and Dense(2), compiled as the trainer's config), trained from the trainer's initial weights:
 // the rival of test/trainer.test.ts and of scripts/device-check.ts. No vitest here, so both can use it.
+//
+// tfjs's cpu backend is deterministic, so its losses are a function of the config, the initial weights
+// and the fit's settings: they are kept in artifacts/stock-losses/, keyed by a hash of all of them, and
+// both test adapters (and later runs) take them from there rather than train the stock model again.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { splitSequence } from '../../src/model/split-sequence.js';
 import type { TrainerCell } from '../../src/trainer/config.js';
@@ -18,8 +25,30 @@ export interface StockSeedConfig {
   readonly loss: 'mse' | 'mae';
 }
 
+const CACHE = join(import.meta.dirname, '..', '..', 'artifacts', 'stock-losses');
+
 /** Per-epoch losses of the stock model from `initialWeights` (tfjs's getWeights order), unshuffled. */
 export async function stockSeedLosses(
+  c: StockSeedConfig,
+  initialWeights: readonly Float32Array[],
+  epochs: number,
+  batchSize: number,
+): Promise<number[]> {
+  const key = { c, epochs, batchSize, tfjs: tf.version.tfjs, backend: tf.getBackend() };
+  const hash = createHash('sha256').update(JSON.stringify(key));
+  for (const w of initialWeights) hash.update(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+  const file = join(CACHE, `${hash.digest('hex')}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as number[];
+  const losses = await trainStock(c, initialWeights, epochs, batchSize);
+  mkdirSync(CACHE, { recursive: true });
+  // Written aside and renamed, so that a reader in another process never sees half a file.
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, JSON.stringify(losses));
+  renameSync(partial, file);
+  return losses;
+}
+
+async function trainStock(
   c: StockSeedConfig,
   initialWeights: readonly Float32Array[],
   epochs: number,

@@ -22,13 +22,16 @@ async function useTfjsOnOpenGL(): Promise<AdapterSummary> {
   return adapterSummary;
 }
 
-export function tfjsWebGPU(): Promise<AdapterSummary> {
+/** tfjs's webgpu backend, made the active one (a file before this one in the same worker may have left another). */
+export async function tfjsWebGPU(): Promise<AdapterSummary> {
   ready ??= (async () => {
     const adapter = TEST_BACKEND === 'opengl' ? await useTfjsOnOpenGL() : await useTfjsWebGPU();
     registerKernels();
     return adapter;
   })();
-  return ready;
+  const adapter = await ready;
+  await tf.setBackend('webgpu');
+  return adapter;
 }
 
 /** Runs `body` with `backend` active, then switches back to webgpu. */
