@@ -2,14 +2,14 @@
  * Runs a fused layer (SimpleRNN, LSTM or GRU) forward + backward on the test device, and its float64
  * reference on the same data: the harness of the layer tests.
  */
-import { createFloat32Buffer, readFloat32Buffer } from '../../src/gpu/buffers.js';
+import { createFloat32Buffer } from '../../src/gpu/buffers.js';
 import type { CellDefinition } from '../../src/kernels/cell.js';
 import { CELLS } from '../../src/kernels/cells.js';
 import { resolveLayerConfig, type GRUConfig, type LSTMConfig, type SimpleRNNConfig } from '../../src/kernels/config.js';
 import { createRecurrentLayer, type Buffers, type RecurrentLayer } from '../../src/kernels/recurrent-layer.js';
 import { expandLastStep } from '../../src/kernels/simple-rnn.ref.js';
 import { random, relativeError, uniform } from './data.js';
-import { withErrorScopes } from './webgpu.js';
+import { readBuffers, withErrorScopes } from './webgpu.js';
 
 export type LayerKind = 'SimpleRNN' | 'LSTM' | 'GRU';
 export type AnyConfig = SimpleRNNConfig & LSTMConfig & GRUConfig;
@@ -121,9 +121,14 @@ export async function runLayer(
     const forward = layer.encodeForward(encoder, inputs, lastOutputs);
     const backward = layer.encodeBackward(encoder, { ...inputs, ...forward, ...gradients, ...cellGradient });
     device.queue.submit([encoder.finish()]);
-    const result: Record<string, Float32Array | null> = {};
-    for (const [name, buffer] of Object.entries({ ...forward, ...backward }))
-      result[name] = buffer ? await readFloat32Buffer(device, buffer) : null;
+    const outputs = Object.entries({ ...forward, ...backward });
+    const present = outputs.filter((entry): entry is [string, GPUBuffer] => entry[1] !== null);
+    const values = await readBuffers(
+      device,
+      present.map(([, buffer]) => buffer),
+    );
+    const result: Record<string, Float32Array | null> = Object.fromEntries(outputs.map(([name]) => [name, null]));
+    present.forEach(([name], i) => (result[name] = values[i]!));
     const all = [
       ...Object.values(inputs),
       ...Object.values(gradients),

@@ -128,10 +128,11 @@ export function specialValues(kind: LayerKind, config: AnyConfig, seed: number):
 /** NaN and ±Infinity through each activation in each place, with activations selected at run time. */
 export function specialValueCases(kind: LayerKind, flags: { resetAfter?: boolean } = {}): LayerCase[] {
   const base = {
+    // The activation grid's units, so that SwiftShader's unrolled pipelines serve both.
     batch: 6,
     timesteps: 3,
     features: 2,
-    units: 3,
+    units: 5,
     ...flags,
     useInitialState: true,
     ...(kind === 'LSTM' ? { useInitialCellState: true } : {}),

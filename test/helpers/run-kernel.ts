@@ -1,8 +1,8 @@
 /** Runs one kernel description on host arrays: the harness of the per-kernel tests. */
-import { createFloat32Buffer, readFloat32Buffer } from '../../src/gpu/buffers.js';
+import { createFloat32Buffer } from '../../src/gpu/buffers.js';
 import { encodeKernel } from '../../src/gpu/encode.js';
 import type { KernelRun } from '../../src/gpu/kernel.js';
-import { withErrorScopes } from './webgpu.js';
+import { readBuffers, withErrorScopes } from './webgpu.js';
 
 /**
  * `data` gives each binding an array to upload, or a length to allocate zeroed; bindings left out
@@ -28,11 +28,12 @@ export async function runKernel(
         Object.fromEntries(Object.entries(buffers).map(([k, buffer]) => [k, { buffer }])),
       );
       device.queue.submit([encoder.finish()]);
-      const outputs: Record<string, Float32Array> = {};
-      for (const { name, access } of run.spec.bindings) {
-        if (access === 'read_write') outputs[name] = await readFloat32Buffer(device, buffers[name]!);
-      }
-      return outputs;
+      const written = run.spec.bindings.filter(({ access }) => access === 'read_write').map(({ name }) => name);
+      const values = await readBuffers(
+        device,
+        written.map((name) => buffers[name]!),
+      );
+      return Object.fromEntries(written.map((name, i) => [name, values[i]!]));
     } finally {
       for (const buffer of Object.values(buffers)) buffer.destroy();
     }

@@ -1,31 +1,30 @@
 /** tfjs in the tests: the webgpu backend on the test backend's adapter, our kernels registered, cpu alongside. */
 import * as tf from '@tensorflow/tfjs';
 import { registerKernels } from '../../src/model/register-kernels.js';
-import { requestNodeDevice, useTfjsWebGPU, type AdapterSummary } from '../../src/node.js';
-import { TEST_BACKEND } from './webgpu.js';
+import type { AdapterSummary } from '../../src/node.js';
+import { nodeWebGPU, TEST_BACKEND } from './webgpu.js';
 
 let ready: Promise<AdapterSummary> | undefined;
 
 /**
- * tfjs's webgpu backend on Dawn's OpenGL backend. Its adapter exists only at WebGPU's compatibility
- * feature level, which tfjs 4.22 never asks for, so the backend is registered here on a device of
- * that adapter, as useTfjsWebGPU does for the default one.
+ * tfjs's webgpu backend on the test device (helpers/webgpu.ts), the one the core's tests use, so that a
+ * worker compiles each pipeline once for both (their caches are per device). On OpenGL there is no other
+ * way: the adapter exists only at WebGPU's compatibility feature level, which tfjs 4.22 never asks for.
+ * useTfjsWebGPU, the package's own way, is tested where the README's examples run.
  */
-async function useTfjsOnOpenGL(): Promise<AdapterSummary> {
-  // navigator.gpu too: the backend refuses to start without it.
-  const { device, adapter, adapterSummary } = await requestNodeDevice({ backend: 'opengl', installNavigator: true });
+async function useTfjsOnTestDevice(): Promise<AdapterSummary> {
+  const { device, adapter, adapterSummary } = await nodeWebGPU();
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info), 3);
-  if (!(await tf.setBackend('webgpu')))
-    throw new Error("tfjs could not start its webgpu backend on Dawn's OpenGL backend");
+  if (!(await tf.setBackend('webgpu'))) throw new Error(`tfjs could not start its webgpu backend (${TEST_BACKEND})`);
   return adapterSummary;
 }
 
 /** tfjs's webgpu backend, made the active one (a file before this one in the same worker may have left another). */
 export async function tfjsWebGPU(): Promise<AdapterSummary> {
   ready ??= (async () => {
-    const adapter = TEST_BACKEND === 'opengl' ? await useTfjsOnOpenGL() : await useTfjsWebGPU();
+    const adapter = await useTfjsOnTestDevice();
     registerKernels();
     return adapter;
   })();

@@ -18,7 +18,8 @@ export const TEST_BACKEND: NodeBackend = backendFromEnvironment();
 let webgpu: Promise<NodeWebGPU> | undefined;
 
 export function nodeWebGPU(): Promise<NodeWebGPU> {
-  webgpu ??= requestNodeDevice({ backend: TEST_BACKEND }).then((found) => {
+  // navigator.gpu too: tfjs's webgpu backend, which helpers/tfjs.ts puts on this device, refuses to start without it.
+  webgpu ??= requestNodeDevice({ backend: TEST_BACKEND, installNavigator: true }).then((found) => {
     const limits = (
       [
         'maxStorageBufferBindingSize',
@@ -86,4 +87,26 @@ export async function trackBuffers<T>(
   } finally {
     device.createBuffer = original;
   }
+}
+
+/**
+ * Reads every buffer back in one submission and one map (each read on its own costs a round trip, which
+ * tests that read a dozen outputs per case pay many times over). Buffers need COPY_SRC.
+ */
+export async function readBuffers(device: GPUDevice, buffers: readonly GPUBuffer[]): Promise<Float32Array[]> {
+  const offsets: number[] = [];
+  let size = 0;
+  for (const buffer of buffers) {
+    offsets.push(size);
+    size += Math.ceil(buffer.size / 4) * 4;
+  }
+  if (size === 0) return buffers.map(() => new Float32Array(0));
+  const staging = device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder();
+  buffers.forEach((buffer, i) => encoder.copyBufferToBuffer(buffer, 0, staging, offsets[i]!, buffer.size));
+  device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const all = staging.getMappedRange().slice(0);
+  staging.destroy();
+  return buffers.map((buffer, i) => new Float32Array(all, offsets[i]!, Math.floor(buffer.size / 4)));
 }
