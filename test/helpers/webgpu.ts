@@ -106,7 +106,9 @@ export async function readBuffers(device: GPUDevice, buffers: readonly GPUBuffer
   buffers.forEach((buffer, i) => encoder.copyBufferToBuffer(buffer, 0, staging, offsets[i]!, buffer.size));
   device.queue.submit([encoder.finish()]);
   await staging.mapAsync(GPUMapMode.READ);
-  const all = staging.getMappedRange().slice(0);
+  const all = staging.getMappedRange();
+  // Each its own ArrayBuffer, so that callers may view `.buffer` from offset 0.
+  const values = buffers.map((buffer, i) => new Float32Array(all.slice(offsets[i]!, offsets[i]! + buffer.size)));
   staging.destroy();
-  return buffers.map((buffer, i) => new Float32Array(all, offsets[i]!, Math.floor(buffer.size / 4)));
+  return values;
 }
