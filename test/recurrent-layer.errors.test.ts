@@ -191,9 +191,9 @@ describe('bad input to createSimpleRNN, createLSTM and createGRU', async () => {
         /inputs\.dcLast: the buffer needs GPUBufferUsage\.COPY_SRC/,
       ],
       [
-        'dInitialCellState without COPY_DST',
+        'dInitialCellState without COPY_DST, which an LSTM copies its initial-state gradients into',
         { dcLast: buffer(250) },
-        /outputs\.dInitialCellState: the buffer needs GPUBufferUsage\.COPY_DST when inputs\.dcLast is given/,
+        /outputs\.dInitialCellState: the buffer needs GPUBufferUsage\.COPY_DST \(an LSTM's initial-state gradients/,
         { dInitialCellState: buffer(250) },
       ],
       [

@@ -8,6 +8,7 @@
  */
 import type { StorageBinding } from '../gpu/kernel.js';
 import type { Activation } from './activation.js';
+import type { MaskForm } from './side-inputs.js';
 import type { RNNShape } from './shape.js';
 
 export interface CellModule {
@@ -34,13 +35,12 @@ export interface Cell {
   readonly biasRows: 1 | 2;
   /** The forward pass writes a `saved` sequence [B, T, U] (LSTM: c; GRU: its reset product). */
   readonly saves: boolean;
+  /** saved is a state the cell carries from step to step (LSTM's c), with an initial value and a last. */
+  readonly savedIsState: boolean;
   /** recurrent_kernel's gradient for the last gate takes `saved` as operand, not h_{s-1} (GRU without resetAfter). */
   readonly savedOperand: boolean;
-  /**
-   * The forward kernel's own input (bound after the driver's): LSTM's initial cell state, or the
-   * recurrent bias row of a GRU in resetAfter form.
-   */
-  readonly cellInput: 'initialCellState' | 'bias' | null;
+  /** The forward kernel's own input (bound after the driver's): a GRU's recurrent bias row (resetAfter). */
+  readonly cellInput: 'bias' | null;
   /** Override constants of the cell's modules (GRU: RESET_AFTER). */
   readonly constants: Readonly<Record<string, number>>;
   readonly forward: CellModule;
@@ -68,6 +68,8 @@ export interface LayerConfig extends RNNShape {
   readonly goBackwards: boolean;
   readonly useBias: boolean;
   readonly useInitialState: boolean;
+  /** A mask comes with the input: per step ([batch, timesteps]) or as lengths ([batch]); null for none. */
+  readonly masking: MaskForm | null;
   readonly recurrentActivation: Activation;
   readonly useInitialCellState: boolean;
   readonly resetAfter: boolean;
@@ -87,6 +89,7 @@ export type BufferName =
   | 'bias'
   | 'initialState'
   | 'initialCellState'
+  | 'mask'
   | 'h'
   | 'gates'
   | 'saved'

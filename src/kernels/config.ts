@@ -2,6 +2,7 @@
 import { describeValue } from '../describe-value.js';
 import { DEFAULT_RECURRENT_ACTIVATION, resolveActivation, type Activation } from './activation.js';
 import type { CellDefinition, CellOption, LayerConfig } from './cell.js';
+import type { MaskForm } from './side-inputs.js';
 import type { RNNShape } from './shape.js';
 import { checkStrategyOverride, type Strategy } from './strategy.js';
 
@@ -14,6 +15,13 @@ export interface SimpleRNNConfig extends RNNShape {
   readonly useBias?: boolean;
   /** Whether an initial state h is given (otherwise zeros). Default false. */
   readonly useInitialState?: boolean;
+  /**
+   * A mask comes with the input (Keras's masking: at a dropped step a row's states carry over and its
+   * output repeats): 'steps', a [batch, timesteps] buffer of 32-bit values, 0 (or -0) drops the step, any
+   * other value keeps it (float32, int32 and bool data alike); or 'lengths', [batch] int32, the steps
+   * t < length kept (right-padded rows, as cuDNN's and ONNX's sequence_lens). Default none.
+   */
+  readonly masking?: MaskForm;
   /** Overrides of the strategy table (src/kernels/strategy.ts). */
   readonly strategy?: Partial<Strategy>;
 }
@@ -40,6 +48,7 @@ export interface ResolvedConfig extends RNNShape {
   readonly goBackwards: boolean;
   readonly useBias: boolean;
   readonly useInitialState: boolean;
+  readonly masking: MaskForm | null;
 }
 
 export interface ResolvedLSTMConfig extends ResolvedConfig {
@@ -53,7 +62,16 @@ export interface ResolvedGRUConfig extends ResolvedConfig {
 }
 
 const SHAPE_FIELDS = ['batch', 'timesteps', 'features', 'units'] as const;
-const COMMON_FIELDS = [...SHAPE_FIELDS, 'activation', 'goBackwards', 'useBias', 'useInitialState', 'strategy'];
+const COMMON_FIELDS = [
+  ...SHAPE_FIELDS,
+  'activation',
+  'goBackwards',
+  'useBias',
+  'useInitialState',
+  'masking',
+  'strategy',
+];
+const MASK_FORMS: readonly MaskForm[] = ['steps', 'lengths'];
 const FLAGS = ['goBackwards', 'useBias', 'useInitialState', 'useInitialCellState', 'resetAfter'] as const;
 
 /**
@@ -82,6 +100,9 @@ export function resolveLayerConfig(definition: Pick<CellDefinition, 'options'>, 
       throw new TypeError(`config.${flag}: expected a boolean; got ${JSON.stringify(value)}`);
     }
   }
+  if (fields.masking != null && !MASK_FORMS.includes(fields.masking as MaskForm)) {
+    throw new TypeError(`config.masking: expected 'steps', 'lengths' or null; got ${JSON.stringify(fields.masking)}`);
+  }
   checkStrategyOverride(fields.strategy);
   const shape = fields as unknown as RNNShape;
   const flag = (name: (typeof FLAGS)[number], fallback: boolean) => (fields[name] as boolean | undefined) ?? fallback;
@@ -94,6 +115,7 @@ export function resolveLayerConfig(definition: Pick<CellDefinition, 'options'>, 
     goBackwards: flag('goBackwards', false),
     useBias: flag('useBias', true),
     useInitialState: flag('useInitialState', false),
+    masking: (fields.masking as MaskForm | undefined) ?? null,
     recurrentActivation: resolveActivation(
       fields.recurrentActivation,
       'config.recurrentActivation',
@@ -116,6 +138,7 @@ export function cellConfig<C extends ResolvedConfig>(definition: Pick<CellDefini
     goBackwards: c.goBackwards,
     useBias: c.useBias,
     useInitialState: c.useInitialState,
+    masking: c.masking,
     ...own,
   } as C;
 }

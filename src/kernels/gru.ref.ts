@@ -8,6 +8,7 @@ import type { ResolvedGRUConfig } from './config.js';
 import { inputGradientRef } from './input-gradient.ref.js';
 import { inputProjectionRef } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
+import { blend, KEEP_ALL, keepOf, type Keep } from './masking.ref.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 
 export interface GRUArrays {
@@ -17,6 +18,8 @@ export interface GRUArrays {
   /** [3U], or [2, 3U] with resetAfter: the input row, then the recurrent row. */
   readonly bias?: ArrayLike<number> | null;
   readonly initialState?: ArrayLike<number> | null;
+  /** With config.masking: [B, T] steps or [B] lengths. */
+  readonly mask?: ArrayLike<number> | null;
 }
 
 export interface GRUForwardRef {
@@ -49,6 +52,7 @@ export function gruRecurrenceRef(
   initialState: ArrayLike<number> | null,
   shape: RNNShape,
   { activation, recurrentActivation, resetAfter }: Options,
+  keep: Keep = KEEP_ALL,
 ): GRUForwardRef {
   const { batch: B, timesteps: T, units: U } = shape;
   const W = GATES * U;
@@ -76,10 +80,11 @@ export function gruRecurrenceRef(
         resetProduct[row * U + u] = resetAfter ? product(hp, at, 2, u) + rb(2, u) : r * hp[at + u]!;
         if (resetAfter) a[2 * U + u] = a[2 * U + u]! + r * resetProduct[row * U + u]!;
       }
+      const m = keep(b, s);
       for (let u = 0; u < U; u++) {
         if (!resetAfter) a[2 * U + u] = a[2 * U + u]! + product(resetProduct, row * U, 2, u);
         const z = activateRef(recurrentActivation, a[u]!);
-        h[row * U + u] = z * hp[at + u]! + (1 - z) * activateRef(activation, a[2 * U + u]!);
+        h[row * U + u] = blend(z * hp[at + u]! + (1 - z) * activateRef(activation, a[2 * U + u]!), hp[at + u]!, m);
       }
     }
   }
@@ -98,6 +103,7 @@ export function gruRecurrenceBackwardRef(
   },
   shape: RNNShape,
   { activation, recurrentActivation, resetAfter }: Options,
+  keep: Keep = KEEP_ALL,
 ): { dGates: Float64Array; dInitialState: Float64Array } {
   const { batch: B, timesteps: T, units: U } = shape;
   const { gates, h, resetProduct, recurrentKernel } = arrays;
@@ -119,8 +125,11 @@ export function gruRecurrenceBackwardRef(
       const row = b * T + s;
       const [hp, at] = s > 0 ? [h, (row - 1) * U] : [h0, b * U];
       const d = dGates.subarray(row * blocks * U, (row + 1) * blocks * U);
-      const dh = Float64Array.from({ length: U }, (_, u) => arrays.dh[row * U + u]! + incoming[u]!);
-      const elementwise = new Float64Array(U);
+      const m = keep(b, s);
+      const g = Float64Array.from({ length: U }, (_, u) => arrays.dh[row * U + u]! + incoming[u]!);
+      const dh = g.map((v) => m * v);
+      // Its own elementwise part, and what a dropped step passes on.
+      const elementwise = g.map((v) => (1 - m) * v);
       const z = (u: number) => activateRef(recurrentActivation, gates[row * W + u]!);
       const r = (u: number) => activateRef(recurrentActivation, gates[row * W + U + u]!);
       for (let u = 0; u < U; u++) {
@@ -129,7 +138,7 @@ export function gruRecurrenceBackwardRef(
         const candidate = activateRef(activation, ah);
         d[u] = dh[u]! * (hp[at + u]! - candidate) * activateGradRef(recurrentActivation, az, z(u));
         d[2 * U + u] = dh[u]! * (1 - z(u)) * activateGradRef(activation, ah, candidate);
-        elementwise[u] = dh[u]! * z(u);
+        elementwise[u] = elementwise[u]! + dh[u]! * z(u);
       }
       for (let u = 0; u < U; u++) {
         const ar = gates[row * W + U + u]!;
@@ -162,7 +171,8 @@ export function gruForwardRef(inputs: GRUArrays, config: ResolvedGRUConfig): GRU
   const recurrentBias = bias && config.resetAfter ? Array.from(bias).slice(W, 2 * W) : null;
   const projection = inputProjectionRef(inputs.x, inputs.kernel, inputBias, shapeOf(config), config.goBackwards);
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
-  return gruRecurrenceRef(projection, inputs.recurrentKernel, recurrentBias, initialState, config, config);
+  const keep = keepOf(inputs.mask, config);
+  return gruRecurrenceRef(projection, inputs.recurrentKernel, recurrentBias, initialState, config, config, keep);
 }
 
 /** Gradients of Σ dh ⊙ h with respect to every input, given the forward's gates, h and reset product. */
@@ -176,7 +186,7 @@ export function gruBackwardRef(
   config: ResolvedGRUConfig,
 ): GRUGradientsRef {
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
-  const recurrence = gruRecurrenceBackwardRef({ ...inputs, initialState }, config, config);
+  const recurrence = gruRecurrenceBackwardRef({ ...inputs, initialState }, config, config, keepOf(inputs.mask, config));
   const shape = shapeOf(config);
   const weights = weightGradientsRef(
     { x: inputs.x, h: inputs.h, initialState, dGates: recurrence.dGates, saved: inputs.resetProduct },

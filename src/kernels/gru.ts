@@ -32,6 +32,7 @@ const RESET_BEFORE: Cell = {
   phases: 2,
   biasRows: 1,
   saves: true,
+  savedIsState: false,
   savedOperand: true,
   cellInput: null,
   constants: { RESET_AFTER: 0 },
@@ -41,19 +42,7 @@ const RESET_BEFORE: Cell = {
       { name: 'bias', access: 'read', holds: '[2, 3·units], resetAfter only (read when params.hasCellInput)' },
     ],
   },
-  backward: {
-    code: backwardCode,
-    bindings: [
-      { name: 'h', access: 'read', holds: '[batch, timesteps, units] from the forward pass', tiles: true },
-      { name: 'initialState', access: 'read', holds: '[batch, units] (read when params.hasInitialState)', tiles: true },
-      {
-        name: 'saved',
-        access: 'read',
-        holds: '[batch, timesteps, units]: the reset product (resetAfter)',
-        tiles: true,
-      },
-    ],
-  },
+  backward: { code: backwardCode, bindings: [] },
 };
 
 /** resetAfter true: one phase; the recurrent side of h̃ has its own gradient block (times r), and a bias row. */

@@ -18,9 +18,10 @@ import { describeInputGradient } from './input-gradient.js';
 import { describeInputProjection } from './input-projection.js';
 import { describeRecurrenceBackward } from './recurrence-backward.js';
 import { describeRecurrenceForward } from './recurrence-forward.js';
-import { foldedGrid, tiles4 } from './shape.js';
+import { alignedRanges, foldedGrid, tiles4 } from './shape.js';
 import type { DeviceTraits, Strategy } from './strategy.js';
 import { describeWeightGradientSplits } from './weight-gradient-splits.js';
+import { sideLayout, type SideLayout } from './side-inputs.js';
 import { describeWeightGradients, weightGradientGrid, weightGradientSplits } from './weight-gradients.js';
 
 /** A buffer's size and shape, for checks and errors. */
@@ -41,17 +42,17 @@ export interface WeightGradients {
 }
 
 export interface ForwardWrites {
-  /** h at the last step into `last`. */
+  /** h at the last step into `lastStates`' first block. */
   readonly last: boolean;
-  /** saved at the last step into `lastSaved` (LSTM's last c). */
+  /** saved at the last step into `lastStates`' second block (LSTM's last c). */
   readonly lastSaved: boolean;
 }
 
 export interface BackwardReads {
   /** dh is the last step's gradient only, [batch, units]. */
   readonly lastStepOnly: boolean;
-  /** A gradient of the carried cell state at the last step was copied into dInitialCellState (dcLast). */
-  readonly cellGradient: boolean;
+  /** A gradient of the saved state at the last step was copied into dStates' second block (dcLast). */
+  readonly savedGradient: boolean;
 }
 
 export interface LayerPlan {
@@ -60,6 +61,10 @@ export interface LayerPlan {
   readonly shape: CellShape;
   readonly strategy: Strategy;
   readonly layout: Readonly<Record<BufferName, BufferLayout>>;
+  /** Where a call's initial states and mask go in its `side` buffer. */
+  readonly side: SideLayout;
+  /** Floats of the recurrences' `lastStates` and `dStates`: [states, batch, units]. */
+  readonly stateFloats: number;
   readonly projection: KernelRun;
   forward(writes: ForwardWrites): KernelRun;
   backward(reads: BackwardReads): KernelRun;
@@ -68,8 +73,7 @@ export interface LayerPlan {
 }
 
 /** Whether the forward kernel's own input (Cell.cellInput) is bound for this config. */
-const hasCellInput = (cell: Cell, c: LayerConfig): boolean =>
-  cell.cellInput === 'initialCellState' ? c.useInitialCellState : cell.cellInput === 'bias' && c.useBias;
+const hasCellInput = (cell: Cell, c: LayerConfig): boolean => cell.cellInput === 'bias' && c.useBias;
 
 /**
  * The kernel runs of a layer of `cell` in config `c`, checked against the device's limits; `kind`
@@ -85,10 +89,13 @@ export function planLayer(
   const shape = cellShape(c, cell);
   const layout = layoutOf(c, cell);
   const activations = { activation: c.activation, recurrentActivation: c.recurrentActivation };
-  const cellInput = hasCellInput(cell, c);
   const biasRows = c.useBias ? cell.biasRows : 0;
-  const forwardOptions = { ...activations, useInitialState: c.useInitialState, hasCellInput: cellInput };
-  const backwardOptions = { ...activations, useInitialState: c.useInitialState, hasCellInput: cellInput };
+  const side = sideLayout(
+    { ...c, useInitialSaved: cell.savedIsState && c.useInitialCellState },
+    traits.limits.minStorageBufferOffsetAlignment,
+  );
+  const forwardOptions = { ...activations, goBackwards: c.goBackwards, side, hasCellInput: hasCellInput(cell, c) };
+  const backwardOptions = { ...activations, goBackwards: c.goBackwards, side };
   const forward = (writes: ForwardWrites) =>
     describeRecurrenceForward(
       cell,
@@ -101,7 +108,7 @@ export function planLayer(
     describeRecurrenceBackward(
       cell,
       shape,
-      { ...backwardOptions, lastStepOnly: reads.lastStepOnly, hasCellGradient: reads.cellGradient },
+      { ...backwardOptions, lastStepOnly: reads.lastStepOnly, hasSavedGradient: reads.savedGradient },
       strategy,
       traits,
     );
@@ -112,6 +119,8 @@ export function planLayer(
     shape,
     strategy,
     layout,
+    side,
+    stateFloats: (cell.savedIsState ? 2 : 1) * c.batch * c.units,
     projection: describeInputProjection(shape, c, strategy, traits),
     forward,
     backward,
@@ -124,7 +133,7 @@ export function planLayer(
   const runs = [
     plan.projection,
     forward({ last: false, lastSaved: false }),
-    backward({ lastStepOnly: false, cellGradient: false }),
+    backward({ lastStepOnly: false, savedGradient: false }),
   ];
   checkLimits(
     kind,
@@ -155,6 +164,7 @@ function layoutOf(c: LayerConfig, cell: Cell): Record<BufferName, BufferLayout> 
     bias,
     initialState: state,
     initialCellState: state,
+    mask: c.masking === 'lengths' ? entry(B) : entry(B, T),
     h: sequence,
     gates: entry(B, T, G * U),
     saved: sequence,
@@ -227,20 +237,6 @@ function checkLimits(kind: string, plan: LayerPlan, specs: readonly KernelSpec[]
         `maxComputeWorkgroupStorageSize is ${limits.maxComputeWorkgroupStorageSize}`,
     );
   }
-}
-
-/** Byte ranges of `sizes` bytes laid one after the other in one buffer, each starting at a multiple of `alignment`. */
-export function alignedRanges(
-  sizes: readonly number[],
-  alignment: number,
-): { ranges: { offset: number; size: number }[]; size: number } {
-  let offset = 0;
-  const ranges = sizes.map((size) => {
-    const range = { offset, size };
-    offset = Math.ceil((offset + size) / alignment) * alignment;
-    return range;
-  });
-  return { ranges, size: offset };
 }
 
 /**

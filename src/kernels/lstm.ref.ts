@@ -8,6 +8,7 @@ import type { ResolvedLSTMConfig } from './config.js';
 import { inputGradientRef } from './input-gradient.ref.js';
 import { inputProjectionRef } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
+import { blend, KEEP_ALL, keepOf, type Keep } from './masking.ref.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 
 export interface LSTMArrays {
@@ -17,6 +18,8 @@ export interface LSTMArrays {
   readonly bias?: ArrayLike<number> | null;
   readonly initialState?: ArrayLike<number> | null;
   readonly initialCellState?: ArrayLike<number> | null;
+  /** With config.masking: [B, T] steps or [B] lengths. */
+  readonly mask?: ArrayLike<number> | null;
 }
 
 export interface LSTMForwardRef {
@@ -48,6 +51,7 @@ export function lstmRecurrenceRef(
   initialCellState: ArrayLike<number> | null,
   shape: RNNShape,
   { activation, recurrentActivation }: Activations,
+  keep: Keep = KEEP_ALL,
 ): LSTMForwardRef {
   const { batch: B, timesteps: T, units: U } = shape;
   const W = GATES * U;
@@ -64,14 +68,15 @@ export function lstmRecurrenceRef(
       const [cp, cAt] = s > 0 ? [c, (row - 1) * U] : [c0, b * U];
       const a = gates.subarray(row * W, (row + 1) * W);
       for (let j = 0; j < W; j++) for (let k = 0; k < U; k++) a[j] = a[j]! + hp[hAt + k]! * recurrentKernel[k * W + j]!;
+      const m = keep(b, s);
       for (let u = 0; u < U; u++) {
         const i = activateRef(recurrentActivation, a[u]!);
         const f = activateRef(recurrentActivation, a[U + u]!);
         const g = activateRef(activation, a[2 * U + u]!);
         const o = activateRef(recurrentActivation, a[3 * U + u]!);
         const cs = f * cp[cAt + u]! + i * g;
-        c[row * U + u] = cs;
-        h[row * U + u] = o * activateRef(activation, cs);
+        c[row * U + u] = blend(cs, cp[cAt + u]!, m);
+        h[row * U + u] = blend(o * activateRef(activation, cs), hp[hAt + u]!, m);
       }
     }
   }
@@ -93,6 +98,7 @@ export function lstmRecurrenceBackwardRef(
   },
   shape: RNNShape,
   { activation, recurrentActivation }: Activations,
+  keep: Keep = KEEP_ALL,
 ): { dGates: Float64Array; dInitialState: Float64Array; dInitialCellState: Float64Array } {
   const { batch: B, timesteps: T, units: U } = shape;
   const { gates, c, recurrentKernel } = arrays;
@@ -111,11 +117,16 @@ export function lstmRecurrenceBackwardRef(
     const dc = arrays.dcLast
       ? Float64Array.from({ length: U }, (_, u) => arrays.dcLast![b * U + u]!)
       : new Float64Array(U);
+    // What a dropped step passes on to h before it.
+    const passed = new Float64Array(U);
     for (let s = T - 1; s >= 0; s--) {
       const row = b * T + s;
       const [cp, cAt] = s > 0 ? [c, (row - 1) * U] : [c0, b * U];
+      const m = keep(b, s);
       for (let u = 0; u < U; u++) {
-        const dh = arrays.dh[row * U + u]! + (s < T - 1 ? backThroughTime(row + 1, u) : 0);
+        const reaching = arrays.dh[row * U + u]! + (s < T - 1 ? backThroughTime(row + 1, u) + passed[u]! : 0);
+        const dh = m * reaching;
+        passed[u] = (1 - m) * reaching;
         const [ai, af, ac, ao] = [0, 1, 2, 3].map((g) => gates[row * W + g * U + u]!) as [
           number,
           number,
@@ -130,16 +141,16 @@ export function lstmRecurrenceBackwardRef(
         ];
         const cs = c[row * U + u]!;
         const tc = activateRef(activation, cs);
-        const dcs = dc[u]! + dh * o * activateGradRef(activation, cs, tc);
+        const dcs = m * dc[u]! + dh * o * activateGradRef(activation, cs, tc);
         dGates[row * W + u] = dcs * g * activateGradRef(recurrentActivation, ai, i);
         dGates[row * W + U + u] = dcs * cp[cAt + u]! * activateGradRef(recurrentActivation, af, f);
         dGates[row * W + 2 * U + u] = dcs * i * activateGradRef(activation, ac, g);
         dGates[row * W + 3 * U + u] = dh * tc * activateGradRef(recurrentActivation, ao, o);
-        dc[u] = dcs * f;
+        dc[u] = dcs * f + (1 - m) * dc[u]!;
       }
     }
     for (let u = 0; u < U; u++) {
-      dInitialState[b * U + u] = backThroughTime(b * T, u);
+      dInitialState[b * U + u] = backThroughTime(b * T, u) + passed[u]!;
       dInitialCellState[b * U + u] = dc[u]!;
     }
   }
@@ -153,7 +164,8 @@ export function lstmForwardRef(inputs: LSTMArrays, config: ResolvedLSTMConfig): 
   const projection = inputProjectionRef(inputs.x, inputs.kernel, bias, { ...config, ...SHAPE }, config.goBackwards);
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
   const initialCellState = config.useInitialCellState ? (inputs.initialCellState ?? null) : null;
-  return lstmRecurrenceRef(projection, inputs.recurrentKernel, initialState, initialCellState, config, config);
+  const keep = keepOf(inputs.mask, config);
+  return lstmRecurrenceRef(projection, inputs.recurrentKernel, initialState, initialCellState, config, config, keep);
 }
 
 /** Gradients of Σ dh ⊙ h + Σ dcLast ⊙ c_{T-1} with respect to every input, given the forward's gates, h and c. */
@@ -169,7 +181,8 @@ export function lstmBackwardRef(
 ): LSTMGradientsRef {
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
   const initialCellState = config.useInitialCellState ? (inputs.initialCellState ?? null) : null;
-  const recurrence = lstmRecurrenceBackwardRef({ ...inputs, initialCellState }, config, config);
+  const keep = keepOf(inputs.mask, config);
+  const recurrence = lstmRecurrenceBackwardRef({ ...inputs, initialCellState }, config, config, keep);
   const shape = { ...config, ...SHAPE };
   const weights = weightGradientsRef(
     { x: inputs.x, h: inputs.h, initialState, dGates: recurrence.dGates, saved: null },

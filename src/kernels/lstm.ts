@@ -17,8 +17,6 @@ import { cellConfig, resolveLayerConfig, type LSTMConfig, type ResolvedLSTMConfi
 import { lstmBackwardRef, lstmForwardRef } from './lstm.ref.js';
 import { createRecurrentLayer, type RecurrentLayer } from './recurrent-layer.js';
 
-const INITIAL_CELL_STATE = '[batch, units] (read only when params.hasCellInput)';
-
 const CELL: Cell = {
   name: 'lstm',
   gates: 4,
@@ -26,26 +24,12 @@ const CELL: Cell = {
   phases: 1,
   biasRows: 1,
   saves: true,
+  savedIsState: true,
   savedOperand: false,
-  cellInput: 'initialCellState',
+  cellInput: null,
   constants: {},
-  forward: {
-    code: forwardCode,
-    bindings: [{ name: 'initialCellState', access: 'read', holds: INITIAL_CELL_STATE, tiles: true }],
-  },
-  backward: {
-    code: backwardCode,
-    bindings: [
-      { name: 'saved', access: 'read', holds: '[batch, timesteps, units]: c from the forward pass', tiles: true },
-      { name: 'initialCellState', access: 'read', holds: INITIAL_CELL_STATE, tiles: true },
-      {
-        name: 'dInitialCellState',
-        access: 'read_write',
-        holds: '[batch, units]: dc carried from step to step, in the end the initial cell state gradient',
-        tiles: true,
-      },
-    ],
-  },
+  forward: { code: forwardCode, bindings: [] },
+  backward: { code: backwardCode, bindings: [] },
 };
 
 export const LSTM_CELL: CellDefinition = {

@@ -4,7 +4,7 @@
  * turns the gradient reaching h_s (dh_s plus what step s+1 sends back through recurrentKernel) into
  * the gradients of its gates' pre-activations, dGates. Persistent: ceil(T / maxStepsPerDispatch)
  * dispatches of ceil(B/4) workgroups; stepwise: T·phases + 1 (recurrence-schedule.ts).
- * Limits: as recurrence-forward; 5 storage buffers plus the cell's.
+ * Limits: as recurrence-forward; 8 storage buffers.
  */
 import activationCode from '../wgsl/activation.wgsl?raw';
 import code from '../wgsl/recurrence-backward.wgsl?raw';
@@ -17,6 +17,7 @@ import type { Cell, CellShape } from './cell.js';
 import { activationConstants } from './recurrence-forward.js';
 import { perCellAndProducts, productsModule, productsName } from './recurrence-products.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
+import { SIDE_PARAMS, sideParams, type SideLayout } from './side-inputs.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = {
@@ -26,9 +27,9 @@ const PARAMS = {
   stageBegin: 'u32',
   stageEnd: 'u32',
   lastStepOnly: 'u32',
-  hasInitialState: 'u32',
-  hasCellInput: 'u32',
-  hasCellGradient: 'u32',
+  goBackwards: 'u32',
+  ...SIDE_PARAMS,
+  hasSavedGradient: 'u32',
   activation: 'u32',
   recurrentActivation: 'u32',
 } as const;
@@ -41,11 +42,14 @@ const DRIVER_BINDINGS: readonly StorageBinding[] = [
   { name: 'recurrentKernel', access: 'read', type: 'RecurrentKernel', holds: '[units, GATES·units]' },
   { name: 'dGates', access: 'read_write', holds: '[batch, timesteps, GRADIENT_BLOCKS·units]', tiles: true },
   {
-    name: 'dInitialState',
+    name: 'dStates',
     access: 'read_write',
-    holds: '[batch, units]: also where a cell carries a gradient from one step to the one before',
+    holds: "[2, batch, units]: what a step sends the states before it, in the end the initial states' gradients",
     tiles: true,
   },
+  { name: 'side', access: 'read', holds: 'initial states and mask at params offsets (side-inputs.ts)', tiles: true },
+  { name: 'h', access: 'read', holds: '[batch, timesteps, units] from the forward pass', tiles: true },
+  { name: 'saved', access: 'read', holds: "[batch, timesteps, units]: the cell's per-step state", tiles: true },
 ];
 
 export type RecurrenceBackwardRun = KernelRun<Param, string>;
@@ -73,11 +77,12 @@ export interface RecurrenceBackwardOptions {
   readonly recurrentActivation: Activation;
   /** dh holds the last step's gradient only, [B, U]. */
   readonly lastStepOnly: boolean;
-  readonly useInitialState: boolean;
-  /** The cell's own input is bound (LSTM: the initial cell state). */
-  readonly hasCellInput: boolean;
-  /** A gradient for the cell's carried state at the last step was copied in (LSTM: dcLast). */
-  readonly hasCellGradient: boolean;
+  /** Time runs backwards: only the mask reads it. */
+  readonly goBackwards: boolean;
+  /** Where the initial states and the mask are in `side`. */
+  readonly side: SideLayout;
+  /** A gradient for the saved state at the last step was copied into dStates (LSTM: dcLast). */
+  readonly hasSavedGradient: boolean;
 }
 
 export function describeRecurrenceBackward(
@@ -106,9 +111,9 @@ export function describeRecurrenceBackward(
         stageBegin: range.begin,
         stageEnd: range.end,
         lastStepOnly: Number(options.lastStepOnly),
-        hasInitialState: Number(options.useInitialState),
-        hasCellInput: Number(options.hasCellInput),
-        hasCellGradient: Number(options.hasCellGradient),
+        goBackwards: Number(options.goBackwards),
+        ...sideParams(options.side),
+        hasSavedGradient: Number(options.hasSavedGradient),
         activation: activationId(options.activation),
         recurrentActivation: activationId(options.recurrentActivation),
       },

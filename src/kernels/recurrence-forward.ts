@@ -4,7 +4,7 @@
  * adds h_{s-1} · recurrentKernel to the input projection waiting in `gates`, stores the gates'
  * pre-activations there, h_s in h, and what else it keeps in saved. Persistent: ceil(T /
  * maxStepsPerDispatch) dispatches of ceil(B/4) workgroups; stepwise: T·phases (recurrence-schedule.ts).
- * Limits: GATES·U²·4 bytes of workgroup memory for staged weights; 7 storage buffers plus the cell's.
+ * Limits: GATES·U²·4 bytes of workgroup memory for staged weights; 6 storage buffers plus the cell's.
  */
 import activationCode from '../wgsl/activation.wgsl?raw';
 import code from '../wgsl/recurrence-forward.wgsl?raw';
@@ -16,6 +16,7 @@ import { activationId, RUNTIME_SELECTED_ACTIVATIONS, type Activation } from './a
 import type { Cell, CellShape } from './cell.js';
 import { perCellAndProducts, productsModule, productsName } from './recurrence-products.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
+import { SIDE_PARAMS, sideParams, type SideLayout } from './side-inputs.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = {
@@ -24,7 +25,8 @@ const PARAMS = {
   units: 'u32',
   stageBegin: 'u32',
   stageEnd: 'u32',
-  hasInitialState: 'u32',
+  goBackwards: 'u32',
+  ...SIDE_PARAMS,
   hasLast: 'u32',
   hasLastSaved: 'u32',
   hasCellInput: 'u32',
@@ -42,19 +44,13 @@ const DRIVER_BINDINGS: readonly StorageBinding[] = [
     tiles: true,
   },
   { name: 'recurrentKernel', access: 'read', type: 'RecurrentKernel', holds: '[units, GATES·units]' },
-  {
-    name: 'initialState',
-    access: 'read',
-    holds: '[batch, units] (read only when params.hasInitialState)',
-    tiles: true,
-  },
+  { name: 'side', access: 'read', holds: 'initial states and mask at params offsets (side-inputs.ts)', tiles: true },
   { name: 'h', access: 'read_write', holds: '[batch, timesteps, units]', tiles: true },
-  { name: 'last', access: 'read_write', holds: '[batch, units] (written only when params.hasLast)', tiles: true },
   { name: 'saved', access: 'read_write', holds: "[batch, timesteps, units]: the cell's per-step state", tiles: true },
   {
-    name: 'lastSaved',
+    name: 'lastStates',
     access: 'read_write',
-    holds: '[batch, units]: saved at the last step (written only when params.hasLastSaved)',
+    holds: '[2, batch, units]: h, then saved, at the last step (written when params.hasLast, hasLastSaved)',
     tiles: true,
   },
 ];
@@ -82,8 +78,11 @@ export const recurrenceForwardSpec = perCellAndProducts((cell, products, units):
 export interface RecurrenceForwardOptions {
   readonly activation: Activation;
   readonly recurrentActivation: Activation;
-  readonly useInitialState: boolean;
-  /** The cell's own input (binding 8) is bound: LSTM's initial cell state, GRU's recurrent bias. */
+  /** Time runs backwards: only the mask reads it (gates already hold the steps in consumption order). */
+  readonly goBackwards: boolean;
+  /** Where the initial states and the mask are in `side`. */
+  readonly side: SideLayout;
+  /** The cell's own input is bound: GRU's recurrent bias row. */
   readonly hasCellInput: boolean;
   readonly writeLast: boolean;
   readonly writeLastSaved: boolean;
@@ -123,7 +122,8 @@ export function describeRecurrenceForward(
         units: shape.units,
         stageBegin: range.begin,
         stageEnd: range.end,
-        hasInitialState: Number(options.useInitialState),
+        goBackwards: Number(options.goBackwards),
+        ...sideParams(options.side),
         hasLast: Number(options.writeLast),
         hasLastSaved: Number(options.writeLastSaved),
         hasCellInput: Number(options.hasCellInput),

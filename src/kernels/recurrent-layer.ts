@@ -14,6 +14,7 @@ import { countDispatches, type KernelRun } from '../gpu/kernel.js';
 import type { BufferName, CellDefinition } from './cell.js';
 import { cellConfig, resolveLayerConfig, type ResolvedConfig } from './config.js';
 import { bindWeightGradients, planLayer } from './layer-plan.js';
+import type { SidePiece } from './side-inputs.js';
 import { chooseStrategy, deviceTraits, type Strategy } from './strategy.js';
 import { checkDevice } from '../gpu/check-device.js';
 
@@ -67,6 +68,15 @@ function checkObject(value: unknown, argument: string): Buffers {
   return value as Buffers;
 }
 
+const LAST_STATES = "an LSTM's last states are copied out of the layer's own buffer";
+const INITIAL_GRADIENTS = "an LSTM's initial-state gradients are copied out of the layer's own buffer";
+
+/** Throws unless `buffer` has the usage a copy needs, naming the argument and why. */
+function needsUsage(buffer: GPUBuffer, argument: string, usage: 'COPY_SRC' | 'COPY_DST', why: string): void {
+  if ((buffer.usage & GPUBufferUsage[usage]) === 0)
+    throw new TypeError(`${argument}: the buffer needs GPUBufferUsage.${usage} (${why})`);
+}
+
 /** Records bound kernels in one compute pass. */
 function encodePass(encoder: GPUCommandEncoder, name: string, kernels: readonly BoundKernel[]): void {
   const pass = encoder.beginComputePass({ label: label(name, 'pass') });
@@ -96,12 +106,20 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
   const forwardRuns = [plan.projection, plan.forward({ last: false, lastSaved: false })];
   const splits = plan.weightGradients.splits;
   const backwardRuns = [
-    plan.backward({ lastStepOnly: false, cellGradient: false }),
+    plan.backward({ lastStepOnly: false, savedGradient: false }),
     plan.weightGradients.run,
     ...(splits ? [splits.run] : []),
     plan.inputGradient,
   ];
-  let partials: GPUBuffer | null = null;
+  // Scratch the layer owns, made on first use: the weight gradients' partials, the side inputs when
+  // several come, an LSTM's states [2, B, U] (lastStates, dStates).
+  const scratch = new Map<string, GPUBuffer>();
+  const owned = (name: string, bytes: number, usage: number): GPUBuffer => {
+    let buffer = scratch.get(name);
+    if (!buffer) scratch.set(name, (buffer = device.createBuffer({ label: label(kind, name), size: bytes, usage })));
+    return buffer;
+  };
+  const stateBytes = c.batch * c.units * 4;
 
   const publicName = (name: BufferName): string => definition.names[name] ?? name;
   const what = (name: BufferName): string => `${publicName(name)} ${layout[name].dims} float32`;
@@ -156,10 +174,11 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
     Object.fromEntries(Object.entries(buffers).map(([name, buffer]) => [publicName(name as BufferName), buffer]));
 
   function checkWeights(buffers: Buffers) {
-    return {
+    const weights = {
       x: required(buffers, 'inputs', 'x'),
       kernel: required(buffers, 'inputs', 'kernel'),
       recurrentKernel: required(buffers, 'inputs', 'recurrentKernel'),
+      mask: optional(buffers, 'inputs', 'mask', c.masking !== null, 'masking'),
       initialState: optional(buffers, 'inputs', 'initialState', c.useInitialState, 'useInitialState'),
       ...(cellState
         ? {
@@ -172,6 +191,50 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
             ),
           }
         : {}),
+    };
+    const pieces = sidePieces(weights);
+    if (pieces.length > 1) {
+      for (const { name, buffer } of pieces) {
+        if ((buffer.usage & GPUBufferUsage.COPY_SRC) === 0)
+          throw new TypeError(
+            `inputs.${publicName(name)}: the buffer needs GPUBufferUsage.COPY_SRC when more than one of the ` +
+              'initial states and the mask is given (they are copied into one buffer)',
+          );
+      }
+    }
+    return weights;
+  }
+
+  /** The side inputs given, each with its place in `side`. */
+  function sidePieces(weights: Partial<Record<BufferName, GPUBuffer | null>>) {
+    const places: [BufferName, SidePiece | null][] = [
+      ['initialState', plan.side.initialState],
+      ['initialCellState', plan.side.initialSaved],
+      ['mask', plan.side.mask],
+    ];
+    return places.flatMap(([name, piece]) => {
+      const buffer = weights[name];
+      return piece && buffer ? [{ name, buffer, piece }] : [];
+    });
+  }
+
+  /**
+   * The kernels' `side` binding and, for weight-gradients, h_{-1}'s: the one input as it is, or the
+   * inputs copied into the layer's side buffer.
+   */
+  function sideBindings(encoder: GPUCommandEncoder, weights: Partial<Record<BufferName, GPUBuffer | null>>) {
+    const pieces = sidePieces(weights);
+    if (pieces.length === 0) return { side: null, initialState: null };
+    let buffer = pieces[0]!.buffer;
+    if (pieces.length > 1) {
+      buffer = owned('side inputs', plan.side.bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+      for (const { buffer: from, piece } of pieces)
+        encoder.copyBufferToBuffer(from, 0, buffer, piece.at * 4, piece.floats * 4);
+    }
+    const state = plan.side.initialState;
+    return {
+      side: { buffer, size: pieces.length > 1 ? plan.side.bytes : pieces[0]!.piece.floats * 4 },
+      initialState: state && weights.initialState ? { buffer, offset: state.at * 4, size: state.floats * 4 } : null,
     };
   }
 
@@ -197,6 +260,9 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
         ...(cellState ? (['lastSaved'] as const) : []),
       ];
       const out = givenOutputs(outputs, produced);
+      // An LSTM's last c, and its last h beside it, come out of the layer's own [2, B, U].
+      const copiedOut = out.lastSaved ? (['last', 'lastSaved'] as const).filter((name) => out[name]) : [];
+      for (const name of copiedOut) needsUsage(out[name]!, `outputs.${publicName(name)}`, 'COPY_DST', LAST_STATES);
       const writable = prefixed('outputs', out);
       checkDistinct(writable, { ...writable, ...prefixed('inputs', read) });
       const written = {
@@ -206,12 +272,28 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
         last: out.last ?? null,
         ...(cellState ? { lastSaved: out.lastSaved ?? null } : {}),
       };
-      const buffers = sized({ ...read, ...written });
+      const lastStates =
+        copiedOut.length > 0
+          ? owned('last states', plan.stateFloats * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC)
+          : written.last;
+      const { side } = sideBindings(encoder, read);
+      const buffers: Record<string, Binding | null> = {
+        ...sized({ ...read, ...written }),
+        side,
+        lastStates: lastStates && {
+          buffer: lastStates,
+          size: copiedOut.length > 0 ? plan.stateFloats * 4 : stateBytes,
+        },
+      };
       const recurrence = plan.forward({ last: written.last !== null, lastSaved: (written.lastSaved ?? null) !== null });
       encodePass(encoder, kind, [
         bindKernel(device, plan.projection, buffers),
         bindKernel(device, recurrence, buffers),
       ]);
+      for (const name of copiedOut) {
+        const at = name === 'last' ? 0 : stateBytes;
+        encoder.copyBufferToBuffer(lastStates!, at, written[name]!, 0, stateBytes);
+      }
       return publicResult(written) as FO;
     },
 
@@ -241,16 +323,10 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
         ...(cellState ? (['dInitialCellState'] as const) : []),
         'dGates',
       ]);
-      if (dcLast) {
-        if ((dcLast.usage & GPUBufferUsage.COPY_SRC) === 0)
-          throw new TypeError(
-            'inputs.dcLast: the buffer needs GPUBufferUsage.COPY_SRC (it is copied to start the carried cell gradient)',
-          );
-        if (out.dInitialCellState && (out.dInitialCellState.usage & GPUBufferUsage.COPY_DST) === 0) {
-          throw new TypeError(
-            'outputs.dInitialCellState: the buffer needs GPUBufferUsage.COPY_DST when inputs.dcLast is given ' +
-              '(dcLast is copied into it)',
-          );
+      if (dcLast) needsUsage(dcLast, 'inputs.dcLast', 'COPY_SRC', 'it is copied to start the carried cell gradient');
+      if (cellState) {
+        for (const name of ['dInitialState', 'dInitialCellState'] as const) {
+          if (out[name]) needsUsage(out[name], `outputs.${publicName(name)}`, 'COPY_DST', INITIAL_GRADIENTS);
         }
       }
       const writable = prefixed('outputs', out);
@@ -265,17 +341,24 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
         ...(cellState ? { dInitialCellState: out.dInitialCellState ?? allocate('dInitialCellState') } : {}),
         dGates: out.dGates ?? allocate('dGates'),
       };
-      if (splits) {
-        partials ??= device.createBuffer({
-          label: label(kind, 'weight-gradient partials'),
-          size: splits.size,
-          usage: GPUBufferUsage.STORAGE,
-        });
-      }
-      const buffers = sized({ ...read, dh, ...written }, { dh: layout[dhName].bytes });
-      if (dcLast && written.dInitialCellState)
-        encoder.copyBufferToBuffer(dcLast, 0, written.dInitialCellState, 0, layout.dcLast.bytes);
-      const recurrence = plan.backward({ lastStepOnly, cellGradient: dcLast !== null });
+      const partials = splits ? owned('weight-gradient partials', splits.size, GPUBufferUsage.STORAGE) : null;
+      // An LSTM's initial-state gradients come out of the layer's own [2, B, U]: dc is carried in its second block.
+      const dStates = cellState
+        ? owned(
+            'state gradients',
+            plan.stateFloats * 4,
+            GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+          )
+        : written.dInitialState;
+      if (dcLast) encoder.copyBufferToBuffer(dcLast, 0, dStates, stateBytes, stateBytes);
+      const { side, initialState } = sideBindings(encoder, read);
+      const buffers: Record<string, Binding | null> = {
+        ...sized({ ...read, dh, ...written }, { dh: layout[dhName].bytes }),
+        side,
+        initialState,
+        dStates: { buffer: dStates, size: cellState ? plan.stateFloats * 4 : stateBytes },
+      };
+      const recurrence = plan.backward({ lastStepOnly, savedGradient: dcLast !== null });
       const { dKernel, dRecurrentKernel, dBias } = buffers;
       encodePass(encoder, kind, [
         bindKernel(device, recurrence, buffers),
@@ -288,12 +371,16 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
         ),
         bindKernel(device, plan.inputGradient, buffers),
       ]);
+      if (cellState) {
+        encoder.copyBufferToBuffer(dStates, 0, written.dInitialState, 0, stateBytes);
+        encoder.copyBufferToBuffer(dStates, stateBytes, written.dInitialCellState!, 0, stateBytes);
+      }
       return publicResult(written) as BO;
     },
 
     destroy() {
       destroyed = true;
-      partials?.destroy();
+      for (const buffer of scratch.values()) buffer.destroy();
     },
   };
 }

@@ -26,3 +26,17 @@ export function rowGemmGrid(
 ): [number, number, number] {
   return [Math.ceil(tiles4(columns) / wx), ...foldedGrid(Math.ceil(tiles4(rows) / wy), maxPerDimension)];
 }
+
+/** Byte ranges of `sizes` bytes laid one after the other in one buffer, each starting at a multiple of `alignment`. */
+export function alignedRanges(
+  sizes: readonly number[],
+  alignment: number,
+): { ranges: { offset: number; size: number }[]; size: number } {
+  let offset = 0;
+  const ranges = sizes.map((size) => {
+    const range = { offset, size };
+    offset = Math.ceil((offset + size) / alignment) * alignment;
+    return range;
+  });
+  return { ranges, size: offset };
+}

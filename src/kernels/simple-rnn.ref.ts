@@ -9,6 +9,7 @@ import type { ResolvedConfig } from './config.js';
 import { inputGradientRef } from './input-gradient.ref.js';
 import { inputProjectionRef } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
+import { blend, KEEP_ALL, keepOf, type Keep } from './masking.ref.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 
 export interface SimpleRNNArrays {
@@ -17,6 +18,8 @@ export interface SimpleRNNArrays {
   readonly recurrentKernel: ArrayLike<number>;
   readonly bias?: ArrayLike<number> | null;
   readonly initialState?: ArrayLike<number> | null;
+  /** With config.masking: [B, T] steps or [B] lengths. */
+  readonly mask?: ArrayLike<number> | null;
 }
 
 export interface SimpleRNNForwardRef {
@@ -42,6 +45,7 @@ export function simpleRNNRecurrenceRef(
   initialState: ArrayLike<number> | null,
   shape: RNNShape,
   activation: Activation,
+  keep: Keep = KEEP_ALL,
 ): SimpleRNNForwardRef {
   const { batch: B, timesteps: T, units: U } = shape;
   const z = Float64Array.from(projection);
@@ -53,11 +57,12 @@ export function simpleRNNRecurrenceRef(
       const cur = (b * T + s) * U;
       const prev = s > 0 ? h : h0;
       const prevOffset = s > 0 ? cur - U : b * U;
+      const m = keep(b, s);
       for (let u = 0; u < U; u++) {
         let acc = z[cur + u]!;
         for (let k = 0; k < U; k++) acc += prev[prevOffset + k]! * recurrentKernel[k * U + u]!;
         z[cur + u] = acc;
-        h[cur + u] = activateRef(activation, acc);
+        h[cur + u] = blend(activateRef(activation, acc), prev[prevOffset + u]!, m);
       }
     }
   }
@@ -72,6 +77,7 @@ export function simpleRNNRecurrenceBackwardRef(
   recurrentKernel: ArrayLike<number>,
   shape: RNNShape,
   activation: Activation,
+  keep: Keep = KEEP_ALL,
 ): { dz: Float64Array; dInitialState: Float64Array } {
   const { batch: B, timesteps: T, units: U } = shape;
   const dz = new Float64Array(B * T * U);
@@ -83,14 +89,20 @@ export function simpleRNNRecurrenceBackwardRef(
     return acc;
   };
   for (let b = 0; b < B; b++) {
+    // What a dropped step passes on to the state before it.
+    let passed = new Float64Array(U);
     for (let s = T - 1; s >= 0; s--) {
       const cur = (b * T + s) * U;
+      const m = keep(b, s);
+      const next = new Float64Array(U);
       for (let u = 0; u < U; u++) {
-        const g = dh[cur + u]! + (s < T - 1 ? backThroughTime(cur + U, u) : 0);
-        dz[cur + u] = g * activateGradRef(activation, z[cur + u]!, h[cur + u]!);
+        const g = dh[cur + u]! + (s < T - 1 ? backThroughTime(cur + U, u) + passed[u]! : 0);
+        dz[cur + u] = m * g * activateGradRef(activation, z[cur + u]!, h[cur + u]!);
+        next[u] = (1 - m) * g;
       }
+      passed = next;
     }
-    for (let u = 0; u < U; u++) dInitialState[b * U + u] = backThroughTime(b * T * U, u);
+    for (let u = 0; u < U; u++) dInitialState[b * U + u] = backThroughTime(b * T * U, u) + passed[u]!;
   }
   return { dz, dInitialState };
 }
@@ -99,7 +111,8 @@ export function simpleRNNForwardRef(inputs: SimpleRNNArrays, config: ResolvedCon
   const bias = config.useBias ? (inputs.bias ?? null) : null;
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
   const projection = inputProjectionRef(inputs.x, inputs.kernel, bias, { ...config, ...SHAPE }, config.goBackwards);
-  return simpleRNNRecurrenceRef(projection, inputs.recurrentKernel, initialState, config, config.activation);
+  const keep = keepOf(inputs.mask, config);
+  return simpleRNNRecurrenceRef(projection, inputs.recurrentKernel, initialState, config, config.activation, keep);
 }
 
 /** Gradients of Σ dh ⊙ h with respect to every input, given the forward's z and h. */
@@ -119,6 +132,7 @@ export function simpleRNNBackwardRef(
     inputs.recurrentKernel,
     config,
     config.activation,
+    keepOf(inputs.mask, config),
   );
   const shape = { ...config, ...SHAPE };
   const weights = weightGradientsRef({ x: inputs.x, h: inputs.h, initialState, dGates: dz, saved: null }, shape, {

@@ -23,14 +23,12 @@ const CELL: Cell = {
   phases: 1,
   biasRows: 1,
   saves: false,
+  savedIsState: false,
   savedOperand: false,
   cellInput: null,
   constants: {},
   forward: { code: forwardCode, bindings: [] },
-  backward: {
-    code: backwardCode,
-    bindings: [{ name: 'h', access: 'read', holds: '[batch, timesteps, units] from the forward pass', tiles: true }],
-  },
+  backward: { code: backwardCode, bindings: [] },
 };
 
 export const SIMPLE_RNN_CELL: CellDefinition = {

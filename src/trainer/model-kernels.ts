@@ -73,7 +73,7 @@ export function modelKernels(
       shape: plan.shape,
       projection: plan.projection,
       forward: plan.forward({ last: l === top, lastSaved: false }),
-      backward: plan.backward({ lastStepOnly: l === top, cellGradient: false }),
+      backward: plan.backward({ lastStepOnly: l === top, savedGradient: false }),
       gradients: plan.weightGradients,
       inputGradient: l === 0 ? null : plan.inputGradient,
     };

@@ -50,8 +50,8 @@ export class StepBuffers {
     this.dPredictions = this.buffer('predictions gradient', floats(B, head.shape.units));
     const last = this.buffer('last state', floats(B, head.shape.features));
     const dLast = this.buffer('last state gradient', floats(B, head.shape.features));
-    const dInitialState = this.buffer('initial state gradient', floats(B, widest));
-    const dInitialCellState = this.buffer('initial cell state gradient', floats(B, widest));
+    // What the backward recurrences carry from step to step: [2, B, U] (LSTM's second block: dc).
+    const dStates = this.buffer('state gradients', floats(2, B, widest));
     const perLayer = layers.map(({ shape }, l) => ({
       gates: this.buffer(`layer ${l} gates`, floats(B, T, shape.gates * shape.units)),
       h: this.buffer(`layer ${l} h`, floats(B, T, shape.units)),
@@ -80,7 +80,7 @@ export class StepBuffers {
           gates: s.gates,
           recurrentKernel: weight(w.recurrentKernel),
           h: s.h,
-          last: l === top ? last : undefined,
+          lastStates: l === top ? last : undefined,
           saved: s.saved,
           bias: weight(w.bias),
         }),
@@ -123,8 +123,7 @@ export class StepBuffers {
           gates: s.gates,
           recurrentKernel: weight(w.recurrentKernel),
           dGates: s.dGates,
-          dInitialState,
-          dInitialCellState,
+          dStates,
           h: s.h,
           saved: s.saved,
         }),

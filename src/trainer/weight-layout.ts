@@ -10,7 +10,7 @@
  */
 import type { Cell, LayerConfig } from '../kernels/cell.js';
 import { cellById } from '../kernels/cells.js';
-import { alignedRanges } from '../kernels/layer-plan.js';
+import { alignedRanges } from '../kernels/shape.js';
 import type { ResolvedTrainerConfig } from './config.js';
 
 export interface WeightTensor {
@@ -57,6 +57,7 @@ export const trainerLayerConfig = (
   goBackwards: false,
   useBias: true,
   useInitialState: false,
+  masking: null,
   useInitialCellState: false,
 });
 

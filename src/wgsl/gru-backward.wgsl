@@ -10,27 +10,19 @@
 //
 // dGates holds [da_z, da_r, da_h̃] (the input side's gradients), and with resetAfter a fourth block,
 // d(saved): the recurrent side's gradient of the h̃ block. The elementwise part of what h_{s-1}
-// receives is carried in dInitialState, which the last stage turns into the initial state's gradient.
+// receives is passed on (passOn, addCarried) to the step before. dh is the masked gradient reaching h_s.
 // resetAfter false takes two phases per step: d(r⊙h_{s-1}) needs all of da_h̃ first.
 
 override RESET_AFTER: bool = false;
 const GATES = 3u;
 override PHASES: u32 = select(2u, 1u, RESET_AFTER);
 override GRADIENT_BLOCKS: u32 = select(3u, 4u, RESET_AFTER);
+const SAVED_IS_STATE = false;
+const CARRIES = true;
 
-fn previousState(t: Tile) -> mat4x4f {
-  if (!t.initial) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
-  if (params.hasInitialState == 0u) { return mat4x4f(); }
-  return initialStateTile(batchOffsets(t), t.units);
-}
-
-fn savedAt(t: Tile) -> mat4x4f {
-  return savedTile(sequenceOffsets(t, t.step, params.units), t.units);
-}
-
-// What step `step` sends back to h_{step-1}: the carried elementwise part plus its gates through R.
-fn recurrentGradient(t: Tile, step: u32) -> mat4x4f {
-  var d = initialGradientAt(t) + gradientProducts(t, step, 2u);
+// What step `step` sends back to h_{step-1} through its gates and R.
+fn gateGradient(t: Tile, step: u32) -> mat4x4f {
+  var d = gradientProducts(t, step, 2u);
   if (RESET_AFTER) { d += gradientProduct(t, step, 3u, 2u); }
   return d;
 }
@@ -42,11 +34,12 @@ fn cellBackward(t: Tile, phase: u32) {
     let ar = gatesAt(t, 1u);
     let r = recurrentActivateTile(ar);
     storeGradient(t, 1u, times(times(reset, previousState(t)), recurrentActivateGradTile(ar, r)));
-    storeInitialGradient(t, initialGradientAt(t) + times(reset, r));
+    addCarried(t, times(reset, r));
     return;
   }
-  var dh = outputGradient(t);
-  if (!isLastStep(t)) { dh += recurrentGradient(t, t.step + 1u); }
+  var g = outputGradient(t);
+  if (!isLastStep(t)) { g += gateGradient(t, t.step + 1u); }
+  let dh = maskGradient(t, g);
   let az = gatesAt(t, 0u);
   let ah = gatesAt(t, 2u);
   let z = recurrentActivateTile(az);
@@ -60,9 +53,9 @@ fn cellBackward(t: Tile, phase: u32) {
     storeGradient(t, 1u, times(times(dah, savedAt(t)), recurrentActivateGradTile(ar, r)));
     storeGradient(t, 3u, times(dah, r));
   }
-  storeInitialGradient(t, times(dh, z));
+  passOn(t, times(dh, z));
 }
 
 fn cellInitialGradient(t: Tile) {
-  storeInitialGradient(t, recurrentGradient(t, 0u));
+  storeInitialGradient(t, initialCarried(t) + gateGradient(t, 0u));
 }

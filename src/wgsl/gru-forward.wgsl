@@ -13,6 +13,7 @@
 
 override RESET_AFTER: bool = false;
 const GATES = 3u;
+const SAVED_IS_STATE = false;
 override PHASES: u32 = select(2u, 1u, RESET_AFTER);
 
 // b of gate g, the same for every row.

@@ -3,19 +3,14 @@
 //
 //   a = x_t(s)·kernel + bias + h_{s-1}·recurrentKernel
 //   i, f, o = recurrentActivation(a_i, a_f, a_o)
-//   c_s = f ⊙ c_{s-1} + i ⊙ activation(a_c̃),   h_s = o ⊙ activation(c_s),   c_{-1} = initialCellState or 0
+//   c_s = f ⊙ c_{s-1} + i ⊙ activation(a_c̃),   h_s = o ⊙ activation(c_s),   c_{-1} = the initial cell state or 0
 //
-// The pre-activations a stay in gates and c_s is the driver's `saved` (its last step goes to
-// lastSaved when requested), for the backward pass. Its own input: initialCellState (c_{-1}).
+// The pre-activations a stay in gates and c_s is the driver's `saved`, a state (its last step goes to
+// lastStates when requested, masking keeps it), for the backward pass; c_{-1} is saved's initial value.
 
 const GATES = 4u;
 const PHASES = 1u;
-
-fn previousCellState(t: Tile) -> mat4x4f {
-  if (!t.initial) { return savedAt(t, t.step - 1u); }
-  if (params.hasCellInput == 0u) { return mat4x4f(); }
-  return initialCellStateTile(batchOffsets(t), t.units);
-}
+const SAVED_IS_STATE = true;
 
 fn cellForward(t: Tile, phase: u32) {
   let p = recurrentProducts(t, 4u);
@@ -23,7 +18,7 @@ fn cellForward(t: Tile, phase: u32) {
   let af = gatesAt(t, 1u) + p.g1;
   let ac = gatesAt(t, 2u) + p.g2;
   let ao = gatesAt(t, 3u) + p.g3;
-  let c = times(recurrentActivateTile(af), previousCellState(t)) + times(recurrentActivateTile(ai), activateTile(ac));
+  let c = times(recurrentActivateTile(af), previousSaved(t)) + times(recurrentActivateTile(ai), activateTile(ac));
   storeGates(t, 0u, ai);
   storeGates(t, 1u, af);
   storeGates(t, 2u, ac);

@@ -17,11 +17,21 @@
 //
 //   the cell defines     GATES, PHASES, GRADIENT_BLOCKS (blocks of `units` columns per row of
 //                        dGates: GATES, or more when the recurrent kernel's gradient needs its own),
-//                        fn cellBackward(t: Tile, phase: u32), fn cellInitialGradient(t: Tile),
-//                        and its own bindings, after the driver's
-//   the driver provides  Tile; outputGradient(t); gatesAt(t, g); gradientProducts(t, step, count);
-//                        gradientProduct(t, step, b, g); storeGradient(t, b, v); initialGradientAt(t);
-//                        storeInitialGradient(t, v)
+//                        SAVED_IS_STATE (as the forward's), CARRIES (the cell sends h_{s-1} a gradient
+//                        of its own elementwise: GRU's z ⊙ dh), fn cellBackward(t: Tile, phase: u32),
+//                        fn cellInitialGradient(t: Tile)
+//   the driver provides  Tile; outputGradient(t); maskGradient(t, g); passOn(t, v); gatesAt(t, g);
+//                        gradientProducts(t, step, count); gradientProduct(t, step, b, g);
+//                        storeGradient(t, b, v); carriedGradient(t); storeCarried(t, v);
+//                        previousState(t); stateAt(t); previousSaved(t); savedAt(t);
+//                        savedGradient(t); maskSavedGradient(t, d); storeSavedGradient(t, v)
+//
+// What a step sends h_{s-1} elementwise (a cell's own part, and with masking the gradient a dropped step
+// passes on) is carried in dStates' first block, which the last stage turns into the initial state's
+// gradient; a cell whose saved is a state (LSTM's c) carries its gradient in the second block, which
+// ends as the initial saved state's (dcLast, when given, is copied there before the dispatch). With
+// masking, a row's dropped step passes the gradient reaching its states on to the step before, and its
+// gates get none: the gradients of tfjs's blend new ⊙ m + previous ⊙ (1 − m).
 // Needs a products module first (as recurrence-forward.wgsl), activation.wgsl, tile-math.wgsl,
 // workgroup-order.wgsl and recurrence-tiles.wgsl.
 //
@@ -85,23 +95,104 @@ fn gradientProducts(t: Tile, step: u32, count: u32) -> mat4x4f {
   return backProduct(sequenceOffsets(t, step, GRADIENT_BLOCKS * U), t.units * (GATES * U), count * U);
 }
 
-// The gradient reaching h_s from the loss directly: dh at the tile.
+// Whether dStates' first block carries from step to step: the cell's own part, or masking's.
+fn carries() -> bool {
+  return CARRIES || params.masking != 0u;
+}
+
+// What step s+1 sent h_s elementwise (0 at the last step, or when nothing carries).
+fn carriedGradient(t: Tile) -> mat4x4f {
+  if (isLastStep(t) || !carries()) { return mat4x4f(); }
+  return dStatesTile(batchOffsets(t), t.units);
+}
+
+// The gradient reaching h_s from the loss directly (dh at the tile), and elementwise from step s+1.
 fn outputGradient(t: Tile) -> mat4x4f {
-  var o = sequenceOffsets(t, t.step, params.units);
-  if (params.lastStepOnly != 0u) {
-    if (!isLastStep(t)) { return mat4x4f(); }
-    o = batchOffsets(t);
+  var d = carriedGradient(t);
+  if (params.lastStepOnly == 0u) {
+    d += dhTile(sequenceOffsets(t, t.step, params.units), t.units);
+  } else if (isLastStep(t)) {
+    d += dhTile(batchOffsets(t), t.units);
   }
-  return dhTile(o, t.units);
+  return d;
+}
+
+// What masking passes on from the step the invocation's tile is at (maskGradient sets it).
+var<private> passedOn: mat4x4f;
+
+// The gradient of the cell's new h from g, the gradient reaching h_s: m ⊙ g; (1 − m) ⊙ g passes on to
+// h_{s-1} (passOn stores it). Without masking, g.
+fn maskGradient(t: Tile, g: mat4x4f) -> mat4x4f {
+  if (params.masking == 0u) {
+    passedOn = mat4x4f();
+    return g;
+  }
+  let m = maskTile(t);
+  passedOn = times(g, ONES - m);
+  return times(g, m);
+}
+
+// Stores what step s sends h_{s-1} elementwise: v, the cell's own part, and what masking passes on.
+fn passOn(t: Tile, v: mat4x4f) {
+  if (carries()) { storeCarried(t, v + passedOn); }
+}
+
+fn storeCarried(t: Tile, v: mat4x4f) {
+  storeDStatesTile(batchOffsets(t) + t.u0, params.units - t.u0, rowsInBatch(t), v);
+}
+
+// h_s and h_{s-1} (h_{-1}: the initial state, or 0) at the tile.
+fn stateAt(t: Tile) -> mat4x4f {
+  return hTile(sequenceOffsets(t, t.step, params.units), t.units);
+}
+
+fn previousState(t: Tile) -> mat4x4f {
+  if (!t.initial) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
+  if (params.hasInitialState == 0u) { return mat4x4f(); }
+  return sideTile(batchOffsets(t) + params.initialStateAt, t.units);
+}
+
+// saved at step s and s-1 (saved_{-1}: its initial value, or 0).
+fn savedAt(t: Tile) -> mat4x4f {
+  return savedTile(sequenceOffsets(t, t.step, params.units), t.units);
+}
+
+fn previousSaved(t: Tile) -> mat4x4f {
+  if (!t.initial) { return savedTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
+  if (params.hasInitialSaved == 0u) { return mat4x4f(); }
+  return sideTile(batchOffsets(t) + params.initialSavedAt, t.units);
+}
+
+// The gradient reaching saved_s from step s+1 (or dcLast at the last step, when given), when saved is
+// a state: dStates' second block.
+fn savedGradient(t: Tile) -> mat4x4f {
+  if (isLastStep(t) && params.hasSavedGradient == 0u) { return mat4x4f(); }
+  return dStatesTile(batchOffsets(t) + params.batch * params.units, t.units);
+}
+
+// As maskGradient, for the gradient d reaching saved_s: m ⊙ d to the cell, (1 − m) ⊙ d returned, for
+// the cell to add to what it sends saved_{s-1}. Without masking, d and 0.
+var<private> savedPassedOn: mat4x4f;
+
+fn maskSavedGradient(t: Tile, d: mat4x4f) -> mat4x4f {
+  if (params.masking == 0u) {
+    savedPassedOn = mat4x4f();
+    return d;
+  }
+  let m = maskTile(t);
+  savedPassedOn = times(d, ONES - m);
+  return times(d, m);
+}
+
+// Stores what step s sends saved_{s-1}: v, and what masking passes on.
+fn storeSavedGradient(t: Tile, v: mat4x4f) {
+  let o = batchOffsets(t) + params.batch * params.units + t.u0;
+  storeDStatesTile(o, params.units - t.u0, rowsInBatch(t), v + savedPassedOn);
 }
 
 // The forward pass's pre-activations of gate g at the tile.
 fn gatesAt(t: Tile, g: u32) -> mat4x4f {
   return gatesTile(sequenceOffsets(t, t.step, GATES * params.units), g * params.units + t.units);
-}
-
-fn initialGradientAt(t: Tile) -> mat4x4f {
-  return dInitialStateTile(batchOffsets(t), t.units);
 }
 
 // Stores write the units below `units` of the rows below `batch`.
@@ -112,8 +203,20 @@ fn storeGradient(t: Tile, b: u32, v: mat4x4f) {
   storeDGatesTile(o, params.units - t.u0, rowsInBatch(t), v);
 }
 
+// At the last stage: what step 0 sent the initial state elementwise (0 when nothing carries)...
+fn initialCarried(t: Tile) -> mat4x4f {
+  if (!carries()) { return mat4x4f(); }
+  return dStatesTile(batchOffsets(t), t.units);
+}
+
+// ...and the initial state's gradient, into dStates' first block.
 fn storeInitialGradient(t: Tile, v: mat4x4f) {
-  storeDInitialStateTile(batchOffsets(t) + t.u0, params.units - t.u0, rowsInBatch(t), v);
+  storeCarried(t, v);
+}
+
+// Adds v to what the tile's step sends h_{s-1} elementwise (a later phase of the same step).
+fn addCarried(t: Tile, v: mat4x4f) {
+  storeCarried(t, dStatesTile(batchOffsets(t), t.units) + v);
 }
 
 // Unrolled: the products of every unit tile of the row tile from firstRow on, from dGates at `step`,

@@ -15,12 +15,16 @@
 // the cell's elementwise math never leaves the invocation. Tiles are mat4x4f values: column i is
 // batch row i of the tile, its 4 components the tile's 4 units.
 //
-//   the cell defines     GATES, PHASES (constants or overrides), fn cellForward(t: Tile, phase: u32),
-//                        and optionally one input of its own, bound after the driver's bindings
-//                        (params.hasCellInput says whether it is bound)
+//   the cell defines     GATES, PHASES (constants or overrides), SAVED_IS_STATE (saved is a state the
+//                        cell carries, LSTM's c: masking keeps it as it keeps h), fn cellForward(t:
+//                        Tile, phase: u32), and optionally one input of its own, bound after the
+//                        driver's bindings (params.hasCellInput says whether it is bound)
 //   the driver provides  Tile; gatesAt(t, g); recurrentProducts(t, count); savedProduct(t, g);
-//                        previousState(t); savedAt(t, step); storeGates(t, g, v); storeState(t, v);
-//                        storeSaved(t, v)
+//                        previousState(t); previousSaved(t); savedAt(t, step); storeGates(t, g, v);
+//                        storeState(t, v); storeSaved(t, v)
+//
+// Initial states and the mask come in `side` at the offsets params name. Masking (Keras's): at a step
+// the mask drops, a row's h (and saved, when it is a state) carries over, blended as tfjs's rnn() does.
 // Needs a products module first (recurrence-products-loops.wgsl, or unrolled for the layer's units
 // by src/kernels/recurrence-products.ts: then each stage starts with unrolledStage), activation.wgsl,
 // tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl (the tile and its offsets, the
@@ -94,7 +98,7 @@ fn productsWithInitialState(src: vec4u, cols: vec4u, count: u32) -> GateProducts
   let U = params.units;
   var p = GateProducts();
   for (var k = 0u; k < U; k++) {
-    let x = initialStateColumn(src, k);
+    let x = sideColumn(src, k);
     p.g0 += outer(weights4(k, cols), x);
     if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
     if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
@@ -157,7 +161,9 @@ fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
     return p;
   }
   if (!t.initial) { return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), t.units, count); }
-  if (params.hasInitialState != 0u) { return productsWithInitialState(batchOffsets(t), t.units, count); }
+  if (params.hasInitialState != 0u) {
+    return productsWithInitialState(batchOffsets(t) + params.initialStateAt, t.units, count);
+  }
   return productsWithZeros(t.units, count);
 }
 
@@ -167,16 +173,23 @@ fn savedProduct(t: Tile, g: u32) -> mat4x4f {
   return productWithSaved(sequenceOffsets(t, t.step, params.units), gateColumns(t, g));
 }
 
-// h_{s-1} at the tile's units, with h_{-1} = initialState or 0.
+// h_{s-1} at the tile's units, with h_{-1} = the initial state or 0.
 fn previousState(t: Tile) -> mat4x4f {
   if (!t.initial) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
   if (params.hasInitialState == 0u) { return mat4x4f(); }
-  return initialStateTile(batchOffsets(t), t.units);
+  return sideTile(batchOffsets(t) + params.initialStateAt, t.units);
 }
 
 // saved[rows, step] at the tile's units.
 fn savedAt(t: Tile, step: u32) -> mat4x4f {
   return savedTile(sequenceOffsets(t, step, params.units), t.units);
+}
+
+// saved at step s-1, with saved_{-1} = its initial value (LSTM's initial cell state) or 0.
+fn previousSaved(t: Tile) -> mat4x4f {
+  if (!t.initial) { return savedAt(t, t.step - 1u); }
+  if (params.hasInitialSaved == 0u) { return mat4x4f(); }
+  return sideTile(batchOffsets(t) + params.initialSavedAt, t.units);
 }
 
 // Stores write the units below `units` of the rows below `batch`.
@@ -187,20 +200,33 @@ fn storeGates(t: Tile, g: u32, v: mat4x4f) {
   storeGatesTile(o, params.units - t.u0, rowsInBatch(t), v);
 }
 
-// h_s, and at the last step `last` when requested.
+// A masked row keeps its states at a step: new ⊙ m + previous ⊙ (1 − m), as tfjs's rnn() blends them
+// (arithmetic, so that NaN and Infinity travel as they do there).
+fn masked(t: Tile, v: mat4x4f, previous: mat4x4f) -> mat4x4f {
+  let m = maskTile(t);
+  return times(v, m) + times(previous, ONES - m);
+}
+
+// h_s, and at the last step `lastStates`' first block when requested.
 fn storeState(t: Tile, v: mat4x4f) {
   let n = params.units - t.u0;
   let valid = rowsInBatch(t);
-  storeHTile(sequenceOffsets(t, t.step, params.units) + t.u0, n, valid, v);
-  if (params.hasLast != 0u && isLastStep(t)) { storeLastTile(batchOffsets(t) + t.u0, n, valid, v); }
+  var h = v;
+  if (params.masking != 0u) { h = masked(t, v, previousState(t)); }
+  storeHTile(sequenceOffsets(t, t.step, params.units) + t.u0, n, valid, h);
+  if (params.hasLast != 0u && isLastStep(t)) { storeLastStatesTile(batchOffsets(t) + t.u0, n, valid, h); }
 }
 
-// saved at step s, and at the last step lastSaved when requested.
+// saved at step s, and at the last step `lastStates`' second block when requested.
 fn storeSaved(t: Tile, v: mat4x4f) {
   let n = params.units - t.u0;
   let valid = rowsInBatch(t);
-  storeSavedTile(sequenceOffsets(t, t.step, params.units) + t.u0, n, valid, v);
-  if (params.hasLastSaved != 0u && isLastStep(t)) { storeLastSavedTile(batchOffsets(t) + t.u0, n, valid, v); }
+  var s = v;
+  if (SAVED_IS_STATE && params.masking != 0u) { s = masked(t, v, previousSaved(t)); }
+  storeSavedTile(sequenceOffsets(t, t.step, params.units) + t.u0, n, valid, s);
+  if (params.hasLastSaved != 0u && isLastStep(t)) {
+    storeLastStatesTile(batchOffsets(t) + params.batch * params.units + t.u0, n, valid, s);
+  }
 }
 
 // Unrolled: the products of every unit tile of the row tile from firstRow on, for a stage of `step`:

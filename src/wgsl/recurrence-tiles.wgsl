@@ -67,6 +67,26 @@ fn productAt(t: Tile, slot: u32) -> mat4x4f {
   return products[slot * UNIT_TILES + t.u0 / 4u];
 }
 
+// The step's mask at the tile's rows (params.masking: 0 none, 1 a [batch, timesteps] mask in `side`, 2
+// [batch] lengths): 1 keeps the step, 0 drops it. A mask word keeps unless its bits are ±0, so float
+// masks and int or bool ones (tfjs keeps those as int32) read alike. Time runs in the original order.
+fn stepMask(t: Tile) -> vec4f {
+  if (params.masking == 0u) { return vec4f(1.0); }
+  let time = select(t.step, params.timesteps - 1u - t.step, params.goBackwards != 0u);
+  if (params.masking == 1u) {
+    let words = bitcast<vec4u>(sideColumn(params.maskAt + t.rows * params.timesteps, time));
+    return select(vec4f(0.0), vec4f(1.0), (words & vec4u(0x7fffffffu)) != vec4u(0u));
+  }
+  let lengths = bitcast<vec4i>(sideColumn(params.maskAt + t.rows, 0u));
+  return select(vec4f(0.0), vec4f(1.0), vec4i(i32(time)) < lengths);
+}
+
+// stepMask as a tile: column i is row i's mask, for each of its units.
+fn maskTile(t: Tile) -> mat4x4f {
+  let m = stepMask(t);
+  return mat4x4f(vec4f(m.x), vec4f(m.y), vec4f(m.z), vec4f(m.w));
+}
+
 fn isLastStep(t: Tile) -> bool {
   return t.step + 1u == params.timesteps;
 }

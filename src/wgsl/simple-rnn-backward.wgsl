@@ -1,24 +1,25 @@
 // SimpleRNN, one step backward: the cell of recurrence-backward.wgsl (composed after it; the driver's
 // header states the contract).
 //
-//   dz_s = (dh_s + dz_{s+1}·recurrentKernelᵀ) ⊙ activation'(z_s),   dh_{-1} = dz_0·recurrentKernelᵀ
+//   g = dh_s + dz_{s+1}·recurrentKernelᵀ (+ what masking passed on),   dz_s = m ⊙ g ⊙ activation'(z_s)
+//   dh_{-1} = dz_0·recurrentKernelᵀ (+ what masking passed on)
 //
-// Its own input: h from the forward pass (activation' takes z and h).
+// activation' takes z and h_s.
 
 const GATES = 1u;
 const PHASES = 1u;
 const GRADIENT_BLOCKS = 1u;
-
-fn stateAt(t: Tile) -> mat4x4f {
-  return hTile(sequenceOffsets(t, t.step, params.units), t.units);
-}
+const SAVED_IS_STATE = false;
+const CARRIES = false;
 
 fn cellBackward(t: Tile, phase: u32) {
-  var dh = outputGradient(t);
-  if (!isLastStep(t)) { dh += gradientProducts(t, t.step + 1u, 1u); }
+  var g = outputGradient(t);
+  if (!isLastStep(t)) { g += gradientProducts(t, t.step + 1u, 1u); }
+  let dh = maskGradient(t, g);
   storeGradient(t, 0u, times(dh, activateGradTile(gatesAt(t, 0u), stateAt(t))));
+  passOn(t, mat4x4f());
 }
 
 fn cellInitialGradient(t: Tile) {
-  storeInitialGradient(t, gradientProducts(t, 0u, 1u));
+  storeInitialGradient(t, gradientProducts(t, 0u, 1u) + initialCarried(t));
 }

@@ -7,6 +7,7 @@
 
 const GATES = 1u;
 const PHASES = 1u;
+const SAVED_IS_STATE = false;
 
 fn cellForward(t: Tile, phase: u32) {
   let z = gatesAt(t, 0u) + recurrentProducts(t, 1u).g0;

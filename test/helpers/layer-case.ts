@@ -56,6 +56,26 @@ export interface LayerData {
   readonly dh: Float32Array;
   readonly dhLast: Float32Array;
   readonly dcLast: Float32Array;
+  /** config.masking's: 'steps' [B, T] 0/1, or 'lengths' [B] (as numbers; uploaded as int32). */
+  readonly mask: Float32Array;
+}
+
+/**
+ * A mask that drops steps every way a row can: rows in turn keep all, drop the first third, drop the last
+ * third, drop every other step, drop all; lengths run 0..T over the rows.
+ */
+export function maskData(c: AnyConfig): Float32Array {
+  const { batch: B, timesteps: T } = c;
+  if (c.masking === 'lengths') return Float32Array.from({ length: B }, (_, b) => (b * 3) % (T + 1));
+  const third = Math.max(1, Math.floor(T / 3));
+  const keeps = [
+    (): boolean => true,
+    (s: number) => s >= third,
+    (s: number) => s < T - third,
+    (s: number) => s % 2 === 0,
+    () => false,
+  ];
+  return Float32Array.from({ length: B * T }, (_, i) => Number(keeps[Math.floor(i / T) % keeps.length]!(i % T)));
 }
 
 export function layerData(kind: LayerKind, c: AnyConfig, seed: number): LayerData {
@@ -72,6 +92,7 @@ export function layerData(kind: LayerKind, c: AnyConfig, seed: number): LayerDat
     dh: uniform(B * T * U, 1, rng),
     dhLast: uniform(B * U, 1, rng),
     dcLast: uniform(B * U, 1, rng),
+    mask: maskData(c),
   };
 }
 
@@ -102,6 +123,10 @@ export async function runLayer(
       recurrentKernel: upload('recurrentKernel', data.recurrentKernel),
       bias: resolved.useBias ? upload('bias', data.bias) : null,
       initialState: resolved.useInitialState ? upload('initialState', data.initialState) : null,
+      // Lengths are int32, masks 0/1 floats: the kernels read either as 32-bit words.
+      mask: config.masking
+        ? upload('mask', config.masking === 'lengths' ? new Float32Array(Int32Array.from(data.mask).buffer) : data.mask)
+        : null,
       ...(KINDS[kind].definition.states === 2
         ? { initialCellState: resolved.useInitialCellState ? upload('initialCellState', data.initialCellState) : null }
         : {}),

@@ -4,6 +4,7 @@
  * strategy table's hardware half forced on this adapter.
  */
 import { ACTIVATIONS, type Activation } from '../../src/kernels/activation.js';
+import type { MaskForm } from '../../src/kernels/side-inputs.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../../src/kernels/strategy.js';
 import { KINDS, layerData, type AnyConfig, type LayerData, type LayerKind, type RunOptions } from './layer-case.js';
 
@@ -29,6 +30,7 @@ export type Row = [
     activation?: Activation;
     recurrentActivation?: Activation;
     resetAfter?: boolean;
+    masking?: MaskForm;
   },
   strategy?: Partial<Strategy> | typeof HARDWARE,
   options?: RunOptions,
@@ -66,6 +68,7 @@ export function rowCases(device: GPUDevice, kind: LayerKind, rows: readonly Row[
       flags.goBackwards ? 'backwards' : '',
       flags.useBias === false ? 'no-bias' : '',
       initial ? 'initial states' : '',
+      flags.masking ? `masked (${flags.masking})` : '',
       strategy === HARDWARE
         ? `hardware (${resolved!.recurrence}, ${resolved!.recurrenceWorkgroupSize} lanes` +
           `${resolved!.weightsInWorkgroup ? ', weights in workgroup memory' : ''})`

@@ -6,6 +6,7 @@ import { gruRecurrenceBackwardRef, gruRecurrenceRef } from '../../src/kernels/gr
 import { LSTM_CELL } from '../../src/kernels/lstm.js';
 import { lstmRecurrenceBackwardRef, lstmRecurrenceRef } from '../../src/kernels/lstm.ref.js';
 import type { RNNShape } from '../../src/kernels/shape.js';
+import { sideLayout, type SideLayout } from '../../src/kernels/side-inputs.js';
 import { SIMPLE_RNN_CELL } from '../../src/kernels/simple-rnn.js';
 import { simpleRNNRecurrenceBackwardRef, simpleRNNRecurrenceRef } from '../../src/kernels/simple-rnn.ref.js';
 import { TEST_BACKEND } from './webgpu.js';
@@ -150,4 +151,26 @@ export function runsHere(c: {
     c.strategy.products !== 'unrolled' ||
     CELLS[c.cell].cell.gates * c.units * c.units <= 256
   );
+}
+
+/** A kernel-level case's side inputs (side-inputs.ts): where each sits, and the buffer's data. */
+export function sideInputs(
+  device: GPUDevice,
+  shape: RNNShape,
+  inputs: { readonly initialState: ArrayLike<number> | null; readonly initialCellState: ArrayLike<number> | null },
+): { layout: SideLayout; data: Float32Array | null } {
+  const layout = sideLayout(
+    {
+      ...shape,
+      useInitialState: inputs.initialState !== null,
+      useInitialSaved: inputs.initialCellState !== null,
+      masking: null,
+    },
+    device.limits.minStorageBufferOffsetAlignment,
+  );
+  if (layout.bytes === 0) return { layout, data: null };
+  const data = new Float32Array(layout.bytes / 4);
+  if (layout.initialState) data.set(inputs.initialState!, layout.initialState.at);
+  if (layout.initialSaved) data.set(inputs.initialCellState!, layout.initialSaved.at);
+  return { layout, data };
 }
