@@ -66,9 +66,6 @@ describe.each(CELLS)('$name in models', ({ name, factory, stock, layer, gates })
     expect(() => layer({ units: 2, returnState: 1 as never })).toThrow(
       new RegExp(`^${factory}: returnState: expected a boolean; got 1$`),
     );
-    const masked = tf.sequential({ layers: [tf.layers.masking({ inputShape: [3, 1] }), layer({ units: 2 })] });
-    expect(() => masked.predict(tf.ones([1, 3, 1]))).toThrow(new RegExp(`^${name} does not support masking yet`));
-    masked.dispose();
   });
 
   it('takes its initial states through the call, all of them or none', async () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gru } from '../src/model/ops.js';
 import { GRU, GRU_GRAD } from '../src/model/kernel-names.js';
-import { outputsAndGradients } from './helpers/op-backends.js';
+import { MASK, outputsAndGradients } from './helpers/op-backends.js';
 import { kernelFreeBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 // Fused kernels against the stock-op fallback, relative to each output's largest magnitude: the cpu
@@ -84,6 +84,7 @@ describe('ops.gru', () => {
       goBackwards: true,
       initialState: true,
       activation: 'elu',
+      mask: false,
     },
     {
       resetAfter: true,
@@ -92,6 +93,7 @@ describe('ops.gru', () => {
       goBackwards: false,
       initialState: true,
       activation: 'tanh',
+      mask: false,
     },
     {
       resetAfter: true,
@@ -100,10 +102,20 @@ describe('ops.gru', () => {
       goBackwards: true,
       initialState: false,
       activation: 'gelu',
+      mask: false,
+    },
+    { resetAfter: true, returnSequences: true, returnState: true, goBackwards: true, initialState: true, mask: true },
+    {
+      resetAfter: false,
+      returnSequences: false,
+      returnState: false,
+      goBackwards: false,
+      initialState: true,
+      mask: true,
     },
   ] as const)(
     "runs as stock tfjs ops on a backend without our kernels, with the fused kernels' values and gradients: %o",
-    async ({ initialState, ...options }) => {
+    async ({ initialState, mask, ...options }) => {
       const inputs = () => [
         tf.randomNormal([3, 4, 2], 0, 1, 'float32', 1),
         tf.randomNormal([2, 15], 0, 0.5, 'float32', 2),
@@ -111,8 +123,15 @@ describe('ops.gru', () => {
         tf.randomNormal(options.resetAfter ? [2, 15] : [15], 0, 0.3, 'float32', 4),
         ...(initialState ? [tf.randomNormal([3, 5], 0, 1, 'float32', 5)] : []),
       ];
+      // An int32 mask here, bool and float32 in lstm-op.test.ts.
       const op = (x: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor, h0?: tf.Tensor) =>
-        gru(x, k, r, b, { ...options, initialState: h0 ?? null });
+        tf.tidy(() =>
+          gru(x, k, r, b, {
+            ...options,
+            initialState: h0 ?? null,
+            mask: mask ? tf.tensor2d(MASK, [3, 4], 'int32') : null,
+          }),
+        );
       const stock = await outputsAndGradients(kernelFreeBackend(), inputs, op as never, GRU);
       expect(stock.fused).toBe(false);
       for (const backend of ['cpu', 'webgpu'] as const) {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LSTM, LSTM_GRAD } from '../src/model/kernel-names.js';
 import { lstm } from '../src/model/ops.js';
-import { outputsAndGradients } from './helpers/op-backends.js';
+import { MASK, outputsAndGradients } from './helpers/op-backends.js';
 import { kernelFreeBackend, onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 // Fused kernels against the stock-op fallback, relative to each output's largest magnitude: the cpu
@@ -23,6 +23,8 @@ describe('ops.lstm', () => {
       b5: tf.ones([5]),
       h3: tf.ones([3, 5]),
       c4: tf.ones([2, 4]),
+      mask23: tf.ones([2, 4], 'bool'),
+      maskString: tf.fill([2, 3], 'a', 'string'),
     };
     const cases: [() => unknown, RegExp][] = [
       [
@@ -57,7 +59,7 @@ describe('ops.lstm', () => {
         () => lstm(x, k, r, b, { returnStates: true } as never),
         new RegExp(
           '^ops\\.lstm: options: unknown "returnStates"; expected only activation, recurrentActivation, ' +
-            'returnSequences, returnState, goBackwards, initialState, initialCellState$',
+            'returnSequences, returnState, goBackwards, initialState, initialCellState, mask$',
         ),
       ],
       [
@@ -69,6 +71,14 @@ describe('ops.lstm', () => {
         /^ops\.lstm: options\.recurrentActivation: 'softmax' normalises across units/,
       ],
       [() => lstm(x, k, r, b, null as never), /^ops\.lstm: options: expected an object .* got null$/],
+      [
+        () => lstm(x, k, r, b, { mask: bad.mask23 }),
+        new RegExp(
+          '^ops\\.lstm: mask: expected a bool, int32 or float32 tensor of shape \\[2, 3\\] ' +
+            "\\(batch × timesteps, Keras's mask: 0 drops a step\\); got a bool tensor of shape \\[2, 4\\]$",
+        ),
+      ],
+      [() => lstm(x, k, r, b, { mask: bad.maskString }), /^ops\.lstm: mask: expected .*got a string tensor/],
     ];
     const before = tf.memory().numTensors;
     for (const [call, message] of cases) expect(call).toThrow(message);
@@ -109,12 +119,35 @@ describe('ops.lstm', () => {
   );
 
   it.each([
-    { returnSequences: true, returnState: true, goBackwards: true, initialStates: true, activation: 'selu' },
-    { returnSequences: false, returnState: true, goBackwards: false, initialStates: false, activation: 'tanh' },
-    { returnSequences: false, returnState: false, goBackwards: true, initialStates: true, activation: 'softsign' },
+    {
+      returnSequences: true,
+      returnState: true,
+      goBackwards: true,
+      initialStates: true,
+      activation: 'selu',
+      mask: null,
+    },
+    {
+      returnSequences: false,
+      returnState: true,
+      goBackwards: false,
+      initialStates: false,
+      activation: 'tanh',
+      mask: null,
+    },
+    {
+      returnSequences: false,
+      returnState: false,
+      goBackwards: true,
+      initialStates: true,
+      activation: 'softsign',
+      mask: null,
+    },
+    { returnSequences: true, returnState: true, goBackwards: true, initialStates: true, mask: 'bool' },
+    { returnSequences: false, returnState: true, goBackwards: false, initialStates: false, mask: 'float32' },
   ] as const)(
     "runs as stock tfjs ops on a backend without our kernels, with the fused kernels' values and gradients: %o",
-    async ({ initialStates, ...options }) => {
+    async ({ initialStates, mask, ...options }) => {
       const inputs = () => [
         tf.randomNormal([3, 4, 2], 0, 1, 'float32', 1),
         tf.randomNormal([2, 20], 0, 0.5, 'float32', 2),
@@ -125,7 +158,14 @@ describe('ops.lstm', () => {
           : []),
       ];
       const op = (x: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor, h0?: tf.Tensor, c0?: tf.Tensor) =>
-        lstm(x, k, r, b, { ...options, initialState: h0 ?? null, initialCellState: c0 ?? null });
+        tf.tidy(() =>
+          lstm(x, k, r, b, {
+            ...options,
+            initialState: h0 ?? null,
+            initialCellState: c0 ?? null,
+            mask: mask ? tf.tensor2d(MASK, [3, 4], mask) : null,
+          }),
+        );
       const stock = await outputsAndGradients(kernelFreeBackend(), inputs, op as never, LSTM);
       expect(stock.fused).toBe(false);
       for (const backend of ['cpu', 'webgpu'] as const) {

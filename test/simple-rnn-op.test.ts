@@ -51,7 +51,7 @@ describe('ops.simpleRNN', () => {
         () => simpleRNN(x, k, r, null, null as never),
         new RegExp(
           '^ops\\.simpleRNN: options: expected an object ' +
-            '\\(activation, returnSequences, returnState, goBackwards, initialState\\) or nothing; got null$',
+            '\\(activation, returnSequences, returnState, goBackwards, initialState, mask\\) or nothing; got null$',
         ),
       ],
       [() => simpleRNN(x, k, r, null, [] as never), /^ops\.simpleRNN: options: expected an object .* got an array$/],
@@ -59,7 +59,7 @@ describe('ops.simpleRNN', () => {
         () => simpleRNN(x, k, r, null, { returnSequence: true } as never),
         new RegExp(
           '^ops\\.simpleRNN: options: unknown "returnSequence"; expected only activation, returnSequences, ' +
-            'returnState, goBackwards, initialState$',
+            'returnState, goBackwards, initialState, mask$',
         ),
       ],
       [

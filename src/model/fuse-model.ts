@@ -3,8 +3,10 @@
  * Bidirectional, or in a nested model) becomes FusedSimpleRNN, FusedLSTM or FusedGRU with the same
  * config and weights; every other layer is rebuilt as it was. The model is rebuilt from its config,
  * as tf.loadLayersModel rebuilds one, so the original is left untouched; layers the fused kernels
- * cannot run (an option they do not implement, or an input that may carry a mask) stay stock and are
- * listed in one warning. It is how an existing model gets fast: fuseModel(await tf.loadLayersModel(url)).
+ * cannot run (an option they do not implement) stay stock and are listed in one warning. Masked layers
+ * fuse: the kernels take Keras's mask, and so run where stock tfjs 4.22 cannot (its webgpu backend
+ * fails to transpose the bool mask, tfjs#8638). It is how an existing model gets fast:
+ * fuseModel(await tf.loadLayersModel(url)).
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeValue } from '../describe-value.js';
@@ -24,37 +26,14 @@ const isLayerEntry = (value: unknown): value is LayerEntry =>
   typeof (value as LayerEntry).className === 'string' &&
   typeof (value as LayerEntry).config === 'object';
 
-/** Layers whose output carries a mask. */
-function producesMask(layer: tf.layers.Layer): boolean {
-  const name = layer.getClassName();
-  return name === 'Masking' || (name === 'Embedding' && (layer.getConfig() as Config).maskZero === true);
-}
-
-/** Whether a mask can reach the layer: a mask producer upstream through layers that pass masks on. */
-function receivesMask(layer: tf.layers.Layer, seen = new Set<tf.layers.Layer>()): boolean {
-  for (const node of layer.inboundNodes) {
-    for (const inbound of node.inboundLayers) {
-      if (seen.has(inbound)) continue;
-      seen.add(inbound);
-      if (producesMask(inbound) || (inbound.supportsMasking && receivesMask(inbound, seen))) return true;
-    }
-  }
-  return false;
-}
-
 /**
  * Renames each fusable recurrent layer in `entry`'s config tree to its fused class; returns why each
  * other recurrent layer stays stock.
  */
-function fuseEntry(entry: LayerEntry, masked: boolean): string[] {
+function fuseEntry(entry: LayerEntry): string[] {
   const cell = CELLS.find((c) => c.className === entry.className);
   if (cell) {
     const name = String(entry.config.name);
-    if (masked)
-      return [
-        `${name} (${entry.className}): its input may carry a mask ` +
-          `(a Masking layer or an Embedding with maskZero upstream)`,
-      ];
     try {
       refuseUnsupported(cell, entry.config);
     } catch (error) {
@@ -65,7 +44,7 @@ function fuseEntry(entry: LayerEntry, masked: boolean): string[] {
   }
   // Wrappers (Bidirectional's `layer`) and nested models (`layers`) hold their layers in the config.
   return Object.values(entry.config).flatMap((value) =>
-    (Array.isArray(value) ? value : [value]).filter(isLayerEntry).flatMap((inner) => fuseEntry(inner, masked)),
+    (Array.isArray(value) ? value : [value]).filter(isLayerEntry).flatMap((inner) => fuseEntry(inner)),
   );
 }
 
@@ -79,9 +58,7 @@ export function fuseModel<M extends tf.LayersModel>(model: M): M {
   }
   registerFusedLayers();
   const config = model.getConfig() as Config & { layers: LayerEntry[] };
-  const stock = config.layers.flatMap((entry) =>
-    fuseEntry(entry, receivesMask(model.getLayer(String(entry.config.name)))),
-  );
+  const stock = config.layers.flatMap((entry) => fuseEntry(entry));
   const cls = model.constructor as unknown as tf.serialization.SerializableConstructor<M>;
   let fused: M;
   try {

@@ -127,10 +127,6 @@ export class FusedRNN extends tf.RNN {
     return tf.tidy(() => {
       const cell = this.definition;
       const { className } = fusedNames(cell);
-      if (kwargs?.mask != null)
-        throw new Error(
-          `${className} does not support masking yet (every timestep is consumed); use tf.layers.${cell.id} for it`,
-        );
       const { x, states } = callInputs(inputs, kwargs, cell.states, className);
       const weights = this.cell as unknown as CellWeights;
       const options: RecurrentOpOptions = {
@@ -144,6 +140,7 @@ export class FusedRNN extends tf.RNN {
         goBackwards: this.goBackwards,
         initialState: states[0] ?? null,
         ...(cell.states === 2 ? { initialCellState: states[1] ?? null } : {}),
+        mask: (kwargs?.mask as tf.Tensor | undefined) ?? null,
       };
       const op = recurrentOp(cell);
       return op(x, weights.kernel.read(), weights.recurrentKernel.read(), weights.bias?.read() ?? null, options);

@@ -6,10 +6,11 @@
  * outputs from the list.
  *
  *   forward inputs:  x [B,T,F], kernel [F,G·U], recurrentKernel [U,G·U], bias? ([G·U], or [2,G·U] for two
- *                    bias rows), initialState? [B,U], initialCellState? [B,U] (a cell with two states)
+ *                    bias rows), initialState? [B,U], initialCellState? [B,U] (a cell with two states),
+ *                    mask? [B,T] (float32, int32 or bool: Keras's mask, 0 drops a step)
  *   forward outputs: h [B,T,U], gates [B,T,G·U], saved [B,T,U] (a cell that saves one), then last [B,U]
  *                    unless returnSequences, then lastSaved [B,U] (two states, with returnState)
- *   gradient inputs: the forward inputs but bias, h, gates, saved, dy (the output's gradient: [B,T,U]
+ *   gradient inputs: the forward inputs but bias (mask included), h, gates, saved, dy (the output's gradient: [B,T,U]
  *                    with returnSequences, else [B,U]) and dcLast? [B,U] (the last cell state's)
  *   gradient outputs: dx, dKernel, dRecurrentKernel, then dBias, dInitialState, dInitialCellState for
  *                    the inputs given
@@ -61,6 +62,7 @@ export function kernelConfig(inputs: KernelInputs, attrs: RecurrentAttrs): Layer
     goBackwards: attrs.goBackwards,
     useBias: attrs.useBias,
     useInitialState: inputs.initialState != null,
+    masking: inputs.mask != null ? 'steps' : null,
     useInitialCellState: inputs.initialCellState != null,
   };
 }

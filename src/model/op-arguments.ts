@@ -15,13 +15,14 @@ function describe(value: unknown): string {
   return value.isDisposed ? 'a disposed tensor' : `a ${value.dtype} tensor of shape [${value.shape.join(', ')}]`;
 }
 
+const float32 = (shape: (number | string)[], meaning: string) =>
+  `a float32 tensor of shape [${shape.join(', ')}] (${meaning}; int32 and bool are cast)`;
+
 /** Checks one op's arguments; every error starts with `ops.NAME:`. */
 export function opArguments(op: string) {
-  const fail = (name: string, value: unknown, shape: (number | string)[], meaning: string): never => {
-    throw new TypeError(
-      `ops.${op}: ${name}: expected a float32 tensor of shape [${shape.join(', ')}] ` +
-        `(${meaning}; int32 and bool are cast); got ${describe(value)}`,
-    );
+  const fail = (name: string, value: unknown, shape: (number | string)[], meaning: string, kind?: string): never => {
+    const expected = kind ? `${kind} of shape [${shape.join(', ')}] (${meaning})` : float32(shape, meaning);
+    throw new TypeError(`ops.${op}: ${name}: expected ${expected}; got ${describe(value)}`);
   };
   /**
    * A tensor of `shape` (numbers are exact, names free); `emptyDim` is the one dimension that may be 0
@@ -33,19 +34,26 @@ export function opArguments(op: string) {
     shape: (number | string)[],
     meaning: string,
     emptyDim = -1,
+    kind?: string,
   ): tf.Tensor => {
+    const refuse = () => fail(name, value, shape, meaning, kind);
     if (!(value instanceof tf.Tensor) || value.isDisposed || !CASTABLE.has(value.dtype) || value.rank !== shape.length)
-      return fail(name, value, shape, meaning);
+      return refuse();
     const t: tf.Tensor = value;
     t.shape.forEach((dim, i) => {
       const want = shape[i]!;
-      if ((dim === 0 && i !== emptyDim) || (typeof want === 'number' && dim !== want))
-        fail(name, value, shape, meaning);
+      if ((dim === 0 && i !== emptyDim) || (typeof want === 'number' && dim !== want)) refuse();
     });
     return t;
   };
   return {
     tensor,
+
+    /** Keras's mask [batch, timesteps], read as it is (0 drops a step). */
+    mask(value: unknown, batch: number, timesteps: number): tf.Tensor {
+      const meaning = "batch × timesteps, Keras's mask: 0 drops a step";
+      return tensor('mask', value, [batch, timesteps], meaning, 0, 'a bool, int32 or float32 tensor');
+    },
 
     /** A weight of shape [rows, gates·units]; returns units. */
     gateColumns(name: string, value: unknown, rows: number, gates: number, meaning: string): number {

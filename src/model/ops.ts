@@ -33,6 +33,11 @@ export interface SimpleRNNOpOptions {
   readonly goBackwards?: boolean;
   /** [B, U]; default zeros. */
   readonly initialState?: tf.Tensor | null;
+  /**
+   * Keras's mask [B, T] (bool, int32 or float32; 0 drops a step): at a dropped step a row's states carry
+   * over and its output repeats the previous one, as tfjs's rnn() does.
+   */
+  readonly mask?: tf.Tensor | null;
 }
 
 export interface LSTMOpOptions {
@@ -50,6 +55,8 @@ export interface LSTMOpOptions {
   readonly initialState?: tf.Tensor | null;
   /** c before the first step, [B, U]; default zeros. */
   readonly initialCellState?: tf.Tensor | null;
+  /** Keras's mask [B, T] (bool, int32 or float32; 0 drops a step), as SimpleRNNOpOptions's. */
+  readonly mask?: tf.Tensor | null;
 }
 
 export interface GRUOpOptions {
@@ -67,6 +74,8 @@ export interface GRUOpOptions {
   readonly goBackwards?: boolean;
   /** h before the first step, [B, U]; default zeros. */
   readonly initialState?: tf.Tensor | null;
+  /** Keras's mask [B, T] (bool, int32 or float32; 0 drops a step), as SimpleRNNOpOptions's. */
+  readonly mask?: tf.Tensor | null;
 }
 
 type Weights = [x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor | null];
@@ -112,12 +121,14 @@ export function stockOp(cell: CellDefinition) {
       goBackwards: options.goBackwards ?? false,
       useBias: bias != null,
       useInitialState: options.initialState != null,
+      masking: options.mask ? 'steps' : null,
       useInitialCellState: options.initialCellState != null,
     };
     const { output, states } = stockRecurrence(cell, config, x, kernel, recurrentKernel, bias, {
       returnSequences: options.returnSequences ?? false,
       goBackwards: config.goBackwards,
       initialStates: [options.initialState ?? null, options.initialCellState ?? null],
+      mask: options.mask ?? null,
     });
     if (options.returnState) return [output, ...states];
     tf.dispose(states.filter((state) => state !== output));

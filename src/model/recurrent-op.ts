@@ -33,6 +33,7 @@ export interface RecurrentOpOptions {
   readonly goBackwards?: boolean;
   readonly initialState?: tf.Tensor | null;
   readonly initialCellState?: tf.Tensor | null;
+  readonly mask?: tf.Tensor | null;
 }
 
 export type RecurrentOp = (
@@ -56,6 +57,7 @@ export function opOptions(cell: CellDefinition): string[] {
     'goBackwards',
     'initialState',
     ...(cell.states === 2 ? ['initialCellState'] : []),
+    'mask',
   ];
 }
 
@@ -86,6 +88,8 @@ export function recurrentOp(cell: CellDefinition): RecurrentOp {
       useBias: bias != null,
     };
     const states = { initialState: given.initialState ?? null, initialCellState: given.initialCellState ?? null };
+    const mask = given.mask ?? null;
+    if (mask != null) check.mask(mask, B, T);
     const config: LayerConfig = {
       batch: B,
       timesteps: T,
@@ -93,6 +97,7 @@ export function recurrentOp(cell: CellDefinition): RecurrentOp {
       units: U,
       ...attrs,
       useInitialState: states.initialState != null,
+      masking: mask ? 'steps' : null,
       useInitialCellState: states.initialCellState != null,
     };
     if (bias != null) {
@@ -132,11 +137,11 @@ export function recurrentOp(cell: CellDefinition): RecurrentOp {
           inputs.kernel!,
           inputs.recurrentKernel!,
           inputs.bias ?? null,
-          { ...attrs, initialStates: [inputs.initialState ?? null, inputs.initialCellState ?? null] },
+          { ...attrs, initialStates: [inputs.initialState ?? null, inputs.initialCellState ?? null], mask },
         );
         return attrs.returnState ? [stock.output, ...stock.states] : stock.output;
       }
-      return unpack(fused(cell, config, inputs, attrs, packing), packing);
+      return unpack(fused(cell, config, inputs, mask, attrs, packing), packing);
     });
   };
 }
@@ -146,9 +151,13 @@ function fused(
   cell: CellDefinition,
   config: LayerConfig,
   inputs: Inputs,
+  mask: tf.Tensor | null,
   attrs: RecurrentAttrs,
   packing: Packing,
 ): tf.Tensor {
+  // The mask is an input of both kernels but has no gradient: outside the custom gradient's inputs,
+  // and saved with the forward's tensors, as tfjs's model execution disposes masks after the forward.
+  const withMask = (m: tf.Tensor | undefined): Inputs => (m ? { mask: m } : {});
   const saves = cell.cell(config).saves;
   const sequenceNames = (['h', 'gates', 'saved'] as const).map((n) => cell.names[n] ?? n);
   const names = Object.keys(inputs);
@@ -157,18 +166,24 @@ function fused(
     const save = args.pop() as tf.GradSaveFunc;
     const tensors = args as tf.Tensor[];
     // h, gates, [saved], [last], [lastSaved]: kernel-names.ts.
-    const outputs = tf.engine().runKernel(kernelName(cell), { ...named(tensors) }, { ...attrs }) as tf.Tensor[];
+    const outputs = tf
+      .engine()
+      .runKernel(kernelName(cell), { ...named(tensors), ...withMask(mask ?? undefined) }, { ...attrs }) as tf.Tensor[];
     const sequences = outputs.splice(0, saves ? 3 : 2);
     const output = attrs.returnSequences ? sequences[0]! : outputs.shift()!;
-    save([...tensors, ...sequences]);
+    save([...tensors, ...sequences, ...(mask ? [mask] : [])]);
     return {
       value: pack(output, outputs[0] ?? null, packing),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const { bias: _, ...forward } = named(saved.slice(0, tensors.length));
-        const forwardOutputs = Object.fromEntries(saved.slice(tensors.length).map((t, i) => [sequenceNames[i]!, t]));
+        const outputsEnd = tensors.length + sequences.length;
+        const forwardOutputs = Object.fromEntries(
+          saved.slice(tensors.length, outputsEnd).map((t, i) => [sequenceNames[i]!, t]),
+        );
         const { dOutput, dCellState } = unpackGradient(dy, packing);
         const gradInputs = {
           ...forward,
+          ...withMask(saved[outputsEnd]),
           ...forwardOutputs,
           dy: dOutput,
           ...(dCellState ? { dcLast: dCellState } : {}),

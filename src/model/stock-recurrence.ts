@@ -36,6 +36,8 @@ export interface StockRecurrenceOptions {
   readonly goBackwards: boolean;
   /** The states before the first step, [B, U] each (h, then c for LSTM); zeros where null. */
   readonly initialStates: readonly (tf.Tensor | null)[];
+  /** Keras's mask [B, T] (0 drops a step), blended in as tfjs's rnn() does; null for none. */
+  readonly mask?: tf.Tensor | null;
 }
 
 export interface StockRecurrence {
@@ -85,10 +87,16 @@ export function stockRecurrence(
     if (inputBias) projection = tf.add(projection, inputBias);
     const steps = tf.reshape(projection, [B, T, width]);
     let states = Array.from({ length: cell.states }, (_, i) => options.initialStates[i] ?? tf.zeros([B, units]));
+    const mask = options.mask ? tf.cast(tf.cast(options.mask, 'bool'), 'float32') : null;
     const outputs: tf.Tensor[] = [];
     for (let s = 0; s < T; s++) {
       const t = options.goBackwards ? T - 1 - s : s;
-      states = step(tf.reshape(tf.slice(steps, [0, t, 0], [B, 1, width]), [B, width]), states);
+      const next = step(tf.reshape(tf.slice(steps, [0, t, 0], [B, 1, width]), [B, width]), states);
+      if (mask) {
+        const m = tf.slice(mask, [0, t], [B, 1]);
+        const dropped = tf.sub(tf.onesLike(m), m);
+        states = next.map((state, i) => tf.add(tf.mul(state, m), tf.mul(states[i]!, dropped)));
+      } else states = next;
       outputs.push(states[0]!);
     }
     return { output: options.returnSequences ? tf.stack(outputs, 1) : states[0]!, states };

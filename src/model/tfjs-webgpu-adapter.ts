@@ -34,6 +34,11 @@ export interface WebGPUBackendAdapter {
   readonly device: GPUDevice;
   /** The GPUBuffer holding `tensor`, uploaded first if needed. */
   buffer(tensor: TensorInfo): GPUBuffer;
+  /**
+   * The GPUBuffer of a tensor of 32-bit words of any kind (a mask: float32, int32, or bool, which the
+   * backend holds as int32), as it is: no tfjs kernel touches it on the way.
+   */
+  wordBuffer(tensor: TensorInfo): GPUBuffer;
   /** A new float32 tensor of `shape`, owned by the backend, and its buffer. */
   allocate(shape: number[]): { info: TensorInfo; buffer: GPUBuffer };
   /** The backend's encoder, ready for our compute passes after everything it has recorded. */
@@ -82,9 +87,9 @@ export function storedDtype(backend: unknown, tensor: TensorInfo): string {
 
 export function adaptWebGPUBackend(backend: unknown): WebGPUBackendAdapter {
   const b = internals(backend);
-  const bufferOf = (dataId: object): GPUBuffer => {
+  const bufferOf = (dataId: object, anyWord = false): GPUBuffer => {
     const dtype = b.tensorMap.get(dataId)?.dtype;
-    if (dtype !== undefined && dtype !== 'float32') {
+    if (dtype !== undefined && dtype !== 'float32' && !(anyWord && (dtype === 'int32' || dtype === 'bool'))) {
       throw new TypeError(
         `webgpu-rnn: expected a tensor whose data the webgpu backend holds as float32; ` +
           `this one holds ${dtype} (ops.simpleRNN copies such tensors first)`,
@@ -102,6 +107,7 @@ export function adaptWebGPUBackend(backend: unknown): WebGPUBackendAdapter {
   return {
     device: b.device,
     buffer: (tensor) => bufferOf(tensor.dataId),
+    wordBuffer: (tensor) => bufferOf(tensor.dataId, true),
     allocate(shape) {
       const info = b.makeTensorInfo(shape, 'float32');
       return { info, buffer: bufferOf(info.dataId) };

@@ -64,6 +64,7 @@ export function twinCellClass(cell: CellDefinition): StockCellClass {
         goBackwards: false,
         useBias: this.useBias,
         useInitialState: true,
+        masking: null,
         useInitialCellState: cell.states === 2,
       };
     }

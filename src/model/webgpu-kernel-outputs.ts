@@ -47,9 +47,15 @@ export function encodeOutputs<N extends string>(
 export const present = (outputs: readonly (TensorInfo | null)[]): TensorInfo[] =>
   outputs.filter((t): t is TensorInfo => t !== null);
 
-/** The GPUBuffer of every tensor given, under the same names (the core's optional inputs are simply absent). */
+/**
+ * The GPUBuffer of every tensor given, under the same names (the core's optional inputs are simply
+ * absent); the mask's as it is, whatever 32-bit words it holds.
+ */
 export function inputBuffers<T extends object>(gpu: WebGPUBackendAdapter, inputs: T): { [K in keyof T]: GPUBuffer } {
   return Object.fromEntries(
-    Object.entries(inputs).map(([name, tensor]) => [name, gpu.buffer(tensor as TensorInfo)]),
+    Object.entries(inputs).map(([name, tensor]) => [
+      name,
+      name === 'mask' ? gpu.wordBuffer(tensor as TensorInfo) : gpu.buffer(tensor as TensorInfo),
+    ]),
   ) as { [K in keyof T]: GPUBuffer };
 }

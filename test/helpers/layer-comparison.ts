@@ -24,6 +24,8 @@ export interface LayerCase {
   useBias: boolean;
   initialState: boolean;
   seed: number;
+  /** A [batch, timesteps] mask through call()'s kwargs (see maskRows). */
+  masked?: boolean;
 }
 
 /**
@@ -102,23 +104,24 @@ async function evaluate(
   layer: tf.layers.Layer,
   c: LayerCase,
   weights: tf.Tensor[],
-  data: { x: number[]; states: number[][]; w: number[] },
+  data: { x: number[]; states: number[][]; w: number[]; mask: boolean[] | null },
   inputForward: Forward | null,
 ): Promise<Result> {
   const tensors = tf.tidy(() => {
     const x = tf.tensor3d(data.x, [c.batch, c.timesteps, c.features]);
     const states = c.initialState ? data.states.map((s) => tf.tensor2d(s, [c.batch, c.units])) : null;
+    const mask = data.mask && tf.tensor2d(data.mask, [c.batch, c.timesteps], 'bool');
+    const kwargs = (s: tf.Tensor[] | null) => ({ ...(s ? { initialState: s } : {}), ...(mask ? { mask } : {}) });
     layer.setWeights(weights);
     const forward: Forward =
-      inputForward ??
-      ((input, s) => toList(layer.apply(input, s ? { initialState: s } : {}) as tf.Tensor | tf.Tensor[]));
-    const outputs = toList(layer.apply(x, states ? { initialState: states } : {}) as tf.Tensor | tf.Tensor[]);
+      inputForward ?? ((input, s) => toList(layer.apply(input, kwargs(s)) as tf.Tensor | tf.Tensor[]));
+    const outputs = toList(layer.apply(x, kwargs(states)) as tf.Tensor | tf.Tensor[]);
     let offset = 0;
     const w = outputs.map((o) => tf.tensor(data.w.slice(offset, (offset += o.size)), o.shape));
     const loss = (ys: tf.Tensor[]) => tf.addN(ys.map((y, i) => tf.sum(tf.mul(y, w[i]!)))) as tf.Scalar;
     const variables = layer.trainableWeights.map((v) => v.read() as tf.Variable);
     const { grads } = tf.variableGrads(
-      () => loss(toList(layer.apply(x, states ? { initialState: states } : {}) as tf.Tensor | tf.Tensor[])),
+      () => loss(toList(layer.apply(x, kwargs(states)) as tf.Tensor | tf.Tensor[])),
       variables,
     );
     const inputs = [x, ...(states ?? [])];
@@ -149,15 +152,33 @@ export interface Twins {
   stockOps: (c: LayerCase) => Forward;
 }
 
+/**
+ * A mask with the patterns masking must get right: row 0 starts masked (its outputs are the initial
+ * state's until the first kept step), row 1 is right-padded (the `lengths` form), row 2 is masked
+ * throughout; further rows are random.
+ */
+export function maskRows(batch: number, timesteps: number, rng: () => number): boolean[] {
+  const row = (b: number, t: number) =>
+    b === 0 ? t >= Math.min(2, timesteps - 1) : b === 1 ? t < timesteps - 1 : b === 2 ? false : rng() < 0.6;
+  return Array.from({ length: batch * timesteps }, (_, i) => row(Math.floor(i / timesteps), i % timesteps));
+}
+
+/** Relative tolerances: one for every output and gradient, or the forward's and the gradients'. */
+export type Tolerance = number | { outputs: number; gradients: number };
+
 /** Runs one case and expects every output and gradient within `tolerance` relative. */
-export async function expectFusedMatchesStock(c: LayerCase, twins: Twins, tolerance: number): Promise<void> {
+export async function expectFusedMatchesStock(c: LayerCase, twins: Twins, tolerance: Tolerance): Promise<void> {
+  const { outputs: outputTolerance, gradients: gradientTolerance } =
+    typeof tolerance === 'number' ? { outputs: tolerance, gradients: tolerance } : tolerance;
   const r = random(c.seed);
   const values = (n: number) => Array.from({ length: n }, () => r() * 2 - 1);
   const outputSize = c.batch * (c.returnSequences ? c.timesteps : 1) * c.units;
   const data = {
     x: values(c.batch * c.timesteps * c.features),
     states: Array.from({ length: twins.states }, () => values(c.batch * c.units)),
-    w: values(outputSize + (c.returnState ? twins.states * c.batch * c.units : 0)),
+    // Twice the width: Bidirectional's concatenation doubles it.
+    w: values(2 * (outputSize + (c.returnState ? twins.states * c.batch * c.units : 0))),
+    mask: c.masked ? maskRows(c.batch, c.timesteps, r) : null,
   };
   const stock = await onBackend('cpu', async () => {
     const layer = twins.stock(c);
@@ -165,7 +186,9 @@ export async function expectFusedMatchesStock(c: LayerCase, twins: Twins, tolera
     // Random biases, so useBias is really exercised (the initializers give zeros and ones).
     const weights = layer
       .getWeights()
-      .map((t, i) => (i === 2 ? tf.randomUniform(t.shape, -0.5, 0.5, 'float32', c.seed) : t));
+      .map((t, i) =>
+        layer.weights[i]!.name.endsWith('bias') ? tf.randomUniform(t.shape, -0.5, 0.5, 'float32', c.seed + i) : t,
+      );
     const arrays = weights.map((t) => ({ values: [...t.dataSync()], shape: t.shape }));
     const result = await evaluate(layer, c, weights, data, c.timesteps === 1 ? twins.stockOps(c) : null);
     layer.dispose();
@@ -182,16 +205,16 @@ export async function expectFusedMatchesStock(c: LayerCase, twins: Twins, tolera
 
   expect(got.outputs.length, 'outputs').toBe(stock.result.outputs.length);
   got.outputs.forEach((o, i) =>
-    expect(relativeError(o, stock.result.outputs[i]!), `output ${i}`).toBeLessThan(tolerance),
+    expect(relativeError(o, stock.result.outputs[i]!), `output ${i}`).toBeLessThan(outputTolerance),
   );
   got.weightGrads.forEach((g, i) =>
-    expect(relativeError(g, stock.result.weightGrads[i]!), `gradient of ${names[i]}`).toBeLessThan(tolerance),
+    expect(relativeError(g, stock.result.weightGrads[i]!), `gradient of ${names[i]}`).toBeLessThan(gradientTolerance),
   );
   got.inputGrads.forEach((g, i) =>
     expect(
       relativeError(g, stock.result.inputGrads[i]!),
       i === 0 ? 'input gradient' : `initial state ${i - 1} gradient`,
-    ).toBeLessThan(tolerance),
+    ).toBeLessThan(gradientTolerance),
   );
 }
 

@@ -4,6 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** Keras's mask [3, 4]: a row that starts masked, a right-padded row, a row masked throughout. */
+export const MASK = [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0];
+
 /**
  * Outputs of `op(...inputs)` and the gradients of Σᵢ sum(outputᵢ² · (i + 1)) with respect to every input;
  * and whether our kernels ran.
