@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineKernel, packParams } from '../src/gpu/kernel.js';
 import { CELLS } from '../src/kernels/cells.js';
+import { dropoutMask } from '../src/kernels/dropout-mask.js';
 import { inputGradient } from '../src/kernels/input-gradient.js';
 import { inputProjection } from '../src/kernels/input-projection.js';
 import { recurrenceBackwardSpec } from '../src/kernels/recurrence-backward.js';
@@ -68,6 +69,7 @@ const specs = [
   trainerBatch,
   trainerLoss,
   trainerOptimizer,
+  dropoutMask,
 ];
 
 describe('every kernel of the package', async () => {
