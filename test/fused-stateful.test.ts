@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CELLS } from '../src/kernels/cells.js';
 import { fusedLayerOf } from '../src/model/fused-layers.js';
+import type { FusedLayerArgs } from '../src/model/fused-rnn.js';
 import { sampleOnOpenGL } from './helpers/layer-comparison.js';
 import { onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
@@ -16,11 +17,11 @@ const FORWARD = 1e-5;
 const LOSSES = 1e-3;
 
 const [B, T, F, U] = [3, 4, 2, 5];
-const stockLayer = (id: string, args: object) =>
+const stockLayer = (id: string, args: FusedLayerArgs) =>
   (tf.layers as unknown as Record<string, (a: object) => tf.layers.Layer>)[id]!(args);
 
 /** A stateful recurrent layer and a Dense head, with weights drawn from `seed`. */
-function model(layer: (args: object) => tf.layers.Layer, seed: number, extra: object = {}) {
+function model(layer: (args: FusedLayerArgs) => tf.layers.Layer, seed: number, extra: object = {}) {
   const m = tf.sequential({
     layers: [
       layer({

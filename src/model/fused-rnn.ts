@@ -157,7 +157,7 @@ export class FusedRNN extends tf.RNN {
   }
 
   /** tfjs's RNN keeps a stateful layer's states past dispose(); these go with the layer. */
-  override dispose(): tf.DisposeResult {
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
     const result = super.dispose();
     if (result.refCountAfterDispose === 0 && this.states_ != null) {
       tf.dispose([...this.states_, ...this.keptStates.flat()]);
