@@ -19,6 +19,7 @@ export type {
 export {
   chooseStrategy,
   deviceTraits,
+  pinStrategy,
   WORKGROUP_ORDERS,
   type DeviceTraits,
   type RecurrenceMode,
