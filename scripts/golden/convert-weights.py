@@ -137,7 +137,24 @@ def reference_case(name, cell, **attributes):
     return {'name': name, 'source': source, 'x': tensor(x), **outputs(Y[:, 0].transpose(1, 0, 2), Y_h)}
 
 
+def readme_case():
+    """The README's example: an nn.GRU(1, 2) with the weights written there, on x = 1, 2, 3."""
+    m = torch.nn.GRU(1, 2, batch_first=True)
+    weights = {
+        'weight_ih_l0': [[0.5], [-0.3], [0.8], [0.1], [0.4], [-0.6]],
+        'weight_hh_l0': [[0.2, 0], [0.1, -0.1], [0, 0.3], [0.2, 0.1], [-0.3, 0.1], [0.2, 0.4]],
+        'bias_ih_l0': [0.1, 0, -0.1, 0.2, 0, 0.1],
+        'bias_hh_l0': [0, 0.1, 0.2, 0, -0.2, 0.1],
+    }
+    m.load_state_dict({key: torch.tensor(value) for key, value in weights.items()})
+    x = np.array([[[1], [2], [3]]], dtype=np.float32)
+    source = {'from': 'pytorch', 'cell': 'gru',
+              'stateDict': {key: tensor(value.numpy()) for key, value in m.state_dict().items()}}
+    return {'name': 'README: nn.GRU(1, 2)', 'source': source, 'x': tensor(x), **run(m, x)}
+
+
 cases = [
+    readme_case(),
     pytorch_case('nn.RNN tanh, 2 layers, bidirectional', 'simpleRNN', layers=2, bidirectional=True),
     pytorch_case('nn.RNN relu', 'simpleRNN', nonlinearity='relu'),
     pytorch_case('nn.LSTM, 2 layers, bidirectional', 'lstm', layers=2, bidirectional=True),
