@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
  */
 const ADAPTER_FREE = [
   'test/consumer.test.ts',
+  'test/convert-weights.test.ts',
   'test/demo.test.ts',
   'test/format.test.ts',
   'test/package.test.ts',

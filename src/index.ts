@@ -19,6 +19,7 @@ export type {
 export {
   chooseStrategy,
   deviceTraits,
+  pinStrategy,
   WORKGROUP_ORDERS,
   type DeviceTraits,
   type RecurrenceMode,
@@ -77,3 +78,15 @@ export type { Loss } from './kernels/trainer-loss.js';
 
 // The seed notebook's windowing (plain arrays, no tfjs)
 export { splitSequence } from './model/split-sequence.js';
+
+// Weights from PyTorch and ONNX, in Keras's layout
+export { convertWeights } from './weights/convert-weights.js';
+export type { PlainTensor } from './weights/tensor.js';
+export type {
+  ConvertedConfig,
+  ConvertedDirection,
+  ConvertedWeights,
+  OnnxSource,
+  PyTorchSource,
+  WeightSource,
+} from './weights/types.js';

@@ -30,6 +30,7 @@ export {
   type FusedSimpleRNNArgs,
 } from './model/fused-layers.js';
 export { fuseModel } from './model/fuse-model.js';
+export { FusedRNN } from './model/fused-rnn.js';
 export { buildSeedModel, SEED_CELLS, type SeedCell, type SeedModelOptions } from './model/seed-model.js';
 export { GRU, GRU_GRAD, LSTM, LSTM_GRAD, SIMPLE_RNN, SIMPLE_RNN_GRAD } from './model/kernel-names.js';
 export { copyWeightsToModel, createTrainerFromModel } from './model/trainer-from-model.js';

@@ -56,10 +56,6 @@ describe.each(CELLS)('$name in models', ({ name, factory, stock, layer, gates })
       new RegExp(`^${name} does not support dropout \\(0\\.2\\) yet .*use tf\\.layers\\.${stock} for it$`),
     );
     expect(() => layer({ units: 2, recurrentDropout: 0.1 })).toThrow(/does not support recurrentDropout \(0\.1\) yet/);
-    expect(() => layer({ units: 2, stateful: true, batchInputShape: [1, 3, 1] })).toThrow(
-      /does not support stateful: true yet/,
-    );
-    expect(() => layer({ units: 2, unroll: true })).toThrow(/does not support unroll: true yet/);
     expect(() => layer({ units: 2, recurrentActivation: 'softmax' })).toThrow(
       new RegExp(`^${factory}: recurrentActivation: 'softmax' normalises across units`),
     );

@@ -7,10 +7,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { PyTorchSource } from '../src/index.js';
 import { resolveLSTMConfig } from '../src/kernels/lstm.js';
 import { lstmBackwardRef, lstmForwardRef } from '../src/kernels/lstm.ref.js';
 import { expandLastStep, lastStates } from '../src/kernels/simple-rnn.ref.js';
 import { relativeError } from './helpers/data.js';
+import { goldenCase } from './helpers/golden-weights.js';
 import {
   readmeExample,
   readmeExamples,
@@ -131,5 +133,20 @@ describe('README.md', () => {
     // float32 kernels against the float64 reference, relative to each output's largest magnitude
     expect(relativeError(printed('last states'), lastStates(forward.h, 2, 3, 2))).toBeLessThan(1e-5);
     expect(relativeError(printed('dKernel'), backward.dKernel)).toBeLessThan(1e-5);
+  });
+
+  it("runs the convertWeights example against the build: the GRU gives PyTorch's outputs", () => {
+    const run = runTypeScript(root, [writeExample('convert-weights-pytorch')]);
+    expect(run.status, run.stderr).toBe(0);
+    const golden = goldenCase('README: nn.GRU(1, 2)');
+    // The example's state dict is the golden case's, whose outputs PyTorch computed.
+    const { stateDict } = golden.source as PyTorchSource;
+    for (const [key, { shape, data }] of Object.entries(stateDict))
+      expect(readmeExample('convert-weights-pytorch')).toContain(
+        `${key}: { shape: [${shape.join(', ')}], data: [${Array.from(data).join(', ')}] }`,
+      );
+    expect(JSON.parse(run.stdout.match(/^(\{.*\})$/m)![1]!)).toMatchObject({ units: 2, resetAfter: true });
+    const outputs = JSON.parse(run.stdout.match(/^outputs (\[[^\]]*\])/m)![1]!.replace(/\s+/g, '')) as number[];
+    expect(relativeError(outputs, golden.y.data)).toBeLessThan(1e-5);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseStrategy, type DeviceTraits } from '../src/kernels/strategy.js';
+import { chooseStrategy, deviceTraits, pinStrategy, type DeviceTraits } from '../src/kernels/strategy.js';
+import { getDevice } from './helpers/webgpu.js';
 
 // The strategy table, as data: what it picks on a hardware GPU (limits as the H100's) and on the
 // CPU fallback, by units; and what a caller asking for the persistent recurrence (the trainer) gets.
@@ -66,5 +67,25 @@ describe('the strategy table', () => {
       chooseStrategy(hardware, lstm(512), { recurrence: 'persistent', recurrenceWorkgroupSize: 32 })
         .recurrenceWorkgroupSize,
     ).toBe(32);
+  });
+
+  it("pins fields for a device's layers (a config's own strategy still wins); {} unpins", async () => {
+    const device = await getDevice();
+    const table = chooseStrategy(deviceTraits(device), lstm(8));
+    pinStrategy(device, { activations: 'runtime', products: 'loops' });
+    try {
+      const pinned = chooseStrategy(deviceTraits(device), lstm(8), { products: 'unrolled' });
+      expect([pinned.activations, pinned.products, pinned.recurrence]).toEqual([
+        'runtime',
+        'unrolled',
+        table.recurrence,
+      ]);
+      expect(() => pinStrategy(device, { products: 'tiles' as never })).toThrow(
+        "pinStrategy: strategy.products: expected 'loops' or 'unrolled'; got \"tiles\"",
+      );
+    } finally {
+      pinStrategy(device, {});
+    }
+    expect(chooseStrategy(deviceTraits(device), lstm(8))).toEqual(table);
   });
 });

@@ -35,12 +35,12 @@ export async function modelEpochMs(
  * shared machine touches them alike; each model's median over the rounds, after a warm-up fit.
  */
 export async function interleavedEpochMs(
-  runs: readonly { model: tf.LayersModel; x: tf.Tensor; y: tf.Tensor }[],
+  runs: readonly { model: tf.LayersModel; x: tf.Tensor; y: tf.Tensor; batchSize?: number }[],
   epochs: number,
   rounds: number,
 ): Promise<number[]> {
   const fit = (run: (typeof runs)[number], n: number) =>
-    run.model.fit(run.x, run.y, { shuffle: false, epochs: n, verbose: 0 });
+    run.model.fit(run.x, run.y, { shuffle: false, epochs: n, verbose: 0, batchSize: run.batchSize ?? 32 });
   for (const run of runs) await fit(run, epochs);
   const samples: number[][] = runs.map(() => []);
   for (let round = 0; round < rounds; round++) {

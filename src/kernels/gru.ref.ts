@@ -8,7 +8,7 @@ import type { ResolvedGRUConfig } from './config.js';
 import { inputGradientRef } from './input-gradient.ref.js';
 import { inputProjectionRef } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
-import { blend, KEEP_ALL, keepOf, type Keep } from './masking.ref.js';
+import { blend, KEEP_ALL, keepOf, keptGradient, passedGradient, type Keep } from './masking.ref.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 
 export interface GRUArrays {
@@ -127,9 +127,9 @@ export function gruRecurrenceBackwardRef(
       const d = dGates.subarray(row * blocks * U, (row + 1) * blocks * U);
       const m = keep(b, s);
       const g = Float64Array.from({ length: U }, (_, u) => arrays.dh[row * U + u]! + incoming[u]!);
-      const dh = g.map((v) => m * v);
+      const dh = g.map((v) => keptGradient(v, m));
       // Its own elementwise part, and what a dropped step passes on.
-      const elementwise = g.map((v) => (1 - m) * v);
+      const elementwise = g.map((v) => passedGradient(v, m));
       const z = (u: number) => activateRef(recurrentActivation, gates[row * W + u]!);
       const r = (u: number) => activateRef(recurrentActivation, gates[row * W + U + u]!);
       for (let u = 0; u < U; u++) {

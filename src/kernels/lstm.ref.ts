@@ -8,7 +8,7 @@ import type { ResolvedLSTMConfig } from './config.js';
 import { inputGradientRef } from './input-gradient.ref.js';
 import { inputProjectionRef } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
-import { blend, KEEP_ALL, keepOf, type Keep } from './masking.ref.js';
+import { blend, KEEP_ALL, keepOf, keptGradient, passedGradient, type Keep } from './masking.ref.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 
 export interface LSTMArrays {
@@ -125,8 +125,8 @@ export function lstmRecurrenceBackwardRef(
       const m = keep(b, s);
       for (let u = 0; u < U; u++) {
         const reaching = arrays.dh[row * U + u]! + (s < T - 1 ? backThroughTime(row + 1, u) + passed[u]! : 0);
-        const dh = m * reaching;
-        passed[u] = (1 - m) * reaching;
+        const dh = keptGradient(reaching, m);
+        passed[u] = passedGradient(reaching, m);
         const [ai, af, ac, ao] = [0, 1, 2, 3].map((g) => gates[row * W + g * U + u]!) as [
           number,
           number,
@@ -141,12 +141,12 @@ export function lstmRecurrenceBackwardRef(
         ];
         const cs = c[row * U + u]!;
         const tc = activateRef(activation, cs);
-        const dcs = m * dc[u]! + dh * o * activateGradRef(activation, cs, tc);
+        const dcs = keptGradient(dc[u]!, m) + dh * o * activateGradRef(activation, cs, tc);
         dGates[row * W + u] = dcs * g * activateGradRef(recurrentActivation, ai, i);
         dGates[row * W + U + u] = dcs * cp[cAt + u]! * activateGradRef(recurrentActivation, af, f);
         dGates[row * W + 2 * U + u] = dcs * i * activateGradRef(activation, ac, g);
         dGates[row * W + 3 * U + u] = dh * tc * activateGradRef(recurrentActivation, ao, o);
-        dc[u] = dcs * f + (1 - m) * dc[u]!;
+        dc[u] = dcs * f + passedGradient(dc[u]!, m);
       }
     }
     for (let u = 0; u < U; u++) {

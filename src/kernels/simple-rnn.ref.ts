@@ -9,7 +9,7 @@ import type { ResolvedConfig } from './config.js';
 import { inputGradientRef } from './input-gradient.ref.js';
 import { inputProjectionRef } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
-import { blend, KEEP_ALL, keepOf, type Keep } from './masking.ref.js';
+import { blend, KEEP_ALL, keepOf, keptGradient, passedGradient, type Keep } from './masking.ref.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 
 export interface SimpleRNNArrays {
@@ -97,8 +97,8 @@ export function simpleRNNRecurrenceBackwardRef(
       const next = new Float64Array(U);
       for (let u = 0; u < U; u++) {
         const g = dh[cur + u]! + (s < T - 1 ? backThroughTime(cur + U, u) + passed[u]! : 0);
-        dz[cur + u] = m * g * activateGradRef(activation, z[cur + u]!, h[cur + u]!);
-        next[u] = (1 - m) * g;
+        dz[cur + u] = keptGradient(g, m) * activateGradRef(activation, z[cur + u]!, h[cur + u]!);
+        next[u] = passedGradient(g, m);
       }
       passed = next;
     }

@@ -1,6 +1,6 @@
 /**
  * How the kernels run on a given device: the one place that picks strategies, by adapter and shape.
- * Every field can be overridden through a layer config's `strategy`.
+ * Every field can be overridden through a layer config's `strategy`, or for a whole device (pinStrategy).
  *
  * Two halves. The CPU fallback's (SwiftShader) follows what its costs are made of: a workgroup is a CPU
  * task, a dispatch costs ~10-20 µs, and a storage load at a computed index is gathered lane by lane, so
@@ -63,6 +63,20 @@ export interface Strategy {
 export interface DeviceTraits {
   readonly isFallbackAdapter: boolean;
   readonly limits: GPUSupportedLimits;
+  /** Fields pinned for every layer on the device (pinStrategy). */
+  readonly pinned?: Partial<Strategy>;
+}
+
+const pinnedStrategies = new WeakMap<GPUDevice, Partial<Strategy>>();
+
+/**
+ * Pins strategy fields for every layer and trainer created on `device` from now on, tfjs's fused
+ * kernels included (a config's own `strategy` still wins): how a benchmark compares strategies through
+ * tfjs, or a test suite shares pipelines across shapes ({ activations: 'runtime', products: 'loops' }:
+ * one pipeline for every activation pair and size). `{}` unpins.
+ */
+export function pinStrategy(device: GPUDevice, strategy: Partial<Strategy>): void {
+  pinnedStrategies.set(device, checkStrategyOverride(strategy, 'pinStrategy: strategy'));
 }
 
 /** What the table looks at of a layer: its shape and its cell's gate count (1 SimpleRNN, 3 GRU, 4 LSTM). */
@@ -71,7 +85,11 @@ export type StrategyShape = RNNShape & { readonly gates?: number };
 export function deviceTraits(device: GPUDevice): DeviceTraits {
   // adapterInfo on GPUDevice is recent (Chrome 126+, Dawn); without it, assume hardware.
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  return { isFallbackAdapter: info?.isFallbackAdapter ?? false, limits: device.limits };
+  return {
+    isFallbackAdapter: info?.isFallbackAdapter ?? false,
+    limits: device.limits,
+    pinned: pinnedStrategies.get(device) ?? {},
+  };
 }
 
 const HARDWARE_PERSISTENT_MAX_UNITS = 128;
@@ -116,7 +134,7 @@ export function chooseStrategy(traits: DeviceTraits, shape: StrategyShape, overr
         products: weights <= UNROLLED_MAX_WEIGHTS ? 'unrolled' : 'loops',
       }
     : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence), weightGradientTiles: 1, products: 'loops' };
-  const strategy = { ...base, ...checked };
+  const strategy = { ...base, ...traits.pinned, ...checked };
   if (strategy.products === 'unrolled' && weights > UNROLLED_MAX_WEIGHTS) {
     throw new RangeError(
       `strategy.products: 'unrolled' takes at most ${UNROLLED_MAX_WEIGHTS} recurrent-kernel weights ` +

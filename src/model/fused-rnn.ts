@@ -3,7 +3,9 @@
  * Each is built as tfjs builds its stock twin, an RNN around tfjs's own cell (twin-cell.ts for a form
  * tfjs cannot build), so the config, the weights (Keras names, shapes and order), their initializers,
  * regularizers and constraints are tfjs's; only call() differs: it runs the cell's fused op. Options
- * the kernels do not implement are refused with an error, never ignored.
+ * the kernels do not implement are refused with an error, never ignored. `stateful` keeps the final
+ * states as tfjs's RNN does (its states_ and resetStates(): tensors of the backend, so on webgpu they
+ * stay on the GPU); `unroll` is a hint about how to run the loop, and the loop is always fused.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeValue } from '../describe-value.js';
@@ -44,8 +46,6 @@ export function refuseUnsupported(cell: CellDefinition, args: unknown): void {
     unsupported(`dropout (${config.dropout})`, 'the kernels have no dropout mask');
   if (((config.recurrentDropout as number | undefined) ?? 0) > 0)
     unsupported(`recurrentDropout (${config.recurrentDropout})`, 'the kernels have no dropout mask');
-  if (config.stateful) unsupported('stateful: true', 'states are not carried between batches');
-  if (config.unroll) unsupported('unroll: true', 'the recurrence is always fused, never unrolled');
   for (const activation of ['activation', 'recurrentActivation'] as const) {
     if (typeof config[activation] === 'string')
       resolveActivation(config[activation], `${names.factory}: ${activation}`);
@@ -127,7 +127,10 @@ export class FusedRNN extends tf.RNN {
     return tf.tidy(() => {
       const cell = this.definition;
       const { className } = fusedNames(cell);
-      const { x, states } = callInputs(inputs, kwargs, cell.states, className);
+      const given = callInputs(inputs, kwargs, cell.states, className);
+      const { x } = given;
+      // tfjs checks a stateful layer's input against its fixed batch size before call().
+      const states = this.stateful && given.states[0] == null ? this.states : given.states;
       const weights = this.cell as unknown as CellWeights;
       const options: RecurrentOpOptions = {
         activation: weights.activation.getClassName() as never,
@@ -136,15 +139,32 @@ export class FusedRNN extends tf.RNN {
           : {}),
         ...(cell.options.includes('resetAfter') ? { resetAfter: this.resetAfter } : {}),
         returnSequences: this.returnSequences,
-        returnState: this.returnState,
+        // A stateful layer keeps its final states for the next call.
+        returnState: this.returnState || this.stateful,
         goBackwards: this.goBackwards,
         initialState: states[0] ?? null,
         ...(cell.states === 2 ? { initialCellState: states[1] ?? null } : {}),
         mask: (kwargs?.mask as tf.Tensor | undefined) ?? null,
       };
       const op = recurrentOp(cell);
-      return op(x, weights.kernel.read(), weights.recurrentKernel.read(), weights.bias?.read() ?? null, options);
+      const bias = weights.bias?.read() ?? null;
+      const result = op(x, weights.kernel.read(), weights.recurrentKernel.read(), bias, options);
+      if (!this.stateful) return result;
+      const [output, ...finalStates] = result as tf.Tensor[];
+      this.resetStates(finalStates, kwargs?.training === true);
+      return this.returnState ? [output!, ...finalStates] : output!;
     });
+  }
+
+  /** tfjs's RNN keeps a stateful layer's states past dispose(); these go with the layer. */
+  override dispose(): ReturnType<tf.layers.Layer['dispose']> {
+    const result = super.dispose();
+    if (result.refCountAfterDispose === 0 && this.states_ != null) {
+      tf.dispose([...this.states_, ...this.keptStates.flat()]);
+      this.states_ = null as never;
+      this.keptStates = [];
+    }
+    return result;
   }
 
   /** tfjs's own config, marked so that copies made from it in this process (Bidirectional's) are fused too. */

@@ -5,6 +5,7 @@
 import type { CellDefinition, LayerConfig } from '../kernels/cell.js';
 import { cellConfig } from '../kernels/config.js';
 import { createRecurrentLayer, type Buffers, type RecurrentLayer } from '../kernels/recurrent-layer.js';
+import { deviceTraits } from '../kernels/strategy.js';
 
 export type AnyLayer = RecurrentLayer<
   LayerConfig,
@@ -22,7 +23,8 @@ export function layerFor(device: GPUDevice, cell: CellDefinition, config: LayerC
     byConfig = new Map();
     layers.set(device, byConfig);
   }
-  const key = `${cell.id} ${JSON.stringify(config)}`;
+  // A pinned strategy (pinStrategy) is part of what the layer is.
+  const key = `${cell.id} ${JSON.stringify(config)} ${JSON.stringify(deviceTraits(device).pinned)}`;
   let layer = byConfig.get(key);
   if (!layer) {
     layer = createRecurrentLayer(device, cell, cellConfig(cell, config));

@@ -3,6 +3,7 @@
  * runs the GPU tests once per backend): Vulkan (a GPU, or SwiftShader on the CPU) or OpenGL (Mesa's
  * llvmpipe here, at WebGPU's compatibility feature level). No adapter is a failure, never a skip.
  */
+import { pinStrategy } from '../../src/kernels/strategy.js';
 import { describeAdapter, requestNodeDevice, type NodeBackend, type NodeWebGPU } from '../../src/node.js';
 
 function backendFromEnvironment(): NodeBackend {
@@ -41,8 +42,11 @@ export function requestTestDevice(): Promise<NodeWebGPU> {
   return requestNodeDevice({ backend: TEST_BACKEND });
 }
 
+/** The test device, with the adapter's own strategy table (unpinning what helpers/tfjs.ts pins). */
 export async function getDevice(): Promise<GPUDevice> {
-  return (await nodeWebGPU()).device;
+  const { device } = await nodeWebGPU();
+  pinStrategy(device, {});
+  return device;
 }
 
 const SCOPES: GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
