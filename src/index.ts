@@ -53,6 +53,7 @@ export {
 export { createRecurrentLayer, type RecurrentLayer } from './kernels/recurrent-layer.js';
 export type { CellDefinition, CellOption, LayerConfig, StepOps, StepWeights } from './kernels/cell.js';
 export { CELLS, CELL_IDS, cellById, type CellId } from './kernels/cells.js';
+export { encodeDropoutMask, type DropoutMaskOptions } from './kernels/dropout-mask.js';
 export { createFloat32Buffer, readFloat32Buffer } from './gpu/buffers.js';
 export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';
 

@@ -7,6 +7,7 @@ export { resolveConfig } from './kernels/simple-rnn.js';
 export { resolveLSTMConfig } from './kernels/lstm.js';
 export { resolveGRUConfig } from './kernels/gru.js';
 export { activateGradRef, activateRef } from './kernels/activation.ref.js';
+export { dropoutMaskRef } from './kernels/dropout-mask.ref.js';
 export {
   simpleRNNBackwardRef,
   simpleRNNForwardRef,

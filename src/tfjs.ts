@@ -12,6 +12,7 @@ import {
   lstm,
   simpleRNN,
   stock,
+  type DropoutMasks,
   type GRUOpOptions,
   type LSTMOpOptions,
   type SimpleRNNOpOptions,
@@ -39,4 +40,4 @@ export { copyWeightsToModel, createTrainerFromModel } from './model/trainer-from
  * recurrences in stock tfjs ops (the rival every comparison runs).
  */
 export const ops = { simpleRNN, lstm, gru, stock, hasFusedKernels };
-export type { GRUOpOptions, LSTMOpOptions, SimpleRNNOpOptions };
+export type { DropoutMasks, GRUOpOptions, LSTMOpOptions, SimpleRNNOpOptions };

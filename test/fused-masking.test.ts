@@ -9,9 +9,8 @@ import { GRU_CELL } from '../src/kernels/gru.js';
 import type { CellDefinition } from '../src/kernels/cell.js';
 import { CELLS } from '../src/kernels/cells.js';
 import { fuseModel } from '../src/model/fuse-model.js';
-import { fusedLayerOf } from '../src/model/fused-layers.js';
-import { twinCellClass } from '../src/model/twin-cell.js';
 import { expectFusedMatchesStock, sampleOnOpenGL, type LayerCase } from './helpers/layer-comparison.js';
+import { layerTwins } from './helpers/layer-twins.js';
 import { onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 // Relative to each output's largest magnitude: float32 kernels on webgpu against float32 ops on cpu.
@@ -58,44 +57,12 @@ const name = (r: Row) =>
   `${r.case.returnSequences ? ' sequences' : ''}${r.case.goBackwards ? ' backwards' : ''}` +
   `${r.case.returnState ? ' state' : ''}${r.case.initialState ? ' h0' : ''}`;
 
-function twins(r: Row) {
-  const args = (c: LayerCase) => ({
-    units: c.units,
-    activation: c.activation,
-    recurrentActivation: c.recurrentActivation,
-    returnSequences: c.returnSequences,
-    returnState: c.returnState,
-    goBackwards: c.goBackwards,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }),
-    recurrentInitializer: tf.initializers.orthogonal({ seed: c.seed + 1 }),
-    ...(r.resetAfter ? { resetAfter: true } : {}),
-  });
-  const wrap = (layer: tf.layers.Layer) =>
-    r.bidirectional ? tf.layers.bidirectional({ layer: layer as tf.RNN, mergeMode: 'concat' }) : layer;
-  // tf.layers.gru has no resetAfter: tf.layers.rnn over the twin cell, stock ops on cpu.
-  const stock = (c: LayerCase) => {
-    if (!r.resetAfter)
-      return (tf.layers as never as Record<string, (a: object) => tf.layers.Layer>)[r.cell.id]!(args(c));
-    const { resetAfter, ...cellArgs } = args(c);
-    const Twin = twinCellClass(r.cell);
-    return tf.layers.rnn({ ...cellArgs, cell: new Twin({ ...cellArgs, resetAfter }) as never });
-  };
-  return {
-    fused: (c: LayerCase) => wrap(new (fusedLayerOf(r.cell))(args(c))),
-    stock: (c: LayerCase) => wrap(stock(c)),
-    states: r.cell.states,
-    stockOps: () => {
-      throw new Error('masked rows have T > 1');
-    },
-  };
-}
-
 describe('masked fused layers on webgpu equal the stock layers on cpu', () => {
   beforeAll(tfjsWebGPU);
 
   // All 12 on vulkan, 4 on opengl.
   it.each(sampleOnOpenGL(rows, 3).map((r, i) => ({ ...r, name: name(r), seed: 70 + i })))('$name', (r) =>
-    expectFusedMatchesStock({ ...r.case, name: r.name, seed: r.seed, masked: true }, twins(r), TOLERANCE),
+    expectFusedMatchesStock({ ...r.case, name: r.name, seed: r.seed, masked: true }, layerTwins(r), TOLERANCE),
   );
 });
 

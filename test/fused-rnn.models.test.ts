@@ -52,10 +52,12 @@ describe.each(CELLS)('$name in models', ({ name, factory, stock, layer, gates })
   });
 
   it('refuses the options it does not support, naming them', () => {
-    expect(() => layer({ units: 2, dropout: 0.2 })).toThrow(
-      new RegExp(`^${name} does not support dropout \\(0\\.2\\) yet .*use tf\\.layers\\.${stock} for it$`),
+    expect(() => layer({ units: 2, dropout: 1 })).toThrow(
+      new RegExp(`^${factory}: dropout: expected a number in \\[0, 1\\); got 1$`),
     );
-    expect(() => layer({ units: 2, recurrentDropout: 0.1 })).toThrow(/does not support recurrentDropout \(0\.1\) yet/);
+    expect(() => layer({ units: 2, recurrentDropout: -0.1 })).toThrow(
+      /recurrentDropout: expected a number in \[0, 1\)/,
+    );
     expect(() => layer({ units: 2, recurrentActivation: 'softmax' })).toThrow(
       new RegExp(`^${factory}: recurrentActivation: 'softmax' normalises across units`),
     );

@@ -10,21 +10,12 @@ import { GALLERY, type DropoutFunc, type GalleryModel } from '../bench/lib/galle
 import { fuseModel } from '../src/model/fuse-model.js';
 import { FusedRNN } from '../src/model/fused-rnn.js';
 import { sampleOnOpenGL } from './helpers/layer-comparison.js';
+import { fixedDropout } from './helpers/layer-twins.js';
 import { onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 const PREDICTIONS = 1e-5;
 const LOSSES = 1e-3;
 const EPOCHS = 2;
-
-/** The same mask for a shape and rate on every call and backend: element i kept unless its hash falls below rate. */
-const dropoutFunc: DropoutFunc = (ones, rate) => {
-  const scale = Math.fround(1 / Math.fround(1 - rate));
-  const values = Float32Array.from({ length: ones.size }, (_, i) => {
-    const hash = Math.imul(i + 1, 0x9e3779b1) >>> 0;
-    return hash / 2 ** 32 < rate ? 0 : scale;
-  });
-  return tf.tensor(values, ones.shape);
-};
 
 /** Every recurrent layer of the model, Bidirectional's two included. */
 function recurrentLayers(model: tf.LayersModel): tf.layers.Layer[] {
@@ -54,7 +45,7 @@ describe('fuseModel on gallery-style models: webgpu fused against stock on cpu',
 
   it.each(builds)('$name', async ({ build }) => {
     const stock = await onBackend('cpu', async () => {
-      const g = build({ size: 'test', seed: 5, dropoutFunc });
+      const g = build({ size: 'test', seed: 5, dropoutFunc: fixedDropout });
       const weights = g.model.getWeights().map((w) => ({ values: w.dataSync().slice(), shape: w.shape }));
       const result = await predictAndFit(g, g.model);
       g.model.dispose();
@@ -62,7 +53,7 @@ describe('fuseModel on gallery-style models: webgpu fused against stock on cpu',
       return { ...result, weights };
     });
     await tf.setBackend('webgpu');
-    const g = build({ size: 'test', seed: 5, dropoutFunc });
+    const g = build({ size: 'test', seed: 5, dropoutFunc: fixedDropout });
     const fused = fuseModel(g.model);
     g.compile(fused);
     const layers = recurrentLayers(fused);
@@ -71,7 +62,7 @@ describe('fuseModel on gallery-style models: webgpu fused against stock on cpu',
       expect(layer, layer.name).toBeInstanceOf(FusedRNN);
       // A function does not survive the config fuseModel rebuilds from: the test gives it again.
       const cell = (layer as tf.RNN).cell as unknown as { dropoutFunc?: DropoutFunc };
-      cell.dropoutFunc = dropoutFunc;
+      cell.dropoutFunc = fixedDropout;
     }
     const weights = stock.weights.map((w) => tf.tensor(w.values, w.shape));
     fused.setWeights(weights);

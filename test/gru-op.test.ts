@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gru } from '../src/model/ops.js';
 import { GRU, GRU_GRAD } from '../src/model/kernel-names.js';
-import { MASK, outputsAndGradients } from './helpers/op-backends.js';
+import { DROPOUT_MASK, MASK, outputsAndGradients, RECURRENT_DROPOUT_MASK } from './helpers/op-backends.js';
 import { kernelFreeBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 // Fused kernels against the stock-op fallback, relative to each output's largest magnitude: the cpu
@@ -104,7 +104,23 @@ describe('ops.gru', () => {
       activation: 'gelu',
       mask: false,
     },
-    { resetAfter: true, returnSequences: true, returnState: true, goBackwards: true, initialState: true, mask: true },
+    {
+      resetAfter: true,
+      returnSequences: true,
+      returnState: true,
+      goBackwards: true,
+      initialState: true,
+      mask: true,
+      dropout: true,
+    },
+    {
+      resetAfter: false,
+      returnSequences: true,
+      returnState: true,
+      goBackwards: false,
+      initialState: true,
+      dropout: true,
+    },
     {
       resetAfter: false,
       returnSequences: false,
@@ -115,7 +131,8 @@ describe('ops.gru', () => {
     },
   ] as const)(
     "runs as stock tfjs ops on a backend without our kernels, with the fused kernels' values and gradients: %o",
-    async ({ initialState, mask, ...options }) => {
+    async ({ initialState, ...row }) => {
+      const { mask, dropout, ...options } = { mask: false, dropout: false, ...row };
       const inputs = () => [
         tf.randomNormal([3, 4, 2], 0, 1, 'float32', 1),
         tf.randomNormal([2, 15], 0, 0.5, 'float32', 2),
@@ -130,6 +147,8 @@ describe('ops.gru', () => {
             ...options,
             initialState: h0 ?? null,
             mask: mask ? tf.tensor2d(MASK, [3, 4], 'int32') : null,
+            dropoutMask: dropout ? tf.tensor2d(DROPOUT_MASK, [3, 2]) : null,
+            recurrentDropoutMask: dropout ? tf.tensor2d(RECURRENT_DROPOUT_MASK, [3, 5]) : null,
           }),
         );
       const stock = await outputsAndGradients(kernelFreeBackend(), inputs, op as never, GRU);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LSTM, LSTM_GRAD } from '../src/model/kernel-names.js';
 import { lstm } from '../src/model/ops.js';
-import { MASK, outputsAndGradients } from './helpers/op-backends.js';
+import { DROPOUT_MASK, MASK, outputsAndGradients, RECURRENT_DROPOUT_MASK } from './helpers/op-backends.js';
 import { kernelFreeBackend, onBackend, relativeError, tfjsWebGPU } from './helpers/tfjs.js';
 
 // Fused kernels against the stock-op fallback, relative to each output's largest magnitude: the cpu
@@ -59,7 +59,8 @@ describe('ops.lstm', () => {
         () => lstm(x, k, r, b, { returnStates: true } as never),
         new RegExp(
           '^ops\\.lstm: options: unknown "returnStates"; expected only activation, recurrentActivation, ' +
-            'returnSequences, returnState, goBackwards, initialState, initialCellState, mask$',
+            'returnSequences, returnState, goBackwards, initialState, initialCellState, mask, dropoutMask, ' +
+            'recurrentDropoutMask$',
         ),
       ],
       [
@@ -79,6 +80,14 @@ describe('ops.lstm', () => {
         ),
       ],
       [() => lstm(x, k, r, b, { mask: bad.maskString }), /^ops\.lstm: mask: expected .*got a string tensor/],
+      [
+        () => lstm(x, k, r, b, { dropoutMask: bad.h3 }),
+        /^ops\.lstm: dropoutMask: expected a float32 tensor of shape \[2, 4\] \(batch × features, a dropout mask;/,
+      ],
+      [
+        () => lstm(x, k, r, b, { recurrentDropoutMask: bad.mask23 }),
+        /^ops\.lstm: recurrentDropoutMask: expected a float32 tensor of shape \[2, 5\] \(batch × units, a dropout/,
+      ],
     ];
     const before = tf.memory().numTensors;
     for (const [call, message] of cases) expect(call).toThrow(message);
@@ -145,9 +154,19 @@ describe('ops.lstm', () => {
     },
     { returnSequences: true, returnState: true, goBackwards: true, initialStates: true, mask: 'bool' },
     { returnSequences: false, returnState: true, goBackwards: false, initialStates: false, mask: 'float32' },
+    { returnSequences: true, returnState: true, goBackwards: false, initialStates: true, mask: null, dropout: true },
+    {
+      returnSequences: false,
+      returnState: false,
+      goBackwards: true,
+      initialStates: false,
+      mask: 'bool',
+      dropout: true,
+    },
   ] as const)(
     "runs as stock tfjs ops on a backend without our kernels, with the fused kernels' values and gradients: %o",
-    async ({ initialStates, mask, ...options }) => {
+    async ({ initialStates, mask, ...row }) => {
+      const { dropout, ...options } = { dropout: false, ...row };
       const inputs = () => [
         tf.randomNormal([3, 4, 2], 0, 1, 'float32', 1),
         tf.randomNormal([2, 20], 0, 0.5, 'float32', 2),
@@ -164,6 +183,8 @@ describe('ops.lstm', () => {
             initialState: h0 ?? null,
             initialCellState: c0 ?? null,
             mask: mask ? tf.tensor2d(MASK, [3, 4], mask) : null,
+            dropoutMask: dropout ? tf.tensor2d(DROPOUT_MASK, [3, 2]) : null,
+            recurrentDropoutMask: dropout ? tf.tensor2d(RECURRENT_DROPOUT_MASK, [3, 5]) : null,
           }),
         );
       const stock = await outputsAndGradients(kernelFreeBackend(), inputs, op as never, LSTM);

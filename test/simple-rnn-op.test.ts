@@ -51,7 +51,8 @@ describe('ops.simpleRNN', () => {
         () => simpleRNN(x, k, r, null, null as never),
         new RegExp(
           '^ops\\.simpleRNN: options: expected an object ' +
-            '\\(activation, returnSequences, returnState, goBackwards, initialState, mask\\) or nothing; got null$',
+            '\\(activation, returnSequences, returnState, goBackwards, initialState, mask, ' +
+            'dropoutMask, recurrentDropoutMask\\) or nothing; got null$',
         ),
       ],
       [() => simpleRNN(x, k, r, null, [] as never), /^ops\.simpleRNN: options: expected an object .* got an array$/],
@@ -59,7 +60,7 @@ describe('ops.simpleRNN', () => {
         () => simpleRNN(x, k, r, null, { returnSequence: true } as never),
         new RegExp(
           '^ops\\.simpleRNN: options: unknown "returnSequence"; expected only activation, returnSequences, ' +
-            'returnState, goBackwards, initialState, mask$',
+            'returnState, goBackwards, initialState, mask, dropoutMask, recurrentDropoutMask$',
         ),
       ],
       [

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { dropoutMaskRef } from '../src/kernels/dropout-mask.ref.js';
+import { sideLayout } from '../src/kernels/side-inputs.js';
 import { chooseStrategy, deviceTraits } from '../src/kernels/strategy.js';
 import {
   describeWeightGradients,
@@ -17,7 +19,7 @@ import { getDevice } from './helpers/webgpu.js';
 const TOLERANCE = 1e-5;
 
 // The cells' layouts: SimpleRNN (1 gate), LSTM (4), GRU (3; savedOperand: r ⊙ h_{s-1} for h̃),
-// GRU resetAfter (3 gates, 4 gradient blocks, 2 bias rows).
+// GRU resetAfter (3 gates, 4 gradient blocks, 2 bias rows). dropout: dropout masks on x and h_{s-1}.
 const cases: Case[] = [
   {
     batch: 1,
@@ -58,6 +60,7 @@ const cases: Case[] = [
     savedOperand: false,
     goBackwards: true,
     useInitialState: true,
+    dropout: true,
     gemm: [8, 8],
     tiles: 2,
   },
@@ -72,6 +75,7 @@ const cases: Case[] = [
     savedOperand: true,
     goBackwards: true,
     useInitialState: true,
+    dropout: true,
     gemm: [4, 1],
     tiles: 4,
   },
@@ -100,6 +104,7 @@ const cases: Case[] = [
     savedOperand: false,
     goBackwards: true,
     useInitialState: false,
+    dropout: true,
     gemm: [1, 1],
     tiles: 1,
   },
@@ -121,29 +126,52 @@ const cases: Case[] = [
 
 // tiles: strategy.weightGradientTiles, the 4-row tiles of dRecurrentKernel an invocation sums.
 type Case = WeightGradientsShape &
-  WeightGradientsOptions & { readonly gemm: readonly [number, number]; readonly tiles: 1 | 2 | 4 };
+  Omit<WeightGradientsOptions, 'side'> & {
+    readonly useInitialState: boolean;
+    readonly dropout?: boolean;
+    readonly gemm: readonly [number, number];
+    readonly tiles: 1 | 2 | 4;
+  };
 
-async function run(
-  device: GPUDevice,
-  c: Case,
-  data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array },
-) {
+interface Data {
+  x: Float32Array;
+  h: Float32Array;
+  initialState: Float32Array;
+  dGates: Float32Array;
+  saved: Float32Array;
+}
+
+/** The case's dropout masks: dm [B, F] and rm [B, U] at rate 0.4, or none. */
+const masks = (c: Case) => ({
+  inputDropout: c.dropout ? dropoutMaskRef(c.batch, c.features, 0.4, c.units) : null,
+  recurrentDropout: c.dropout ? dropoutMaskRef(c.batch, c.units, 0.4, c.units + 1) : null,
+});
+
+async function run(device: GPUDevice, c: Case, data: Data) {
   const { features: F, units: U, gates: G } = c;
   const strategy = chooseStrategy(deviceTraits(device), c, { gemmWorkgroup: c.gemm, weightGradientTiles: c.tiles });
-  const kernelRun = describeWeightGradients(c, c, strategy);
+  const dropout = c.dropout ?? false;
+  const layout = sideLayout(
+    { ...c, useInitialSaved: false, masking: null, inputDropout: dropout, recurrentDropout: dropout },
+    device.limits.minStorageBufferOffsetAlignment,
+  );
+  const side = new Float32Array(Math.max(layout.bytes / 4, 1));
+  const { inputDropout, recurrentDropout } = masks(c);
+  if (layout.initialState) side.set(data.initialState, layout.initialState.at);
+  if (layout.inputDropout) side.set(inputDropout!, layout.inputDropout.at);
+  if (layout.recurrentDropout) side.set(recurrentDropout!, layout.recurrentDropout.at);
+  const kernelRun = describeWeightGradients(c, { ...c, side: layout }, strategy);
   return runKernel(device, kernelRun, {
     ...data,
+    side,
     dKernel: F * G * U,
     dRecurrentKernel: U * G * U,
     dBias: Math.max(c.biasRows, 1) * G * U,
   });
 }
 
-function reference(
-  c: Case,
-  data: { x: Float32Array; h: Float32Array; initialState: Float32Array; dGates: Float32Array; saved: Float32Array },
-) {
-  return weightGradientsRef({ ...data, initialState: c.useInitialState ? data.initialState : null }, c, c);
+function reference(c: Case, data: Data) {
+  return weightGradientsRef({ ...data, ...masks(c), initialState: c.useInitialState ? data.initialState : null }, c, c);
 }
 
 describe('weight-gradients kernel vs reference', async () => {
@@ -151,7 +179,7 @@ describe('weight-gradients kernel vs reference', async () => {
 
   it.each(cases)(
     'B$batch T$timesteps F$features U$units G$gates/$gradientBlocks bias rows $biasRows ' +
-      'saved=$savedOperand back=$goBackwards h0=$useInitialState wg=$gemm tiles=$tiles',
+      'saved=$savedOperand back=$goBackwards h0=$useInitialState dropout=$dropout wg=$gemm tiles=$tiles',
     async (c) => {
       const rng = random(c.batch * 31 + c.units * 17 + c.features + c.gradientBlocks);
       const { batch: B, timesteps: T, features: F, units: U, gradientBlocks } = c;

@@ -70,6 +70,10 @@ export interface LayerConfig extends RNNShape {
   readonly useInitialState: boolean;
   /** A mask comes with the input: per step ([batch, timesteps]) or as lengths ([batch]); null for none. */
   readonly masking: MaskForm | null;
+  /** A dropout mask [batch, features] multiplies every step's input (dropoutMask). */
+  readonly inputDropout: boolean;
+  /** A dropout mask [batch, units] multiplies h_{s-1} wherever the cell reads it (recurrentDropoutMask). */
+  readonly recurrentDropout: boolean;
   readonly recurrentActivation: Activation;
   readonly useInitialCellState: boolean;
   readonly resetAfter: boolean;
@@ -90,6 +94,8 @@ export type BufferName =
   | 'initialState'
   | 'initialCellState'
   | 'mask'
+  | 'dropoutMask'
+  | 'recurrentDropoutMask'
   | 'h'
   | 'gates'
   | 'saved'

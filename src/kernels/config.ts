@@ -22,6 +22,18 @@ export interface SimpleRNNConfig extends RNNShape {
    * t < length kept (right-padded rows, as cuDNN's and ONNX's sequence_lens). Default none.
    */
   readonly masking?: MaskForm;
+  /**
+   * Dropout on the input, as tfjs's cells apply it in training: a dropoutMask [batch, features] float32
+   * (0 drops a feature, kept ones are scaled, e.g. 1/(1 − rate); encodeDropoutMask draws one) multiplies
+   * every step's x, for every gate. Default false.
+   */
+  readonly inputDropout?: boolean;
+  /**
+   * Recurrent dropout, as tfjs's cells apply it: a recurrentDropoutMask [batch, units] float32 multiplies
+   * h_{s-1} wherever the cell reads it (a GRU's blend z ⊙ h_{s-1} too, as tfjs's GRUCell; masking still
+   * carries the undropped state over; LSTM's c has none). Default false.
+   */
+  readonly recurrentDropout?: boolean;
   /** Overrides of the strategy table (src/kernels/strategy.ts). */
   readonly strategy?: Partial<Strategy>;
 }
@@ -49,6 +61,8 @@ export interface ResolvedConfig extends RNNShape {
   readonly useBias: boolean;
   readonly useInitialState: boolean;
   readonly masking: MaskForm | null;
+  readonly inputDropout: boolean;
+  readonly recurrentDropout: boolean;
 }
 
 export interface ResolvedLSTMConfig extends ResolvedConfig {
@@ -69,10 +83,20 @@ const COMMON_FIELDS = [
   'useBias',
   'useInitialState',
   'masking',
+  'inputDropout',
+  'recurrentDropout',
   'strategy',
 ];
 const MASK_FORMS: readonly MaskForm[] = ['steps', 'lengths'];
-const FLAGS = ['goBackwards', 'useBias', 'useInitialState', 'useInitialCellState', 'resetAfter'] as const;
+const FLAGS = [
+  'goBackwards',
+  'useBias',
+  'useInitialState',
+  'inputDropout',
+  'recurrentDropout',
+  'useInitialCellState',
+  'resetAfter',
+] as const;
 
 /**
  * A cell's config, checked (no unknown field, each field's type) and resolved to every field a layer
@@ -116,6 +140,8 @@ export function resolveLayerConfig(definition: Pick<CellDefinition, 'options'>, 
     useBias: flag('useBias', true),
     useInitialState: flag('useInitialState', false),
     masking: (fields.masking as MaskForm | undefined) ?? null,
+    inputDropout: flag('inputDropout', false),
+    recurrentDropout: flag('recurrentDropout', false),
     recurrentActivation: resolveActivation(
       fields.recurrentActivation,
       'config.recurrentActivation',
@@ -139,6 +165,8 @@ export function cellConfig<C extends ResolvedConfig>(definition: Pick<CellDefini
     useBias: c.useBias,
     useInitialState: c.useInitialState,
     masking: c.masking,
+    inputDropout: c.inputDropout,
+    recurrentDropout: c.recurrentDropout,
     ...own,
   } as C;
 }

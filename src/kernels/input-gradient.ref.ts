@@ -1,4 +1,7 @@
-/** Reference of input-gradient.wgsl in float64: dx[b, t(s), :] = dGates[b, s, :G·U] · kernelᵀ. */
+/**
+ * Reference of input-gradient.wgsl in float64: dx[b, t(s), :] = (dGates[b, s, :G·U] · kernelᵀ) ⊙ dm[b, :],
+ * dm the input's dropout mask [B, F] (1 without).
+ */
 import { sourceStep } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
 
@@ -7,6 +10,7 @@ export function inputGradientRef(
   kernel: ArrayLike<number>,
   shape: RNNShape & { readonly gates: number; readonly gradientBlocks: number },
   goBackwards: boolean,
+  inputDropout: ArrayLike<number> | null = null,
 ): Float64Array {
   const { batch: B, timesteps: T, features: F } = shape;
   const columns = shape.gates * shape.units;
@@ -19,7 +23,7 @@ export function inputGradientRef(
       for (let f = 0; f < F; f++) {
         let acc = 0;
         for (let j = 0; j < columns; j++) acc += dGates[g + j]! * kernel[f * columns + j]!;
-        dx[dst + f] = acc;
+        dx[dst + f] = acc * (inputDropout ? inputDropout[b * F + f]! : 1);
       }
     }
   }

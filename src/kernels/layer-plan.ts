@@ -61,7 +61,7 @@ export interface LayerPlan {
   readonly shape: CellShape;
   readonly strategy: Strategy;
   readonly layout: Readonly<Record<BufferName, BufferLayout>>;
-  /** Where a call's initial states and mask go in its `side` buffer. */
+  /** Where a call's initial states, mask and dropout masks go in its `side` buffer. */
   readonly side: SideLayout;
   /** Floats of the recurrences' `lastStates` and `dStates`: [states, batch, units]. */
   readonly stateFloats: number;
@@ -112,7 +112,7 @@ export function planLayer(
       strategy,
       traits,
     );
-  const gradientOptions = { goBackwards: c.goBackwards, biasRows, useInitialState: c.useInitialState };
+  const gradientOptions = { goBackwards: c.goBackwards, biasRows, side };
   const plan: LayerPlan = {
     cell,
     config: c,
@@ -121,14 +121,14 @@ export function planLayer(
     layout,
     side,
     stateFloats: (cell.savedIsState ? 2 : 1) * c.batch * c.units,
-    projection: describeInputProjection(shape, c, strategy, traits),
+    projection: describeInputProjection(shape, { ...c, side }, strategy, traits),
     forward,
     backward,
     weightGradients: {
       run: describeWeightGradients(shape, { ...gradientOptions, savedOperand: cell.savedOperand }, strategy),
       splits: planSplits(kind, c, cell, biasRows, strategy, traits),
     },
-    inputGradient: describeInputGradient(shape, c, strategy, traits),
+    inputGradient: describeInputGradient(shape, { ...c, side }, strategy, traits),
   };
   const runs = [
     plan.projection,
@@ -165,6 +165,8 @@ function layoutOf(c: LayerConfig, cell: Cell): Record<BufferName, BufferLayout> 
     initialState: state,
     initialCellState: state,
     mask: c.masking === 'lengths' ? entry(B) : entry(B, T),
+    dropoutMask: entry(B, F),
+    recurrentDropoutMask: state,
     h: sequence,
     gates: entry(B, T, G * U),
     saved: sequence,

@@ -8,10 +8,11 @@ import type { ResolvedLSTMConfig } from './config.js';
 import { inputGradientRef } from './input-gradient.ref.js';
 import { inputProjectionRef } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
+import { dropAt, dropoutOf, readState, type DropoutArrays } from './dropout.ref.js';
 import { blend, KEEP_ALL, keepOf, keptGradient, passedGradient, type Keep } from './masking.ref.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 
-export interface LSTMArrays {
+export interface LSTMArrays extends DropoutArrays {
   readonly x: ArrayLike<number>;
   readonly kernel: ArrayLike<number>;
   readonly recurrentKernel: ArrayLike<number>;
@@ -43,7 +44,7 @@ type Activations = Pick<ResolvedLSTMConfig, 'activation' | 'recurrentActivation'
 
 const GATES = 4;
 
-/** The forward recurrence, from the input projection p [B, T, 4U]. */
+/** The forward recurrence, from the input projection p [B, T, 4U]; rm ⊙ h_{s-1} goes into the products. */
 export function lstmRecurrenceRef(
   projection: ArrayLike<number>,
   recurrentKernel: ArrayLike<number>,
@@ -52,6 +53,7 @@ export function lstmRecurrenceRef(
   shape: RNNShape,
   { activation, recurrentActivation }: Activations,
   keep: Keep = KEEP_ALL,
+  recurrentDropout: ArrayLike<number> | null = null,
 ): LSTMForwardRef {
   const { batch: B, timesteps: T, units: U } = shape;
   const W = GATES * U;
@@ -67,7 +69,8 @@ export function lstmRecurrenceRef(
       const [hp, hAt] = s > 0 ? [h, (row - 1) * U] : [h0, b * U];
       const [cp, cAt] = s > 0 ? [c, (row - 1) * U] : [c0, b * U];
       const a = gates.subarray(row * W, (row + 1) * W);
-      for (let j = 0; j < W; j++) for (let k = 0; k < U; k++) a[j] = a[j]! + hp[hAt + k]! * recurrentKernel[k * W + j]!;
+      const read = readState(hp, hAt, U, b, recurrentDropout);
+      for (let j = 0; j < W; j++) for (let k = 0; k < U; k++) a[j] = a[j]! + read[k]! * recurrentKernel[k * W + j]!;
       const m = keep(b, s);
       for (let u = 0; u < U; u++) {
         const i = activateRef(recurrentActivation, a[u]!);
@@ -85,7 +88,8 @@ export function lstmRecurrenceRef(
 
 /**
  * The backward recurrence: the gradients of the gates' pre-activations [B, T, 4U] and of the initial
- * states, given dh (every step's) and, optionally, dcLast (the last cell state's).
+ * states, given dh (every step's) and, optionally, dcLast (the last cell state's); what the gates send
+ * h_{s-1} through R reaches it times rm, the recurrent dropout mask (1 where null).
  */
 export function lstmRecurrenceBackwardRef(
   arrays: {
@@ -99,6 +103,7 @@ export function lstmRecurrenceBackwardRef(
   shape: RNNShape,
   { activation, recurrentActivation }: Activations,
   keep: Keep = KEEP_ALL,
+  recurrentDropout: ArrayLike<number> | null = null,
 ): { dGates: Float64Array; dInitialState: Float64Array; dInitialCellState: Float64Array } {
   const { batch: B, timesteps: T, units: U } = shape;
   const { gates, c, recurrentKernel } = arrays;
@@ -107,11 +112,11 @@ export function lstmRecurrenceBackwardRef(
   const dInitialState = new Float64Array(B * U);
   const dInitialCellState = new Float64Array(B * U);
   const c0 = arrays.initialCellState ?? new Float64Array(B * U);
-  // dGates of `row` · Rᵀ at unit u: what that step sends back to the state before it.
-  const backThroughTime = (row: number, u: number): number => {
+  // rm ⊙ dGates of `row` · Rᵀ at unit u (of batch row b): what that step sends back to the state before it.
+  const backThroughTime = (b: number, row: number, u: number): number => {
     let acc = 0;
     for (let j = 0; j < W; j++) acc += dGates[row * W + j]! * recurrentKernel[u * W + j]!;
-    return acc;
+    return acc * dropAt(recurrentDropout, b, u, U);
   };
   for (let b = 0; b < B; b++) {
     const dc = arrays.dcLast
@@ -124,7 +129,7 @@ export function lstmRecurrenceBackwardRef(
       const [cp, cAt] = s > 0 ? [c, (row - 1) * U] : [c0, b * U];
       const m = keep(b, s);
       for (let u = 0; u < U; u++) {
-        const reaching = arrays.dh[row * U + u]! + (s < T - 1 ? backThroughTime(row + 1, u) + passed[u]! : 0);
+        const reaching = arrays.dh[row * U + u]! + (s < T - 1 ? backThroughTime(b, row + 1, u) + passed[u]! : 0);
         const dh = keptGradient(reaching, m);
         passed[u] = passedGradient(reaching, m);
         const [ai, af, ac, ao] = [0, 1, 2, 3].map((g) => gates[row * W + g * U + u]!) as [
@@ -150,7 +155,7 @@ export function lstmRecurrenceBackwardRef(
       }
     }
     for (let u = 0; u < U; u++) {
-      dInitialState[b * U + u] = backThroughTime(b * T, u) + passed[u]!;
+      dInitialState[b * U + u] = backThroughTime(b, b * T, u) + passed[u]!;
       dInitialCellState[b * U + u] = dc[u]!;
     }
   }
@@ -161,11 +166,15 @@ const SHAPE = { gates: GATES, gradientBlocks: GATES } as const;
 
 export function lstmForwardRef(inputs: LSTMArrays, config: ResolvedLSTMConfig): LSTMForwardRef {
   const bias = config.useBias ? (inputs.bias ?? null) : null;
-  const projection = inputProjectionRef(inputs.x, inputs.kernel, bias, { ...config, ...SHAPE }, config.goBackwards);
+  const dropout = dropoutOf(inputs, config);
+  const shape = { ...config, ...SHAPE };
+  const projection = inputProjectionRef(inputs.x, inputs.kernel, bias, shape, config.goBackwards, dropout.input);
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
   const initialCellState = config.useInitialCellState ? (inputs.initialCellState ?? null) : null;
   const keep = keepOf(inputs.mask, config);
-  return lstmRecurrenceRef(projection, inputs.recurrentKernel, initialState, initialCellState, config, config, keep);
+  const { recurrentKernel } = inputs;
+  const states = [initialState, initialCellState] as const;
+  return lstmRecurrenceRef(projection, recurrentKernel, ...states, config, config, keep, dropout.recurrent);
 }
 
 /** Gradients of Σ dh ⊙ h + Σ dcLast ⊙ c_{T-1} with respect to every input, given the forward's gates, h and c. */
@@ -182,15 +191,30 @@ export function lstmBackwardRef(
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
   const initialCellState = config.useInitialCellState ? (inputs.initialCellState ?? null) : null;
   const keep = keepOf(inputs.mask, config);
-  const recurrence = lstmRecurrenceBackwardRef({ ...inputs, initialCellState }, config, config, keep);
+  const dropout = dropoutOf(inputs, config);
+  const recurrence = lstmRecurrenceBackwardRef(
+    { ...inputs, initialCellState },
+    config,
+    config,
+    keep,
+    dropout.recurrent,
+  );
   const shape = { ...config, ...SHAPE };
   const weights = weightGradientsRef(
-    { x: inputs.x, h: inputs.h, initialState, dGates: recurrence.dGates, saved: null },
+    {
+      x: inputs.x,
+      h: inputs.h,
+      initialState,
+      dGates: recurrence.dGates,
+      saved: null,
+      inputDropout: dropout.input,
+      recurrentDropout: dropout.recurrent,
+    },
     shape,
     { goBackwards: config.goBackwards, biasRows: 1, savedOperand: false },
   );
   return {
-    dx: inputGradientRef(recurrence.dGates, inputs.kernel, shape, config.goBackwards),
+    dx: inputGradientRef(recurrence.dGates, inputs.kernel, shape, config.goBackwards, dropout.input),
     ...weights,
     ...recurrence,
   };

@@ -17,7 +17,7 @@ import type { Cell, CellShape } from './cell.js';
 import { activationConstants } from './recurrence-forward.js';
 import { perCellAndProducts, productsModule, productsName } from './recurrence-products.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
-import { SIDE_PARAMS, sideParams, type SideLayout } from './side-inputs.js';
+import { dropoutConstants, SIDE_PARAMS, sideParams, type SideLayout } from './side-inputs.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = {
@@ -47,7 +47,12 @@ const DRIVER_BINDINGS: readonly StorageBinding[] = [
     holds: "[2, batch, units]: what a step sends the states before it, in the end the initial states' gradients",
     tiles: true,
   },
-  { name: 'side', access: 'read', holds: 'initial states and mask at params offsets (side-inputs.ts)', tiles: true },
+  {
+    name: 'side',
+    access: 'read',
+    holds: 'initial states, mask and recurrent dropout mask at params offsets (side-inputs.ts)',
+    tiles: true,
+  },
   { name: 'h', access: 'read', holds: '[batch, timesteps, units] from the forward pass', tiles: true },
   { name: 'saved', access: 'read', holds: "[batch, timesteps, units]: the cell's per-step state", tiles: true },
 ];
@@ -79,7 +84,7 @@ export interface RecurrenceBackwardOptions {
   readonly lastStepOnly: boolean;
   /** Time runs backwards: only the mask reads it. */
   readonly goBackwards: boolean;
-  /** Where the initial states and the mask are in `side`. */
+  /** Where the initial states, the mask and the recurrent dropout mask are in `side`. */
   readonly side: SideLayout;
   /** A gradient for the saved state at the last step was copied into dStates (LSTM: dcLast). */
   readonly hasSavedGradient: boolean;
@@ -100,6 +105,7 @@ export function describeRecurrenceBackward(
       ...schedule.constants,
       ...cell.constants,
       ...activationConstants(options, strategy),
+      RECURRENT_DROPOUT: dropoutConstants(options.side).RECURRENT_DROPOUT,
       WORKGROUP_ORDER: workgroupOrderId(strategy),
     },
     dispatches: schedule.ranges.map((range) => ({

@@ -16,7 +16,7 @@ import { activationId, RUNTIME_SELECTED_ACTIVATIONS, type Activation } from './a
 import type { Cell, CellShape } from './cell.js';
 import { perCellAndProducts, productsModule, productsName } from './recurrence-products.js';
 import { recurrenceSchedule } from './recurrence-schedule.js';
-import { SIDE_PARAMS, sideParams, type SideLayout } from './side-inputs.js';
+import { dropoutConstants, SIDE_PARAMS, sideParams, type SideLayout } from './side-inputs.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 
 const PARAMS = {
@@ -44,7 +44,12 @@ const DRIVER_BINDINGS: readonly StorageBinding[] = [
     tiles: true,
   },
   { name: 'recurrentKernel', access: 'read', type: 'RecurrentKernel', holds: '[units, GATES·units]' },
-  { name: 'side', access: 'read', holds: 'initial states and mask at params offsets (side-inputs.ts)', tiles: true },
+  {
+    name: 'side',
+    access: 'read',
+    holds: 'initial states, mask and recurrent dropout mask at params offsets (side-inputs.ts)',
+    tiles: true,
+  },
   { name: 'h', access: 'read_write', holds: '[batch, timesteps, units]', tiles: true },
   { name: 'saved', access: 'read_write', holds: "[batch, timesteps, units]: the cell's per-step state", tiles: true },
   {
@@ -80,7 +85,7 @@ export interface RecurrenceForwardOptions {
   readonly recurrentActivation: Activation;
   /** Time runs backwards: only the mask reads it (gates already hold the steps in consumption order). */
   readonly goBackwards: boolean;
-  /** Where the initial states and the mask are in `side`. */
+  /** Where the initial states, the mask and the recurrent dropout mask are in `side`. */
   readonly side: SideLayout;
   /** The cell's own input is bound: GRU's recurrent bias row. */
   readonly hasCellInput: boolean;
@@ -112,6 +117,7 @@ export function describeRecurrenceForward(
       ...schedule.constants,
       ...cell.constants,
       ...activationConstants(options, strategy),
+      RECURRENT_DROPOUT: dropoutConstants(options.side).RECURRENT_DROPOUT,
       WORKGROUP_ORDER: workgroupOrderId(strategy),
     },
     dispatches: schedule.ranges.map((range) => ({

@@ -112,7 +112,7 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
     plan.inputGradient,
   ];
   // Scratch the layer owns, made on first use: the weight gradients' partials, the side inputs when
-  // several come, an LSTM's states [2, B, U] (lastStates, dStates).
+  // several come (initial states, mask, dropout masks), an LSTM's states [2, B, U] (lastStates, dStates).
   const scratch = new Map<string, GPUBuffer>();
   const owned = (name: string, bytes: number, usage: number): GPUBuffer => {
     let buffer = scratch.get(name);
@@ -179,6 +179,8 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
       kernel: required(buffers, 'inputs', 'kernel'),
       recurrentKernel: required(buffers, 'inputs', 'recurrentKernel'),
       mask: optional(buffers, 'inputs', 'mask', c.masking !== null, 'masking'),
+      dropoutMask: optional(buffers, 'inputs', 'dropoutMask', c.inputDropout, 'inputDropout'),
+      recurrentDropoutMask: optional(buffers, 'inputs', 'recurrentDropoutMask', c.recurrentDropout, 'recurrentDropout'),
       initialState: optional(buffers, 'inputs', 'initialState', c.useInitialState, 'useInitialState'),
       ...(cellState
         ? {
@@ -198,7 +200,7 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
         if ((buffer.usage & GPUBufferUsage.COPY_SRC) === 0)
           throw new TypeError(
             `inputs.${publicName(name)}: the buffer needs GPUBufferUsage.COPY_SRC when more than one of the ` +
-              'initial states and the mask is given (they are copied into one buffer)',
+              'initial states, the mask and the dropout masks is given (they are copied into one buffer)',
           );
       }
     }
@@ -211,6 +213,8 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
       ['initialState', plan.side.initialState],
       ['initialCellState', plan.side.initialSaved],
       ['mask', plan.side.mask],
+      ['dropoutMask', plan.side.inputDropout],
+      ['recurrentDropoutMask', plan.side.recurrentDropout],
     ];
     return places.flatMap(([name, piece]) => {
       const buffer = weights[name];
@@ -218,24 +222,15 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
     });
   }
 
-  /**
-   * The kernels' `side` binding and, for weight-gradients, h_{-1}'s: the one input as it is, or the
-   * inputs copied into the layer's side buffer.
-   */
-  function sideBindings(encoder: GPUCommandEncoder, weights: Partial<Record<BufferName, GPUBuffer | null>>) {
+  /** The kernels' `side` binding: the one input as it is, or the inputs copied into the layer's side buffer. */
+  function sideBinding(encoder: GPUCommandEncoder, weights: Partial<Record<BufferName, GPUBuffer | null>>) {
     const pieces = sidePieces(weights);
-    if (pieces.length === 0) return { side: null, initialState: null };
-    let buffer = pieces[0]!.buffer;
-    if (pieces.length > 1) {
-      buffer = owned('side inputs', plan.side.bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-      for (const { buffer: from, piece } of pieces)
-        encoder.copyBufferToBuffer(from, 0, buffer, piece.at * 4, piece.floats * 4);
-    }
-    const state = plan.side.initialState;
-    return {
-      side: { buffer, size: pieces.length > 1 ? plan.side.bytes : pieces[0]!.piece.floats * 4 },
-      initialState: state && weights.initialState ? { buffer, offset: state.at * 4, size: state.floats * 4 } : null,
-    };
+    if (pieces.length === 0) return null;
+    if (pieces.length === 1) return { buffer: pieces[0]!.buffer, size: pieces[0]!.piece.floats * 4 };
+    const buffer = owned('side inputs', plan.side.bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    for (const { buffer: from, piece } of pieces)
+      encoder.copyBufferToBuffer(from, 0, buffer, piece.at * 4, piece.floats * 4);
+    return { buffer, size: plan.side.bytes };
   }
 
   return {
@@ -276,10 +271,9 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
         copiedOut.length > 0
           ? owned('last states', plan.stateFloats * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC)
           : written.last;
-      const { side } = sideBindings(encoder, read);
       const buffers: Record<string, Binding | null> = {
         ...sized({ ...read, ...written }),
-        side,
+        side: sideBinding(encoder, read),
         lastStates: lastStates && {
           buffer: lastStates,
           size: copiedOut.length > 0 ? plan.stateFloats * 4 : stateBytes,
@@ -351,11 +345,9 @@ export function createRecurrentLayer<C extends ResolvedConfig, FI, FO, BI, BO>(
           )
         : written.dInitialState;
       if (dcLast) encoder.copyBufferToBuffer(dcLast, 0, dStates, stateBytes, stateBytes);
-      const { side, initialState } = sideBindings(encoder, read);
       const buffers: Record<string, Binding | null> = {
         ...sized({ ...read, dh, ...written }, { dh: layout[dhName].bytes }),
-        side,
-        initialState,
+        side: sideBinding(encoder, read),
         dStates: { buffer: dStates, size: cellState ? plan.stateFloats * 4 : stateBytes },
       };
       const recurrence = plan.backward({ lastStepOnly, savedGradient: dcLast !== null });

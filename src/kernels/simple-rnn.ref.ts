@@ -9,10 +9,11 @@ import type { ResolvedConfig } from './config.js';
 import { inputGradientRef } from './input-gradient.ref.js';
 import { inputProjectionRef } from './input-projection.ref.js';
 import type { RNNShape } from './shape.js';
+import { dropAt, dropoutOf, readState, type DropoutArrays } from './dropout.ref.js';
 import { blend, KEEP_ALL, keepOf, keptGradient, passedGradient, type Keep } from './masking.ref.js';
 import { weightGradientsRef } from './weight-gradients.ref.js';
 
-export interface SimpleRNNArrays {
+export interface SimpleRNNArrays extends DropoutArrays {
   readonly x: ArrayLike<number>;
   readonly kernel: ArrayLike<number>;
   readonly recurrentKernel: ArrayLike<number>;
@@ -38,7 +39,10 @@ export interface SimpleRNNGradientsRef {
 
 const SHAPE = { gates: 1, gradientBlocks: 1 } as const;
 
-/** The forward recurrence: z_s = p_s + h_{s-1} · R, h_s = activation(z_s), with p the input projection. */
+/**
+ * The forward recurrence: z_s = p_s + (rm ⊙ h_{s-1}) · R, h_s = activation(z_s), with p the input
+ * projection and rm the recurrent dropout mask [B, U] (null: none).
+ */
 export function simpleRNNRecurrenceRef(
   projection: ArrayLike<number>,
   recurrentKernel: ArrayLike<number>,
@@ -46,6 +50,7 @@ export function simpleRNNRecurrenceRef(
   shape: RNNShape,
   activation: Activation,
   keep: Keep = KEEP_ALL,
+  recurrentDropout: ArrayLike<number> | null = null,
 ): SimpleRNNForwardRef {
   const { batch: B, timesteps: T, units: U } = shape;
   const z = Float64Array.from(projection);
@@ -58,9 +63,10 @@ export function simpleRNNRecurrenceRef(
       const prev = s > 0 ? h : h0;
       const prevOffset = s > 0 ? cur - U : b * U;
       const m = keep(b, s);
+      const read = readState(prev, prevOffset, U, b, recurrentDropout);
       for (let u = 0; u < U; u++) {
         let acc = z[cur + u]!;
-        for (let k = 0; k < U; k++) acc += prev[prevOffset + k]! * recurrentKernel[k * U + u]!;
+        for (let k = 0; k < U; k++) acc += read[k]! * recurrentKernel[k * U + u]!;
         z[cur + u] = acc;
         h[cur + u] = blend(activateRef(activation, acc), prev[prevOffset + u]!, m);
       }
@@ -69,7 +75,10 @@ export function simpleRNNRecurrenceRef(
   return { z, h };
 }
 
-/** The backward recurrence: dz_s = (dh_s + dz_{s+1} · Rᵀ) ⊙ activation'(z_s), dh_{-1} = dz_0 · Rᵀ. */
+/**
+ * The backward recurrence: dz_s = (dh_s + rm ⊙ dz_{s+1} · Rᵀ) ⊙ activation'(z_s), dh_{-1} = rm ⊙ dz_0 · Rᵀ
+ * (rm: the recurrent dropout mask, 1 where null).
+ */
 export function simpleRNNRecurrenceBackwardRef(
   dh: ArrayLike<number>,
   z: ArrayLike<number>,
@@ -78,15 +87,16 @@ export function simpleRNNRecurrenceBackwardRef(
   shape: RNNShape,
   activation: Activation,
   keep: Keep = KEEP_ALL,
+  recurrentDropout: ArrayLike<number> | null = null,
 ): { dz: Float64Array; dInitialState: Float64Array } {
   const { batch: B, timesteps: T, units: U } = shape;
   const dz = new Float64Array(B * T * U);
   const dInitialState = new Float64Array(B * U);
-  // dz_{s+1} · Rᵀ for one row
-  const backThroughTime = (next: number, u: number): number => {
+  // rm ⊙ dz_{s+1} · Rᵀ for one row
+  const backThroughTime = (b: number, next: number, u: number): number => {
     let acc = 0;
     for (let k = 0; k < U; k++) acc += dz[next + k]! * recurrentKernel[u * U + k]!;
-    return acc;
+    return acc * dropAt(recurrentDropout, b, u, U);
   };
   for (let b = 0; b < B; b++) {
     // What a dropped step passes on to the state before it.
@@ -96,13 +106,13 @@ export function simpleRNNRecurrenceBackwardRef(
       const m = keep(b, s);
       const next = new Float64Array(U);
       for (let u = 0; u < U; u++) {
-        const g = dh[cur + u]! + (s < T - 1 ? backThroughTime(cur + U, u) + passed[u]! : 0);
+        const g = dh[cur + u]! + (s < T - 1 ? backThroughTime(b, cur + U, u) + passed[u]! : 0);
         dz[cur + u] = keptGradient(g, m) * activateGradRef(activation, z[cur + u]!, h[cur + u]!);
         next[u] = passedGradient(g, m);
       }
       passed = next;
     }
-    for (let u = 0; u < U; u++) dInitialState[b * U + u] = backThroughTime(b * T * U, u) + passed[u]!;
+    for (let u = 0; u < U; u++) dInitialState[b * U + u] = backThroughTime(b, b * T * U, u) + passed[u]!;
   }
   return { dz, dInitialState };
 }
@@ -110,9 +120,20 @@ export function simpleRNNRecurrenceBackwardRef(
 export function simpleRNNForwardRef(inputs: SimpleRNNArrays, config: ResolvedConfig): SimpleRNNForwardRef {
   const bias = config.useBias ? (inputs.bias ?? null) : null;
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
-  const projection = inputProjectionRef(inputs.x, inputs.kernel, bias, { ...config, ...SHAPE }, config.goBackwards);
+  const dropout = dropoutOf(inputs, config);
+  const shape = { ...config, ...SHAPE };
+  const projection = inputProjectionRef(inputs.x, inputs.kernel, bias, shape, config.goBackwards, dropout.input);
   const keep = keepOf(inputs.mask, config);
-  return simpleRNNRecurrenceRef(projection, inputs.recurrentKernel, initialState, config, config.activation, keep);
+  const { activation } = config;
+  return simpleRNNRecurrenceRef(
+    projection,
+    inputs.recurrentKernel,
+    initialState,
+    config,
+    activation,
+    keep,
+    dropout.recurrent,
+  );
 }
 
 /** Gradients of Σ dh ⊙ h with respect to every input, given the forward's z and h. */
@@ -125,6 +146,7 @@ export function simpleRNNBackwardRef(
   config: ResolvedConfig,
 ): SimpleRNNGradientsRef {
   const initialState = config.useInitialState ? (inputs.initialState ?? null) : null;
+  const dropout = dropoutOf(inputs, config);
   const { dz, dInitialState } = simpleRNNRecurrenceBackwardRef(
     inputs.dh,
     inputs.z,
@@ -133,14 +155,16 @@ export function simpleRNNBackwardRef(
     config,
     config.activation,
     keepOf(inputs.mask, config),
+    dropout.recurrent,
   );
   const shape = { ...config, ...SHAPE };
-  const weights = weightGradientsRef({ x: inputs.x, h: inputs.h, initialState, dGates: dz, saved: null }, shape, {
-    goBackwards: config.goBackwards,
-    biasRows: 1,
-    savedOperand: false,
-  });
-  const dx = inputGradientRef(dz, inputs.kernel, shape, config.goBackwards);
+  const operands = { x: inputs.x, h: inputs.h, initialState, dGates: dz, saved: null };
+  const weights = weightGradientsRef(
+    { ...operands, inputDropout: dropout.input, recurrentDropout: dropout.recurrent },
+    shape,
+    { goBackwards: config.goBackwards, biasRows: 1, savedOperand: false },
+  );
+  const dx = inputGradientRef(dz, inputs.kernel, shape, config.goBackwards, dropout.input);
   return { dx, ...weights, dInitialState, dz };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Weight gradients, one GEMM over all batch·timesteps rows r = (b, s), per gate block g:
- *   [dKernel; dRecurrentKernel; dBias] = [x_t(s) | operand | 1]ᵀ · dGates,  operand h_{s-1} (initialState
- *   or 0 at s = 0) or, for a GRU's last gate without resetAfter, the saved r ⊙ h_{s-1};
+ *   [dKernel; dRecurrentKernel; dBias] = [x_t(s) ⊙ dm | operand | 1]ᵀ · dGates,  operand rm ⊙ h_{s-1}
+ *   (initialState or 0 at s = 0) or, for a GRU's last gate without resetAfter, the saved r ⊙ rm ⊙ h_{s-1},
+ *   with dm and rm the dropout masks of the input and the recurrent state (1 without);
  * the recurrent side of the last gate reads the last gradient block, and a second bias row sums it
  * (GRU resetAfter: the recurrent bias). See weight-gradients.wgsl.
  * Rows are split into runs of strategy.weightGradientRows: with more than one, the outputs take one
@@ -16,6 +17,7 @@ import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/weight-gradients.wgsl?raw';
 import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { tiles4, type RNNShape } from './shape.js';
+import { dropoutConstants, inputDropoutAt, type SideLayout } from './side-inputs.js';
 import { workgroupOrderId, type Strategy } from './strategy.js';
 
 export const weightGradients = defineKernel({
@@ -29,16 +31,19 @@ export const weightGradients = defineKernel({
     gradientBlocks: 'u32',
     goBackwards: 'u32',
     biasRows: 'u32',
-    hasInitialState: 'u32',
     rowsPerSplit: 'u32',
+    hasInitialState: 'u32',
+    initialStateAt: 'u32',
+    inputDropoutAt: 'u32',
+    recurrentDropoutAt: 'u32',
   },
   bindings: [
     { name: 'x', access: 'read', holds: '[batch, timesteps, features]', tiles: true },
     { name: 'h', access: 'read', holds: '[batch, timesteps, units]', tiles: true },
     {
-      name: 'initialState',
+      name: 'side',
       access: 'read',
-      holds: '[batch, units] (read only when params.hasInitialState)',
+      holds: 'the initial state and the dropout masks at params offsets (side-inputs.ts)',
       tiles: true,
     },
     { name: 'dGates', access: 'read', holds: '[batch, timesteps, gradientBlocks·units]' },
@@ -63,7 +68,8 @@ export interface WeightGradientsOptions {
   readonly goBackwards: boolean;
   /** 0 without a bias, 1 for bias [G·U], 2 for a GRU's [2, G·U] (input row, recurrent row). */
   readonly biasRows: number;
-  readonly useInitialState: boolean;
+  /** Where the initial state and the dropout masks are in `side` (null: none of them). */
+  readonly side: SideLayout | null;
   /** The last gate's recurrent operand is `saved` (GRU without resetAfter). */
   readonly savedOperand: boolean;
 }
@@ -104,6 +110,7 @@ export function describeWeightGradients(
       GATES: shape.gates,
       SAVED_OPERAND: Number(options.savedOperand),
       RECURRENT_TILES: strategy.weightGradientTiles,
+      ...dropoutConstants(options.side),
       WORKGROUP_ORDER: workgroupOrderId(strategy),
     },
     dispatches: [
@@ -117,8 +124,11 @@ export function describeWeightGradients(
           gradientBlocks: shape.gradientBlocks,
           goBackwards: Number(options.goBackwards),
           biasRows: options.biasRows,
-          hasInitialState: Number(options.useInitialState),
           rowsPerSplit: strategy.weightGradientRows,
+          hasInitialState: Number((options.side?.initialState ?? null) !== null),
+          initialStateAt: options.side?.initialState?.at ?? 0,
+          inputDropoutAt: inputDropoutAt(options.side),
+          recurrentDropoutAt: options.side?.recurrentDropout?.at ?? 0,
         },
       },
     ],

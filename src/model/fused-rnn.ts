@@ -3,7 +3,8 @@
  * Each is built as tfjs builds its stock twin, an RNN around tfjs's own cell (twin-cell.ts for a form
  * tfjs cannot build), so the config, the weights (Keras names, shapes and order), their initializers,
  * regularizers and constraints are tfjs's; only call() differs: it runs the cell's fused op. Options
- * the kernels do not implement are refused with an error, never ignored. `stateful` keeps the final
+ * the kernels do not implement are refused with an error, never ignored. dropout and recurrentDropout
+ * draw tfjs's masks in training (dropoutMasks) for the kernels to apply. `stateful` keeps the final
  * states as tfjs's RNN does (its states_ and resetStates(): tensors of the backend, so on webgpu they
  * stay on the GPU); `unroll` is a hint about how to run the loop, and the loop is always fused.
  */
@@ -39,13 +40,6 @@ export function refuseUnsupported(cell: CellDefinition, args: unknown): void {
     if (value !== undefined && !(typeof value === 'number' && value >= 0 && value < 1))
       throw new TypeError(`${names.factory}: ${rate}: expected a number in [0, 1); got ${describeValue(value)}`);
   }
-  const unsupported = (option: string, why: string): never => {
-    throw new Error(`${names.className} does not support ${option} yet (${why}); use tf.layers.${names.stock} for it`);
-  };
-  if (((config.dropout as number | undefined) ?? 0) > 0)
-    unsupported(`dropout (${config.dropout})`, 'the kernels have no dropout mask');
-  if (((config.recurrentDropout as number | undefined) ?? 0) > 0)
-    unsupported(`recurrentDropout (${config.recurrentDropout})`, 'the kernels have no dropout mask');
   for (const activation of ['activation', 'recurrentActivation'] as const) {
     if (typeof config[activation] === 'string')
       resolveActivation(config[activation], `${names.factory}: ${activation}`);
@@ -80,6 +74,30 @@ interface CellWeights {
   bias: tf.LayerVariable | null;
   activation: { getClassName(): string };
   recurrentActivation?: { getClassName(): string };
+  dropout: number;
+  recurrentDropout: number;
+  dropoutFunc?: (ones: tf.Tensor, rate: number) => tf.Tensor;
+}
+
+/**
+ * A call's dropout masks, as tfjs's cells draw them: in training only, for a rate in (0, 1), from
+ * ones of x_t's shape [B, F] and of h's [B, U], through the cell's dropoutFunc or tf.dropout; as many
+ * as the cell has gates (tfjs's LSTMCell draws 4 of each, GRUCell 3), of which tfjs uses the first for
+ * every gate, as the kernels do.
+ */
+function dropoutMasks(cell: CellDefinition, weights: CellWeights, x: tf.Tensor, units: number, training: boolean) {
+  const [batch, , features] = x.shape as [number, number, number];
+  const draw = (rate: number, shape: number[]): tf.Tensor | null => {
+    if (!training || !(rate > 0 && rate < 1)) return null;
+    const masks = Array.from({ length: cell.gates }, () =>
+      weights.dropoutFunc ? weights.dropoutFunc(tf.ones(shape), rate) : tf.dropout(tf.ones(shape), rate),
+    );
+    return masks[0]!;
+  };
+  return {
+    dropoutMask: draw(weights.dropout, [batch, features]),
+    recurrentDropoutMask: draw(weights.recurrentDropout, [batch, units]),
+  };
 }
 
 /** tf.layers' config of a recurrent layer (tf.layers.simpleRNN's, lstm's, gru's), plus resetAfter. */
@@ -145,6 +163,7 @@ export class FusedRNN extends tf.RNN {
         initialState: states[0] ?? null,
         ...(cell.states === 2 ? { initialCellState: states[1] ?? null } : {}),
         mask: (kwargs?.mask as tf.Tensor | undefined) ?? null,
+        ...dropoutMasks(cell, weights, x, weights.recurrentKernel.shape[0]!, kwargs?.training === true),
       };
       const op = recurrentOp(cell);
       const bias = weights.bias?.read() ?? null;

@@ -7,11 +7,13 @@
  *
  *   forward inputs:  x [B,T,F], kernel [F,G·U], recurrentKernel [U,G·U], bias? ([G·U], or [2,G·U] for two
  *                    bias rows), initialState? [B,U], initialCellState? [B,U] (a cell with two states),
- *                    mask? [B,T] (float32, int32 or bool: Keras's mask, 0 drops a step)
+ *                    mask? [B,T] (float32, int32 or bool: Keras's mask, 0 drops a step),
+ *                    dropoutMask? [B,F], recurrentDropoutMask? [B,U] (tfjs's dropout masks)
  *   forward outputs: h [B,T,U], gates [B,T,G·U], saved [B,T,U] (a cell that saves one), then last [B,U]
  *                    unless returnSequences, then lastSaved [B,U] (two states, with returnState)
- *   gradient inputs: the forward inputs but bias (mask included), h, gates, saved, dy (the output's gradient: [B,T,U]
- *                    with returnSequences, else [B,U]) and dcLast? [B,U] (the last cell state's)
+ *   gradient inputs: the forward inputs but bias (the masks included), h, gates, saved, dy (the output's
+ *                    gradient: [B,T,U] with returnSequences, else [B,U]) and dcLast? [B,U] (the last
+ *                    cell state's)
  *   gradient outputs: dx, dKernel, dRecurrentKernel, then dBias, dInitialState, dInitialCellState for
  *                    the inputs given
  */
@@ -63,6 +65,8 @@ export function kernelConfig(inputs: KernelInputs, attrs: RecurrentAttrs): Layer
     useBias: attrs.useBias,
     useInitialState: inputs.initialState != null,
     masking: inputs.mask != null ? 'steps' : null,
+    inputDropout: inputs.dropoutMask != null,
+    recurrentDropout: inputs.recurrentDropoutMask != null,
     useInitialCellState: inputs.initialCellState != null,
   };
 }

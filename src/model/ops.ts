@@ -22,7 +22,23 @@ import { SIMPLE_RNN_CELL } from '../kernels/simple-rnn.js';
 import { recurrentOp, type RecurrentOpOptions } from './recurrent-op.js';
 import { stockRecurrence } from './stock-recurrence.js';
 
-export interface SimpleRNNOpOptions {
+/**
+ * tfjs's dropout masks, for training (tf.layers' dropout and recurrentDropout): drawn by the caller
+ * (0 drops, kept values scaled, as tf.dropout(tf.ones(...), rate) gives; webgpu-rnn's
+ * encodeDropoutMask draws them on a GPUDevice), fixed across the steps, one for every gate as tfjs's
+ * cells use them.
+ */
+export interface DropoutMasks {
+  /** [B, F]: multiplies every step's x. */
+  readonly dropoutMask?: tf.Tensor | null;
+  /**
+   * [B, U]: multiplies h_{s-1} wherever the cell reads it (a GRU's blend z ⊙ h_{s-1} too, as tfjs's
+   * GRUCell); a mask's carried-over state and LSTM's c are not dropped.
+   */
+  readonly recurrentDropoutMask?: tf.Tensor | null;
+}
+
+export interface SimpleRNNOpOptions extends DropoutMasks {
   /** Default 'tanh', as tf.layers.simpleRNN. */
   readonly activation?: Activation;
   /** Return every state [B, T, U] instead of the last [B, U]. Default false. */
@@ -40,7 +56,7 @@ export interface SimpleRNNOpOptions {
   readonly mask?: tf.Tensor | null;
 }
 
-export interface LSTMOpOptions {
+export interface LSTMOpOptions extends DropoutMasks {
   /** Of the candidate and of c. Default 'tanh', as tf.layers.lstm. */
   readonly activation?: Activation;
   /** Of the gates i, f, o. Default 'hardSigmoid', as tf.layers.lstm. */
@@ -59,7 +75,7 @@ export interface LSTMOpOptions {
   readonly mask?: tf.Tensor | null;
 }
 
-export interface GRUOpOptions {
+export interface GRUOpOptions extends DropoutMasks {
   /** Of the candidate h̃. Default 'tanh', as tf.layers.gru. */
   readonly activation?: Activation;
   /** Of the gates z, r. Default 'hardSigmoid', as tf.layers.gru. */
@@ -122,6 +138,8 @@ export function stockOp(cell: CellDefinition) {
       useBias: bias != null,
       useInitialState: options.initialState != null,
       masking: options.mask ? 'steps' : null,
+      inputDropout: options.dropoutMask != null,
+      recurrentDropout: options.recurrentDropoutMask != null,
       useInitialCellState: options.initialCellState != null,
     };
     const { output, states } = stockRecurrence(cell, config, x, kernel, recurrentKernel, bias, {
@@ -129,6 +147,8 @@ export function stockOp(cell: CellDefinition) {
       goBackwards: config.goBackwards,
       initialStates: [options.initialState ?? null, options.initialCellState ?? null],
       mask: options.mask ?? null,
+      dropoutMask: options.dropoutMask ?? null,
+      recurrentDropoutMask: options.recurrentDropoutMask ?? null,
     });
     if (options.returnState) return [output, ...states];
     tf.dispose(states.filter((state) => state !== output));

@@ -34,6 +34,8 @@ export interface RecurrentOpOptions {
   readonly initialState?: tf.Tensor | null;
   readonly initialCellState?: tf.Tensor | null;
   readonly mask?: tf.Tensor | null;
+  readonly dropoutMask?: tf.Tensor | null;
+  readonly recurrentDropoutMask?: tf.Tensor | null;
 }
 
 export type RecurrentOp = (
@@ -58,6 +60,8 @@ export function opOptions(cell: CellDefinition): string[] {
     'initialState',
     ...(cell.states === 2 ? ['initialCellState'] : []),
     'mask',
+    'dropoutMask',
+    'recurrentDropoutMask',
   ];
 }
 
@@ -90,6 +94,11 @@ export function recurrentOp(cell: CellDefinition): RecurrentOp {
     const states = { initialState: given.initialState ?? null, initialCellState: given.initialCellState ?? null };
     const mask = given.mask ?? null;
     if (mask != null) check.mask(mask, B, T);
+    const dropoutMask = given.dropoutMask ?? null;
+    if (dropoutMask != null) check.tensor('dropoutMask', dropoutMask, [B, F], 'batch × features, a dropout mask', 0);
+    const recurrentDropoutMask = given.recurrentDropoutMask ?? null;
+    if (recurrentDropoutMask != null)
+      check.tensor('recurrentDropoutMask', recurrentDropoutMask, [B, U], 'batch × units, a dropout mask', 0);
     const config: LayerConfig = {
       batch: B,
       timesteps: T,
@@ -98,6 +107,8 @@ export function recurrentOp(cell: CellDefinition): RecurrentOp {
       ...attrs,
       useInitialState: states.initialState != null,
       masking: mask ? 'steps' : null,
+      inputDropout: dropoutMask != null,
+      recurrentDropout: recurrentDropoutMask != null,
       useInitialCellState: states.initialCellState != null,
     };
     if (bias != null) {
@@ -129,6 +140,12 @@ export function recurrentOp(cell: CellDefinition): RecurrentOp {
         const output = empty(attrs.returnSequences ? [0, T, U] : [0, U]);
         return outputs === 1 ? output : [output, ...Array.from({ length: outputs - 1 }, () => empty([0, U]))];
       }
+      // Inputs of the kernels without a gradient: Keras's mask as it is, the dropout masks as float32.
+      const constants: Inputs = {
+        ...(mask ? { mask } : {}),
+        ...(dropoutMask ? { dropoutMask: toFloat32(dropoutMask) } : {}),
+        ...(recurrentDropoutMask ? { recurrentDropoutMask: toFloat32(recurrentDropoutMask) } : {}),
+      };
       if (!hasKernels([kernelName(cell), gradientKernelName(cell)])) {
         const stock = stockRecurrence(
           cell,
@@ -137,11 +154,17 @@ export function recurrentOp(cell: CellDefinition): RecurrentOp {
           inputs.kernel!,
           inputs.recurrentKernel!,
           inputs.bias ?? null,
-          { ...attrs, initialStates: [inputs.initialState ?? null, inputs.initialCellState ?? null], mask },
+          {
+            ...attrs,
+            initialStates: [inputs.initialState ?? null, inputs.initialCellState ?? null],
+            mask,
+            dropoutMask: constants.dropoutMask ?? null,
+            recurrentDropoutMask: constants.recurrentDropoutMask ?? null,
+          },
         );
         return attrs.returnState ? [stock.output, ...stock.states] : stock.output;
       }
-      return unpack(fused(cell, config, inputs, mask, attrs, packing), packing);
+      return unpack(fused(cell, config, inputs, constants, attrs, packing), packing);
     });
   };
 }
@@ -151,13 +174,13 @@ function fused(
   cell: CellDefinition,
   config: LayerConfig,
   inputs: Inputs,
-  mask: tf.Tensor | null,
+  constants: Inputs,
   attrs: RecurrentAttrs,
   packing: Packing,
 ): tf.Tensor {
-  // The mask is an input of both kernels but has no gradient: outside the custom gradient's inputs,
-  // and saved with the forward's tensors, as tfjs's model execution disposes masks after the forward.
-  const withMask = (m: tf.Tensor | undefined): Inputs => (m ? { mask: m } : {});
+  // The masks are inputs of both kernels without a gradient: outside the custom gradient's inputs, and
+  // saved with the forward's tensors, as tfjs's model execution disposes masks after the forward.
+  const constantNames = Object.keys(constants);
   const saves = cell.cell(config).saves;
   const sequenceNames = (['h', 'gates', 'saved'] as const).map((n) => cell.names[n] ?? n);
   const names = Object.keys(inputs);
@@ -168,10 +191,10 @@ function fused(
     // h, gates, [saved], [last], [lastSaved]: kernel-names.ts.
     const outputs = tf
       .engine()
-      .runKernel(kernelName(cell), { ...named(tensors), ...withMask(mask ?? undefined) }, { ...attrs }) as tf.Tensor[];
+      .runKernel(kernelName(cell), { ...named(tensors), ...constants }, { ...attrs }) as tf.Tensor[];
     const sequences = outputs.splice(0, saves ? 3 : 2);
     const output = attrs.returnSequences ? sequences[0]! : outputs.shift()!;
-    save([...tensors, ...sequences, ...(mask ? [mask] : [])]);
+    save([...tensors, ...sequences, ...Object.values(constants)]);
     return {
       value: pack(output, outputs[0] ?? null, packing),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -183,7 +206,7 @@ function fused(
         const { dOutput, dCellState } = unpackGradient(dy, packing);
         const gradInputs = {
           ...forward,
-          ...withMask(saved[outputsEnd]),
+          ...Object.fromEntries(constantNames.map((n, i) => [n, saved[outputsEnd + i]!])),
           ...forwardOutputs,
           dy: dOutput,
           ...(dCellState ? { dcLast: dCellState } : {}),

@@ -38,6 +38,9 @@ export interface StockRecurrenceOptions {
   readonly initialStates: readonly (tf.Tensor | null)[];
   /** Keras's mask [B, T] (0 drops a step), blended in as tfjs's rnn() does; null for none. */
   readonly mask?: tf.Tensor | null;
+  /** tfjs's dropout masks: [B, F] on every step's x, [B, U] on h_{s-1} as the step reads it; null for none. */
+  readonly dropoutMask?: tf.Tensor | null;
+  readonly recurrentDropoutMask?: tf.Tensor | null;
 }
 
 export interface StockRecurrence {
@@ -83,19 +86,23 @@ export function stockRecurrence(
     const width = kernel.shape[1]!;
     const [inputBias, recurrentBias] = biasRows(bias, cell.cell(c).biasRows);
     const step = stockStep(cell, c, recurrentKernel, recurrentBias);
-    let projection = tf.matMul(tf.reshape(x, [B * T, F]), kernel as tf.Tensor2D);
+    const dropped = options.dropoutMask ? tf.mul(x, tf.reshape(options.dropoutMask, [B, 1, F])) : x;
+    let projection = tf.matMul(tf.reshape(dropped, [B * T, F]), kernel as tf.Tensor2D);
     if (inputBias) projection = tf.add(projection, inputBias);
     const steps = tf.reshape(projection, [B, T, width]);
     let states = Array.from({ length: cell.states }, (_, i) => options.initialStates[i] ?? tf.zeros([B, units]));
     const mask = options.mask ? tf.cast(tf.cast(options.mask, 'bool'), 'float32') : null;
+    const rm = options.recurrentDropoutMask ?? null;
     const outputs: tf.Tensor[] = [];
     for (let s = 0; s < T; s++) {
       const t = options.goBackwards ? T - 1 - s : s;
-      const next = step(tf.reshape(tf.slice(steps, [0, t, 0], [B, 1, width]), [B, width]), states);
+      // The step reads h_{s-1} times the recurrent dropout mask; masking carries h_{s-1} itself.
+      const read = rm ? [tf.mul(states[0]!, rm), ...states.slice(1)] : states;
+      const next = step(tf.reshape(tf.slice(steps, [0, t, 0], [B, 1, width]), [B, width]), read);
       if (mask) {
         const m = tf.slice(mask, [0, t], [B, 1]);
-        const dropped = tf.sub(tf.onesLike(m), m);
-        states = next.map((state, i) => tf.add(tf.mul(state, m), tf.mul(states[i]!, dropped)));
+        const skipped = tf.sub(tf.onesLike(m), m);
+        states = next.map((state, i) => tf.add(tf.mul(state, m), tf.mul(states[i]!, skipped)));
       } else states = next;
       outputs.push(states[0]!);
     }

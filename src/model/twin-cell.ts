@@ -46,9 +46,6 @@ export function twinCellClass(cell: CellDefinition): StockCellClass {
       );
       super(stockArgs as CellArgs);
       this.twin = Object.fromEntries(TWIN_OPTIONS.filter((key) => key in args).map((key) => [key, args[key]]));
-      // call() has no dropout masks; the fused layers refuse dropout before they get here.
-      if (this.dropout > 0 || this.recurrentDropout > 0)
-        throw new Error(`${cell.className}TwinCell does not support dropout or recurrentDropout`);
     }
 
     private layerConfig(x: tf.Tensor, units: number): LayerConfig {
@@ -65,6 +62,8 @@ export function twinCellClass(cell: CellDefinition): StockCellClass {
         useBias: this.useBias,
         useInitialState: true,
         masking: null,
+        inputDropout: false,
+        recurrentDropout: false,
         useInitialCellState: cell.states === 2,
       };
     }
@@ -99,7 +98,10 @@ export function twinCellClass(cell: CellDefinition): StockCellClass {
     }
 
     /** inputs: [x_t [B, F], ...states [B, U]]; returns [h', ...states']. */
-    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
+    override call(inputs: tf.Tensor | tf.Tensor[], kwargs?: Record<string, unknown>): tf.Tensor[] {
+      // The fused layer draws the dropout masks and runs the whole sequence; a step alone has none.
+      if (kwargs?.training === true && (this.dropout > 0 || this.recurrentDropout > 0))
+        throw new Error(`${cell.className}TwinCell applies dropout only inside Fused${cell.className}`);
       return tf.tidy(() => {
         const [x, ...states] = inputs as tf.Tensor[];
         const config = this.layerConfig(x!, this.units);

@@ -58,6 +58,8 @@ export const trainerLayerConfig = (
   useBias: true,
   useInitialState: false,
   masking: null,
+  inputDropout: false,
+  recurrentDropout: false,
   useInitialCellState: false,
 });
 

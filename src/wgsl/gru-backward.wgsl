@@ -11,6 +11,8 @@
 // dGates holds [da_z, da_r, da_h̃] (the input side's gradients), and with resetAfter a fourth block,
 // d(saved): the recurrent side's gradient of the h̃ block. The elementwise part of what h_{s-1}
 // receives is passed on (passOn, addCarried) to the step before. dh is the masked gradient reaching h_s.
+// h_{s-1} here is what the step read, ĥ_{s-1} (previousState: times the recurrent dropout mask, as tfjs's
+// GRUCell multiplies it before every use); the driver takes what it receives on to h_{s-1}.
 // resetAfter false takes two phases per step: d(r⊙h_{s-1}) needs all of da_h̃ first.
 
 override RESET_AFTER: bool = false;
@@ -24,7 +26,7 @@ const CARRIES = true;
 fn gateGradient(t: Tile, step: u32) -> mat4x4f {
   var d = gradientProducts(t, step, 2u);
   if (RESET_AFTER) { d += gradientProduct(t, step, 3u, 2u); }
-  return d;
+  return stateGradient(t, d);
 }
 
 fn cellBackward(t: Tile, phase: u32) {

@@ -7,6 +7,9 @@
 //   resetAfter true:   h̃ = activation(p_h̃ + r ⊙ (h_{s-1}·R_h̃ + b_h̃))   saved = h_{s-1}·R_h̃ + b_h̃
 //   h_s = z ⊙ h_{s-1} + (1 - z) ⊙ h̃
 //
+// h_{s-1} is what the driver's previousState and recurrentProducts give: ĥ_{s-1} = rm ⊙ h_{s-1} with
+// recurrent dropout, in every place, the blend included, as tfjs's GRUCell reads it (so does Keras's
+// implementation 2; its implementation 1 blends the undropped h_{s-1}).
 // resetAfter false takes two phases per step: (r ⊙ h_{s-1})·R_h̃ needs all of r first. The
 // pre-activations stay in gates and the reset product in saved, for the backward pass. Its own input:
 // bias, resetAfter only (row 1, the recurrent bias).

@@ -1,8 +1,10 @@
 // Input gradient of a recurrent layer, every timestep at once: one GEMM over batch·timesteps rows and
 // all gates' columns (columns = gates·units).
 //
-//   dx[b, t(s), :] = dGates[b, s, :columns] · kernelᵀ        t(s) = goBackwards ? timesteps-1-s : s
+//   dx[b, t(s), :] = (dGates[b, s, :columns] · kernelᵀ) ⊙ dm[b, :]        t(s) = goBackwards ? timesteps-1-s : s
 //
+// dm is the input's dropout mask [batch, features] in `side` at params.inputDropoutAt (INPUT_DROPOUT), as the forward
+// multiplied x by it (input-projection.wgsl).
 // Rows of dGates are `stride` wide: a cell may keep more gradient blocks after the gates' (GRU
 // resetAfter's recurrent h̃ block), which the input side does not see. Needs workgroup-order.wgsl.
 //
@@ -11,11 +13,18 @@
 
 override WORKGROUP_X: u32 = 8;
 override WORKGROUP_Y: u32 = 8;
+// The input's dropout mask is in `side` (an override: without one, none of its code is compiled).
+override INPUT_DROPOUT: bool = false;
 
 // kernel[f, u] for the tile's 4 features: column u of kernelᵀ.
 fn kernelColumn(f: vec4u, u: u32) -> vec4f {
   let o = f * params.columns + u;
   return vec4f(kernel[o.x], kernel[o.y], kernel[o.z], kernel[o.w]);
+}
+
+// The input's dropout mask at features f of the row at offset o in `side`.
+fn dropoutRow(o: u32, f: vec4u) -> vec4f {
+  return vec4f(side[o + f.x], side[o + f.y], side[o + f.z], side[o + f.w]);
 }
 
 // o: offset of the row's features in dx; writes features f0..f0+3 below `features`.
@@ -61,6 +70,13 @@ fn main(
   }
   let s = r % T;
   let dst = (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * F;
+  if (INPUT_DROPOUT) {
+    let drop = (r - s) / T * F + params.inputDropoutAt;
+    a0 *= dropoutRow(drop.x, f);
+    a1 *= dropoutRow(drop.y, f);
+    a2 *= dropoutRow(drop.z, f);
+    a3 *= dropoutRow(drop.w, f);
+  }
   storeRow(r0 < params.rows, dst.x, f0, a0);
   storeRow(r0 + 1u < params.rows, dst.y, f0, a1);
   storeRow(r0 + 2u < params.rows, dst.z, f0, a2);

@@ -1,8 +1,10 @@
 // Input projection of a recurrent layer, every timestep at once: one GEMM over batch·timesteps rows
 // and all gates' columns (columns = gates·units).
 //
-//   gates[b, s, :] = x[b, t(s), :] · kernel + bias        t(s) = goBackwards ? timesteps-1-s : s
+//   gates[b, s, :] = (x[b, t(s), :] ⊙ dm[b, :]) · kernel + bias        t(s) = goBackwards ? timesteps-1-s : s
 //
+// dm is the input's dropout mask [batch, features] in `side` at params.inputDropoutAt (INPUT_DROPOUT; tfjs
+// multiplies every step's input by it, one mask for every gate), folded into the loads of x.
 // Rows of gates are in consumption order, so the recurrence never needs to know the direction. bias is
 // read from its start: the whole bias, or the input row of a GRU's [2, 3·units] (resetAfter).
 // Needs workgroup-order.wgsl.
@@ -13,11 +15,24 @@
 
 override WORKGROUP_X: u32 = 8;
 override WORKGROUP_Y: u32 = 8;
+// The input's dropout mask is in `side` (an override: without one, none of its code is compiled).
+override INPUT_DROPOUT: bool = false;
 
 // kernel[f, c] for the tile's 4 columns.
 fn kernelRow(f: u32, c: vec4u) -> vec4f {
   let o = f * params.columns;
   return vec4f(kernel[o + c.x], kernel[o + c.y], kernel[o + c.z], kernel[o + c.w]);
+}
+
+// x[o..o+3], times the input's dropout mask at side[m..m+3] when there is one.
+fn inputRun(o: u32, m: u32) -> vec4f {
+  if (!INPUT_DROPOUT) { return xRun(o); }
+  return xRun(o) * sideRun(m);
+}
+
+fn input(o: u32, m: u32) -> f32 {
+  if (!INPUT_DROPOUT) { return x[o]; }
+  return x[o] * side[m];
 }
 
 // Row r's columns u0..u0+3, those below `columns`.
@@ -43,6 +58,7 @@ fn main(
   let r = min(vec4u(r0) + vec4u(0u, 1u, 2u, 3u), vec4u(params.rows - 1u));
   let s = r % T;
   let src = (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * F;
+  let drop = (r - s) / T * F + params.inputDropoutAt;
 
   var b = vec4f(0.0);
   if (params.hasBias != 0u) { b = vec4f(bias[c.x], bias[c.y], bias[c.z], bias[c.w]); }
@@ -53,17 +69,17 @@ fn main(
   let F4 = F / 4u * 4u;
   for (var f = 0u; f < F4; f += 4u) {
     let w = mat4x4f(kernelRow(f, c), kernelRow(f + 1u, c), kernelRow(f + 2u, c), kernelRow(f + 3u, c));
-    a0 += w * xRun(src.x + f);
-    a1 += w * xRun(src.y + f);
-    a2 += w * xRun(src.z + f);
-    a3 += w * xRun(src.w + f);
+    a0 += w * inputRun(src.x + f, drop.x + f);
+    a1 += w * inputRun(src.y + f, drop.y + f);
+    a2 += w * inputRun(src.z + f, drop.z + f);
+    a3 += w * inputRun(src.w + f, drop.w + f);
   }
   for (var f = F4; f < F; f++) {
     let w = kernelRow(f, c);
-    a0 += w * x[src.x + f];
-    a1 += w * x[src.y + f];
-    a2 += w * x[src.z + f];
-    a3 += w * x[src.w + f];
+    a0 += w * input(src.x + f, drop.x + f);
+    a1 += w * input(src.y + f, drop.y + f);
+    a2 += w * input(src.z + f, drop.z + f);
+    a3 += w * input(src.w + f, drop.w + f);
   }
   storeRow(r0, u0, a0);
   storeRow(r0 + 1u, u0, a1);

@@ -22,9 +22,10 @@
 //                        fn cellInitialGradient(t: Tile)
 //   the driver provides  Tile; outputGradient(t); maskGradient(t, g); passOn(t, v); gatesAt(t, g);
 //                        gradientProducts(t, step, count); gradientProduct(t, step, b, g);
-//                        storeGradient(t, b, v); carriedGradient(t); storeCarried(t, v);
-//                        previousState(t); stateAt(t); previousSaved(t); savedAt(t);
-//                        savedGradient(t); maskSavedGradient(t, d); storeSavedGradient(t, v)
+//                        stateGradient(t, v); storeGradient(t, b, v); carriedGradient(t);
+//                        storeCarried(t, v); addCarried(t, v); previousState(t) (ĥ_{s-1}); stateAt(t);
+//                        previousSaved(t); savedAt(t); savedGradient(t); maskSavedGradient(t, d);
+//                        storeSavedGradient(t, v); initialCarried(t); storeInitialGradient(t, v)
 //
 // What a step sends h_{s-1} elementwise (a cell's own part, and with masking the gradient a dropped step
 // passes on) is carried in dStates' first block, which the last stage turns into the initial state's
@@ -32,6 +33,10 @@
 // ends as the initial saved state's (dcLast, when given, is copied there before the dispatch). With
 // masking, a row's dropped step passes the gradient reaching its states on to the step before, and its
 // gates get none: the gradients of tfjs's blend new ⊙ m + previous ⊙ (1 − m).
+// With recurrent dropout the cell read ĥ_{s-1} = rm ⊙ h_{s-1} (previousState gives it): whatever it sends
+// ĥ_{s-1} reaches h_{s-1} times rm. passOn and addCarried apply rm to what the cell carries; the products
+// the cell adds from the step after (and those of the initial state's gradient) it passes through
+// stateGradient. What masking passes on reaches h_{s-1} itself, without rm.
 // Needs a products module first (as recurrence-forward.wgsl), activation.wgsl, tile-math.wgsl,
 // workgroup-order.wgsl and recurrence-tiles.wgsl.
 //
@@ -132,24 +137,31 @@ fn maskGradient(t: Tile, g: mat4x4f) -> mat4x4f {
   return times(g, m);
 }
 
-// Stores what step s sends h_{s-1} elementwise: v, the cell's own part, and what masking passes on.
+// Stores what step s sends h_{s-1} elementwise: v, the cell's own part (sent to ĥ_{s-1}), and what
+// masking passes on.
 fn passOn(t: Tile, v: mat4x4f) {
-  if (carries()) { storeCarried(t, v + passedOn); }
+  if (carries()) { storeCarried(t, recurrentDropped(t, v) + passedOn); }
+}
+
+// v, a gradient with respect to the state a cell read (ĥ = rm ⊙ h), as the gradient of h: rm ⊙ v.
+fn stateGradient(t: Tile, v: mat4x4f) -> mat4x4f {
+  return recurrentDropped(t, v);
 }
 
 fn storeCarried(t: Tile, v: mat4x4f) {
   storeDStatesTile(batchOffsets(t) + t.u0, params.units - t.u0, rowsInBatch(t), v);
 }
 
-// h_s and h_{s-1} (h_{-1}: the initial state, or 0) at the tile.
+// h_s at the tile.
 fn stateAt(t: Tile) -> mat4x4f {
   return hTile(sequenceOffsets(t, t.step, params.units), t.units);
 }
 
+// ĥ_{s-1} = rm ⊙ h_{s-1} (h_{-1}: the initial state, or 0) at the tile: as the cell read it.
 fn previousState(t: Tile) -> mat4x4f {
-  if (!t.initial) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
+  if (!t.initial) { return recurrentDropped(t, hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units)); }
   if (params.hasInitialState == 0u) { return mat4x4f(); }
-  return sideTile(batchOffsets(t) + params.initialStateAt, t.units);
+  return recurrentDropped(t, sideTile(batchOffsets(t) + params.initialStateAt, t.units));
 }
 
 // saved at step s and s-1 (saved_{-1}: its initial value, or 0).
@@ -214,9 +226,10 @@ fn storeInitialGradient(t: Tile, v: mat4x4f) {
   storeCarried(t, v);
 }
 
-// Adds v to what the tile's step sends h_{s-1} elementwise (a later phase of the same step).
+// Adds v, sent to ĥ_{s-1}, to what the tile's step sends h_{s-1} elementwise (a later phase of the same
+// step).
 fn addCarried(t: Tile, v: mat4x4f) {
-  storeCarried(t, dStatesTile(batchOffsets(t), t.units) + v);
+  storeCarried(t, dStatesTile(batchOffsets(t), t.units) + recurrentDropped(t, v));
 }
 
 // Unrolled: the products of every unit tile of the row tile from firstRow on, from dGates at `step`,

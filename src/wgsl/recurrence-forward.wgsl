@@ -19,12 +19,14 @@
 //                        cell carries, LSTM's c: masking keeps it as it keeps h), fn cellForward(t:
 //                        Tile, phase: u32), and optionally one input of its own, bound after the
 //                        driver's bindings (params.hasCellInput says whether it is bound)
-//   the driver provides  Tile; gatesAt(t, g); recurrentProducts(t, count); savedProduct(t, g);
-//                        previousState(t); previousSaved(t); savedAt(t, step); storeGates(t, g, v);
-//                        storeState(t, v); storeSaved(t, v)
+//   the driver provides  Tile; gatesAt(t, g); recurrentProducts(t, count) (of ĥ_{s-1});
+//                        savedProduct(t, g); previousState(t) (ĥ_{s-1}); previousSaved(t);
+//                        savedAt(t, step); storeGates(t, g, v); storeState(t, v); storeSaved(t, v)
 //
-// Initial states and the mask come in `side` at the offsets params name. Masking (Keras's): at a step
-// the mask drops, a row's h (and saved, when it is a state) carries over, blended as tfjs's rnn() does.
+// Initial states, the mask and the recurrent dropout mask come in `side` at the offsets params name.
+// Masking (Keras's): at a step the mask drops, a row's h (and saved, when it is a state) carries over,
+// blended as tfjs's rnn() does. Recurrent dropout (tfjs's): the cell reads ĥ_{s-1} = rm ⊙ h_{s-1}
+// wherever it reads h_{s-1} (the products and previousState), while masking carries h_{s-1} itself.
 // Needs a products module first (recurrence-products-loops.wgsl, or unrolled for the layer's units
 // by src/kernels/recurrence-products.ts: then each stage starts with unrolledStage), activation.wgsl,
 // tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl (the tile and its offsets, the
@@ -70,21 +72,24 @@ fn outer(w: vec4f, x: vec4f) -> mat4x4f {
   return mat4x4f(w * x.x, w * x.y, w * x.z, w * x.w);
 }
 
-// h[src, :] · recurrentKernel[:, g·U + cols] for the 4 rows at offsets src and the first `count`
-// (≤ 4) gates at once: loads of the state are shared by the gates, and loads bound these loops.
-fn productsWithH(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
+// ĥ[src, :] · recurrentKernel[:, g·U + cols] for the 4 rows at offsets src (their dropout mask at
+// offsets drop) and the first `count` (≤ 4) gates at once: loads of the state are shared by the gates,
+// and loads bound these loops.
+fn productsWithH(src: vec4u, drop: vec4u, cols: vec4u, count: u32) -> GateProducts {
   let U = params.units;
   let U4 = U / 4u * 4u;
   var p = GateProducts();
   for (var k = 0u; k < U4; k += 4u) {
-    let x = mat4x4f(hRun(src.x + k), hRun(src.y + k), hRun(src.z + k), hRun(src.w + k));
+    var x = mat4x4f(hRun(src.x + k), hRun(src.y + k), hRun(src.z + k), hRun(src.w + k));
+    if (RECURRENT_DROPOUT) { x = droppedRun(x, drop, k); }
     p.g0 += weightBlock(k, cols) * x;
     if (count > 1u) { p.g1 += weightBlock(k, cols + U) * x; }
     if (count > 2u) { p.g2 += weightBlock(k, cols + 2u * U) * x; }
     if (count > 3u) { p.g3 += weightBlock(k, cols + 3u * U) * x; }
   }
   for (var k = U4; k < U; k++) {
-    let x = hColumn(src, k);
+    var x = hColumn(src, k);
+    if (RECURRENT_DROPOUT) { x *= sideColumn(drop, k); }
     p.g0 += outer(weights4(k, cols), x);
     if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
     if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
@@ -93,12 +98,13 @@ fn productsWithH(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
   return p;
 }
 
-// initialState[src, :] · recurrentKernel, as productsWithH: once per sequence, so kept simple.
-fn productsWithInitialState(src: vec4u, cols: vec4u, count: u32) -> GateProducts {
+// rm ⊙ initialState[src, :] · recurrentKernel, as productsWithH: once per sequence, so kept simple.
+fn productsWithInitialState(src: vec4u, drop: vec4u, cols: vec4u, count: u32) -> GateProducts {
   let U = params.units;
   var p = GateProducts();
   for (var k = 0u; k < U; k++) {
-    let x = sideColumn(src, k);
+    var x = sideColumn(src, k);
+    if (RECURRENT_DROPOUT) { x *= sideColumn(drop, k); }
     p.g0 += outer(weights4(k, cols), x);
     if (count > 1u) { p.g1 += outer(weights4(k, cols + U), x); }
     if (count > 2u) { p.g2 += outer(weights4(k, cols + 2u * U), x); }
@@ -151,7 +157,7 @@ fn gatesAt(t: Tile, g: u32) -> mat4x4f {
   return gatesTile(sequenceOffsets(t, t.step, GATES * params.units), gateColumns(t, g));
 }
 
-// h_{s-1} · recurrentKernel for the first `count` gates, with h_{-1} = initialState or 0.
+// ĥ_{s-1} · recurrentKernel for the first `count` gates, with h_{-1} = initialState or 0.
 fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
   if (!t.initial && UNROLLED) {
     var p = GateProducts(productAt(t, 0u), mat4x4f(), mat4x4f(), mat4x4f());
@@ -160,9 +166,10 @@ fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
     if (count > 3u) { p.g3 = productAt(t, 3u); }
     return p;
   }
-  if (!t.initial) { return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), t.units, count); }
+  let drop = dropOffsets(t.rows);
+  if (!t.initial) { return productsWithH(sequenceOffsets(t, t.step - 1u, params.units), drop, t.units, count); }
   if (params.hasInitialState != 0u) {
-    return productsWithInitialState(batchOffsets(t) + params.initialStateAt, t.units, count);
+    return productsWithInitialState(batchOffsets(t) + params.initialStateAt, drop, t.units, count);
   }
   return productsWithZeros(t.units, count);
 }
@@ -173,8 +180,13 @@ fn savedProduct(t: Tile, g: u32) -> mat4x4f {
   return productWithSaved(sequenceOffsets(t, t.step, params.units), gateColumns(t, g));
 }
 
-// h_{s-1} at the tile's units, with h_{-1} = the initial state or 0.
+// ĥ_{s-1} = rm ⊙ h_{s-1} at the tile's units: h_{s-1} as the cell reads it.
 fn previousState(t: Tile) -> mat4x4f {
+  return recurrentDropped(t, previousH(t));
+}
+
+// h_{s-1} itself at the tile's units, with h_{-1} = the initial state or 0.
+fn previousH(t: Tile) -> mat4x4f {
   if (!t.initial) { return hTile(sequenceOffsets(t, t.step - 1u, params.units), t.units); }
   if (params.hasInitialState == 0u) { return mat4x4f(); }
   return sideTile(batchOffsets(t) + params.initialStateAt, t.units);
@@ -212,7 +224,7 @@ fn storeState(t: Tile, v: mat4x4f) {
   let n = params.units - t.u0;
   let valid = rowsInBatch(t);
   var h = v;
-  if (params.masking != 0u) { h = masked(t, v, previousState(t)); }
+  if (params.masking != 0u) { h = masked(t, v, previousH(t)); }
   storeHTile(sequenceOffsets(t, t.step, params.units) + t.u0, n, valid, h);
   if (params.hasLast != 0u && isLastStep(t)) { storeLastStatesTile(batchOffsets(t) + t.u0, n, valid, h); }
 }
@@ -230,15 +242,17 @@ fn storeSaved(t: Tile, v: mat4x4f) {
 }
 
 // Unrolled: the products of every unit tile of the row tile from firstRow on, for a stage of `step`:
-// phase 0 from h_{step-1} (not at step 0, whose products come from the initial state), phase 1 from
+// phase 0 from ĥ_{step-1} (not at step 0, whose products come from the initial state), phase 1 from
 // saved at the step.
 fn unrolledStage(step: u32, phase: u32, firstRow: u32) {
   let t = tileAt(step, false, firstRow, 0u);
   let src = sequenceOffsets(t, select(step, step - 1u, phase == 0u), params.units);
+  let drop = dropOffsets(t.rows);
   for (var kb = 0u; kb < OPERAND_BLOCKS; kb++) {
     let k = kb * 4u;
     if (phase == 0u) {
       operand[kb] = mat4x4f(hRun(src.x + k), hRun(src.y + k), hRun(src.z + k), hRun(src.w + k));
+      if (RECURRENT_DROPOUT) { operand[kb] = droppedRun(operand[kb], drop, k); }
     } else {
       operand[kb] = mat4x4f(savedRun(src.x + k), savedRun(src.y + k), savedRun(src.z + k), savedRun(src.w + k));
     }

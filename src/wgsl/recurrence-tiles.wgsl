@@ -9,6 +9,8 @@
 override WORKGROUP_SIZE: u32 = 64;
 override WEIGHTS_IN_WORKGROUP: bool = false;
 override WORKGROUP_WEIGHTS: u32 = 1;
+// A recurrent dropout mask is in `side` (an override: without one, none of its code is compiled).
+override RECURRENT_DROPOUT: bool = false;
 
 var<workgroup> weights: array<f32, WORKGROUP_WEIGHTS>;
 
@@ -85,6 +87,24 @@ fn stepMask(t: Tile) -> vec4f {
 fn maskTile(t: Tile) -> mat4x4f {
   let m = stepMask(t);
   return mat4x4f(vec4f(m.x), vec4f(m.y), vec4f(m.z), vec4f(m.w));
+}
+
+// Recurrent dropout (RECURRENT_DROPOUT: a [batch, units] mask rm in `side` at params.recurrentDropoutAt,
+// fixed across the steps): a cell reads ĥ_{s-1} = rm ⊙ h_{s-1} wherever it reads h_{s-1}, so the gradients it sends ĥ
+// reach h times rm. v ⊙ rm at the tile, or v without recurrent dropout.
+fn recurrentDropped(t: Tile, v: mat4x4f) -> mat4x4f {
+  if (!RECURRENT_DROPOUT) { return v; }
+  return times(v, sideTile(dropOffsets(t.rows), t.units));
+}
+
+// Offsets of rows' recurrent dropout mask in `side`.
+fn dropOffsets(rows: vec4u) -> vec4u {
+  return rows * params.units + params.recurrentDropoutAt;
+}
+
+// 4 rows' operands at k..k+3 (column i = row i) times their recurrent dropout mask there.
+fn droppedRun(x: mat4x4f, drop: vec4u, k: u32) -> mat4x4f {
+  return times(x, mat4x4f(sideRun(drop.x + k), sideRun(drop.y + k), sideRun(drop.z + k), sideRun(drop.w + k)));
 }
 
 fn isLastStep(t: Tile) -> bool {

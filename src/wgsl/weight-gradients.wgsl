@@ -1,14 +1,16 @@
 // Weight gradients of a recurrent layer: one GEMM over all batch·timesteps rows r = (b, s), for every
 // gate g's block of `units` columns.
 //
-//   dKernel[:, g]          = Σ_r x[b, t(s), :]ᵀ  dGates[r, g]               t(s) = goBackwards ? T-1-s : s
-//   dRecurrentKernel[:, g] = Σ_r operand_g[r]ᵀ dGates[r, recurrent(g)]      operand = h[b, s-1, :]
+//   dKernel[:, g]          = Σ_r (x[b, t(s), :] ⊙ dm[b, :])ᵀ dGates[r, g]   t(s) = goBackwards ? T-1-s : s
+//   dRecurrentKernel[:, g] = Σ_r operand_g[r]ᵀ dGates[r, recurrent(g)]      operand = rm[b, :] ⊙ h[b, s-1, :]
 //   dBias[0, g] = Σ_r dGates[r, g],   dBias[1, g] = Σ_r dGates[r, recurrent(g)]   (the second row: biasRows = 2)
 //
-// h[b, -1, :] is initialState or 0. The input side reads the gate blocks 0..GATES-1 of dGates; the
+// h[b, -1, :] is the initial state or 0. The initial state and the dropout masks (dm of the input
+// [batch, features] with INPUT_DROPOUT, rm of the recurrent state [batch, units] with RECURRENT_DROPOUT;
+// 1 without) are in `side` at the offsets params name (side-inputs.ts), folded into the operands' loads. The input side reads the gate blocks 0..GATES-1 of dGates; the
 // recurrent side reads the same, except that the last gate reads the last stored block (its own
 // when a cell stores gradientBlocks > GATES: GRU resetAfter's recurrent h̃ gradient) and, with
-// SAVED_OPERAND, takes saved[b, s, :] as its operand (GRU's r ⊙ h_{s-1}). Padding rows are
+// SAVED_OPERAND, takes saved[b, s, :] as its operand (GRU's r ⊙ rm ⊙ h_{s-1}). Padding rows are
 // masked with select, never by multiplying with 0, which would turn an Infinity into NaN.
 //
 // The rows are split: grid z is the split, and each invocation sums params.rowsPerSplit rows, in
@@ -33,6 +35,10 @@ override GATES: u32 = 1;
 override SAVED_OPERAND: bool = false;
 // Tiles of 4 dRecurrentKernel rows per invocation: 1, 2 or 4 (more share each load of dGates).
 override RECURRENT_TILES: u32 = 1;
+// The dropout masks of the input and of the recurrent state are in `side` (overrides: without them, none
+// of their code is compiled).
+override INPUT_DROPOUT: bool = false;
+override RECURRENT_DROPOUT: bool = false;
 
 const KERNEL_REGION = 0u;
 const RECURRENT_REGION = 1u;
@@ -141,32 +147,39 @@ const STATE = 0u;
 const INITIAL_STATE = 1u;
 const SAVED = 2u;
 
-// Column k of the source at the 4 rows at offsets o; h_{s-1} is 0 where there is no previous step.
-fn sourceColumn(source: u32, o: vec4u, hasPrevious: vec4<bool>, k: u32) -> vec4f {
+// v, column k of 4 rows' states, times their recurrent dropout mask (its rows at offsets drop in side).
+fn recurrentDropped(v: vec4f, drop: vec4u, k: u32) -> vec4f {
+  if (!RECURRENT_DROPOUT) { return v; }
+  return v * sideColumn(drop, k);
+}
+
+// Column k of the source at the 4 rows at offsets o (their recurrent dropout mask at drop); h_{s-1} is 0
+// where there is no previous step.
+fn sourceColumn(source: u32, o: vec4u, drop: vec4u, hasPrevious: vec4<bool>, k: u32) -> vec4f {
   switch source {
-    case STATE: { return select(vec4f(0.0), hColumn(o, k), hasPrevious); }
-    case INITIAL_STATE: { return initialStateColumn(o, k); }
+    case STATE: { return select(vec4f(0.0), recurrentDropped(hColumn(o, k), drop, k), hasPrevious); }
+    case INITIAL_STATE: { return recurrentDropped(sideColumn(o, k), drop, k); }
     default: { return savedColumn(o, k); }
   }
 }
 
-fn sourceOperand(source: u32, o: vec4u, hasPrevious: vec4<bool>, j: vec4u) -> mat4x4f {
+fn sourceOperand(source: u32, o: vec4u, drop: vec4u, hasPrevious: vec4<bool>, j: vec4u) -> mat4x4f {
   return mat4x4f(
-    sourceColumn(source, o, hasPrevious, j.x),
-    sourceColumn(source, o, hasPrevious, j.y),
-    sourceColumn(source, o, hasPrevious, j.z),
-    sourceColumn(source, o, hasPrevious, j.w),
+    sourceColumn(source, o, drop, hasPrevious, j.x),
+    sourceColumn(source, o, drop, hasPrevious, j.y),
+    sourceColumn(source, o, drop, hasPrevious, j.z),
+    sourceColumn(source, o, drop, hasPrevious, j.w),
   );
 }
 
 // The stacked tiles' operands from the source.
-fn sourceOperands(source: u32, o: vec4u, hasPrevious: vec4<bool>, j0: u32) -> array<mat4x4f, 4> {
+fn sourceOperands(source: u32, o: vec4u, drop: vec4u, hasPrevious: vec4<bool>, j0: u32) -> array<mat4x4f, 4> {
   var m: array<mat4x4f, 4>;
-  m[0] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 0u));
-  if (RECURRENT_TILES > 1u) { m[1] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 1u)); }
+  m[0] = sourceOperand(source, o, drop, hasPrevious, tileColumns(j0, 0u));
+  if (RECURRENT_TILES > 1u) { m[1] = sourceOperand(source, o, drop, hasPrevious, tileColumns(j0, 1u)); }
   if (RECURRENT_TILES > 2u) {
-    m[2] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 2u));
-    m[3] = sourceOperand(source, o, hasPrevious, tileColumns(j0, 3u));
+    m[2] = sourceOperand(source, o, drop, hasPrevious, tileColumns(j0, 2u));
+    m[3] = sourceOperand(source, o, drop, hasPrevious, tileColumns(j0, 3u));
   }
   return m;
 }
@@ -196,7 +209,16 @@ fn accumulateKernel(j: vec4u, blocks: vec4u, c: vec4u) -> GateSums {
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let src = (b.r - b.s + select(b.s, T - 1u - b.s, params.goBackwards != 0u)) * params.features;
-      let operand = mat4x4f(xColumn(src, j.x), xColumn(src, j.y), xColumn(src, j.z), xColumn(src, j.w));
+      var operand = mat4x4f(xColumn(src, j.x), xColumn(src, j.y), xColumn(src, j.z), xColumn(src, j.w));
+      if (INPUT_DROPOUT) {
+        let drop = (b.r - b.s) / T * params.features + params.inputDropoutAt;
+        operand = mat4x4f(
+          operand[0] * sideColumn(drop, j.x),
+          operand[1] * sideColumn(drop, j.y),
+          operand[2] * sideColumn(drop, j.z),
+          operand[3] * sideColumn(drop, j.w),
+        );
+      }
       part = addSums(part, products(b.r, b.valid, blocks, GATES, c, operand));
     }
     acc = addSums(acc, part);
@@ -204,7 +226,7 @@ fn accumulateKernel(j: vec4u, blocks: vec4u, c: vec4u) -> GateSums {
   return acc;
 }
 
-// operand h_{s-1} at the stacked tiles' columns from j0 on, for the first `count` gates. Rows at
+// operand rm ⊙ h_{s-1} at the stacked tiles' columns from j0 on, for the first `count` gates. Rows at
 // s = 0 take the initial state below; without one, their operand is 0 and still multiplies
 // (0 · NaN is NaN, as in tfjs).
 fn accumulateRecurrent(j0: u32, blocks: vec4u, count: u32, c: vec4u) -> TileSums {
@@ -219,7 +241,8 @@ fn accumulateRecurrent(j0: u32, blocks: vec4u, count: u32, c: vec4u) -> TileSums
       let hasPrevious = b.s > vec4u(0u);
       let prev = select(b.r, b.r - 1u, hasPrevious) * U;
       let g = gateBlocks(b.r, b.valid & (hasPrevious | withoutInitialState), blocks, count, c);
-      part = addTiles(part, timesOperands(g, count, sourceOperands(STATE, prev, hasPrevious, j0)));
+      let drop = (b.r - b.s) / T * U + params.recurrentDropoutAt;
+      part = addTiles(part, timesOperands(g, count, sourceOperands(STATE, prev, drop, hasPrevious, j0)));
     }
     acc = addTiles(acc, part);
   }
@@ -229,7 +252,9 @@ fn accumulateRecurrent(j0: u32, blocks: vec4u, count: u32, c: vec4u) -> TileSums
     for (var b0 = (rowBegin + T - 1u) / T; b0 < batchEnd; b0 += 4u) {
       let b = min(b0 + LANES, vec4u(batchEnd - 1u));
       let g = gateBlocks(b * T, b0 + LANES < vec4u(batchEnd), blocks, count, c);
-      acc = addTiles(acc, timesOperands(g, count, sourceOperands(INITIAL_STATE, b * U, vec4<bool>(true), j0)));
+      let at = b * U + params.initialStateAt;
+      let operands = sourceOperands(INITIAL_STATE, at, b * U + params.recurrentDropoutAt, vec4<bool>(true), j0);
+      acc = addTiles(acc, timesOperands(g, count, operands));
     }
   }
   return acc;
@@ -244,7 +269,8 @@ fn accumulateSaved(j0: u32, block: u32, c: vec4u) -> TileSums {
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
       let g = GateSums(gradientBlock(b.r, b.valid, block, c), mat4x4f(), mat4x4f(), mat4x4f());
-      part = addTiles(part, timesOperands(g, 1u, sourceOperands(SAVED, b.r * params.units, vec4<bool>(true), j0)));
+      let operands = sourceOperands(SAVED, b.r * params.units, vec4u(0u), vec4<bool>(true), j0);
+      part = addTiles(part, timesOperands(g, 1u, operands));
     }
     acc = addTiles(acc, part);
   }

@@ -6,6 +6,7 @@ import { createFloat32Buffer } from '../../src/gpu/buffers.js';
 import type { CellDefinition } from '../../src/kernels/cell.js';
 import { CELLS } from '../../src/kernels/cells.js';
 import { resolveLayerConfig, type GRUConfig, type LSTMConfig, type SimpleRNNConfig } from '../../src/kernels/config.js';
+import { dropoutMaskRef } from '../../src/kernels/dropout-mask.ref.js';
 import { createRecurrentLayer, type Buffers, type RecurrentLayer } from '../../src/kernels/recurrent-layer.js';
 import { expandLastStep } from '../../src/kernels/simple-rnn.ref.js';
 import { random, relativeError, uniform } from './data.js';
@@ -58,6 +59,9 @@ export interface LayerData {
   readonly dcLast: Float32Array;
   /** config.masking's: 'steps' [B, T] 0/1, or 'lengths' [B] (as numbers; uploaded as int32). */
   readonly mask: Float32Array;
+  /** config.inputDropout's [B, F] and config.recurrentDropout's [B, U]: rate 0.4, values 0 and 1/0.6. */
+  readonly dropoutMask: Float32Array;
+  readonly recurrentDropoutMask: Float32Array;
 }
 
 /**
@@ -93,6 +97,8 @@ export function layerData(kind: LayerKind, c: AnyConfig, seed: number): LayerDat
     dhLast: uniform(B * U, 1, rng),
     dcLast: uniform(B * U, 1, rng),
     mask: maskData(c),
+    dropoutMask: dropoutMaskRef(B, F, 0.4, seed),
+    recurrentDropoutMask: dropoutMaskRef(B, U, 0.4, seed + 1),
   };
 }
 
@@ -127,6 +133,8 @@ export async function runLayer(
       mask: config.masking
         ? upload('mask', config.masking === 'lengths' ? new Float32Array(Int32Array.from(data.mask).buffer) : data.mask)
         : null,
+      dropoutMask: config.inputDropout ? upload('dropoutMask', data.dropoutMask) : null,
+      recurrentDropoutMask: config.recurrentDropout ? upload('recurrentDropoutMask', data.recurrentDropoutMask) : null,
       ...(KINDS[kind].definition.states === 2
         ? { initialCellState: resolved.useInitialCellState ? upload('initialCellState', data.initialCellState) : null }
         : {}),

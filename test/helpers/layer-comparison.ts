@@ -26,6 +26,8 @@ export interface LayerCase {
   seed: number;
   /** A [batch, timesteps] mask through call()'s kwargs (see maskRows). */
   masked?: boolean;
+  /** Dropout rates; the layers run in training (layer-twins.ts gives both the same masks). */
+  dropout?: { dropout: number; recurrentDropout: number };
 }
 
 /**
@@ -111,7 +113,11 @@ async function evaluate(
     const x = tf.tensor3d(data.x, [c.batch, c.timesteps, c.features]);
     const states = c.initialState ? data.states.map((s) => tf.tensor2d(s, [c.batch, c.units])) : null;
     const mask = data.mask && tf.tensor2d(data.mask, [c.batch, c.timesteps], 'bool');
-    const kwargs = (s: tf.Tensor[] | null) => ({ ...(s ? { initialState: s } : {}), ...(mask ? { mask } : {}) });
+    const kwargs = (s: tf.Tensor[] | null) => ({
+      ...(s ? { initialState: s } : {}),
+      ...(mask ? { mask } : {}),
+      ...(c.dropout ? { training: true } : {}),
+    });
     layer.setWeights(weights);
     const forward: Forward =
       inputForward ?? ((input, s) => toList(layer.apply(input, kwargs(s)) as tf.Tensor | tf.Tensor[]));

@@ -31,6 +31,8 @@ export type Row = [
     recurrentActivation?: Activation;
     resetAfter?: boolean;
     masking?: MaskForm;
+    inputDropout?: boolean;
+    recurrentDropout?: boolean;
   },
   strategy?: Partial<Strategy> | typeof HARDWARE,
   options?: RunOptions,
@@ -69,6 +71,8 @@ export function rowCases(device: GPUDevice, kind: LayerKind, rows: readonly Row[
       flags.useBias === false ? 'no-bias' : '',
       initial ? 'initial states' : '',
       flags.masking ? `masked (${flags.masking})` : '',
+      flags.inputDropout ? 'dropout' : '',
+      flags.recurrentDropout ? 'recurrent dropout' : '',
       strategy === HARDWARE
         ? `hardware (${resolved!.recurrence}, ${resolved!.recurrenceWorkgroupSize} lanes` +
           `${resolved!.weightsInWorkgroup ? ', weights in workgroup memory' : ''})`

@@ -7,6 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 /** Keras's mask [3, 4]: a row that starts masked, a right-padded row, a row masked throughout. */
 export const MASK = [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0];
 
+/** tfjs's dropout masks for 3 rows (rate 0.5: 0 or 2): the input's [3, 2] and a recurrent one [3, 5]. */
+export const DROPOUT_MASK = [2, 0, 0, 2, 2, 2];
+export const RECURRENT_DROPOUT_MASK = [2, 0, 2, 2, 0, 0, 2, 2, 0, 2, 2, 2, 0, 2, 0];
+
 /**
  * Outputs of `op(...inputs)` and the gradients of Σᵢ sum(outputᵢ² · (i + 1)) with respect to every input;
  * and whether our kernels ran.

@@ -165,6 +165,8 @@ export function sideInputs(
       useInitialState: inputs.initialState !== null,
       useInitialSaved: inputs.initialCellState !== null,
       masking: null,
+      inputDropout: false,
+      recurrentDropout: false,
     },
     device.limits.minStorageBufferOffsetAlignment,
   );
