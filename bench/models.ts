@@ -137,7 +137,9 @@ publish({
   adapter,
   tables: [
     {
-      caption: `Milliseconds per epoch of ${batches} batches (median of ${ROUNDS} rounds; fused and stock webgpu in turn).`,
+      caption:
+        `Milliseconds per epoch of ${batches} batches ` +
+        `(median of ${ROUNDS} rounds; fused and stock webgpu in turn).`,
       header: ['model', 'layers', 'batch', 'fused webgpu', 'stock webgpu', 'stock wasm', 'vs stock webgpu', 'vs wasm'],
       rows: results.map((r) => [
         r.name,

@@ -24,7 +24,10 @@ export function keepRef(mask: ArrayLike<number>, form: MaskForm, timesteps: numb
 export const blend = (next: number, previous: number, m: number | null): number =>
   m === null ? next : next * m + previous * (1 - m);
 
-/** The blend's gradients from g: m ⊙ g to the new value, (1 − m) ⊙ g passed on to the previous one (0 without a mask). */
+/**
+ * The blend's gradients from g: m ⊙ g to the new value, (1 − m) ⊙ g passed on to the previous one (0 without a
+ * mask).
+ */
 export const keptGradient = (g: number, m: number | null): number => (m === null ? g : m * g);
 export const passedGradient = (g: number, m: number | null): number => (m === null ? 0 : (1 - m) * g);
 

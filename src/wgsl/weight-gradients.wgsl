@@ -7,11 +7,12 @@
 //
 // h[b, -1, :] is the initial state or 0. The initial state and the dropout masks (dm of the input
 // [batch, features] with INPUT_DROPOUT, rm of the recurrent state [batch, units] with RECURRENT_DROPOUT;
-// 1 without) are in `side` at the offsets params name (side-inputs.ts), folded into the operands' loads. The input side reads the gate blocks 0..GATES-1 of dGates; the
-// recurrent side reads the same, except that the last gate reads the last stored block (its own
-// when a cell stores gradientBlocks > GATES: GRU resetAfter's recurrent h̃ gradient) and, with
-// SAVED_OPERAND, takes saved[b, s, :] as its operand (GRU's r ⊙ rm ⊙ h_{s-1}). Padding rows are
-// masked with select, never by multiplying with 0, which would turn an Infinity into NaN.
+// 1 without) are in `side` at the offsets params name (side-inputs.ts), folded into the operands' loads.
+// The input side reads the gate blocks 0..GATES-1 of dGates; the recurrent side reads the same, except
+// that the last gate reads the last stored block (its own when a cell stores gradientBlocks > GATES: GRU
+// resetAfter's recurrent h̃ gradient) and, with SAVED_OPERAND, takes saved[b, s, :] as its operand (GRU's
+// r ⊙ rm ⊙ h_{s-1}). Padding rows are masked with select, never by multiplying with 0, which would turn an
+// Infinity into NaN.
 //
 // The rows are split: grid z is the split, and each invocation sums params.rowsPerSplit rows, in
 // blocks of BLOCK_ROWS added into the total, so sums over B·T = 262,144 rows stay accurate and no
