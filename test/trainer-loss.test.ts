@@ -40,7 +40,7 @@ const cases: Case[] = [
   { samples: 67, outputs: 11, batchSize: 67, rows: 67, loss: 'sparseCategoricalCrossentropy', accuracy: false },
 ];
 
-/** Targets as each loss takes them: any numbers, 0/1 labels (a few soft), one-hot rows (a few soft, of mass 0.5), ids. */
+/** Targets as each loss takes them: any numbers; 0/1 labels (a few soft); one-hot rows (some of mass 0.5); ids. */
 function targetsFor(c: Case, rng: () => number): Float32Array {
   const { batchSize: B, outputs: O, loss } = c;
   if (loss === 'mse' || loss === 'mae') return uniform(B * O, 2, rng);
@@ -71,7 +71,8 @@ function setup(c: Case, seed: number, logits?: Float32Array) {
 }
 
 const name = (c: Case) =>
-  `N${c.samples} O${c.outputs} batch ${c.batchSize} with ${c.rows} real rows, ${c.loss}${c.accuracy ? ' + accuracy' : ''}`;
+  `N${c.samples} O${c.outputs} batch ${c.batchSize} with ${c.rows} real rows, ${c.loss}` +
+  (c.accuracy ? ' + accuracy' : '');
 
 describe('trainer-loss kernel vs reference', async () => {
   const device = await getDevice();

@@ -1,0 +1,197 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';
+import type { TrainerCell } from '../src/trainer/config.js';
+import type { OutputActivation } from '../src/trainer/head-config.js';
+import { createTrainer } from '../src/trainer/trainer.js';
+import { relativeError } from './helpers/data.js';
+import { SEED_WINDOWS } from './helpers/stock-seed.js';
+import { getDevice } from './helpers/webgpu.js';
+
+// The issue's bar: per-epoch losses within 1e-3 relative of stock tfjs on cpu from the same initial
+// weights; here over 60 epochs of Adam at 0.01 (past about 80, a steep descent of the GRU's loss parts
+// any two runs). Accuracies are counts over 5 samples: the same in (nearly) every epoch.
+const TOLERANCE = 1e-3;
+const EPOCHS = 60;
+const LEARNING_RATE = 0.01;
+
+// The seed windows scaled into tanh's range, labelled for each head: 5 samples of [3, 1], as the
+// trainer's other tests (the same pipelines).
+const x = SEED_WINDOWS.map((w) => w.map((v) => [v / 100]));
+const LABELS = {
+  // Two independent labels per sample (the mean runs over outputs too), one of them soft.
+  binaryCrossentropy: [
+    [0, 1],
+    [1, 0],
+    [0, 1],
+    [1, 1],
+    [0, 0.3],
+  ],
+  categoricalCrossentropy: [
+    [1, 0],
+    [0, 1],
+    [1, 0],
+    [0, 1],
+    [0, 1],
+  ],
+  sparseCategoricalCrossentropy: [0, 2, 1, 2, 0],
+} as const;
+
+const STOCK_LAYERS = { simpleRNN: tf.layers.simpleRNN, lstm: tf.layers.lstm, gru: tf.layers.gru } as const;
+
+interface Case {
+  cell: TrainerCell;
+  units: number[];
+  head: Exclude<OutputActivation, 'linear'>;
+  loss: keyof typeof LABELS;
+  outputs: number;
+  batchSize: number;
+  /** The trainer from the compiled model (createTrainerFromModel), else createTrainer with its weights. */
+  fromModel: boolean;
+}
+
+// A covering design over cell × head: every cell and every head+loss at least once, with one and two
+// layers, whole and short last batches (batch 2: rows 2, 2, 1), and both ways of making the trainer.
+const cases: Case[] = [
+  {
+    cell: 'simpleRNN',
+    units: [50],
+    head: 'sigmoid',
+    loss: 'binaryCrossentropy',
+    outputs: 2,
+    batchSize: 32,
+    fromModel: false,
+  },
+  {
+    cell: 'lstm',
+    units: [50],
+    head: 'softmax',
+    loss: 'categoricalCrossentropy',
+    outputs: 2,
+    batchSize: 2,
+    fromModel: true,
+  },
+  {
+    cell: 'gru',
+    units: [50],
+    head: 'softmax',
+    loss: 'sparseCategoricalCrossentropy',
+    outputs: 3,
+    batchSize: 32,
+    fromModel: false,
+  },
+  {
+    cell: 'gru',
+    units: [12, 50],
+    head: 'sigmoid',
+    loss: 'binaryCrossentropy',
+    outputs: 2,
+    batchSize: 2,
+    fromModel: true,
+  },
+  {
+    cell: 'simpleRNN',
+    units: [12, 50],
+    head: 'softmax',
+    loss: 'sparseCategoricalCrossentropy',
+    outputs: 3,
+    batchSize: 2,
+    fromModel: true,
+  },
+];
+
+function stockModel(c: Case): tf.Sequential {
+  const model = tf.sequential();
+  c.units.forEach((units, l) =>
+    model.add(
+      STOCK_LAYERS[c.cell]({
+        units,
+        returnSequences: l < c.units.length - 1,
+        ...(l === 0 ? { inputShape: [3, 1] } : {}),
+      }),
+    ),
+  );
+  model.add(tf.layers.dense({ units: c.outputs, activation: c.head }));
+  model.compile({ optimizer: tf.train.adam(LEARNING_RATE), loss: c.loss, metrics: ['acc'] });
+  return model;
+}
+
+const worstRelative = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!) / Math.abs(b[i]!)));
+
+describe('the trainer with classification heads against stock tfjs on cpu', () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await getDevice();
+    await tf.setBackend('cpu');
+  });
+
+  it.each(cases)(
+    `$cell $units → Dense($outputs, $head), $loss, batch $batchSize, from a model: $fromModel: ` +
+      `${EPOCHS} epochs, the same losses and accuracies`,
+    async (c) => {
+      const model = stockModel(c);
+      // The same seeded initial weights either way (a model's own initializers are unseeded).
+      const seeded = await createTrainer(device, {
+        timesteps: 3,
+        features: 1,
+        units: c.units,
+        outputs: c.outputs,
+        cell: c.cell,
+        outputActivation: c.head,
+        loss: c.loss,
+        metrics: ['accuracy'],
+        optimizer: { learningRate: LEARNING_RATE },
+        seed: 7,
+      });
+      const initial = (await seeded.getWeights()).map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
+      model.setWeights(initial);
+      tf.dispose(initial);
+      let trainer = seeded;
+      if (c.fromModel) {
+        seeded.destroy();
+        trainer = await createTrainerFromModel(device, model);
+      }
+      expect(trainer.config).toMatchObject({ outputActivation: c.head, loss: c.loss, metrics: ['accuracy'] });
+      const labels = LABELS[c.loss];
+      const xs = tf.tensor3d(x.flat(2), [5, 3, 1]);
+      const ys =
+        c.loss === 'sparseCategoricalCrossentropy'
+          ? tf.tensor2d(labels.flat(), [5, 1])
+          : tf.tensor2d(labels.flat(), [5, 2]);
+      const stock = (await model.fit(xs, ys, { epochs: EPOCHS, batchSize: c.batchSize, shuffle: false, verbose: 0 }))
+        .history as { loss: number[]; acc: number[] };
+
+      trainer.setData(x, labels as never);
+      const logged: { loss: number; acc?: number }[] = [];
+      const history = await trainer.fit({
+        epochs: EPOCHS,
+        batchSize: c.batchSize,
+        shuffle: false,
+        onEpochEnd: (_, logs) => void logged.push(logs),
+      });
+      expect(stock.loss[EPOCHS - 1], 'the stock run learns').toBeLessThan(stock.loss[0]!);
+      expect(worstRelative(history, stock.loss), 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
+      expect(history.acc).toHaveLength(EPOCHS);
+      expect(logged).toEqual(history.map((loss, e) => ({ loss, acc: history.acc![e] })));
+      // One prediction is 1/5 (softmax) or 1/10 (sigmoid, 2 outputs) of an epoch's accuracy; a logit
+      // this close to 0 or to a tie may fall either way in two runs 1e-4 apart.
+      const step = 1 / (5 * (c.head === 'sigmoid' ? c.outputs : 1));
+      const apart = history.acc!.map((a, e) => Math.round(Math.abs(a - stock.acc[e]!) / step));
+      expect(Math.max(...apart), 'accuracies at most one prediction apart').toBeLessThanOrEqual(1);
+      expect(apart.filter((d) => d === 0).length, 'epochs with the same accuracy').toBeGreaterThanOrEqual(EPOCHS * 0.9);
+      expect(new Set(history.acc).size, 'the accuracy moves as the model learns').toBeGreaterThan(1);
+
+      // predict gives the head's probabilities, as model.predict; evaluate the loss, as model.evaluate.
+      const probe = tf.tensor3d(x.flat(2), [5, 3, 1]);
+      await copyWeightsToModel(trainer, model);
+      const expected = (model.predict(probe) as tf.Tensor).dataSync();
+      expect(relativeError(await trainer.predict(x), expected), 'predict').toBeLessThan(1e-4);
+      const [loss] = (model.evaluate(xs, ys) as tf.Scalar[]).map((t) => t.dataSync()[0]!);
+      expect(Math.abs((await trainer.evaluate(x, labels as never)) - loss!) / loss!, 'evaluate').toBeLessThan(1e-4);
+      tf.dispose([xs, ys, probe]);
+      model.dispose();
+      trainer.destroy();
+    },
+  );
+});
