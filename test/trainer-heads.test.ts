@@ -195,3 +195,68 @@ describe('the trainer with classification heads against stock tfjs on cpu', () =
     },
   );
 });
+
+describe('createTrainerFromModel refuses, by name, the heads it cannot train as tfjs does', () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await getDevice();
+  });
+
+  const model = (activation: string, units: number, compile: tf.ModelCompileArgs | null) => {
+    const m = tf.sequential({
+      layers: [
+        tf.layers.simpleRNN({ units: 4, inputShape: [3, 1] }),
+        tf.layers.dense({ units, activation: activation as never }),
+      ],
+    });
+    if (compile) m.compile(compile);
+    return m;
+  };
+  const cases: [string, () => tf.LayersModel, RegExp][] = [
+    [
+      'a tanh head',
+      () => model('tanh', 2, { optimizer: 'adam', loss: 'meanSquaredError' }),
+      /has activation: 'tanh' \(only 'linear'/,
+    ],
+    [
+      'MSE on a sigmoid head',
+      () => model('sigmoid', 2, { optimizer: 'adam', loss: 'meanSquaredError' }),
+      /has activation 'sigmoid' and the model's loss is 'meanSquaredError' \(a 'sigmoid' head trains under/,
+    ],
+    [
+      'binary cross-entropy on a linear head',
+      () => model('linear', 1, { optimizer: 'adam', loss: 'binaryCrossentropy' }),
+      /has activation 'linear' and the model's loss is 'binaryCrossentropy' \(a 'linear' head trains under 'mse'/,
+    ],
+    [
+      'an uncompiled softmax head',
+      () => model('softmax', 3, null),
+      /has activation 'softmax' and the model is not compiled \(no loss\)/,
+    ],
+    [
+      'a softmax over one unit',
+      () => model('softmax', 1, { optimizer: 'adam', loss: 'categoricalCrossentropy' }),
+      /is a softmax over 1 unit, always 1/,
+    ],
+    [
+      'another metric',
+      () => model('sigmoid', 1, { optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['acc', 'mse'] }),
+      /its metrics are \['acc', 'mse'\] \(only 'accuracy' or 'acc'\)/,
+    ],
+    [
+      'accuracy on a linear head',
+      () => model('linear', 1, { optimizer: 'adam', loss: 'meanSquaredError', metrics: ['accuracy'] }),
+      /its metrics ask for accuracy, and layer \w+ is linear/,
+    ],
+    [
+      'a loss tfjs has and the trainer lacks',
+      () => model('sigmoid', 1, { optimizer: 'adam', loss: 'hinge' }),
+      /its loss is 'hinge' \(only 'meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy'/,
+    ],
+  ];
+  it.each(cases)('%s', async (_, build, message) => {
+    const m = build();
+    await expect(createTrainerFromModel(device, m)).rejects.toThrow(message);
+    m.dispose();
+  });
+});
