@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { KernelRun } from '../src/gpu/kernel.js';
 import { describeTrainerLoss, type Loss } from '../src/kernels/trainer-loss.js';
@@ -183,6 +184,34 @@ describe('trainer-loss kernel vs reference', async () => {
     ).toEqual(Array.from(expected.dPredictions, Number.isNaN));
     expect(relativeError(out.dPredictions!, expected.dPredictions)).toBeLessThan(TOLERANCE);
     expect(readProgress(out.progress!, 4).losses[2]).toBeNaN();
+  });
+
+  // tfjs's metrics on its cpu backend, from the probabilities: at the sigmoid's threshold (σ(z) rounds
+  // to 0.5 in float32 up to z = 2⁻²³), at ties of logits and of targets (the first of equals), at NaN.
+  const tiny = 2 ** -23;
+  it.each([
+    ['binaryCrossentropy', 1, [0, tiny, 2 * tiny, -tiny, 1e-9, -3, 5, Number.NaN], [1, 1, 1, 0, 0, 0, 1, 0]],
+    ['categoricalCrossentropy', 3, [1, 1, 0, 0, 2, 2, -1, 5, 5, 3, 3, 3], [0, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0]],
+    ['sparseCategoricalCrossentropy', 3, [1, 1, 0, 0, 2, 2, -1, 5, 5, 3, 3, 3, 0, 4, 4], [0, 1, 1, 0, 2]],
+  ] as const)('%s: correct predictions as tfjs counts them on cpu', async (loss, outputs, z, t) => {
+    const rows = z.length / outputs;
+    const c: Case = { samples: rows, outputs, batchSize: rows, rows, loss, accuracy: true };
+    const { data } = setup(c, 1, Float32Array.from(z));
+    data.batchY = Float32Array.from(t);
+    const counted =
+      readProgress((await runKernel(device, describeTrainerLoss(c, c, adam), data)).progress!, 4).losses[3]! - 3;
+    const logits = tf.tensor2d([...z], [rows, outputs]);
+    const metric =
+      loss === 'binaryCrossentropy'
+        ? tf.metrics.binaryAccuracy(tf.tensor2d([...t], [rows, 1]), tf.sigmoid(logits))
+        : loss === 'categoricalCrossentropy'
+          ? tf.metrics.categoricalAccuracy(tf.tensor2d([...t], [rows, outputs]), tf.softmax(logits))
+          : tf.metrics.sparseCategoricalAccuracy(tf.tensor1d([...t]), tf.softmax(logits));
+    const tfjs = Array.from(await metric.data()).reduce((a, b) => a + b, 0);
+    expect(counted).toBe(tfjs);
+    expect(counted, 'the cases hold right and wrong predictions').toBeGreaterThan(0);
+    expect(counted).toBeLessThan(rows);
+    expect(counted).toBe(trainerLossRef(z, t, c, rows, loss).correct);
   });
 
   it('SGD leaves the β powers alone', async () => {

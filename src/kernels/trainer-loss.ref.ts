@@ -57,8 +57,8 @@ export function trainerLossRef(
     if (loss === 'binaryCrossentropy') {
       sum += softplus(z) - z * t;
       dPredictions[i] = (1 / (1 + Math.exp(-z)) - t) / n;
-      // tfjs's binaryAccuracy: σ(z) > 0.5 against t.
-      correct += Number(t === Number(z > 0));
+      // tfjs's binaryAccuracy: σ(z) > 0.5 against t, σ(z) in float32: 0.5 up to z = 2⁻²³.
+      correct += Number(t === Number(z > 2 ** -23));
       continue;
     }
     sum += loss === 'mse' ? e * e : Math.abs(e);

@@ -5,7 +5,7 @@
 //   mae (loss 1), linear head:  term |e|,  dŷ = step(e) / (n · O)
 //     (step(e) = 1 where e > 0, −1 elsewhere, NaN at NaN: tfjs's gradient of abs)
 //   binary cross-entropy (2), sigmoid head, from its logit z and target t (softplus form, no overflow):
-//     term max(z, 0) − z·t + log(1 + exp(−|z|)),   dz = (σ(z) − t) / (n · O);   correct: t = [z > 0]
+//     term max(z, 0) − z·t + log(1 + exp(−|z|)),   dz = (σ(z) − t) / (n · O);   correct: t = [z > 2⁻²³]
 //   categorical cross-entropy (3), softmax head, per row of logits z and targets t (log-sum-exp form):
 //     −log pₖ = lse − zₖ = (m − zₖ) + log(1 + Σ_{j ≠ top} exp(zⱼ − m)),  m = z_top = maxₖ zₖ;
 //     term Σₖ tₖ·(−log pₖ),   dzₖ = (pₖ·Σt − tₖ) / n;   correct: argmax z = argmax t (first of equals,
@@ -67,8 +67,8 @@ fn elementTerm(i: u32, scale: f32, real: bool) -> Term {
     let a = exp(-abs(z));
     let sigma = select(a / (1.0 + a), 1.0 / (1.0 + a), z >= 0.0);
     gradient = select((sigma - t) * scale, z, isNan(z));
-    // tfjs's binaryAccuracy: σ(z) > 0.5, that is z > 0 (false at NaN, as there), against t.
-    let correct = select(0.0, 1.0, t == select(0.0, 1.0, z > 0.0));
+    // tfjs's binaryAccuracy: σ(z) > 0.5 with σ(z) rounded to float32, that is z > 2⁻²³ (false at NaN).
+    let correct = select(0.0, 1.0, t == select(0.0, 1.0, z > 0x1p-23f));
     term = Term(select(max(z, 0.0) - z * t + logOnePlus(a), z, isNan(z)), correct);
   }
   dPredictions[i] = select(0.0, gradient, real);
