@@ -348,6 +348,24 @@ describe("the trainer's head: activation, loss, metrics and targets, refused by 
     trainer.destroy();
   });
 
+  // llvmpipe's 65,535 loop iterations an invocation, over 64 lanes: 4,194,240 elements, or under a
+  // softmax rows of 3·outputs + 1 (2,048 rows of 1,000 outputs: 32 rows a lane, 96,032 iterations).
+  it.each([
+    ['mse', 'linear', 5000],
+    ['sparseCategoricalCrossentropy', 'softmax', 2048],
+  ] as const)("fit refuses a %s batch past what one step's loss loops over", async (loss, outputActivation, rows) => {
+    const trainer = await createTrainer(device, { ...config, outputs: 1000, outputActivation, loss });
+    const y = loss === 'mse' ? { data: new Float32Array(rows * 1000), shape: [rows, 1000] } : new Array(rows).fill(0);
+    trainer.setData({ data: new Float32Array(rows * 3), shape: [rows, 3, 1] }, y);
+    const { created } = await trackBuffers(device, () =>
+      expect(trainer.fit({ batchSize: rows })).rejects.toThrow(
+        new RegExp(`^fit: batchSize: ${rows} rows of 1000 outputs exceed what one step's loss sums \\(65535 loop`),
+      ),
+    );
+    expect(created).toBe(0);
+    trainer.destroy();
+  });
+
   it('takes class ids as numbers, an Int32Array or a Float32Array, alike', async () => {
     const trainer = await createTrainer(device, sparse);
     const losses = [];
