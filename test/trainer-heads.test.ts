@@ -196,6 +196,37 @@ describe('the trainer with classification heads against stock tfjs on cpu', () =
   );
 });
 
+describe('the trainer with accuracy over long submissions', () => {
+  // With accuracy an epoch takes two progress values: a submission records at most 2,048 epochs, and
+  // longer fits are split, with the same results as shorter submissions.
+  it('fits 2,050 epochs asked in one submission as in submissions of 700', async () => {
+    const device = await getDevice();
+    const histories = [];
+    for (const epochsPerSubmit of [4096, 700]) {
+      const trainer = await createTrainer(device, {
+        timesteps: 3,
+        features: 1,
+        units: 4,
+        outputs: 1,
+        outputActivation: 'sigmoid',
+        loss: 'binaryCrossentropy',
+        metrics: ['accuracy'],
+        seed: 3,
+      });
+      trainer.setData(x.slice(0, 2), [[0], [1]]);
+      histories.push(await trainer.fit({ epochs: 2050, batchSize: 2, shuffle: false, epochsPerSubmit }));
+      trainer.destroy();
+    }
+    const [once, split] = histories;
+    expect(once).toHaveLength(2050);
+    expect(once!.acc).toHaveLength(2050);
+    expect(once!.acc!.every((a) => a === 0 || a === 0.5 || a === 1)).toBe(true);
+    expect(once!.at(-1)).toBeLessThan(once![0]!);
+    expect([...once!]).toEqual([...split!]);
+    expect(once!.acc).toEqual(split!.acc);
+  });
+});
+
 describe('createTrainerFromModel refuses, by name, the heads it cannot train as tfjs does', () => {
   let device: GPUDevice;
   beforeAll(async () => {

@@ -100,10 +100,8 @@ function lossOf(model: tf.LayersModel): Loss | undefined {
   if (typeof loss !== 'string' || !Object.hasOwn(LOSSES, loss))
     refuse(
       `its loss is ${typeof loss === 'string' ? `'${loss}'` : describeValue(loss)} ` +
-        `(only ${Object.keys(LOSSES)
-          .filter((name) => name.length > 3)
-          .map((name) => `'${name}'`)
-          .join(', ')})`,
+        "(only 'meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy', 'categoricalCrossentropy' and " +
+        "'sparseCategoricalCrossentropy')",
     );
   return LOSSES[loss];
 }

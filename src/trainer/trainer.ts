@@ -91,8 +91,9 @@ export interface Trainer {
   destroy(): void;
 }
 
-// Losses the progress buffer holds, so the most epochs one submission can record.
-const MAX_EPOCHS_PER_SUBMIT = 4096;
+// Values the progress buffer holds per submission: an epoch's loss, and its correct predictions
+// under metrics ['accuracy']. So the most epochs one submission records: 4,096, or 2,048 with accuracy.
+const MAX_EPOCH_VALUES = 4096;
 const PROGRESS_EPOCHS_PER_SUBMIT = 10;
 // Bytes of sample order one submission may upload; longer fits are split into more submissions.
 const MAX_ORDER_BYTES = 64 << 20;
@@ -191,7 +192,7 @@ class GPUTrainer implements Trainer {
     this.weights = this.buffer('weights', bytes);
     this.gradients = this.buffer('gradients', bytes);
     this.moments = config.optimizer.type === 'adam' ? this.buffer('moments', 2 * bytes) : null;
-    this.progress = this.buffer('progress', LOSSES_OFFSET + MAX_EPOCHS_PER_SUBMIT * 4);
+    this.progress = this.buffer('progress', LOSSES_OFFSET + MAX_EPOCH_VALUES * 4);
     device.queue.writeBuffer(this.progress, 0, Float32Array.of(0, 0, 1, 1));
   }
 
@@ -306,7 +307,7 @@ class GPUTrainer implements Trainer {
     const wanted = options.epochsPerSubmit ?? (options.onEpochEnd ? PROGRESS_EPOCHS_PER_SUBMIT : epochs);
     const perSubmit = Math.min(
       checkPositiveInteger('fit: epochsPerSubmit', wanted),
-      MAX_EPOCHS_PER_SUBMIT,
+      MAX_EPOCH_VALUES / perEpoch,
       Math.max(1, Math.floor(MAX_ORDER_BYTES / (samples * 4))),
       epochs,
     );
@@ -373,8 +374,8 @@ class GPUTrainer implements Trainer {
         pacer.pace(count * stepsPerEpoch),
       );
       for (let e = 0; e < count; e++) {
-        const logs: EpochLogs = { loss: values[e * perEpoch]! };
-        if (perEpoch === 2) Object.assign(logs, { acc: values[e * 2 + 1]! / predictions });
+        const loss = values[e * perEpoch]!;
+        const logs: EpochLogs = perEpoch === 2 ? { loss, acc: values[e * 2 + 1]! / predictions } : { loss };
         history.push(logs.loss);
         if (logs.acc !== undefined) accuracies.push(logs.acc);
         await options.onEpochEnd?.(first + e, logs);
