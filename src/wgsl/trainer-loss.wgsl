@@ -1,33 +1,20 @@
-// The loss of one training step's batch and its gradient with respect to the head's outputs, over the
-// batch's real rows n (trainer-batch.wgsl's batch.rows; the rows after them are padding). O = outputs.
+// One training step's loss over the batch's n real rows (batch.rows; later rows are padding, masked)
+// and its gradient with respect to the head's outputs; O = outputs. See trainer-loss.ts for the losses.
 //
-//   mse (loss 0), linear head:  e = ŷ − y,  term e²,   dŷ = 2e / (n · O)
-//   mae (loss 1), linear head:  term |e|,  dŷ = step(e) / (n · O)
-//     (step(e) = 1 where e > 0, −1 elsewhere, NaN at NaN: tfjs's gradient of abs)
-//   binary cross-entropy (2), sigmoid head, from its logit z and target t (softplus form, no overflow):
-//     term max(z, 0) − z·t + log(1 + exp(−|z|)),   dz = (σ(z) − t) / (n · O);   correct: t = [z > 2⁻²³]
-//   categorical cross-entropy (3), softmax head, per row of logits z and targets t (log-sum-exp form):
-//     −log pₖ = lse − zₖ = (m − zₖ) + log(1 + Σ_{j ≠ top} exp(zⱼ − m)),  m = z_top = maxₖ zₖ;
-//     term Σₖ tₖ·(−log pₖ),   dzₖ = (pₖ·Σt − tₖ) / n;   correct: argmax z = argmax t (first of equals,
-//     as tf.argMax)
-//   sparse (4): t one-hot at the row's class id c = y[row]: term lse − z_c, dzₖ = (pₖ − [k = c]) / n;
-//     correct: argmax z = c
-//   padding rows: gradient 0, no term;
-//   losses[batch.epoch · V] += Σ terms / (O · samples), or Σ terms / samples for (3) and (4);
-//   with params.accuracy (V = 2): losses[batch.epoch · 2 + 1] += correct predictions (elements for
-//   (2), rows for (3) and (4)): a count, exact up to 2²⁴ an epoch; the host divides.
+//   0 mse:  e = ŷ − y,  term e²,  dŷ = 2e / (n·O);   1 mae:  term |e|,  dŷ = ±1 / (n·O) (−1 at 0, NaN at NaN: tfjs's)
+//   2 binary cross-entropy of logit z: term max(z, 0) − z·y + log(1 + exp(−|z|)),  dz = (σ(z) − y) / (n·O);
+//     correct: y = [z > 2⁻²³] (float32 σ(z) > 0.5)
+//   3 categorical, per row: −log pₖ = (m − zₖ) + log(1 + Σ_{j≠top} exp(zⱼ − m)), m = z_top the largest;
+//     term Σ yₖ·(−log pₖ),  dzₖ = (pₖ·Σy − yₖ) / n;  correct: argmax z = argmax y (first of equals)
+//   4 sparse: 3 with y one-hot at the row's class id y[row]
+//   losses[epoch·V] += Σ terms / (O·samples) (rows: / samples); with params.accuracy (V = 2)
+//   losses[epoch·2 + 1] += correct predictions, a count. Then fitStep + 1 and Adam's β powers.
 //
-// then finishes the step: progress.fitStep + 1 and, for Adam, β1ᵗ and β2ᵗ one power on (the
-// optimizer runs next and reads them). A NaN output gives a NaN term and gradient (a softmax row's
-// NaN, the whole row's), as tfjs; nothing is masked by multiplying with 0. Needs trainer-progress.wgsl.
-//
-// The terms (elements, or rows for a softmax) are summed into PARTIALS partial sums, unit i into
-// partial i mod PARTIALS in ascending order, then the partials pairwise by one invocation: the same
-// sum for every workgroup size.
-//
-// Dispatch: one workgroup; each invocation loops over batchSize · O / WORKGROUP_SIZE elements, or
-// batchSize / WORKGROUP_SIZE rows of 3·O + 1 iterations (the trainer keeps that within llvmpipe's
-// 65,535 loop iterations).
+// A NaN output gives a NaN term and gradient (a softmax row's, the whole row's), as tfjs; nothing is
+// masked by multiplying with 0. Units (elements, or rows) go to partial i mod PARTIALS in order, the
+// partials are summed pairwise by one invocation: the same sum for every workgroup size. One workgroup;
+// an invocation loops batchSize·O / WORKGROUP_SIZE elements or batchSize / WORKGROUP_SIZE rows of 3·O + 1
+// iterations (within llvmpipe's 65,535). Needs trainer-progress.wgsl.
 
 override WORKGROUP_SIZE: u32 = 64;
 const PARTIALS = 64u;
@@ -35,19 +22,18 @@ const PARTIALS = 64u;
 var<workgroup> partials: array<f32, PARTIALS>;
 var<workgroup> hits: array<f32, PARTIALS>;
 
-// By its bit pattern: no fast-math assumption can fold it away.
+// By its bit pattern: no fast-math assumption folds it away.
 fn isNan(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
 }
 
-// log(1 + x) for x ≥ 0, accurate where 1 + x rounds (Goldberg's correction: log1p).
+// log1p(x), x ≥ 0 (Goldberg's correction).
 fn logOnePlus(x: f32) -> f32 {
   let u = 1.0 + x;
   if (u == 1.0) { return x; }
   return log(u) * (x / (u - 1.0));
 }
 
-// A unit's loss term and its correct predictions; the gradient goes to dPredictions.
 struct Term {
   value: f32,
   correct: f32,
@@ -63,11 +49,11 @@ fn elementTerm(i: u32, scale: f32, real: bool) -> Term {
     gradient = select(select(-scale, scale, e > 0.0), e, isNan(e));
     term = Term(abs(e), 0.0);
   } else if (params.loss == 2u) {
-    // exp(−|z|) ≤ 1: neither the term nor σ(z) overflows at any logit.
+    // exp(−|z|) ≤ 1: no overflow at any logit.
     let a = exp(-abs(z));
     let sigma = select(a / (1.0 + a), 1.0 / (1.0 + a), z >= 0.0);
     gradient = select((sigma - t) * scale, z, isNan(z));
-    // tfjs's binaryAccuracy: σ(z) > 0.5 with σ(z) rounded to float32, that is z > 2⁻²³ (false at NaN).
+    // tfjs's binaryAccuracy: float32 σ(z) > 0.5 (false at NaN).
     let correct = select(0.0, 1.0, t == select(0.0, 1.0, z > 0x1p-23f));
     term = Term(select(max(z, 0.0) - z * t + logOnePlus(a), z, isNan(z)), correct);
   }
@@ -79,8 +65,7 @@ fn rowTerm(r: u32, scale: f32, real: bool) -> Term {
   let O = params.outputs;
   let base = r * O;
   let sparse = params.loss == 4u;
-  // The largest logit (the first of equals), a NaN logit if any (it becomes the row's every output),
-  // the target's mass and class.
+  // The first largest logit, a NaN logit if any (then every output of the row), the target's mass and class.
   var m = predictions[base];
   var top = 0u;
   var nan = isNan(m);
@@ -112,7 +97,7 @@ fn rowTerm(r: u32, scale: f32, real: bool) -> Term {
       }
     }
   }
-  // lse − m = log(1 + Σ_{k ≠ top} exp(zₖ − m)): the top logit's term keeps its digits.
+  // log(1 + Σ_{k≠top}) keeps the top logit's term exact.
   var rest = 0.0;
   for (var k = 0u; k < O; k++) {
     if (k != top) { rest += exp(predictions[base + k] - m); }
