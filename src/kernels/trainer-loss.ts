@@ -2,8 +2,10 @@
  * The loss of a training step's batch, its gradient with respect to the head's outputs, and the
  * step's bookkeeping (see trainer-loss.wgsl for the math): MSE or MAE on a linear head, binary
  * cross-entropy on a sigmoid head's logits, categorical cross-entropy (one-hot or sparse targets) on a
- * softmax head's logits, as tfjs's; padding rows masked, the batch's share of its epoch's loss (and,
- * when asked, its correct predictions) added on the GPU, the step counter and Adam's β powers advanced.
+ * softmax head's logits, as tfjs's (exact from the logits, where tfjs clips the probabilities to
+ * [1e-7, 1 − 1e-7]: the two differ only for saturated outputs, docs/trainer.md); padding rows
+ * masked, the batch's share of its epoch's loss (and, when asked, its correct predictions) added on
+ * the GPU, the step counter and Adam's β powers advanced.
  * Dispatch: one workgroup; one dispatch per step.
  * Limits: lossIterations(...) loop iterations per invocation (at most MAX_LOSS_ITERATIONS).
  */
