@@ -60,6 +60,8 @@ export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';
 // Standalone trainer
 export {
   createTrainer,
+  type EpochLogs,
+  type FitHistory,
   type FitOptions,
   type Trainer,
   type TrainerInput,
@@ -73,7 +75,8 @@ export {
   type TrainerCell,
   type TrainerConfig,
 } from './trainer/config.js';
-export type { ShapedData } from './trainer/data.js';
+export type { ClassIds, ShapedData } from './trainer/data.js';
+export { HEAD_LOSSES, type LossName, type Metric, type OutputActivation } from './trainer/head-config.js';
 export type { OptimizerConfig } from './kernels/trainer-optimizer.js';
 export type { Loss } from './kernels/trainer-loss.js';
 

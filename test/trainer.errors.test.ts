@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TrainerConfig } from '../src/trainer/config.js';
 import { createTrainer, type Trainer } from '../src/trainer/trainer.js';
 import { getDevice, trackBuffers } from './helpers/webgpu.js';
 
@@ -136,7 +137,8 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
       await expect(createTrainer(device, { ...config, unit: 4 } as never)).rejects.toThrow(
         new RegExp(
           '^config: unknown "unit"; expected only timesteps, features, units, outputs, cell, activation, ' +
-            'recurrentActivation, resetAfter, unitForgetBias, loss, optimizer, seed, strategy$',
+            'recurrentActivation, resetAfter, unitForgetBias, outputActivation, loss, metrics, optimizer, seed, ' +
+            'strategy$',
         ),
       );
       await expect(createTrainer(device, { ...config, units: Number.NaN })).rejects.toThrow(
@@ -161,7 +163,10 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
         /^config\.units\[1\]: expected a positive integer; got 0$/,
       );
       await expect(createTrainer(device, { ...config, loss: 'huber' as never })).rejects.toThrow(
-        /^config\.loss: expected 'mse', 'mae', 'meanSquaredError' or 'meanAbsoluteError'; got "huber"$/,
+        new RegExp(
+          "^config\\.loss: expected one of 'mse', 'meanSquaredError', 'mae', 'meanAbsoluteError', " +
+            "'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'; got \"huber\"$",
+        ),
       );
       await expect(createTrainer(device, { ...config, optimizer: { type: 'rmsprop' as never } })).rejects.toThrow(
         /^config\.optimizer\.type: expected 'adam' or 'sgd'; got "rmsprop"$/,
@@ -230,6 +235,146 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
     });
     expect(created).toBe(0);
     expect(await trainer.getWeights()).toEqual(weights);
+    trainer.destroy();
+  });
+});
+
+describe("the trainer's head: activation, loss, metrics and targets, refused by name before any GPU work", async () => {
+  const device = await getDevice();
+  const sigmoid = { ...config, outputActivation: 'sigmoid', loss: 'binaryCrossentropy' } as const;
+  const sparse = { ...config, outputs: 3, outputActivation: 'softmax', loss: 'sparseCategoricalCrossentropy' } as const;
+
+  const configs: [string, TrainerConfig, RegExp][] = [
+    [
+      'an unknown activation',
+      { ...config, outputActivation: 'tanh' as never },
+      /^config\.outputActivation: expected one of 'linear', 'sigmoid', 'softmax'; got "tanh"$/,
+    ],
+    [
+      'categorical cross-entropy on a linear head',
+      { ...config, loss: 'categoricalCrossentropy' },
+      new RegExp(
+        `^config\\.loss: "categoricalCrossentropy" goes with outputActivation 'softmax'; ` +
+          `this head is 'linear', which trains under 'mse', 'mae'$`,
+      ),
+    ],
+    [
+      'MSE on a sigmoid head',
+      { ...sigmoid, loss: 'meanSquaredError' },
+      /^config\.loss: "meanSquaredError" goes with outputActivation 'linear'; this head is 'sigmoid', which trains/,
+    ],
+    [
+      'binary cross-entropy on a softmax head',
+      { ...sparse, loss: 'binaryCrossentropy' },
+      /^config\.loss: "binaryCrossentropy" goes with outputActivation 'sigmoid'; this head is 'softmax', which trains/,
+    ],
+    [
+      'a classification head without a loss',
+      { ...config, outputActivation: 'softmax' },
+      /^config\.loss: a 'softmax' head needs its loss named: 'categoricalCrossentropy', 'sparseCategorical/,
+    ],
+    [
+      'a softmax over one output',
+      { ...sparse, outputs: 1 },
+      /^config\.outputActivation: 'softmax' over 1 output is always 1, nothing to learn/,
+    ],
+    [
+      'an unknown metric',
+      { ...sigmoid, metrics: ['accuracy', 'precision' as never] },
+      /^config\.metrics\[1\]: expected 'accuracy' \(or 'acc'\), the one metric the trainer computes; got "precision"$/,
+    ],
+    ['metrics not in a list', { ...sigmoid, metrics: 'accuracy' as never }, /^config\.metrics: expected a list/],
+    [
+      'accuracy on a linear head',
+      { ...config, metrics: ['acc'] },
+      /^config\.metrics: 'accuracy' needs a classification head \(outputActivation 'sigmoid' or 'softmax'\)/,
+    ],
+  ];
+  it.each(configs)('createTrainer refuses %s', async (_, bad, message) => {
+    const { created } = await trackBuffers(device, () => expect(createTrainer(device, bad)).rejects.toThrow(message));
+    expect(created).toBe(0);
+  });
+
+  const ids = (data: Int32Array | Float32Array) => ({ data, shape: [2] });
+  const targets: [string, TrainerConfig, unknown, RegExp][] = [
+    ['a class id past the outputs', sparse, [0, 3], /^y\[1\]: expected a class id, an integer in \[0, 3\); got 3$/],
+    ['a negative class id', sparse, [-1, 0], /^y\[0\]: expected a class id, an integer in \[0, 3\); got -1$/],
+    ['a fractional class id', sparse, [0, 1.5], /^y\[1\]: expected a class id, an integer in \[0, 3\); got 1\.5$/],
+    [
+      'an Int32Array id past the outputs',
+      sparse,
+      ids(Int32Array.of(2, 7)),
+      /^y\.data\[1\] \(y\[1\]\): expected a class id, an integer in \[0, 3\); got 7$/,
+    ],
+    [
+      'a NaN id in a Float32Array',
+      sparse,
+      ids(Float32Array.of(Number.NaN, 0)),
+      /^y\.data\[0\] \(y\[0\]\): expected a class id, an integer in \[0, 3\); got NaN$/,
+    ],
+    ['too few ids', sparse, [0], /^y: expected 2 samples \(as x\); got 1$/],
+    [
+      'one-hot rows for sparse targets',
+      sparse,
+      [
+        [0, 0, 1],
+        [1, 0, 0],
+      ],
+      /^y: loss 'sparseCategoricalCrossentropy' takes class ids \[samples\], an integer in \[0, 3\) per sample; got/,
+    ],
+    [
+      'class ids for binary cross-entropy',
+      sigmoid,
+      [0, 1],
+      /^y: loss 'binaryCrossentropy' takes targets \[samples\]\[2\]; got a list of numbers \(class ids \[samples\]/,
+    ],
+    [
+      'rows of the wrong width for a softmax',
+      { ...sparse, loss: 'categoricalCrossentropy' },
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      /^y\[0\]: expected 3 entries \(shape \[2, 3\]\); got 2$/,
+    ],
+  ];
+  it.each(targets)('setData and evaluate refuse %s', async (_, c, bad, message) => {
+    const trainer = await createTrainer(device, c);
+    const { created } = await trackBuffers(device, async () => {
+      expect(() => trainer.setData(x, bad as never)).toThrow(message);
+      await expect(trainer.evaluate(x, bad as never)).rejects.toThrow(message);
+    });
+    expect(created).toBe(0);
+    trainer.destroy();
+  });
+
+  // llvmpipe's 65,535 loop iterations an invocation, over 64 lanes: 4,194,240 elements, or under a
+  // softmax rows of 3·outputs + 1 (2,048 rows of 1,000 outputs: 32 rows a lane, 96,032 iterations).
+  it.each([
+    ['mse', 'linear', 5000],
+    ['sparseCategoricalCrossentropy', 'softmax', 2048],
+  ] as const)("fit refuses a %s batch past what one step's loss loops over", async (loss, outputActivation, rows) => {
+    const trainer = await createTrainer(device, { ...config, outputs: 1000, outputActivation, loss });
+    const y = loss === 'mse' ? { data: new Float32Array(rows * 1000), shape: [rows, 1000] } : new Array(rows).fill(0);
+    trainer.setData({ data: new Float32Array(rows * 3), shape: [rows, 3, 1] }, y);
+    const { created } = await trackBuffers(device, () =>
+      expect(trainer.fit({ batchSize: rows })).rejects.toThrow(
+        new RegExp(`^fit: batchSize: ${rows} rows of 1000 outputs exceed what one step's loss sums \\(65535 loop`),
+      ),
+    );
+    expect(created).toBe(0);
+    trainer.destroy();
+  });
+
+  it('takes class ids as numbers, an Int32Array or a Float32Array, alike', async () => {
+    const trainer = await createTrainer(device, sparse);
+    const losses = [];
+    for (const y of [[2, 0], ids(Int32Array.of(2, 0)), ids(Float32Array.of(2, 0))]) {
+      trainer.setData(x, y);
+      losses.push(await trainer.evaluate(x, y));
+    }
+    expect(new Set(losses).size).toBe(1);
+    expect(losses[0]).toBeGreaterThan(0);
     trainer.destroy();
   });
 });

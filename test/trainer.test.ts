@@ -229,7 +229,7 @@ describe('the standalone trainer', () => {
       ],
       [
         build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: 'adam', loss: 'meanSquaredLogarithmicError' }),
-        /its loss is 'meanSquaredLogarithmicError' \(only 'meanSquaredError' and 'meanAbsoluteError'\)$/,
+        /its loss is 'meanSquaredLogarithmicError' \(only 'meanSquaredError', 'meanAbsoluteError', 'binaryCross/,
       ],
       [
         build([rnn({ kernelRegularizer: tf.regularizers.l2() }), tf.layers.dense({ units: 1 })]),
@@ -245,7 +245,10 @@ describe('the standalone trainer', () => {
         /has recurrentDropout: 0\.1 \(only 0\)$/,
       ],
       [build([rnn({ goBackwards: true }), tf.layers.dense({ units: 1 })]), /has goBackwards: true \(only false\)$/],
-      [build([rnn(), tf.layers.dense({ units: 1, activation: 'relu' })]), /has activation: 'relu' \(only 'linear'\)$/],
+      [
+        build([rnn(), tf.layers.dense({ units: 1, activation: 'relu' })]),
+        /has activation: 'relu' \(only 'linear', 'sigmoid' or 'softmax'\)$/,
+      ],
       [
         build([rnn(), tf.layers.dense({ units: 1, biasRegularizer: tf.regularizers.l1() })]),
         /has biasRegularizer: .*\(only null\)$/,

@@ -1,20 +1,49 @@
 /**
- * The loss of a training step's batch, its gradient with respect to the predictions, and the step's
- * bookkeeping (see trainer-loss.wgsl for the math): MSE or MAE as tfjs's, padding rows masked, the
- * batch's share of its epoch's loss added on the GPU, the step counter and Adam's β powers advanced.
+ * The loss of a training step's batch, its gradient with respect to the head's outputs, and the
+ * step's bookkeeping (see trainer-loss.wgsl for the math): MSE or MAE on a linear head, binary
+ * cross-entropy on a sigmoid head's logits, categorical cross-entropy (one-hot or sparse targets) on a
+ * softmax head's logits, as tfjs's (exact from the logits, where tfjs clips the probabilities to
+ * [1e-7, 1 − 1e-7]: the two differ only for saturated outputs, docs/trainer.md); padding rows
+ * masked, the batch's share of its epoch's loss (and, when asked, its correct predictions) added on
+ * the GPU, the step counter and Adam's β powers advanced.
  * Dispatch: one workgroup; one dispatch per step.
- * Limits: batchSize · outputs / workgroupSize loop iterations per invocation (MAX_LOSS_ELEMENTS).
+ * Limits: lossIterations(...) loop iterations per invocation (at most MAX_LOSS_ITERATIONS).
  */
 import progressCode from '../wgsl/trainer-progress.wgsl?raw';
 import code from '../wgsl/trainer-loss.wgsl?raw';
 import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import type { OptimizerConfig } from './trainer-optimizer.js';
 
-export type Loss = 'mse' | 'mae';
+export type Loss = 'mse' | 'mae' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
+
+/** The kernel's `loss` param. */
+const LOSS_IDS: Record<Loss, number> = {
+  mse: 0,
+  mae: 1,
+  binaryCrossentropy: 2,
+  categoricalCrossentropy: 3,
+  sparseCategoricalCrossentropy: 4,
+};
+
+/** Losses over a softmax: the kernel takes a whole row at a time (its log-sum-exp). */
+export const isRowLoss = (loss: Loss): boolean =>
+  loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy';
+
+/** Values of y per sample: one class id for sparse targets, else one per output. */
+export const targetWidth = (loss: Loss, outputs: number): number =>
+  loss === 'sparseCategoricalCrossentropy' ? 1 : outputs;
 
 const LOSS_WORKGROUP_SIZE = 64;
-/** Elements one step's loss may have: llvmpipe ends an invocation's loops after 65,535 iterations. */
-export const MAX_LOSS_ELEMENTS = LOSS_WORKGROUP_SIZE * 65_535;
+const PARTIALS = 64;
+/** llvmpipe ends an invocation's loops after 65,535 iterations, all its loops together. */
+export const MAX_LOSS_ITERATIONS = 65_535;
+
+/** Loop iterations of the busiest invocation: an element each, or a row's passes over its outputs. */
+export function lossIterations(batchSize: number, outputs: number, loss: Loss): number {
+  return isRowLoss(loss)
+    ? Math.ceil(batchSize / PARTIALS) * (3 * outputs + 1)
+    : Math.ceil((batchSize * outputs) / PARTIALS);
+}
 
 export const trainerLoss = defineKernel({
   name: 'trainer-loss',
@@ -23,8 +52,10 @@ export const trainerLoss = defineKernel({
     samples: 'u32',
     outputs: 'u32',
     batchSize: 'u32',
-    /** 0 for mean squared error, 1 for mean absolute error. */
+    /** 0 mse, 1 mae, 2 binary cross-entropy, 3 categorical cross-entropy, 4 its sparse form (LOSS_IDS). */
     loss: 'u32',
+    /** 1 to count correct predictions beside the loss (metrics: ['accuracy']), else 0. */
+    accuracy: 'u32',
     /** 1 when the optimizer is Adam (its β powers advance), else 0. */
     adam: 'u32',
     beta1: 'f32',
@@ -33,17 +64,27 @@ export const trainerLoss = defineKernel({
   bindings: [
     { name: 'progress', access: 'read_write', type: 'Progress' },
     { name: 'batch', access: 'read', type: 'Batch' },
-    { name: 'predictions', access: 'read', holds: 'ŷ [batchSize, outputs]' },
-    { name: 'batchY', access: 'read', holds: 'y [batchSize, outputs]' },
-    { name: 'dPredictions', access: 'read_write', holds: 'dŷ [batchSize, outputs]' },
+    {
+      name: 'predictions',
+      access: 'read',
+      holds: 'ŷ, or the logits z of a sigmoid or softmax head [batchSize, outputs]',
+    },
+    { name: 'batchY', access: 'read', holds: 'y [batchSize, outputs], or class ids [batchSize] (sparse)' },
+    { name: 'dPredictions', access: 'read_write', holds: 'dŷ, or dz [batchSize, outputs]' },
   ],
 });
 
 export type TrainerLossRun = KernelRun<keyof typeof trainerLoss.params, (typeof trainerLoss.bindings)[number]['name']>;
 
+/** What the loss kernel computes: the loss, and whether it counts correct predictions. */
+export interface LossHead {
+  readonly loss: Loss;
+  readonly accuracy: boolean;
+}
+
 export function describeTrainerLoss(
   shape: { readonly samples: number; readonly outputs: number; readonly batchSize: number },
-  loss: Loss,
+  head: LossHead,
   optimizer: OptimizerConfig,
   workgroupSize = LOSS_WORKGROUP_SIZE,
 ): TrainerLossRun {
@@ -57,7 +98,8 @@ export function describeTrainerLoss(
           samples: shape.samples,
           outputs: shape.outputs,
           batchSize: shape.batchSize,
-          loss: loss === 'mse' ? 0 : 1,
+          loss: LOSS_IDS[head.loss],
+          accuracy: Number(head.accuracy),
           adam: Number(optimizer.type === 'adam'),
           beta1: optimizer.beta1,
           beta2: optimizer.beta2,

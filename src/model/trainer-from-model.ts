@@ -1,16 +1,19 @@
 /**
  * Moving a tfjs model's training to the standalone trainer and back: a trainer for a sequential
- * model of stacked SimpleRNN, LSTM or GRU layers (stock or fused) → Dense, with its weights,
- * optimizer (Adam or SGD) and loss (MSE or MAE), and the trained weights written back into the
- * model. Whatever the trainer cannot reproduce exactly is refused, naming the setting.
+ * model of stacked SimpleRNN, LSTM or GRU layers (stock or fused) → Dense (linear, sigmoid or
+ * softmax), with its weights, optimizer (Adam or SGD), loss (MSE or MAE, binary or categorical
+ * cross-entropy) and metrics (['accuracy']), and the trained weights written back into the model.
+ * Whatever the trainer cannot reproduce exactly is refused, naming the setting.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
 import { checkDevice } from '../gpu/check-device.js';
 import { cellByClassName, cellById } from '../kernels/cells.js';
+import type { Loss } from '../kernels/trainer-loss.js';
 import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
 import type { TrainerCell, TrainerConfig } from '../trainer/config.js';
+import { HEAD_LOSSES, type OutputActivation } from '../trainer/head-config.js';
 import { createTrainer, type Trainer } from '../trainer/trainer.js';
 
 /** The trainer's cell for a layer's class name, stock or fused (SimpleRNN, FusedLSTM, ...). */
@@ -32,7 +35,18 @@ const UNSUPPORTED: Record<string, unknown> = {
   biasConstraint: null,
 };
 
-const LOSSES = ['meanSquaredError', 'mse', 'MSE', 'meanAbsoluteError', 'mae', 'MAE'];
+/** tfjs's loss names the trainer runs, as the trainer names them. */
+const LOSSES: Readonly<Record<string, Loss>> = {
+  meanSquaredError: 'mse',
+  mse: 'mse',
+  MSE: 'mse',
+  meanAbsoluteError: 'mae',
+  mae: 'mae',
+  MAE: 'mae',
+  binaryCrossentropy: 'binaryCrossentropy',
+  categoricalCrossentropy: 'categoricalCrossentropy',
+  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
+};
 
 type Config = Record<string, unknown>;
 
@@ -80,16 +94,48 @@ function optimizerOf(model: tf.LayersModel): Partial<OptimizerConfig> {
   return refuse(`its optimizer is ${name} (only tf.train.adam and tf.train.sgd)`);
 }
 
-function lossOf(model: tf.LayersModel): TrainerConfig['loss'] {
+function lossOf(model: tf.LayersModel): Loss | undefined {
   const loss = (model as { loss?: unknown }).loss;
   if (loss === undefined) return undefined;
-  if (typeof loss !== 'string' || !LOSSES.includes(loss))
+  if (typeof loss !== 'string' || !Object.hasOwn(LOSSES, loss))
     refuse(
       `its loss is ${typeof loss === 'string' ? `'${loss}'` : describeValue(loss)} ` +
-        `(only 'meanSquaredError' and 'meanAbsoluteError')`,
+        "(only 'meanSquaredError', 'meanAbsoluteError', 'binaryCrossentropy', 'categoricalCrossentropy' and " +
+        "'sparseCategoricalCrossentropy')",
     );
-  return /^(?:meanSquaredError|mse)$/i.test(loss) ? 'mse' : 'mae';
+  return LOSSES[loss];
 }
+
+/** The Dense head's activation, and that the model's loss and metrics go with it as the trainer runs them. */
+function headOf(model: tf.LayersModel, dense: tf.layers.Layer, loss: Loss | undefined) {
+  const { activation = 'linear', units } = dense.getConfig() as Config;
+  if (activation !== 'linear' && activation !== 'sigmoid' && activation !== 'softmax')
+    refuse(`layer ${dense.name} has activation: '${String(activation)}' (only 'linear', 'sigmoid' or 'softmax')`);
+  const outputActivation: OutputActivation = activation;
+  const losses = HEAD_LOSSES[outputActivation];
+  if (!losses.includes(loss ?? 'mse'))
+    refuse(
+      `layer ${dense.name} has activation '${outputActivation}' and ` +
+        (loss === undefined
+          ? 'the model is not compiled (no loss) '
+          : `the model's loss is '${String((model as { loss?: unknown }).loss)}' `) +
+        `(a '${outputActivation}' head trains under ${losses.map((l) => `'${l}'`).join(', ')})`,
+    );
+  if (outputActivation === 'softmax' && units === 1)
+    refuse(`layer ${dense.name} is a softmax over 1 unit, always 1 (nothing to learn)`);
+  const metrics = (model as { metrics?: unknown }).metrics;
+  const list = typeof metrics === 'string' ? [metrics] : (metrics ?? []);
+  if (!Array.isArray(list) || list.some((m) => m !== 'accuracy' && m !== 'acc'))
+    refuse(`its metrics are ${describeMetrics(metrics)} (only 'accuracy' or 'acc')`);
+  if (list.length > 0 && outputActivation === 'linear')
+    refuse(`its metrics ask for accuracy, and layer ${dense.name} is linear (only a sigmoid or softmax head)`);
+  return { outputActivation, metrics: list.length > 0 ? (['accuracy'] as const) : [] };
+}
+
+const describeMetrics = (metrics: unknown) =>
+  Array.isArray(metrics)
+    ? `[${metrics.map((m) => (typeof m === 'string' ? `'${m}'` : describeValue(m))).join(', ')}]`
+    : describeValue(metrics);
 
 export async function createTrainerFromModel(
   device: GPUDevice,
@@ -133,8 +179,8 @@ export async function createTrainerFromModel(
     'kernelConstraint',
     'biasConstraint',
   ]);
-  if ((denseConfig.activation ?? 'linear') !== 'linear')
-    refuse(`layer ${dense.name} has activation: '${String(denseConfig.activation)}' (only 'linear')`);
+  const loss = lossOf(model);
+  const head = headOf(model, dense, loss);
   const [, timesteps, features] = model.inputs[0]!.shape;
   if (timesteps == null || features == null) refuse('the input shape [timesteps, features] must be fixed');
   const cell = [...cells][0]!;
@@ -151,7 +197,8 @@ export async function createTrainerFromModel(
       ? { recurrentActivation: (first.recurrentActivation ?? 'hardSigmoid') as never }
       : {}),
     ...(cellOptions.includes('resetAfter') ? { resetAfter: Boolean(first.resetAfter) } : {}),
-    loss: lossOf(model),
+    ...head,
+    loss,
     optimizer: { ...optimizerOf(model), ...options.optimizer },
   });
   trainer.setWeights(await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array)));

@@ -5,6 +5,7 @@ import { DEFAULT_RECURRENT_ACTIVATION, resolveActivation, type Activation } from
 import type { Loss } from '../kernels/trainer-loss.js';
 import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
 import { checkStrategyOverride, type Strategy } from '../kernels/strategy.js';
+import { resolveHead, type LossName, type Metric, type OutputActivation } from './head-config.js';
 
 export type TrainerCell = 'simpleRNN' | 'lstm' | 'gru';
 export const TRAINER_CELLS: readonly TrainerCell[] = ['simpleRNN', 'lstm', 'gru'];
@@ -28,8 +29,15 @@ export interface TrainerConfig {
   readonly resetAfter?: boolean;
   /** LSTM only: initial forget-gate bias 1 (default false, as tfjs's tf.layers.lstm). */
   readonly unitForgetBias?: boolean;
-  /** Default 'mse'; tfjs's names 'meanSquaredError' and 'meanAbsoluteError' too. */
-  readonly loss?: Loss | 'meanSquaredError' | 'meanAbsoluteError';
+  /** The Dense head's activation: 'linear' (default), 'sigmoid' or 'softmax' (head-config.ts). */
+  readonly outputActivation?: OutputActivation;
+  /**
+   * 'mse' (the linear head's default) or 'mae' ('meanSquaredError', 'meanAbsoluteError'); a sigmoid
+   * head's 'binaryCrossentropy'; a softmax head's 'categoricalCrossentropy' or 'sparseCategoricalCrossentropy'.
+   */
+  readonly loss?: LossName;
+  /** ['accuracy'] (or ['acc']): each epoch's accuracy beside its loss; classification heads only. */
+  readonly metrics?: readonly Metric[];
   /** type 'adam' (default; tf.train.adam's defaults) or 'sgd' (learningRate, default 0.01). */
   readonly optimizer?: Partial<OptimizerConfig>;
   /** Seeds the initial weights (tfjs's default initializers). */
@@ -53,7 +61,9 @@ export interface ResolvedTrainerConfig {
   readonly recurrentActivation: Activation;
   readonly resetAfter: boolean;
   readonly unitForgetBias: boolean;
+  readonly outputActivation: OutputActivation;
   readonly loss: Loss;
+  readonly metrics: readonly 'accuracy'[];
   readonly optimizer: OptimizerConfig;
   readonly seed: number | undefined;
   readonly strategy: Partial<Strategy>;
@@ -72,13 +82,13 @@ const CONFIG_FIELDS = [
   'recurrentActivation',
   'resetAfter',
   'unitForgetBias',
+  'outputActivation',
   'loss',
+  'metrics',
   'optimizer',
   'seed',
   'strategy',
 ] as const;
-
-const LOSSES: Record<string, Loss> = { mse: 'mse', meanSquaredError: 'mse', mae: 'mae', meanAbsoluteError: 'mae' };
 
 function resolveUnits(units: unknown): number[] {
   if (typeof units === 'number') return [checkPositiveInteger('config.units', units)];
@@ -160,16 +170,7 @@ export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConf
     throw new TypeError(
       `config.cell: expected one of ${TRAINER_CELLS.map((c) => `'${c}'`).join(', ')}; got ${describeValue(cell)}`,
     );
-  const loss = LOSSES[config.loss ?? 'mse'];
-  if (
-    typeof config.loss !== 'undefined' &&
-    (typeof config.loss !== 'string' || !Object.hasOwn(LOSSES, config.loss) || !loss)
-  ) {
-    throw new TypeError(
-      `config.loss: expected 'mse', 'mae', 'meanSquaredError' or 'meanAbsoluteError'; ` +
-        `got ${describeValue(config.loss)}`,
-    );
-  }
+  const head = resolveHead(config);
   if (cell === 'simpleRNN' && config.recurrentActivation !== undefined) {
     throw new TypeError("config.recurrentActivation: SimpleRNN has no gates; it is for cell 'lstm' or 'gru'");
   }
@@ -187,7 +188,7 @@ export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConf
     ),
     resetAfter: checkFlag('resetAfter', config.resetAfter, cell, 'gru'),
     unitForgetBias: checkFlag('unitForgetBias', config.unitForgetBias, cell, 'lstm'),
-    loss: loss!,
+    ...head,
     optimizer: resolveOptimizer(config.optimizer),
     seed: checkSeed('config.seed', config.seed),
     strategy: resolveStrategy(config.strategy),

@@ -4,6 +4,7 @@
  * float32 (NaN and ±Infinity are refused, naming the index, rather than trained on).
  */
 import { describeValue } from '../describe-value.js';
+import type { Loss } from '../kernels/trainer-loss.js';
 
 export type Matrix3 = number[][][];
 export type Matrix2 = number[][];
@@ -14,9 +15,13 @@ export interface ShapedData {
   readonly shape: readonly number[];
 }
 
+/** Class ids, as sparse categorical cross-entropy takes them: [samples] numbers, or typed with shape [samples]. */
+export type ClassIds =
+  readonly number[] | { readonly data: Int32Array | Float32Array; readonly shape: readonly number[] };
+
 interface Flat {
-  /** Row-major values: the caller's own Float32Array, or the numbers read from nested arrays. */
-  readonly values: Float32Array | number[];
+  /** Row-major values: the caller's own typed array, or the numbers read from nested arrays. */
+  readonly values: Float32Array | Int32Array | number[];
   readonly samples: number;
   /** Names element i of the flat values as the caller wrote it. */
   readonly locate: (i: number) => string;
@@ -37,13 +42,16 @@ function indexOf(i: number, shape: readonly number[]): string {
 
 function fromShaped(
   argument: string,
-  { data, shape }: ShapedData,
+  { data, shape }: { readonly data: Float32Array | Int32Array; readonly shape: readonly number[] },
   inner: readonly number[],
   expected: string,
   samples?: number,
+  ints = false,
 ): Flat {
-  if (!(data instanceof Float32Array))
-    throw new TypeError(`${argument}.data: expected a Float32Array; got ${describeValue(data)}`);
+  if (!(data instanceof Float32Array || (ints && (data as unknown) instanceof Int32Array)))
+    throw new TypeError(
+      `${argument}.data: expected ${ints ? 'an Int32Array or ' : ''}a Float32Array; got ${describeValue(data)}`,
+    );
   if (
     !Array.isArray(shape) ||
     shape.length !== inner.length + 1 ||
@@ -127,4 +135,43 @@ export function toFloat32(
     data: flat.values instanceof Float32Array ? flat.values : Float32Array.from(flat.values),
     samples: flat.samples,
   };
+}
+
+/**
+ * y as the loss takes it, flattened to float32 and checked: [samples, outputs] finite targets, or for
+ * sparse categorical cross-entropy a class id per sample, each an integer in [0, outputs) (exact in
+ * float32: ids stay below 2²⁴). The wrong form for the loss is refused, naming the loss that takes it.
+ */
+export function toTargets(
+  argument: string,
+  value: unknown,
+  loss: Loss,
+  outputs: number,
+  samples: number,
+): { data: Float32Array; samples: number } {
+  const nested = Array.isArray(value) && value.length > 0;
+  if (loss !== 'sparseCategoricalCrossentropy') {
+    if (nested && typeof value[0] === 'number')
+      throw new TypeError(
+        `${argument}: loss '${loss}' takes targets [samples][${outputs}]; got a list of numbers ` +
+          `(class ids [samples] go with loss 'sparseCategoricalCrossentropy')`,
+      );
+    return toFloat32(argument, value, [outputs], samples);
+  }
+  if (nested && Array.isArray(value[0]))
+    throw new TypeError(
+      `${argument}: loss 'sparseCategoricalCrossentropy' takes class ids [samples], an integer in [0, ${outputs}) ` +
+        `per sample; got nested arrays (targets [samples][outputs] go with 'categoricalCrossentropy')`,
+    );
+  const expected = `[${samples}]`;
+  const flat = isShaped(value)
+    ? fromShaped(argument, value, [], expected, samples, true)
+    : fromNested(argument, value, [], expected, samples);
+  const { values, locate } = flat;
+  for (let i = 0; i < values.length; i++) {
+    const id = values[i]!;
+    if (!Number.isInteger(id) || id < 0 || id >= outputs)
+      throw new RangeError(`${locate(i)}: expected a class id, an integer in [0, ${outputs}); got ${id}`);
+  }
+  return { data: Float32Array.from(values), samples: flat.samples };
 }

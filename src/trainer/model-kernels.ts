@@ -17,7 +17,7 @@ import { planLayer, type LayerPlan, type WeightGradients } from '../kernels/laye
 import { SIMPLE_RNN_CELL } from '../kernels/simple-rnn.js';
 import { chooseStrategy, type DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
-import { describeTrainerLoss } from '../kernels/trainer-loss.js';
+import { describeTrainerLoss, targetWidth } from '../kernels/trainer-loss.js';
 import { describeTrainerOptimizer } from '../kernels/trainer-optimizer.js';
 import type { ResolvedTrainerConfig } from './config.js';
 import { layerFeatures, trainerCell, trainerLayerConfig, type WeightLayout } from './weight-layout.js';
@@ -87,11 +87,13 @@ export function modelKernels(
   const head: HeadKernels = {
     shape: headPlan.shape,
     projection: headPlan.projection,
-    loss: describeTrainerLoss(data, c.loss, c.optimizer),
+    loss: describeTrainerLoss(data, { loss: c.loss, accuracy: c.metrics.length > 0 }, c.optimizer),
     inputGradient: headPlan.inputGradient,
     gradients: headPlan.weightGradients,
   };
-  const batch = describeTrainerBatch(data, 'train', headStrategy, traits);
+  // Sparse targets gather one class id per row.
+  const targets = { ...data, outputs: targetWidth(c.loss, data.outputs) };
+  const batch = describeTrainerBatch(targets, 'train', headStrategy, traits);
   const optimizer = describeTrainerOptimizer(layout.floats, c.optimizer, headStrategy, traits);
   const count = (run: KernelRun | null) => run?.dispatches.length ?? 0;
   const countGradients = (g: WeightGradients) => count(g.run) + count(g.splits?.run ?? null);

@@ -1,11 +1,12 @@
 /**
  * A standalone trainer on a bare GPUDevice, with no tfjs: stacked recurrent layers of one cell
- * (SimpleRNN, LSTM or GRU) → Dense(outputs), under MSE or MAE, with Adam or SGD, as tfjs's
- * model.fit trains the same sequential model. A training step is the core's kernels plus three of
- * the trainer's own (model-kernels.ts), all in one compute pass, and a submission records many epochs
- * of steps: the batch is gathered on the GPU from the step counter, per-epoch losses accumulate on the
- * GPU and are read back once per submission, Adam's β powers live on the GPU too. Weights move in and
- * out in tfjs's getWeights() order and shapes.
+ * (SimpleRNN, LSTM or GRU) → Dense(outputs) (linear under MSE or MAE, sigmoid under binary
+ * cross-entropy, softmax under categorical cross-entropy), with Adam or SGD, as tfjs's model.fit
+ * trains the same sequential model. A training step is the core's kernels plus three of the
+ * trainer's own (model-kernels.ts), all in one compute pass, and a submission records many epochs of
+ * steps: the batch is gathered on the GPU from the step counter, per-epoch losses (and correct
+ * predictions, for accuracy) accumulate on the GPU and are read back once per submission, Adam's β
+ * powers live on the GPU too. Weights move in and out in tfjs's getWeights() order and shapes.
  */
 import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
@@ -17,9 +18,11 @@ import { recordChecked } from '../gpu/error-scope.js';
 import { SubmissionPacer, type Pace } from '../gpu/submission-pacer.js';
 import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
-import { MAX_LOSS_ELEMENTS } from '../kernels/trainer-loss.js';
+import { lossIterations, MAX_LOSS_ITERATIONS } from '../kernels/trainer-loss.js';
+import { trainerLossRef } from '../kernels/trainer-loss.ref.js';
 import { resolveTrainerConfig, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
-import { toFloat32, type Matrix2, type Matrix3, type ShapedData } from './data.js';
+import { toFloat32, toTargets, type ClassIds, type Matrix2, type Matrix3, type ShapedData } from './data.js';
+import { activateOutputs } from './head-config.js';
 import { initialWeights } from './initializers.js';
 import { modelKernels, type ModelKernels } from './model-kernels.js';
 import { sampleOrder, seededRandom } from './random.js';
@@ -34,16 +37,29 @@ export interface FitOptions {
   /** Shuffle the samples every epoch (default true, as model.fit), seeded by `seed`. */
   readonly shuffle?: boolean;
   readonly seed?: number;
-  /** Called after each epoch with its loss; losses are read back every `epochsPerSubmit` epochs. */
-  readonly onEpochEnd?: (epoch: number, logs: { loss: number }) => void | Promise<void>;
+  /**
+   * Called after each epoch with its loss (and `acc`, its accuracy, under metrics ['accuracy'], as
+   * tfjs's logs); they are read back every `epochsPerSubmit` epochs.
+   */
+  readonly onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
   /** Epochs recorded per command buffer: all of them by default, 10 when onEpochEnd wants progress. */
   readonly epochsPerSubmit?: number;
 }
 
+export interface EpochLogs {
+  readonly loss: number;
+  /** The epoch's accuracy: under metrics ['accuracy'] only. */
+  readonly acc?: number;
+}
+
+/** Every epoch's loss; under metrics ['accuracy'], `acc` holds every epoch's accuracy beside them. */
+export type FitHistory = number[] & { readonly acc?: number[] };
+
 const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'onEpochEnd', 'epochsPerSubmit'] as const;
 
 export type TrainerInput = Matrix3 | ShapedData;
-export type TrainerTarget = Matrix2 | ShapedData;
+/** [samples][outputs] targets, or for loss 'sparseCategoricalCrossentropy' class ids [samples]. */
+export type TrainerTarget = Matrix2 | ShapedData | ClassIds;
 
 export interface Trainer {
   readonly device: GPUDevice;
@@ -54,13 +70,16 @@ export interface Trainer {
    * or a weight gradient split.
    */
   readonly dispatchesPerStep: number;
-  /** x [N][T][F] and y [N][outputs] (or Float32Arrays with shapes), uploaded once. */
+  /**
+   * x [N][T][F] and y [N][outputs] (or Float32Arrays with shapes), uploaded once; under sparse
+   * categorical cross-entropy y is class ids [N].
+   */
   setData(x: TrainerInput, y: TrainerTarget): void;
-  /** Trains; resolves to the loss of every epoch. */
-  fit(options?: FitOptions): Promise<number[]>;
-  /** ŷ [N, outputs], row-major. */
+  /** Trains; resolves to the loss of every epoch (and their accuracies under metrics ['accuracy']). */
+  fit(options?: FitOptions): Promise<FitHistory>;
+  /** ŷ [N, outputs], row-major: the head's outputs after its activation (probabilities for sigmoid, softmax). */
   predict(x: TrainerInput): Promise<Float32Array>;
-  /** The configured loss (MSE or MAE) over x and y. */
+  /** The configured loss over x and y, in float64 from the head's outputs (the logits for cross-entropy). */
   evaluate(x: TrainerInput, y: TrainerTarget): Promise<number>;
   /**
    * Every recurrent layer's kernel, recurrent_kernel and bias, then the Dense kernel and bias:
@@ -72,8 +91,9 @@ export interface Trainer {
   destroy(): void;
 }
 
-// Losses the progress buffer holds, so the most epochs one submission can record.
-const MAX_EPOCHS_PER_SUBMIT = 4096;
+// Values the progress buffer holds per submission: an epoch's loss, and its correct predictions
+// under metrics ['accuracy']. So the most epochs one submission records: 4,096, or 2,048 with accuracy.
+const MAX_EPOCH_VALUES = 4096;
 const PROGRESS_EPOCHS_PER_SUBMIT = 10;
 // Bytes of sample order one submission may upload; longer fits are split into more submissions.
 const MAX_ORDER_BYTES = 64 << 20;
@@ -172,7 +192,7 @@ class GPUTrainer implements Trainer {
     this.weights = this.buffer('weights', bytes);
     this.gradients = this.buffer('gradients', bytes);
     this.moments = config.optimizer.type === 'adam' ? this.buffer('moments', 2 * bytes) : null;
-    this.progress = this.buffer('progress', LOSSES_OFFSET + MAX_EPOCHS_PER_SUBMIT * 4);
+    this.progress = this.buffer('progress', LOSSES_OFFSET + MAX_EPOCH_VALUES * 4);
     device.queue.writeBuffer(this.progress, 0, Float32Array.of(0, 0, 1, 1));
   }
 
@@ -204,9 +224,9 @@ class GPUTrainer implements Trainer {
 
   setData(x: TrainerInput, y: TrainerTarget): void {
     this.checkIdle('setData');
-    const { timesteps: T, features: F, outputs: O } = this.config;
+    const { timesteps: T, features: F, outputs: O, loss } = this.config;
     const inputs = toFloat32('x', x, [T, F]);
-    const targets = toFloat32('y', y, [O], inputs.samples);
+    const targets = toTargets('y', y, loss, O, inputs.samples);
     checkBufferBytes('x needs', inputs.data.byteLength, this.device.limits);
     this.release(this.data?.x);
     this.release(this.data?.y);
@@ -253,7 +273,7 @@ class GPUTrainer implements Trainer {
     return this.order;
   }
 
-  async fit(options: FitOptions = {}): Promise<number[]> {
+  async fit(options: FitOptions = {}): Promise<FitHistory> {
     this.checkIdle('fit');
     checkOptions('fit: options', options, FIT_OPTIONS);
     if (!this.data) throw new Error('trainer.fit: no data; call setData(x, y) first');
@@ -265,31 +285,36 @@ class GPUTrainer implements Trainer {
     }
   }
 
-  private async train(data: Data, options: FitOptions): Promise<number[]> {
+  private async train(data: Data, options: FitOptions): Promise<FitHistory> {
     const epochs = checkPositiveInteger('fit: epochs', options.epochs ?? 1);
     const samples = data.samples;
     const batchSize = Math.min(
       checkPositiveInteger('fit: batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE),
       samples,
     );
-    if (batchSize * this.config.outputs > MAX_LOSS_ELEMENTS) {
+    const { outputs, loss, metrics } = this.config;
+    if (lossIterations(batchSize, outputs, loss) > MAX_LOSS_ITERATIONS) {
       throw new RangeError(
-        `fit: batchSize: ${batchSize} rows of ${this.config.outputs} outputs exceed ` +
-          `the ${MAX_LOSS_ELEMENTS} predictions one step's loss sums; use a smaller batch`,
+        `fit: batchSize: ${batchSize} rows of ${outputs} outputs exceed what one step's loss sums ` +
+          `(${MAX_LOSS_ITERATIONS} loop iterations an invocation); use a smaller batch`,
       );
     }
+    // Progress values per epoch: its loss, then under metrics ['accuracy'] its correct predictions.
+    const perEpoch = 1 + metrics.length;
+    // Predictions an epoch's accuracy counts: one per output under a sigmoid, one per row under a softmax.
+    const predictions = samples * (this.config.outputActivation === 'sigmoid' ? outputs : 1);
     const stepsPerEpoch = Math.ceil(samples / batchSize);
     const wanted = options.epochsPerSubmit ?? (options.onEpochEnd ? PROGRESS_EPOCHS_PER_SUBMIT : epochs);
     const perSubmit = Math.min(
       checkPositiveInteger('fit: epochsPerSubmit', wanted),
-      MAX_EPOCHS_PER_SUBMIT,
+      MAX_EPOCH_VALUES / perEpoch,
       Math.max(1, Math.floor(MAX_ORDER_BYTES / (samples * 4))),
       epochs,
     );
     if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean')
       throw new TypeError(`fit: shuffle: expected a boolean; got ${describeValue(options.shuffle)}`);
     if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function')
-      throw new TypeError('fit: onEpochEnd: expected a function (epoch, { loss })');
+      throw new TypeError('fit: onEpochEnd: expected a function (epoch, { loss, acc })');
     const seed = checkSeed('fit: seed', options.seed);
     const random = options.shuffle === false ? null : seededRandom(seed ?? Math.floor(Math.random() * 2 ** 32));
 
@@ -325,13 +350,14 @@ class GPUTrainer implements Trainer {
     let pacer = this.pacers.get(batchSize);
     if (!pacer) this.pacers.set(batchSize, (pacer = new SubmissionPacer()));
     const history: number[] = [];
+    const accuracies: number[] = [];
     for (let first = 0; first < epochs;) {
       let count = Math.min(perSubmit, epochs - first);
       if (pacer.learning && options.epochsPerSubmit === undefined)
         count = Math.min(count, Math.ceil(LEARNING_STEPS / stepsPerEpoch));
       const orders = new Uint32Array(count * samples);
       for (let e = 0; e < count; e++) orders.set(sampleOrder(samples, random), e * samples);
-      const losses = await this.read(
+      const values = await this.read(
         'trainer.fit',
         (encoder) => {
           steps ??= prepare();
@@ -339,22 +365,25 @@ class GPUTrainer implements Trainer {
           if (first === 0) this.device.queue.writeBuffer(this.progress, 0, Uint32Array.of(0));
           this.device.queue.writeBuffer(order, 0, orders);
           this.device.queue.writeBuffer(this.progress, FIRST_EPOCH_OFFSET, Uint32Array.of(first));
-          encoder.clearBuffer(this.progress, LOSSES_OFFSET, count * 4);
+          encoder.clearBuffer(this.progress, LOSSES_OFFSET, count * perEpoch * 4);
           pass = encoder.beginComputePass({ label: label('trainer', 'steps') });
           for (let s = 0; s < count * stepsPerEpoch; s++) steps();
           pass.end();
-          return { buffer: this.progress, offset: LOSSES_OFFSET, floats: count };
+          return { buffer: this.progress, offset: LOSSES_OFFSET, floats: count * perEpoch };
         },
         pacer.pace(count * stepsPerEpoch),
       );
       for (let e = 0; e < count; e++) {
-        history.push(losses[e]!);
-        await options.onEpochEnd?.(first + e, { loss: losses[e]! });
+        const loss = values[e * perEpoch]!;
+        const logs: EpochLogs = perEpoch === 2 ? { loss, acc: values[e * 2 + 1]! / predictions } : { loss };
+        history.push(logs.loss);
+        if (logs.acc !== undefined) accuracies.push(logs.acc);
+        await options.onEpochEnd?.(first + e, logs);
       }
       this.checkUsable();
       first += count;
     }
-    return history;
+    return metrics.length > 0 ? Object.assign(history, { acc: accuracies }) : history;
   }
 
   /** submitAndRead (WebGPU errors reject), saying so when the device was lost. */
@@ -371,6 +400,12 @@ class GPUTrainer implements Trainer {
   }
 
   async predict(x: TrainerInput): Promise<Float32Array> {
+    const { outputActivation, outputs } = this.config;
+    return activateOutputs(await this.outputs(x, 'trainer.predict'), outputActivation, outputs);
+  }
+
+  /** The Dense head's outputs before its activation: ŷ, or the logits of a sigmoid or softmax head. */
+  private async outputs(x: TrainerInput, call: string): Promise<Float32Array> {
     this.checkUsable();
     const { timesteps: T, features: F, outputs: O } = this.config;
     const inputs = toFloat32('x', x, [T, F]);
@@ -379,7 +414,7 @@ class GPUTrainer implements Trainer {
     const shape = this.batchShape(inputs.samples, batchSize);
     const temporary: GPUBuffer[] = [];
     try {
-      return await this.read('trainer.predict', (encoder) => {
+      return await this.read(call, (encoder) => {
         const { step } = this.stepFor(shape);
         const xBuffer = this.upload('predict x', inputs.data);
         const predictions = this.buffer('predictions', inputs.samples * O * 4);
@@ -405,11 +440,11 @@ class GPUTrainer implements Trainer {
   }
 
   async evaluate(x: TrainerInput, y: TrainerTarget): Promise<number> {
-    const samples = toFloat32('x', x, [this.config.timesteps, this.config.features]).samples;
-    const targets = toFloat32('y', y, [this.config.outputs], samples).data;
-    const predictions = await this.predict(x);
-    const term = this.config.loss === 'mse' ? (e: number) => e * e : Math.abs;
-    return predictions.reduce((sum, p, i) => sum + term(p - targets[i]!), 0) / predictions.length;
+    const { timesteps, features, outputs, loss } = this.config;
+    const samples = toFloat32('x', x, [timesteps, features]).samples;
+    const targets = toTargets('y', y, loss, outputs, samples).data;
+    const shape = { samples, outputs, batchSize: samples };
+    return trainerLossRef(await this.outputs(x, 'trainer.evaluate'), targets, shape, samples, loss).epochLoss;
   }
 
   async getWeights(): Promise<Float32Array[]> {

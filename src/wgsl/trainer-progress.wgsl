@@ -15,7 +15,8 @@ struct Progress {
   // β1ᵗ and β2ᵗ after t Adam steps (1 before the first), as tf.train.adam's accBeta1 and accBeta2.
   accBeta1: f32,
   accBeta2: f32,
-  // Per epoch of this submission: Σ loss terms / (outputs · samples), the epoch's mean loss.
+  // Per epoch of this submission: its mean loss (trainer-loss.wgsl); with accuracy, the loss then its
+  // count of correct predictions, two values an epoch.
   losses: array<f32>,
 }
 
