@@ -7,7 +7,7 @@ import { createTrainer } from '../src/trainer/trainer.js';
 import { relativeError } from './helpers/data.js';
 import { SEED_WINDOWS } from './helpers/stock-seed.js';
 import { bytes } from './helpers/trainer-data.js';
-import { getDevice } from './helpers/webgpu.js';
+import { getDevice, getSharedPipelinesDevice } from './helpers/webgpu.js';
 
 // The bar: per-epoch losses within 1e-3 relative of stock tfjs on cpu from the same initial
 // weights; here over 60 epochs of Adam at 0.01 (past about 80, a steep descent of the GRU's loss parts
@@ -123,7 +123,7 @@ const worstRelative = (a: ArrayLike<number>, b: ArrayLike<number>) =>
 describe('the trainer with classification heads against stock tfjs on cpu', () => {
   let device: GPUDevice;
   beforeAll(async () => {
-    device = await getDevice();
+    device = await getSharedPipelinesDevice();
     await tf.setBackend('cpu');
   });
 

@@ -9,7 +9,13 @@ import { createTrainer, type Trainer } from '../src/trainer/trainer.js';
 import { relativeError } from './helpers/data.js';
 import { bytes } from './helpers/trainer-data.js';
 import { SEED_TARGETS as targets, SEED_WINDOWS as windows, stockSeedLosses } from './helpers/stock-seed.js';
-import { getDevice, requestTestDevice, TEST_BACKEND, trackBuffers } from './helpers/webgpu.js';
+import {
+  getDevice,
+  getSharedPipelinesDevice,
+  requestTestDevice,
+  TEST_BACKEND,
+  trackBuffers,
+} from './helpers/webgpu.js';
 
 // Tolerance of the issue: the trainer's per-epoch losses against tfjs's cpu backend (stock layers)
 // from the same initial weights, relative, over 200 epochs of the seed data.
@@ -82,7 +88,8 @@ const worstRelative = (a: ArrayLike<number>, b: ArrayLike<number>) =>
 describe('the standalone trainer against stock tfjs on cpu', () => {
   let device: GPUDevice;
   beforeAll(async () => {
-    device = await getDevice();
+    // Semantics, not strategies (those are tested below): the grid shares one pipeline per cell.
+    device = await getSharedPipelinesDevice();
     await tf.setBackend('cpu');
   });
 
@@ -120,7 +127,7 @@ describe('the standalone trainer against stock tfjs on cpu', () => {
 describe('the standalone trainer with GRU resetAfter, which tf.layers.gru refuses', () => {
   let device: GPUDevice;
   beforeAll(async () => {
-    device = await getDevice();
+    device = await getSharedPipelinesDevice();
     registerKernels();
     await tf.setBackend('cpu');
   });

@@ -1,9 +1,8 @@
 /** tfjs in the tests: the webgpu backend on the test backend's adapter, our kernels registered, cpu alongside. */
 import * as tf from '@tensorflow/tfjs';
-import { pinStrategy } from '../../src/kernels/strategy.js';
 import { registerKernels } from '../../src/model/register-kernels.js';
 import type { AdapterSummary } from '../../src/node.js';
-import { nodeWebGPU, TEST_BACKEND } from './webgpu.js';
+import { getSharedPipelinesDevice, nodeWebGPU, TEST_BACKEND } from './webgpu.js';
 
 let ready: Promise<AdapterSummary> | undefined;
 
@@ -23,16 +22,8 @@ async function useTfjsOnTestDevice(): Promise<AdapterSummary> {
 }
 
 /**
- * What the tfjs tests pin on the test device (pinStrategy): they check layer semantics, not strategies
- * (the core's tests run the adapter's own table, and the browser pages and README examples its default
- * path through tfjs), and with it one pipeline serves every activation pair and size, where each would
- * compile its own, seconds apiece on the CPU emulators.
- */
-export const TFJS_TEST_STRATEGY = { activations: 'runtime', products: 'loops' } as const;
-
-/**
  * tfjs's webgpu backend, made the active one (a file before this one in the same worker may have left
- * another), with TFJS_TEST_STRATEGY pinned.
+ * another), with SHARED_PIPELINES pinned (helpers/webgpu.ts).
  */
 export async function tfjsWebGPU(): Promise<AdapterSummary> {
   ready ??= (async () => {
@@ -41,7 +32,7 @@ export async function tfjsWebGPU(): Promise<AdapterSummary> {
     return adapter;
   })();
   const adapter = await ready;
-  pinStrategy((await nodeWebGPU()).device, TFJS_TEST_STRATEGY);
+  await getSharedPipelinesDevice();
   await tf.setBackend('webgpu');
   return adapter;
 }

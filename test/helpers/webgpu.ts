@@ -49,6 +49,21 @@ export async function getDevice(): Promise<GPUDevice> {
   return device;
 }
 
+/**
+ * What tests of semantics rather than strategies pin (the tfjs tests, the trainers' grids against stock
+ * tfjs): one pipeline per cell serves every activation pair and size, where each would compile its own,
+ * seconds apiece on the CPU emulators. The core's tests, the trainer's strategy tests, the pages and the
+ * README examples run the adapter's own table.
+ */
+export const SHARED_PIPELINES = { activations: 'runtime', products: 'loops' } as const;
+
+/** The test device with SHARED_PIPELINES pinned (getDevice() unpins). */
+export async function getSharedPipelinesDevice(): Promise<GPUDevice> {
+  const { device } = await nodeWebGPU();
+  pinStrategy(device, SHARED_PIPELINES);
+  return device;
+}
+
 const SCOPES: GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
 
 /** Runs `body` inside validation, out-of-memory and internal error scopes and fails on any error. */
