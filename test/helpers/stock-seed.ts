@@ -3,8 +3,9 @@
 // the rival of test/trainer.test.ts and of scripts/device-check.ts. No vitest here, so both can use it.
 //
 // tfjs's cpu backend is deterministic, so its losses are a function of the config, the initial weights
-// and the fit's settings: they are kept in artifacts/stock-losses/, keyed by a hash of all of them, and
-// both test adapters (and later runs) take them from there rather than train the stock model again.
+// and the fit's settings (tfjs's version included): they are kept in test/golden/stock-losses/, keyed by
+// a hash of all of them, committed like the other golden data, so that a run trains a stock model only
+// when something it depends on has changed (then the new file belongs in the commit).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ export interface StockSeedConfig {
   readonly loss: 'mse' | 'mae';
 }
 
-const CACHE = join(import.meta.dirname, '..', '..', 'artifacts', 'stock-losses');
+const CACHE = join(import.meta.dirname, '..', 'golden', 'stock-losses');
 
 /** Per-epoch losses of the stock model from `initialWeights` (tfjs's getWeights order), unshuffled. */
 export async function stockSeedLosses(
