@@ -1,16 +1,17 @@
 /**
  * Moving a tfjs model's training to the standalone trainer and back: a trainer for a sequential
  * model of stacked SimpleRNN, LSTM or GRU layers (stock or fused) → Dense, with its weights,
- * optimizer (Adam or SGD) and loss (MSE or MAE), and the trained weights written back into the
- * model. Whatever the trainer cannot reproduce exactly is refused, naming the setting.
+ * optimizer (Adam, SGD or RMSProp) and loss (MSE or MAE), and the trained weights written back into
+ * the model. Whatever the trainer cannot reproduce exactly is refused, naming the setting. tfjs's
+ * optimizers do not clip gradients: clipNorm or globalClipNorm come only from `options.optimizer`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
 import { checkDevice } from '../gpu/check-device.js';
 import { cellByClassName, cellById } from '../kernels/cells.js';
-import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
 import type { TrainerCell, TrainerConfig } from '../trainer/config.js';
+import type { OptimizerOptions } from '../trainer/optimizer-config.js';
 import { createTrainer, type Trainer } from '../trainer/trainer.js';
 
 /** The trainer's cell for a layer's class name, stock or fused (SimpleRNN, FusedLSTM, ...). */
@@ -62,7 +63,7 @@ function checkSettings(name: string, config: Config, settings: readonly string[]
   }
 }
 
-function optimizerOf(model: tf.LayersModel): Partial<OptimizerConfig> {
+function optimizerOf(model: tf.LayersModel): OptimizerOptions {
   const optimizer = model.optimizer as tf.Optimizer | undefined;
   if (!optimizer) return {};
   // By class name, not instanceof: MomentumOptimizer extends SGDOptimizer, and a second copy of tfjs fails instanceof.
@@ -77,7 +78,16 @@ function optimizerOf(model: tf.LayersModel): Partial<OptimizerConfig> {
       epsilon: config.epsilon as number,
     };
   if (name === 'SGD') return { type: 'sgd', learningRate: config.learningRate as number };
-  return refuse(`its optimizer is ${name} (only tf.train.adam and tf.train.sgd)`);
+  if (name === 'RMSProp')
+    return {
+      type: 'rmsprop',
+      learningRate: config.learningRate as number,
+      decay: config.decay as number,
+      momentum: config.momentum as number,
+      epsilon: config.epsilon as number,
+      centered: config.centered as boolean,
+    };
+  return refuse(`its optimizer is ${name} (only tf.train.adam, tf.train.sgd and tf.train.rmsprop)`);
 }
 
 function lossOf(model: tf.LayersModel): TrainerConfig['loss'] {
@@ -94,7 +104,8 @@ function lossOf(model: tf.LayersModel): TrainerConfig['loss'] {
 export async function createTrainerFromModel(
   device: GPUDevice,
   model: tf.LayersModel,
-  options: { optimizer?: Partial<OptimizerConfig> } = {},
+  /** optimizer: settings over the model's (e.g. { clipNorm: 1 }), in the trainer config's object form. */
+  options: { optimizer?: OptimizerOptions } = {},
 ): Promise<Trainer> {
   checkDevice('createTrainerFromModel: device', device);
   checkModel('createTrainerFromModel', model);

@@ -1,6 +1,6 @@
 /**
  * A standalone trainer on a bare GPUDevice, with no tfjs: stacked recurrent layers of one cell
- * (SimpleRNN, LSTM or GRU) → Dense(outputs), under MSE or MAE, with Adam or SGD, as tfjs's
+ * (SimpleRNN, LSTM or GRU) → Dense(outputs), under MSE or MAE, with Adam, SGD or RMSProp, as tfjs's
  * model.fit trains the same sequential model. A training step is the core's kernels plus three of
  * the trainer's own (model-kernels.ts), all in one compute pass, and a submission records many epochs
  * of steps: the batch is gathered on the GPU from the step counter, per-epoch losses accumulate on the
@@ -18,6 +18,7 @@ import { SubmissionPacer, type Pace } from '../gpu/submission-pacer.js';
 import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
 import { MAX_LOSS_ELEMENTS } from '../kernels/trainer-loss.js';
+import { clipMode, optimizerStates } from '../kernels/trainer-optimizer.js';
 import { resolveTrainerConfig, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
 import { toFloat32, type Matrix2, type Matrix3, type ShapedData } from './data.js';
 import { initialWeights } from './initializers.js';
@@ -125,6 +126,7 @@ function checkBindings(kernels: ModelKernels, limits: GPUSupportedLimits): void 
   const runs = [
     kernels.batch,
     kernels.optimizer,
+    ...(kernels.clip ? [kernels.clip] : []),
     kernels.head.loss,
     ...kernels.layers.flatMap((l) => [l.projection, l.forward, l.backward, l.gradients.run]),
   ];
@@ -147,6 +149,8 @@ class GPUTrainer implements Trainer {
   private readonly gradients: GPUBuffer;
   private readonly moments: GPUBuffer | null;
   private readonly progress: GPUBuffer;
+  private readonly tensorStarts: GPUBuffer | null = null;
+  private readonly clipScales: GPUBuffer | null = null;
   private data: Data | null = null;
   private order: GPUBuffer | null = null;
   private step: StepBuffers | null = null;
@@ -171,7 +175,14 @@ class GPUTrainer implements Trainer {
     const bytes = layout.floats * 4;
     this.weights = this.buffer('weights', bytes);
     this.gradients = this.buffer('gradients', bytes);
-    this.moments = config.optimizer.type === 'adam' ? this.buffer('moments', 2 * bytes) : null;
+    const states = optimizerStates(config.optimizer);
+    this.moments = states > 0 ? this.buffer('moments', states * bytes) : null;
+    if (clipMode(config.optimizer) !== 0) {
+      const starts = Uint32Array.from(layout.tensors, (tensor) => tensor.offset);
+      this.tensorStarts = this.buffer('tensor starts', starts.byteLength);
+      device.queue.writeBuffer(this.tensorStarts, 0, starts);
+      this.clipScales = this.buffer('clip scales', starts.byteLength);
+    }
     this.progress = this.buffer('progress', LOSSES_OFFSET + MAX_EPOCHS_PER_SUBMIT * 4);
     device.queue.writeBuffer(this.progress, 0, Float32Array.of(0, 0, 1, 1));
   }
@@ -241,6 +252,8 @@ class GPUTrainer implements Trainer {
         gradients: this.gradients,
         moments: this.moments,
         progress: this.progress,
+        tensorStarts: this.tensorStarts,
+        clipScales: this.clipScales,
       });
     }
     return { step: this.step, kernels };
