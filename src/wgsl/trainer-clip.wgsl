@@ -53,9 +53,9 @@ fn main(@builtin(local_invocation_index) lid: u32) {
       for (var k = lid; k < width; k += WORKGROUP_SIZE) { partials[k] += partials[k + width]; }
       workgroupBarrier();
     }
-    // Invocation 0 keeps the tensor's sum of squares here until it turns the sums into scales.
+    // Invocation 0 keeps the tensor's sum of squares here until it turns the sums into scales. No
+    // barrier before the next tensor: partials[0] is only ever written and read by invocation 0.
     if (lid == 0u) { clipScales[t] = partials[0]; }
-    workgroupBarrier();
   }
   if (lid != 0u) { return; }
   if (params.global == 0u) {
