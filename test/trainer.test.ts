@@ -117,6 +117,56 @@ describe('the standalone trainer against stock tfjs on cpu', () => {
   );
 });
 
+// RMSProp: every cell, one and two layers, by name (tfjs-layers' 'rmsprop': learning rate 0.001, decay 0.9,
+// momentum 0, the backend's epsilon) on both sides; then momentum through the object form.
+const RMSPROP_EPOCHS = 100;
+interface RMSPropCase {
+  cell: TrainerCell;
+  units: number[];
+  rmsprop?: { momentum: number };
+}
+const rmspropGrid: RMSPropCase[] = [
+  ...CELL_ORDER.flatMap((cell) => UNITS.map((units) => ({ cell, units }))),
+  { cell: 'lstm', units: [50], rmsprop: { momentum: 0.5 } },
+  { cell: 'gru', units: [12, 50], rmsprop: { momentum: 0.9 } },
+];
+
+describe('the standalone trainer with RMSProp against stock tfjs on cpu', () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await getDevice();
+    await tf.setBackend('cpu');
+  });
+
+  it.each(rmspropGrid)(
+    `$cell $units, rmsprop $rmsprop: ${RMSPROP_EPOCHS} epochs, the same per-epoch losses`,
+    async (c) => {
+      const learningRate = c.rmsprop ? 0.001 : undefined;
+      const trainer = await createTrainer(device, {
+        timesteps: 3,
+        features: 1,
+        units: c.units,
+        outputs: 2,
+        cell: c.cell,
+        activation: activationOf(c.cell),
+        optimizer: c.rmsprop ? { type: 'rmsprop', learningRate, ...c.rmsprop } : 'rmsprop',
+        seed: 7,
+      });
+      const stock = await stockSeedLosses(
+        { ...c, activation: activationOf(c.cell), optimizer: 'rmsprop', learningRate, loss: 'mse' },
+        await trainer.getWeights(),
+        RMSPROP_EPOCHS,
+        32,
+      );
+      trainer.setData(x, y);
+      const loss = await trainer.fit({ epochs: RMSPROP_EPOCHS, batchSize: 32, shuffle: false });
+      trainer.destroy();
+      expect(stock[RMSPROP_EPOCHS - 1], 'the stock run learns').toBeLessThan(stock[0]!);
+      expect(worstRelative(loss, stock), 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
+    },
+  );
+});
+
 describe('the standalone trainer with GRU resetAfter, which tf.layers.gru refuses', () => {
   let device: GPUDevice;
   beforeAll(async () => {

@@ -5,7 +5,7 @@ export function trainerOptimizerRef(
   state: {
     readonly weights: ArrayLike<number>;
     readonly gradients: ArrayLike<number>;
-    /** The kernel's layout: Adam m | v; RMSProp ms | mom (| mg), each [parameters]. */
+    /** The kernel's layout: Adam m | v; RMSProp ms | mom, each [parameters]. */
     readonly moments: ArrayLike<number>;
   },
   optimizer: OptimizerConfig,
@@ -32,12 +32,7 @@ export function trainerOptimizerRef(
       weights[p] = weights[p]! - lr * g;
     } else if (optimizer.type === 'rmsprop') {
       const ms = (moments[p] = decay * moments[p]! + (1 - decay) * g * g);
-      let denominator = ms + epsilon;
-      if (optimizer.centered) {
-        const mg = (moments[2 * n + p] = decay * moments[2 * n + p]! + (1 - decay) * g);
-        denominator = ms - (mg * mg + epsilon);
-      }
-      const mom = (moments[n + p] = momentum * moments[n + p]! + (lr * g) / Math.sqrt(denominator));
+      const mom = (moments[n + p] = momentum * moments[n + p]! + (lr * g) / Math.sqrt(ms + epsilon));
       weights[p] = weights[p]! - mom;
     } else {
       const m = (moments[p] = beta1 * moments[p]! + (1 - beta1) * g);

@@ -16,8 +16,8 @@ export type OptimizerType = 'adam' | 'sgd' | 'rmsprop';
 
 /**
  * tf.train.adam's, tf.train.sgd's or tf.train.rmsprop's settings (each uses its own: SGD learningRate
- * only; Adam beta1, beta2, epsilon; RMSProp decay, momentum, epsilon, centered), and Keras's gradient
- * clipping (at most one of clipNorm and globalClipNorm; null for none).
+ * only; Adam beta1, beta2, epsilon; RMSProp decay, momentum, epsilon, not centered), and Keras's
+ * gradient clipping (at most one of clipNorm and globalClipNorm; null for none).
  */
 export interface OptimizerConfig {
   readonly type: OptimizerType;
@@ -27,16 +27,12 @@ export interface OptimizerConfig {
   readonly epsilon: number;
   readonly decay: number;
   readonly momentum: number;
-  readonly centered: boolean;
   readonly clipNorm: number | null;
   readonly globalClipNorm: number | null;
 }
 
-/** State floats per parameter: Adam m, v; RMSProp ms, mom (and mg when centered); SGD none. */
-export function optimizerStates(optimizer: Pick<OptimizerConfig, 'type' | 'centered'>): number {
-  if (optimizer.type === 'sgd') return 0;
-  return optimizer.type === 'rmsprop' && optimizer.centered ? 3 : 2;
-}
+/** State floats per parameter: Adam m, v; RMSProp ms, mom; SGD none. */
+export const optimizerStates = (optimizer: Pick<OptimizerConfig, 'type'>): number => (optimizer.type === 'sgd' ? 0 : 2);
 
 /** 0 no clipping, 1 per tensor (clipNorm), 2 over all tensors (globalClipNorm). */
 export const clipMode = (optimizer: Pick<OptimizerConfig, 'clipNorm' | 'globalClipNorm'>): number =>
@@ -47,7 +43,7 @@ export const trainerOptimizer = defineKernel({
   modules: [orderCode, progressCode, code],
   params: {
     parameters: 'u32',
-    /** 0 Adam, 1 SGD, 2 RMSProp, 3 centered RMSProp. */
+    /** 0 Adam, 1 SGD, 2 RMSProp. */
     optimizer: 'u32',
     learningRate: 'f32',
     beta1: 'f32',
@@ -70,7 +66,7 @@ export const trainerOptimizer = defineKernel({
     {
       name: 'moments',
       access: 'read_write',
-      holds: 'Adam m | v; RMSProp ms | mom (| mg, centered): each [parameters]',
+      holds: 'Adam m | v; RMSProp ms | mom: each [parameters]',
     },
     { name: 'tensorStarts', access: 'read', type: 'array<u32>', holds: "each tensor's first parameter, ascending" },
     { name: 'clipScales', access: 'read', holds: "[tensors] each tensor's gradient scale (trainer-clip)" },
@@ -100,7 +96,7 @@ export function describeTrainerOptimizer(
         workgroups: elementwiseGrid(parameters, workgroupSize, traits),
         params: {
           parameters,
-          optimizer: OPTIMIZER_IDS[optimizer.type] + Number(optimizer.type === 'rmsprop' && optimizer.centered),
+          optimizer: OPTIMIZER_IDS[optimizer.type],
           // As tfjs, 1 − β and 1 − decay are formed in float64 before they meet float32.
           learningRate: optimizer.learningRate,
           beta1: optimizer.beta1,

@@ -78,6 +78,11 @@ function optimizerOf(model: tf.LayersModel): OptimizerOptions {
       epsilon: config.epsilon as number,
     };
   if (name === 'SGD') return { type: 'sgd', learningRate: config.learningRate as number };
+  if (name === 'RMSProp' && config.centered)
+    refuse(
+      "its optimizer is RMSProp with centered: true (only false: tfjs's centered RMSProp turns NaN " +
+        'wherever a gradient is small; see docs/trainer.md)',
+    );
   if (name === 'RMSProp')
     return {
       type: 'rmsprop',
@@ -85,7 +90,6 @@ function optimizerOf(model: tf.LayersModel): OptimizerOptions {
       decay: config.decay as number,
       momentum: config.momentum as number,
       epsilon: config.epsilon as number,
-      centered: config.centered as boolean,
     };
   return refuse(`its optimizer is ${name} (only tf.train.adam, tf.train.sgd and tf.train.rmsprop)`);
 }

@@ -19,7 +19,7 @@ export interface OptimizerOptions {
   readonly beta1?: number;
   readonly beta2?: number;
   readonly epsilon?: number;
-  /** RMSProp: tf.train.rmsprop's decay, momentum, centered. */
+  /** RMSProp: tf.train.rmsprop's decay, momentum; centered only false (see checkCentered). */
   readonly decay?: number;
   readonly momentum?: number;
   readonly centered?: boolean;
@@ -35,7 +35,7 @@ export type AdamConfig = Pick<OptimizerConfig, 'learningRate' | 'beta1' | 'beta2
 // tfjs-layers' getOptimizer: the name's settings, epsilon the backend's (1e-7 in float32).
 export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
 const SGD_DEFAULTS = { learningRate: 0.01 };
-const RMSPROP_DEFAULTS = { learningRate: 0.001, decay: 0.9, momentum: 0, epsilon: 1e-7, centered: false };
+const RMSPROP_DEFAULTS = { learningRate: 0.001, decay: 0.9, momentum: 0, epsilon: 1e-7 };
 
 const NAMES: Record<string, OptimizerType> = {
   adam: 'adam',
@@ -127,24 +127,38 @@ export function resolveOptimizer(given: unknown): OptimizerConfig {
       `config.optimizer.${foreign}: ${TITLES[type]} has no ${foreign}; it is an ${TITLES[owner]} setting`,
     );
   }
-  const resolved = {
-    ...ADAM_DEFAULTS,
-    ...RMSPROP_DEFAULTS,
-    ...(type === 'adam' ? ADAM_DEFAULTS : type === 'sgd' ? SGD_DEFAULTS : RMSPROP_DEFAULTS),
-    ...(options as Partial<OptimizerConfig>),
-    type,
-    clipNorm: null as number | null,
-    globalClipNorm: null as number | null,
-  };
-  for (const field of ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay', 'momentum'] as const)
-    checkNumber(field, resolved[field]);
-  if (typeof resolved.centered !== 'boolean')
-    throw new TypeError(`config.optimizer.centered: expected a boolean; got ${describeValue(resolved.centered)}`);
+  const defaults = type === 'adam' ? ADAM_DEFAULTS : type === 'sgd' ? SGD_DEFAULTS : RMSPROP_DEFAULTS;
+  // The settings another optimizer has keep their own defaults: only `type`'s are used.
+  const merged: Record<string, unknown> = { ...ADAM_DEFAULTS, ...RMSPROP_DEFAULTS, ...defaults, ...options };
+  const number = (field: keyof OptimizerOptions) => checkNumber(field, merged[field]);
+  checkCentered(options.centered);
   if (options.clipNorm !== undefined && options.globalClipNorm !== undefined)
     throw new TypeError(
       'config.optimizer.globalClipNorm: give clipNorm (per tensor) or globalClipNorm (over all), not both, as Keras',
     );
-  for (const field of ['clipNorm', 'globalClipNorm'] as const)
-    if (options[field] !== undefined) resolved[field] = checkNumber(field, options[field]);
-  return resolved;
+  const clip = (field: 'clipNorm' | 'globalClipNorm') => (options[field] === undefined ? null : number(field));
+  return {
+    type,
+    learningRate: number('learningRate'),
+    beta1: number('beta1'),
+    beta2: number('beta2'),
+    epsilon: number('epsilon'),
+    decay: number('decay'),
+    momentum: number('momentum'),
+    clipNorm: clip('clipNorm'),
+    globalClipNorm: clip('globalClipNorm'),
+  };
+}
+
+// tfjs 4.22's centered RMSProp divides by √(ms − (mg² + ε)): after its first step that is
+// √(ρ(1−ρ)·g² − ε), NaN wherever ρ(1−ρ)·g² < ε (|g| < about 1e-3 at tfjs's defaults), so tfjs itself
+// turns such a model's weights NaN.
+function checkCentered(centered: unknown): void {
+  if (centered === undefined || centered === false) return;
+  if (typeof centered !== 'boolean')
+    throw new TypeError(`config.optimizer.centered: expected a boolean; got ${describeValue(centered)}`);
+  throw new TypeError(
+    "config.optimizer.centered: only false; tfjs's centered RMSProp takes √(ms − (mg² + ε)), " +
+      'NaN wherever a gradient is small (decay·(1 − decay)·g² < ε on the first step)',
+  );
 }

@@ -8,8 +8,6 @@
 //                         w ← (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε) · (−lr) + w
 //   rmsprop (tf.train.rmsprop): ms ← ms·ρ + g²·(1−ρ),
 //                         mom ← mom·μ + (g·lr) / √(ms + ε),   w ← w − mom
-//   centered rmsprop:     mg ← mg·ρ + g·(1−ρ),
-//                         mom ← mom·μ + (g·lr) / √(ms − (mg² + ε)),   w ← w − mom
 //
 // in tfjs's order of operations, with β1ᵗ and β2ᵗ from progress (trainer-loss.wgsl advanced them for
 // this step) and 1 − β, 1 − ρ formed in float64 on the host, as tfjs does. Needs trainer-progress.wgsl
@@ -47,16 +45,10 @@ fn main(
     weights[p] = -params.learningRate * g + weights[p];
     return;
   }
-  if (params.optimizer >= 2u) {
+  if (params.optimizer == 2u) {
     let ms = moments[p] * params.decay + g * g * params.oneMinusDecay;
     moments[p] = ms;
-    var denominator = ms + params.epsilon;
-    if (params.optimizer == 3u) {
-      let mg = moments[2u * P + p] * params.decay + g * params.oneMinusDecay;
-      moments[2u * P + p] = mg;
-      denominator = ms - (mg * mg + params.epsilon);
-    }
-    let mom = moments[P + p] * params.momentum + g * params.learningRate / sqrt(denominator);
+    let mom = moments[P + p] * params.momentum + g * params.learningRate / sqrt(ms + params.epsilon);
     moments[P + p] = mom;
     weights[p] = weights[p] - mom;
     return;
