@@ -57,8 +57,8 @@ export function describeTrainerClip(
   const iterations = clipLoopIterations(tensorStarts, parameters, workgroupSize);
   if (iterations > LOOP_BUDGET)
     throw new RangeError(
-      `config.optimizer.${field}: the norms of ${parameters} weights take ${iterations} loop iterations ` +
-        `in one invocation, past the ${LOOP_BUDGET} llvmpipe runs; use a smaller model or no clipping`,
+      `config.optimizer.${field}: the norms of ${parameters} weights need ${iterations} loop iterations ` +
+        `in one invocation; llvmpipe runs at most ${LOOP_BUDGET}: use a smaller model or no clipping`,
     );
   return {
     spec: trainerClip,
