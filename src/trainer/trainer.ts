@@ -51,8 +51,8 @@ export interface Trainer {
   readonly config: ResolvedTrainerConfig;
   /**
    * Dispatches per training step (one mini-batch) at the last fit's batch size (32 before any):
-   * 5·layers + 5 (see docs/trainer.md#dispatches-per-step), more only where a recurrence is chunked
-   * or a weight gradient split.
+   * 5·layers + 5 (see docs/trainer.md#dispatches-per-step), more only where a recurrence is chunked,
+   * a weight gradient split or the gradients clipped.
    */
   readonly dispatchesPerStep: number;
   /** x [N][T][F] and y [N][outputs] (or Float32Arrays with shapes), uploaded once. */
