@@ -13,7 +13,7 @@ import { bindingOf, type WeightLayout } from './weight-layout.js';
 export interface TrainerBuffers {
   readonly weights: GPUBuffer;
   readonly gradients: GPUBuffer;
-  /** The optimizer's state (Adam's m | v, RMSProp's ms | mom (| mg)); null for SGD. */
+  /** The optimizer's state (Adam's m | v, RMSProp's ms | mom); null for SGD. */
   readonly moments: GPUBuffer | null;
   readonly progress: GPUBuffer;
   /** With clipping: each weight tensor's first float (u32), and its gradient scale; else null. */

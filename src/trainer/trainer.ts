@@ -2,10 +2,10 @@
  * A standalone trainer on a bare GPUDevice, with no tfjs: stacked recurrent layers of one cell
  * (SimpleRNN, LSTM or GRU) → Dense(outputs), under MSE or MAE, with Adam, SGD or RMSProp, as tfjs's
  * model.fit trains the same sequential model. A training step is the core's kernels plus three of
- * the trainer's own (model-kernels.ts), all in one compute pass, and a submission records many epochs
- * of steps: the batch is gathered on the GPU from the step counter, per-epoch losses accumulate on the
- * GPU and are read back once per submission, Adam's β powers live on the GPU too. Weights move in and
- * out in tfjs's getWeights() order and shapes.
+ * the trainer's own (four when it clips gradients; model-kernels.ts), all in one compute pass, and a
+ * submission records many epochs of steps: the batch is gathered on the GPU from the step counter,
+ * per-epoch losses accumulate on the GPU and are read back once per submission, Adam's β powers live
+ * on the GPU too. Weights move in and out in tfjs's getWeights() order and shapes.
  */
 import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
