@@ -309,6 +309,12 @@ describe('the standalone trainer', () => {
         clipNorm: 2,
       });
       fromModel.destroy();
+      const renamed = await createTrainerFromModel(device, model, { optimizer: 'sgd' });
+      expect(renamed.config.optimizer, "a name in the options replaces the model's optimizer").toMatchObject({
+        type: 'sgd',
+        learningRate: 0.01,
+      });
+      renamed.destroy();
       model.dispose();
     }
   });

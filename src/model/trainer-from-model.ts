@@ -11,7 +11,7 @@ import { describeValue } from '../describe-value.js';
 import { checkDevice } from '../gpu/check-device.js';
 import { cellByClassName, cellById } from '../kernels/cells.js';
 import type { TrainerCell, TrainerConfig } from '../trainer/config.js';
-import type { OptimizerOptions } from '../trainer/optimizer-config.js';
+import type { OptimizerName, OptimizerOptions } from '../trainer/optimizer-config.js';
 import { createTrainer, type Trainer } from '../trainer/trainer.js';
 
 /** The trainer's cell for a layer's class name, stock or fused (SimpleRNN, FusedLSTM, ...). */
@@ -108,8 +108,8 @@ function lossOf(model: tf.LayersModel): TrainerConfig['loss'] {
 export async function createTrainerFromModel(
   device: GPUDevice,
   model: tf.LayersModel,
-  /** optimizer: settings over the model's (e.g. { clipNorm: 1 }), in the trainer config's object form. */
-  options: { optimizer?: OptimizerOptions } = {},
+  /** optimizer: settings over the model's (e.g. { clipNorm: 1 }), or a name in its place, as the trainer's config. */
+  options: { optimizer?: OptimizerName | OptimizerOptions } = {},
 ): Promise<Trainer> {
   checkDevice('createTrainerFromModel: device', device);
   checkModel('createTrainerFromModel', model);
@@ -167,7 +167,8 @@ export async function createTrainerFromModel(
       : {}),
     ...(cellOptions.includes('resetAfter') ? { resetAfter: Boolean(first.resetAfter) } : {}),
     loss: lossOf(model),
-    optimizer: { ...optimizerOf(model), ...options.optimizer },
+    optimizer:
+      typeof options.optimizer === 'string' ? options.optimizer : { ...optimizerOf(model), ...options.optimizer },
   });
   trainer.setWeights(await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array)));
   return trainer;
