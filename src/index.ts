@@ -71,6 +71,8 @@ export {
   ADAM_DEFAULTS,
   TRAINER_CELLS,
   type AdamConfig,
+  type OptimizerName,
+  type OptimizerOptions,
   type ResolvedTrainerConfig,
   type TrainerCell,
   type TrainerConfig,

@@ -9,6 +9,7 @@ import { inputProjection } from '../src/kernels/input-projection.js';
 import { recurrenceBackwardSpec } from '../src/kernels/recurrence-backward.js';
 import { recurrenceForwardSpec } from '../src/kernels/recurrence-forward.js';
 import { trainerBatch } from '../src/kernels/trainer-batch.js';
+import { trainerClip } from '../src/kernels/trainer-clip.js';
 import { trainerLoss } from '../src/kernels/trainer-loss.js';
 import { trainerOptimizer } from '../src/kernels/trainer-optimizer.js';
 import { weightGradientSplits } from '../src/kernels/weight-gradient-splits.js';
@@ -67,6 +68,7 @@ const specs = [
   weightGradientSplits,
   inputGradient,
   trainerBatch,
+  trainerClip,
   trainerLoss,
   trainerOptimizer,
   dropoutMask,

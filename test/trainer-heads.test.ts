@@ -49,6 +49,8 @@ interface Case {
   batchSize: number;
   /** The trainer from the compiled model (createTrainerFromModel), else createTrainer with its weights. */
   fromModel: boolean;
+  /** tf.train.adam or tf.train.rmsprop at LEARNING_RATE, on both sides. */
+  optimizer: 'adam' | 'rmsprop';
 }
 
 // A covering design over cell × head: every cell and every head+loss at least once, with one and two
@@ -62,6 +64,7 @@ const cases: Case[] = [
     outputs: 2,
     batchSize: 32,
     fromModel: false,
+    optimizer: 'adam',
   },
   {
     cell: 'lstm',
@@ -71,6 +74,7 @@ const cases: Case[] = [
     outputs: 2,
     batchSize: 2,
     fromModel: true,
+    optimizer: 'adam',
   },
   {
     cell: 'gru',
@@ -80,6 +84,7 @@ const cases: Case[] = [
     outputs: 3,
     batchSize: 32,
     fromModel: false,
+    optimizer: 'adam',
   },
   {
     cell: 'gru',
@@ -89,6 +94,7 @@ const cases: Case[] = [
     outputs: 2,
     batchSize: 2,
     fromModel: true,
+    optimizer: 'adam',
   },
   {
     cell: 'simpleRNN',
@@ -98,6 +104,18 @@ const cases: Case[] = [
     outputs: 3,
     batchSize: 2,
     fromModel: true,
+    optimizer: 'adam',
+  },
+  // RMSProp under a classification head (the loss kernel advances no β powers), read from the model.
+  {
+    cell: 'lstm',
+    units: [50],
+    head: 'sigmoid',
+    loss: 'binaryCrossentropy',
+    outputs: 2,
+    batchSize: 2,
+    fromModel: true,
+    optimizer: 'rmsprop',
   },
 ];
 
@@ -113,7 +131,8 @@ function stockModel(c: Case): tf.Sequential {
     ),
   );
   model.add(tf.layers.dense({ units: c.outputs, activation: c.head }));
-  model.compile({ optimizer: tf.train.adam(LEARNING_RATE), loss: c.loss, metrics: ['acc'] });
+  const optimizer = c.optimizer === 'rmsprop' ? tf.train.rmsprop(LEARNING_RATE) : tf.train.adam(LEARNING_RATE);
+  model.compile({ optimizer, loss: c.loss, metrics: ['acc'] });
   return model;
 }
 
@@ -128,7 +147,7 @@ describe('the trainer with classification heads against stock tfjs on cpu', () =
   });
 
   it.each(cases)(
-    `$cell $units → Dense($outputs, $head), $loss, batch $batchSize, from a model: $fromModel: ` +
+    `$cell $units → Dense($outputs, $head), $loss, $optimizer, batch $batchSize, from a model: $fromModel: ` +
       `${EPOCHS} epochs, the same losses and accuracies`,
     async (c) => {
       const model = stockModel(c);
@@ -142,7 +161,7 @@ describe('the trainer with classification heads against stock tfjs on cpu', () =
         outputActivation: c.head,
         loss: c.loss,
         metrics: ['accuracy'],
-        optimizer: { learningRate: LEARNING_RATE },
+        optimizer: { type: c.optimizer, learningRate: LEARNING_RATE },
         seed: 7,
       });
       const initial = (await seeded.getWeights()).map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
@@ -154,6 +173,7 @@ describe('the trainer with classification heads against stock tfjs on cpu', () =
         trainer = await createTrainerFromModel(device, model);
       }
       expect(trainer.config).toMatchObject({ outputActivation: c.head, loss: c.loss, metrics: ['accuracy'] });
+      expect(trainer.config.optimizer.type).toBe(c.optimizer);
       const labels = LABELS[c.loss];
       const xs = tf.tensor3d(x.flat(2), [5, 3, 1]);
       const ys =
@@ -322,4 +342,77 @@ describe('createTrainerFromModel refuses, by name, the heads it cannot train as 
     await expect(createTrainerFromModel(device, m)).rejects.toThrow(message);
     m.dispose();
   });
+});
+
+describe('a classification head with clipped gradients', () => {
+  // One SGD step of a 2-layer SimpleRNN under a softmax head: the exact cross-entropy's gradients from the
+  // logits (tf ops on cpu, a linear twin of the model), clipped with tf ops, against the step the trainer took.
+  // The learning rate makes the step much larger than the weights, so that w1 − w0 loses nothing.
+  it.each(['clipNorm', 'globalClipNorm'] as const)(
+    "%s: one SGD step is the categorical cross-entropy's gradients clipped by tf ops",
+    async (clip) => {
+      const device = await getDevice();
+      await tf.setBackend('cpu');
+      const config = {
+        timesteps: 3,
+        features: 1,
+        units: [6, 5],
+        outputs: 2,
+        outputActivation: 'softmax',
+        loss: 'categoricalCrossentropy',
+        metrics: ['accuracy'],
+        seed: 5,
+      } as const;
+      const probe = await createTrainer(device, config);
+      const initial = await probe.getWeights();
+      probe.destroy();
+      const model = tf.sequential({
+        layers: [
+          tf.layers.simpleRNN({ units: 6, returnSequences: true, inputShape: [3, 1] }),
+          tf.layers.simpleRNN({ units: 5 }),
+          tf.layers.dense({ units: 2 }),
+        ],
+      });
+      model.setWeights(initial.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape)));
+      const labels = LABELS.categoricalCrossentropy;
+      const xs = tf.tensor3d(x.flat(2), [5, 3, 1]);
+      const ys = tf.tensor2d(labels.flat(), [5, 2]);
+      const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = model.apply(xs) as tf.Tensor;
+        return tf.mean(tf.neg(tf.sum(tf.mul(ys, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+      }, variables);
+      const gradients = variables.map((v) => grads[v.name]!);
+      const norms = gradients.map((g) => tf.norm(g));
+      const normValues = norms.map((n) => n.dataSync()[0]!);
+      // Per tensor: the median norm, so that some tensors clip and some do not; global: half the global norm.
+      const global = tf.sqrt(tf.addN(norms.map((n) => tf.square(n))));
+      const globalNorm = global.dataSync()[0]!;
+      const c =
+        clip === 'clipNorm'
+          ? [...normValues].sort((a, b) => a - b)[Math.floor(normValues.length / 2)]!
+          : globalNorm / 2;
+      const scales = normValues.map((n) => c / Math.max(clip === 'clipNorm' ? n : globalNorm, c));
+      expect(Math.min(...scales), 'the clip shrinks some gradients').toBeLessThan(0.9);
+      const clipped = gradients.map((g, i) =>
+        tf.mul(g, tf.div(c, tf.maximum(clip === 'clipNorm' ? norms[i]! : global, c))),
+      );
+      const expected = clipped.map((g) => Float64Array.from(g.dataSync()));
+      tf.dispose([value, xs, ys, global, ...gradients, ...norms, ...clipped]);
+      model.dispose();
+
+      const learningRate = 1000 / c;
+      const trainer = await createTrainer(device, { ...config, optimizer: { type: 'sgd', learningRate, [clip]: c } });
+      expect(trainer.dispatchesPerStep, 'the clip is one more dispatch').toBe(5 * 2 + 6);
+      trainer.setData(x, labels as never);
+      const history = await trainer.fit({ epochs: 1, batchSize: 32, shuffle: false });
+      expect(history.acc).toHaveLength(1);
+      const after = await trainer.getWeights();
+      trainer.destroy();
+      after.forEach((w, i) => {
+        const applied = Float64Array.from(w, (v, k) => (initial[i]![k]! - v) / Math.fround(learningRate));
+        expect(relativeError(applied, expected[i]!), `tensor ${i}`).toBeLessThan(TOLERANCE);
+      });
+    },
+  );
 });

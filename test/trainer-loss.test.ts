@@ -4,6 +4,7 @@ import type { KernelRun } from '../src/gpu/kernel.js';
 import { describeTrainerLoss, type Loss } from '../src/kernels/trainer-loss.js';
 import { trainerLossRef } from '../src/kernels/trainer-loss.ref.js';
 import type { OptimizerConfig } from '../src/kernels/trainer-optimizer.js';
+import { resolveOptimizer } from '../src/trainer/optimizer-config.js';
 import { BARRIER, withoutBarrier } from './helpers/barriers.js';
 import { random, relativeError, uniform } from './helpers/data.js';
 import { runKernel } from './helpers/run-kernel.js';
@@ -12,7 +13,7 @@ import { getDevice } from './helpers/webgpu.js';
 
 // Tolerance: float32 sums of batchSize · outputs terms against float64, relative.
 const TOLERANCE = 1e-5;
-const adam: OptimizerConfig = { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+const adam: OptimizerConfig = resolveOptimizer('adam');
 
 interface Case {
   samples: number;

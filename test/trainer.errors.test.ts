@@ -145,7 +145,11 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
         /^config\.units: expected a positive integer; got NaN$/,
       );
       await expect(createTrainer(device, { ...config, optimizer: 0.01 as never })).rejects.toThrow(
-        /^config\.optimizer: expected an object \(type, learningRate, beta1, beta2, epsilon\) or nothing; got 0\.01$/,
+        new RegExp(
+          "^config\\.optimizer: expected 'adam', 'sgd', 'rmsprop' \\(or tfjs's 'Adam', 'SGD', 'RMSProp'\\), " +
+            'an object \\(type, learningRate, beta1, beta2, epsilon, decay, momentum, centered, clipNorm, ' +
+            'globalClipNorm\\) or nothing; got 0\\.01$',
+        ),
       );
       await expect(createTrainer(device, { ...config, optimizer: { lr: 0.01 } as never })).rejects.toThrow(
         /^config\.optimizer: unknown "lr"/,
@@ -168,9 +172,44 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
             "'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'; got \"huber\"$",
         ),
       );
-      await expect(createTrainer(device, { ...config, optimizer: { type: 'rmsprop' as never } })).rejects.toThrow(
-        /^config\.optimizer\.type: expected 'adam' or 'sgd'; got "rmsprop"$/,
-      );
+      // [optimizer, the message]: each names the field.
+      const optimizers: [unknown, RegExp][] = [
+        [
+          'adagrad',
+          /^config\.optimizer: expected 'adam', 'sgd', 'rmsprop' \(or tfjs's 'Adam', 'SGD', 'RMSProp'\); got "adagrad"/,
+        ],
+        [{ type: 'adamax' }, /^config\.optimizer\.type: expected 'adam', 'sgd', 'rmsprop' .*; got "adamax"$/],
+        [{ type: 'rmsprop', decay: -0.1 }, /^config\.optimizer\.decay: expected a number in \[0, 1\); got -0\.1$/],
+        [{ type: 'rmsprop', decay: 1 }, /^config\.optimizer\.decay: expected a number in \[0, 1\); got 1$/],
+        [
+          { type: 'rmsprop', momentum: Number.NaN },
+          /^config\.optimizer\.momentum: expected a number in \[0, 1\); got NaN$/,
+        ],
+        [{ type: 'rmsprop', epsilon: 0 }, /^config\.optimizer\.epsilon: expected a number in \(0, Infinity\); got 0$/],
+        [{ type: 'rmsprop', centered: 'no' }, /^config\.optimizer\.centered: expected a boolean; got "no"$/],
+        [{ type: 'rmsprop', centered: true }, /^config\.optimizer\.centered: only false; tfjs's centered RMSProp/],
+        [{ type: 'rmsprop', beta1: 0.5 }, /^config\.optimizer\.beta1: RMSProp has no beta1; it is an Adam setting$/],
+        [{ decay: 0.5 }, /^config\.optimizer\.decay: Adam has no decay; it is an RMSProp setting$/],
+        [
+          { type: 'sgd', momentum: 0.5 },
+          /^config\.optimizer\.momentum: SGD has no momentum; it is an RMSProp setting$/,
+        ],
+        [{ clipNorm: 0 }, /^config\.optimizer\.clipNorm: expected a number in \(0, Infinity\); got 0$/],
+        [{ type: 'sgd', clipNorm: -1 }, /^config\.optimizer\.clipNorm: expected a number in \(0, Infinity\); got -1$/],
+        [
+          { globalClipNorm: Infinity },
+          /^config\.optimizer\.globalClipNorm: expected a number in \(0, Infinity\); got Infinity$/,
+        ],
+        [
+          { type: 'rmsprop', clipNorm: 1, globalClipNorm: 1 },
+          /^config\.optimizer\.globalClipNorm: give clipNorm \(per tensor\) or globalClipNorm \(over all\), not both/,
+        ],
+      ];
+      for (const [optimizer, message] of optimizers)
+        await expect(
+          createTrainer(device, { ...config, optimizer: optimizer as never }),
+          JSON.stringify(optimizer),
+        ).rejects.toThrow(message);
       await expect(createTrainer(device, { ...config, optimizer: { type: 'sgd', beta1: 0.5 } })).rejects.toThrow(
         /^config\.optimizer\.beta1: SGD has no beta1; it is an Adam setting$/,
       );

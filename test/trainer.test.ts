@@ -124,6 +124,56 @@ describe('the standalone trainer against stock tfjs on cpu', () => {
   );
 });
 
+// RMSProp: every cell, one and two layers, by name (tfjs-layers' 'rmsprop': learning rate 0.001, decay 0.9,
+// momentum 0, the backend's epsilon) on both sides; then momentum through the object form.
+const RMSPROP_EPOCHS = 100;
+interface RMSPropCase {
+  cell: TrainerCell;
+  units: number[];
+  rmsprop?: { momentum: number };
+}
+const rmspropGrid: RMSPropCase[] = [
+  ...CELL_ORDER.flatMap((cell) => UNITS.map((units) => ({ cell, units }))),
+  { cell: 'lstm', units: [50], rmsprop: { momentum: 0.5 } },
+  { cell: 'gru', units: [12, 50], rmsprop: { momentum: 0.9 } },
+];
+
+describe('the standalone trainer with RMSProp against stock tfjs on cpu', () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await getDevice();
+    await tf.setBackend('cpu');
+  });
+
+  it.each(rmspropGrid)(
+    `$cell $units, rmsprop $rmsprop: ${RMSPROP_EPOCHS} epochs, the same per-epoch losses`,
+    async (c) => {
+      const learningRate = c.rmsprop ? 0.001 : undefined;
+      const trainer = await createTrainer(device, {
+        timesteps: 3,
+        features: 1,
+        units: c.units,
+        outputs: 2,
+        cell: c.cell,
+        activation: activationOf(c.cell),
+        optimizer: c.rmsprop ? { type: 'rmsprop', learningRate, ...c.rmsprop } : 'rmsprop',
+        seed: 7,
+      });
+      const stock = await stockSeedLosses(
+        { ...c, activation: activationOf(c.cell), optimizer: 'rmsprop', learningRate, loss: 'mse' },
+        await trainer.getWeights(),
+        RMSPROP_EPOCHS,
+        32,
+      );
+      trainer.setData(x, y);
+      const loss = await trainer.fit({ epochs: RMSPROP_EPOCHS, batchSize: 32, shuffle: false });
+      trainer.destroy();
+      expect(stock[RMSPROP_EPOCHS - 1], 'the stock run learns').toBeLessThan(stock[0]!);
+      expect(worstRelative(loss, stock), 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
+    },
+  );
+});
+
 describe('the standalone trainer with GRU resetAfter, which tf.layers.gru refuses', () => {
   let device: GPUDevice;
   beforeAll(async () => {
@@ -222,6 +272,128 @@ describe('the standalone trainer', () => {
     seed.dispose();
   });
 
+  const rmspropModelCase =
+    'createTrainerFromModel reproduces a model compiled with tf.train.rmsprop: 50 epochs, the same losses';
+  it(rmspropModelCase, async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.gru({ units: 6, returnSequences: true, inputShape: [3, 1] }),
+        tf.layers.gru({ units: 5 }),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.rmsprop(0.002, 0.8, 0.5), loss: 'meanSquaredError' });
+    const trainer = await createTrainerFromModel(device, model);
+    expect(trainer.config.optimizer).toMatchObject({ type: 'rmsprop', decay: 0.8, momentum: 0.5, epsilon: 1e-7 });
+    const xs = tf.tensor3d(windows.flat(), [5, 3, 1]);
+    const ys = tf.tensor2d(targets.flat(), [5, 2]);
+    const stock = (await model.fit(xs, ys, { epochs: 50, batchSize: 32, shuffle: false, verbose: 0 })).history
+      .loss as number[];
+    tf.dispose([xs, ys]);
+    model.dispose();
+    trainer.setData(x, y);
+    const loss = await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false });
+    trainer.destroy();
+    expect(stock[49], 'the stock run learns').toBeLessThan(stock[0]!);
+    expect(worstRelative(loss, stock), 'largest per-epoch relative loss difference').toBeLessThan(TOLERANCE);
+  });
+
+  it("takes the optimizer by name, as model.compile does, with tfjs-layers' settings for it", async () => {
+    for (const name of ['adam', 'sgd', 'rmsprop', 'Adam', 'SGD', 'RMSProp'] as const) {
+      const model = tf.sequential({
+        layers: [tf.layers.simpleRNN({ units: 4, inputShape: [3, 1] }), tf.layers.dense({ units: 2 })],
+      });
+      model.compile({ optimizer: name, loss: 'meanSquaredError' });
+      const stock = model.optimizer.getConfig();
+      const trainer = await createTrainer(device, { timesteps: 3, features: 1, units: 4, outputs: 2, optimizer: name });
+      const { centered, ...settings } = stock;
+      expect(centered ?? false, name).toBe(false);
+      expect(trainer.config.optimizer, name).toMatchObject({ type: name.toLowerCase(), ...settings });
+      trainer.destroy();
+      const fromModel = await createTrainerFromModel(device, model, { optimizer: { clipNorm: 2 } });
+      expect(fromModel.config.optimizer, `${name} from the model`).toEqual({
+        ...trainer.config.optimizer,
+        clipNorm: 2,
+      });
+      fromModel.destroy();
+      const renamed = await createTrainerFromModel(device, model, { optimizer: 'sgd' });
+      expect(renamed.config.optimizer, "a name in the options replaces the model's optimizer").toMatchObject({
+        type: 'sgd',
+        learningRate: 0.01,
+      });
+      renamed.destroy();
+      model.dispose();
+    }
+  });
+
+  // One SGD step of a 2-layer SimpleRNN: tfjs's gradients on cpu, clipped with tf ops, against the step the
+  // trainer took. The learning rate makes the step much larger than the weights, so that w1 − w0 loses nothing.
+  it.each(['clipNorm', 'globalClipNorm'] as const)(
+    "%s: one SGD step is tfjs's gradients clipped by tf ops (Keras's clipnorm, global_clipnorm)",
+    async (clip) => {
+      const config: TrainerConfig = {
+        timesteps: 3,
+        features: 1,
+        units: [6, 5],
+        outputs: 2,
+        activation: 'relu',
+        seed: 5,
+      };
+      const probe = await createTrainer(device, config);
+      const initial = await probe.getWeights();
+      probe.destroy();
+      const model = tf.sequential({
+        layers: [
+          tf.layers.simpleRNN({ units: 6, activation: 'relu', returnSequences: true, inputShape: [3, 1] }),
+          tf.layers.simpleRNN({ units: 5, activation: 'relu' }),
+          tf.layers.dense({ units: 2 }),
+        ],
+      });
+      model.setWeights(initial.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape)));
+      const xs = tf.tensor3d(windows.flat(), [5, 3, 1]);
+      const ys = tf.tensor2d(targets.flat(), [5, 2]);
+      const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(
+        () => tf.mean(tf.square(tf.sub(model.apply(xs) as tf.Tensor, ys))) as tf.Scalar,
+        variables,
+      );
+      const gradients = variables.map((v) => grads[v.name]!);
+      const norms = gradients.map((g) => tf.norm(g));
+      const normValues = norms.map((n) => n.dataSync()[0]!);
+      // Per tensor: the median norm, so that some tensors clip and some do not; global: half the global norm.
+      const global = tf.sqrt(tf.addN(norms.map((n) => tf.square(n))));
+      const globalNorm = global.dataSync()[0]!;
+      const c =
+        clip === 'clipNorm'
+          ? [...normValues].sort((a, b) => a - b)[Math.floor(normValues.length / 2)]!
+          : globalNorm / 2;
+      const scales = normValues.map((n) => c / Math.max(clip === 'clipNorm' ? n : globalNorm, c));
+      expect(Math.min(...scales), 'the clip shrinks some gradients').toBeLessThan(0.9);
+      if (clip === 'clipNorm') expect(Math.max(...scales), 'and leaves others').toBe(1);
+      const clipped = gradients.map((g, i) =>
+        tf.mul(g, tf.div(c, tf.maximum(clip === 'clipNorm' ? norms[i]! : global, c))),
+      );
+      const expected = clipped.map((g) => Float64Array.from(g.dataSync()));
+      tf.dispose([value, xs, ys, global, ...gradients, ...norms, ...clipped]);
+      model.dispose();
+
+      const learningRate = 1000 / c;
+      const trainer = await createTrainer(device, {
+        ...config,
+        optimizer: { type: 'sgd', learningRate, [clip]: c },
+      });
+      expect(trainer.dispatchesPerStep, 'the clip is one more dispatch').toBe(5 * 2 + 6);
+      trainer.setData(x, y);
+      await trainer.fit({ epochs: 1, batchSize: 32, shuffle: false });
+      const after = await trainer.getWeights();
+      trainer.destroy();
+      after.forEach((w, i) => {
+        const applied = Float64Array.from(w, (v, k) => (initial[i]![k]! - v) / Math.fround(learningRate));
+        expect(relativeError(applied, expected[i]!), `tensor ${i}`).toBeLessThan(TOLERANCE);
+      });
+    },
+  );
+
   it('refuses, naming the setting, every model it cannot train exactly as tfjs does', async () => {
     const rnn = (args: Record<string, unknown> = {}) => tf.layers.lstm({ units: 4, inputShape: [3, 1], ...args });
     const build = (layers: tf.layers.Layer[], compile?: tf.ModelCompileArgs) => {
@@ -231,8 +403,15 @@ describe('the standalone trainer', () => {
     };
     const refused: [tf.Sequential, RegExp][] = [
       [
-        build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: tf.train.rmsprop(0.01), loss: 'meanSquaredError' }),
-        /its optimizer is RMSProp \(only tf\.train\.adam and tf\.train\.sgd\)$/,
+        build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: tf.train.adagrad(0.01), loss: 'meanSquaredError' }),
+        /its optimizer is Adagrad \(only tf\.train\.adam, tf\.train\.sgd and tf\.train\.rmsprop\)$/,
+      ],
+      [
+        build([rnn(), tf.layers.dense({ units: 1 })], {
+          optimizer: tf.train.rmsprop(0.01, 0.9, 0, undefined, true),
+          loss: 'meanSquaredError',
+        }),
+        /its optimizer is RMSProp with centered: true \(only false: tfjs's centered RMSProp turns NaN/,
       ],
       [
         build([rnn(), tf.layers.dense({ units: 1 })], { optimizer: 'adam', loss: 'meanSquaredLogarithmicError' }),
@@ -553,6 +732,29 @@ describe('the standalone trainer', () => {
     async (cell) => {
       // Two layers and split weight gradients, so that every trainer kernel spans several workgroups.
       const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 9], outputs: 2, cell, seed: 6 };
+      const results = [];
+      for (const workgroupOrder of ['natural', 'interleaved'] as const) {
+        const trainer = await createTrainer(device, { ...config, strategy: { weightGradientRows: 4, workgroupOrder } });
+        trainer.setData(x, y);
+        const loss = Float32Array.from(await trainer.fit({ epochs: 5, batchSize: 2, seed: 1 }));
+        results.push([loss, ...(await trainer.getWeights())].map(bytes));
+        trainer.destroy();
+      }
+      expect(results[1], 'interleaved against natural').toEqual(results[0]);
+    },
+  );
+
+  it.each([{ clipNorm: 0.5 }, { globalClipNorm: 1 }])(
+    'RMSProp with %o: the same losses and weights, bit for bit, with the workgroups in another order',
+    async (clip) => {
+      const config: TrainerConfig = {
+        timesteps: 3,
+        features: 1,
+        units: [6, 9],
+        outputs: 2,
+        seed: 6,
+        optimizer: { type: 'rmsprop', learningRate: 0.01, momentum: 0.5, ...clip },
+      };
       const results = [];
       for (const workgroupOrder of ['natural', 'interleaved'] as const) {
         const trainer = await createTrainer(device, { ...config, strategy: { weightGradientRows: 4, workgroupOrder } });

@@ -1,9 +1,10 @@
 /**
  * Moving a tfjs model's training to the standalone trainer and back: a trainer for a sequential
  * model of stacked SimpleRNN, LSTM or GRU layers (stock or fused) → Dense (linear, sigmoid or
- * softmax), with its weights, optimizer (Adam or SGD), loss (MSE or MAE, binary or categorical
- * cross-entropy) and metrics (['accuracy']), and the trained weights written back into the model.
- * Whatever the trainer cannot reproduce exactly is refused, naming the setting.
+ * softmax), with its weights, optimizer (Adam, SGD or RMSProp), loss (MSE or MAE, binary or
+ * categorical cross-entropy) and metrics (['accuracy']), and the trained weights written back into
+ * the model. Whatever the trainer cannot reproduce exactly is refused, naming the setting. tfjs's
+ * optimizers do not clip gradients: clipNorm or globalClipNorm come only from `options.optimizer`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOptions } from '../check-args.js';
@@ -11,9 +12,9 @@ import { describeValue } from '../describe-value.js';
 import { checkDevice } from '../gpu/check-device.js';
 import { cellByClassName, cellById } from '../kernels/cells.js';
 import type { Loss } from '../kernels/trainer-loss.js';
-import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
-import type { TrainerCell, TrainerConfig } from '../trainer/config.js';
+import type { TrainerCell } from '../trainer/config.js';
 import { HEAD_LOSSES, type OutputActivation } from '../trainer/head-config.js';
+import type { OptimizerName, OptimizerOptions } from '../trainer/optimizer-config.js';
 import { createTrainer, type Trainer } from '../trainer/trainer.js';
 
 /** The trainer's cell for a layer's class name, stock or fused (SimpleRNN, FusedLSTM, ...). */
@@ -76,7 +77,7 @@ function checkSettings(name: string, config: Config, settings: readonly string[]
   }
 }
 
-function optimizerOf(model: tf.LayersModel): Partial<OptimizerConfig> {
+function optimizerOf(model: tf.LayersModel): OptimizerOptions {
   const optimizer = model.optimizer as tf.Optimizer | undefined;
   if (!optimizer) return {};
   // By class name, not instanceof: MomentumOptimizer extends SGDOptimizer, and a second copy of tfjs fails instanceof.
@@ -91,7 +92,20 @@ function optimizerOf(model: tf.LayersModel): Partial<OptimizerConfig> {
       epsilon: config.epsilon as number,
     };
   if (name === 'SGD') return { type: 'sgd', learningRate: config.learningRate as number };
-  return refuse(`its optimizer is ${name} (only tf.train.adam and tf.train.sgd)`);
+  if (name === 'RMSProp' && config.centered)
+    refuse(
+      "its optimizer is RMSProp with centered: true (only false: tfjs's centered RMSProp turns NaN " +
+        'wherever a gradient is small; see docs/trainer.md)',
+    );
+  if (name === 'RMSProp')
+    return {
+      type: 'rmsprop',
+      learningRate: config.learningRate as number,
+      decay: config.decay as number,
+      momentum: config.momentum as number,
+      epsilon: config.epsilon as number,
+    };
+  return refuse(`its optimizer is ${name} (only tf.train.adam, tf.train.sgd and tf.train.rmsprop)`);
 }
 
 function lossOf(model: tf.LayersModel): Loss | undefined {
@@ -140,7 +154,8 @@ const describeMetrics = (metrics: unknown) =>
 export async function createTrainerFromModel(
   device: GPUDevice,
   model: tf.LayersModel,
-  options: { optimizer?: Partial<OptimizerConfig> } = {},
+  /** optimizer: settings over the model's (e.g. { clipNorm: 1 }), or a name in its place, as the trainer's config. */
+  options: { optimizer?: OptimizerName | OptimizerOptions } = {},
 ): Promise<Trainer> {
   checkDevice('createTrainerFromModel: device', device);
   checkModel('createTrainerFromModel', model);
@@ -199,7 +214,8 @@ export async function createTrainerFromModel(
     ...(cellOptions.includes('resetAfter') ? { resetAfter: Boolean(first.resetAfter) } : {}),
     ...head,
     loss,
-    optimizer: { ...optimizerOf(model), ...options.optimizer },
+    optimizer:
+      typeof options.optimizer === 'string' ? options.optimizer : { ...optimizerOf(model), ...options.optimizer },
   });
   trainer.setWeights(await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array)));
   return trainer;

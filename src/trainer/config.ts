@@ -6,12 +6,12 @@ import type { Loss } from '../kernels/trainer-loss.js';
 import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
 import { checkStrategyOverride, type Strategy } from '../kernels/strategy.js';
 import { resolveHead, type LossName, type Metric, type OutputActivation } from './head-config.js';
+import { resolveOptimizer, type OptimizerName, type OptimizerOptions } from './optimizer-config.js';
+
+export { ADAM_DEFAULTS, type AdamConfig, type OptimizerName, type OptimizerOptions } from './optimizer-config.js';
 
 export type TrainerCell = 'simpleRNN' | 'lstm' | 'gru';
 export const TRAINER_CELLS: readonly TrainerCell[] = ['simpleRNN', 'lstm', 'gru'];
-
-/** tf.train.adam's settings. */
-export type AdamConfig = Omit<OptimizerConfig, 'type'>;
 
 export interface TrainerConfig {
   readonly timesteps: number;
@@ -38,8 +38,11 @@ export interface TrainerConfig {
   readonly loss?: LossName;
   /** ['accuracy'] (or ['acc']): each epoch's accuracy beside its loss; classification heads only. */
   readonly metrics?: readonly Metric[];
-  /** type 'adam' (default; tf.train.adam's defaults) or 'sgd' (learningRate, default 0.01). */
-  readonly optimizer?: Partial<OptimizerConfig>;
+  /**
+   * A name as model.compile takes it ('adam', the default, 'sgd', 'rmsprop'), or { type, learningRate, ... }
+   * with tf.train's settings and Keras's clipNorm or globalClipNorm (optimizer-config.ts).
+   */
+  readonly optimizer?: OptimizerName | OptimizerOptions;
   /** Seeds the initial weights (tfjs's default initializers). */
   readonly seed?: number;
   /**
@@ -69,9 +72,6 @@ export interface ResolvedTrainerConfig {
   readonly strategy: Partial<Strategy>;
 }
 
-export const ADAM_DEFAULTS: AdamConfig = { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-const SGD_LEARNING_RATE = 0.01;
-
 const CONFIG_FIELDS = [
   'timesteps',
   'features',
@@ -97,39 +97,6 @@ function resolveUnits(units: unknown): number[] {
       `config.units: expected a positive integer or a non-empty list of them; got ${describeValue(units)}`,
     );
   return units.map((u, i) => checkPositiveInteger(`config.units[${i}]`, u));
-}
-
-function resolveOptimizer(given: unknown): OptimizerConfig {
-  checkOptions('config.optimizer', given, ['type', ...Object.keys(ADAM_DEFAULTS)]);
-  const optimizer = (given ?? {}) as Partial<OptimizerConfig>;
-  const type = optimizer.type ?? 'adam';
-  if (type !== 'adam' && type !== 'sgd')
-    throw new TypeError(`config.optimizer.type: expected 'adam' or 'sgd'; got ${describeValue(type)}`);
-  if (type === 'sgd') {
-    const extra = (['beta1', 'beta2', 'epsilon'] as const).find((key) => optimizer[key] !== undefined);
-    if (extra) throw new TypeError(`config.optimizer.${extra}: SGD has no ${extra}; it is an Adam setting`);
-  }
-  const resolved = {
-    ...ADAM_DEFAULTS,
-    ...(type === 'sgd' ? { learningRate: SGD_LEARNING_RATE } : {}),
-    ...optimizer,
-    type,
-  };
-  const ranges: Record<keyof AdamConfig, [number, number]> = {
-    learningRate: [0, Infinity],
-    beta1: [0, 1],
-    beta2: [0, 1],
-    epsilon: [0, Infinity],
-  };
-  for (const [name, [low, high]] of Object.entries(ranges) as [keyof AdamConfig, [number, number]][]) {
-    const value = resolved[name];
-    if (typeof value !== 'number' || !(value > low && value < high)) {
-      throw new RangeError(
-        `config.optimizer.${name}: expected a number in (${low}, ${high}); got ${describeValue(value)}`,
-      );
-    }
-  }
-  return resolved;
 }
 
 function resolveStrategy(given: unknown): Partial<Strategy> {

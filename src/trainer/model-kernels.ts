@@ -8,8 +8,8 @@
  * head is the core's GEMMs on a one-step layer: ŷ = last·kernel + bias is input-projection with
  * timesteps 1, dh_last = dŷ·kernelᵀ is input-gradient, and [dKernel; dBias] = [last | 1]ᵀ·dŷ is
  * weight-gradients (whose recurrent block, with no previous state, comes out 0 into a scratch).
- * Only the batch gather (trainer-batch), the loss (trainer-loss) and the optimizer
- * (trainer-optimizer) are the trainer's own kernels.
+ * Only the batch gather (trainer-batch), the loss (trainer-loss), the gradient clipping (trainer-clip,
+ * when the optimizer clips) and the optimizer (trainer-optimizer) are the trainer's own kernels.
  */
 import type { KernelRun } from '../gpu/kernel.js';
 import type { Cell, CellShape } from '../kernels/cell.js';
@@ -17,6 +17,7 @@ import { planLayer, type LayerPlan, type WeightGradients } from '../kernels/laye
 import { SIMPLE_RNN_CELL } from '../kernels/simple-rnn.js';
 import { chooseStrategy, type DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
+import { describeTrainerClip } from '../kernels/trainer-clip.js';
 import { describeTrainerLoss, targetWidth } from '../kernels/trainer-loss.js';
 import { describeTrainerOptimizer } from '../kernels/trainer-optimizer.js';
 import type { ResolvedTrainerConfig } from './config.js';
@@ -45,6 +46,8 @@ export interface ModelKernels {
   readonly layers: readonly LayerKernels[];
   readonly head: HeadKernels;
   readonly batch: KernelRun;
+  /** The gradients' clip scales before the optimizer; null when it does not clip. */
+  readonly clip: KernelRun | null;
   readonly optimizer: KernelRun;
   /** Every dispatch of one training step, in order. */
   readonly dispatchesPerStep: number;
@@ -94,7 +97,9 @@ export function modelKernels(
   // Sparse targets gather one class id per row.
   const targets = { ...data, outputs: targetWidth(c.loss, data.outputs) };
   const batch = describeTrainerBatch(targets, 'train', headStrategy, traits);
-  const optimizer = describeTrainerOptimizer(layout.floats, c.optimizer, headStrategy, traits);
+  const tensorStarts = layout.tensors.map((tensor) => tensor.offset);
+  const clip = describeTrainerClip(tensorStarts, layout.floats, c.optimizer);
+  const optimizer = describeTrainerOptimizer(layout.floats, tensorStarts.length, c.optimizer, headStrategy, traits);
   const count = (run: KernelRun | null) => run?.dispatches.length ?? 0;
   const countGradients = (g: WeightGradients) => count(g.run) + count(g.splits?.run ?? null);
   const dispatchesPerStep =
@@ -113,6 +118,7 @@ export function modelKernels(
     count(head.loss) +
     count(head.inputGradient) +
     countGradients(head.gradients) +
+    count(clip) +
     count(optimizer);
-  return { cell, layers, head, batch, optimizer, dispatchesPerStep };
+  return { cell, layers, head, batch, clip, optimizer, dispatchesPerStep };
 }

@@ -13,9 +13,12 @@ import { bindingOf, type WeightLayout } from './weight-layout.js';
 export interface TrainerBuffers {
   readonly weights: GPUBuffer;
   readonly gradients: GPUBuffer;
-  /** Adam's m | v; null for SGD. */
+  /** The optimizer's state (Adam's m | v, RMSProp's ms | mom); null for SGD. */
   readonly moments: GPUBuffer | null;
   readonly progress: GPUBuffer;
+  /** With clipping: each weight tensor's first float (u32), and its gradient scale; else null. */
+  readonly tensorStarts: GPUBuffer | null;
+  readonly clipScales: GPUBuffer | null;
 }
 
 export class StepBuffers {
@@ -27,7 +30,7 @@ export class StepBuffers {
   readonly dPredictions: GPUBuffer;
   /** Forward through every layer and the head's ŷ: what training and prediction share. */
   readonly forward: readonly BoundKernel[];
-  /** dŷ's way back (after trainer-loss): the head's and every layer's gradients, then the optimizer. */
+  /** dŷ's way back (after trainer-loss): the head's and every layer's gradients, the clip, the optimizer. */
   readonly backward: readonly BoundKernel[];
   private readonly owned: GPUBuffer[] = [];
 
@@ -148,12 +151,22 @@ export class StepBuffers {
           }),
         );
     }
+    if (kernels.clip)
+      backward.push(
+        bindKernel(device, kernels.clip, {
+          tensorStarts: own.tensorStarts,
+          gradients: own.gradients,
+          clipScales: own.clipScales,
+        }),
+      );
     backward.push(
       bindKernel(device, kernels.optimizer, {
         progress: own.progress,
         gradients: own.gradients,
         weights: own.weights,
-        moments: own.moments ?? undefined,
+        moments: own.moments,
+        tensorStarts: own.tensorStarts,
+        clipScales: own.clipScales,
       }),
     );
     this.backward = backward;

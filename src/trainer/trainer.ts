@@ -1,12 +1,13 @@
 /**
  * A standalone trainer on a bare GPUDevice, with no tfjs: stacked recurrent layers of one cell
  * (SimpleRNN, LSTM or GRU) → Dense(outputs) (linear under MSE or MAE, sigmoid under binary
- * cross-entropy, softmax under categorical cross-entropy), with Adam or SGD, as tfjs's model.fit
- * trains the same sequential model. A training step is the core's kernels plus three of the
- * trainer's own (model-kernels.ts), all in one compute pass, and a submission records many epochs of
- * steps: the batch is gathered on the GPU from the step counter, per-epoch losses (and correct
- * predictions, for accuracy) accumulate on the GPU and are read back once per submission, Adam's β
- * powers live on the GPU too. Weights move in and out in tfjs's getWeights() order and shapes.
+ * cross-entropy, softmax under categorical cross-entropy), with Adam, SGD or RMSProp, as tfjs's
+ * model.fit trains the same sequential model. A training step is the core's kernels plus three of
+ * the trainer's own (four when it clips gradients; model-kernels.ts), all in one compute pass, and a
+ * submission records many epochs of steps: the batch is gathered on the GPU from the step counter,
+ * per-epoch losses (and correct predictions, for accuracy) accumulate on the GPU and are read back
+ * once per submission, Adam's β powers live on the GPU too. Weights move in and out in tfjs's
+ * getWeights() order and shapes.
  */
 import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
@@ -20,6 +21,7 @@ import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
 import { lossIterations, MAX_LOSS_ITERATIONS } from '../kernels/trainer-loss.js';
 import { trainerLossRef } from '../kernels/trainer-loss.ref.js';
+import { clipMode, optimizerStates } from '../kernels/trainer-optimizer.js';
 import { resolveTrainerConfig, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
 import { toFloat32, toTargets, type ClassIds, type Matrix2, type Matrix3, type ShapedData } from './data.js';
 import { activateOutputs } from './head-config.js';
@@ -66,8 +68,8 @@ export interface Trainer {
   readonly config: ResolvedTrainerConfig;
   /**
    * Dispatches per training step (one mini-batch) at the last fit's batch size (32 before any):
-   * 5·layers + 5 (see docs/trainer.md#dispatches-per-step), more only where a recurrence is chunked
-   * or a weight gradient split.
+   * 5·layers + 5 (see docs/trainer.md#dispatches-per-step), more only where a recurrence is chunked,
+   * a weight gradient split or the gradients clipped.
    */
   readonly dispatchesPerStep: number;
   /**
@@ -145,6 +147,7 @@ function checkBindings(kernels: ModelKernels, limits: GPUSupportedLimits): void 
   const runs = [
     kernels.batch,
     kernels.optimizer,
+    ...(kernels.clip ? [kernels.clip] : []),
     kernels.head.loss,
     ...kernels.layers.flatMap((l) => [l.projection, l.forward, l.backward, l.gradients.run]),
   ];
@@ -167,6 +170,8 @@ class GPUTrainer implements Trainer {
   private readonly gradients: GPUBuffer;
   private readonly moments: GPUBuffer | null;
   private readonly progress: GPUBuffer;
+  private readonly tensorStarts: GPUBuffer | null = null;
+  private readonly clipScales: GPUBuffer | null = null;
   private data: Data | null = null;
   private order: GPUBuffer | null = null;
   private step: StepBuffers | null = null;
@@ -191,7 +196,14 @@ class GPUTrainer implements Trainer {
     const bytes = layout.floats * 4;
     this.weights = this.buffer('weights', bytes);
     this.gradients = this.buffer('gradients', bytes);
-    this.moments = config.optimizer.type === 'adam' ? this.buffer('moments', 2 * bytes) : null;
+    const states = optimizerStates(config.optimizer);
+    this.moments = states > 0 ? this.buffer('moments', states * bytes) : null;
+    if (clipMode(config.optimizer) !== 0) {
+      const starts = Uint32Array.from(layout.tensors, (tensor) => tensor.offset);
+      this.tensorStarts = this.buffer('tensor starts', starts.byteLength);
+      device.queue.writeBuffer(this.tensorStarts, 0, starts);
+      this.clipScales = this.buffer('clip scales', starts.byteLength);
+    }
     this.progress = this.buffer('progress', LOSSES_OFFSET + MAX_EPOCH_VALUES * 4);
     device.queue.writeBuffer(this.progress, 0, Float32Array.of(0, 0, 1, 1));
   }
@@ -261,6 +273,8 @@ class GPUTrainer implements Trainer {
         gradients: this.gradients,
         moments: this.moments,
         progress: this.progress,
+        tensorStarts: this.tensorStarts,
+        clipScales: this.clipScales,
       });
     }
     return { step: this.step, kernels };

@@ -1,8 +1,9 @@
 /**
  * Where every weight of the trainer's model lives: the one description of its layout. Weights,
- * gradients and Adam's two moments are four buffers of this layout; kernels see a tensor through a
- * binding at its offset (each tensor starts at a multiple of minStorageBufferOffsetAlignment; the
- * padding between tensors has gradient 0, so the optimizer can run over the whole buffer).
+ * gradients and the optimizer's two states (Adam's moments, RMSProp's ms and mom) are four buffers of
+ * this layout; kernels see a tensor through a binding at its offset (each tensor starts at a multiple
+ * of minStorageBufferOffsetAlignment; the padding between tensors has gradient 0, so the optimizer and
+ * the gradient norms can run over the whole buffer).
  *
  * Order and shapes are tfjs's getWeights() for the same sequential model: for each recurrent layer,
  * kernel [F, G·U], recurrent_kernel [U, G·U], bias [G·U] (GRU resetAfter: [2, 3U]); then the Dense

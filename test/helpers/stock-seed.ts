@@ -21,9 +21,19 @@ export interface StockSeedConfig {
   readonly cell: TrainerCell;
   readonly units: readonly number[];
   readonly activation: 'relu' | 'tanh';
-  readonly optimizer: 'adam' | 'sgd';
-  readonly learningRate: number;
+  readonly optimizer: 'adam' | 'sgd' | 'rmsprop';
+  /** Left out: the optimizer by name, with tfjs-layers' defaults for it. */
+  readonly learningRate?: number;
+  /** tf.train.rmsprop's momentum (decay and epsilon its defaults). */
+  readonly rmsprop?: { readonly momentum: number };
   readonly loss: 'mse' | 'mae';
+}
+
+function stockOptimizer(c: StockSeedConfig): tf.Optimizer | string {
+  if (c.learningRate === undefined) return c.optimizer;
+  if (c.optimizer === 'adam') return tf.train.adam(c.learningRate);
+  if (c.optimizer === 'sgd') return tf.train.sgd(c.learningRate);
+  return tf.train.rmsprop(c.learningRate, 0.9, c.rmsprop?.momentum ?? 0);
 }
 
 const CACHE = join(import.meta.dirname, '..', 'golden', 'stock-losses');
@@ -68,7 +78,7 @@ async function trainStock(
   );
   model.add(tf.layers.dense({ units: 2 }));
   model.compile({
-    optimizer: c.optimizer === 'adam' ? tf.train.adam(c.learningRate) : tf.train.sgd(c.learningRate),
+    optimizer: stockOptimizer(c),
     loss: c.loss === 'mse' ? 'meanSquaredError' : 'meanAbsoluteError',
   });
   const initial = initialWeights.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
