@@ -124,8 +124,8 @@ describe('the standalone trainer against stock tfjs on cpu', () => {
   );
 });
 
-// RMSProp: every cell, one and two layers, by name (tfjs-layers' 'rmsprop': learning rate 0.001, decay 0.9,
-// momentum 0, the backend's epsilon) on both sides; then momentum through the object form.
+// RMSProp: every cell, and one and two layers, by name (tfjs-layers' 'rmsprop': learning rate 0.001, decay
+// 0.9, momentum 0, the backend's epsilon) on both sides; then momentum through the object form.
 const RMSPROP_EPOCHS = 100;
 interface RMSPropCase {
   cell: TrainerCell;
@@ -133,15 +133,16 @@ interface RMSPropCase {
   rmsprop?: { momentum: number };
 }
 const rmspropGrid: RMSPropCase[] = [
-  ...CELL_ORDER.flatMap((cell) => UNITS.map((units) => ({ cell, units }))),
-  { cell: 'lstm', units: [50], rmsprop: { momentum: 0.5 } },
+  { cell: 'simpleRNN', units: [50] },
+  { cell: 'lstm', units: [12, 50] },
+  { cell: 'gru', units: [50] },
   { cell: 'gru', units: [12, 50], rmsprop: { momentum: 0.9 } },
 ];
 
 describe('the standalone trainer with RMSProp against stock tfjs on cpu', () => {
   let device: GPUDevice;
   beforeAll(async () => {
-    device = await getDevice();
+    device = await getSharedPipelinesDevice();
     await tf.setBackend('cpu');
   });
 
