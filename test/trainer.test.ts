@@ -726,47 +726,27 @@ describe('the standalone trainer', () => {
     },
   );
 
-  // The trainer's own kernels (batch, loss, optimizer) and its composition do not depend on the cell, and
+  // The trainer's own kernels (batch, loss, clip, optimizer) and its composition do not depend on the cell, and
   // every cell's kernels are permuted in workgroup-order.test.ts: SimpleRNN, whose pipelines compile fastest.
-  it.each(['simpleRNN'] as const)(
-    '%s: the same losses and weights, bit for bit, with the workgroups in another order',
-    async (cell) => {
-      // Two layers and split weight gradients, so that every trainer kernel spans several workgroups.
-      const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 9], outputs: 2, cell, seed: 6 };
-      const results = [];
-      for (const workgroupOrder of ['natural', 'interleaved'] as const) {
-        const trainer = await createTrainer(device, { ...config, strategy: { weightGradientRows: 4, workgroupOrder } });
-        trainer.setData(x, y);
-        const loss = Float32Array.from(await trainer.fit({ epochs: 5, batchSize: 2, seed: 1 }));
-        results.push([loss, ...(await trainer.getWeights())].map(bytes));
-        trainer.destroy();
-      }
-      expect(results[1], 'interleaved against natural').toEqual(results[0]);
-    },
-  );
-
-  it.each([{ clipNorm: 0.5 }, { globalClipNorm: 1 }])(
-    'RMSProp with %o: the same losses and weights, bit for bit, with the workgroups in another order',
-    async (clip) => {
-      const config: TrainerConfig = {
-        timesteps: 3,
-        features: 1,
-        units: [6, 9],
-        outputs: 2,
-        seed: 6,
-        optimizer: { type: 'rmsprop', learningRate: 0.01, momentum: 0.5, ...clip },
-      };
-      const results = [];
-      for (const workgroupOrder of ['natural', 'interleaved'] as const) {
-        const trainer = await createTrainer(device, { ...config, strategy: { weightGradientRows: 4, workgroupOrder } });
-        trainer.setData(x, y);
-        const loss = Float32Array.from(await trainer.fit({ epochs: 5, batchSize: 2, seed: 1 }));
-        results.push([loss, ...(await trainer.getWeights())].map(bytes));
-        trainer.destroy();
-      }
-      expect(results[1], 'interleaved against natural').toEqual(results[0]);
-    },
-  );
+  const rmsprop = { type: 'rmsprop', learningRate: 0.01, momentum: 0.5 } as const;
+  it.each([
+    { name: 'Adam', optimizer: undefined },
+    { name: 'RMSProp with clipNorm', optimizer: { ...rmsprop, clipNorm: 0.5 } },
+    { name: 'RMSProp with globalClipNorm', optimizer: { ...rmsprop, globalClipNorm: 1 } },
+  ])('SimpleRNN, $name: the same losses and weights, bit for bit, with the workgroups in another order', async (c) => {
+    // Two layers and split weight gradients, so that every trainer kernel spans several workgroups.
+    const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 9], outputs: 2, seed: 6 };
+    const results = [];
+    for (const workgroupOrder of ['natural', 'interleaved'] as const) {
+      const strategy = { weightGradientRows: 4, workgroupOrder };
+      const trainer = await createTrainer(device, { ...config, optimizer: c.optimizer, strategy });
+      trainer.setData(x, y);
+      const loss = Float32Array.from(await trainer.fit({ epochs: 5, batchSize: 2, seed: 1 }));
+      results.push([loss, ...(await trainer.getWeights())].map(bytes));
+      trainer.destroy();
+    }
+    expect(results[1], 'interleaved against natural').toEqual(results[0]);
+  });
 
   it('creates a 512-unit LSTM without blocking the event loop (orthogonal init yields)', async () => {
     let ticks = 0;
