@@ -201,6 +201,9 @@ describe('trainer-loss kernel vs reference', async () => {
     data.batchY = Float32Array.from(t);
     const counted =
       readProgress((await runKernel(device, describeTrainerLoss(c, c, adam), data)).progress!, 4).losses[3]! - 3;
+    // tfjs's cpu backend, whichever backend an earlier file of this worker left active.
+    const active = tf.getBackend();
+    await tf.setBackend('cpu');
     const logits = tf.tensor2d([...z], [rows, outputs]);
     const metric =
       loss === 'binaryCrossentropy'
@@ -209,6 +212,8 @@ describe('trainer-loss kernel vs reference', async () => {
           ? tf.metrics.categoricalAccuracy(tf.tensor2d([...t], [rows, outputs]), tf.softmax(logits))
           : tf.metrics.sparseCategoricalAccuracy(tf.tensor1d([...t]), tf.softmax(logits));
     const tfjs = Array.from(await metric.data()).reduce((a, b) => a + b, 0);
+    tf.dispose([logits, metric]);
+    await tf.setBackend(active);
     expect(counted).toBe(tfjs);
     expect(counted, 'the cases hold right and wrong predictions').toBeGreaterThan(0);
     expect(counted).toBeLessThan(rows);
