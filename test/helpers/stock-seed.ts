@@ -54,7 +54,7 @@ export async function stockSeedLosses(
   mkdirSync(CACHE, { recursive: true });
   // Written aside and renamed, so that a reader in another process never sees half a file.
   const partial = `${file}.${process.pid}`;
-  writeFileSync(partial, JSON.stringify(losses));
+  writeFileSync(partial, `${JSON.stringify(losses, null, 1)}\n`);
   renameSync(partial, file);
   return losses;
 }
