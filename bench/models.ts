@@ -27,7 +27,8 @@ if (!Number.isInteger(batches) || batches < 1)
 
 const adapter = describeAdapter(await useTfjsWebGPU());
 registerKernels();
-console.log(`adapter: ${adapter}; tfjs ${tf.version.tfjs}; ${batches} batches per epoch`);
+const batchesText = `${batches} batch${batches === 1 ? '' : 'es'}`;
+console.log(`adapter: ${adapter}; tfjs ${tf.version.tfjs}; ${batchesText} per epoch`);
 
 /** The model's data cut to `batches` batches. */
 function cut(g: GalleryModel) {
@@ -138,8 +139,7 @@ publish({
   tables: [
     {
       caption:
-        `Milliseconds per epoch of ${batches} batches ` +
-        `(median of ${ROUNDS} rounds; fused and stock webgpu in turn).`,
+        `Milliseconds per epoch of ${batchesText} ` + `(median of ${ROUNDS} rounds; fused and stock webgpu in turn).`,
       header: ['model', 'layers', 'batch', 'fused webgpu', 'stock webgpu', 'stock wasm', 'vs stock webgpu', 'vs wasm'],
       rows: results.map((r) => [
         r.name,
