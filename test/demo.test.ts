@@ -104,6 +104,11 @@ test('notebook page: Train with 200 epochs on WebGPU, then a finite prediction a
 
     expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
     expect(await page.locator('#check-table').isVisible()).toBe(true);
+    // The comparison table fits its card (its column names once pushed it past the card's right edge).
+    const overflow = await page
+      .locator('#check-table')
+      .evaluate((table) => table.getBoundingClientRect().right - table.closest('.card')!.getBoundingClientRect().right);
+    expect(overflow, 'pixels past the card').toBeLessThanOrEqual(0);
     // Both curves drawn: vega-embed rendered an SVG into the chart's box.
     await page.locator('#check-chart svg').first().waitFor();
     await saveScreenshot(page, 'notebook.png');
