@@ -17,12 +17,12 @@ fn main() {
   for (var k = 1u; k < O; k++) { m = max(m, logits[k] * params.inverseTemperature); }
   var total = 0.0;
   for (var k = 0u; k < O; k++) { total += exp(logits[k] * params.inverseTemperature - m); }
-  let target = f32(pcg(params.step + pcg(params.seed)) >> 8u) * 0x1p-24f * total;
+  let threshold = f32(pcg(params.step + pcg(params.seed)) >> 8u) * 0x1p-24f * total;
   var sum = 0.0;
   var choice = O - 1u;
   for (var k = 0u; k < O; k++) {
     sum += exp(logits[k] * params.inverseTemperature - m);
-    if (sum > target) {
+    if (sum > threshold) {
       choice = k;
       break;
     }
