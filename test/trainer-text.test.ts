@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';
 import type { TrainerCell, TrainerConfig } from '../src/trainer/config.js';
 import type { OutputActivation } from '../src/trainer/head-config.js';
 import { seededRandom } from '../src/trainer/random.js';
@@ -31,11 +32,15 @@ interface Case {
   outputs: number;
   batchSize: number;
   optimizer: 'adam' | 'rmsprop';
+  /** The trainer made from the compiled stock model (createTrainerFromModel), else createTrainer. */
+  fromModel: boolean;
+  /** On every step, the stock head is timeDistributed(dense), else dense on the sequence (the same in tfjs). */
+  timeDistributed: boolean;
 }
 
 const cases: Case[] = [
   {
-    name: 'sentiment: embedding(maskZero) → LSTM → sigmoid',
+    name: 'sentiment: embedding(maskZero) → LSTM → sigmoid, from the model',
     cell: 'lstm',
     units: [8],
     embedding: { inputDim: 9, outputDim: 5, maskZero: true },
@@ -45,6 +50,8 @@ const cases: Case[] = [
     outputs: 1,
     batchSize: 2,
     optimizer: 'adam',
+    fromModel: true,
+    timeDistributed: false,
   },
   {
     name: 'intent: embedding → 2 GRUs → softmax',
@@ -57,6 +64,8 @@ const cases: Case[] = [
     outputs: 3,
     batchSize: 32,
     optimizer: 'adam',
+    fromModel: false,
+    timeDistributed: false,
   },
   {
     name: 'char-RNN: embedding → SimpleRNN → timeDistributed(softmax), RMSProp',
@@ -69,9 +78,11 @@ const cases: Case[] = [
     outputs: 6,
     batchSize: 2,
     optimizer: 'rmsprop',
+    fromModel: false,
+    timeDistributed: true,
   },
   {
-    name: 'char-RNN: embedding(maskZero) → 2 LSTMs → timeDistributed(softmax), RMSProp',
+    name: 'char-RNN: embedding(maskZero) → 2 LSTMs → timeDistributed(softmax), RMSProp, from the model',
     cell: 'lstm',
     units: [8, 6],
     embedding: { inputDim: 6, outputDim: 3, maskZero: true },
@@ -81,9 +92,11 @@ const cases: Case[] = [
     outputs: 6,
     batchSize: 32,
     optimizer: 'rmsprop',
+    fromModel: true,
+    timeDistributed: true,
   },
   {
-    name: 'sequence regression: 2 GRUs → timeDistributed(linear)',
+    name: 'sequence regression: 2 GRUs → dense(linear) on every step, from the model',
     cell: 'gru',
     units: [5, 7],
     embedding: null,
@@ -93,6 +106,8 @@ const cases: Case[] = [
     outputs: 2,
     batchSize: 2,
     optimizer: 'adam',
+    fromModel: true,
+    timeDistributed: false,
   },
   {
     name: 'tagging: embedding(maskZero) → SimpleRNN → timeDistributed(sigmoid)',
@@ -105,6 +120,8 @@ const cases: Case[] = [
     outputs: 2,
     batchSize: 3,
     optimizer: 'adam',
+    fromModel: false,
+    timeDistributed: true,
   },
 ];
 
@@ -147,7 +164,7 @@ function stockModel(c: Case): tf.Sequential {
     ),
   );
   const dense = tf.layers.dense({ units: c.outputs, activation: c.head });
-  model.add(c.returnSequences ? tf.layers.timeDistributed({ layer: dense }) : dense);
+  model.add(c.timeDistributed ? tf.layers.timeDistributed({ layer: dense }) : dense);
   const optimizer = c.optimizer === 'rmsprop' ? tf.train.rmsprop(LEARNING_RATE) : tf.train.adam(LEARNING_RATE);
   // tfjs names MSE by its long name only.
   const loss = c.loss === 'mse' ? 'meanSquaredError' : c.loss;
@@ -191,12 +208,23 @@ describe('the trainer with token input and heads on every step against stock tfj
 
   it.each(cases.map((c) => [c.name, c] as const))(`%s: ${EPOCHS} epochs, the same losses`, async (_, c) => {
     const model = stockModel(c);
-    const trainer = await createTrainer(device, trainerConfig(c));
-    const initial = await trainer.getWeights();
+    // The same seeded initial weights either way (a model's own initializers are unseeded).
+    const seeded = await createTrainer(device, trainerConfig(c));
+    const initial = await seeded.getWeights();
     expect(initial.map((w) => w.length)).toEqual(model.getWeights().map((w) => w.size));
     const tensors = initial.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
     model.setWeights(tensors);
     tf.dispose(tensors);
+    let trainer = seeded;
+    if (c.fromModel) {
+      seeded.destroy();
+      trainer = await createTrainerFromModel(device, model);
+      expect(trainer.config).toMatchObject({
+        embedding: c.embedding,
+        returnSequences: c.returnSequences,
+        loss: c.loss,
+      });
+    }
     const { x, y } = dataFor(c);
     const xs = tf.tensor(x.flat(2) as number[], c.embedding ? [SAMPLES, TIMESTEPS] : [SAMPLES, TIMESTEPS, 2]);
     const ys = stockTargets(c, y);
