@@ -60,7 +60,7 @@ describe('Trainer.sample', async () => {
   it.each([
     ['embedding → 2 LSTMs', text],
     ['one-hot → GRU', { ...text, embedding: undefined, features: 6, units: 9, cell: 'gru' } as TrainerConfig],
-    ['embedding → SimpleRNN, head on the last step', { ...text, units: 7, cell: 'simpleRNN', returnSequences: false }],
+    ['embedding → SimpleRNN, a last-step head', { ...text, units: 7, cell: 'simpleRNN', returnSequences: false }],
   ] as const)('%s: greedy generation agrees with predict on the generated text', async (_, config) => {
     const trainer = await createTrainer(device, config);
     // An untrained model's states stay near 0 and its logits within ~1e-3 of one another: weights scaled

@@ -257,7 +257,7 @@ describe('the trainer with token input and heads on every step against stock tfj
 describe('the trainer with token input, whatever the workgroup order', () => {
   // The Embedding's gradient sums each token's steps across workgroups' tiles of ids: interleaved
   // workgroups and split weight gradients give the same bits.
-  it('embedding(maskZero) → SimpleRNN → timeDistributed(sigmoid): the same losses and weights, bit for bit', async () => {
+  it('embedding(maskZero) → SimpleRNN → timeDistributed(sigmoid): the same bits, losses and weights', async () => {
     const device = await getDevice();
     const c = cases[5]!;
     const { x, y } = dataFor(c);

@@ -414,11 +414,6 @@ describe('the standalone trainer', () => {
         build([rnn({ recurrentConstraint: tf.constraints.maxNorm({}) }), tf.layers.dense({ units: 1 })]),
         /has recurrentConstraint: .*\(only null\)$/,
       ],
-      [build([rnn({ dropout: 0.2 }), tf.layers.dense({ units: 1 })]), /has dropout: 0\.2 \(only 0\)$/],
-      [
-        build([rnn({ recurrentDropout: 0.1 }), tf.layers.dense({ units: 1 })]),
-        /has recurrentDropout: 0\.1 \(only 0\)$/,
-      ],
       [build([rnn({ goBackwards: true }), tf.layers.dense({ units: 1 })]), /has goBackwards: true \(only false\)$/],
       [
         build([rnn(), tf.layers.dense({ units: 1, activation: 'relu' })]),

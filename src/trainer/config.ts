@@ -7,6 +7,7 @@ import { describeValue } from '../describe-value.js';
 import { DEFAULT_RECURRENT_ACTIVATION, resolveActivation, type Activation } from '../kernels/activation.js';
 import type { Loss } from '../kernels/trainer-loss.js';
 import type { OptimizerConfig } from '../kernels/trainer-optimizer.js';
+import { checkDropoutRate } from '../kernels/dropout-mask.js';
 import { checkStrategyOverride, type Strategy } from '../kernels/strategy.js';
 import { resolveHead, type LossName, type Metric, type OutputActivation } from './head-config.js';
 import { resolveOptimizer, type OptimizerName, type OptimizerOptions } from './optimizer-config.js';
@@ -45,6 +46,13 @@ export interface TrainerConfig {
   readonly resetAfter?: boolean;
   /** LSTM only: initial forget-gate bias 1 (default false, as tfjs's tf.layers.lstm). */
   readonly unitForgetBias?: boolean;
+  /**
+   * Each recurrent layer's dropout of its input, in [0, 1) (one number for every layer, or one per layer);
+   * in training only, fresh masks every step, as tfjs's layers (default 0).
+   */
+  readonly dropout?: number | readonly number[];
+  /** Each recurrent layer's dropout of its state h_{s-1}, as tfjs's recurrentDropout (default 0). */
+  readonly recurrentDropout?: number | readonly number[];
   /**
    * The Dense head on every step (Keras's returnSequences with timeDistributed(dense)): targets
    * [samples][timesteps][outputs], or class ids [samples][timesteps]; default false, the last step.
@@ -88,6 +96,10 @@ export interface ResolvedTrainerConfig {
   readonly recurrentActivation: Activation;
   readonly resetAfter: boolean;
   readonly unitForgetBias: boolean;
+  /** Every recurrent layer's dropout rate of its input, bottom up (0: none). */
+  readonly dropout: readonly number[];
+  /** Every recurrent layer's dropout rate of its state. */
+  readonly recurrentDropout: readonly number[];
   readonly outputActivation: OutputActivation;
   readonly loss: Loss;
   readonly metrics: readonly 'accuracy'[];
@@ -107,6 +119,8 @@ const CONFIG_FIELDS = [
   'recurrentActivation',
   'resetAfter',
   'unitForgetBias',
+  'dropout',
+  'recurrentDropout',
   'returnSequences',
   'outputActivation',
   'loss',
@@ -133,6 +147,14 @@ function resolveStrategy(given: unknown): Partial<Strategy> {
         "(a step's dispatches must not grow with timesteps); got 'stepwise'",
     );
   return strategy;
+}
+
+function resolveRates(name: 'dropout' | 'recurrentDropout', given: unknown, layers: number): number[] {
+  if (given === undefined) return new Array<number>(layers).fill(0);
+  if (!Array.isArray(given)) return new Array<number>(layers).fill(checkDropoutRate(`config.${name}`, given));
+  if (given.length !== layers)
+    throw new RangeError(`config.${name}: expected a rate for each of the ${layers} layers; got ${given.length}`);
+  return given.map((rate, l) => checkDropoutRate(`config.${name}[${l}]`, rate));
 }
 
 const EMBEDDING_FIELDS = ['inputDim', 'outputDim', 'maskZero'] as const;
@@ -182,7 +204,8 @@ function checkFlag(
 export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConfig {
   if (typeof config !== 'object' || config === null)
     throw new TypeError(
-      `config: expected an object with timesteps, features (or embedding), units, outputs; got ${describeValue(config)}`,
+      'config: expected an object with timesteps, features (or embedding), units, outputs; ' +
+        `got ${describeValue(config)}`,
     );
   checkOptions('config', config, CONFIG_FIELDS);
   for (const field of ['timesteps', 'outputs'] as const) checkPositiveInteger(`config.${field}`, config[field]);
@@ -214,6 +237,8 @@ export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConf
     ),
     resetAfter: checkFlag('resetAfter', config.resetAfter, cell, 'gru'),
     unitForgetBias: checkFlag('unitForgetBias', config.unitForgetBias, cell, 'lstm'),
+    dropout: resolveRates('dropout', config.dropout, units.length),
+    recurrentDropout: resolveRates('recurrentDropout', config.recurrentDropout, units.length),
     ...head,
     optimizer: resolveOptimizer(config.optimizer),
     seed: checkSeed('config.seed', config.seed),

@@ -19,9 +19,11 @@ import type { KernelRun } from '../gpu/kernel.js';
 import type { Cell, CellShape } from '../kernels/cell.js';
 import { planLayer, type LayerPlan, type WeightGradients } from '../kernels/layer-plan.js';
 import { SIMPLE_RNN_CELL } from '../kernels/simple-rnn.js';
-import { chooseStrategy, type DeviceTraits } from '../kernels/strategy.js';
+import { chooseStrategy, type DeviceTraits, type Strategy } from '../kernels/strategy.js';
 import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
+import type { SideLayout } from '../kernels/side-inputs.js';
 import { describeTrainerClip } from '../kernels/trainer-clip.js';
+import { describeTrainerDropout } from '../kernels/trainer-dropout.js';
 import { describeTrainerEmbedding } from '../kernels/trainer-embedding.js';
 import { describeTrainerEmbeddingGradient } from '../kernels/trainer-embedding-gradient.js';
 import { describeTrainerLoss, targetWidth } from '../kernels/trainer-loss.js';
@@ -29,10 +31,21 @@ import { describeTrainerOptimizer } from '../kernels/trainer-optimizer.js';
 import type { ResolvedTrainerConfig } from './config.js';
 import { layerFeatures, trainerCell, trainerLayerConfig, type WeightLayout } from './weight-layout.js';
 
+/** A layer's dropout in training: its rates, and where its masks go in its side buffer. */
+export interface LayerDropoutPlan {
+  readonly rate: number;
+  readonly recurrentRate: number;
+  readonly side: SideLayout;
+}
+
 export interface LayerKernels {
   readonly shape: CellShape;
   readonly projection: KernelRun;
   readonly forward: KernelRun;
+  /** The forward without dropout (prediction); the training runs above when the layer has none. */
+  readonly inference: { readonly projection: KernelRun; readonly forward: KernelRun };
+  /** Null without dropout: the layer's side inputs are then at most its mask (the batch's ids). */
+  readonly dropout: LayerDropoutPlan | null;
   readonly backward: KernelRun;
   readonly gradients: WeightGradients;
   /** dh of the layer below, or the Embedding's output; null for the bottom layer without an Embedding. */
@@ -62,11 +75,31 @@ export interface ModelKernels {
   readonly layers: readonly LayerKernels[];
   readonly head: HeadKernels;
   readonly batch: KernelRun;
+  /** The strategy of the trainer's own kernels (the workgroup order tests set). */
+  readonly strategy: Strategy;
   /** The gradients' clip scales before the optimizer; null when it does not clip. */
   readonly clip: KernelRun | null;
   readonly optimizer: KernelRun;
   /** Every dispatch of one training step, in order. */
   readonly dispatchesPerStep: number;
+}
+
+/**
+ * Each layer's trainer-dropout run for a fit (null for a layer without dropout): its masks drawn from
+ * `seed`, the layer and the step counter.
+ */
+export function dropoutRuns(kernels: ModelKernels, seed: number, traits: DeviceTraits): (KernelRun | null)[] {
+  return kernels.layers.map(({ shape, dropout }, l) =>
+    dropout
+      ? describeTrainerDropout(
+          shape,
+          dropout.side,
+          { rate: dropout.rate, recurrentRate: dropout.recurrentRate, seeds: [seed + 2 * l, seed + 2 * l + 1] },
+          kernels.strategy,
+          traits,
+        )
+      : null,
+  );
 }
 
 /** The head's rows per sample: every step's under returnSequences, else the last step's. */
@@ -96,18 +129,27 @@ export function modelKernels(
   const S = stepsPerSample(c);
   const top = c.units.length - 1;
   const layers = c.units.map((units, l): LayerKernels => {
-    const config = trainerLayerConfig(c, B, T, layerFeatures(c, l), units);
-    // Persistent: a step's dispatches do not grow with timesteps (up to maxStepsPerDispatch) or units.
-    const strategy = chooseStrategy(
-      traits,
-      { ...config, gates: cell.gates },
-      { ...c.strategy, recurrence: 'persistent' },
-    );
-    const plan: LayerPlan = planLayer(`the trainer's layer ${l}`, cell, config, strategy, traits);
+    const dropout = { input: c.dropout[l]! > 0, recurrent: c.recurrentDropout[l]! > 0 };
+    const planned = (drops: typeof dropout): LayerPlan => {
+      const config = trainerLayerConfig(c, B, T, layerFeatures(c, l), units, drops);
+      // Persistent: a step's dispatches do not grow with timesteps (up to maxStepsPerDispatch) or units.
+      const strategy = chooseStrategy(
+        traits,
+        { ...config, gates: cell.gates },
+        { ...c.strategy, recurrence: 'persistent' },
+      );
+      return planLayer(`the trainer's layer ${l}`, cell, config, strategy, traits);
+    };
+    const plan = planned(dropout);
+    const dropped = dropout.input || dropout.recurrent;
+    const forward = (p: LayerPlan) => p.forward({ last: l === top && S === 1, lastSaved: false });
+    const inference = dropped ? planned({ input: false, recurrent: false }) : plan;
     return {
       shape: plan.shape,
       projection: plan.projection,
-      forward: plan.forward({ last: l === top && S === 1, lastSaved: false }),
+      forward: forward(plan),
+      inference: { projection: inference.projection, forward: forward(inference) },
+      dropout: dropped ? { rate: c.dropout[l]!, recurrentRate: c.recurrentDropout[l]!, side: plan.side } : null,
       backward: plan.backward({ lastStepOnly: l === top && S === 1, savedGradient: false }),
       gradients: plan.weightGradients,
       inputGradient: l === 0 && !c.embedding ? null : plan.inputGradient,
@@ -152,6 +194,7 @@ export function modelKernels(
   const countGradients = (g: WeightGradients) => count(g.run) + count(g.splits?.run ?? null);
   const dispatchesPerStep =
     count(batch) +
+    layers.filter((layer) => layer.dropout).length +
     count(embedding?.lookup ?? null) +
     count(embedding?.gradient ?? null) +
     layers.reduce(
@@ -170,5 +213,16 @@ export function modelKernels(
     countGradients(head.gradients) +
     count(clip) +
     count(optimizer);
-  return { cell, stepsPerSample: S, embedding, layers, head, batch, clip, optimizer, dispatchesPerStep };
+  return {
+    cell,
+    stepsPerSample: S,
+    embedding,
+    layers,
+    head,
+    batch,
+    strategy: headStrategy,
+    clip,
+    optimizer,
+    dispatchesPerStep,
+  };
 }

@@ -6,7 +6,8 @@
 import { storageUsage } from '../gpu/buffers.js';
 import { bindKernel, label, type Binding, type BoundKernel } from '../gpu/encode.js';
 import { bindWeightGradients, type WeightGradients } from '../kernels/layer-plan.js';
-import type { ModelKernels } from './model-kernels.js';
+import type { KernelRun } from '../gpu/kernel.js';
+import type { LayerKernels, ModelKernels } from './model-kernels.js';
 import { bindingOf, type WeightLayout } from './weight-layout.js';
 
 /** The trainer's own buffers every step binds. */
@@ -29,8 +30,12 @@ export class StepBuffers {
   /** ŷ of the batch, [batchSize, outputs], or [batchSize, timesteps, outputs] on every step. */
   readonly predictions: GPUBuffer;
   readonly dPredictions: GPUBuffer;
-  /** Forward through every layer and the head's ŷ: what training and prediction share. */
+  /** Forward through every layer and the head's ŷ, in training (with dropout). */
   readonly forward: readonly BoundKernel[];
+  /** The same without dropout, for prediction (the training kernels when no layer drops). */
+  readonly inference: readonly BoundKernel[];
+  /** Each layer's own side buffer, where trainer-dropout draws its masks every step; null without dropout. */
+  readonly layerSides: readonly (GPUBuffer | null)[];
   /** dŷ's way back (after trainer-loss): the head's and every layer's gradients, the clip, the optimizer. */
   readonly backward: readonly BoundKernel[];
   private readonly owned: GPUBuffer[] = [];
@@ -58,8 +63,13 @@ export class StepBuffers {
     // The head's input and its gradient: the top layer's last h, or (on every step) all of them.
     const last = kernels.stepsPerSample > 1 ? null : this.buffer('last state', floats(B, head.shape.features));
     const dLast = this.buffer('head input gradient', floats(rows, head.shape.features));
-    // Under maskZero the gathered token ids are the layers' mask: id 0 (bits 0) drops a step.
-    const side = embedding?.maskZero ? this.batchX : undefined;
+    // Under maskZero the gathered token ids are the layers' mask (id 0, bits 0, drops a step); a layer with
+    // dropout has a side buffer of its own, its masks and (copied by trainer-dropout) the ids in it.
+    const ids = embedding?.maskZero ? this.batchX : undefined;
+    this.layerSides = layers.map((layer, l) =>
+      layer.dropout ? this.buffer(`layer ${l} side inputs`, layer.dropout.side.bytes / 4) : null,
+    );
+    const sideOf = (l: number) => this.layerSides[l] ?? ids;
     // What the backward recurrences carry from step to step: [2, B, U] (LSTM's second block: dc).
     const dStates = this.buffer('state gradients', floats(2, B, widest));
     const perLayer = layers.map(({ shape }, l) => ({
@@ -74,43 +84,49 @@ export class StepBuffers {
     const weight = (tensor: Parameters<typeof bindingOf>[1]) => bindingOf(own.weights, tensor);
     const gradient = (tensor: Parameters<typeof bindingOf>[1]) => bindingOf(own.gradients, tensor);
 
-    const forward: BoundKernel[] = [];
-    if (embedding)
-      forward.push(
-        bindKernel(device, embedding.lookup, { ids: this.batchX, table: weight(layout.embedding!), x: embedded }),
-      );
-    layers.forEach((layer, l) => {
-      const w = layout.layers[l]!;
-      const s = perLayer[l]!;
-      forward.push(
-        bindKernel(device, layer.projection, {
-          x: input(l),
-          kernel: weight(w.kernel),
-          bias: weight(w.bias),
-          gates: s.gates,
-        }),
-      );
-      forward.push(
-        bindKernel(device, layer.forward, {
-          gates: s.gates,
-          recurrentKernel: weight(w.recurrentKernel),
-          h: s.h,
-          lastStates: l === top ? last : undefined,
-          saved: s.saved,
-          bias: weight(w.bias),
-          side,
-        }),
-      );
+    const lookup = embedding
+      ? [bindKernel(device, embedding.lookup, { ids: this.batchX, table: weight(layout.embedding!), x: embedded })]
+      : [];
+    const headProjection = bindKernel(device, head.projection, {
+      x: headInput,
+      kernel: weight(layout.denseKernel),
+      bias: weight(layout.denseBias),
+      gates: this.predictions,
     });
-    forward.push(
-      bindKernel(device, head.projection, {
-        x: headInput,
-        kernel: weight(layout.denseKernel),
-        bias: weight(layout.denseBias),
-        gates: this.predictions,
+    const forwardOf = (
+      runs: (layer: LayerKernels) => { projection: KernelRun; forward: KernelRun },
+      dropping: boolean,
+    ) => [
+      ...lookup,
+      ...layers.flatMap((layer, l) => {
+        const w = layout.layers[l]!;
+        const s = perLayer[l]!;
+        const side = dropping ? sideOf(l) : ids;
+        return [
+          bindKernel(device, runs(layer).projection, {
+            x: input(l),
+            kernel: weight(w.kernel),
+            bias: weight(w.bias),
+            gates: s.gates,
+            side,
+          }),
+          bindKernel(device, runs(layer).forward, {
+            gates: s.gates,
+            recurrentKernel: weight(w.recurrentKernel),
+            h: s.h,
+            lastStates: l === top ? last : undefined,
+            saved: s.saved,
+            bias: weight(w.bias),
+            side,
+          }),
+        ];
       }),
-    );
-    this.forward = forward;
+      headProjection,
+    ];
+    this.forward = forwardOf((layer) => layer, true);
+    this.inference = layers.some((layer) => layer.dropout)
+      ? forwardOf((layer) => layer.inference, false)
+      : this.forward;
 
     const backward: BoundKernel[] = [
       bindKernel(device, head.inputGradient, {
@@ -143,13 +159,13 @@ export class StepBuffers {
           dStates,
           h: s.h,
           saved: s.saved,
-          side,
+          side: sideOf(l),
         }),
       );
       backward.push(
         ...this.gradients(
           layer.gradients,
-          { x: input(l), h: s.h, dGates: s.dGates, saved: s.saved },
+          { x: input(l), h: s.h, dGates: s.dGates, saved: s.saved, side: sideOf(l) },
           {
             dKernel: gradient(w.kernel),
             dRecurrentKernel: gradient(w.recurrentKernel),
@@ -162,6 +178,7 @@ export class StepBuffers {
           bindKernel(device, layer.inputGradient, {
             dGates: s.dGates,
             kernel: weight(w.kernel),
+            side: sideOf(l),
             dx: l > 0 ? perLayer[l - 1]!.dh : (dEmbedded ??= this.buffer('embedded x gradient', floats(B, T, F))),
           }),
         );

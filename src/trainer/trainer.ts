@@ -37,7 +37,7 @@ import {
 } from './data.js';
 import { activateOutputs } from './head-config.js';
 import { initialWeights } from './initializers.js';
-import { gatherShape, modelKernels, stepsPerSample, type ModelKernels } from './model-kernels.js';
+import { dropoutRuns, gatherShape, modelKernels, stepsPerSample, type ModelKernels } from './model-kernels.js';
 import { sampleOrder, seededRandom } from './random.js';
 import { checkSampleOptions, Sampler, type SampleOptions } from './sampler.js';
 import { StepBuffers } from './step-buffers.js';
@@ -354,8 +354,9 @@ class GPUTrainer implements Trainer {
       throw new TypeError(`fit: shuffle: expected a boolean; got ${describeValue(options.shuffle)}`);
     if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function')
       throw new TypeError('fit: onEpochEnd: expected a function (epoch, { loss, acc })');
-    const seed = checkSeed('fit: seed', options.seed);
-    const random = options.shuffle === false ? null : seededRandom(seed ?? Math.floor(Math.random() * 2 ** 32));
+    // Seeds the shuffle and the dropout masks (new ones every fit, as tfjs's are).
+    const seed = checkSeed('fit: seed', options.seed) ?? Math.floor(Math.random() * 2 ** 32);
+    const random = options.shuffle === false ? null : seededRandom(seed);
 
     const shape = { samples, batchSize };
     const order = this.orderFor(perSubmit * samples);
@@ -380,7 +381,12 @@ class GPUTrainer implements Trainer {
         batchY: step.batchY,
         dPredictions: step.dPredictions,
       });
-      const all = [gather, ...step.forward, loss, ...step.backward];
+      const dropouts = dropoutRuns(kernels, seed, this.traits).flatMap((run, l) =>
+        run
+          ? [bindKernel(this.device, run, { progress: this.progress, ids: step.batchX, side: step.layerSides[l] })]
+          : [],
+      );
+      const all = [gather, ...dropouts, ...step.forward, loss, ...step.backward];
       return () => {
         for (const kernel of all) kernel.issue(pass!);
       };
@@ -472,7 +478,7 @@ class GPUTrainer implements Trainer {
             { progress: this.progress, x: xBuffer, batchX: step.batchX },
           );
           const pass = encoder.beginComputePass({ label: label('trainer', 'predict') });
-          for (const kernel of [gather, ...step.forward]) kernel.issue(pass);
+          for (const kernel of [gather, ...step.inference]) kernel.issue(pass);
           pass.end();
           const rows = Math.min(batchSize, inputs.samples - dispatch.params.rowOffset) * S;
           const at = dispatch.params.rowOffset * S * O * 4;

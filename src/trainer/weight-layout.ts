@@ -44,7 +44,8 @@ export interface WeightLayout {
 
 /**
  * A layer of the trainer's model as the core's kernels take it: bias, no initial states, forwards;
- * masked at padding tokens under embedding.maskZero (Keras passes the mask up the whole stack).
+ * masked at padding tokens under embedding.maskZero (Keras passes the mask up the whole stack); with
+ * its dropout masks when `dropout` says so (in training).
  */
 export const trainerLayerConfig = (
   c: Pick<ResolvedTrainerConfig, 'activation' | 'recurrentActivation' | 'resetAfter' | 'embedding'>,
@@ -52,6 +53,7 @@ export const trainerLayerConfig = (
   timesteps: number,
   features: number,
   units: number,
+  dropout = { input: false, recurrent: false },
 ): LayerConfig => ({
   batch,
   timesteps,
@@ -64,8 +66,8 @@ export const trainerLayerConfig = (
   useBias: true,
   useInitialState: false,
   masking: c.embedding?.maskZero ? 'steps' : null,
-  inputDropout: false,
-  recurrentDropout: false,
+  inputDropout: dropout.input,
+  recurrentDropout: dropout.recurrent,
   useInitialCellState: false,
 });
 
