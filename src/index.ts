@@ -71,13 +71,15 @@ export {
   ADAM_DEFAULTS,
   TRAINER_CELLS,
   type AdamConfig,
+  type EmbeddingConfig,
   type OptimizerName,
   type OptimizerOptions,
   type ResolvedTrainerConfig,
   type TrainerCell,
   type TrainerConfig,
 } from './trainer/config.js';
-export type { ClassIds, ShapedData } from './trainer/data.js';
+export type { ClassIds, ShapedData, ShapedIds, TokenIds } from './trainer/data.js';
+export type { SampleOptions } from './trainer/sampler.js';
 export { HEAD_LOSSES, type LossName, type Metric, type OutputActivation } from './trainer/head-config.js';
 export type { OptimizerConfig } from './kernels/trainer-optimizer.js';
 export type { Loss } from './kernels/trainer-loss.js';

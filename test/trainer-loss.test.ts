@@ -16,30 +16,92 @@ const TOLERANCE = 1e-5;
 const adam: OptimizerConfig = resolveOptimizer('adam');
 
 interface Case {
+  /** Rows of the epoch and of a batch: samples (batchSize) times stepsPerSample. */
   samples: number;
   outputs: number;
   batchSize: number;
+  /** Real samples of the batch: rows · stepsPerSample real rows. */
   rows: number;
+  stepsPerSample: number;
   loss: Loss;
   accuracy: boolean;
 }
 
 // Outputs 1 and primes, batches past the workgroup (64 lanes, 64 partial sums) and short last batches.
 const cases: Case[] = [
-  { samples: 1, outputs: 1, batchSize: 1, rows: 1, loss: 'mse', accuracy: false },
-  { samples: 5, outputs: 2, batchSize: 2, rows: 1, loss: 'mae', accuracy: false },
-  { samples: 130, outputs: 3, batchSize: 128, rows: 2, loss: 'mse', accuracy: false },
-  { samples: 9980, outputs: 1, batchSize: 128, rows: 128, loss: 'mae', accuracy: false },
-  { samples: 1000, outputs: 7, batchSize: 97, rows: 53, loss: 'mse', accuracy: false },
-  { samples: 3, outputs: 1, batchSize: 3, rows: 3, loss: 'binaryCrossentropy', accuracy: true },
-  { samples: 300, outputs: 3, batchSize: 131, rows: 97, loss: 'binaryCrossentropy', accuracy: true },
-  { samples: 200, outputs: 1, batchSize: 200, rows: 200, loss: 'binaryCrossentropy', accuracy: false },
-  { samples: 7, outputs: 2, batchSize: 4, rows: 3, loss: 'categoricalCrossentropy', accuracy: true },
-  { samples: 1000, outputs: 7, batchSize: 97, rows: 53, loss: 'categoricalCrossentropy', accuracy: true },
-  { samples: 128, outputs: 13, batchSize: 128, rows: 128, loss: 'categoricalCrossentropy', accuracy: false },
-  { samples: 5, outputs: 2, batchSize: 5, rows: 5, loss: 'sparseCategoricalCrossentropy', accuracy: true },
-  { samples: 650, outputs: 5, batchSize: 130, rows: 67, loss: 'sparseCategoricalCrossentropy', accuracy: true },
-  { samples: 67, outputs: 11, batchSize: 67, rows: 67, loss: 'sparseCategoricalCrossentropy', accuracy: false },
+  { samples: 1, outputs: 1, batchSize: 1, rows: 1, stepsPerSample: 1, loss: 'mse', accuracy: false },
+  { samples: 5, outputs: 2, batchSize: 2, rows: 1, stepsPerSample: 1, loss: 'mae', accuracy: false },
+  { samples: 130, outputs: 3, batchSize: 128, rows: 2, stepsPerSample: 1, loss: 'mse', accuracy: false },
+  { samples: 9980, outputs: 1, batchSize: 128, rows: 128, stepsPerSample: 1, loss: 'mae', accuracy: false },
+  { samples: 1000, outputs: 7, batchSize: 97, rows: 53, stepsPerSample: 1, loss: 'mse', accuracy: false },
+  { samples: 3, outputs: 1, batchSize: 3, rows: 3, stepsPerSample: 1, loss: 'binaryCrossentropy', accuracy: true },
+  { samples: 300, outputs: 3, batchSize: 131, rows: 97, stepsPerSample: 1, loss: 'binaryCrossentropy', accuracy: true },
+  {
+    samples: 200,
+    outputs: 1,
+    batchSize: 200,
+    rows: 200,
+    stepsPerSample: 1,
+    loss: 'binaryCrossentropy',
+    accuracy: false,
+  },
+  { samples: 7, outputs: 2, batchSize: 4, rows: 3, stepsPerSample: 1, loss: 'categoricalCrossentropy', accuracy: true },
+  {
+    samples: 1000,
+    outputs: 7,
+    batchSize: 97,
+    rows: 53,
+    stepsPerSample: 1,
+    loss: 'categoricalCrossentropy',
+    accuracy: true,
+  },
+  {
+    samples: 128,
+    outputs: 13,
+    batchSize: 128,
+    rows: 128,
+    stepsPerSample: 1,
+    loss: 'categoricalCrossentropy',
+    accuracy: false,
+  },
+  {
+    samples: 5,
+    outputs: 2,
+    batchSize: 5,
+    rows: 5,
+    stepsPerSample: 1,
+    loss: 'sparseCategoricalCrossentropy',
+    accuracy: true,
+  },
+  {
+    samples: 650,
+    outputs: 5,
+    batchSize: 130,
+    rows: 67,
+    stepsPerSample: 1,
+    loss: 'sparseCategoricalCrossentropy',
+    accuracy: true,
+  },
+  {
+    samples: 67,
+    outputs: 11,
+    batchSize: 67,
+    rows: 67,
+    stepsPerSample: 1,
+    loss: 'sparseCategoricalCrossentropy',
+    accuracy: false,
+  },
+  // A head on every step: 7 samples of 5 steps in batches of 4, the last batch's 3 samples real.
+  {
+    samples: 35,
+    outputs: 3,
+    batchSize: 20,
+    rows: 3,
+    stepsPerSample: 5,
+    loss: 'sparseCategoricalCrossentropy',
+    accuracy: true,
+  },
+  { samples: 26, outputs: 2, batchSize: 26, rows: 1, stepsPerSample: 13, loss: 'mse', accuracy: false },
 ];
 
 /** Targets as each loss takes them: any numbers; 0/1 labels (a few soft); one-hot rows (some of mass 0.5); ids. */
@@ -69,11 +131,13 @@ function setup(c: Case, seed: number, logits?: Float32Array) {
     batchY,
     dPredictions: c.batchSize * c.outputs,
   };
-  return { data, expected: trainerLossRef(predictions, batchY, c, c.rows, c.loss) };
+  return { data, expected: trainerLossRef(predictions, batchY, c, c.rows * c.stepsPerSample, c.loss) };
 }
 
 const name = (c: Case) =>
-  `N${c.samples} O${c.outputs} batch ${c.batchSize} with ${c.rows} real rows, ${c.loss}` +
+  `N${c.samples} O${c.outputs} batch ${c.batchSize} with ${c.rows} real rows` +
+  (c.stepsPerSample > 1 ? ` of ${c.stepsPerSample} steps` : '') +
+  `, ${c.loss}` +
   (c.accuracy ? ' + accuracy' : '');
 
 describe('trainer-loss kernel vs reference', async () => {
@@ -85,7 +149,7 @@ describe('trainer-loss kernel vs reference', async () => {
     const out = await runKernel(device, runs[0]!, data);
     expect(relativeError(out.dPredictions!, expected.dPredictions), 'dŷ').toBeLessThan(TOLERANCE);
     expect(
-      [...out.dPredictions!.subarray(c.rows * c.outputs)].every((g) => g === 0),
+      [...out.dPredictions!.subarray(c.rows * c.stepsPerSample * c.outputs)].every((g) => g === 0),
       'padding rows masked',
     ).toBe(true);
     // With accuracy each epoch holds [loss, correct predictions]: epoch 1's loss at 2, its count at 3.
@@ -115,7 +179,7 @@ describe('trainer-loss kernel vs reference', async () => {
   });
 
   it.each(['mse', 'mae'] as const)('%s: NaN and ±Infinity reach the loss and dŷ as in tfjs', async (loss) => {
-    const c: Case = { samples: 4, outputs: 2, batchSize: 4, rows: 4, loss, accuracy: false };
+    const c: Case = { samples: 4, outputs: 2, batchSize: 4, rows: 4, stepsPerSample: 1, loss, accuracy: false };
     const { data, expected } = setup(c, 5, Float32Array.of(Number.NaN, Infinity, -Infinity, 0, 1, -1, 0.5, 2));
     const out = await runKernel(device, describeTrainerLoss(c, c, adam), data);
     expect(relativeError(out.dPredictions!, expected.dPredictions)).toBeLessThan(TOLERANCE);
@@ -126,17 +190,33 @@ describe('trainer-loss kernel vs reference', async () => {
   // Infinity or NaN; the kernel's softplus and log-sum-exp forms stay finite and exact.
   const extremes: [Case, number[], number[]][] = [
     [
-      { samples: 6, outputs: 1, batchSize: 6, rows: 6, loss: 'binaryCrossentropy', accuracy: true },
+      { samples: 6, outputs: 1, batchSize: 6, rows: 6, stepsPerSample: 1, loss: 'binaryCrossentropy', accuracy: true },
       [100, -100, 100, -100, 30, -0.5],
       [1, 0, 0, 1, 1, 0],
     ],
     [
-      { samples: 3, outputs: 3, batchSize: 3, rows: 3, loss: 'categoricalCrossentropy', accuracy: true },
+      {
+        samples: 3,
+        outputs: 3,
+        batchSize: 3,
+        rows: 3,
+        stepsPerSample: 1,
+        loss: 'categoricalCrossentropy',
+        accuracy: true,
+      },
       [100, -100, 0, -100, 100, 99, 100, 100, -100],
       [1, 0, 0, 1, 0, 0, 0.5, 0, 0.5],
     ],
     [
-      { samples: 3, outputs: 3, batchSize: 3, rows: 3, loss: 'sparseCategoricalCrossentropy', accuracy: true },
+      {
+        samples: 3,
+        outputs: 3,
+        batchSize: 3,
+        rows: 3,
+        stepsPerSample: 1,
+        loss: 'sparseCategoricalCrossentropy',
+        accuracy: true,
+      },
       [100, -100, 0, -100, 100, 99, 100, 100, -100],
       [0, 0, 2],
     ],
@@ -174,7 +254,7 @@ describe('trainer-loss kernel vs reference', async () => {
     ['categoricalCrossentropy', 'its whole row', 2, [0.5, Number.NaN, -1, 2], [1, 0, 0, 1]],
     ['sparseCategoricalCrossentropy', 'its whole row', 2, [Number.NaN, 0.5, -1, 2], [1, 0]],
   ] as const)('%s: a NaN logit makes the loss NaN and the gradient of %s', async (loss, _, outputs, z, t) => {
-    const c: Case = { samples: 2, outputs, batchSize: 2, rows: 2, loss, accuracy: true };
+    const c: Case = { samples: 2, outputs, batchSize: 2, rows: 2, stepsPerSample: 1, loss, accuracy: true };
     const { data } = setup(c, 1, Float32Array.from(z));
     data.batchY = Float32Array.from(t);
     const expected = trainerLossRef(z, t, c, c.rows, c.loss);
@@ -196,7 +276,7 @@ describe('trainer-loss kernel vs reference', async () => {
     ['sparseCategoricalCrossentropy', 3, [1, 1, 0, 0, 2, 2, -1, 5, 5, 3, 3, 3, 0, 4, 4], [0, 1, 1, 0, 2]],
   ] as const)('%s: correct predictions as tfjs counts them on cpu', async (loss, outputs, z, t) => {
     const rows = z.length / outputs;
-    const c: Case = { samples: rows, outputs, batchSize: rows, rows, loss, accuracy: true };
+    const c: Case = { samples: rows, outputs, batchSize: rows, rows, stepsPerSample: 1, loss, accuracy: true };
     const { data } = setup(c, 1, Float32Array.from(z));
     data.batchY = Float32Array.from(t);
     const counted =

@@ -126,7 +126,7 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
         /^createTrainer: device: expected a GPUDevice; got an object/,
       );
       await expect(createTrainer(device, null as never)).rejects.toThrow(
-        /^config: expected an object with timesteps, features, units, outputs; got null$/,
+        /^config: expected an object with timesteps, features \(or embedding\), units, outputs; got null$/,
       );
       await expect(createTrainer(device, { ...config, seed: 'abc' as never })).rejects.toThrow(
         /^config\.seed: expected an integer; got "abc"$/,
@@ -136,9 +136,9 @@ describe('the trainer names the argument on misuse, before any GPU work', async 
       );
       await expect(createTrainer(device, { ...config, unit: 4 } as never)).rejects.toThrow(
         new RegExp(
-          '^config: unknown "unit"; expected only timesteps, features, units, outputs, cell, activation, ' +
-            'recurrentActivation, resetAfter, unitForgetBias, outputActivation, loss, metrics, optimizer, seed, ' +
-            'strategy$',
+          '^config: unknown "unit"; expected only timesteps, features, embedding, units, outputs, cell, activation, ' +
+            'recurrentActivation, resetAfter, unitForgetBias, returnSequences, outputActivation, loss, metrics, ' +
+            'optimizer, seed, strategy$',
         ),
       );
       await expect(createTrainer(device, { ...config, units: Number.NaN })).rejects.toThrow(
@@ -359,13 +359,13 @@ describe("the trainer's head: activation, loss, metrics and targets, refused by 
         [0, 0, 1],
         [1, 0, 0],
       ],
-      /^y: loss 'sparseCategoricalCrossentropy' takes class ids \[samples\], an integer in \[0, 3\) per sample; got/,
+      /^y: loss 'sparseCategoricalCrossentropy' takes class ids \[samples\], each an integer in \[0, 3\); got deeper/,
     ],
     [
       'class ids for binary cross-entropy',
       sigmoid,
       [0, 1],
-      /^y: loss 'binaryCrossentropy' takes targets \[samples\]\[2\]; got a list of numbers \(class ids \[samples\]/,
+      /^y: loss 'binaryCrossentropy' takes targets \[samples\]\[2\]; got \[samples\] \(class ids go with loss 'sparse/,
     ],
     [
       'rows of the wrong width for a softmax',
@@ -415,6 +415,144 @@ describe("the trainer's head: activation, loss, metrics and targets, refused by 
     expect(new Set(losses).size).toBe(1);
     expect(losses[0]).toBeGreaterThan(0);
     trainer.destroy();
+  });
+});
+
+describe('the trainer refuses bad token input, per-step targets and sampling, before any GPU work', async () => {
+  const device = await getDevice();
+  const text: TrainerConfig = {
+    timesteps: 3,
+    embedding: { inputDim: 5, outputDim: 2 },
+    units: 4,
+    outputs: 5,
+    returnSequences: true,
+    outputActivation: 'softmax',
+    loss: 'sparseCategoricalCrossentropy',
+    seed: 1,
+  };
+  const tokens = [
+    [1, 2, 3],
+    [4, 0, 1],
+  ];
+  const next = [
+    [2, 3, 4],
+    [0, 1, 2],
+  ];
+
+  const configs: [string, TrainerConfig, RegExp][] = [
+    [
+      'features beside an embedding of another width',
+      { ...text, features: 3 },
+      /^config\.features: with an embedding the first layer's features are embedding\.outputDim \(2\); leave/,
+    ],
+    [
+      'an embedding without inputDim',
+      { ...text, embedding: { outputDim: 2 } as never },
+      /^config\.embedding\.inputDim:/,
+    ],
+    [
+      'an unknown embedding option',
+      { ...text, embedding: { inputDim: 5, outputDim: 2, maskzero: true } as never },
+      /^config\.embedding: unknown "maskzero"; expected only inputDim, outputDim, maskZero$/,
+    ],
+    [
+      'maskZero not a boolean',
+      { ...text, embedding: { inputDim: 5, outputDim: 2, maskZero: 1 as never } },
+      /^config\.embedding\.maskZero: expected a boolean; got 1$/,
+    ],
+    ['returnSequences not a boolean', { ...text, returnSequences: 'yes' as never }, /^config\.returnSequences:/],
+  ];
+  it.each(configs)('createTrainer refuses %s', async (_, bad, message) => {
+    const { created } = await trackBuffers(device, () => expect(createTrainer(device, bad)).rejects.toThrow(message));
+    expect(created).toBe(0);
+  });
+
+  const trainer = await createTrainer(device, text);
+  const data: [string, unknown, unknown, RegExp][] = [
+    [
+      'a token id past inputDim',
+      [[1, 2, 5], tokens[1]],
+      next,
+      /^x\[0\]\[2\]: expected a token id, an integer in \[0, 5\); got 5$/,
+    ],
+    [
+      'a negative token id in an Int32Array',
+      { data: Int32Array.of(1, 2, 3, -1, 0, 1), shape: [2, 3] },
+      next,
+      /^x\.data\[3\] \(x\[1\]\[0\]\): expected a token id, an integer in \[0, 5\); got -1$/,
+    ],
+    ['float features for an embedding', [[[1], [2], [3]]], [next[0]], /^x\[0\]\[0\]: expected a number; got an array/],
+    [
+      'a class id past the outputs at a step',
+      tokens,
+      [
+        [2, 3, 4],
+        [0, 5, 2],
+      ],
+      /^y\[1\]\[1\]: expected a class id, an integer in \[0, 5\); got 5$/,
+    ],
+    [
+      'one class id per sample for a head on every step',
+      tokens,
+      [2, 0],
+      /^y\[0\]: expected 3 entries \(shape \[2, 3\]\); got 2$/,
+    ],
+    [
+      'one-hot rows for sparse per-step targets',
+      tokens,
+      [next.map((k) => [k, 0, 0, 0, 0]), next.map((k) => [k, 0, 0, 0, 0])],
+      /^y: loss 'sparseCategoricalCrossentropy' takes class ids \[samples\]\[3\], each an integer in \[0, 5\); got deeper/,
+    ],
+  ];
+  it.each(data)('setData and evaluate refuse %s', async (_, badX, badY, message) => {
+    const { created } = await trackBuffers(device, async () => {
+      expect(() => trainer.setData(badX as never, badY as never)).toThrow(message);
+      await expect(trainer.evaluate(badX as never, badY as never)).rejects.toThrow(message);
+    });
+    expect(created).toBe(0);
+  });
+
+  const samples: [string, TrainerConfig, unknown, RegExp][] = [
+    ['an empty prime', text, { prime: [], length: 3 }, /^sample: options\.prime: expected a non-empty list/],
+    [
+      'a prime token past the vocabulary',
+      text,
+      { prime: [1, 9], length: 3 },
+      /^sample: options\.prime\[1\]: expected a token id, an integer in \[0, 5\); got 9$/,
+    ],
+    ['a length of 0', text, { prime: [1], length: 0 }, /^sample: options\.length: expected a positive integer/],
+    [
+      'a temperature of 0',
+      text,
+      { prime: [1], length: 2, temperature: 0 },
+      /^sample: options\.temperature: expected a positive number; got 0$/,
+    ],
+    [
+      'an unknown option',
+      text,
+      { prime: [1], length: 2, temp: 1 },
+      /^sample: options: unknown "temp"; expected only prime, length, temperature, seed$/,
+    ],
+    [
+      'a sigmoid head',
+      { ...text, outputActivation: 'sigmoid', loss: 'binaryCrossentropy' },
+      { prime: [1], length: 2 },
+      /^trainer\.sample: needs a softmax head \(outputActivation 'softmax'\) to draw tokens from; this trainer's is 'sigmoid'$/,
+    ],
+    [
+      'float features that are not one-hot tokens',
+      { ...config, outputs: 3, outputActivation: 'softmax', loss: 'sparseCategoricalCrossentropy' },
+      { prime: [0], length: 2 },
+      /^trainer\.sample: needs token input, an embedding or one-hot x with features = outputs; this trainer has features 1/,
+    ],
+  ];
+  it.each(samples)('sample refuses %s', async (_, c, options, message) => {
+    const refusing = c === text ? trainer : await createTrainer(device, c);
+    const { created } = await trackBuffers(device, () =>
+      expect(refusing.sample(options as never)).rejects.toThrow(message),
+    );
+    expect(created).toBe(0);
+    if (refusing !== trainer) refusing.destroy();
   });
 });
 

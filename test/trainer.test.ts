@@ -429,8 +429,25 @@ describe('the standalone trainer', () => {
         /has biasRegularizer: .*\(only null\)$/,
       ],
       [
-        build([rnn({ returnSequences: true }), tf.layers.dense({ units: 1 })]),
-        /has returnSequences: true \(every recurrent layer but the last returns sequences\)$/,
+        build([
+          tf.layers.embedding({
+            inputDim: 5,
+            outputDim: 2,
+            inputLength: 3,
+            embeddingsRegularizer: tf.regularizers.l2(),
+          }),
+          tf.layers.lstm({ units: 4 }),
+          tf.layers.dense({ units: 1 }),
+        ]),
+        /layer embedding_\w+ has embeddingsRegularizer: .*\(only null\)$/,
+      ],
+      [
+        build([
+          tf.layers.embedding({ inputDim: 5, outputDim: 2 }),
+          tf.layers.lstm({ units: 4 }),
+          tf.layers.dense({ units: 1 }),
+        ]),
+        /the input shape \[timesteps\] \(inputLength\) must be fixed$/,
       ],
       [
         build([rnn({ returnSequences: true }), tf.layers.gru({ units: 3 }), tf.layers.dense({ units: 1 })]),

@@ -199,8 +199,8 @@ export function encodeKernel<B extends string>(
 /** A buffer, or a range of one. */
 export type Binding = GPUBuffer | GPUBufferBinding;
 
-/** A kernel run bound to buffers: issue() records all its dispatches into a compute pass. */
-export interface BoundKernel {
+/** A kernel run bound to buffers: issue() records all its dispatches into a compute pass, dispatch() one. */
+export interface BoundKernel extends PreparedKernel {
   issue(pass: GPUComputePassEncoder): void;
 }
 
@@ -219,6 +219,7 @@ export function bindKernel(
   );
   const prepared = prepareKernel(device, run, entries);
   return {
+    dispatch: prepared.dispatch,
     issue(pass) {
       run.dispatches.forEach((_, i) => prepared.dispatch(pass, i));
     },

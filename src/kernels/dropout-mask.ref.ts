@@ -3,13 +3,7 @@
  * WGSL's u32 arithmetic), so a seed's mask is checked exactly.
  */
 import { dropoutScale, dropoutThreshold } from './dropout-mask.js';
-
-/** PCG's output permutation of a 32-bit word (the RXS-M-XS step). */
-function pcg(v: number): number {
-  const state = (Math.imul(v, 747796405) + 2891336453) >>> 0;
-  const word = Math.imul((state >>> ((state >>> 28) + 4)) ^ state, 277803737) >>> 0;
-  return ((word >>> 22) ^ word) >>> 0;
-}
+import { pcg } from './pcg-hash.js';
 
 /** The mask [rows, columns] of `seed`: 0 or fround(1 / fround(1 − rate)). */
 export function dropoutMaskRef(rows: number, columns: number, rate: number, seed: number): Float32Array {

@@ -6,6 +6,7 @@
  * Limits: rows·columns floats in one buffer; the workgroups fold into grid y past the per-dimension limit.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
+import hashCode from '../wgsl/pcg-hash.wgsl?raw';
 import code from '../wgsl/dropout-mask.wgsl?raw';
 import { checkPositiveInteger } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
@@ -19,7 +20,7 @@ import { ELEMENTWISE_WORKGROUP_SIZE, elementwiseGrid } from './trainer-batch.js'
 
 export const dropoutMask = defineKernel({
   name: 'dropout-mask',
-  modules: [orderCode, code],
+  modules: [orderCode, hashCode, code],
   params: { rows: 'u32', columns: 'u32', seed: 'u32', threshold: 'u32', scale: 'f32' },
   bindings: [{ name: 'mask', access: 'read_write', holds: '[rows, columns]' }],
 });

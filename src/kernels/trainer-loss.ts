@@ -49,9 +49,13 @@ export const trainerLoss = defineKernel({
   name: 'trainer-loss',
   modules: [progressCode, code],
   params: {
+    /** Rows of the epoch: samples, times timesteps for a head on every step. */
     samples: 'u32',
     outputs: 'u32',
+    /** Rows of a batch: batchSize, times timesteps for a head on every step. */
     batchSize: 'u32',
+    /** The head's rows per sample: 1, or the timesteps for a head on every step. */
+    stepsPerSample: 'u32',
     /** 0 mse, 1 mae, 2 binary cross-entropy, 3 categorical cross-entropy, 4 its sparse form (LOSS_IDS). */
     loss: 'u32',
     /** 1 to count correct predictions beside the loss (metrics: ['accuracy']), else 0. */
@@ -82,8 +86,16 @@ export interface LossHead {
   readonly accuracy: boolean;
 }
 
+/** The loss's rows: per epoch (`samples`) and per batch (`batchSize`), `stepsPerSample` to a sample. */
+export interface LossShape {
+  readonly samples: number;
+  readonly outputs: number;
+  readonly batchSize: number;
+  readonly stepsPerSample: number;
+}
+
 export function describeTrainerLoss(
-  shape: { readonly samples: number; readonly outputs: number; readonly batchSize: number },
+  shape: LossShape,
   head: LossHead,
   optimizer: OptimizerConfig,
   workgroupSize = LOSS_WORKGROUP_SIZE,
@@ -98,6 +110,7 @@ export function describeTrainerLoss(
           samples: shape.samples,
           outputs: shape.outputs,
           batchSize: shape.batchSize,
+          stepsPerSample: shape.stepsPerSample,
           loss: LOSS_IDS[head.loss],
           accuracy: Number(head.accuracy),
           adam: Number(optimizer.type === 'adam'),

@@ -1,7 +1,8 @@
 /**
  * Moving a tfjs model's training to the standalone trainer and back: a trainer for a sequential
- * model of stacked SimpleRNN, LSTM or GRU layers (stock or fused) → Dense (linear, sigmoid or
- * softmax), with its weights, optimizer (Adam, SGD or RMSProp), loss (MSE or MAE, binary or
+ * model of [Embedding →] stacked SimpleRNN, LSTM or GRU layers (stock or fused) → Dense (linear, sigmoid
+ * or softmax; on every step when the top layer returns sequences, optionally in timeDistributed), with
+ * its weights, optimizer (Adam, SGD or RMSProp), loss (MSE or MAE, binary or
  * categorical cross-entropy) and metrics (['accuracy']), and the trained weights written back into
  * the model. Whatever the trainer cannot reproduce exactly is refused, naming the setting. tfjs's
  * optimizers do not clip gradients: clipNorm or globalClipNorm come only from `options.optimizer`.
@@ -53,7 +54,8 @@ type Config = Record<string, unknown>;
 
 function refuse(why: string): never {
   throw new TypeError(
-    `createTrainerFromModel: the trainer runs stacked SimpleRNN, LSTM or GRU layers → Dense(outputs), ` +
+    `createTrainerFromModel: the trainer runs [Embedding →] stacked SimpleRNN, LSTM or GRU layers → ` +
+      `Dense(outputs) [in timeDistributed], ` +
       `as tfjs trains them; ${why}`,
   );
 }
@@ -151,6 +153,19 @@ const describeMetrics = (metrics: unknown) =>
     ? `[${metrics.map((m) => (typeof m === 'string' ? `'${m}'` : describeValue(m))).join(', ')}]`
     : describeValue(metrics);
 
+/** An Embedding layer's settings, refusing what the trainer does not reproduce. */
+function embeddingOf(layer: tf.layers.Layer): { inputDim: number; outputDim: number; maskZero: boolean } {
+  const config = layer.getConfig() as Config;
+  for (const setting of ['embeddingsRegularizer', 'activityRegularizer', 'embeddingsConstraint'])
+    if ((config[setting] ?? null) !== null)
+      refuse(`layer ${layer.name} has ${setting}: ${JSON.stringify(config[setting])} (only null)`);
+  return {
+    inputDim: config.inputDim as number,
+    outputDim: config.outputDim as number,
+    maskZero: Boolean(config.maskZero),
+  };
+}
+
 export async function createTrainerFromModel(
   device: GPUDevice,
   model: tf.LayersModel,
@@ -162,17 +177,24 @@ export async function createTrainerFromModel(
   checkOptions('createTrainerFromModel: options', options, ['optimizer']);
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
   const names = layers.map((layer) => layer.getClassName());
-  const recurrent = layers.slice(0, -1);
+  const embeddingLayer = names[0] === 'Embedding' ? layers[0]! : null;
+  const recurrent = layers.slice(embeddingLayer ? 1 : 0, -1);
   const cells = new Set(recurrent.map((layer) => trainerCellOf(layer.getClassName())));
-  if (recurrent.length === 0 || names[names.length - 1] !== 'Dense' || cells.has(undefined) || cells.size !== 1) {
+  const top = layers[layers.length - 1]!;
+  const dense =
+    names[names.length - 1] === 'TimeDistributed' ? (top as tf.layers.Layer & { layer: tf.layers.Layer }).layer : top;
+  if (recurrent.length === 0 || dense.getClassName() !== 'Dense' || cells.has(undefined) || cells.size !== 1) {
     refuse(`this model's layers are ${names.join(' → ')}`);
   }
   const configs = recurrent.map((layer) => layer.getConfig() as Config);
+  const returnSequences = Boolean(configs[configs.length - 1]!.returnSequences);
+  if (dense !== top && !returnSequences)
+    refuse(`layer ${top.name} is timeDistributed over the last step only (its recurrent layer returns no sequences)`);
   configs.forEach((config, l) => {
     checkSettings(recurrent[l]!.name, config, Object.keys(UNSUPPORTED));
-    if (Boolean(config.returnSequences) !== l < configs.length - 1) {
+    if (l < configs.length - 1 && !config.returnSequences) {
       refuse(
-        `layer ${recurrent[l]!.name} has returnSequences: ${Boolean(config.returnSequences)} ` +
+        `layer ${recurrent[l]!.name} has returnSequences: false ` +
           `(every recurrent layer but the last returns sequences)`,
       );
     }
@@ -184,7 +206,6 @@ export async function createTrainerFromModel(
         );
     }
   });
-  const dense = layers[layers.length - 1]!;
   const denseConfig = dense.getConfig() as Config;
   checkSettings(dense.name, denseConfig, [
     'useBias',
@@ -196,14 +217,17 @@ export async function createTrainerFromModel(
   ]);
   const loss = lossOf(model);
   const head = headOf(model, dense, loss);
+  const embedding = embeddingLayer && embeddingOf(embeddingLayer);
   const [, timesteps, features] = model.inputs[0]!.shape;
-  if (timesteps == null || features == null) refuse('the input shape [timesteps, features] must be fixed');
+  if (timesteps == null || (!embedding && features == null))
+    refuse(`the input shape ${embedding ? '[timesteps] (inputLength)' : '[timesteps, features]'} must be fixed`);
   const cell = [...cells][0]!;
   const cellOptions = cellById(cell).options;
   const first = configs[0]!;
   const trainer = await createTrainer(device, {
     timesteps,
-    features,
+    ...(embedding ? { embedding } : { features: features! }),
+    returnSequences,
     units: configs.map((config) => config.units as number),
     outputs: denseConfig.units as number,
     cell,

@@ -1,4 +1,7 @@
-/** Configuration of a standalone trainer: stacked recurrent layers of one cell → Dense(outputs), and its checks. */
+/**
+ * Configuration of a standalone trainer: [Embedding →] stacked recurrent layers of one cell →
+ * Dense(outputs) on the last step or on every step, and its checks.
+ */
 import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js';
 import { describeValue } from '../describe-value.js';
 import { DEFAULT_RECURRENT_ACTIVATION, resolveActivation, type Activation } from '../kernels/activation.js';
@@ -13,9 +16,22 @@ export { ADAM_DEFAULTS, type AdamConfig, type OptimizerName, type OptimizerOptio
 export type TrainerCell = 'simpleRNN' | 'lstm' | 'gru';
 export const TRAINER_CELLS: readonly TrainerCell[] = ['simpleRNN', 'lstm', 'gru'];
 
+/** Keras's Embedding before the recurrent layers: x becomes token ids, looked up on the GPU. */
+export interface EmbeddingConfig {
+  /** Tokens: ids run over [0, inputDim). */
+  readonly inputDim: number;
+  /** Values per token: the first recurrent layer's features. */
+  readonly outputDim: number;
+  /** Id 0 is padding: its steps are masked, with Keras's semantics (default false). */
+  readonly maskZero?: boolean;
+}
+
 export interface TrainerConfig {
   readonly timesteps: number;
-  readonly features: number;
+  /** Values per step of x; with `embedding`, leave it out (it is embedding.outputDim). */
+  readonly features?: number;
+  /** x as token ids [samples][timesteps], through an Embedding trained with the rest. */
+  readonly embedding?: EmbeddingConfig;
   /** Units of each recurrent layer, bottom up: one number for one layer, or e.g. [64, 32]. */
   readonly units: number | readonly number[];
   readonly outputs: number;
@@ -29,6 +45,11 @@ export interface TrainerConfig {
   readonly resetAfter?: boolean;
   /** LSTM only: initial forget-gate bias 1 (default false, as tfjs's tf.layers.lstm). */
   readonly unitForgetBias?: boolean;
+  /**
+   * The Dense head on every step (Keras's returnSequences with timeDistributed(dense)): targets
+   * [samples][timesteps][outputs], or class ids [samples][timesteps]; default false, the last step.
+   */
+  readonly returnSequences?: boolean;
   /** The Dense head's activation: 'linear' (default), 'sigmoid' or 'softmax' (head-config.ts). */
   readonly outputActivation?: OutputActivation;
   /**
@@ -55,7 +76,10 @@ export interface TrainerConfig {
 
 export interface ResolvedTrainerConfig {
   readonly timesteps: number;
+  /** The first recurrent layer's features: x's, or embedding.outputDim. */
   readonly features: number;
+  readonly embedding: Required<EmbeddingConfig> | null;
+  readonly returnSequences: boolean;
   /** Every recurrent layer's units, bottom up. */
   readonly units: readonly number[];
   readonly outputs: number;
@@ -75,6 +99,7 @@ export interface ResolvedTrainerConfig {
 const CONFIG_FIELDS = [
   'timesteps',
   'features',
+  'embedding',
   'units',
   'outputs',
   'cell',
@@ -82,6 +107,7 @@ const CONFIG_FIELDS = [
   'recurrentActivation',
   'resetAfter',
   'unitForgetBias',
+  'returnSequences',
   'outputActivation',
   'loss',
   'metrics',
@@ -109,28 +135,59 @@ function resolveStrategy(given: unknown): Partial<Strategy> {
   return strategy;
 }
 
+const EMBEDDING_FIELDS = ['inputDim', 'outputDim', 'maskZero'] as const;
+
+function resolveEmbedding(given: unknown, features: unknown): Required<EmbeddingConfig> | null {
+  if (given === undefined) return null;
+  if (typeof given !== 'object' || given === null)
+    throw new TypeError(`config.embedding: expected { inputDim, outputDim, maskZero? }; got ${describeValue(given)}`);
+  checkOptions('config.embedding', given, EMBEDDING_FIELDS);
+  const embedding = given as EmbeddingConfig;
+  const inputDim = checkPositiveInteger('config.embedding.inputDim', embedding.inputDim);
+  const outputDim = checkPositiveInteger('config.embedding.outputDim', embedding.outputDim);
+  if (inputDim > 2 ** 24)
+    throw new RangeError(
+      `config.embedding.inputDim: expected at most 2^24 tokens (ids exact in float32); got ${inputDim}`,
+    );
+  if (features !== undefined && features !== outputDim)
+    throw new TypeError(
+      `config.features: with an embedding the first layer's features are embedding.outputDim (${outputDim}); ` +
+        `leave features out; got ${describeValue(features)}`,
+    );
+  const maskZero = embedding.maskZero ?? false;
+  if (typeof maskZero !== 'boolean')
+    throw new TypeError(`config.embedding.maskZero: expected a boolean; got ${describeValue(maskZero)}`);
+  return { inputDim, outputDim, maskZero };
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean')
+    throw new TypeError(`config.${name}: expected a boolean; got ${describeValue(value)}`);
+  return value;
+}
+
 function checkFlag(
   name: 'resetAfter' | 'unitForgetBias',
   value: unknown,
   cell: TrainerCell,
   owner: TrainerCell,
 ): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean')
-    throw new TypeError(`config.${name}: expected a boolean; got ${describeValue(value)}`);
+  checkBoolean(name, value);
   if (value && cell !== owner)
     throw new TypeError(`config.${name}: only for cell '${owner}'; this trainer's cell is '${cell}'`);
-  return value;
+  return value === true;
 }
 
 export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConfig {
   if (typeof config !== 'object' || config === null)
     throw new TypeError(
-      `config: expected an object with timesteps, features, units, outputs; got ${describeValue(config)}`,
+      `config: expected an object with timesteps, features (or embedding), units, outputs; got ${describeValue(config)}`,
     );
   checkOptions('config', config, CONFIG_FIELDS);
-  for (const field of ['timesteps', 'features', 'outputs'] as const)
-    checkPositiveInteger(`config.${field}`, config[field]);
+  for (const field of ['timesteps', 'outputs'] as const) checkPositiveInteger(`config.${field}`, config[field]);
+  const embedding = resolveEmbedding(config.embedding, config.features);
+  const features = embedding?.outputDim ?? checkPositiveInteger('config.features', config.features);
   const units = resolveUnits(config.units);
   const cell = config.cell ?? 'simpleRNN';
   if (!TRAINER_CELLS.includes(cell))
@@ -143,7 +200,9 @@ export function resolveTrainerConfig(config: TrainerConfig): ResolvedTrainerConf
   }
   return {
     timesteps: config.timesteps,
-    features: config.features,
+    features,
+    embedding,
+    returnSequences: checkBoolean('returnSequences', config.returnSequences),
     units,
     outputs: config.outputs,
     cell,

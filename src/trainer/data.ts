@@ -15,9 +15,20 @@ export interface ShapedData {
   readonly shape: readonly number[];
 }
 
-/** Class ids, as sparse categorical cross-entropy takes them: [samples] numbers, or typed with shape [samples]. */
-export type ClassIds =
-  readonly number[] | { readonly data: Int32Array | Float32Array; readonly shape: readonly number[] };
+/** Integer ids with their shape, row-major. */
+export interface ShapedIds {
+  readonly data: Int32Array | Float32Array;
+  readonly shape: readonly number[];
+}
+
+/**
+ * Class ids, as sparse categorical cross-entropy takes them: [samples] numbers (under returnSequences
+ * [samples][timesteps]), or typed with that shape.
+ */
+export type ClassIds = readonly number[] | readonly (readonly number[])[] | ShapedIds;
+
+/** An Embedding's input: token ids [samples][timesteps], or typed with that shape. */
+export type TokenIds = readonly (readonly number[])[] | ShapedIds;
 
 interface Flat {
   /** Row-major values: the caller's own typed array, or the numbers read from nested arrays. */
@@ -138,9 +149,45 @@ export function toFloat32(
 }
 
 /**
+ * Integer ids (token ids, class ids) of shape [samples, ...inner], each in [0, bound), as float32 (exact:
+ * bounds stay at most 2²⁴); `what` names one in errors ('a token id').
+ */
+function toIds(
+  argument: string,
+  value: unknown,
+  inner: readonly number[],
+  bound: number,
+  what: string,
+  samples?: number,
+): { data: Float32Array; samples: number } {
+  const expected = `[${[samples ?? 'samples', ...inner].join(', ')}]`;
+  const flat = isShaped(value)
+    ? fromShaped(argument, value, inner, expected, samples, true)
+    : fromNested(argument, value, inner, expected, samples);
+  const { values, locate } = flat;
+  for (let i = 0; i < values.length; i++) {
+    const id = values[i]!;
+    if (!Number.isInteger(id) || id < 0 || id >= bound)
+      throw new RangeError(`${locate(i)}: expected ${what}, an integer in [0, ${bound}); got ${id}`);
+  }
+  return { data: Float32Array.from(values), samples: flat.samples };
+}
+
+/** x as token ids [samples, timesteps], each in [0, inputDim): nested numbers, or an Int32Array with its shape. */
+export function toTokens(
+  argument: string,
+  value: unknown,
+  timesteps: number,
+  inputDim: number,
+): { data: Float32Array; samples: number } {
+  return toIds(argument, value, [timesteps], inputDim, 'a token id');
+}
+
+/**
  * y as the loss takes it, flattened to float32 and checked: [samples, outputs] finite targets, or for
- * sparse categorical cross-entropy a class id per sample, each an integer in [0, outputs) (exact in
- * float32: ids stay below 2²⁴). The wrong form for the loss is refused, naming the loss that takes it.
+ * sparse categorical cross-entropy a class id per sample, each an integer in [0, outputs); with the
+ * head on every step (`steps`, the timesteps), [samples, steps, outputs] or [samples, steps]. The wrong
+ * form for the loss is refused, naming the loss that takes it.
  */
 export function toTargets(
   argument: string,
@@ -148,30 +195,26 @@ export function toTargets(
   loss: Loss,
   outputs: number,
   samples: number,
+  steps: number | null = null,
 ): { data: Float32Array; samples: number } {
+  const perStep = steps === null ? [] : [steps];
+  const sample = (inner: readonly number[]) => `[samples]${[...perStep, ...inner].map((d) => `[${d}]`).join('')}`;
   const nested = Array.isArray(value) && value.length > 0;
+  // How deep the first sample's arrays go: 0 for a number.
+  let depth = 0;
+  for (let node: unknown = nested ? value[0] : undefined; Array.isArray(node); node = node[0]) depth++;
   if (loss !== 'sparseCategoricalCrossentropy') {
-    if (nested && typeof value[0] === 'number')
+    if (nested && depth === perStep.length)
       throw new TypeError(
-        `${argument}: loss '${loss}' takes targets [samples][${outputs}]; got a list of numbers ` +
-          `(class ids [samples] go with loss 'sparseCategoricalCrossentropy')`,
+        `${argument}: loss '${loss}' takes targets ${sample([outputs])}; got ${sample([])} ` +
+          `(class ids go with loss 'sparseCategoricalCrossentropy')`,
       );
-    return toFloat32(argument, value, [outputs], samples);
+    return toFloat32(argument, value, [...perStep, outputs], samples);
   }
-  if (nested && Array.isArray(value[0]))
+  if (nested && depth > perStep.length)
     throw new TypeError(
-      `${argument}: loss 'sparseCategoricalCrossentropy' takes class ids [samples], an integer in [0, ${outputs}) ` +
-        `per sample; got nested arrays (targets [samples][outputs] go with 'categoricalCrossentropy')`,
+      `${argument}: loss 'sparseCategoricalCrossentropy' takes class ids ${sample([])}, each an integer in ` +
+        `[0, ${outputs}); got deeper arrays (targets ${sample([outputs])} go with 'categoricalCrossentropy')`,
     );
-  const expected = `[${samples}]`;
-  const flat = isShaped(value)
-    ? fromShaped(argument, value, [], expected, samples, true)
-    : fromNested(argument, value, [], expected, samples);
-  const { values, locate } = flat;
-  for (let i = 0; i < values.length; i++) {
-    const id = values[i]!;
-    if (!Number.isInteger(id) || id < 0 || id >= outputs)
-      throw new RangeError(`${locate(i)}: expected a class id, an integer in [0, ${outputs}); got ${id}`);
-  }
-  return { data: Float32Array.from(values), samples: flat.samples };
+  return toIds(argument, value, perStep, outputs, 'a class id', samples);
 }

@@ -3,7 +3,7 @@
  * the recurrent layers' and Dense's, glorotNormal (a normal truncated at two standard deviations,
  * standard deviation √(2 / (fanIn + fanOut)): tfjs's VarianceScaling does not divide by Keras's
  * truncation factor); recurrent kernels orthogonal; biases zero, but for LSTM's forget gate with
- * unitForgetBias.
+ * unitForgetBias; an Embedding's embeddings uniform on [−0.05, 0.05].
  *
  * The orthogonal matrix takes O(U²·G·U) work (seconds past a thousand units), so it yields to the
  * event loop between chunks of rows: creating a trainer never blocks timers or the page.
@@ -65,7 +65,9 @@ export async function initialWeights(c: ResolvedTrainerConfig, seed: number): Pr
   const weights: Float32Array[] = [];
   for (const { name, shape } of weightShapes(c)) {
     const [rows, columns] = shape as [number, number];
-    if (name.endsWith('recurrent_kernel')) weights.push(await orthogonal(rows, columns, random));
+    if (name === 'embedding embeddings')
+      weights.push(Float32Array.from({ length: rows * columns }, () => random() * 0.1 - 0.05));
+    else if (name.endsWith('recurrent_kernel')) weights.push(await orthogonal(rows, columns, random));
     else if (name.endsWith('kernel')) weights.push(glorotNormal(rows, columns, random));
     else {
       const bias = new Float32Array(shape.reduce((a, b) => a * b, 1));

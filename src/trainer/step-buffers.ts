@@ -22,10 +22,11 @@ export interface TrainerBuffers {
 }
 
 export class StepBuffers {
+  /** The batch's x as gathered: values [B, T, F], or token ids [B, T] with an Embedding. */
   readonly batchX: GPUBuffer;
   readonly batchY: GPUBuffer;
   readonly batch: GPUBuffer;
-  /** ŷ of the batch, [batchSize, outputs]. */
+  /** ŷ of the batch, [batchSize, outputs], or [batchSize, timesteps, outputs] on every step. */
   readonly predictions: GPUBuffer;
   readonly dPredictions: GPUBuffer;
   /** Forward through every layer and the head's ŷ: what training and prediction share. */
@@ -40,19 +41,25 @@ export class StepBuffers {
     layout: WeightLayout,
     own: TrainerBuffers,
   ) {
-    const { cell, layers, head } = kernels;
-    const B = head.shape.batch;
+    const { cell, layers, head, embedding } = kernels;
+    const rows = head.shape.batch;
+    const B = layers[0]!.shape.batch;
     const T = layers[0]!.shape.timesteps;
+    const F = layers[0]!.shape.features;
     const top = layers.length - 1;
     const widest = Math.max(...layers.map((layer) => layer.shape.units));
     const floats = (...dims: number[]) => dims.reduce((a, b) => a * b, 1);
-    this.batchX = this.buffer('batch x', floats(B, T, layers[0]!.shape.features));
-    this.batchY = this.buffer('batch y', floats(B, head.shape.units));
+    this.batchX = this.buffer('batch x', embedding ? floats(B, T) : floats(B, T, F));
+    this.batchY = this.buffer('batch y', floats(rows, head.shape.units));
     this.batch = this.buffer('batch', 4);
-    this.predictions = this.buffer('predictions', floats(B, head.shape.units));
-    this.dPredictions = this.buffer('predictions gradient', floats(B, head.shape.units));
-    const last = this.buffer('last state', floats(B, head.shape.features));
-    const dLast = this.buffer('last state gradient', floats(B, head.shape.features));
+    this.predictions = this.buffer('predictions', floats(rows, head.shape.units));
+    this.dPredictions = this.buffer('predictions gradient', floats(rows, head.shape.units));
+    const embedded = embedding ? this.buffer('embedded x', floats(B, T, F)) : this.batchX;
+    // The head's input and its gradient: the top layer's last h, or (on every step) all of them.
+    const last = kernels.stepsPerSample > 1 ? null : this.buffer('last state', floats(B, head.shape.features));
+    const dLast = this.buffer('head input gradient', floats(rows, head.shape.features));
+    // Under maskZero the gathered token ids are the layers' mask: id 0 (bits 0) drops a step.
+    const side = embedding?.maskZero ? this.batchX : undefined;
     // What the backward recurrences carry from step to step: [2, B, U] (LSTM's second block: dc).
     const dStates = this.buffer('state gradients', floats(2, B, widest));
     const perLayer = layers.map(({ shape }, l) => ({
@@ -62,11 +69,16 @@ export class StepBuffers {
       dGates: this.buffer(`layer ${l} gates gradient`, floats(B, T, shape.gradientBlocks * shape.units)),
       dh: l < top ? this.buffer(`layer ${l} h gradient`, floats(B, T, shape.units)) : dLast,
     }));
-    const input = (l: number) => (l === 0 ? this.batchX : perLayer[l - 1]!.h);
+    const input = (l: number) => (l === 0 ? embedded : perLayer[l - 1]!.h);
+    const headInput = last ?? perLayer[top]!.h;
     const weight = (tensor: Parameters<typeof bindingOf>[1]) => bindingOf(own.weights, tensor);
     const gradient = (tensor: Parameters<typeof bindingOf>[1]) => bindingOf(own.gradients, tensor);
 
     const forward: BoundKernel[] = [];
+    if (embedding)
+      forward.push(
+        bindKernel(device, embedding.lookup, { ids: this.batchX, table: weight(layout.embedding!), x: embedded }),
+      );
     layers.forEach((layer, l) => {
       const w = layout.layers[l]!;
       const s = perLayer[l]!;
@@ -86,12 +98,13 @@ export class StepBuffers {
           lastStates: l === top ? last : undefined,
           saved: s.saved,
           bias: weight(w.bias),
+          side,
         }),
       );
     });
     forward.push(
       bindKernel(device, head.projection, {
-        x: last,
+        x: headInput,
         kernel: weight(layout.denseKernel),
         bias: weight(layout.denseBias),
         gates: this.predictions,
@@ -107,7 +120,7 @@ export class StepBuffers {
       }),
       ...this.gradients(
         head.gradients,
-        { x: last, dGates: this.dPredictions },
+        { x: headInput, dGates: this.dPredictions },
         {
           dKernel: gradient(layout.denseKernel),
           // Dense has no recurrent kernel: the GEMM's recurrent block (zeros) lands in a scratch.
@@ -116,6 +129,7 @@ export class StepBuffers {
         },
       ),
     ];
+    let dEmbedded: GPUBuffer | undefined;
     for (let l = top; l >= 0; l--) {
       const layer = layers[l]!;
       const w = layout.layers[l]!;
@@ -129,6 +143,7 @@ export class StepBuffers {
           dStates,
           h: s.h,
           saved: s.saved,
+          side,
         }),
       );
       backward.push(
@@ -147,10 +162,18 @@ export class StepBuffers {
           bindKernel(device, layer.inputGradient, {
             dGates: s.dGates,
             kernel: weight(w.kernel),
-            dx: perLayer[l - 1]!.dh,
+            dx: l > 0 ? perLayer[l - 1]!.dh : (dEmbedded ??= this.buffer('embedded x gradient', floats(B, T, F))),
           }),
         );
     }
+    if (embedding)
+      backward.push(
+        bindKernel(device, embedding.gradient, {
+          ids: this.batchX,
+          dx: dEmbedded!,
+          dTable: gradient(layout.embedding!),
+        }),
+      );
     if (kernels.clip)
       backward.push(
         bindKernel(device, kernels.clip, {

@@ -1,8 +1,9 @@
 /**
- * A standalone trainer on a bare GPUDevice, with no tfjs: stacked recurrent layers of one cell
- * (SimpleRNN, LSTM or GRU) → Dense(outputs) (linear under MSE or MAE, sigmoid under binary
- * cross-entropy, softmax under categorical cross-entropy), with Adam, SGD or RMSProp, as tfjs's
- * model.fit trains the same sequential model. A training step is the core's kernels plus three of
+ * A standalone trainer on a bare GPUDevice, with no tfjs: [Embedding →] stacked recurrent layers of one
+ * cell (SimpleRNN, LSTM or GRU) → Dense(outputs) on the last step or every step (linear under MSE or
+ * MAE, sigmoid under binary cross-entropy, softmax under categorical cross-entropy), with Adam, SGD or
+ * RMSProp, as tfjs's model.fit trains the same sequential model; and, for a language model, tokens
+ * sampled on the GPU (sampler.ts). A training step is the core's kernels plus three of
  * the trainer's own (four when it clips gradients; model-kernels.ts), all in one compute pass, and a
  * submission records many epochs of steps: the batch is gathered on the GPU from the step counter,
  * per-epoch losses (and correct predictions, for accuracy) accumulate on the GPU and are read back
@@ -18,16 +19,27 @@ import { bindKernel, label } from '../gpu/encode.js';
 import { recordChecked } from '../gpu/error-scope.js';
 import { SubmissionPacer, type Pace } from '../gpu/submission-pacer.js';
 import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
-import { describeTrainerBatch, type BatchShape } from '../kernels/trainer-batch.js';
+import { describeTrainerBatch } from '../kernels/trainer-batch.js';
+import { MAX_EMBEDDING_POSITIONS } from '../kernels/trainer-embedding-gradient.js';
 import { lossIterations, MAX_LOSS_ITERATIONS } from '../kernels/trainer-loss.js';
 import { trainerLossRef } from '../kernels/trainer-loss.ref.js';
 import { clipMode, optimizerStates } from '../kernels/trainer-optimizer.js';
 import { resolveTrainerConfig, type ResolvedTrainerConfig, type TrainerConfig } from './config.js';
-import { toFloat32, toTargets, type ClassIds, type Matrix2, type Matrix3, type ShapedData } from './data.js';
+import {
+  toFloat32,
+  toTargets,
+  toTokens,
+  type ClassIds,
+  type Matrix2,
+  type Matrix3,
+  type ShapedData,
+  type TokenIds,
+} from './data.js';
 import { activateOutputs } from './head-config.js';
 import { initialWeights } from './initializers.js';
-import { modelKernels, type ModelKernels } from './model-kernels.js';
+import { gatherShape, modelKernels, stepsPerSample, type ModelKernels } from './model-kernels.js';
 import { sampleOrder, seededRandom } from './random.js';
+import { checkSampleOptions, Sampler, type SampleOptions } from './sampler.js';
 import { StepBuffers } from './step-buffers.js';
 import { weightLayout, type WeightLayout } from './weight-layout.js';
 
@@ -59,28 +71,43 @@ export type FitHistory = number[] & { readonly acc?: number[] };
 
 const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'onEpochEnd', 'epochsPerSubmit'] as const;
 
-export type TrainerInput = Matrix3 | ShapedData;
-/** [samples][outputs] targets, or for loss 'sparseCategoricalCrossentropy' class ids [samples]. */
-export type TrainerTarget = Matrix2 | ShapedData | ClassIds;
+/** x [samples][timesteps][features], or with an Embedding token ids [samples][timesteps]. */
+export type TrainerInput = Matrix3 | ShapedData | TokenIds;
+/**
+ * [samples][outputs] targets, or for loss 'sparseCategoricalCrossentropy' class ids [samples]; under
+ * returnSequences [samples][timesteps][outputs] or class ids [samples][timesteps].
+ */
+export type TrainerTarget = Matrix2 | Matrix3 | ShapedData | ClassIds;
 
 export interface Trainer {
   readonly device: GPUDevice;
   readonly config: ResolvedTrainerConfig;
   /**
    * Dispatches per training step (one mini-batch) at the last fit's batch size (32 before any):
-   * 5·layers + 5 (see docs/trainer.md#dispatches-per-step), more only where a recurrence is chunked,
-   * a weight gradient split or the gradients clipped.
+   * 5·layers + 5 (see docs/trainer.md#dispatches-per-step), 2 more with an Embedding, more only where
+   * a recurrence is chunked, a weight gradient split or the gradients clipped.
    */
   readonly dispatchesPerStep: number;
   /**
-   * x [N][T][F] and y [N][outputs] (or Float32Arrays with shapes), uploaded once; under sparse
-   * categorical cross-entropy y is class ids [N].
+   * x [N][T][F] (token ids [N][T] with an Embedding) and y [N][outputs] (or typed arrays with shapes),
+   * uploaded once; under sparse categorical cross-entropy y is class ids [N]; under returnSequences
+   * each sample's targets are per step: [N][T][outputs], or class ids [N][T].
    */
   setData(x: TrainerInput, y: TrainerTarget): void;
   /** Trains; resolves to the loss of every epoch (and their accuracies under metrics ['accuracy']). */
   fit(options?: FitOptions): Promise<FitHistory>;
-  /** ŷ [N, outputs], row-major: the head's outputs after its activation (probabilities for sigmoid, softmax). */
+  /**
+   * ŷ [N, outputs] (under returnSequences [N, T, outputs]), row-major: the head's outputs after its
+   * activation (probabilities for sigmoid, softmax).
+   */
   predict(x: TrainerInput): Promise<Float32Array>;
+  /**
+   * A language model's generation, on the GPU in one submission: the prime's tokens fed one at a time,
+   * then `length` tokens, each drawn from the softmax head at `temperature` by a seeded generator and
+   * fed back, the states kept on the GPU. Needs a softmax head and token input: an Embedding, or
+   * one-hot x (features = outputs). Resolves to the `length` drawn token ids.
+   */
+  sample(options: SampleOptions): Promise<Int32Array>;
   /** The configured loss over x and y, in float64 from the head's outputs (the logits for cross-entropy). */
   evaluate(x: TrainerInput, y: TrainerTarget): Promise<number>;
   /**
@@ -114,18 +141,7 @@ export async function createTrainer(device: GPUDevice, config: TrainerConfig): P
   const layout = weightLayout(c, device.limits.minStorageBufferOffsetAlignment);
   checkBufferBytes('the weights need', 2 * layout.floats * 4, device.limits);
   // Every kernel's limits, at the default batch size, before any GPU work.
-  const kernels = modelKernels(
-    c,
-    layout,
-    {
-      samples: DEFAULT_BATCH_SIZE,
-      timesteps: c.timesteps,
-      features: c.features,
-      outputs: c.outputs,
-      batchSize: DEFAULT_BATCH_SIZE,
-    },
-    traits,
-  );
+  const kernels = modelKernels(c, layout, { samples: DEFAULT_BATCH_SIZE, batchSize: DEFAULT_BATCH_SIZE }, traits);
   checkBindings(kernels, device.limits);
   const weights = await initialWeights(c, c.seed ?? Math.floor(Math.random() * 2 ** 32));
   const { value: trainer, checked } = recordChecked(
@@ -149,6 +165,7 @@ function checkBindings(kernels: ModelKernels, limits: GPUSupportedLimits): void 
     kernels.optimizer,
     ...(kernels.clip ? [kernels.clip] : []),
     kernels.head.loss,
+    ...(kernels.embedding ? [kernels.embedding.lookup, kernels.embedding.gradient] : []),
     ...kernels.layers.flatMap((l) => [l.projection, l.forward, l.backward, l.gradients.run]),
   ];
   checkStorageBindings(
@@ -175,6 +192,7 @@ class GPUTrainer implements Trainer {
   private data: Data | null = null;
   private order: GPUBuffer | null = null;
   private step: StepBuffers | null = null;
+  private sampler: Sampler | null = null;
   private lost: GPUDeviceLostInfo | null = null;
   private destroyed = false;
   // Set while fit runs: its submissions rely on the step counter and on the buffers staying put.
@@ -236,13 +254,19 @@ class GPUTrainer implements Trainer {
 
   setData(x: TrainerInput, y: TrainerTarget): void {
     this.checkIdle('setData');
-    const { timesteps: T, features: F, outputs: O, loss } = this.config;
-    const inputs = toFloat32('x', x, [T, F]);
-    const targets = toTargets('y', y, loss, O, inputs.samples);
+    const { outputs: O, loss, returnSequences, timesteps: T } = this.config;
+    const inputs = this.inputs(x);
+    const targets = toTargets('y', y, loss, O, inputs.samples, returnSequences ? T : null);
     checkBufferBytes('x needs', inputs.data.byteLength, this.device.limits);
     this.release(this.data?.x);
     this.release(this.data?.y);
     this.data = { x: this.upload('x', inputs.data), y: this.upload('y', targets.data), samples: inputs.samples };
+  }
+
+  /** x checked as the model takes it: values [N, T, F], or token ids [N, T] with an Embedding. */
+  private inputs(x: TrainerInput): { data: Float32Array; samples: number } {
+    const { timesteps: T, features: F, embedding } = this.config;
+    return embedding ? toTokens('x', x, T, embedding.inputDim) : toFloat32('x', x, [T, F]);
   }
 
   private upload(name: string, data: Float32Array): GPUBuffer {
@@ -251,15 +275,10 @@ class GPUTrainer implements Trainer {
     return buffer;
   }
 
-  private batchShape(samples: number, batchSize: number): BatchShape {
-    const { timesteps, features, outputs } = this.config;
-    return { samples, timesteps, features, outputs, batchSize };
-  }
-
   /** The step's buffers and bound kernels for `batchSize` rows, rebuilt when the batch size changes. */
-  private stepFor(shape: BatchShape): { step: StepBuffers; kernels: ModelKernels } {
+  private stepFor(shape: { samples: number; batchSize: number }): { step: StepBuffers; kernels: ModelKernels } {
     const kernels = modelKernels(this.config, this.layout, shape, this.traits);
-    if (this.step?.kernels.head.shape.batch !== shape.batchSize) {
+    if (this.step?.kernels.layers[0]!.shape.batch !== shape.batchSize) {
       const { timesteps: T, units } = this.config;
       checkBufferBytes(
         `batches of ${shape.batchSize} need`,
@@ -306,17 +325,23 @@ class GPUTrainer implements Trainer {
       checkPositiveInteger('fit: batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE),
       samples,
     );
-    const { outputs, loss, metrics } = this.config;
-    if (lossIterations(batchSize, outputs, loss) > MAX_LOSS_ITERATIONS) {
+    const { outputs, loss, metrics, embedding, timesteps } = this.config;
+    const S = stepsPerSample(this.config);
+    if (lossIterations(batchSize * S, outputs, loss) > MAX_LOSS_ITERATIONS) {
       throw new RangeError(
-        `fit: batchSize: ${batchSize} rows of ${outputs} outputs exceed what one step's loss sums ` +
+        `fit: batchSize: ${batchSize * S} rows of ${outputs} outputs exceed what one step's loss sums ` +
           `(${MAX_LOSS_ITERATIONS} loop iterations an invocation); use a smaller batch`,
       );
     }
+    if (embedding && batchSize * timesteps > MAX_EMBEDDING_POSITIONS)
+      throw new RangeError(
+        `fit: batchSize: ${batchSize} samples of ${timesteps} tokens exceed what one step's embedding ` +
+          `gradient sums (${MAX_EMBEDDING_POSITIONS} tokens); use a smaller batch`,
+      );
     // Progress values per epoch: its loss, then under metrics ['accuracy'] its correct predictions.
     const perEpoch = 1 + metrics.length;
     // Predictions an epoch's accuracy counts: one per output under a sigmoid, one per row under a softmax.
-    const predictions = samples * (this.config.outputActivation === 'sigmoid' ? outputs : 1);
+    const predictions = samples * S * (this.config.outputActivation === 'sigmoid' ? outputs : 1);
     const stepsPerEpoch = Math.ceil(samples / batchSize);
     const wanted = options.epochsPerSubmit ?? (options.onEpochEnd ? PROGRESS_EPOCHS_PER_SUBMIT : epochs);
     const perSubmit = Math.min(
@@ -332,7 +357,7 @@ class GPUTrainer implements Trainer {
     const seed = checkSeed('fit: seed', options.seed);
     const random = options.shuffle === false ? null : seededRandom(seed ?? Math.floor(Math.random() * 2 ** 32));
 
-    const shape = this.batchShape(samples, batchSize);
+    const shape = { samples, batchSize };
     const order = this.orderFor(perSubmit * samples);
     let steps: (() => void) | null = null;
     let pass: GPUComputePassEncoder | null = null;
@@ -421,19 +446,25 @@ class GPUTrainer implements Trainer {
   /** The Dense head's outputs before its activation: ŷ, or the logits of a sigmoid or softmax head. */
   private async outputs(x: TrainerInput, call: string): Promise<Float32Array> {
     this.checkUsable();
-    const { timesteps: T, features: F, outputs: O } = this.config;
-    const inputs = toFloat32('x', x, [T, F]);
+    const O = this.config.outputs;
+    const S = stepsPerSample(this.config);
+    const inputs = this.inputs(x);
     checkBufferBytes('x needs', inputs.data.byteLength, this.device.limits);
-    const batchSize = this.step?.kernels.head.shape.batch ?? Math.min(DEFAULT_BATCH_SIZE, inputs.samples);
-    const shape = this.batchShape(inputs.samples, batchSize);
+    const batchSize = this.step?.kernels.layers[0]!.shape.batch ?? Math.min(DEFAULT_BATCH_SIZE, inputs.samples);
+    const shape = { samples: inputs.samples, batchSize };
     const temporary: GPUBuffer[] = [];
     try {
       return await this.read(call, (encoder) => {
         const { step } = this.stepFor(shape);
         const xBuffer = this.upload('predict x', inputs.data);
-        const predictions = this.buffer('predictions', inputs.samples * O * 4);
+        const predictions = this.buffer('predictions', inputs.samples * S * O * 4);
         temporary.push(xBuffer, predictions);
-        const batches = describeTrainerBatch(shape, 'predict', { workgroupOrder: 'natural' }, this.traits);
+        const batches = describeTrainerBatch(
+          gatherShape(this.config, inputs.samples, batchSize),
+          'predict',
+          { workgroupOrder: 'natural' },
+          this.traits,
+        );
         batches.dispatches.forEach((dispatch, b) => {
           const gather = bindKernel(
             this.device,
@@ -443,10 +474,11 @@ class GPUTrainer implements Trainer {
           const pass = encoder.beginComputePass({ label: label('trainer', 'predict') });
           for (const kernel of [gather, ...step.forward]) kernel.issue(pass);
           pass.end();
-          const rows = Math.min(batchSize, inputs.samples - dispatch.params.rowOffset);
-          encoder.copyBufferToBuffer(step.predictions, 0, predictions, dispatch.params.rowOffset * O * 4, rows * O * 4);
+          const rows = Math.min(batchSize, inputs.samples - dispatch.params.rowOffset) * S;
+          const at = dispatch.params.rowOffset * S * O * 4;
+          encoder.copyBufferToBuffer(step.predictions, 0, predictions, at, rows * O * 4);
         });
-        return { buffer: predictions, offset: 0, floats: inputs.samples * O };
+        return { buffer: predictions, offset: 0, floats: inputs.samples * S * O };
       });
     } finally {
       for (const buffer of temporary) this.release(buffer);
@@ -454,11 +486,22 @@ class GPUTrainer implements Trainer {
   }
 
   async evaluate(x: TrainerInput, y: TrainerTarget): Promise<number> {
-    const { timesteps, features, outputs, loss } = this.config;
-    const samples = toFloat32('x', x, [timesteps, features]).samples;
-    const targets = toTargets('y', y, loss, outputs, samples).data;
-    const shape = { samples, outputs, batchSize: samples };
-    return trainerLossRef(await this.outputs(x, 'trainer.evaluate'), targets, shape, samples, loss).epochLoss;
+    const { timesteps, outputs, loss, returnSequences } = this.config;
+    const samples = this.inputs(x).samples;
+    const targets = toTargets('y', y, loss, outputs, samples, returnSequences ? timesteps : null).data;
+    // Every step's rows count as samples of their own, as the loss averages over them.
+    const rows = samples * stepsPerSample(this.config);
+    const shape = { samples: rows, outputs, batchSize: rows };
+    return trainerLossRef(await this.outputs(x, 'trainer.evaluate'), targets, shape, rows, loss).epochLoss;
+  }
+
+  async sample(options: SampleOptions): Promise<Int32Array> {
+    this.checkIdle('sample');
+    const generation = checkSampleOptions(this.config, options);
+    this.sampler ??= new Sampler(this.device, this.config, this.layout, this.traits, this.weights);
+    const sampler = this.sampler;
+    const tokens = await this.read('trainer.sample', (encoder) => sampler.record(encoder, generation));
+    return Int32Array.from(tokens);
   }
 
   async getWeights(): Promise<Float32Array[]> {
@@ -499,6 +542,8 @@ class GPUTrainer implements Trainer {
     this.buffers.clear();
     this.step?.destroy();
     this.step = null;
+    this.sampler?.destroy();
+    this.sampler = null;
     this.data = null;
     this.order = null;
     this.destroyed = true;

@@ -5,9 +5,10 @@
  * of minStorageBufferOffsetAlignment; the padding between tensors has gradient 0, so the optimizer and
  * the gradient norms can run over the whole buffer).
  *
- * Order and shapes are tfjs's getWeights() for the same sequential model: for each recurrent layer,
- * kernel [F, G·U], recurrent_kernel [U, G·U], bias [G·U] (GRU resetAfter: [2, 3U]); then the Dense
- * kernel [U_last, outputs] and bias [outputs].
+ * Order and shapes are tfjs's getWeights() for the same sequential model: the Embedding's embeddings
+ * [inputDim, outputDim] when there is one; for each recurrent layer, kernel [F, G·U], recurrent_kernel
+ * [U, G·U], bias [G·U] (GRU resetAfter: [2, 3U]); then the Dense kernel [U_last, outputs] and bias
+ * [outputs].
  */
 import type { Cell, LayerConfig } from '../kernels/cell.js';
 import { cellById } from '../kernels/cells.js';
@@ -31,6 +32,7 @@ export interface RecurrentWeights {
 }
 
 export interface WeightLayout {
+  readonly embedding: WeightTensor | null;
   readonly layers: readonly RecurrentWeights[];
   readonly denseKernel: WeightTensor;
   readonly denseBias: WeightTensor;
@@ -40,9 +42,12 @@ export interface WeightLayout {
   readonly floats: number;
 }
 
-/** A layer of the trainer's model as the core's kernels take it: bias, no initial states, forwards. */
+/**
+ * A layer of the trainer's model as the core's kernels take it: bias, no initial states, forwards;
+ * masked at padding tokens under embedding.maskZero (Keras passes the mask up the whole stack).
+ */
 export const trainerLayerConfig = (
-  c: Pick<ResolvedTrainerConfig, 'activation' | 'recurrentActivation' | 'resetAfter'>,
+  c: Pick<ResolvedTrainerConfig, 'activation' | 'recurrentActivation' | 'resetAfter' | 'embedding'>,
   batch: number,
   timesteps: number,
   features: number,
@@ -58,7 +63,7 @@ export const trainerLayerConfig = (
   goBackwards: false,
   useBias: true,
   useInitialState: false,
-  masking: null,
+  masking: c.embedding?.maskZero ? 'steps' : null,
   inputDropout: false,
   recurrentDropout: false,
   useInitialCellState: false,
@@ -83,7 +88,15 @@ export function weightShapes(c: ResolvedTrainerConfig): { name: string; shape: n
     { name: `layer ${l} bias`, shape: cell.biasRows === 2 ? [2, G * U] : [G * U] },
   ]);
   const last = c.units[c.units.length - 1]!;
-  return [...recurrent, { name: 'dense kernel', shape: [last, c.outputs] }, { name: 'dense bias', shape: [c.outputs] }];
+  const embedding = c.embedding
+    ? [{ name: 'embedding embeddings', shape: [c.embedding.inputDim, c.embedding.outputDim] }]
+    : [];
+  return [
+    ...embedding,
+    ...recurrent,
+    { name: 'dense kernel', shape: [last, c.outputs] },
+    { name: 'dense bias', shape: [c.outputs] },
+  ];
 }
 
 export function weightLayout(c: ResolvedTrainerConfig, alignmentBytes: number): WeightLayout {
@@ -94,12 +107,14 @@ export function weightLayout(c: ResolvedTrainerConfig, alignmentBytes: number): 
     alignmentBytes,
   );
   const tensors = shapes.map(({ name, shape }, i) => ({ name, shape, offset: ranges[i]!.offset / 4, size: sizes[i]! }));
+  const first = c.embedding ? 1 : 0;
   const layers = c.units.map((_, l) => ({
-    kernel: tensors[3 * l]!,
-    recurrentKernel: tensors[3 * l + 1]!,
-    bias: tensors[3 * l + 2]!,
+    kernel: tensors[first + 3 * l]!,
+    recurrentKernel: tensors[first + 3 * l + 1]!,
+    bias: tensors[first + 3 * l + 2]!,
   }));
   return {
+    embedding: c.embedding ? tensors[0]! : null,
     layers,
     denseKernel: tensors[tensors.length - 2]!,
     denseBias: tensors[tensors.length - 1]!,

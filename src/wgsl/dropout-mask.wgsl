@@ -8,18 +8,13 @@
 // the coordinates (Jarzynski and Olano, "Hash Functions for GPU Rendering", JCGT 2020): integer
 // operations only, so a seed gives the same bits on every adapter, and an element depends on nothing
 // but its coordinates, whatever the dispatch. scale (fround(1 / fround(1 − rate)), tf.dropout's value)
-// is formed on the host. dropout-mask.ref.ts computes the same bits. Needs workgroup-order.wgsl.
+// is formed on the host. dropout-mask.ref.ts computes the same bits. Needs workgroup-order.wgsl and
+// pcg-hash.wgsl.
 //
 // Dispatch: one invocation per element, in workgroups of WORKGROUP_SIZE; grid x·y covers them (y folds
 // past the per-dimension limit). Nothing loops.
 
 override WORKGROUP_SIZE: u32 = 64;
-
-fn pcg(v: u32) -> u32 {
-  let state = v * 747796405u + 2891336453u;
-  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
-  return (word >> 22u) ^ word;
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(

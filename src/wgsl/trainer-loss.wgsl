@@ -1,5 +1,6 @@
-// One training step's loss over the batch's n real rows (batch.rows; later rows are padding, masked)
-// and its gradient with respect to the head's outputs; O = outputs. See trainer-loss.ts for the losses.
+// One training step's loss over the batch's n real rows (batch.rows · stepsPerSample: a head on every
+// step has a row per sample and step; later rows are padding, masked) and its gradient with respect to
+// the head's outputs; O = outputs, samples counts rows too. See trainer-loss.ts for the losses.
 //
 //   0 mse:  e = ŷ − y,  term e²,  dŷ = 2e / (n·O);   1 mae:  term |e|,  dŷ = ±1 / (n·O) (−1 at 0, NaN at NaN: tfjs's)
 //   2 binary cross-entropy of logit z: term max(z, 0) − z·y + log(1 + exp(−|z|)),  dz = (σ(z) − y) / (n·O);
@@ -124,7 +125,8 @@ fn rowTerm(r: u32, scale: f32, real: bool) -> Term {
 fn main(@builtin(local_invocation_index) lid: u32) {
   let rowwise = params.loss >= 3u;
   let units = select(params.batchSize * params.outputs, params.batchSize, rowwise);
-  let real = select(batch.rows * params.outputs, batch.rows, rowwise);
+  let rows = batch.rows * params.stepsPerSample;
+  let real = select(rows * params.outputs, rows, rowwise);
   let scale = 1.0 / f32(real);
   for (var p = lid; p < PARTIALS; p += WORKGROUP_SIZE) {
     var sum = 0.0;
