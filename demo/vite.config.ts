@@ -1,4 +1,5 @@
-// The demo: two pages (index.html, the notebook; bench.html, the benchmark) built into demo/dist.
+// The demo: three pages (index.html, the notebook; bench.html, the benchmark; char-rnn.html, a char-RNN
+// trained in a worker) built into demo/dist.
 // `webgpu-rnn` and `webgpu-rnn/tfjs` resolve to the library's source, so the demo always shows the
 // code in this tree.
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,9 @@ export default defineConfig({
     // tfjs and vega are large by nature; a warning about it says nothing new.
     chunkSizeWarningLimit: 4096,
     rolldownOptions: {
-      input: { index: `${demo}index.html`, bench: `${demo}bench.html` },
+      input: { index: `${demo}index.html`, bench: `${demo}bench.html`, 'char-rnn': `${demo}char-rnn.html` },
     },
   },
+  // The char-RNN page's worker loads tfjs only when asked for the weights: a split bundle, so ES modules.
+  worker: { format: 'es' },
 });

@@ -3,9 +3,9 @@
  * without a GPU), on the built demo (demo/dist; `npm test` builds it first) served by Vite's
  * preview on a free loopback port. No WebGPU adapter is a failure, never a skip.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright';
+import type { Browser, Download, Page } from 'playwright';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchChromium } from './helpers/chromium.js';
@@ -233,4 +233,127 @@ test.each([
     }
   },
   150_000,
+);
+
+/** The largest gap between timer ticks every 10 ms over `ms`: how long the page's main thread was busy at a stretch. */
+function longestTimerGap(page: Page, ms: number): Promise<number> {
+  return page.evaluate(
+    (duration) =>
+      new Promise<number>((resolve) => {
+        let last = performance.now();
+        let longest = 0;
+        const ticks = setInterval(() => {
+          const now = performance.now();
+          longest = Math.max(longest, now - last);
+          last = now;
+        }, 10);
+        setTimeout(() => {
+          clearInterval(ticks);
+          resolve(longest);
+        }, duration);
+      }),
+    ms,
+  );
+}
+
+const charRnnPage =
+  'char-RNN page: a small LSTM trains in a worker, the loss falls, samples follow temperature and seed, ' +
+  'the weights download as a tfjs model, the page stays responsive while it trains';
+test(
+  charRnnPage,
+  async () => {
+    const { page, errors } = await open('char-rnn.html');
+    try {
+      await expectWebGPUAdapter(page);
+      // The defaults are char-rnn's, for a GPU; SwiftShader gets the Quick preset on a shorter text.
+      expect(await page.locator('#cell').inputValue()).toBe('lstm');
+      expect([await page.locator('#layers').inputValue(), await page.locator('#units').inputValue()]).toEqual([
+        '2',
+        '128',
+      ]);
+      await page.getByRole('button', { name: /^Quick/ }).click();
+      expect(await page.locator('#units').inputValue()).toBe('32');
+      await page.locator('#characters').fill('5000');
+      await page.locator('#epochs').fill('4');
+      await page.locator('#sample-length').fill('120');
+      await page.locator('#temperature').fill('0.5');
+      const summary = page.locator('#model-summary');
+      await expect.poll(() => summary.innerText()).toMatch(/^Embedding\(\d+ → 16\) → LSTM\(32\)/);
+      await page.locator('#train-button:enabled').click();
+
+      await waitForResult(page, '#train-status[data-done="finished"]', 240_000);
+      const figures = page.locator('#train-figures');
+      expect(await figures.getAttribute('data-epochs')).toBe('4');
+      const firstLoss = Number(await figures.getAttribute('data-first-loss'));
+      const finalLoss = Number(await figures.getAttribute('data-final-loss'));
+      expect(Number.isFinite(firstLoss) && Number.isFinite(finalLoss)).toBe(true);
+      expect(finalLoss).toBeLessThan(firstLoss);
+      const charactersPerSecond = async () => Number(await figures.getAttribute('data-characters-per-second'));
+      const firstRun = await charactersPerSecond();
+      expect(firstRun).toBeGreaterThan(0);
+      await page.locator('#loss-chart svg').first().waitFor();
+
+      // The last epoch's sample, at the slider's temperature; then the same seed hotter, then a new seed.
+      const sample = page.locator('#sample');
+      const generated = async () => (await sample.getAttribute('data-generated')) ?? '';
+      expect(await sample.getAttribute('data-temperature')).toBe('0.5');
+      const cool = await generated();
+      expect([...cool]).toHaveLength(120);
+      const seed = await sample.getAttribute('data-seed');
+      await page.locator('#temperature').fill('1.5');
+      await expect.poll(() => sample.getAttribute('data-temperature')).toBe('1.5');
+      expect(await sample.getAttribute('data-seed')).toBe(seed);
+      const hot = await generated();
+      expect([...hot]).toHaveLength(120);
+      expect(hot).not.toBe(cool);
+      await page.locator('#resample-button').click();
+      await expect.poll(() => sample.getAttribute('data-seed')).not.toBe(seed);
+      expect(await generated()).not.toBe(hot);
+
+      // The weights as a tfjs model: loaded back in tfjs, it gives the trainer's probabilities; two files.
+      const downloads: Download[] = [];
+      page.on('download', (download) => downloads.push(download));
+      await page.locator('#download-button').click();
+      await waitForResult(page, '#download-status[data-difference]', 120_000);
+      expect(Number(await page.locator('#download-status').getAttribute('data-difference'))).toBeLessThan(1e-4);
+      await expect
+        .poll(() => downloads.map((d) => d.suggestedFilename()).sort())
+        .toEqual(['char-rnn.json', 'char-rnn.weights.bin']);
+      const modelJson = downloads.find((d) => d.suggestedFilename() === 'char-rnn.json')!;
+      const saved = JSON.parse(readFileSync(await modelJson.path(), 'utf8')) as {
+        modelTopology: unknown;
+        userDefinedMetadata: { vocabulary: string[] };
+      };
+      expect(JSON.stringify(saved.modelTopology)).toMatch(/"class_name":"Embedding"[\s\S]*"class_name":"LSTM"/);
+      expect(saved.userDefinedMetadata.vocabulary.length).toBeGreaterThan(20);
+      await saveScreenshot(page, 'char-rnn.png');
+
+      // A long run: it trains in the page's one worker, the main thread stays free, the slider and New
+      // sample answer (a sample between two epochs), and Stop ends it after the running epoch.
+      await page.locator('#epochs').fill('200');
+      await page.locator('#train-button:enabled').click();
+      await waitForResult(page, '#train-figures[data-epochs="1"]', 120_000);
+      expect(page.workers()).toHaveLength(1);
+      const gap = await longestTimerGap(page, 1500);
+      expect(gap, 'ms the main thread was busy at a stretch while training').toBeLessThan(250);
+      await page.locator('#temperature').fill('0.8');
+      expect(await page.locator('#temperature-value').innerText()).toBe('0.80');
+      const during = await sample.getAttribute('data-seed');
+      await page.locator('#resample-button').click();
+      await expect.poll(() => sample.getAttribute('data-seed'), { timeout: 60_000 }).not.toBe(during);
+      expect(await page.locator('#train-status').getAttribute('data-done'), 'still training').toBeNull();
+      await page.locator('#stop-button').click();
+      await waitForResult(page, '#train-status[data-done="stopped"]', 120_000);
+      expect(Number(await figures.getAttribute('data-epochs'))).toBeLessThan(200);
+      console.log(
+        `char-RNN page, 1 × 32 LSTM, 25 steps, batch 50: ${Math.round(firstRun)} characters/s (first run), ` +
+          `${Math.round(await charactersPerSecond())} (second run); main thread busy ${Math.round(gap)} ms at most`,
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await saveScreenshot(page, 'char-rnn-stopped.png');
+      await page.close();
+    }
+  },
+  400_000,
 );

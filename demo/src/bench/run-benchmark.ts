@@ -3,7 +3,8 @@
  * tfjs on cpu (when the shape is small enough for it), each forward and forward + backward.
  */
 import * as tf from '@tensorflow/tfjs';
-import { adapterName, type Backend } from '../common/backend.js';
+import { adapterName } from '../common/adapter-description.js';
+import type { Backend } from '../common/backend.js';
 import { formatNumber } from '../common/format.js';
 import { describeConfig, flops, type BenchConfig } from './bench-config.js';
 import type { BenchResult, ImplementationResult } from './bench-result.js';

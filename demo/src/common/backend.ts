@@ -6,20 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { registerKernels } from 'webgpu-rnn/tfjs';
-
-export interface AdapterDescription {
-  readonly vendor: string;
-  readonly architecture: string;
-  readonly description: string;
-  readonly isFallbackAdapter: boolean;
-  readonly timestampQuery: boolean;
-}
-
-/** "google swiftshader", with the browser's description when it gives one. */
-export function adapterName({ vendor, architecture, description }: AdapterDescription): string {
-  const name = [vendor, architecture].filter(Boolean).join(' ') || 'unnamed adapter';
-  return description ? `${name} (${description})` : name;
-}
+import { describeAdapter, type AdapterDescription } from './adapter-description.js';
 
 export type Backend =
   | { readonly name: 'webgpu'; readonly device: GPUDevice; readonly adapter: AdapterDescription }
@@ -40,18 +27,7 @@ export async function startBackend(): Promise<Backend> {
   if (typeof adapter !== 'string' && (await tf.setBackend('webgpu'))) {
     registerKernels();
     const device = (tf.backend() as WebGPUBackend).device;
-    const { vendor, architecture, description, isFallbackAdapter } = adapter.info;
-    return {
-      name: 'webgpu',
-      device,
-      adapter: {
-        vendor,
-        architecture,
-        description,
-        isFallbackAdapter,
-        timestampQuery: device.features.has('timestamp-query'),
-      },
-    };
+    return { name: 'webgpu', device, adapter: describeAdapter(adapter, device) };
   }
   if (!(await tf.setBackend('cpu'))) whyNoWebGPU += ' tfjs could not start its cpu backend either.';
   registerKernels();

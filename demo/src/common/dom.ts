@@ -19,9 +19,13 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** Disables or enables every control group of the page (fieldset.controls) while work runs. */
+/**
+ * Disables or enables the page's control groups (fieldset.controls) while work runs; a `.live` group
+ * (the char-RNN page's sampling, which works during training) stays usable.
+ */
 export function lockControls(locked: boolean): void {
-  for (const group of document.querySelectorAll<HTMLFieldSetElement>('fieldset.controls')) group.disabled = locked;
+  for (const group of document.querySelectorAll<HTMLFieldSetElement>('fieldset.controls:not(.live)'))
+    group.disabled = locked;
 }
 
 /** Marks a field as holding an invalid value (for assistive technology and the red border) or not. */

@@ -21,7 +21,7 @@ export interface LiveLossChart {
   finalize(): void;
 }
 
-function lossSpec(epochs: number, first: Point): TopLevelSpec {
+function lossSpec(epochs: number, first: Point, lossTitle: string): TopLevelSpec {
   return {
     ...chartFrame(260),
     // Named, so points can be inserted; it starts with one, as a log scale has no empty domain.
@@ -36,7 +36,7 @@ function lossSpec(epochs: number, first: Point): TopLevelSpec {
         scale: { domain: [1, Math.max(2, epochs)] },
         axis: { tickMinStep: 1, tickCount: 10 },
       },
-      y: { field: 'loss', type: 'quantitative', title: 'loss (mean squared error, log scale)', scale: { type: 'log' } },
+      y: { field: 'loss', type: 'quantitative', title: `${lossTitle}, log scale`, scale: { type: 'log' } },
       tooltip: [
         { field: 'epoch', type: 'quantitative', title: 'epoch' },
         { field: 'loss', type: 'quantitative', title: 'loss', format: ',.3f' },
@@ -45,8 +45,12 @@ function lossSpec(epochs: number, first: Point): TopLevelSpec {
   };
 }
 
-/** The chart appears in `container` with the first point. */
-export function createLiveLossChart(container: HTMLElement, epochs: number): LiveLossChart {
+/** The chart appears in `container` with the first point; `lossTitle` names the loss on the y axis. */
+export function createLiveLossChart(
+  container: HTMLElement,
+  epochs: number,
+  lossTitle = 'loss (mean squared error)',
+): LiveLossChart {
   let result: Result | null = null;
   let pending: Point[] = [];
   let drawn = 0;
@@ -59,7 +63,7 @@ export function createLiveLossChart(container: HTMLElement, epochs: number): Liv
     if (result) {
       await result.view.insert('loss', points).runAsync();
     } else {
-      result = await embed(container, lossSpec(epochs, points[0]!), EMBED_OPTIONS);
+      result = await embed(container, lossSpec(epochs, points[0]!, lossTitle), EMBED_OPTIONS);
       if (points.length > 1) await result.view.insert('loss', points.slice(1)).runAsync();
     }
   }
