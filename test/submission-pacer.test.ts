@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createFloat32Buffer, submitAndRead } from '../src/gpu/buffers.js';
-import { SubmissionPacer, type Pace } from '../src/gpu/submission-pacer.js';
+import { pacingHelps, SubmissionPacer, type Pace } from '../src/gpu/submission-pacer.js';
 import { getDevice } from './helpers/webgpu.js';
 
 describe('SubmissionPacer: waits out most of a submission before mapping', () => {
+  it('paces only a software adapter under Node (the trainer maps at once elsewhere)', () => {
+    expect(pacingHelps({ isFallbackAdapter: true })).toBe(true);
+    expect(pacingHelps({ isFallbackAdapter: false })).toBe(false);
+  });
+
   it('waits nothing until it has measured a submission, and learns until one that waited is measured', () => {
     const pacer = new SubmissionPacer();
     expect(pacer.pace(100).waitMs).toBe(0);

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fusedGRU } from '../src/model/fused-layers.js';
 import { registerKernels } from '../src/model/register-kernels.js';
+import { pacingHelps } from '../src/gpu/submission-pacer.js';
+import { deviceTraits } from '../src/kernels/strategy.js';
 import { buildSeedModel } from '../src/model/seed-model.js';
 import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';
 import type { TrainerCell, TrainerConfig } from '../src/trainer/config.js';
@@ -626,11 +628,12 @@ describe('the standalone trainer', () => {
         t.destroy();
       }
     };
-    // 5 steps an epoch: the first submission takes the 7 epochs that reach 32 steps, the second the rest.
+    // 5 steps an epoch: the first submission takes the 7 epochs that reach 32 steps, the second the rest;
+    // where pacing does not help (llvmpipe is no fallback adapter) the fit is one submission.
     const once = await fit({ epochs: 12, batchSize: 1, seed: 3, epochsPerSubmit: 12 });
     expect(once.submissions).toBe(1);
     const paced = await fit({ epochs: 12, batchSize: 1, seed: 3 });
-    expect(paced.submissions).toBe(2);
+    expect(paced.submissions).toBe(pacingHelps(deviceTraits(device)) ? 2 : 1);
     expect(paced.history).toEqual(once.history);
   });
 

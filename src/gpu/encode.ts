@@ -93,6 +93,11 @@ export function pipelineFor(device: GPUDevice, run: KernelRun): GPUComputePipeli
   return pipeline;
 }
 
+/** Pipelines compiled on `device` so far: a submission that raised it paid for compiling. */
+export function pipelineCount(device: GPUDevice): number {
+  return cacheFor(device).pipelines.size;
+}
+
 /** Compiles every pipeline the runs use, off the main thread where the implementation can. */
 export async function preparePipelines(device: GPUDevice, runs: readonly KernelRun[]): Promise<void> {
   const cache = cacheFor(device);

@@ -19,6 +19,15 @@
  * the long ones wait well.
  */
 
+/**
+ * Whether pacing helps on this device: a software adapter (SwiftShader) under Dawn for Node, whose
+ * polling competes with the shaders for the CPU. In a browser, or on a hardware GPU, a wait only idles.
+ */
+export function pacingHelps(traits: { readonly isFallbackAdapter: boolean }): boolean {
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+  return traits.isFallbackAdapter && node !== undefined;
+}
+
 /** How much of the expected time to wait, learnt from a submission that waited or one that did not. */
 const WAIT_FRACTION = { paced: 0.9, unpaced: 0.5 } as const;
 /** Shorter waits are not worth a timer (browsers clamp nested timers to 4 ms). */

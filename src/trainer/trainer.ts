@@ -15,9 +15,9 @@ import { describeValue } from '../describe-value.js';
 import { storageUsage, submitAndRead, type Readback } from '../gpu/buffers.js';
 import { checkDevice } from '../gpu/check-device.js';
 import { checkBufferBytes, checkStorageBindings } from '../gpu/device-limits.js';
-import { bindKernel, label } from '../gpu/encode.js';
+import { bindKernel, label, pipelineCount } from '../gpu/encode.js';
 import { recordChecked } from '../gpu/error-scope.js';
-import { SubmissionPacer, type Pace } from '../gpu/submission-pacer.js';
+import { pacingHelps, SubmissionPacer, type Pace } from '../gpu/submission-pacer.js';
 import { deviceTraits, type DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerBatch } from '../kernels/trainer-batch.js';
 import { MAX_EMBEDDING_POSITIONS } from '../kernels/trainer-embedding-gradient.js';
@@ -392,16 +392,19 @@ class GPUTrainer implements Trainer {
       };
     };
 
-    let pacer = this.pacers.get(batchSize);
-    if (!pacer) this.pacers.set(batchSize, (pacer = new SubmissionPacer()));
+    // Pacing helps only where Dawn for Node polls on a software adapter; elsewhere a wait only idles.
+    let pacer = pacingHelps(this.traits) ? this.pacers.get(batchSize) : null;
+    if (pacer === undefined) this.pacers.set(batchSize, (pacer = new SubmissionPacer()));
     const history: number[] = [];
     const accuracies: number[] = [];
     for (let first = 0; first < epochs;) {
       let count = Math.min(perSubmit, epochs - first);
-      if (pacer.learning && options.epochsPerSubmit === undefined)
+      if (pacer?.learning && options.epochsPerSubmit === undefined)
         count = Math.min(count, Math.ceil(LEARNING_STEPS / stepsPerEpoch));
       const orders = new Uint32Array(count * samples);
       for (let e = 0; e < count; e++) orders.set(sampleOrder(samples, random), e * samples);
+      const pipelines = pipelineCount(this.device);
+      const pace = pacer?.pace(count * stepsPerEpoch);
       const values = await this.read(
         'trainer.fit',
         (encoder) => {
@@ -416,7 +419,8 @@ class GPUTrainer implements Trainer {
           pass.end();
           return { buffer: this.progress, offset: LOSSES_OFFSET, floats: count * perEpoch };
         },
-        pacer.pace(count * stepsPerEpoch),
+        // A submission that compiled pipelines is no measure of its steps.
+        pace && { waitMs: pace.waitMs, done: (ms) => pipelineCount(this.device) === pipelines && pace.done(ms) },
       );
       for (let e = 0; e < count; e++) {
         const loss = values[e * perEpoch]!;
