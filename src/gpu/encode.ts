@@ -4,8 +4,11 @@
  *
  * Per device (WeakMap, so a lost or dropped device takes its cache with it): bind-group and
  * pipeline layouts per kernel, pipelines per kernel + override constants (no shader is compiled
- * twice), and immutable uniform buffers keyed by their contents. Uniform buffers are never written
- * after creation, so a cached one is safe to reuse while earlier work that reads it is pending.
+ * twice), immutable uniform buffers keyed by their contents, and bind groups keyed by the buffers
+ * (and ranges) they bind: a layer called again on the same buffers (tfjs reuses its pooled ones)
+ * makes no new GPU objects, where making a bind group is the largest host cost of a small call. Uniform
+ * buffers are never written after creation, so a cached one is safe to reuse while earlier work that
+ * reads it is pending.
  */
 import { placeholderBuffer } from './buffers.js';
 import { packParams, paramNames, type KernelRun, type KernelSpec } from './kernel.js';
@@ -13,6 +16,8 @@ import { packParams, paramNames, type KernelRun, type KernelSpec } from './kerne
 const LABEL_PREFIX = 'webgpu-rnn';
 /** Distinct uniform contents kept per device; enough for every step of a few live shapes. */
 const UNIFORM_CACHE_ENTRIES = 256;
+/** Bind groups kept per device: every kernel of a few models' layers over tfjs's pooled buffers. */
+const BIND_GROUP_CACHE_ENTRIES = 1024;
 
 interface KernelLayout {
   readonly bindGroupLayout: GPUBindGroupLayout;
@@ -23,6 +28,7 @@ interface DeviceCache {
   readonly layouts: Map<string, KernelLayout>;
   readonly pipelines: Map<string, GPUComputePipeline>;
   readonly uniforms: Map<string, GPUBuffer>;
+  readonly bindGroups: Map<string, GPUBindGroup>;
 }
 
 const caches = new WeakMap<GPUDevice, DeviceCache>();
@@ -30,7 +36,7 @@ const caches = new WeakMap<GPUDevice, DeviceCache>();
 function cacheFor(device: GPUDevice): DeviceCache {
   let cache = caches.get(device);
   if (!cache) {
-    cache = { layouts: new Map(), pipelines: new Map(), uniforms: new Map() };
+    cache = { layouts: new Map(), pipelines: new Map(), uniforms: new Map(), bindGroups: new Map() };
     caches.set(device, cache);
   }
   return cache;
@@ -125,27 +131,73 @@ function uniformsFor(device: GPUDevice, run: KernelRun): UniformBlocks {
   const blocks = run.dispatches.map((d) => packParams(run.spec, d.params));
   const key = `${run.spec.name}|${blocks.map((b) => b.join(',')).join(';')}`;
   const cache = cacheFor(device).uniforms;
-  let buffer = cache.get(key);
-  if (buffer) {
-    cache.delete(key); // re-insert below: Map order is the LRU order
-  } else {
-    buffer = device.createBuffer({
+  const buffer = cached(cache, key, UNIFORM_CACHE_ENTRIES, () => {
+    const created = device.createBuffer({
       label: label(run.spec.name, 'params'),
       size: stride * (blocks.length - 1) + blockSize,
       usage: GPUBufferUsage.UNIFORM,
       mappedAtCreation: true,
     });
-    const mapped = new Uint32Array(buffer.getMappedRange());
+    const mapped = new Uint32Array(created.getMappedRange());
     blocks.forEach((block, i) => mapped.set(block, (i * stride) / 4));
-    buffer.unmap();
-    if (cache.size >= UNIFORM_CACHE_ENTRIES) {
-      // Dropped, not destroyed: work already encoded may still read it; the GC frees it after.
+    created.unmap();
+    return created;
+  });
+  return { buffer, stride, blockSize };
+}
+
+/**
+ * `cache`'s value for `key`, made by `make` when missing; Map order is the LRU order, and past
+ * `entries` the oldest is dropped, not destroyed: work already encoded may still use it, and the GC
+ * frees it after.
+ */
+function cached<V>(cache: Map<string, V>, key: string, entries: number, make: () => V): V {
+  let value = cache.get(key);
+  if (value !== undefined) {
+    cache.delete(key);
+  } else {
+    value = make();
+    if (cache.size >= entries) {
       const oldest = cache.keys().next().value;
       if (oldest !== undefined) cache.delete(oldest);
     }
   }
-  cache.set(key, buffer);
-  return { buffer, stride, blockSize };
+  cache.set(key, value);
+  return value;
+}
+
+const bufferIds = new WeakMap<GPUBuffer, number>();
+let nextBufferId = 0;
+
+/** A number naming `buffer` for cache keys, for as long as the buffer lives. */
+function bufferId(buffer: GPUBuffer): number {
+  let id = bufferIds.get(buffer);
+  if (id === undefined) bufferIds.set(buffer, (id = nextBufferId++));
+  return id;
+}
+
+/** The bind group of `spec` over these uniforms and buffers, made once per distinct set of them. */
+function bindGroupFor(
+  device: GPUDevice,
+  spec: KernelSpec,
+  uniforms: UniformBlocks,
+  buffers: Readonly<Record<string, GPUBufferBinding>>,
+): GPUBindGroup {
+  const ranges = spec.bindings.map(({ name }) => {
+    const { buffer, offset = 0, size } = buffers[name]!;
+    return `${bufferId(buffer)}@${offset}+${size ?? '*'}`;
+  });
+  const key = `${spec.name}|${bufferId(uniforms.buffer)}|${ranges.join(',')}`;
+  return cached(cacheFor(device).bindGroups, key, BIND_GROUP_CACHE_ENTRIES, () =>
+    device.createBindGroup({
+      label: label(spec.name, 'bind-group'),
+      layout: layoutFor(device, spec).bindGroupLayout,
+      entries: [
+        { binding: 0, resource: { buffer: uniforms.buffer, size: uniforms.blockSize } },
+        ...spec.bindings.map((binding, i) => ({ binding: i + 1, resource: buffers[binding.name]! })),
+      ],
+    }),
+  );
 }
 
 export interface EncodeOptions {
@@ -167,14 +219,7 @@ export function prepareKernel<B extends string>(
   const { spec } = run;
   const pipeline = pipelineFor(device, run);
   const uniforms = uniformsFor(device, run);
-  const bindGroup = device.createBindGroup({
-    label: label(spec.name, 'bind-group'),
-    layout: layoutFor(device, spec).bindGroupLayout,
-    entries: [
-      { binding: 0, resource: { buffer: uniforms.buffer, size: uniforms.blockSize } },
-      ...spec.bindings.map((binding, i) => ({ binding: i + 1, resource: buffers[binding.name] })),
-    ],
-  });
+  const bindGroup = bindGroupFor(device, spec, uniforms, buffers);
   return {
     dispatch(pass, index) {
       pass.setPipeline(pipeline);
