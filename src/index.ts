@@ -55,6 +55,7 @@ export type { CellDefinition, CellOption, LayerConfig, StepOps, StepWeights } fr
 export { CELLS, CELL_IDS, cellById, type CellId } from './kernels/cells.js';
 export { encodeDropoutMask, type DropoutMaskOptions } from './kernels/dropout-mask.js';
 export { createFloat32Buffer, readFloat32Buffer } from './gpu/buffers.js';
+export { requestedLimits } from './gpu/device-limits.js';
 export type { KernelRun, KernelSpec, Dispatch } from './gpu/kernel.js';
 
 // Standalone trainer

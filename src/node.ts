@@ -13,6 +13,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { checkOptions } from './check-args.js';
 import { describeValue } from './describe-value.js';
+import { requestedLimits } from './gpu/device-limits.js';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 export const PROVISION_COMMAND = 'apt-get update && apt-get install -y chromium libvulkan1';
@@ -52,22 +53,6 @@ export interface NodeDeviceOptions {
    * level (Mesa's llvmpipe where there is no GPU; EGL_PLATFORM defaults to 'surfaceless').
    */
   readonly backend?: NodeBackend;
-}
-
-/** Limits this package can use beyond the defaults; each is requested at the adapter's maximum. */
-const REQUESTED_LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY',
-  'maxComputeWorkgroupsPerDimension',
-  'maxStorageBuffersPerShaderStage',
-] as const;
-
-function requestedLimits(adapter: GPUAdapter): Record<string, number> {
-  return Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
 }
 
 type WebGPUModule = { create(flags: string[]): GPU; globals: Record<string, unknown> };

@@ -22,3 +22,20 @@ export function checkStorageBindings(specs: readonly KernelSpec[], limits: GPUSu
     }
   }
 }
+
+/** Limits this package can use beyond WebGPU's defaults; requestedLimits asks each at the adapter's maximum. */
+const REQUESTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+/** A device descriptor's requiredLimits for the kernels: what the adapter offers of REQUESTED_LIMITS. */
+export function requestedLimits(adapter: GPUAdapter): Record<string, number> {
+  return Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
+}

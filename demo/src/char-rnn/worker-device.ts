@@ -2,19 +2,8 @@
  * The training worker's own WebGPU device (a dedicated worker has navigator.gpu in Chromium), or why
  * there is none, in words for the page.
  */
+import { requestedLimits } from 'webgpu-rnn';
 import { describeAdapter, type AdapterDescription } from '../common/adapter-description.js';
-
-/** Limits the kernels use past WebGPU's defaults, each at the adapter's maximum (as webgpu-rnn/node asks). */
-const REQUESTED_LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY',
-  'maxComputeWorkgroupsPerDimension',
-  'maxStorageBuffersPerShaderStage',
-] as const;
 
 export type WorkerDevice =
   | { readonly device: GPUDevice; readonly adapter: AdapterDescription }
@@ -32,7 +21,7 @@ export async function requestWorkerDevice(): Promise<WorkerDevice> {
       device: null,
       why: 'The browser has WebGPU but offered no adapter (the GPU may be blocklisted, or WebGPU turned off).',
     };
-  const requiredLimits = Object.fromEntries(REQUESTED_LIMITS.map((name) => [name, adapter.limits[name]]));
+  const requiredLimits = requestedLimits(adapter);
   const device = await adapter.requestDevice({ label: 'char-rnn training worker', requiredLimits });
   return { device, adapter: describeAdapter(adapter, device) };
 }
