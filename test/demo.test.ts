@@ -334,10 +334,10 @@ test(
       await page.locator('#train-button:enabled').click();
       await waitForResult(page, '#train-figures[data-epochs="1"]', 120_000);
       expect(page.workers()).toHaveLength(1);
-      // An epoch here takes seconds: training on the main thread would block it that long. Busy CPUs (2
-      // cores, SwiftShader's threads beside the page's) delay a timer by a few hundred ms at worst.
+      // The page's own work between epochs (chart, figures) stays short. A loaded 2-core machine (SwiftShader's
+      // threads beside the page's) has delayed a timer by 463 ms here; on a quiet one the gap is ~20 ms.
       const gap = await longestTimerGap(page, 1500);
-      expect(gap, 'ms the main thread was busy at a stretch while training').toBeLessThan(1000);
+      expect(gap, 'ms the main thread was busy at a stretch while training').toBeLessThan(750);
       await page.locator('#temperature').fill('0.8');
       expect(await page.locator('#temperature-value').innerText()).toBe('0.80');
       const during = await sample.getAttribute('data-seed');
