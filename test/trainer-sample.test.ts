@@ -59,7 +59,10 @@ describe('Trainer.sample', async () => {
   // GPU, the lookup and the head as in training. One-hot input (no Embedding) too.
   it.each([
     ['embedding → 2 LSTMs', text],
-    ['one-hot → GRU', { ...text, embedding: undefined, features: 6, units: 9, cell: 'gru' } as TrainerConfig],
+    [
+      'one-hot → SimpleRNN',
+      { ...text, embedding: undefined, features: 6, units: 9, cell: 'simpleRNN' } as TrainerConfig,
+    ],
     ['embedding → SimpleRNN, a last-step head', { ...text, units: 7, cell: 'simpleRNN', returnSequences: false }],
   ] as const)('%s: greedy generation agrees with predict on the generated text', async (_, config) => {
     const trainer = await createTrainer(device, config);
