@@ -45,7 +45,7 @@ describe('encode: bind groups made once per set of buffers', async () => {
     device.queue.submit([encoder.finish()]);
   };
 
-  it('a call on the same buffers makes none, on other buffers its own, and reads what the buffers hold now', async () => {
+  it('makes none for a call on the same buffers, its own for others, and reads what buffers hold now', async () => {
     const a = buffers(1);
     expect(await counted(() => forward(a)), 'the first call').toBe(rnn.forwardRuns.length);
     expect(await counted(() => forward(a)), 'the same buffers again').toBe(0);
