@@ -9,6 +9,7 @@ import { fuseModel, FusedRNN, registerKernels } from 'webgpu-rnn/tfjs';
 import { describeAdapter, useTfjsWebGPU } from 'webgpu-rnn/node';
 import { GALLERY, type GalleryModel, type GallerySize } from './lib/gallery-models.js';
 import { interleavedEpochMs, modelEpochMs } from './lib/fit-timing.js';
+import { gpuErrors } from './lib/gpu-errors.js';
 import { fixed, publish, ratio } from './lib/report.js';
 
 const GOAL = 3;
@@ -43,21 +44,6 @@ function fullyFused(model: tf.LayersModel): boolean {
     const inner = wrapped.forwardLayer ?? layer;
     return !(inner instanceof tf.RNN) || inner instanceof FusedRNN;
   });
-}
-
-/** GPU validation errors on tfjs's device while `body` runs (stock tfjs logs them and goes on): their first lines. */
-async function gpuErrors(body: () => Promise<unknown>): Promise<string[]> {
-  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-  const errors: string[] = [];
-  const count = (event: Event) => void errors.push((event as GPUUncapturedErrorEvent).error.message.split('\n')[0]!);
-  device.addEventListener('uncapturederror', count);
-  try {
-    await body();
-    await device.queue.onSubmittedWorkDone();
-  } finally {
-    device.removeEventListener('uncapturederror', count);
-  }
-  return errors;
 }
 
 /** A timing, or why there is none. */
