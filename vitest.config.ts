@@ -12,6 +12,8 @@ const ADAPTER_FREE = [
   'test/convert-weights.test.ts',
   'test/demo.test.ts',
   'test/format.test.ts',
+  'test/gru.ref.test.ts',
+  'test/lstm.ref.test.ts',
   'test/package.test.ts',
   'test/readme.test.ts',
   'test/simple-rnn.ref.test.ts',

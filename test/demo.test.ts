@@ -164,9 +164,9 @@ test(
         );
       }
 
-      // 60 epochs: the SimpleRNN test above trains the notebook's 200; each way of training here is checked
+      // 20 epochs: the SimpleRNN test above trains the notebook's 200; each way of training here is checked
       // against cpu over the epochs it ran.
-      await page.locator('#epochs').fill('60');
+      await page.locator('#epochs').fill('20');
       await page.locator('#train-button').click();
       await waitForResult(page, '#check-verdict[data-verdict]', 180_000);
       expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');

@@ -5,7 +5,7 @@ import type { TrainerCell } from '../src/trainer/config.js';
 import type { OutputActivation } from '../src/trainer/head-config.js';
 import { createTrainer } from '../src/trainer/trainer.js';
 import { relativeError } from './helpers/data.js';
-import { SEED_WINDOWS } from './helpers/stock-seed.js';
+import { goldenStockRun, SEED_WINDOWS } from './helpers/stock-seed.js';
 import { bytes } from './helpers/trainer-data.js';
 import { clippedGradients } from './helpers/clip-reference.js';
 import { getDevice, getSharedPipelinesDevice } from './helpers/webgpu.js';
@@ -165,7 +165,8 @@ describe('the trainer with classification heads against stock tfjs on cpu', () =
         optimizer: { type: c.optimizer, learningRate: LEARNING_RATE },
         seed: 7,
       });
-      const initial = (await seeded.getWeights()).map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
+      const initialWeights = await seeded.getWeights();
+      const initial = initialWeights.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
       model.setWeights(initial);
       tf.dispose(initial);
       let trainer = seeded;
@@ -181,8 +182,15 @@ describe('the trainer with classification heads against stock tfjs on cpu', () =
         c.loss === 'sparseCategoricalCrossentropy'
           ? tf.tensor2d(labels.flat(), [5, 1])
           : tf.tensor2d(labels.flat(), [5, 2]);
-      const stock = (await model.fit(xs, ys, { epochs: EPOCHS, batchSize: c.batchSize, shuffle: false, verbose: 0 }))
-        .history as { loss: number[]; acc: number[] };
+      // The stock run's losses and accuracies are golden data (helpers/stock-seed.ts).
+      const stock = await goldenStockRun(
+        { test: 'trainer-heads', c, epochs: EPOCHS, learningRate: LEARNING_RATE, x, labels },
+        initialWeights,
+        async () => {
+          const fit = await model.fit(xs, ys, { epochs: EPOCHS, batchSize: c.batchSize, shuffle: false, verbose: 0 });
+          return fit.history as { loss: number[]; acc: number[] };
+        },
+      );
 
       trainer.setData(x, labels as never);
       const logged: { loss: number; acc?: number }[] = [];
@@ -220,7 +228,9 @@ describe('the trainer with classification heads against stock tfjs on cpu', () =
 
 describe('the trainer with classification heads, whatever the workgroup order', () => {
   // Two layers and split weight gradients, so that every trainer kernel spans several workgroups; the
-  // sparse targets' gather (one id a row) too.
+  // sparse targets' gather (one id a row) too. The heads' kernels do not depend on the cell, and every
+  // cell's kernels are permuted in workgroup-order.test.ts: SimpleRNN, as trainer.test.ts's order test
+  // (the same recurrence pipelines), with the GRU cases' heads.
   it.each(cases.filter((c) => c.cell === 'gru').map((c) => [c.loss, c] as const))(
     '%s: the same losses, accuracies and weights, bit for bit, with the workgroups interleaved',
     async (_, c) => {
@@ -232,7 +242,6 @@ describe('the trainer with classification heads, whatever the workgroup order', 
           features: 1,
           units: [6, 9],
           outputs: c.outputs,
-          cell: c.cell,
           outputActivation: c.head,
           loss: c.loss,
           metrics: ['accuracy'],
@@ -253,7 +262,7 @@ describe('the trainer with accuracy over long submissions', () => {
   // With accuracy an epoch takes two progress values: a submission records at most 2,048 epochs, and
   // longer fits are split, with the same results as shorter submissions.
   it('fits 2,050 epochs asked in one submission as in submissions of 700', async () => {
-    const device = await getDevice();
+    const device = await getSharedPipelinesDevice();
     const histories = [];
     for (const epochsPerSubmit of [4096, 700]) {
       const trainer = await createTrainer(device, {
@@ -352,7 +361,7 @@ describe('a classification head with clipped gradients', () => {
   it.each(['clipNorm', 'globalClipNorm'] as const)(
     "%s: one SGD step is the categorical cross-entropy's gradients clipped by tf ops",
     async (clip) => {
-      const device = await getDevice();
+      const device = await getSharedPipelinesDevice();
       await tf.setBackend('cpu');
       const config = {
         timesteps: 3,

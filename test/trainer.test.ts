@@ -215,10 +215,12 @@ describe('the standalone trainer with GRU resetAfter, which tf.layers.gru refuse
   });
 });
 
+// What the trainer does whatever its strategy: on SHARED_PIPELINES, as the grids above (the strategies'
+// own tests follow, on the adapter's table).
 describe('the standalone trainer', () => {
   let device: GPUDevice;
   beforeAll(async () => {
-    device = await getDevice();
+    device = await getSharedPipelinesDevice();
     await tf.setBackend('cpu');
   });
 
@@ -672,85 +674,6 @@ describe('the standalone trainer', () => {
     expect(live).toBe(0);
   });
 
-  // The split is the weight-gradients kernel's for any gate count (weight-gradients.test.ts); here, the trainer's.
-  it.each(['simpleRNN'] as const)(
-    '%s: strategy overrides as a layer takes them; the weight gradients split over rows learn the same',
-    async (cell) => {
-      // 5 samples × 3 steps = 15 rows a step: 4 rows per split gives 4 splits (the head's 5 rows, 2).
-      const config: TrainerConfig = {
-        timesteps: 3,
-        features: 1,
-        units: [6, 5],
-        outputs: 2,
-        cell,
-        seed: 5,
-        optimizer: { learningRate: 0.01 },
-      };
-      const losses = [];
-      const dispatches = [];
-      for (const strategy of [undefined, { weightGradientRows: 4 }]) {
-        const trainer = await createTrainer(device, { ...config, strategy });
-        trainer.setData(x, y);
-        losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
-        dispatches.push(trainer.dispatchesPerStep);
-        trainer.destroy();
-      }
-      expect(dispatches[1], 'one more dispatch per split GEMM: 2 layers and the head').toBe(dispatches[0]! + 3);
-      // Only the order of the sums differs (float32): 50 epochs of Adam keep it within 1e-5.
-      expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
-    },
-  );
-
-  // Unrolled products are the CPU fallback's (SwiftShader's) profile; llvmpipe takes 15-35 s to compile a
-  // gated cell's, so the OpenGL adapter runs SimpleRNN only.
-  it.each(TEST_BACKEND === 'opengl' ? (['simpleRNN'] as const) : (['simpleRNN', 'lstm', 'gru'] as const))(
-    "%s: products 'unrolled' and 'loops' learn the same",
-    async (cell) => {
-      const config: TrainerConfig = {
-        timesteps: 3,
-        features: 1,
-        units: [6, 5],
-        outputs: 2,
-        cell,
-        seed: 5,
-        optimizer: { learningRate: 0.01 },
-      };
-      const losses = [];
-      for (const products of ['loops', 'unrolled'] as const) {
-        const trainer = await createTrainer(device, { ...config, strategy: { products } });
-        trainer.setData(x, y);
-        losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
-        trainer.destroy();
-      }
-      // Only the order of the backward's sums over gates differs (float32).
-      expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
-      // The Dense head has no recurrence: 'unrolled' does not limit its outputs.
-      (await createTrainer(device, { ...config, outputs: 40, strategy: { products: 'unrolled' } })).destroy();
-    },
-  );
-
-  // The trainer's own kernels (batch, loss, clip, optimizer) and its composition do not depend on the cell, and
-  // every cell's kernels are permuted in workgroup-order.test.ts: SimpleRNN, whose pipelines compile fastest.
-  const rmsprop = { type: 'rmsprop', learningRate: 0.01, momentum: 0.5 } as const;
-  it.each([
-    { name: 'Adam', optimizer: undefined },
-    { name: 'RMSProp with clipNorm', optimizer: { ...rmsprop, clipNorm: 0.5 } },
-    { name: 'RMSProp with globalClipNorm', optimizer: { ...rmsprop, globalClipNorm: 1 } },
-  ])('SimpleRNN, $name: the same losses and weights, bit for bit, with the workgroups in another order', async (c) => {
-    // Two layers and split weight gradients, so that every trainer kernel spans several workgroups.
-    const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 9], outputs: 2, seed: 6 };
-    const results = [];
-    for (const workgroupOrder of ['natural', 'interleaved'] as const) {
-      const strategy = { weightGradientRows: 4, workgroupOrder };
-      const trainer = await createTrainer(device, { ...config, optimizer: c.optimizer, strategy });
-      trainer.setData(x, y);
-      const loss = Float32Array.from(await trainer.fit({ epochs: 5, batchSize: 2, seed: 1 }));
-      results.push([loss, ...(await trainer.getWeights())].map(bytes));
-      trainer.destroy();
-    }
-    expect(results[1], 'interleaved against natural').toEqual(results[0]);
-  });
-
   it('creates a 512-unit LSTM without blocking the event loop (orthogonal init yields)', async () => {
     let ticks = 0;
     let longest = 0;
@@ -854,5 +777,91 @@ describe('the standalone trainer', () => {
     expect(loss.every(Number.isFinite)).toBe(true);
     again.destroy();
     fresh.release();
+  });
+});
+
+describe("the standalone trainer's strategies, on the adapter's own table", () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await getDevice();
+  });
+
+  // The split is the weight-gradients kernel's for any gate count (weight-gradients.test.ts); here, the trainer's.
+  it.each(['simpleRNN'] as const)(
+    '%s: strategy overrides as a layer takes them; the weight gradients split over rows learn the same',
+    async (cell) => {
+      // 5 samples × 3 steps = 15 rows a step: 4 rows per split gives 4 splits (the head's 5 rows, 2).
+      const config: TrainerConfig = {
+        timesteps: 3,
+        features: 1,
+        units: [6, 5],
+        outputs: 2,
+        cell,
+        seed: 5,
+        optimizer: { learningRate: 0.01 },
+      };
+      const losses = [];
+      const dispatches = [];
+      for (const strategy of [undefined, { weightGradientRows: 4 }]) {
+        const trainer = await createTrainer(device, { ...config, strategy });
+        trainer.setData(x, y);
+        losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
+        dispatches.push(trainer.dispatchesPerStep);
+        trainer.destroy();
+      }
+      expect(dispatches[1], 'one more dispatch per split GEMM: 2 layers and the head').toBe(dispatches[0]! + 3);
+      // Only the order of the sums differs (float32): 50 epochs of Adam keep it within 1e-5.
+      expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
+    },
+  );
+
+  // Unrolled products are the CPU fallback's (SwiftShader's) profile; llvmpipe takes 15-35 s to compile a
+  // gated cell's, so the OpenGL adapter runs SimpleRNN only.
+  it.each(TEST_BACKEND === 'opengl' ? (['simpleRNN'] as const) : (['simpleRNN', 'lstm', 'gru'] as const))(
+    "%s: products 'unrolled' and 'loops' learn the same",
+    async (cell) => {
+      const config: TrainerConfig = {
+        timesteps: 3,
+        features: 1,
+        units: [6, 5],
+        outputs: 2,
+        cell,
+        seed: 5,
+        optimizer: { learningRate: 0.01 },
+      };
+      const losses = [];
+      for (const products of ['loops', 'unrolled'] as const) {
+        const trainer = await createTrainer(device, { ...config, strategy: { products } });
+        trainer.setData(x, y);
+        losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
+        trainer.destroy();
+      }
+      // Only the order of the backward's sums over gates differs (float32).
+      expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
+      // The Dense head has no recurrence: 'unrolled' does not limit its outputs.
+      (await createTrainer(device, { ...config, outputs: 40, strategy: { products: 'unrolled' } })).destroy();
+    },
+  );
+
+  // The trainer's own kernels (batch, loss, clip, optimizer) and its composition do not depend on the cell, and
+  // every cell's kernels are permuted in workgroup-order.test.ts: SimpleRNN, whose pipelines compile fastest.
+  const rmsprop = { type: 'rmsprop', learningRate: 0.01, momentum: 0.5 } as const;
+  it.each([
+    { name: 'Adam', optimizer: undefined },
+    { name: 'RMSProp with clipNorm', optimizer: { ...rmsprop, clipNorm: 0.5 } },
+    { name: 'RMSProp with globalClipNorm', optimizer: { ...rmsprop, globalClipNorm: 1 } },
+  ])('SimpleRNN, $name: the same losses and weights, bit for bit, with the workgroups in another order', async (c) => {
+    // Two layers and split weight gradients, so that every trainer kernel spans several workgroups.
+    const config: TrainerConfig = { timesteps: 3, features: 1, units: [6, 9], outputs: 2, seed: 6 };
+    const results = [];
+    for (const workgroupOrder of ['natural', 'interleaved'] as const) {
+      const strategy = { weightGradientRows: 4, workgroupOrder };
+      const trainer = await createTrainer(device, { ...config, optimizer: c.optimizer, strategy });
+      trainer.setData(x, y);
+      const loss = Float32Array.from(await trainer.fit({ epochs: 5, batchSize: 2, seed: 1 }));
+      results.push([loss, ...(await trainer.getWeights())].map(bytes));
+      trainer.destroy();
+    }
+    expect(results[1], 'interleaved against natural').toEqual(results[0]);
   });
 });

@@ -2,10 +2,11 @@
 // layers and Dense(2), compiled as the trainer's config), trained from the trainer's initial weights:
 // the rival of test/trainer.test.ts and of scripts/device-check.ts. No vitest here, so both can use it.
 //
-// tfjs's cpu backend is deterministic, so its losses are a function of the config, the initial weights
-// and the fit's settings (tfjs's version included): they are kept in test/golden/stock-losses/, keyed by
-// a hash of all of them, committed like the other golden data, so that a run trains a stock model only
-// when something it depends on has changed (then the new file belongs in the commit).
+// tfjs's cpu backend is deterministic, so a stock model's results are a function of its config, its
+// initial weights and the fit's settings (tfjs's version included): goldenStockRun keeps them in
+// test/golden/stock-losses/, keyed by a hash of all of them, committed like the other golden data, so
+// that a run trains a stock model only when something it depends on has changed (then the new file
+// belongs in the commit). The seed model's test and the classification heads' keep theirs there too.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,25 +39,39 @@ function stockOptimizer(c: StockSeedConfig): tf.Optimizer | string {
 
 const CACHE = join(import.meta.dirname, '..', 'golden', 'stock-losses');
 
+/**
+ * What `run` returns (JSON) for a stock model on the active backend: kept in CACHE under a hash of `key`,
+ * `initialWeights`, tfjs's version and the backend, or run now and kept. `key` must hold every setting the
+ * run depends on besides the weights.
+ */
+export async function goldenStockRun<T>(
+  key: object,
+  initialWeights: readonly Float32Array[],
+  run: () => Promise<T>,
+): Promise<T> {
+  const hash = createHash('sha256').update(JSON.stringify({ ...key, tfjs: tf.version.tfjs, backend: tf.getBackend() }));
+  for (const w of initialWeights) hash.update(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+  const file = join(CACHE, `${hash.digest('hex')}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as T;
+  const result = await run();
+  mkdirSync(CACHE, { recursive: true });
+  // Written aside and renamed, so that a reader in another process never sees half a file.
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, `${JSON.stringify(result, null, 1)}\n`);
+  renameSync(partial, file);
+  return result;
+}
+
 /** Per-epoch losses of the stock model from `initialWeights` (tfjs's getWeights order), unshuffled. */
-export async function stockSeedLosses(
+export function stockSeedLosses(
   c: StockSeedConfig,
   initialWeights: readonly Float32Array[],
   epochs: number,
   batchSize: number,
 ): Promise<number[]> {
-  const key = { c, epochs, batchSize, tfjs: tf.version.tfjs, backend: tf.getBackend() };
-  const hash = createHash('sha256').update(JSON.stringify(key));
-  for (const w of initialWeights) hash.update(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
-  const file = join(CACHE, `${hash.digest('hex')}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as number[];
-  const losses = await trainStock(c, initialWeights, epochs, batchSize);
-  mkdirSync(CACHE, { recursive: true });
-  // Written aside and renamed, so that a reader in another process never sees half a file.
-  const partial = `${file}.${process.pid}`;
-  writeFileSync(partial, `${JSON.stringify(losses, null, 1)}\n`);
-  renameSync(partial, file);
-  return losses;
+  return goldenStockRun({ c, epochs, batchSize }, initialWeights, () =>
+    trainStock(c, initialWeights, epochs, batchSize),
+  );
 }
 
 async function trainStock(
