@@ -82,56 +82,97 @@ async function waitForResult(page: Page, done: string, timeout: number): Promise
   if ((await alerts.count()) > 0) throw new Error(`the page shows an error: ${await alerts.first().innerText()}`);
 }
 
-test('notebook page: Train with 200 epochs on WebGPU, then a finite prediction and a passing CPU check', async () => {
-  const { page, errors } = await open('index.html');
-  try {
-    await expectWebGPUAdapter(page);
-    expect(await page.locator('#epochs').inputValue()).toBe('200');
+const seedPage =
+  'notebook page: Train with 200 epochs on WebGPU, then a finite prediction, a passing CPU check ' +
+  'and what an epoch is made of';
+test(
+  seedPage,
+  async () => {
+    const { page, errors } = await open('index.html');
+    try {
+      await expectWebGPUAdapter(page);
+      expect(await page.locator('#epochs').inputValue()).toBe('200');
 
-    await page.locator('#train-button').click();
-    await waitForResult(page, '#check-verdict[data-verdict]', 150_000);
+      await page.locator('#train-button').click();
+      await waitForResult(page, '#check-verdict[data-verdict]', 150_000);
 
-    const figures = page.locator('#train-figures');
-    const firstLoss = Number(await figures.getAttribute('data-first-loss'));
-    const finalLoss = Number(await figures.getAttribute('data-final-loss'));
-    expect(Number.isFinite(firstLoss) && Number.isFinite(finalLoss)).toBe(true);
-    expect(finalLoss).toBeLessThan(firstLoss);
+      const figures = page.locator('#train-figures');
+      const firstLoss = Number(await figures.getAttribute('data-first-loss'));
+      const finalLoss = Number(await figures.getAttribute('data-final-loss'));
+      expect(Number.isFinite(firstLoss) && Number.isFinite(finalLoss)).toBe(true);
+      expect(finalLoss).toBeLessThan(firstLoss);
 
-    const prediction = JSON.parse((await page.locator('#prediction').getAttribute('data-values')) ?? 'null') as unknown;
-    expect(prediction).toHaveLength(2);
-    expect((prediction as number[]).every(Number.isFinite)).toBe(true);
-    expect(await page.locator('#prediction').innerText()).toMatch(/^\[-?[\d,.]+, -?[\d,.]+\]$/);
+      const prediction = JSON.parse(
+        (await page.locator('#prediction').getAttribute('data-values')) ?? 'null',
+      ) as unknown;
+      expect(prediction).toHaveLength(2);
+      expect((prediction as number[]).every(Number.isFinite)).toBe(true);
+      expect(await page.locator('#prediction').innerText()).toMatch(/^\[-?[\d,.]+, -?[\d,.]+\]$/);
 
-    expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
-    expect(await page.locator('#check-table').isVisible()).toBe(true);
-    // The comparison table fits its card (its column names once pushed it past the card's right edge).
-    const overflow = await page
-      .locator('#check-table')
-      .evaluate((table) => table.getBoundingClientRect().right - table.closest('.card')!.getBoundingClientRect().right);
-    expect(overflow, 'pixels past the card').toBeLessThanOrEqual(0);
-    // Both curves drawn: vega-embed rendered an SVG into the chart's box.
-    await page.locator('#check-chart svg').first().waitFor();
-    await saveScreenshot(page, 'notebook.png');
+      expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
+      expect(await page.locator('#check-table').isVisible()).toBe(true);
+      // The comparison table fits its card (its column names once pushed it past the card's right edge).
+      const overflow = await page
+        .locator('#check-table')
+        .evaluate(
+          (table) => table.getBoundingClientRect().right - table.closest('.card')!.getBoundingClientRect().right,
+        );
+      expect(overflow, 'pixels past the card').toBeLessThanOrEqual(0);
+      // Both curves drawn: vega-embed rendered an SVG into the chart's box.
+      await page.locator('#check-chart svg').first().waitFor();
 
-    // The switch to the standalone trainer: it passes the same check, and its time shows beside tfjs's.
-    await page.locator('#trainer').selectOption({ label: 'standalone trainer · no tfjs' });
-    await page.locator('#train-button').click();
-    await page.locator('#check-verdict[data-verdict]').waitFor({ state: 'detached' });
-    await waitForResult(page, '#check-verdict[data-verdict]', 150_000);
-    expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
-    expect(await page.locator('#check-verdict').innerText()).toContain('standalone trainer');
-    expect(await page.locator('#train-times').innerText()).toMatch(
-      new RegExp(
-        'tfjs model\\.fit · fused layer [\\d.,]+ ms · standalone trainer · no tfjs [\\d.,]+ ms: ' +
-          'standalone trainer · no tfjs is [\\d,]+× faster',
-      ),
-    );
-    expect(errors).toEqual([]);
-  } finally {
-    await saveScreenshot(page, 'notebook-standalone.png');
-    await page.close();
-  }
-}, 240_000);
+      // What the epoch is made of: model.fit's epoch on webgpu as the fused layer's share and tfjs's floor, beside
+      // cpu's and the standalone trainer's, each a measured number, and the sentence that reads them.
+      await waitForResult(page, '#breakdown-table[data-done]', 60_000);
+      const breakdown = Object.fromEntries(
+        await page
+          .locator('#breakdown-table tbody tr')
+          .evaluateAll((rows) =>
+            rows.map((row) => [(row as HTMLElement).dataset.row, (row as HTMLElement).dataset.ms]),
+          ),
+      ) as Record<string, string | undefined>;
+      expect(Object.keys(breakdown)).toEqual(['fit', 'layer', 'floor', 'cpu', 'trainer']);
+      const ms = (row: string) => Number(breakdown[row]);
+      for (const row of ['fit', 'floor', 'cpu', 'trainer']) expect(ms(row), row).toBeGreaterThan(0);
+      expect(ms('layer'), "the layer's share is the epoch minus the floor").toBeCloseTo(ms('fit') - ms('floor'), 6);
+      expect(await page.locator('#breakdown-summary').innerText()).toMatch(
+        new RegExp(
+          // The layer's share, or (within noise of the floor) that it is too small to tell apart.
+          "(kernels take [\\d.,]+ ms of model\\.fit's [\\d.,]+ ms per epoch on webgpu and tfjs's floor [\\d.,]+ ms|" +
+            "tfjs's floor alone takes as long as model\\.fit's whole epoch on webgpu \\([\\d.,]+ ms\\)).*" +
+            'the standalone trainer, with no tfjs, trains the same model in [\\d.,]+ ms per epoch: ' +
+            'what the kernels themselves cost',
+        ),
+      );
+      const pastCard = await page
+        .locator('#breakdown-table')
+        .evaluate(
+          (table) => table.getBoundingClientRect().right - table.closest('.card')!.getBoundingClientRect().right,
+        );
+      expect(pastCard, 'pixels of the breakdown past its card').toBeLessThanOrEqual(0);
+      await saveScreenshot(page, 'notebook.png');
+
+      // The switch to the standalone trainer: it passes the same check, and its time shows beside tfjs's.
+      await page.locator('#trainer').selectOption({ label: 'standalone trainer · no tfjs' });
+      await page.locator('#train-button').click();
+      await page.locator('#check-verdict[data-verdict]').waitFor({ state: 'detached' });
+      await waitForResult(page, '#check-verdict[data-verdict]', 150_000);
+      expect(await page.locator('#check-verdict').getAttribute('data-verdict')).toBe('PASS');
+      expect(await page.locator('#check-verdict').innerText()).toContain('standalone trainer');
+      expect(await page.locator('#train-times').innerText()).toMatch(
+        new RegExp(
+          'tfjs model\\.fit · fused layer [\\d.,]+ ms · standalone trainer · no tfjs [\\d.,]+ ms: ' +
+            'standalone trainer · no tfjs is [\\d,]+× faster',
+        ),
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await saveScreenshot(page, 'notebook-standalone.png');
+      await page.close();
+    }
+  },
+  240_000,
+);
 
 const lstmPage =
   'notebook page with an LSTM in place of the SimpleRNN: trains, predicts and passes the CPU check; ' +

@@ -1,12 +1,14 @@
 /**
  * The notebook page: the seed notebook's steps in order, each in its own card. This entry starts
- * tfjs, then runs Train → Predict → CPU check when the Train button is pressed.
+ * tfjs, then runs Train → Predict → CPU check (→ what a model.fit epoch is made of) when the Train
+ * button is pressed.
  */
 import { renderAdapterLine } from './common/adapter-line.js';
 import { reportUncaughtErrors, showAlert } from './common/alerts.js';
 import { startBackend } from './common/backend.js';
 import { reportDeviceLoss } from './common/device-loss.js';
 import { byId, lockControls } from './common/dom.js';
+import { createBreakdownStep } from './notebook/breakdown-step.js';
 import { CELLS } from './notebook/cells.js';
 import { createCheckStep } from './notebook/check-step.js';
 import { fusedLayerTrainer } from './notebook/fused-layer-trainer.js';
@@ -38,11 +40,14 @@ if (backend.name === 'webgpu') {
 }
 
 const modelStep = createModelStep();
-// The standalone trainer runs on the WebGPU device itself; without one, only tfjs's path is offered.
-const trainers =
-  backend.name === 'webgpu' ? [fusedLayerTrainer, standaloneTrainer(backend.device)] : [fusedLayerTrainer];
+// The standalone trainer runs on the WebGPU device itself; without one, only tfjs's path is offered, and
+// there is no epoch on webgpu to break down.
+const standalone = backend.name === 'webgpu' ? standaloneTrainer(backend.device) : null;
+const trainers = standalone ? [fusedLayerTrainer, standalone] : [fusedLayerTrainer];
 const trainStep = createTrainStep(trainers, backend.name === 'webgpu' ? "tfjs's webgpu device" : "tfjs's cpu backend");
 const checkStep = createCheckStep();
+const breakdownStep = standalone && createBreakdownStep(standalone);
+if (!breakdownStep) byId('breakdown-status', HTMLParagraphElement).textContent = 'Needs WebGPU.';
 
 function onData(): void {
   const data = sequenceStep.data;
@@ -71,22 +76,27 @@ async function trainPredictCheck(): Promise<void> {
     const cell = modelStep.cell();
     predictStep.use(null, data.seqLen);
     checkStep.reset(cell);
+    breakdownStep?.reset();
     trained?.dispose();
     const trainer = trainStep.trainer();
     trained = await trainStep.train(data, cell, epochs);
     if (!trained) return;
     predictStep.use(trained, data.seqLen);
     const prediction = await predictStep.predict();
-    if (prediction)
-      await checkStep.run({
-        runLabel: `${backend.name} · ${trainer.label} · ${CELLS[cell].name}`,
-        data,
-        cell,
-        epochs,
-        probe,
-        trained,
-        prediction,
-      });
+    if (!prediction) return;
+    const checked = await checkStep.run({
+      runLabel: `${backend.name} · ${trainer.label} · ${CELLS[cell].name}`,
+      data,
+      cell,
+      epochs,
+      probe,
+      trained,
+      prediction,
+    });
+    // The breakdown is of model.fit's epoch; a run of the standalone trainer shows its time in step 3.
+    const timeFit = trained.timeEpochs;
+    if (checked && breakdownStep && timeFit)
+      await breakdownStep.run({ data, cell, epochs, timeFit, cpuMs: checked.cpuMsPerEpoch });
   } finally {
     lockControls(false);
   }

@@ -28,11 +28,14 @@ export interface CheckInput {
   readonly prediction: readonly number[];
 }
 
+/** The verdict's figures, and the stock layer's time per epoch on cpu, warm. */
+export type CheckResult = Comparison & { readonly cpuMsPerEpoch: number };
+
 export interface CheckStep {
   /** Clears the last check: a new model is training; describes the check for this cell. */
   reset(cell?: SeedCell): void;
   /** Runs the check and shows it; null when it could not run (the step shows the error). */
-  run(input: CheckInput): Promise<Comparison | null>;
+  run(input: CheckInput): Promise<CheckResult | null>;
 }
 
 export function createCheckStep(): CheckStep {
@@ -154,7 +157,7 @@ export function createCheckStep(): CheckStep {
           { name: input.runLabel, loss: input.trained.loss },
           { name: referenceLabel(input.cell), loss: reference.loss },
         ]);
-        return comparison;
+        return { ...comparison, cpuMsPerEpoch: reference.msPerEpoch };
       } catch (error) {
         status.textContent = 'The check stopped with an error.';
         showAlert(alerts, 'error', 'The CPU check failed to run', errorMessage(error));

@@ -29,6 +29,16 @@ export const fusedLayerTrainer: Trainer = {
         trainingMs,
         initialWeights,
         predict: (input) => predictNext(model, input),
+        async timeEpochs(more) {
+          const trained = model.getWeights().map((w) => w.clone());
+          const tensors = toTensors(data);
+          try {
+            return (await fitWithProgress(model, tensors.x, tensors.y, more, () => undefined)).msPerEpoch;
+          } finally {
+            model.setWeights(trained);
+            tf.dispose([tensors.x, tensors.y, ...trained]);
+          }
+        },
         dispose: () => model.dispose(),
       };
     } catch (error) {

@@ -5,6 +5,9 @@ import { splitSequence } from 'webgpu-rnn';
 /** Seeds the initializers, as `npm start` does, so a run is repeatable and every trainer starts alike. */
 export const INITIAL_WEIGHTS_SEED = 42;
 
+/** The recurrent layer's units: buildSeedModel's default, and the standalone trainer's. */
+export const UNITS = 50;
+
 export interface SeedData {
   readonly sequence: readonly number[];
   readonly seqLen: number;

@@ -12,7 +12,7 @@ import { buildSeedModel, type SeedCell } from 'webgpu-rnn/tfjs';
 import { errorMessage } from '../common/alerts.js';
 import { CELLS } from './cells.js';
 import { snapshotWeights } from './model-io.js';
-import { INITIAL_WEIGHTS_SEED } from './seed-data.js';
+import { INITIAL_WEIGHTS_SEED, UNITS } from './seed-data.js';
 import { steadyMsPerEpoch, type Trainer } from './trainer.js';
 
 // Losses come back, and the page draws, once per this many epochs.
@@ -51,7 +51,7 @@ export function standaloneTrainer(device: GPUDevice): Trainer {
       model.dispose();
       const trainer = await createTrainer(
         device,
-        trainerConfig(cell, { timesteps: data.seqLen, features: 1, units: 50, outputs: data.nSteps }),
+        trainerConfig(cell, { timesteps: data.seqLen, features: 1, units: UNITS, outputs: data.nSteps }),
       );
       try {
         trainer.setWeights(initialWeights.map((w) => w.values));

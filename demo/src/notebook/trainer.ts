@@ -31,6 +31,11 @@ export interface TrainedModel {
    */
   readonly initialWeights: readonly WeightSnapshot[];
   predict(input: readonly number[]): Promise<number[]>;
+  /**
+   * model.fit's trainers only: time per epoch, warm, of `epochs` more epochs of this model with no drawing
+   * between them (the first left out); its weights are put back after.
+   */
+  timeEpochs?(epochs: number): Promise<number>;
   dispose(): void;
 }
 
