@@ -31,9 +31,10 @@ import { relativeError } from './helpers/data.js';
 import { readmeExample, root, runTypeScript, typeCheck } from './helpers/readme.js';
 
 // The browser example imports only createTrainer, which carries the core's kernels for every cell
-// (the recurrence drivers, the cells' modules, the GEMMs) and the trainer's own, their WGSL without
-// comments (vite.config.ts). The test prints the size.
-const BROWSER_BUNDLE_LIMIT = 130_000;
+// (the recurrence drivers, the cells' modules, the GEMMs) and the trainer's own (its Embedding, dropout
+// and sampling among them: 113 kB before them, 142 kB with them), their WGSL without comments
+// (vite.config.ts). The test prints the size.
+const BROWSER_BUNDLE_LIMIT = 150_000;
 const NODE_EXAMPLES = ['trainer-node', 'bare-webgpu'] as const;
 const BROWSER_EXAMPLE = 'trainer-browser';
 
