@@ -3,8 +3,9 @@
  * cell (SimpleRNN, LSTM or GRU) → Dense(outputs) on the last step or every step (linear under MSE or
  * MAE, sigmoid under binary cross-entropy, softmax under categorical cross-entropy), with Adam, SGD or
  * RMSProp, as tfjs's model.fit trains the same sequential model; and, for a language model, tokens
- * sampled on the GPU (sampler.ts). A training step is the core's kernels plus three of
- * the trainer's own (four when it clips gradients; model-kernels.ts), all in one compute pass, and a
+ * sampled on the GPU (sampler.ts). A training step is the core's kernels plus the trainer's own (the
+ * batch gather, the loss, the optimizer; the Embedding's two, the dropout masks and the clip where the
+ * model has them; model-kernels.ts), all in one compute pass, and a
  * submission records many epochs of steps: the batch is gathered on the GPU from the step counter,
  * per-epoch losses (and correct predictions, for accuracy) accumulate on the GPU and are read back
  * once per submission, Adam's β powers live on the GPU too. Weights move in and out in tfjs's
