@@ -5,7 +5,7 @@ import { describeRecurrenceBackward } from '../src/kernels/recurrence-backward.j
 import { expandLastStep } from '../src/kernels/simple-rnn.ref.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { random, relativeError, uniform } from './helpers/data.js';
-import { CELLS, runsHere, sideInputs, type CellName } from './helpers/recurrence-case.js';
+import { CELLS, runsHere, sideInputs, withWorkgroupStorage, type CellName } from './helpers/recurrence-case.js';
 import { runKernel } from './helpers/run-kernel.js';
 import { getDevice } from './helpers/webgpu.js';
 
@@ -33,6 +33,16 @@ const unrolled = (more: Partial<Strategy> = {}): Partial<Strategy> => ({
   products: 'unrolled',
   ...more,
 });
+// Cooperative products (the hardware path): 128 lanes unless said; fewer lanes than roles (7, 1), several
+// groups of unit tiles, and workgroup memory for only a few operand columns at a time (workgroupStorage
+// bytes), so that the reductions span chunks.
+const cooperative = (more: Partial<Strategy> = {}): Partial<Strategy> => ({
+  recurrence: 'persistent',
+  recurrenceWorkgroupSize: 128,
+  weightsInWorkgroup: false,
+  products: 'cooperative',
+  ...more,
+});
 
 interface Case {
   readonly cell: CellName;
@@ -46,6 +56,8 @@ interface Case {
   /** The gradient of the last step only (and, for LSTM, of the last cell state too). */
   readonly lastStepOnly: boolean;
   readonly strategy: Partial<Strategy>;
+  /** The device's workgroup memory as the strategy sees it, when less than the device's. */
+  readonly workgroupStorage?: number;
 }
 
 const cases: Case[] = [
@@ -236,6 +248,96 @@ const cases: Case[] = [
     lastStepOnly: true,
     strategy: unrolled({ maxStepsPerDispatch: 1 }),
   },
+  {
+    cell: 'SimpleRNN',
+    batch: 1,
+    timesteps: 1,
+    units: 1,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    lastStepOnly: false,
+    strategy: cooperative({ recurrence: 'stepwise' }),
+  },
+  {
+    cell: 'LSTM',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: false,
+    strategy: cooperative({ recurrence: 'stepwise' }),
+  },
+  {
+    cell: 'LSTM',
+    batch: 33,
+    timesteps: 17,
+    units: 65,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    lastStepOnly: true,
+    strategy: cooperative({ recurrenceWorkgroupSize: 64, maxStepsPerDispatch: 2 }),
+    workgroupStorage: 2048,
+  },
+  {
+    cell: 'GRU',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: false,
+    strategy: cooperative({ recurrence: 'stepwise', recurrenceWorkgroupSize: 7 }),
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 6,
+    timesteps: 5,
+    units: 7,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: true,
+    strategy: cooperative({ recurrenceWorkgroupSize: 32, weightsInWorkgroup: true }),
+  },
+  {
+    cell: 'GRU',
+    batch: 9,
+    timesteps: 4,
+    units: 37,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: true,
+    strategy: cooperative(),
+    workgroupStorage: 3072,
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 7,
+    timesteps: 3,
+    units: 29,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    lastStepOnly: false,
+    strategy: cooperative({ recurrence: 'stepwise', recurrenceWorkgroupSize: 1 }),
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 17,
+    timesteps: 7,
+    units: 131,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    lastStepOnly: false,
+    strategy: cooperative({ recurrence: 'stepwise' }),
+  },
 ];
 
 describe("recurrence-backward kernel vs each cell's reference", async () => {
@@ -263,10 +365,11 @@ describe("recurrence-backward kernel vs each cell's reference", async () => {
       const dh = c.lastStepOnly ? Float32Array.from(expandLastStep(dhLast, B, T, U)) : uniform(B * T * U, 1, rng);
       // LSTM with the last step's gradient takes dcLast too, copied into dInitialCellState first.
       const dcLast = c.lastStepOnly && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null;
-      const strategy = chooseStrategy(traits, shape, c.strategy);
+      const caseTraits = withWorkgroupStorage(traits, c.workgroupStorage);
+      const strategy = chooseStrategy(caseTraits, shape, c.strategy);
       const side = sideInputs(device, shape, inputs);
       const options = { ...c, goBackwards: false, side: side.layout, hasSavedGradient: dcLast !== null };
-      const run = describeRecurrenceBackward(cell, shape, options, strategy, traits);
+      const run = describeRecurrenceBackward(cell, shape, options, strategy, caseTraits);
       // dStates: [2, B, U], dcLast in the second block when given.
       const dStates = new Float32Array(2 * B * U);
       if (dcLast) dStates.set(dcLast, B * U);

@@ -5,7 +5,7 @@ import { describeRecurrenceForward } from '../src/kernels/recurrence-forward.js'
 import { lastStates } from '../src/kernels/simple-rnn.ref.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { random, relativeError, uniform } from './helpers/data.js';
-import { CELLS, runsHere, sideInputs, type CellName } from './helpers/recurrence-case.js';
+import { CELLS, runsHere, sideInputs, withWorkgroupStorage, type CellName } from './helpers/recurrence-case.js';
 import { runKernel } from './helpers/run-kernel.js';
 import { getDevice } from './helpers/webgpu.js';
 
@@ -33,6 +33,16 @@ const unrolled = (more: Partial<Strategy> = {}): Partial<Strategy> => ({
   products: 'unrolled',
   ...more,
 });
+// Cooperative products (the hardware path): 128 lanes unless said; fewer lanes than roles (7, 1), several
+// groups of unit tiles, and workgroup memory for only a few operand columns at a time (workgroupStorage
+// bytes), so that the reductions span chunks.
+const cooperative = (more: Partial<Strategy> = {}): Partial<Strategy> => ({
+  recurrence: 'persistent',
+  recurrenceWorkgroupSize: 128,
+  weightsInWorkgroup: false,
+  products: 'cooperative',
+  ...more,
+});
 
 interface Case {
   readonly cell: CellName;
@@ -44,6 +54,8 @@ interface Case {
   /** The initial state(s) and, for GRU resetAfter, the recurrent bias are given. */
   readonly inputs: boolean;
   readonly strategy: Partial<Strategy>;
+  /** The device's workgroup memory as the strategy sees it, when less than the device's. */
+  readonly workgroupStorage?: number;
 }
 
 const cases: Case[] = [
@@ -217,6 +229,88 @@ const cases: Case[] = [
     inputs: true,
     strategy: unrolled({ maxStepsPerDispatch: 1 }),
   },
+  {
+    cell: 'SimpleRNN',
+    batch: 1,
+    timesteps: 1,
+    units: 1,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    strategy: cooperative({ recurrence: 'stepwise' }),
+  },
+  {
+    cell: 'LSTM',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: cooperative({ recurrence: 'stepwise' }),
+  },
+  {
+    cell: 'LSTM',
+    batch: 33,
+    timesteps: 17,
+    units: 65,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    strategy: cooperative({ recurrenceWorkgroupSize: 64, maxStepsPerDispatch: 2 }),
+    workgroupStorage: 2048,
+  },
+  {
+    cell: 'GRU',
+    batch: 5,
+    timesteps: 3,
+    units: 50,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: cooperative({ recurrence: 'stepwise', recurrenceWorkgroupSize: 7 }),
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 6,
+    timesteps: 5,
+    units: 7,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: cooperative({ recurrenceWorkgroupSize: 32, weightsInWorkgroup: true }),
+  },
+  {
+    cell: 'GRU',
+    batch: 9,
+    timesteps: 4,
+    units: 37,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: cooperative(),
+    workgroupStorage: 3072,
+  },
+  {
+    cell: 'GRU resetAfter',
+    batch: 7,
+    timesteps: 3,
+    units: 29,
+    activation: 'tanh',
+    recurrentActivation: 'hardSigmoid',
+    inputs: false,
+    strategy: cooperative({ recurrence: 'stepwise', recurrenceWorkgroupSize: 1 }),
+  },
+  {
+    cell: 'SimpleRNN',
+    batch: 17,
+    timesteps: 7,
+    units: 131,
+    activation: 'relu',
+    recurrentActivation: 'hardSigmoid',
+    inputs: true,
+    strategy: cooperative({ recurrence: 'stepwise' }),
+  },
 ];
 
 describe("recurrence-forward kernel vs each cell's reference", async () => {
@@ -237,7 +331,8 @@ describe("recurrence-forward kernel vs each cell's reference", async () => {
         initialCellState: c.inputs && c.cell === 'LSTM' ? uniform(B * U, 1, rng) : null,
         bias: c.inputs && c.cell === 'GRU resetAfter' ? uniform(2 * G * U, 0.5, rng) : null,
       };
-      const strategy = chooseStrategy(traits, shape, c.strategy);
+      const caseTraits = withWorkgroupStorage(traits, c.workgroupStorage);
+      const strategy = chooseStrategy(caseTraits, shape, c.strategy);
       // Every other case also writes the last states on their own.
       const writeLast = c.i % 2 === 1;
       const side = sideInputs(device, shape, inputs);
@@ -249,7 +344,7 @@ describe("recurrence-forward kernel vs each cell's reference", async () => {
         writeLast,
         writeLastSaved: writeLast && c.cell === 'LSTM',
       };
-      const run = describeRecurrenceForward(cell, shape, options, strategy, traits);
+      const run = describeRecurrenceForward(cell, shape, options, strategy, caseTraits);
       if (c.strategy === chunked) expect(run.dispatches.length).toBe(Math.ceil(T / 2));
       const out = await runKernel(device, run, {
         gates: projection,

@@ -98,7 +98,7 @@ export function describeRecurrenceBackward(
   traits: DeviceTraits,
 ): RecurrenceBackwardRun {
   const stages = shape.timesteps * cell.phases + 1;
-  const schedule = recurrenceSchedule(shape, stages, cell.phases, strategy, traits);
+  const schedule = recurrenceSchedule(shape, stages, { cell, direction: 'backward' }, strategy, traits);
   return {
     spec: recurrenceBackwardSpec(cell, strategy.products, shape.units),
     constants: {

@@ -110,7 +110,13 @@ export function describeRecurrenceForward(
   strategy: Strategy,
   traits: DeviceTraits,
 ): RecurrenceForwardRun {
-  const schedule = recurrenceSchedule(shape, shape.timesteps * cell.phases, cell.phases, strategy, traits);
+  const schedule = recurrenceSchedule(
+    shape,
+    shape.timesteps * cell.phases,
+    { cell, direction: 'forward' },
+    strategy,
+    traits,
+  );
   return {
     spec: recurrenceForwardSpec(cell, strategy.products, shape.units),
     constants: {

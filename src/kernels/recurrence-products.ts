@@ -17,6 +17,9 @@
  *   x86 instructions, while a literal index loads once for all lanes. The code grows with G·U², so
  *   it is offered up to UNROLLED_MAX_WEIGHTS weights (LLVM-based compilers take minutes past that).
  *   Its measurements: docs/strategies.md.
+ * - 'cooperative': the whole workgroup computes the products of a group of unit tiles, its lanes
+ *   splitting the reduction over k, before the cell's math runs on them (recurrence-products-cooperative.ts):
+ *   the hardware path. One pipeline serves every size.
  *
  * The module defines, for its driver: `alias RecurrentKernel` (R's binding type), `UNROLLED`,
  * `UNIT_TILES` and `OPERAND_BLOCKS` (k-blocks of 4 per operand block), `OPERAND_SLOTS` and
@@ -26,8 +29,9 @@
  */
 import loopsCode from '../wgsl/recurrence-products-loops.wgsl?raw';
 import type { Cell } from './cell.js';
+import { cooperativeModule } from './recurrence-products-cooperative.js';
 
-export const RECURRENCE_PRODUCTS = ['loops', 'unrolled'] as const;
+export const RECURRENCE_PRODUCTS = ['loops', 'unrolled', 'cooperative'] as const;
 export type RecurrenceProducts = (typeof RECURRENCE_PRODUCTS)[number];
 
 /** The most recurrent-kernel weights (G·U²) unrolled: 64 mat4x4 products per step. */
@@ -36,7 +40,7 @@ export const UNROLLED_MAX_WEIGHTS = 1024;
 export type Direction = 'forward' | 'backward';
 
 /** One product a phase computes: slot `slot` from operand block `block` through gate `gate`. */
-interface Term {
+export interface Term {
   readonly slot: number;
   readonly block: number;
   readonly gate: number;
@@ -48,7 +52,7 @@ interface Term {
  * every dGates block that goes through R, block b through gate min(b, G-1) (GRU resetAfter's
  * block 3 is h̃'s recurrent side); GRU without resetAfter takes h̃'s block in phase 1.
  */
-function phaseTerms(cell: Cell, direction: Direction): Term[][] {
+export function phaseTerms(cell: Cell, direction: Direction): Term[][] {
   // Backward: block b's slot is b. Forward: the one operand block, slot g through gate g.
   const term = (block: number): Term => ({ slot: block, block, gate: Math.min(block, cell.gates - 1) });
   const gateOfState = (gate: number): Term => ({ slot: gate, block: 0, gate });
@@ -74,14 +78,19 @@ export interface ProductsModuleOptions {
   readonly units: number;
 }
 
-/** The products module for `products`: fixed for 'loops', generated for the layer's units when 'unrolled'. */
+/**
+ * The products module for `products`: fixed for 'loops', generated for the layer's units when
+ * 'unrolled', for the cell and direction when 'cooperative'.
+ */
 export function productsModule(products: RecurrenceProducts, options: ProductsModuleOptions): string {
-  return products === 'loops' ? loopsCode : unrolledModule(options);
+  if (products === 'loops') return loopsCode;
+  return products === 'unrolled' ? unrolledModule(options) : cooperativeModule(options.cell, options.direction);
 }
 
 /** Where kernels name their variant: unrolled pipelines differ per units. */
 export function productsName(name: string, products: RecurrenceProducts, units: number): string {
-  return products === 'loops' ? name : `${name}/unrolled-${units}`;
+  if (products === 'loops') return name;
+  return products === 'unrolled' ? `${name}/unrolled-${units}` : `${name}/cooperative`;
 }
 
 function unrolledModule({ cell, direction, units: U }: ProductsModuleOptions): string {
@@ -128,6 +137,7 @@ function unrolledModule({ cell, direction, units: U }: ProductsModuleOptions): s
       `${U} units, unrolled.`,
     `alias RecurrentKernel = array<f32, ${G * U * U}>;`,
     'const UNROLLED = true;',
+    'const COOPERATIVE = false;',
     `const UNIT_TILES = ${unitTiles}u;`,
     `const OPERAND_BLOCKS = ${kBlocks}u;`,
     `const OPERAND_SLOTS = ${operandBlocks * kBlocks}u;`,
@@ -140,17 +150,22 @@ function unrolledModule({ cell, direction, units: U }: ProductsModuleOptions): s
     'fn unrolledProducts(phase: u32) {',
     ...phases.map((_, p) => `  if (phase == ${p}u) { unrolledPhase${p}(); }`),
     '}',
+    'fn productAt(t: Tile, slot: u32) -> mat4x4f {',
+    '  return products[slot * UNIT_TILES + t.u0 / 4u];',
+    '}',
+    'fn cooperativeStage(step: u32, phase: u32, initial: bool, firstRow: u32, group: u32, lid: u32) {}',
+    'fn cooperativeUnitTiles() -> u32 { return 1u; }',
     '',
   ].join('\n');
 }
 
-/** `make(cell, products, units)`, made once per cell and variant; 'loops' serves every units. */
+/** `make(cell, products, units)`, made once per cell and variant; only 'unrolled' differs per units. */
 export function perCellAndProducts<T>(make: (cell: Cell, products: RecurrenceProducts, units: number) => T) {
   const made = new WeakMap<Cell, Map<string, T>>();
   return (cell: Cell, products: RecurrenceProducts = 'loops', units = 0): T => {
     let variants = made.get(cell);
     if (!variants) made.set(cell, (variants = new Map()));
-    const key = products === 'loops' ? 'loops' : `unrolled-${units}`;
+    const key = products === 'unrolled' ? `unrolled-${units}` : products;
     let value = variants.get(key);
     if (value === undefined) variants.set(key, (value = make(cell, products, units)));
     return value;

@@ -2,10 +2,13 @@
  * How a recurrence kernel (forward or backward) is split into dispatches, shared by both.
  * Persistent: a dispatch covers a chunk of stages (at most strategy.maxStepsPerDispatch timesteps),
  * one workgroup per 4 batch rows walks all unit tiles. Stepwise: one dispatch per stage, workgroups
- * spread over the unit tiles too. With unrolled products, each invocation walks all unit tiles of its
- * own 4 rows, so a workgroup takes 4·recurrenceWorkgroupSize rows. Row tiles fold into grid z past
- * the per-dimension limit.
+ * spread over the unit tiles too (cooperative products: one group of the layout's unit tiles each).
+ * With unrolled products, each invocation walks all unit tiles of its own 4 rows, so a workgroup takes
+ * 4·recurrenceWorkgroupSize rows. Row tiles fold into grid z past the per-dimension limit.
  */
+import type { Cell } from './cell.js';
+import { cooperativeLayout } from './recurrence-products-cooperative.js';
+import type { Direction } from './recurrence-products.js';
 import { foldedGrid, tiles4, type RNNShape } from './shape.js';
 import type { DeviceTraits, Strategy } from './strategy.js';
 
@@ -21,16 +24,17 @@ export interface RecurrenceSchedule {
 }
 
 /**
- * `stages` stages, `stagesPerStep` of them per timestep (a cell's phases); the backward's one extra
- * stage joins the last chunk.
+ * `stages` stages of `cell`'s kernel in `direction`, cell.phases of them per timestep; the backward's
+ * one extra stage joins the last chunk.
  */
 export function recurrenceSchedule(
   shape: RNNShape & { readonly gates: number },
   stages: number,
-  stagesPerStep: number,
+  kernel: { readonly cell: Cell; readonly direction: Direction },
   strategy: Strategy,
   traits: DeviceTraits,
 ): RecurrenceSchedule {
+  const stagesPerStep = kernel.cell.phases;
   // Unrolled products: each invocation takes a row tile and all its units.
   const unrolled = strategy.products === 'unrolled';
   const rowWorkgroups = unrolled
@@ -40,12 +44,24 @@ export function recurrenceSchedule(
   // Unrolled products read their literal indices from storage: a staged copy would go unread.
   const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && !unrolled;
   const weights = shape.gates * shape.units * shape.units;
-  // The workgroup array rounded up to a power of two where that fits, so few sizes (pipelines) serve every layer.
+  // The workgroup array rounded up to a power of two where that fits (and leaves cooperative products
+  // their share), so few sizes (pipelines) serve every layer.
   const rounded = 2 ** Math.ceil(Math.log2(weights));
+  const spare = strategy.products === 'cooperative' ? traits.limits.maxComputeWorkgroupStorageSize / 2 : 0;
+  const workgroupWeights = staged
+    ? rounded * 4 <= traits.limits.maxComputeWorkgroupStorageSize - spare
+      ? rounded
+      : weights
+    : 1;
+  const cooperative =
+    strategy.products === 'cooperative'
+      ? cooperativeLayout(kernel.cell, kernel.direction, shape.units, strategy, traits.limits, workgroupWeights * 4)
+      : null;
   const constants = {
     WORKGROUP_SIZE: strategy.recurrenceWorkgroupSize,
     WEIGHTS_IN_WORKGROUP: Number(staged),
-    WORKGROUP_WEIGHTS: staged ? (rounded * 4 <= traits.limits.maxComputeWorkgroupStorageSize ? rounded : weights) : 1,
+    WORKGROUP_WEIGHTS: workgroupWeights,
+    ...cooperative?.constants,
   };
   if (strategy.recurrence === 'persistent') {
     const chunk = strategy.maxStepsPerDispatch * stagesPerStep;
@@ -59,7 +75,8 @@ export function recurrenceSchedule(
       })),
     };
   }
-  const unitWorkgroups = unrolled ? 1 : Math.ceil(tiles4(shape.units) / strategy.recurrenceWorkgroupSize);
+  const unitTilesPerWorkgroup = cooperative?.unitTiles ?? strategy.recurrenceWorkgroupSize;
+  const unitWorkgroups = unrolled ? 1 : Math.ceil(tiles4(shape.units) / unitTilesPerWorkgroup);
   return {
     constants,
     ranges: Array.from({ length: stages }, (_, s) => ({

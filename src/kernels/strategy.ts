@@ -5,13 +5,14 @@
  * Two halves. The CPU fallback's (SwiftShader) follows what its costs are made of: a workgroup is a CPU
  * task, a dispatch costs ~10-20 µs, and a storage load at a computed index is gathered lane by lane, so
  * one persistent dispatch per chunk of steps, 4-lane workgroups, unrolled products for small layers and
- * stacked weight-gradient tiles. The hardware half follows what an H100 measured: one persistent
- * dispatch up to 128 units, past that one dispatch per step with 16-lane workgroups, so that many SMs
- * work. The measurements behind each choice: docs/strategies.md.
+ * stacked weight-gradient tiles. The hardware half keeps what an H100 measured of the modes (one
+ * persistent dispatch up to 128 units, past that one dispatch per step, so that many SMs work) and
+ * computes the products cooperatively, designed for a GPU: a workgroup's lanes split each reduction
+ * (not yet timed on one; docs/strategies.md says what was measured of each choice).
  */
 import { describeValue } from '../describe-value.js';
 import { RECURRENCE_PRODUCTS, UNROLLED_MAX_WEIGHTS, type RecurrenceProducts } from './recurrence-products.js';
-import { tiles4, type RNNShape } from './shape.js';
+import type { RNNShape } from './shape.js';
 
 export type RecurrenceMode = 'persistent' | 'stepwise';
 
@@ -93,9 +94,8 @@ export function deviceTraits(device: GPUDevice): DeviceTraits {
 }
 
 const HARDWARE_PERSISTENT_MAX_UNITS = 128;
-const HARDWARE_STEPWISE_LANES = 16;
-/** Persistent lanes at most: 256 served 1,024 units faster than 64 on the H100 (GRU, 8×32×32×1024). */
-const HARDWARE_PERSISTENT_MAX_LANES = 256;
+/** Lanes of a cooperative workgroup: 8 KiB of partial sums, and 4 warps to hide each other's loads. */
+const HARDWARE_COOPERATIVE_LANES = 128;
 /**
  * Multiply-adds one workgroup may do in one persistent dispatch: about 0.1 s on the CPU fallback
  * (SwiftShader runs a workgroup on one core at ~1 GFLOP/s), a few ms on a hardware GPU; and at most
@@ -133,7 +133,7 @@ export function chooseStrategy(traits: DeviceTraits, shape: StrategyShape, overr
         weightGradientTiles: 4,
         products: weights <= UNROLLED_MAX_WEIGHTS ? 'unrolled' : 'loops',
       }
-    : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence), weightGradientTiles: 1, products: 'loops' };
+    : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence), weightGradientTiles: 1 };
   const strategy = { ...base, ...traits.pinned, ...checked };
   if (strategy.products === 'unrolled' && weights > UNROLLED_MAX_WEIGHTS) {
     throw new RangeError(
@@ -144,23 +144,28 @@ export function chooseStrategy(traits: DeviceTraits, shape: StrategyShape, overr
   return strategy;
 }
 
-/** The hardware half; a recurrence mode asked for (the trainer's persistent one) gets that mode's lanes. */
+/**
+ * The hardware half; a recurrence mode asked for (the trainer's persistent one) gets that mode's lanes.
+ * Cooperative products: the workgroup's lanes split each product's reduction, so a workgroup of
+ * HARDWARE_COOPERATIVE_LANES serves every width; the recurrent kernel is staged where it fits in half of
+ * workgroup memory (the products take the rest).
+ */
 function hardwareStrategy(traits: DeviceTraits, shape: StrategyShape, mode?: RecurrenceMode) {
   const { limits } = traits;
   const persistent =
     (mode ?? (shape.units <= HARDWARE_PERSISTENT_MAX_UNITS ? 'persistent' : 'stepwise')) === 'persistent';
   const weightBytes = (shape.gates ?? 1) * shape.units * shape.units * 4;
-  // Persistent: one lane per tile of 4 units, rounded up to a power of two so that few sizes
-  // (pipelines) serve every layer: 16 lanes for 50 units (13 tiles), not 64 mostly idle.
-  const wanted = persistent
-    ? Math.min(2 ** Math.ceil(Math.log2(tiles4(shape.units))), HARDWARE_PERSISTENT_MAX_LANES)
-    : HARDWARE_STEPWISE_LANES;
-  const lanes = Math.min(wanted, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  const lanes = Math.min(
+    HARDWARE_COOPERATIVE_LANES,
+    limits.maxComputeInvocationsPerWorkgroup,
+    limits.maxComputeWorkgroupSizeX,
+  );
   return {
     recurrence: persistent ? 'persistent' : 'stepwise',
     recurrenceWorkgroupSize: lanes,
-    weightsInWorkgroup: persistent && weightBytes <= limits.maxComputeWorkgroupStorageSize,
+    weightsInWorkgroup: persistent && weightBytes <= limits.maxComputeWorkgroupStorageSize / 2,
     gemmWorkgroup: [8, 8],
+    products: 'cooperative',
   } as const;
 }
 

@@ -83,15 +83,16 @@ fn backProduct(src: vec4u, w: vec4u, columns: u32) -> mat4x4f {
 // Σ_k dGates[row, step, b·U + k] · recurrentKernel[u, g·U + k]. Unrolled, the stage's unrolledStage
 // computed it already (for the step the stage reads, and the block's own gate).
 fn gradientProduct(t: Tile, step: u32, b: u32, g: u32) -> mat4x4f {
-  if (UNROLLED) { return productAt(t, b); }
+  if (UNROLLED || COOPERATIVE) { return productAt(t, b); }
   let U = params.units;
   return backProduct(sequenceOffsets(t, step, GRADIENT_BLOCKS * U) + b * U, t.units * (GATES * U) + g * U, U);
 }
 
 // Σ_{g < count} dGates[rows, step, block g] · recurrentKernel[:, gate g]ᵀ: the blocks and the gates
-// line up, so it is one reduction over count·units contiguous columns (unrolled: a sum of blocks).
+// line up, so it is one reduction over count·units contiguous columns (unrolled, cooperative: a sum of
+// blocks).
 fn gradientProducts(t: Tile, step: u32, count: u32) -> mat4x4f {
-  if (UNROLLED) {
+  if (UNROLLED || COOPERATIVE) {
     var acc = productAt(t, 0u);
     for (var g = 1u; g < count; g++) { acc += productAt(t, g); }
     return acc;
@@ -247,6 +248,33 @@ fn unrolledStage(step: u32, phase: u32, firstRow: u32) {
   unrolledProducts(phase);
 }
 
+// Cooperative products (COOPERATIVE): one value of a stage's operand, dGates[row, step, block b] at k
+// (0 past the last step, whose products go unused).
+fn cooperativeOperand(step: u32, phase: u32, initial: bool, row: u32, block: u32, k: u32) -> f32 {
+  if (step >= params.timesteps) { return 0.0; }
+  let U = params.units;
+  return dGates[(row * params.timesteps + step) * GRADIENT_BLOCKS * U + block * U + k];
+}
+
+// Cooperative products: group by group (groups: the first and the stride), the workgroup computes the
+// group's products from dGates at operandStep, then one lane per unit tile runs the cell's phase at
+// `step`, or its initial gradient at the last stage.
+fn cooperativeTiles(step: u32, operandStep: u32, phase: u32, last: bool, firstRow: u32, groups: vec2u, lid: u32) {
+  let unitTiles = (params.units + 3u) / 4u;
+  let size = cooperativeUnitTiles();
+  for (var g = groups.x; g * size < unitTiles; g += groups.y) {
+    cooperativeStage(operandStep, phase, false, firstRow, g, lid);
+    for (var u = g * size + lid; u < min(unitTiles, (g + 1u) * size); u += WORKGROUP_SIZE) {
+      let t = tileAt(step, step == 0u, firstRow, u);
+      if (last) {
+        cellInitialGradient(t);
+      } else {
+        cellBackward(t, phase);
+      }
+    }
+  }
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
@@ -259,6 +287,8 @@ fn main(
   // Workgroups past the batch (a folded grid's last plane) would only read rows others write.
   if (workgroupRow(place, nwg) >= params.batch) { return; }
   let lane = laneOf(place, nwg, lid);
+  // Cooperative products: grid x spreads the groups of unit tiles.
+  let groups = vec2u(place.x, nwg.x);
   let unitTiles = (params.units + 3u) / 4u;
   let stepEnd = min(params.stageEnd, params.timesteps * PHASES);
   var stage = params.stageBegin;
@@ -267,16 +297,24 @@ fn main(
       let step = params.timesteps - 1u - stage / PHASES;
       // What step + 1 sends back (at the last step there is none and the products go unused).
       if (UNROLLED) { unrolledStage(step + 1u, 0u, lane.firstRow); }
-      for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
-        cellBackward(tileAt(step, step == 0u, lane.firstRow, u), 0u);
+      if (COOPERATIVE) {
+        cooperativeTiles(step, step + 1u, 0u, false, lane.firstRow, groups, lid);
+      } else {
+        for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+          cellBackward(tileAt(step, step == 0u, lane.firstRow, u), 0u);
+        }
       }
       storageBarrier();
     }
     for (; PHASES > 1u && stage < stepEnd && stage % PHASES == 1u; stage++) {
       let step = params.timesteps - 1u - stage / PHASES;
       if (UNROLLED) { unrolledStage(step, 1u, lane.firstRow); }
-      for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
-        cellBackward(tileAt(step, step == 0u, lane.firstRow, u), 1u);
+      if (COOPERATIVE) {
+        cooperativeTiles(step, step, 1u, false, lane.firstRow, groups, lid);
+      } else {
+        for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+          cellBackward(tileAt(step, step == 0u, lane.firstRow, u), 1u);
+        }
       }
       storageBarrier();
     }
@@ -284,8 +322,12 @@ fn main(
   // The last stage of all: nothing after it in this dispatch reads what it writes, so no barrier.
   for (; stage < params.stageEnd; stage++) {
     if (UNROLLED) { unrolledStage(0u, 0u, lane.firstRow); }
-    for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
-      cellInitialGradient(tileAt(0u, true, lane.firstRow, u));
+    if (COOPERATIVE) {
+      cooperativeTiles(0u, 0u, 0u, true, lane.firstRow, groups, lid);
+    } else {
+      for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+        cellInitialGradient(tileAt(0u, true, lane.firstRow, u));
+      }
     }
   }
 }

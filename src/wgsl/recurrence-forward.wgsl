@@ -27,14 +27,16 @@
 // Masking (Keras's): at a step the mask drops, a row's h (and saved, when it is a state) carries over,
 // blended as tfjs's rnn() does. Recurrent dropout (tfjs's): the cell reads ĥ_{s-1} = rm ⊙ h_{s-1}
 // wherever it reads h_{s-1} (the products and previousState), while masking carries h_{s-1} itself.
-// Needs a products module first (recurrence-products-loops.wgsl, or unrolled for the layer's units
-// by src/kernels/recurrence-products.ts: then each stage starts with unrolledStage), activation.wgsl,
+// Needs a products module first (recurrence-products-loops.wgsl; unrolled for the layer's units
+// by src/kernels/recurrence-products.ts: then each stage starts with unrolledStage; or
+// recurrence-products-cooperative.wgsl, which reads cooperativeOperand), activation.wgsl,
 // tile-math.wgsl, workgroup-order.wgsl and recurrence-tiles.wgsl (the tile and its offsets, the
 // workgroup's rows, the weights staged in workgroup memory).
 //
 // Dispatch: grid y·z covers the row tiles (z folds them past the per-dimension limit), one workgroup
 // each; its invocations stride over the unit tiles (unrolled: one row tile per invocation, all its
-// unit tiles). Persistent mode: grid x = 1, one dispatch covers a chunk of stages, a workgroup owns
+// unit tiles; cooperative: the workgroup computes a group's products, then a lane per unit tile runs
+// the cell, group after group). Persistent mode: grid x = 1, one dispatch covers a chunk of stages, a workgroup owns
 // its rows' whole state. Stepwise mode: one dispatch per stage, grid x spreads the unit tiles. With
 // WEIGHTS_IN_WORKGROUP the recurrent kernel is first copied to workgroup memory (persistent mode
 // with loops only; needs GATES·units² floats of it).
@@ -159,7 +161,7 @@ fn gatesAt(t: Tile, g: u32) -> mat4x4f {
 
 // ĥ_{s-1} · recurrentKernel for the first `count` gates, with h_{-1} = initialState or 0.
 fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
-  if (!t.initial && UNROLLED) {
+  if ((!t.initial && UNROLLED) || COOPERATIVE) {
     var p = GateProducts(productAt(t, 0u), mat4x4f(), mat4x4f(), mat4x4f());
     if (count > 1u) { p.g1 = productAt(t, 1u); }
     if (count > 2u) { p.g2 = productAt(t, 2u); }
@@ -176,7 +178,7 @@ fn recurrentProducts(t: Tile, count: u32) -> GateProducts {
 
 // saved[rows, s] · recurrentKernel[:, gate g]: saved must be complete for the step (an earlier phase).
 fn savedProduct(t: Tile, g: u32) -> mat4x4f {
-  if (UNROLLED) { return productAt(t, g); }
+  if (UNROLLED || COOPERATIVE) { return productAt(t, g); }
   return productWithSaved(sequenceOffsets(t, t.step, params.units), gateColumns(t, g));
 }
 
@@ -260,22 +262,59 @@ fn unrolledStage(step: u32, phase: u32, firstRow: u32) {
   unrolledProducts(phase);
 }
 
+// Cooperative products (COOPERATIVE): one value of a stage's operand, row `row` at column k: ĥ_{s-1} in
+// phase 0 (at step 0 the initial state, or 0: 0 · recurrentKernel then gives NaN where the kernel holds
+// an Infinity or NaN, as in tfjs), saved at the step in phase 1 (GRU's r ⊙ ĥ_{s-1}).
+fn cooperativeOperand(step: u32, phase: u32, initial: bool, row: u32, block: u32, k: u32) -> f32 {
+  let U = params.units;
+  if (phase == 1u) { return saved[(row * params.timesteps + step) * U + k]; }
+  var v = 0.0;
+  if (!initial) {
+    v = h[(row * params.timesteps + step - 1u) * U + k];
+  } else if (params.hasInitialState != 0u) {
+    v = side[params.initialStateAt + row * U + k];
+  }
+  if (RECURRENT_DROPOUT) { v *= side[params.recurrentDropoutAt + row * U + k]; }
+  return v;
+}
+
+// Cooperative products: group by group (groups: the first and the stride), the workgroup computes the
+// group's products, then one lane per unit tile runs the cell on them.
+fn cooperativeTiles(step: u32, phase: u32, initial: bool, firstRow: u32, groups: vec2u, lid: u32) {
+  let unitTiles = (params.units + 3u) / 4u;
+  let size = cooperativeUnitTiles();
+  for (var g = groups.x; g * size < unitTiles; g += groups.y) {
+    cooperativeStage(step, phase, initial, firstRow, g, lid);
+    for (var u = g * size + lid; u < min(unitTiles, (g + 1u) * size); u += WORKGROUP_SIZE) {
+      cellForward(tileAt(step, initial, firstRow, u), phase);
+    }
+  }
+}
+
 // Stages [begin, end), all of step 0 (initial) or none, each phase in a loop of its own.
-fn forwardStages(begin: u32, end: u32, initial: bool, lane: Lane) {
+fn forwardStages(begin: u32, end: u32, initial: bool, lane: Lane, groups: vec2u, lid: u32) {
   let unitTiles = (params.units + 3u) / 4u;
   var stage = begin;
   while (stage < end) {
     for (; stage < end && stage % PHASES == 0u; stage++) {
       if (UNROLLED && !initial) { unrolledStage(stage / PHASES, 0u, lane.firstRow); }
-      for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
-        cellForward(tileAt(stage / PHASES, initial, lane.firstRow, u), 0u);
+      if (COOPERATIVE) {
+        cooperativeTiles(stage / PHASES, 0u, initial, lane.firstRow, groups, lid);
+      } else {
+        for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+          cellForward(tileAt(stage / PHASES, initial, lane.firstRow, u), 0u);
+        }
       }
       storageBarrier();
     }
     for (; PHASES > 1u && stage < end && stage % PHASES == 1u; stage++) {
       if (UNROLLED) { unrolledStage(stage / PHASES, 1u, lane.firstRow); }
-      for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
-        cellForward(tileAt(stage / PHASES, initial, lane.firstRow, u), 1u);
+      if (COOPERATIVE) {
+        cooperativeTiles(stage / PHASES, 1u, initial, lane.firstRow, groups, lid);
+      } else {
+        for (var u = lane.firstUnit; u < unitTiles; u += lane.unitStride) {
+          cellForward(tileAt(stage / PHASES, initial, lane.firstRow, u), 1u);
+        }
       }
       storageBarrier();
     }
@@ -294,7 +333,9 @@ fn main(
   // Workgroups past the batch (a folded grid's last plane) would only read rows others write.
   if (workgroupRow(place, nwg) >= params.batch) { return; }
   let lane = laneOf(place, nwg, lid);
+  // Cooperative products: grid x spreads the groups of unit tiles.
+  let groups = vec2u(place.x, nwg.x);
   // Step 0's stages, then the others'.
-  forwardStages(params.stageBegin, min(params.stageEnd, PHASES), true, lane);
-  forwardStages(max(params.stageBegin, PHASES), params.stageEnd, false, lane);
+  forwardStages(params.stageBegin, min(params.stageEnd, PHASES), true, lane, groups, lid);
+  forwardStages(max(params.stageBegin, PHASES), params.stageEnd, false, lane, groups, lid);
 }

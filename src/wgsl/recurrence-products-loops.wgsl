@@ -4,6 +4,7 @@
 
 alias RecurrentKernel = array<f32>;
 const UNROLLED = false;
+const COOPERATIVE = false;
 const UNIT_TILES = 1u;
 const OPERAND_BLOCKS = 1u;
 const OPERAND_SLOTS = 1u;
@@ -14,3 +15,13 @@ fn operandRange(phase: u32) -> vec2u {
 }
 
 fn unrolledProducts(phase: u32) {}
+
+fn productAt(t: Tile, slot: u32) -> mat4x4f {
+  return mat4x4f();
+}
+
+fn cooperativeStage(step: u32, phase: u32, initial: bool, firstRow: u32, group: u32, lid: u32) {}
+
+fn cooperativeUnitTiles() -> u32 {
+  return 1u;
+}

@@ -61,13 +61,10 @@ fn laneOf(place: vec3u, nwg: vec3u, lid: u32) -> Lane {
 }
 
 // Unrolled products (UNROLLED): the invocation's rows' operand for the stage, in blocks of 4
-// columns (column i = row i), and the products the products module computes from it.
+// columns (column i = row i), and the products the products module computes from it (its productAt reads
+// them).
 var<private> operand: array<mat4x4f, OPERAND_SLOTS>;
 var<private> products: array<mat4x4f, PRODUCT_SLOTS>;
-
-fn productAt(t: Tile, slot: u32) -> mat4x4f {
-  return products[slot * UNIT_TILES + t.u0 / 4u];
-}
 
 // The step's mask at the tile's rows (params.masking: 0 none, 1 a [batch, timesteps] mask in `side`, 2
 // [batch] lengths): 1 keeps the step, 0 drops it. A mask word keeps unless its bits are ±0, so float

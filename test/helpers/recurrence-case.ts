@@ -6,6 +6,7 @@ import { gruRecurrenceBackwardRef, gruRecurrenceRef } from '../../src/kernels/gr
 import { LSTM_CELL } from '../../src/kernels/lstm.js';
 import { lstmRecurrenceBackwardRef, lstmRecurrenceRef } from '../../src/kernels/lstm.ref.js';
 import type { RNNShape } from '../../src/kernels/shape.js';
+import type { DeviceTraits } from '../../src/kernels/strategy.js';
 import { sideLayout, type SideLayout } from '../../src/kernels/side-inputs.js';
 import { SIMPLE_RNN_CELL } from '../../src/kernels/simple-rnn.js';
 import { simpleRNNRecurrenceBackwardRef, simpleRNNRecurrenceRef } from '../../src/kernels/simple-rnn.ref.js';
@@ -175,4 +176,12 @@ export function sideInputs(
   if (layout.initialState) data.set(inputs.initialState!, layout.initialState.at);
   if (layout.initialSaved) data.set(inputs.initialCellState!, layout.initialSaved.at);
   return { layout, data };
+}
+
+/** `traits` on a device with only `bytes` of workgroup memory: cooperative products then stage fewer columns at a time. */
+export function withWorkgroupStorage(traits: DeviceTraits, bytes: number | undefined): DeviceTraits {
+  if (bytes === undefined) return traits;
+  const limits: Record<string, unknown> = {};
+  for (const key in traits.limits) limits[key] = traits.limits[key as keyof GPUSupportedLimits];
+  return { ...traits, limits: { ...limits, maxComputeWorkgroupStorageSize: bytes } as unknown as GPUSupportedLimits };
 }
