@@ -5,7 +5,7 @@ import { describeRecurrenceBackward } from '../src/kernels/recurrence-backward.j
 import { describeRecurrenceForward } from '../src/kernels/recurrence-forward.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { random, relativeError, uniform } from './helpers/data.js';
-import { CELLS, sideInputs, type CellName } from './helpers/recurrence-case.js';
+import { CELLS, sideInputs, withWorkgroupStorage, type CellName } from './helpers/recurrence-case.js';
 import { runKernel } from './helpers/run-kernel.js';
 import { BARRIER, withoutBarrier } from './helpers/barriers.js';
 import { getDevice } from './helpers/webgpu.js';
@@ -49,6 +49,7 @@ function setup(
   name: CellName,
   direction: 'forward' | 'backward',
   strategy: Partial<Strategy>,
+  workgroupStorage?: number,
 ): Setup {
   const { cell, forward, backward } = CELLS[name];
   // 32 unit tiles (2 per lane) normally; fewer units when the weights must fit workgroup memory.
@@ -56,7 +57,7 @@ function setup(
   const shape = cellShape({ batch: 4, timesteps: 4, features: 1, units }, cell);
   const { batch: B, timesteps: T, units: U, gates: G } = shape;
   const rng = random(units + G);
-  const traits = deviceTraits(device);
+  const traits = withWorkgroupStorage(deviceTraits(device), workgroupStorage);
   const resolved = chooseStrategy(traits, shape, strategy);
   const activations = { activation: 'tanh', recurrentActivation: 'sigmoid' } as const;
   const inputs = {
@@ -146,6 +147,44 @@ describe('every barrier of the recurrence kernels is needed: removing one breaks
         if ((await error(device, { ...test, run: withoutBarrier(test.run, index) })) > TOLERANCE) broken.push(name);
       }
       expect(broken.length, `without barrier ${index} (${barrier}), some cell's results are wrong`).toBeGreaterThan(0);
+    }
+  });
+});
+
+// Cooperative products (recurrence-products-cooperative.wgsl) add four workgroup barriers of their own,
+// before the drivers': before staging a chunk of the operand (its last readers are done), after staging
+// it, after the partial sums, and after adding them up. 32 lanes (8 of SwiftShader's groups) in
+// persistent mode over 32 groups of unit tiles, the operand in 3 chunks (2 KiB of workgroup memory), so
+// that each barrier stands between lanes of different groups. The third (partial sums written, then
+// added up by other lanes) is what WGSL's memory model requires, but neither emulator shows its race:
+// with it removed, every cell, direction and lane count from 8 to 128 still matched the reference on
+// SwiftShader and on llvmpipe. So the mutants here are the other three.
+const cooperative: Partial<Strategy> = {
+  recurrence: 'persistent',
+  recurrenceWorkgroupSize: 32,
+  weightsInWorkgroup: false,
+  products: 'cooperative',
+};
+const COOPERATIVE_BARRIERS = 4;
+const COOPERATIVE_MUTANTS = [0, 1, 3];
+
+describe("the cooperative products' barriers are needed: removing one breaks a cell's kernel", async () => {
+  const device = await getDevice();
+
+  it.each(['forward', 'backward'] as const)('%s', async (direction) => {
+    const code = setup(device, 'SimpleRNN', direction, cooperative, 2048).run.spec.code;
+    expect([...code.matchAll(BARRIER)].slice(0, COOPERATIVE_BARRIERS).map((m) => m[0])).toEqual(
+      Array(COOPERATIVE_BARRIERS).fill('workgroupBarrier();'),
+    );
+    for (const index of COOPERATIVE_MUTANTS) {
+      let broken = false;
+      for (const name of CELL_NAMES) {
+        const test = setup(device, name, direction, cooperative, 2048);
+        expect(await error(device, test), `${name}, the intact kernel`).toBeLessThan(TOLERANCE);
+        broken = (await error(device, { ...test, run: withoutBarrier(test.run, index) })) > TOLERANCE;
+        if (broken) break;
+      }
+      expect(broken, `without the cooperative products' barrier ${index}, some cell's results are wrong`).toBe(true);
     }
   });
 });

@@ -19,14 +19,14 @@ const pick = (traits: DeviceTraits, units: number, recurrence?: 'persistent') =>
 
 describe('the strategy table', () => {
   it.each([
-    // units, table's pick, the pick when persistent is asked for
-    [32, ['persistent', 8, true], ['persistent', 8, true]],
-    [50, ['persistent', 16, true], ['persistent', 16, true]],
-    [64, ['persistent', 16, false], ['persistent', 16, false]],
-    [128, ['persistent', 32, false], ['persistent', 32, false]],
-    [129, ['stepwise', 16, false], ['persistent', 64, false]],
-    [512, ['stepwise', 16, false], ['persistent', 128, false]],
-    [1024, ['stepwise', 16, false], ['persistent', 256, false]],
+    // units, table's pick, the pick when persistent is asked for: cooperative products, 128 lanes; the
+    // recurrent kernel staged while it fits in half of workgroup memory (LSTM: up to 39 units)
+    [32, ['persistent', 128, true], ['persistent', 128, true]],
+    [39, ['persistent', 128, true], ['persistent', 128, true]],
+    [40, ['persistent', 128, false], ['persistent', 128, false]],
+    [128, ['persistent', 128, false], ['persistent', 128, false]],
+    [129, ['stepwise', 128, false], ['persistent', 128, false]],
+    [1024, ['stepwise', 128, false], ['persistent', 128, false]],
   ])('hardware, %i units: %j; persistent asked for: %j', (units, table, persistent) => {
     expect(pick(hardware, units)).toEqual(table);
     expect(pick(hardware, units, 'persistent')).toEqual(persistent);
@@ -46,10 +46,10 @@ describe('the strategy table', () => {
     [3, 19, 'loops'],
     [4, 16, 'unrolled'],
     [4, 32, 'loops'],
-  ] as const)('products, CPU fallback, %i gates × %i units: %s; hardware: loops', (gates, units, products) => {
+  ] as const)('products, CPU fallback, %i gates × %i units: %s; hardware: cooperative', (gates, units, products) => {
     const shape = { batch: 8, timesteps: 10, features: 4, units, gates };
     expect(chooseStrategy(fallback, shape).products).toBe(products);
-    expect(chooseStrategy(hardware, shape).products).toBe('loops');
+    expect(chooseStrategy(hardware, shape).products).toBe('cooperative');
   });
 
   it("takes 'unrolled' asked for up to 1,024 weights, anywhere, and refuses it past that", () => {
@@ -58,7 +58,7 @@ describe('the strategy table', () => {
       "strategy.products: 'unrolled' takes at most 1024 recurrent-kernel weights (gates·units²); got 1156",
     );
     expect(() => chooseStrategy(fallback, lstm(8), { products: 'tiles' as never })).toThrow(
-      "config.strategy.products: expected 'loops' or 'unrolled'; got \"tiles\"",
+      "config.strategy.products: expected 'loops', 'unrolled' or 'cooperative'; got \"tiles\"",
     );
   });
 
@@ -81,7 +81,7 @@ describe('the strategy table', () => {
         table.recurrence,
       ]);
       expect(() => pinStrategy(device, { products: 'tiles' as never })).toThrow(
-        "pinStrategy: strategy.products: expected 'loops' or 'unrolled'; got \"tiles\"",
+        "pinStrategy: strategy.products: expected 'loops', 'unrolled' or 'cooperative'; got \"tiles\"",
       );
     } finally {
       pinStrategy(device, {});

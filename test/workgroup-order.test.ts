@@ -55,6 +55,23 @@ const unrolledLayers: [string, LayerKind, Partial<AnyConfig>, (keyof typeof unro
   ['GRU resetAfter', 'GRU', { resetAfter: true }, ['interleaved64', 'reversed1']],
 ];
 
+// Cooperative products (the hardware path): a workgroup computes a group of unit tiles' products, its
+// lanes splitting each reduction into slices that do not depend on the lanes, the mode or the chunk of
+// the operand staged at a time. B9 U37: 3 row tiles, 10 unit tiles in 5 stepwise groups; lanes from 1
+// (every role on one lane) to 128 (most idle), persistent and stepwise. SimpleRNN and GRU (two phases
+// per step): the other cells differ only in their terms, which test/recurrence-*.test.ts cover. On the
+// OpenGL adapter cooperative products are the table's own, so the layers above check them there.
+const cooperativeVariants: Record<string, Partial<Strategy>> = {
+  reversed1: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 1 },
+  interleaved7: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 7, recurrence: 'stepwise' },
+  reversed64: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 64, recurrence: 'stepwise' },
+  interleaved128: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 128, maxStepsPerDispatch: 1 },
+};
+const cooperativeLayers: [string, LayerKind, Partial<AnyConfig>, (keyof typeof cooperativeVariants)[]][] = [
+  ['SimpleRNN', 'SimpleRNN', {}, ['reversed1', 'interleaved7']],
+  ['GRU', 'GRU', {}, ['interleaved128', 'reversed64']],
+];
+
 /** The GEMM workgroups (and weight-gradient tiles) of `cell`'s variant above that runs in `order`. */
 function gemmsOf(cell: string, order: Strategy['workgroupOrder'] | undefined): Partial<Strategy> {
   const names = layers.find(([name]) => name === cell)![3];
@@ -137,4 +154,29 @@ describe('results do not depend on the mapping of workgroups to tiles nor on wor
       names.map((name) => ({ ...unrolledVariants[name]!, ...gemmsOf(cell, unrolledVariants[name]!.workgroupOrder) })),
     );
   });
+
+  it.each(TEST_BACKEND === 'opengl' ? [] : cooperativeLayers)(
+    '%s with cooperative products: the recurrences, bit for bit',
+    async (cell, kind, flags, names) => {
+      const config: AnyConfig = {
+        batch: 9,
+        timesteps: 4,
+        features: 6,
+        units: 37,
+        goBackwards: true,
+        useInitialState: true,
+        ...flags,
+        strategy: { products: 'cooperative', recurrenceWorkgroupSize: 32, weightGradientRows: 8 },
+      };
+      await expectBitIdentical(
+        device,
+        kind,
+        config,
+        names.map((name) => ({
+          ...cooperativeVariants[name]!,
+          ...gemmsOf(cell, cooperativeVariants[name]!.workgroupOrder),
+        })),
+      );
+    },
+  );
 });

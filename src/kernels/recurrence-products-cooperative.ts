@@ -17,8 +17,10 @@ import type { Strategy } from './strategy.js';
 
 /** Stepwise: 8 units per workgroup, so that units / 8 workgroups per row tile spread over a large GPU. */
 const STEPWISE_UNIT_TILES = 2;
-/** Persistent: groups of unit tiles small enough that each product still gets about this many slices. */
-const PERSISTENT_SLICES = 4;
+/** Slices of k per product at most: with STEPWISE_UNIT_TILES, 128 lanes' worth of roles for 1 term, 64 for 2-4. */
+const MAX_SLICE_LANES = 64;
+/** Columns of k a slice takes at least, so that small layers are not split into slices of one column. */
+const MIN_SLICE_COLUMNS = 8;
 /** The most operand columns staged at once; fewer when workgroup memory is short. */
 const MAX_K_CHUNK = 1024;
 
@@ -67,8 +69,11 @@ export interface CooperativeLayout {
 
 /**
  * A layer's cooperative layout: `reservedBytes` of workgroup memory are taken already (the recurrent
- * kernel, when staged). Lanes past what the products need only stage and reduce; fewer lanes than roles
- * take several each.
+ * kernel, when staged). The slices of k depend on the cell and the units only, and chunks hold whole
+ * rounds of slices, so that every product adds the same terms in the same order whatever the lanes, the
+ * mode or the chunk (results are bit-identical across them); only a device too short of workgroup
+ * memory for one unit tile's partial sums gets fewer slices. Lanes past the roles only stage and
+ * reduce; fewer lanes than roles take several each.
  */
 export function cooperativeLayout(
   cell: Cell,
@@ -81,29 +86,30 @@ export function cooperativeLayout(
   const phases = phaseTerms(cell, direction);
   const terms = Math.max(...phases.map((p) => p.length));
   const blocks = Math.max(...phases.map((p) => blockRange(p)).map(([first, end]) => end - first));
-  const lanes = strategy.recurrenceWorkgroupSize;
   const tiles = tiles4(units);
+  let kSlices = Math.max(1, Math.min(Math.floor(MAX_SLICE_LANES / terms), Math.ceil(units / MIN_SLICE_COLUMNS)));
+  // Persistent: as many unit tiles as give each lane a role.
   let unitTiles =
     strategy.recurrence === 'stepwise'
       ? Math.min(STEPWISE_UNIT_TILES, tiles)
-      : Math.max(1, Math.min(tiles, Math.floor(lanes / (terms * PERSISTENT_SLICES))));
-  let kSlices = Math.max(1, Math.floor(lanes / (terms * unitTiles)));
+      : Math.max(1, Math.min(tiles, Math.floor(strategy.recurrenceWorkgroupSize / (terms * kSlices))));
   const budget = limits.maxComputeWorkgroupStorageSize - reservedBytes;
   const partialBytes = () => terms * unitTiles * 4 * kSlices * 16;
-  // At least one chunk of 4 columns of every block's 4 rows.
+  // The operand's 4 rows of every block, `columns` wide; a chunk is at least one round of slices.
   const operandBytes = (columns: number) => blocks * 4 * columns * 4;
-  while (partialBytes() + operandBytes(4) > budget && (kSlices > 1 || unitTiles > 1)) {
-    if (kSlices > 1) kSlices = Math.floor(kSlices / 2);
-    else unitTiles -= 1;
+  const needed = () => partialBytes() + operandBytes(kSlices);
+  while (needed() > budget && (unitTiles > 1 || kSlices > 1)) {
+    if (unitTiles > 1) unitTiles -= 1;
+    else kSlices = Math.floor(kSlices / 2);
   }
-  if (partialBytes() + operandBytes(4) > budget) {
+  if (needed() > budget) {
     throw new RangeError(
-      `strategy.products 'cooperative' needs ${partialBytes() + operandBytes(4) + reservedBytes} bytes of ` +
-        `workgroup memory; this device's maxComputeWorkgroupStorageSize is ${limits.maxComputeWorkgroupStorageSize}`,
+      `strategy.products 'cooperative' needs ${needed() + reservedBytes} bytes of workgroup memory; ` +
+        `this device's maxComputeWorkgroupStorageSize is ${limits.maxComputeWorkgroupStorageSize}`,
     );
   }
-  const fits = Math.floor((budget - partialBytes()) / operandBytes(1) / 4) * 4;
-  const kChunk = Math.min(MAX_K_CHUNK, tiles * 4, fits);
+  const fits = Math.floor((budget - partialBytes()) / operandBytes(1));
+  const kChunk = Math.floor(Math.min(MAX_K_CHUNK, Math.ceil(units / kSlices) * kSlices, fits) / kSlices) * kSlices;
   return {
     unitTiles,
     kSlices,

@@ -191,7 +191,9 @@ const STRATEGY_FIELDS: {
   },
   activations: { expected: "'compiled' or 'runtime'", valid: (v) => v === 'compiled' || v === 'runtime' },
   products: {
-    expected: RECURRENCE_PRODUCTS.map((p) => `'${p}'`).join(' or '),
+    expected: `${RECURRENCE_PRODUCTS.slice(0, -1)
+      .map((p) => `'${p}'`)
+      .join(', ')} or '${RECURRENCE_PRODUCTS.at(-1)}'`,
     valid: (v) => (RECURRENCE_PRODUCTS as readonly unknown[]).includes(v),
   },
 };
