@@ -1,4 +1,5 @@
-// npm run check:device: what a lent hardware GPU must show, in one run (it runs on any adapter).
+// scripts/device-check.ts: what a lent hardware GPU must show, in one run (it runs on any adapter).
+// 0. The hardware path before and after cooperative products, forward + backward, interleaved rounds.
 // 1. Every cell against its float64 reference on awkward shapes, with the strategy the table picks
 //    for this adapter and each alternative, each case run three more times and required bit-identical:
 //    on a GPU, workgroups really run at once, so a race shows as a moving result.
@@ -46,7 +47,7 @@ const table = (rows: object[]) => rows.length > 0 && console.table(rows);
 const args = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    parts: { type: 'string', default: 'check,strategies,trainer,speed' },
+    parts: { type: 'string', default: 'paths,check,strategies,trainer,speed' },
     cells: { type: 'string' },
     shapes: { type: 'string' },
   },
@@ -64,6 +65,105 @@ const CELLS: { name: string; kind: LayerKind; flags: Partial<AnyConfig> }[] = [
 const traits = deviceTraits(device);
 const pick = (kind: LayerKind, shape: AnyConfig, fallback = traits.isFallbackAdapter) =>
   chooseStrategy({ ...traits, isFallbackAdapter: fallback }, { ...shape, gates: KINDS[kind].gates });
+
+// --- Timing ---------------------------------------------------------------------------------------
+const ROUNDS = 5;
+
+/** A layer with its inputs uploaded: forward + backward per call, into the same outputs, to time. */
+function timedLayer(kind: LayerKind, config: AnyConfig): Timed & { destroy(): void } {
+  const layer = KINDS[kind].create(device, config);
+  const data = layerData(kind, config, 7);
+  const upload = (a: Float32Array) => createFloat32Buffer(device, a);
+  const inputs = {
+    x: upload(data.x),
+    kernel: upload(data.kernel),
+    recurrentKernel: upload(data.recurrentKernel),
+    bias: upload(data.bias),
+    initialState: null,
+    ...(kind === 'LSTM' ? { initialCellState: null } : {}),
+  };
+  const dh = upload(data.dh);
+  const encoder = device.createCommandEncoder();
+  const forward = layer.encodeForward(encoder, inputs, {});
+  const backward = layer.encodeBackward(encoder, { ...inputs, ...forward, dh });
+  device.queue.submit([encoder.finish()]);
+  return {
+    run() {
+      const e = device.createCommandEncoder();
+      layer.encodeForward(e, inputs, forward);
+      layer.encodeBackward(e, { ...inputs, ...forward, dh }, backward);
+      device.queue.submit([e.finish()]);
+    },
+    settle: () => device.queue.onSubmittedWorkDone(),
+    destroy: () =>
+      [...Object.values(inputs), dh, ...Object.values(forward), ...Object.values(backward)].forEach((b) =>
+        b?.destroy(),
+      ),
+  };
+}
+
+/**
+ * Median ms per call of each variant, timed in interleaved rounds after a warm-up call each (made
+ * when the layer was, its pipelines compiling): see timeInterleaved. A variant this adapter cannot
+ * create is 'refused'.
+ */
+async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(number | 'refused')[]> {
+  const layers = configs.map((config) => {
+    try {
+      return timedLayer(kind, config);
+    } catch {
+      return null;
+    }
+  });
+  const created = layers.filter((layer) => layer !== null);
+  await device.queue.onSubmittedWorkDone();
+  const ms = await timeInterleaved(created, ROUNDS, 20, 50);
+  created.forEach((layer) => layer.destroy());
+  return layers.map((layer) => (layer ? ms[created.indexOf(layer)]! : 'refused'));
+}
+
+// --- 0. The hardware path, before and after -----------------------------------------------------
+// Forward + backward per call with the table's strategy and with the hardware table before
+// cooperative products (previousHardwarePick), in interleaved rounds: the first question for a GPU.
+/** The hardware half of the table before cooperative products: one lane per 4 units looping over k. */
+function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strategy> {
+  const tiles = Math.ceil(shape.units / 4);
+  const weightBytes = KINDS[kind].gates * shape.units * shape.units * 4;
+  const persistent = shape.units <= 128;
+  const lanes = persistent ? Math.min(2 ** Math.ceil(Math.log2(tiles)), 256) : 16;
+  return {
+    recurrence: persistent ? 'persistent' : 'stepwise',
+    recurrenceWorkgroupSize: Math.min(lanes, device.limits.maxComputeInvocationsPerWorkgroup),
+    weightsInWorkgroup: persistent && weightBytes <= device.limits.maxComputeWorkgroupStorageSize,
+    products: 'loops',
+  };
+}
+const PATH_SHAPES: [number, number, number, number][] = [
+  [5, 3, 1, 50],
+  [32, 64, 16, 256],
+  [8, 32, 32, 1024],
+];
+const pathRows: Record<string, string>[] = [];
+for (const cell of parts.has('paths') ? CELLS : []) {
+  for (const [batch, timesteps, features, units] of sample(PATH_SHAPES)) {
+    const base: AnyConfig = { batch, timesteps, features, units, ...cell.flags };
+    const before = previousHardwarePick(cell.kind, base);
+    const [after, old] = await timeVariants(cell.kind, [base, { ...base, strategy: before }]);
+    const G = KINDS[cell.kind].gates;
+    const flops = 2 * batch * timesteps * G * units * (3 * units + 3 * features);
+    const ms = (t: number | 'refused') => (t === 'refused' ? t : t.toFixed(3));
+    const row = {
+      case: `${cell.name} ${batch}×${timesteps}×${features}×${units}`,
+      'table (cooperative) ms': ms(after!),
+      'before (loops) ms': ms(old!),
+      'before / table': typeof after === 'number' && typeof old === 'number' ? `${(old / after).toFixed(2)}x` : '-',
+      'table GFLOP/s': typeof after === 'number' ? (flops / after / 1e6).toFixed(1) : '-',
+    };
+    console.log(JSON.stringify(row));
+    pathRows.push(row);
+  }
+}
+table(pathRows);
 
 // --- 1. Correctness and repeatability ------------------------------------------------------------
 /** batch, timesteps, features, units */
@@ -150,61 +250,6 @@ const TIMED_SHAPES: Dims[] = args.shapes?.split(',').map(parseShape) ?? [
   [8, 32, 32, 1024],
   [64, 32, 32, 512],
 ];
-
-const ROUNDS = 5;
-
-/** A layer with its inputs uploaded: forward + backward per call, into the same outputs, to time. */
-function timedLayer(kind: LayerKind, config: AnyConfig): Timed & { destroy(): void } {
-  const layer = KINDS[kind].create(device, config);
-  const data = layerData(kind, config, 7);
-  const upload = (a: Float32Array) => createFloat32Buffer(device, a);
-  const inputs = {
-    x: upload(data.x),
-    kernel: upload(data.kernel),
-    recurrentKernel: upload(data.recurrentKernel),
-    bias: upload(data.bias),
-    initialState: null,
-    ...(kind === 'LSTM' ? { initialCellState: null } : {}),
-  };
-  const dh = upload(data.dh);
-  const encoder = device.createCommandEncoder();
-  const forward = layer.encodeForward(encoder, inputs, {});
-  const backward = layer.encodeBackward(encoder, { ...inputs, ...forward, dh });
-  device.queue.submit([encoder.finish()]);
-  return {
-    run() {
-      const e = device.createCommandEncoder();
-      layer.encodeForward(e, inputs, forward);
-      layer.encodeBackward(e, { ...inputs, ...forward, dh }, backward);
-      device.queue.submit([e.finish()]);
-    },
-    settle: () => device.queue.onSubmittedWorkDone(),
-    destroy: () =>
-      [...Object.values(inputs), dh, ...Object.values(forward), ...Object.values(backward)].forEach((b) =>
-        b?.destroy(),
-      ),
-  };
-}
-
-/**
- * Median ms per call of each variant, timed in interleaved rounds after a warm-up call each (made
- * when the layer was, its pipelines compiling): see timeInterleaved. A variant this adapter cannot
- * create is 'refused'.
- */
-async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(number | 'refused')[]> {
-  const layers = configs.map((config) => {
-    try {
-      return timedLayer(kind, config);
-    } catch {
-      return null;
-    }
-  });
-  const created = layers.filter((layer) => layer !== null);
-  await device.queue.onSubmittedWorkDone();
-  const ms = await timeInterleaved(created, ROUNDS, 20, 50);
-  created.forEach((layer) => layer.destroy());
-  return layers.map((layer) => (layer ? ms[created.indexOf(layer)]! : 'refused'));
-}
 
 const timingRows: Record<string, string | number>[] = [];
 const timings: { cell: string; shape: number[]; label: string; strategy: Strategy; ms: number; gflops: number }[] = [];
@@ -319,6 +364,7 @@ table(trainerRows);
 const SPEED_VARIANTS: [string, Partial<Strategy> | undefined][] = [
   ['table', undefined],
   ['weightGradientRows 256', { weightGradientRows: 256 }],
+  ['before (loops, 16 lanes)', { products: 'loops', recurrenceWorkgroupSize: 16 }],
 ];
 const SPEED_ROUNDS = 3;
 const speedRows: Record<string, string>[] = [];
@@ -376,6 +422,7 @@ writeFileSync(
     {
       date: new Date().toISOString().slice(0, 10),
       adapter,
+      paths: pathRows,
       checks: checkRows,
       timings,
       trainer: trainerRows,

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # One lent-GPU session's run, from the project root on the GPU machine, after scripts/bundle-device.mjs
 # here: the device check's parts, bench:kernels, npm start's replay and bench:seed, each bounded in
-# time, in order of what matters most (the trainer's speed takes seconds, the strategy sweep and
-# bench:seed minutes). Logs ($OUT/N-step.log) and results go to $OUT (results.tar: README.md,
-# docs/benchmarks.md with the tables the benchmarks rewrote, bench/results/*.json, nvidia-smi),
-# refreshed after each step, so a step that runs out of time still leaves the ones before it.
+# time, in order of what matters most (the hardware path before and after and the trainer's speed take
+# seconds, the strategy sweep and bench:seed minutes). Logs ($OUT/N-step.log) and results go to $OUT
+# (results.tar: README.md, docs/benchmarks.md with the tables the benchmarks rewrote, bench/results/*.json,
+# nvidia-smi), refreshed after each step, so a step that runs out of time still leaves the ones before it.
 #   bash scripts/device-run.sh                                      (every step)
 #   bash scripts/device-run.sh 'device-check --parts trainer' 'seed --cell gru'   (some, with arguments)
 set -uo pipefail
@@ -16,8 +16,8 @@ declare -A LIMIT_S=(
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,temperature.gpu,power.draw \
   --format=csv > nvidia-smi.txt 2>&1
 cat nvidia-smi.txt
-[[ $# -gt 0 ]] || set -- 'device-check --parts speed' 'device-check --parts check,trainer' kernels start \
-  'device-check --parts strategies' seed
+[[ $# -gt 0 ]] || set -- 'device-check --parts paths' 'device-check --parts speed' \
+  'device-check --parts check,trainer' kernels start 'device-check --parts strategies' seed
 step=0
 for spec in "$@"; do
   step=$((step + 1))

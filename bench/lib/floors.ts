@@ -50,3 +50,55 @@ export async function matMulThroughput(
   }
   return results.sort((p, q) => q.gflops - p.gflops);
 }
+
+/**
+ * Bytes per second a streaming copy moves (read + write), the best of the sizes (MiB each way): the
+ * small ones stay in a large GPU's L2, as a recurrent kernel read every step does.
+ */
+export async function copyBandwidth(device: GPUDevice, sizesMiB: readonly number[]): Promise<number> {
+  const code = `@group(0) @binding(0) var<storage, read> src: array<vec4f>;
+@group(0) @binding(1) var<storage, read_write> dst: array<vec4f>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) n: vec3u) {
+  let i = id.x + id.y * n.x * 256u;
+  if (i < arrayLength(&src)) { dst[i] = src[i]; }
+}`;
+  const module = device.createShaderModule({ label: 'bench/copy', code });
+  const pipeline = device.createComputePipeline({
+    label: 'bench/copy',
+    layout: 'auto',
+    compute: { module, entryPoint: 'main' },
+  });
+  let best = 0;
+  for (const mib of sizesMiB) {
+    const bytes = mib * 2 ** 20;
+    const buffers = [0, 1].map((i) =>
+      device.createBuffer({ label: `bench/copy ${i}`, size: bytes, usage: GPUBufferUsage.STORAGE }),
+    );
+    const bindGroup = device.createBindGroup({
+      label: 'bench/copy',
+      layout: pipeline.getBindGroupLayout(0),
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    const groups = bytes / 16 / 256;
+    const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
+    const ms = await timePerCall(
+      () => {
+        const encoder = device.createCommandEncoder();
+        const pass = encoder.beginComputePass();
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, bindGroup);
+        for (let i = 0; i < 10; i++) pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+        pass.end();
+        device.queue.submit([encoder.finish()]);
+      },
+      () => device.queue.onSubmittedWorkDone(),
+      1,
+      3,
+    );
+    buffers.forEach((b) => b.destroy());
+    const rate = (2 * bytes * 10) / (ms / 1000);
+    console.log(`copy ${mib} MiB: ${fixed(rate / 1e9)} GB/s`);
+    best = Math.max(best, rate);
+  }
+  return best;
+}

@@ -231,14 +231,6 @@ function checkLimits(kind: string, plan: LayerPlan, specs: readonly KernelSpec[]
         `(${invocations}) or maxComputeWorkgroupSizeX/Y`,
     );
   }
-  const weightBytes = layout.recurrentKernel.bytes;
-  const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup;
-  if (staged && weightBytes > limits.maxComputeWorkgroupStorageSize) {
-    throw new RangeError(
-      `strategy.weightsInWorkgroup: recurrent_kernel is ${weightBytes} bytes; this device's ` +
-        `maxComputeWorkgroupStorageSize is ${limits.maxComputeWorkgroupStorageSize}`,
-    );
-  }
 }
 
 /**

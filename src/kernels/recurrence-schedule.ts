@@ -42,17 +42,20 @@ export function recurrenceSchedule(
     : tiles4(shape.batch);
   const [y, z] = foldedGrid(rowWorkgroups, traits.limits.maxComputeWorkgroupsPerDimension);
   // Unrolled products read their literal indices from storage: a staged copy would go unread.
-  const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && !unrolled;
   const weights = shape.gates * shape.units * shape.units;
+  const limit = traits.limits.maxComputeWorkgroupStorageSize;
+  if (strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && weights * 4 > limit) {
+    throw new RangeError(
+      `strategy.weightsInWorkgroup: recurrent_kernel is ${weights * 4} bytes; this device's ` +
+        `maxComputeWorkgroupStorageSize is ${limit}`,
+    );
+  }
+  const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && !unrolled;
   // The workgroup array rounded up to a power of two where that fits (and leaves cooperative products
   // their share), so few sizes (pipelines) serve every layer.
   const rounded = 2 ** Math.ceil(Math.log2(weights));
-  const spare = strategy.products === 'cooperative' ? traits.limits.maxComputeWorkgroupStorageSize / 2 : 0;
-  const workgroupWeights = staged
-    ? rounded * 4 <= traits.limits.maxComputeWorkgroupStorageSize - spare
-      ? rounded
-      : weights
-    : 1;
+  const spare = strategy.products === 'cooperative' ? limit / 2 : 0;
+  const workgroupWeights = staged ? (rounded * 4 <= limit - spare ? rounded : weights) : 1;
   const cooperative =
     strategy.products === 'cooperative'
       ? cooperativeLayout(kernel.cell, kernel.direction, shape.units, strategy, traits.limits, workgroupWeights * 4)

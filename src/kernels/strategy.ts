@@ -54,8 +54,9 @@ export interface Strategy {
   readonly activations: 'compiled' | 'runtime';
   /**
    * How the recurrences compute their products with recurrent_kernel (recurrence-products.ts):
-   * 'loops' (one pipeline for every size) or 'unrolled' for the layer's units (at most
-   * UNROLLED_MAX_WEIGHTS gates·units² weights; the CPU fallback's pick where it applies).
+   * 'loops' (each lane its own tile's; one pipeline for every size), 'unrolled' for the layer's units
+   * (at most UNROLLED_MAX_WEIGHTS gates·units² weights; the CPU fallback's pick where it applies) or
+   * 'cooperative' (a workgroup's lanes split each reduction; the hardware half's pick).
    */
   readonly products: RecurrenceProducts;
 }
@@ -145,7 +146,7 @@ export function chooseStrategy(traits: DeviceTraits, shape: StrategyShape, overr
 }
 
 /**
- * The hardware half; a recurrence mode asked for (the trainer's persistent one) gets that mode's lanes.
+ * The hardware half, in the recurrence mode asked for (the trainer's persistent one) or its own.
  * Cooperative products: the workgroup's lanes split each product's reduction, so a workgroup of
  * HARDWARE_COOPERATIVE_LANES serves every width; the recurrent kernel is staged where it fits in half of
  * workgroup memory (the products take the rest).

@@ -178,7 +178,10 @@ export function sideInputs(
   return { layout, data };
 }
 
-/** `traits` on a device with only `bytes` of workgroup memory: cooperative products then stage fewer columns at a time. */
+/**
+ * `traits` on a device with only `bytes` of workgroup memory: cooperative products then stage fewer
+ * operand columns at a time.
+ */
 export function withWorkgroupStorage(traits: DeviceTraits, bytes: number | undefined): DeviceTraits {
   if (bytes === undefined) return traits;
   const limits: Record<string, unknown> = {};
