@@ -261,17 +261,6 @@ const cases: Case[] = [
     strategy: cooperative({ recurrenceWorkgroupSize: 32, weightsInWorkgroup: true }),
   },
   {
-    cell: 'GRU',
-    batch: 9,
-    timesteps: 4,
-    units: 37,
-    activation: 'relu',
-    recurrentActivation: 'hardSigmoid',
-    inputs: true,
-    strategy: cooperative(),
-    workgroupStorage: 3072,
-  },
-  {
     cell: 'SimpleRNN',
     batch: 17,
     timesteps: 7,

@@ -58,9 +58,9 @@ const unrolledLayers: [string, LayerKind, Partial<AnyConfig>, (keyof typeof unro
 // Cooperative products (the hardware path): a workgroup computes a group of unit tiles' products, its
 // lanes splitting each reduction into slices that do not depend on the lanes, the mode or the chunk of
 // the operand staged at a time. B9 U37: 3 row tiles, 10 unit tiles in 5 stepwise groups; lanes from 1
-// (every role on one lane) to 128 (most idle), persistent and stepwise. SimpleRNN and GRU (two phases
-// per step): the other cells differ only in their terms, which test/recurrence-*.test.ts cover. On the
-// OpenGL adapter cooperative products are the table's own, so the layers above check them there.
+// (every role on one lane) to 128 (most idle), persistent and stepwise. SimpleRNN: the other cells differ
+// only in their terms, which test/recurrence-*.test.ts cover; and on the OpenGL adapter cooperative
+// products are the table's own, so the layers above check every cell there.
 const cooperativeVariants: Record<string, Partial<Strategy>> = {
   reversed1: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 1 },
   interleaved7: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 7, recurrence: 'stepwise' },
@@ -68,8 +68,7 @@ const cooperativeVariants: Record<string, Partial<Strategy>> = {
   interleaved128: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 128, maxStepsPerDispatch: 1 },
 };
 const cooperativeLayers: [string, LayerKind, Partial<AnyConfig>, (keyof typeof cooperativeVariants)[]][] = [
-  ['SimpleRNN', 'SimpleRNN', {}, ['reversed1', 'interleaved7']],
-  ['GRU', 'GRU', {}, ['interleaved128', 'reversed64']],
+  ['SimpleRNN', 'SimpleRNN', {}, ['reversed1', 'interleaved7', 'reversed64', 'interleaved128']],
 ];
 
 /** The GEMM workgroups (and weight-gradient tiles) of `cell`'s variant above that runs in `order`. */
