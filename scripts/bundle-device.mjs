@@ -5,7 +5,7 @@
 // .wasm files by it), and carry the .wasm files. It also adds glvnd and its X libraries to
 // .device/gl (run.sh unpacks them): on the H100 machine of 2026-11-27 the NVIDIA Vulkan ICD
 // (libGLX_nvidia.so.0) gave no vkCreateInstance without them, and Dawn no adapter.
-//   ../shared/gpu/bundle.sh bench/kernels.ts && node scripts/bundle-device.mjs
+//   ../shared/gpu/bundle.sh scripts/device-adapter.ts && node scripts/bundle-device.mjs
 //   on the GPU machine: bash .device/run.sh device-check.ts
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,9 @@ import { build } from 'esbuild';
 const SCRIPTS = ['scripts/device-check.ts', 'scripts/start.ts', 'bench/kernels.ts', 'bench/seed.ts'];
 const out = '.device/bundles';
 if (!existsSync('.device/run.sh'))
-  throw new Error('bundle-device: run ../shared/gpu/bundle.sh bench/kernels.ts first (it packs Node, Dawn and run.sh)');
+  throw new Error(
+    'bundle-device: run ../shared/gpu/bundle.sh scripts/device-adapter.ts first (it packs Node, Dawn and run.sh)',
+  );
 
 const rawText = {
   name: 'raw-text',
