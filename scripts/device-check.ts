@@ -123,8 +123,9 @@ async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(num
 }
 
 // --- 0. The hardware path, before and after -----------------------------------------------------
-// Forward + backward per call with the table's strategy and with the hardware table before
-// cooperative products (previousHardwarePick), in interleaved rounds: the first question for a GPU.
+// Forward + backward per call with the hardware half of the table (on a GPU, its own pick) and with
+// that half before cooperative products (previousHardwarePick), in interleaved rounds: the first
+// question for a GPU.
 /** The hardware half of the table before cooperative products: one lane per 4 units looping over k. */
 function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strategy> {
   const tiles = Math.ceil(shape.units / 4);
@@ -147,8 +148,12 @@ const pathRows: Record<string, string>[] = [];
 for (const cell of parts.has('paths') ? CELLS : []) {
   for (const [batch, timesteps, features, units] of sample(PATH_SHAPES)) {
     const base: AnyConfig = { batch, timesteps, features, units, ...cell.flags };
+    const table = pick(cell.kind, base, false);
     const before = previousHardwarePick(cell.kind, base);
-    const [after, old] = await timeVariants(cell.kind, [base, { ...base, strategy: before }]);
+    const [after, old] = await timeVariants(cell.kind, [
+      { ...base, strategy: table },
+      { ...base, strategy: before },
+    ]);
     const G = KINDS[cell.kind].gates;
     const flops = 2 * batch * timesteps * G * units * (3 * units + 3 * features);
     const ms = (t: number | 'refused') => (t === 'refused' ? t : t.toFixed(3));
