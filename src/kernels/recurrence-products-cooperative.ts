@@ -21,8 +21,11 @@ const STEPWISE_UNIT_TILES = 2;
 const MAX_SLICE_LANES = 64;
 /** Columns of k a slice takes at least, so that small layers are not split into slices of one column. */
 const MIN_SLICE_COLUMNS = 8;
-/** The most operand columns staged at once; fewer when workgroup memory is short. */
-const MAX_K_CHUNK = 1024;
+/**
+ * The most operand columns staged at once (fewer when workgroup memory is short): at most 16 KiB of
+ * operand for the backward's 4 blocks, so that several workgroups fit on a multiprocessor.
+ */
+const MAX_K_CHUNK = 256;
 
 /** The operand blocks a phase's terms read, [first, end). */
 const blockRange = (terms: readonly Term[]): [number, number] => [

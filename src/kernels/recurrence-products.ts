@@ -8,7 +8,7 @@
  * for the 4 rows of an invocation's row tile and every unit u.
  *
  * - 'loops': each invocation loops over k for its own tile of 4 rows × 4 units (the drivers' own
- *   code; recurrence-products-loops.wgsl only declares R as a runtime-sized array). One pipeline
+ *   code; recurrence-products-rolled.wgsl declares R as a runtime-sized array). One pipeline
  *   serves every size.
  * - 'unrolled': generated here for one layer's units. An invocation takes a row tile and all its
  *   units: once per stage it copies its rows' operand to private memory, then straight-line code
@@ -28,6 +28,7 @@
  * from `operand[block · OPERAND_BLOCKS + kBlock]` (mat4x4f: column i = row i at 4 consecutive k).
  */
 import loopsCode from '../wgsl/recurrence-products-loops.wgsl?raw';
+import rolledCode from '../wgsl/recurrence-products-rolled.wgsl?raw';
 import type { Cell } from './cell.js';
 import { cooperativeModule } from './recurrence-products-cooperative.js';
 
@@ -83,8 +84,8 @@ export interface ProductsModuleOptions {
  * 'unrolled', for the cell and direction when 'cooperative'.
  */
 export function productsModule(products: RecurrenceProducts, options: ProductsModuleOptions): string {
-  if (products === 'loops') return loopsCode;
-  return products === 'unrolled' ? unrolledModule(options) : cooperativeModule(options.cell, options.direction);
+  if (products === 'unrolled') return unrolledModule(options);
+  return [rolledCode, products === 'loops' ? loopsCode : cooperativeModule(options.cell, options.direction)].join('\n');
 }
 
 /** Where kernels name their variant: unrolled pipelines differ per units. */

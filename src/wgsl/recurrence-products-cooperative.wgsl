@@ -16,25 +16,13 @@
 //    does not depend on which lane runs when.
 // productAt then reads a slot of the stage's phase. Every lane calls cooperativeStage (it has barriers).
 //
-// Generated before this module (recurrence-products-cooperative.ts): FORWARD, TERMS (vec3u: slot, block,
-// gate), PHASE_TERMS (each phase's [first, end) in TERMS), PHASE_BLOCKS (its operand blocks [first,
-// end)), TERMS_PER_PHASE (the most in a phase). The driver provides
+// Composed after recurrence-products-rolled.wgsl and the module's generated terms
+// (recurrence-products-cooperative.ts): FORWARD, TERMS (vec3u: slot, block, gate), PHASE_TERMS (each
+// phase's [first, end) in TERMS), PHASE_BLOCKS (its operand blocks [first, end)), TERMS_PER_PHASE (the
+// most in a phase). The driver provides
 // cooperativeOperand(step, phase, initial, row, block, k): one operand value. No bindings of its own.
 
-alias RecurrentKernel = array<f32>;
 const COOPERATIVE = true;
-// Not unrolled: the drivers' unrolled-only arrays at their smallest.
-const UNROLLED = false;
-const UNIT_TILES = 1u;
-const OPERAND_BLOCKS = 1u;
-const OPERAND_SLOTS = 1u;
-const PRODUCT_SLOTS = 1u;
-
-fn operandRange(phase: u32) -> vec2u {
-  return vec2u(0u, 0u);
-}
-
-fn unrolledProducts(phase: u32) {}
 
 override COOP_UNIT_TILES: u32 = 1;
 override COOP_K_SLICES: u32 = 1;
