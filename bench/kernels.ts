@@ -35,6 +35,9 @@ interface Case {
   readonly stockRounds: number;
 }
 
+/** What the fused layers' timing reads of a case. */
+type Layer = Pick<Case, 'cell' | 'label' | 'config'>;
+
 const definition = (cell: Cell) => CELLS.find((c) => c.className === cell)!;
 const SHAPES = [
   { name: 'seed', shape: { batch: 5, timesteps: 3, features: 1, units: 50 }, stockCalls: 20 },
@@ -73,7 +76,7 @@ const CASES = ALL_CASES.filter((c) => selected(c.label));
  * DeepBench's RNN training shapes (T 25, inputs as wide as the layer), forward + backward per step,
  * tanh activations; cuDNN's fp32 time per step on a V100 where the issue that set the goal quotes it.
  */
-const DEEPBENCH: (Omit<Case, 'stockCalls' | 'stockRounds'> & { cudnnV100Micros?: number })[] = (
+const DEEPBENCH: (Layer & { cudnnV100Micros?: number })[] = (
   [
     ['LSTM', 1024, 16, 161],
     ['LSTM', 256, 32],
@@ -103,14 +106,14 @@ await tf.setBackend('webgpu');
 const adapter = describeAdapter(webgpu.adapterSummary);
 console.log(`adapter: ${adapter}; tfjs ${tf.version.tfjs} on ${tf.getBackend()}`);
 
-const flops = (c: Case) => {
+const flops = (c: Layer) => {
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
   const G = definition(c.cell).gates;
   return { forward: 2 * B * T * G * U * (F + U), forwardBackward: 2 * B * T * G * U * (3 * U + 3 * F) };
 };
 
 /** The layer of the case's cell, with the config fields that cell takes. */
-function createLayer(c: Case, strategy?: Partial<Strategy>) {
+function createLayer(c: Layer, strategy?: Partial<Strategy>) {
   const cell = definition(c.cell);
   const { recurrentActivation, resetAfter, ...common } = { ...c.config, ...(strategy ? { strategy } : {}) };
   const own = { recurrentActivation, resetAfter, useInitialCellState: undefined };
@@ -160,7 +163,7 @@ async function timeStock(c: Case) {
 }
 
 /** A fused layer with its inputs uploaded: forward and forward+backward calls to time, and its strategy. */
-async function fusedLayer(c: Case, strategy?: Partial<Strategy>) {
+async function fusedLayer(c: Layer, strategy?: Partial<Strategy>) {
   const layer = createLayer(c, strategy);
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
   const G = definition(c.cell).gates;
@@ -209,7 +212,7 @@ async function fusedLayer(c: Case, strategy?: Partial<Strategy>) {
 }
 
 /** The strategy the table picks and the other recurrence mode, timed in interleaved rounds. */
-async function timeFused(c: Case) {
+async function timeFused(c: Layer) {
   const chosen = await fusedLayer(c);
   const other = await fusedLayer(c, {
     recurrence: chosen.strategy.recurrence === 'persistent' ? 'stepwise' : 'persistent',
@@ -241,11 +244,7 @@ console.log(`empty dispatch: ${fixed(emptyMicros)} µs; streaming copy: ${fixed(
  * each step's recurrence in either direction at the larger of reading recurrent_kernel once (at the
  * copy's rate) and its FLOPs (at `peakGflops`), and the GEMMs over all rows at `peakGflops`.
  */
-function limitMs(
-  c: Pick<Case, 'cell' | 'config'>,
-  dispatches: { forward: number; backward: number },
-  peakGflops: number,
-): number {
+function limitMs(c: Layer, dispatches: { forward: number; backward: number }, peakGflops: number): number {
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
   const G = definition(c.cell).gates;
   const peak = peakGflops * 1e9;
@@ -298,11 +297,11 @@ const deepBench: {
 
 for (const c of DEEPBENCH) {
   console.log(`\n${c.label}`);
-  const [fused] = await timeFused({ ...c, stockCalls: 0, stockRounds: 0 });
+  const [fused] = await timeFused(c);
   const row = {
     case: c,
     fused,
-    gflops: flops(c as Case).forwardBackward / fused.forwardBackward / 1e6,
+    gflops: flops(c).forwardBackward / fused.forwardBackward / 1e6,
     stepMicros: (fused.forwardBackward * 1000) / c.config.timesteps,
     ...(c.cudnnV100Micros ? { cudnnV100Micros: c.cudnnV100Micros } : {}),
   };

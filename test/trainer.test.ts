@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fusedGRU } from '../src/model/fused-layers.js';
 import { registerKernels } from '../src/model/register-kernels.js';
 import { pacingHelps } from '../src/gpu/submission-pacer.js';
-import { deviceTraits } from '../src/kernels/strategy.js';
+import { deviceTraits, type Strategy } from '../src/kernels/strategy.js';
 import { buildSeedModel } from '../src/model/seed-model.js';
 import { copyWeightsToModel, createTrainerFromModel } from '../src/model/trainer-from-model.js';
 import type { TrainerCell, TrainerConfig } from '../src/trainer/config.js';
@@ -786,29 +786,38 @@ describe("the standalone trainer's strategies, on the adapter's own table", () =
     device = await getDevice();
   });
 
+  /** A 2-layer trainer of `cell` on the seed data. */
+  const twoLayers = (cell: TrainerCell): TrainerConfig => ({
+    timesteps: 3,
+    features: 1,
+    units: [6, 5],
+    outputs: 2,
+    cell,
+    seed: 5,
+    optimizer: { learningRate: 0.01 },
+  });
+
+  /** 50 epochs of twoLayers(cell) with each strategy: per-epoch losses and dispatches per step. */
+  async function fitWith(cell: TrainerCell, strategies: (Partial<Strategy> | undefined)[]) {
+    const config = twoLayers(cell);
+    const losses = [];
+    const dispatches = [];
+    for (const strategy of strategies) {
+      const trainer = await createTrainer(device, { ...config, strategy });
+      trainer.setData(x, y);
+      losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
+      dispatches.push(trainer.dispatchesPerStep);
+      trainer.destroy();
+    }
+    return { losses, dispatches };
+  }
+
   // The split is the weight-gradients kernel's for any gate count (weight-gradients.test.ts); here, the trainer's.
   it.each(['simpleRNN'] as const)(
     '%s: strategy overrides as a layer takes them; the weight gradients split over rows learn the same',
     async (cell) => {
       // 5 samples × 3 steps = 15 rows a step: 4 rows per split gives 4 splits (the head's 5 rows, 2).
-      const config: TrainerConfig = {
-        timesteps: 3,
-        features: 1,
-        units: [6, 5],
-        outputs: 2,
-        cell,
-        seed: 5,
-        optimizer: { learningRate: 0.01 },
-      };
-      const losses = [];
-      const dispatches = [];
-      for (const strategy of [undefined, { weightGradientRows: 4 }]) {
-        const trainer = await createTrainer(device, { ...config, strategy });
-        trainer.setData(x, y);
-        losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
-        dispatches.push(trainer.dispatchesPerStep);
-        trainer.destroy();
-      }
+      const { losses, dispatches } = await fitWith(cell, [undefined, { weightGradientRows: 4 }]);
       expect(dispatches[1], 'one more dispatch per split GEMM: 2 layers and the head').toBe(dispatches[0]! + 3);
       // Only the order of the sums differs (float32): 50 epochs of Adam keep it within 1e-5.
       expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
@@ -820,26 +829,11 @@ describe("the standalone trainer's strategies, on the adapter's own table", () =
   it.each(TEST_BACKEND === 'opengl' ? (['simpleRNN'] as const) : (['simpleRNN', 'lstm', 'gru'] as const))(
     "%s: products 'unrolled' and 'loops' learn the same",
     async (cell) => {
-      const config: TrainerConfig = {
-        timesteps: 3,
-        features: 1,
-        units: [6, 5],
-        outputs: 2,
-        cell,
-        seed: 5,
-        optimizer: { learningRate: 0.01 },
-      };
-      const losses = [];
-      for (const products of ['loops', 'unrolled'] as const) {
-        const trainer = await createTrainer(device, { ...config, strategy: { products } });
-        trainer.setData(x, y);
-        losses.push(await trainer.fit({ epochs: 50, batchSize: 32, shuffle: false }));
-        trainer.destroy();
-      }
+      const { losses } = await fitWith(cell, [{ products: 'loops' }, { products: 'unrolled' }]);
       // Only the order of the backward's sums over gates differs (float32).
       expect(worstRelative(losses[1]!, losses[0]!), 'largest per-epoch relative loss difference').toBeLessThan(1e-5);
       // The Dense head has no recurrence: 'unrolled' does not limit its outputs.
-      (await createTrainer(device, { ...config, outputs: 40, strategy: { products: 'unrolled' } })).destroy();
+      (await createTrainer(device, { ...twoLayers(cell), outputs: 40, strategy: { products: 'unrolled' } })).destroy();
     },
   );
 

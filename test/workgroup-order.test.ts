@@ -80,6 +80,22 @@ function gemmsOf(cell: string, order: Strategy['workgroupOrder'] | undefined): P
   return { gemmWorkgroup, ...(weightGradientTiles ? { weightGradientTiles } : {}) };
 }
 
+/** `variant` with the GEMM workgroups of `cell`'s variant above in the same order. */
+const withGemmsOf = (cell: string, variant: Partial<Strategy>): Partial<Strategy> => ({
+  ...variant,
+  ...gemmsOf(cell, variant.workgroupOrder),
+});
+
+/** The shape the layers above and the cooperative ones run: B9 T4 F6 U37, backwards, from an initial state. */
+const SPREAD = {
+  batch: 9,
+  timesteps: 4,
+  features: 6,
+  units: 37,
+  goBackwards: true,
+  useInitialState: true,
+} as const;
+
 const bytes = (a: Float32Array | null) => (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : null);
 
 // Every output of the layer with each strategy, byte for byte against the layer with config's own.
@@ -113,16 +129,7 @@ describe('results do not depend on the mapping of workgroups to tiles nor on wor
   const device = await getDevice();
 
   it.each(layers)('%s: every kernel, bit for bit', async (_, kind, flags, names) => {
-    const config: AnyConfig = {
-      batch: 9,
-      timesteps: 4,
-      features: 6,
-      units: 37,
-      goBackwards: true,
-      useInitialState: true,
-      ...flags,
-      strategy: { weightGradientRows: 8 },
-    };
+    const config: AnyConfig = { ...SPREAD, ...flags, strategy: { weightGradientRows: 8 } };
     await expectBitIdentical(
       device,
       kind,
@@ -150,7 +157,7 @@ describe('results do not depend on the mapping of workgroups to tiles nor on wor
       device,
       kind,
       config,
-      names.map((name) => ({ ...unrolledVariants[name]!, ...gemmsOf(cell, unrolledVariants[name]!.workgroupOrder) })),
+      names.map((name) => withGemmsOf(cell, unrolledVariants[name]!)),
     );
   });
 
@@ -158,12 +165,7 @@ describe('results do not depend on the mapping of workgroups to tiles nor on wor
     '%s with cooperative products: the recurrences, bit for bit',
     async (cell, kind, flags, names) => {
       const config: AnyConfig = {
-        batch: 9,
-        timesteps: 4,
-        features: 6,
-        units: 37,
-        goBackwards: true,
-        useInitialState: true,
+        ...SPREAD,
         ...flags,
         strategy: { products: 'cooperative', recurrenceWorkgroupSize: 32, weightGradientRows: 8 },
       };
@@ -171,10 +173,7 @@ describe('results do not depend on the mapping of workgroups to tiles nor on wor
         device,
         kind,
         config,
-        names.map((name) => ({
-          ...cooperativeVariants[name]!,
-          ...gemmsOf(cell, cooperativeVariants[name]!.workgroupOrder),
-        })),
+        names.map((name) => withGemmsOf(cell, cooperativeVariants[name]!)),
       );
     },
   );

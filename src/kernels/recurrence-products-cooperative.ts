@@ -62,11 +62,10 @@ export function cooperativeModule(cell: Cell, direction: Direction): string {
 export interface CooperativeLayout {
   /** Unit tiles (of 4 units) a workgroup computes at a time; stepwise workgroups each take one group. */
   readonly unitTiles: number;
-  /** The slices of k each product is split into. */
-  readonly kSlices: number;
-  /** Operand columns staged in workgroup memory at a time. */
-  readonly kChunk: number;
-  /** The module's override constants. */
+  /**
+   * The module's override constants: COOP_UNIT_TILES, COOP_K_SLICES (the slices of k each product is
+   * split into), COOP_K_CHUNK (operand columns staged at a time) and the two arrays' sizes.
+   */
   readonly constants: Readonly<Record<string, number>>;
 }
 
@@ -97,7 +96,9 @@ export function cooperativeLayout(
       ? Math.min(STEPWISE_UNIT_TILES, tiles)
       : Math.max(1, Math.min(tiles, Math.floor(strategy.recurrenceWorkgroupSize / (terms * kSlices))));
   const budget = limits.maxComputeWorkgroupStorageSize - reservedBytes;
-  const partialBytes = () => terms * unitTiles * 4 * kSlices * 16;
+  // vec4f sums: one per term, unit tile, row and slice.
+  const partials = () => terms * unitTiles * 4 * kSlices;
+  const partialBytes = () => partials() * 16;
   // The operand's 4 rows of every block, `columns` wide; a chunk is at least one round of slices.
   const operandBytes = (columns: number) => blocks * 4 * columns * 4;
   const needed = () => partialBytes() + operandBytes(kSlices);
@@ -115,13 +116,11 @@ export function cooperativeLayout(
   const kChunk = Math.floor(Math.min(MAX_K_CHUNK, Math.ceil(units / kSlices) * kSlices, fits) / kSlices) * kSlices;
   return {
     unitTiles,
-    kSlices,
-    kChunk,
     constants: {
       COOP_UNIT_TILES: unitTiles,
       COOP_K_SLICES: kSlices,
       COOP_K_CHUNK: kChunk,
-      COOP_PARTIALS: terms * unitTiles * 4 * kSlices,
+      COOP_PARTIALS: partials(),
       COOP_OPERAND: blocks * 4 * kChunk,
     },
   };
