@@ -126,6 +126,37 @@ async function error(device: GPUDevice, { run, data, expected }: Setup): Promise
   );
 }
 
+/**
+ * Whether removing barrier `index` breaks one of `cells`' kernels, tried in turn until one breaks. Each
+ * cell's intact kernel (under the strategy the barrier's mutant runs with) is checked against the reference
+ * once, when a mutant first needs it.
+ */
+function mutantsBroken(
+  device: GPUDevice,
+  direction: 'forward' | 'backward',
+  strategyFor: (index: number) => Partial<Strategy>,
+  workgroupStorage?: number,
+) {
+  const intact = new Map<string, Setup>();
+  const checked = async (name: CellName, strategy: Partial<Strategy>) => {
+    const key = `${name} ${JSON.stringify(strategy)}`;
+    let test = intact.get(key);
+    if (!test) {
+      test = setup(device, name, direction, strategy, workgroupStorage);
+      expect(await error(device, test), `${name}, the intact kernel`).toBeLessThan(TOLERANCE);
+      intact.set(key, test);
+    }
+    return test;
+  };
+  return async (index: number, cells: readonly CellName[]): Promise<boolean> => {
+    for (const name of cells) {
+      const test = await checked(name, strategyFor(index));
+      if ((await error(device, { ...test, run: withoutBarrier(test.run, index) })) > TOLERANCE) return true;
+    }
+    return false;
+  };
+}
+
 // Each driver has the staging barrier, then one after each phase of a step; the second phase's only
 // GRU (without resetAfter) has, so each barrier must break SimpleRNN's kernel or GRU's.
 const CELL_NAMES = ['SimpleRNN', 'GRU'] as const;
@@ -141,14 +172,14 @@ describe('every barrier of the recurrence kernels is needed: removing one breaks
         name,
       ).toEqual(BARRIERS);
     }
+    const broken = mutantsBroken(device, direction, (index) =>
+      BARRIERS[index] === 'workgroupBarrier();' ? staged : unstaged,
+    );
     for (const [index, barrier] of BARRIERS.entries()) {
-      const broken: string[] = [];
-      for (const name of CELL_NAMES) {
-        const test = setup(device, name, direction, barrier === 'workgroupBarrier();' ? staged : unstaged);
-        expect(await error(device, test), `${name}, the intact kernel`).toBeLessThan(TOLERANCE);
-        if ((await error(device, { ...test, run: withoutBarrier(test.run, index) })) > TOLERANCE) broken.push(name);
-      }
-      expect(broken.length, `without barrier ${index} (${barrier}), some cell's results are wrong`).toBeGreaterThan(0);
+      expect(
+        await broken(index, CELL_NAMES),
+        `without barrier ${index} (${barrier}), some cell's results are wrong`,
+      ).toBe(true);
     }
   });
 });
@@ -181,25 +212,12 @@ describe("the cooperative products' barriers are needed: removing one breaks a c
     expect([...code.matchAll(BARRIER)].slice(0, COOPERATIVE_BARRIERS).map((m) => m[0])).toEqual(
       Array(COOPERATIVE_BARRIERS).fill('workgroupBarrier();'),
     );
-    // Each cell's setup, checked intact once, when a mutant first needs it.
-    const intact = new Map<(typeof COOPERATIVE_CELLS)[number], Setup>();
-    const checked = async (name: (typeof COOPERATIVE_CELLS)[number]) => {
-      let test = intact.get(name);
-      if (!test) {
-        test = setup(device, name, direction, cooperative, 2048);
-        expect(await error(device, test), `${name}, the intact kernel`).toBeLessThan(TOLERANCE);
-        intact.set(name, test);
-      }
-      return test;
-    };
+    const broken = mutantsBroken(device, direction, () => cooperative, 2048);
     for (const index of COOPERATIVE_MUTANTS) {
-      let broken = false;
-      for (const name of COOPERATIVE_CELLS) {
-        const test = await checked(name);
-        broken = (await error(device, { ...test, run: withoutBarrier(test.run, index) })) > TOLERANCE;
-        if (broken) break;
-      }
-      expect(broken, `without the cooperative products' barrier ${index}, some cell's results are wrong`).toBe(true);
+      expect(
+        await broken(index, COOPERATIVE_CELLS),
+        `without the cooperative products' barrier ${index}, some cell's results are wrong`,
+      ).toBe(true);
     }
   });
 });
