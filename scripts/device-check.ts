@@ -125,8 +125,12 @@ async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(num
 // --- 0. The hardware path, before and after -----------------------------------------------------
 // Forward + backward per call with the hardware half of the table (on a GPU, its own pick) and with
 // that half before cooperative products (previousHardwarePick), in interleaved rounds: the first
-// question for a GPU.
-/** The hardware half of the table before cooperative products: one lane per 4 units looping over k. */
+// question for a GPU. Where the table splits the weight gradients' rows (which that half did not), the
+// table without the split runs too, so that each change has its own ratio.
+/**
+ * The hardware half of the table before cooperative products: one lane per 4 units looping over k, the
+ * weight gradients in one split up to 32,768 rows.
+ */
 function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strategy> {
   const tiles = Math.ceil(shape.units / 4);
   const weightBytes = KINDS[kind].gates * shape.units * shape.units * 4;
@@ -137,8 +141,10 @@ function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strate
     recurrenceWorkgroupSize: Math.min(lanes, device.limits.maxComputeInvocationsPerWorkgroup),
     weightsInWorkgroup: persistent && weightBytes <= device.limits.maxComputeWorkgroupStorageSize,
     products: 'loops',
+    weightGradientRows: UNSPLIT_ROWS,
   };
 }
+const UNSPLIT_ROWS = 32_768;
 const PATH_SHAPES: [number, number, number, number][] = [
   [5, 3, 1, 50],
   [32, 64, 16, 256],
@@ -150,18 +156,24 @@ for (const cell of parts.has('paths') ? CELLS : []) {
     const base: AnyConfig = { batch, timesteps, features, units, ...cell.flags };
     const table = pick(cell.kind, base, false);
     const before = previousHardwarePick(cell.kind, base);
-    const [after, old] = await timeVariants(cell.kind, [
+    const split = table.weightGradientRows !== UNSPLIT_ROWS;
+    const [after, old, unsplit] = await timeVariants(cell.kind, [
       { ...base, strategy: table },
       { ...base, strategy: before },
+      ...(split ? [{ ...base, strategy: { ...table, weightGradientRows: UNSPLIT_ROWS } }] : []),
     ]);
     const G = KINDS[cell.kind].gates;
     const flops = 2 * batch * timesteps * G * units * (3 * units + 3 * features);
     const ms = (t: number | 'refused') => (t === 'refused' ? t : t.toFixed(3));
+    const ratio = (slow?: number | 'refused', fast?: number | 'refused') =>
+      typeof slow === 'number' && typeof fast === 'number' ? `${(slow / fast).toFixed(2)}x` : '-';
     const row = {
       case: `${cell.name} ${batch}×${timesteps}×${features}×${units}`,
       'table (cooperative) ms': ms(after!),
       'before (loops) ms': ms(old!),
-      'before / table': typeof after === 'number' && typeof old === 'number' ? `${(old / after).toFixed(2)}x` : '-',
+      'before / table': ratio(old, after),
+      'weight-gradient splits': split ? `${Math.ceil((batch * timesteps) / table.weightGradientRows)}` : '1',
+      'unsplit / table': split ? ratio(unsplit, after) : '-',
       'table GFLOP/s': typeof after === 'number' ? (flops / after / 1e6).toFixed(1) : '-',
     };
     console.log(JSON.stringify(row));

@@ -32,6 +32,24 @@ describe('the strategy table', () => {
     expect(pick(hardware, units, 'persistent')).toEqual(persistent);
   });
 
+  it.each([
+    // batch, timesteps, features, units, the hardware half's rows per weight-gradient split: one split (32,768
+    // rows) while a split's invocations, ceil(U/4)·(ceil(F/4) + ceil(U/4) + 1), are enough or the rows few;
+    // else as many splits of whole 256-row blocks as reach 2^17 invocations
+    [5, 3, 1, 50, 32_768],
+    [8, 32, 32, 1024, 32_768],
+    [16, 25, 1024, 1024, 32_768],
+    [32, 64, 16, 256, 256], // 4,416 invocations a split: 8 splits, all the rows allow
+    [64, 100, 1, 8, 256], // 8 invocations a split: 25 splits
+    [512, 100, 16, 256, 1792], // 4,416 invocations a split: 30 splits wanted, 29 of 1,792 rows
+    [2, 2, 1, 1, 32_768],
+  ])('weight-gradient splits, hardware, B%i T%i F%i U%i: %i rows each; CPU fallback: 32,768', (B, T, F, U, rows) => {
+    const shape = { batch: B, timesteps: T, features: F, units: U, gates: 4 };
+    expect(chooseStrategy(hardware, shape).weightGradientRows).toBe(rows);
+    expect(chooseStrategy(fallback, shape).weightGradientRows).toBe(32_768);
+    expect(chooseStrategy(hardware, shape, { weightGradientRows: 64 }).weightGradientRows).toBe(64);
+  });
+
   it.each([1, 50, 1024])('CPU fallback, %i units: persistent, 4 lanes, weights in storage', (units) => {
     expect(pick(fallback, units)).toEqual(['persistent', 4, false]);
     expect(pick(fallback, units, 'persistent')).toEqual(['persistent', 4, false]);

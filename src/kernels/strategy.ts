@@ -106,6 +106,14 @@ const MAX_MULTIPLY_ADDS_PER_DISPATCH = 2 ** 26;
 const MAX_STEPS_PER_DISPATCH = 1024;
 /** Rows per weight-gradient split: 8,192 loop iterations of 4 rows, well inside llvmpipe's budget. */
 const WEIGHT_GRADIENT_ROWS = 32_768;
+/**
+ * Weight-gradient invocations the hardware half aims for, splitting long reductions over rows to get
+ * them: a large GPU holds ~2^18 resident lanes (an H100: 132 SMs × 2,048), and one invocation a lane
+ * leaves none to hide another's loads.
+ */
+const HARDWARE_WEIGHT_GRADIENT_INVOCATIONS = 2 ** 17;
+/** The fewest rows a hardware split sums: one of weight-gradients.wgsl's blocks of partial sums. */
+const HARDWARE_SPLIT_ROWS = 256;
 
 /** Timesteps per persistent dispatch: a row tile's multiply-adds per step, 4·gates·units², within budget. */
 export function stepsPerDispatch(shape: StrategyShape): number {
@@ -134,7 +142,12 @@ export function chooseStrategy(traits: DeviceTraits, shape: StrategyShape, overr
         weightGradientTiles: 4,
         products: weights <= UNROLLED_MAX_WEIGHTS ? 'unrolled' : 'loops',
       }
-    : { ...common, ...hardwareStrategy(traits, shape, checked.recurrence), weightGradientTiles: 1 };
+    : {
+        ...common,
+        ...hardwareStrategy(traits, shape, checked.recurrence),
+        weightGradientTiles: 1,
+        weightGradientRows: hardwareWeightGradientRows(shape),
+      };
   const strategy = { ...base, ...traits.pinned, ...checked };
   if (strategy.products === 'unrolled' && weights > UNROLLED_MAX_WEIGHTS) {
     throw new RangeError(
@@ -168,6 +181,24 @@ function hardwareStrategy(traits: DeviceTraits, shape: StrategyShape, mode?: Rec
     gemmWorkgroup: [8, 8],
     products: 'cooperative',
   } as const;
+}
+
+/**
+ * The hardware half's rows per weight-gradient split: one invocation owns 4 output rows × 4 units of
+ * every gate (weightGradientTiles 1), so a split has ceil(units/4) × (ceil(features/4) + ceil(units/4) + 1)
+ * of them; past the rows of one split each, more splits fill the GPU (the second pass adds the
+ * partials in split order). Whole blocks of HARDWARE_SPLIT_ROWS, so the split depends on the shape alone.
+ */
+function hardwareWeightGradientRows(shape: StrategyShape): number {
+  const rows = shape.batch * shape.timesteps;
+  const unitTiles = Math.ceil(shape.units / 4);
+  const perSplit = unitTiles * (Math.ceil(shape.features / 4) + unitTiles + 1);
+  const splits = Math.min(
+    Math.ceil(HARDWARE_WEIGHT_GRADIENT_INVOCATIONS / perSplit),
+    Math.floor(rows / HARDWARE_SPLIT_ROWS),
+  );
+  if (splits <= 1) return WEIGHT_GRADIENT_ROWS;
+  return Math.min(WEIGHT_GRADIENT_ROWS, Math.ceil(rows / splits / HARDWARE_SPLIT_ROWS) * HARDWARE_SPLIT_ROWS);
 }
 
 const positiveInteger = (value: unknown): value is number =>
