@@ -149,7 +149,13 @@ const masks = (c: Case) => ({
 
 async function run(device: GPUDevice, c: Case, data: Data) {
   const { features: F, units: U, gates: G } = c;
-  const strategy = chooseStrategy(deviceTraits(device), c, { gemmWorkgroup: c.gemm, weightGradientTiles: c.tiles });
+  // One split: this kernel's outputs are the gradients (more splits' partials are added by
+  // weight-gradient-splits, which the layers' tests run), whatever the table would split.
+  const strategy = chooseStrategy(deviceTraits(device), c, {
+    gemmWorkgroup: c.gemm,
+    weightGradientTiles: c.tiles,
+    weightGradientRows: c.batch * c.timesteps,
+  });
   const dropout = c.dropout ?? false;
   const layout = sideLayout(
     { ...c, useInitialSaved: false, masking: null, inputDropout: dropout, recurrentDropout: dropout },
