@@ -125,11 +125,12 @@ async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(num
 // --- 0. The hardware path, before and after -----------------------------------------------------
 // Forward + backward per call with the hardware half of the table (on a GPU, its own pick) and with
 // that half before cooperative products (previousHardwarePick), in interleaved rounds: the first
-// question for a GPU. Where the table splits the weight gradients' rows (which that half did not), the
-// table without the split runs too, so that each change has its own ratio.
+// question for a GPU. Where the table splits the GEMMs' reductions (the weight gradients' rows, the input
+// gradient's columns), which that half did not, the table without the splits runs too, so that each
+// change has its own ratio.
 /**
  * The hardware half of the table before cooperative products: one lane per 4 units looping over k, the
- * weight gradients in one split up to 32,768 rows.
+ * GEMMs unsplit (the weight gradients in one split up to 32,768 rows, an invocation per input-gradient tile).
  */
 function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strategy> {
   const tiles = Math.ceil(shape.units / 4);
@@ -141,10 +142,10 @@ function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strate
     recurrenceWorkgroupSize: Math.min(lanes, device.limits.maxComputeInvocationsPerWorkgroup),
     weightsInWorkgroup: persistent && weightBytes <= device.limits.maxComputeWorkgroupStorageSize,
     products: 'loops',
-    weightGradientRows: UNSPLIT_ROWS,
+    ...UNSPLIT,
   };
 }
-const UNSPLIT_ROWS = 32_768;
+const UNSPLIT = { weightGradientRows: 32_768, inputGradientSlices: 1 } as const;
 const PATH_SHAPES: [number, number, number, number][] = [
   [5, 3, 1, 50],
   [32, 64, 16, 256],
@@ -156,11 +157,13 @@ for (const cell of parts.has('paths') ? CELLS : []) {
     const base: AnyConfig = { batch, timesteps, features, units, ...cell.flags };
     const table = pick(cell.kind, base, false);
     const before = previousHardwarePick(cell.kind, base);
-    const split = table.weightGradientRows !== UNSPLIT_ROWS;
+    const split =
+      table.weightGradientRows !== UNSPLIT.weightGradientRows ||
+      table.inputGradientSlices !== UNSPLIT.inputGradientSlices;
     const [after, old, unsplit] = await timeVariants(cell.kind, [
       { ...base, strategy: table },
       { ...base, strategy: before },
-      ...(split ? [{ ...base, strategy: { ...table, weightGradientRows: UNSPLIT_ROWS } }] : []),
+      ...(split ? [{ ...base, strategy: { ...table, ...UNSPLIT } }] : []),
     ]);
     const G = KINDS[cell.kind].gates;
     const flops = 2 * batch * timesteps * G * units * (3 * units + 3 * features);
@@ -172,7 +175,8 @@ for (const cell of parts.has('paths') ? CELLS : []) {
       'table (cooperative) ms': ms(after!),
       'before (loops) ms': ms(old!),
       'before / table': ratio(old, after),
-      'weight-gradient splits': split ? `${Math.ceil((batch * timesteps) / table.weightGradientRows)}` : '1',
+      'weight-gradient splits': `${Math.ceil((batch * timesteps) / table.weightGradientRows)}`,
+      'input-gradient slices': `${table.inputGradientSlices}`,
       'unsplit / table': split ? ratio(unsplit, after) : '-',
       'table GFLOP/s': typeof after === 'number' ? (flops / after / 1e6).toFixed(1) : '-',
     };

@@ -50,6 +50,23 @@ describe('the strategy table', () => {
     expect(chooseStrategy(hardware, shape, { weightGradientRows: 64 }).weightGradientRows).toBe(64);
   });
 
+  it.each([
+    // batch, timesteps, features, gates, units, the hardware half's input-gradient slices: toward 2^17 lanes
+    // over the ceil(rows/4)·ceil(F/4) tiles, at most 64 a tile, each summing 16 or more of the gates' columns,
+    // a power of two; 1 (an invocation per tile) where the tiles are enough or the columns few
+    [5, 3, 1, 1, 50, 2], // 4 tiles, 50 columns: 3 slices' worth, 2
+    [8, 32, 32, 4, 1024, 64], // 512 tiles of 4,096 columns
+    [32, 64, 16, 1, 256, 16], // 2,048 tiles: 64 wanted, 256 columns allow 16
+    [32, 64, 16, 4, 256, 64],
+    [16, 25, 1024, 4, 1024, 4], // DeepBench's LSTM: 25,600 tiles, 6 wanted
+    [512, 100, 64, 3, 50, 1], // 204,800 tiles
+    [8, 4, 1, 1, 15, 1], // 15 columns: under one slice's 16
+  ])('input-gradient slices, hardware, B%i T%i F%i G%i U%i: %i; CPU fallback: 1', (B, T, F, gates, U, slices) => {
+    const shape = { batch: B, timesteps: T, features: F, units: U, gates };
+    expect(chooseStrategy(hardware, shape).inputGradientSlices).toBe(slices);
+    expect(chooseStrategy(fallback, shape).inputGradientSlices).toBe(1);
+  });
+
   it.each([1, 50, 1024])('CPU fallback, %i units: persistent, 4 lanes, weights in storage', (units) => {
     expect(pick(fallback, units)).toEqual(['persistent', 4, false]);
     expect(pick(fallback, units, 'persistent')).toEqual(['persistent', 4, false]);

@@ -2,8 +2,10 @@
  * Input gradient of a recurrent layer, every timestep in one GEMM over batch·timesteps rows:
  *   dx[b, t(s), :] = (dGates[b, s, :G·U] · kernelᵀ) ⊙ dm[b, :],   t(s) = goBackwards ? T-1-s : s,
  * dm the input's dropout mask in `side` (1 without), reducing over the gates' columns G·U of dGates rows
- * gradientBlocks·U wide. One dispatch (see input-gradient.wgsl).
- * Limits: feature tiles / gemmWorkgroup[0] on grid x; row tiles fold into grid z.
+ * gradientBlocks·U wide. One dispatch (see input-gradient.wgsl): tiles of 4 rows × 4 features, in
+ * workgroups of gemmWorkgroup tiles, or with strategy.inputGradientSlices > 1 a workgroup of that many
+ * lanes per tile, splitting its reduction.
+ * Limits: feature tiles (/ gemmWorkgroup[0]) on grid x; row tiles fold into grid z.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import code from '../wgsl/input-gradient.wgsl?raw';
@@ -43,13 +45,15 @@ export function describeInputGradient(
   strategy: Strategy,
   traits: DeviceTraits,
 ): InputGradientRun {
-  const [wx, wy] = strategy.gemmWorkgroup;
+  const slices = strategy.inputGradientSlices;
+  const tilesPerWorkgroup = slices > 1 ? ([1, 1] as const) : strategy.gemmWorkgroup;
   const rows = shape.batch * shape.timesteps;
   return {
     spec: inputGradient,
     constants: {
-      WORKGROUP_X: wx,
-      WORKGROUP_Y: wy,
+      WORKGROUP_X: slices > 1 ? slices : tilesPerWorkgroup[0],
+      WORKGROUP_Y: tilesPerWorkgroup[1],
+      K_SLICES: slices,
       INPUT_DROPOUT: dropoutConstants(options.side ?? null).INPUT_DROPOUT,
       WORKGROUP_ORDER: workgroupOrderId(strategy),
     },
@@ -58,7 +62,7 @@ export function describeInputGradient(
         workgroups: rowGemmGrid(
           rows,
           shape.features,
-          strategy.gemmWorkgroup,
+          tilesPerWorkgroup,
           traits.limits.maxComputeWorkgroupsPerDimension,
         ),
         params: {

@@ -45,6 +45,12 @@ export interface Strategy {
    * load of dGates (the CPU fallback's 4); fewer spread the reduction over more invocations.
    */
   readonly weightGradientTiles: 1 | 2 | 4;
+  /**
+   * Lanes that split each input-gradient tile's reduction over the gates' columns (a workgroup per tile),
+   * or 1: one invocation sums a tile's every column. Results depend on it (the order of the sums), not on
+   * the workgroups' order.
+   */
+  readonly inputGradientSlices: number;
   /** Which workgroup works on which tile; tests permute it. */
   readonly workgroupOrder: WorkgroupOrder;
   /**
@@ -107,11 +113,14 @@ const MAX_STEPS_PER_DISPATCH = 1024;
 /** Rows per weight-gradient split: 8,192 loop iterations of 4 rows, well inside llvmpipe's budget. */
 const WEIGHT_GRADIENT_ROWS = 32_768;
 /**
- * Weight-gradient invocations the hardware half aims for, splitting long reductions over rows to get
- * them: a large GPU holds ~2^18 resident lanes (an H100: 132 SMs × 2,048), and one invocation a lane
- * leaves none to hide another's loads.
+ * Invocations the hardware half's GEMMs aim for, splitting long reductions to get them: a large GPU
+ * holds ~2^18 resident lanes (an H100: 132 SMs × 2,048), and one invocation a lane leaves none to hide
+ * another's loads.
  */
-const HARDWARE_WEIGHT_GRADIENT_INVOCATIONS = 2 ** 17;
+const HARDWARE_GEMM_INVOCATIONS = 2 ** 17;
+/** The most lanes splitting an input-gradient tile, each summing at least 4 runs of 4 columns. */
+const HARDWARE_INPUT_GRADIENT_SLICES = 64;
+const SLICE_MIN_COLUMNS = 16;
 /** The fewest rows a hardware split sums: one of weight-gradients.wgsl's blocks of partial sums. */
 const HARDWARE_SPLIT_ROWS = 256;
 
@@ -127,6 +136,7 @@ export function chooseStrategy(traits: DeviceTraits, shape: StrategyShape, overr
   const common = {
     maxStepsPerDispatch: stepsPerDispatch(shape),
     weightGradientRows: WEIGHT_GRADIENT_ROWS,
+    inputGradientSlices: 1,
     workgroupOrder: 'natural',
     activations: 'compiled',
   } as const;
@@ -147,6 +157,7 @@ export function chooseStrategy(traits: DeviceTraits, shape: StrategyShape, overr
         ...hardwareStrategy(traits, shape, checked.recurrence),
         weightGradientTiles: 1,
         weightGradientRows: hardwareWeightGradientRows(shape),
+        inputGradientSlices: hardwareInputGradientSlices(shape),
       };
   const strategy = { ...base, ...traits.pinned, ...checked };
   if (strategy.products === 'unrolled' && weights > UNROLLED_MAX_WEIGHTS) {
@@ -193,12 +204,26 @@ function hardwareWeightGradientRows(shape: StrategyShape): number {
   const rows = shape.batch * shape.timesteps;
   const unitTiles = Math.ceil(shape.units / 4);
   const perSplit = unitTiles * (Math.ceil(shape.features / 4) + unitTiles + 1);
-  const splits = Math.min(
-    Math.ceil(HARDWARE_WEIGHT_GRADIENT_INVOCATIONS / perSplit),
-    Math.floor(rows / HARDWARE_SPLIT_ROWS),
-  );
+  const splits = Math.min(Math.ceil(HARDWARE_GEMM_INVOCATIONS / perSplit), Math.floor(rows / HARDWARE_SPLIT_ROWS));
   if (splits <= 1) return WEIGHT_GRADIENT_ROWS;
   return Math.min(WEIGHT_GRADIENT_ROWS, Math.ceil(rows / splits / HARDWARE_SPLIT_ROWS) * HARDWARE_SPLIT_ROWS);
+}
+
+/**
+ * The hardware half's input-gradient slices: a layer with few rows × features (ceil(rows/4)·ceil(F/4)
+ * tiles) and many gates' columns to reduce over (LSTM 8×32×32×1024: 512 tiles of 4,096 columns) splits
+ * each tile over a workgroup: toward 2^17 lanes in all, up to 64 a tile and each summing 16 columns or
+ * more, rounded down to a power of two (each count is a pipeline of its own).
+ */
+function hardwareInputGradientSlices(shape: StrategyShape): number {
+  const tiles = Math.ceil((shape.batch * shape.timesteps) / 4) * Math.ceil(shape.features / 4);
+  const columns = (shape.gates ?? 1) * shape.units;
+  const wanted = Math.min(
+    Math.ceil(HARDWARE_GEMM_INVOCATIONS / tiles),
+    HARDWARE_INPUT_GRADIENT_SLICES,
+    Math.floor(columns / SLICE_MIN_COLUMNS),
+  );
+  return wanted < 2 ? 1 : 2 ** Math.floor(Math.log2(wanted));
 }
 
 const positiveInteger = (value: unknown): value is number =>
@@ -217,6 +242,10 @@ const STRATEGY_FIELDS: {
   maxStepsPerDispatch: { expected: 'a positive integer', valid: positiveInteger },
   weightGradientRows: { expected: 'a positive integer', valid: positiveInteger },
   weightGradientTiles: { expected: '1, 2 or 4', valid: (v) => v === 1 || v === 2 || v === 4 },
+  inputGradientSlices: {
+    expected: 'an integer from 1 to 256',
+    valid: (v) => positiveInteger(v) && v <= 256,
+  },
   workgroupOrder: {
     expected: WORKGROUP_ORDERS.map((o) => `'${o}'`).join(', '),
     valid: (v) => (WORKGROUP_ORDERS as readonly unknown[]).includes(v),

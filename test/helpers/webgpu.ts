@@ -52,11 +52,17 @@ export async function getDevice(): Promise<GPUDevice> {
 /**
  * What tests of semantics rather than strategies pin (the tfjs tests, the trainers' grids against stock
  * tfjs): one pipeline per cell serves every activation pair and size, where each would compile its own,
- * seconds apiece on the CPU emulators; and one weight-gradient tile per invocation, whose pipeline
- * SwiftShader compiles in half the time of its own table's 4. The core's tests, the trainer's strategy
- * tests, the pages and the README examples run the adapter's own table.
+ * seconds apiece on the CPU emulators; one weight-gradient tile per invocation, whose pipeline
+ * SwiftShader compiles in half the time of its own table's 4; and the input gradient unsplit, where the
+ * hardware half (OpenGL's) would compile one pipeline per slice count. The core's tests, the trainer's
+ * strategy tests, the pages and the README examples run the adapter's own table.
  */
-export const SHARED_PIPELINES = { activations: 'runtime', products: 'loops', weightGradientTiles: 1 } as const;
+export const SHARED_PIPELINES = {
+  activations: 'runtime',
+  products: 'loops',
+  weightGradientTiles: 1,
+  inputGradientSlices: 1,
+} as const;
 
 /** The test device with SHARED_PIPELINES pinned (getDevice() unpins). */
 export async function getSharedPipelinesDevice(): Promise<GPUDevice> {
