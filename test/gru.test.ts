@@ -37,7 +37,7 @@ const rows: Row[] = [
   [33, 3, 8, 7, { resetAfter: true, goBackwards: true }, staged],
   [5, 17, 8, 257, { resetAfter: true, initial: true }],
   [1, 3, 3, 1024, { goBackwards: true, initial: true }],
-  [2, 3, 3, 1024, { resetAfter: true, initial: true }, HARDWARE],
+  [2, 3, 3, 520, { resetAfter: true, initial: true }, HARDWARE],
   [5, 3, 8, 2, { goBackwards: true, activation: 'relu', recurrentActivation: 'sigmoid' }],
   [5, 3, 8, 2, { resetAfter: true, activation: 'relu', recurrentActivation: 'sigmoid' }],
 ];

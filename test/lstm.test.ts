@@ -39,7 +39,7 @@ const rows: Row[] = [
   [1, 3, 1, 130, { goBackwards: true, initial: true }, undefined, { lastStepOnly: true }],
   [5, 17, 8, 257, {}],
   [1, 3, 3, 1024, { goBackwards: true, initial: true }],
-  [2, 3, 3, 1024, { initial: true }, HARDWARE, { lastOutputs: true }],
+  [2, 3, 3, 520, { initial: true }, HARDWARE, { lastOutputs: true }],
   [5, 3, 8, 2, { goBackwards: true, useBias: false, activation: 'relu', recurrentActivation: 'sigmoid' }],
 ];
 

@@ -64,6 +64,12 @@ describe('bad input to createSimpleRNN, createLSTM and createGRU', async () => {
       /config\.strategy\.maxStepsPerDispatch: expected a positive integer; got 0\.5/,
     ],
     [
+      'input-gradient slices past a workgroup',
+      'device',
+      { ...seed, strategy: { inputGradientSlices: 512 } },
+      /config\.strategy\.inputGradientSlices: expected an integer from 1 to 256; got 512/,
+    ],
+    [
       'an unknown strategy field',
       'device',
       { ...seed, strategy: { workgroupSize: 4 } },

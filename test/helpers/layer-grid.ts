@@ -15,7 +15,12 @@ export const staged: Partial<Strategy> = {
   recurrenceWorkgroupSize: 32,
 };
 export const chunked: Partial<Strategy> = { maxStepsPerDispatch: 4 };
-/** Marks a row to run with the strategy the table picks for a hardware GPU (not a fallback adapter). */
+/**
+ * Marks a row to run with the strategy the table picks for a hardware GPU (not a fallback adapter). The
+ * widest such rows have 520 units (65 stepwise groups, the operand in 3 chunks): SwiftShader runs cooperative
+ * products 4-41x slower than its own, and OpenGL's table picks the hardware half for every row, 1,024 units
+ * included.
+ */
 export const HARDWARE = 'hardware';
 
 export type Row = [
