@@ -197,8 +197,8 @@ function hardwareStrategy(traits: DeviceTraits, shape: StrategyShape, mode?: Rec
 /**
  * The hardware half's rows per weight-gradient split: one invocation owns 4 output rows × 4 units of
  * every gate (weightGradientTiles 1), so a split has ceil(units/4) × (ceil(features/4) + ceil(units/4) + 1)
- * of them; past the rows of one split each, more splits fill the GPU (the second pass adds the
- * partials in split order). Whole blocks of HARDWARE_SPLIT_ROWS, so the split depends on the shape alone.
+ * invocations; where those are too few, more splits fill the GPU (the second pass adds the partials in
+ * split order). Whole blocks of HARDWARE_SPLIT_ROWS rows: the split depends on the shape alone.
  */
 function hardwareWeightGradientRows(shape: StrategyShape): number {
   const rows = shape.batch * shape.timesteps;
