@@ -1,5 +1,6 @@
 // scripts/device-check.ts: what a lent hardware GPU must show, in one run (it runs on any adapter).
-// 0. The hardware path before and after cooperative products, forward + backward, interleaved rounds.
+// 0. The hardware path before and after cooperative products and split GEMMs, forward + backward,
+//    interleaved rounds; then, with timestamps, each kernel's GPU time per call and the GEMMs' GFLOP/s.
 // 1. Every cell against its float64 reference on awkward shapes, with the strategy the table picks
 //    for this adapter and each alternative, each case run three more times and required bit-identical:
 //    on a GPU, workgroups really run at once, so a race shows as a moving result.
@@ -13,7 +14,7 @@
 // Prints a table per part and writes bench/results/device-check.json; exits 1 on any failure.
 // `--quick`: two small shapes per part, to try the script itself on a software adapter;
 // `--parts strategies,trainer` and `--cells GRU,LSTM` run some parts or cells only; `--shapes
-// 32x64x16x128,8x32x32x512` times the strategies on those shapes (batch×timesteps×features×units).
+// 32x64x16x128,8x32x32x512` times the paths and strategies on those shapes (batch×timesteps×features×units).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -55,6 +56,19 @@ const args = parseArgs({
 const quick = args.quick;
 const parts = new Set(args.parts.split(','));
 const sample = <T>(list: T[]) => (quick ? list.slice(0, 2) : list);
+/** batch, timesteps, features, units */
+type Dims = [number, number, number, number];
+const parseShape = (text: string): Dims => {
+  const dims = text.split('x').map(Number);
+  if (dims.length !== 4 || !dims.every((d) => Number.isInteger(d) && d >= 1))
+    throw new Error(
+      '--shapes: expected batch×timesteps×features×units as 4 positive integers joined by x, ' +
+        `e.g. 32x64x16x128; got ${text}`,
+    );
+  return dims as Dims;
+};
+/** --shapes, for the parts that time shapes (paths, strategies). */
+const askedShapes = args.shapes?.split(',').map(parseShape);
 
 const CELLS: { name: string; kind: LayerKind; flags: Partial<AnyConfig> }[] = [
   { name: 'SimpleRNN', kind: 'SimpleRNN' as const, flags: {} },
@@ -146,12 +160,43 @@ function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strate
   };
 }
 const UNSPLIT = { weightGradientRows: 32_768, inputGradientSlices: 1 } as const;
-const PATH_SHAPES: [number, number, number, number][] = [
+const PATH_SHAPES: Dims[] = askedShapes ?? [
   [5, 3, 1, 50],
   [32, 64, 16, 256],
   [8, 32, 32, 1024],
 ];
 const pathRows: Record<string, string>[] = [];
+const profileRows: Record<string, string>[] = [];
+const PROFILED_CALLS = 3;
+
+/**
+ * Where a call's GPU time goes with the table's pick (timestamps around each dispatch): ms per call for
+ * each kernel, and the GEMMs' GFLOP/s (the weight gradients' with their splits' sum beside them).
+ */
+async function profileCall(kind: LayerKind, config: AnyConfig, name: string): Promise<Record<string, string>> {
+  const layer = timedLayer(kind, config);
+  await layer.settle();
+  const kernels = await profileDispatches(device, async () => {
+    for (let i = 0; i < PROFILED_CALLS; i++) layer.run();
+    await layer.settle();
+  });
+  layer.destroy();
+  const { batch: B, timesteps: T, features: F, units: U } = config;
+  const G = KINDS[kind].gates;
+  const gemmFlops: Record<string, number> = {
+    'input-projection': 2 * B * T * F * G * U,
+    'weight-gradients': 2 * B * T * (F + U + 1) * G * U,
+    'input-gradient': 2 * B * T * G * U * F,
+  };
+  const row: Record<string, string> = { case: name };
+  for (const [kernel, { ms }] of kernels) {
+    const perCall = ms / PROFILED_CALLS;
+    const flops = gemmFlops[kernel];
+    row[`${kernel} ms`] = perCall.toFixed(3) + (flops ? ` (${(flops / perCall / 1e6).toPrecision(3)} GFLOP/s)` : '');
+  }
+  return row;
+}
+
 for (const cell of parts.has('paths') ? CELLS : []) {
   for (const [batch, timesteps, features, units] of sample(PATH_SHAPES)) {
     const base: AnyConfig = { batch, timesteps, features, units, ...cell.flags };
@@ -182,13 +227,20 @@ for (const cell of parts.has('paths') ? CELLS : []) {
     };
     console.log(JSON.stringify(row));
     pathRows.push(row);
+    if (device.features.has('timestamp-query') && typeof after === 'number') {
+      const profile = await profileCall(cell.kind, { ...base, strategy: table }, row.case);
+      console.log(JSON.stringify(profile));
+      profileRows.push(profile);
+    }
   }
 }
 table(pathRows);
+if (profileRows.length > 0) {
+  console.log("\nThe table's pick, GPU time per kernel and call (each dispatch in a pass of its own):");
+  table(profileRows);
+}
 
 // --- 1. Correctness and repeatability ------------------------------------------------------------
-/** batch, timesteps, features, units */
-type Dims = [number, number, number, number];
 const SHAPES: Dims[] = [
   [1, 1, 1, 1],
   [5, 3, 1, 50],
@@ -255,16 +307,7 @@ for (const cell of parts.has('check') ? CELLS : []) {
 table(checkRows.map(([c, err, repeat, verdict]) => ({ case: c, 'worst rel. error': err, repeats: repeat, verdict })));
 
 // --- 2. Strategies timed --------------------------------------------------------------------------
-const parseShape = (text: string): Dims => {
-  const dims = text.split('x').map(Number);
-  if (dims.length !== 4 || !dims.every((d) => Number.isInteger(d) && d >= 1))
-    throw new Error(
-      '--shapes: expected batch×timesteps×features×units as 4 positive integers joined by x, ' +
-        `e.g. 32x64x16x128; got ${text}`,
-    );
-  return dims as Dims;
-};
-const TIMED_SHAPES: Dims[] = args.shapes?.split(',').map(parseShape) ?? [
+const TIMED_SHAPES: Dims[] = askedShapes ?? [
   [5, 3, 1, 50],
   [128, 20, 1, 32],
   [32, 64, 16, 256],
@@ -444,6 +487,7 @@ writeFileSync(
       date: new Date().toISOString().slice(0, 10),
       adapter,
       paths: pathRows,
+      pathProfiles: profileRows,
       checks: checkRows,
       timings,
       trainer: trainerRows,
