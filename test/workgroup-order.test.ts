@@ -10,9 +10,10 @@ import { getDevice, TEST_BACKEND } from './helpers/webgpu.js';
 // with the weights in workgroup memory, with 1 and 2 weight-gradient tiles per invocation (the
 // baseline's are SwiftShader's 4, OpenGL's 1), and must give bit-identical results. SimpleRNN runs two
 // of the variants and each gated cell one (the drivers map workgroups to tiles alike for every cell), so
-// that together they cover every order and size. B9 T4 F6 U37: 3 row tiles, 10 unit
-// tiles, 9 GEMM row tiles, and the weight gradients in 5 splits of the 36 rows (splits sum in another
-// order than one pass, so every run splits alike), so every variant spreads its work.
+// that together they cover every order and size. B9 T4 F6 U37: 3 row tiles, 10 unit tiles, 9 GEMM row
+// tiles, and the weight gradients in 5 splits of the 36 rows (splits sum in another order than one pass,
+// so every run splits alike), so every variant spreads its work. On OpenGL the table's hardware half also
+// splits the input gradient's tiles over lanes (2 to 8 slices here).
 const variants: Record<string, Partial<Strategy>> = {
   reversed1: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 1, gemmWorkgroup: [1, 1], weightGradientTiles: 1 },
   interleaved64: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 64, gemmWorkgroup: [8, 8] },
@@ -40,11 +41,11 @@ const layers: [string, LayerKind, Partial<AnyConfig>, (keyof typeof variants)[]]
 ];
 
 // Unrolled products (an invocation per row tile, every unit): B37 U7 gives 10 row tiles, so 1 to 10
-// workgroups; SimpleRNN runs two of the permuted variants against the natural order and each gated
-// cell one (GRU resetAfter's recurrences map invocations to tiles as GRU's do; only its cell math differs,
-// which test/recurrence-*.test.ts check). The order reaches the
-// GEMM kernels too (input projection, weight and input gradients): there a cell's unrolled variant takes the
-// GEMM workgroups that cell's variant above ran in the same order, so that only its recurrences compile anew.
+// workgroups; SimpleRNN runs two of the permuted variants against the natural order and each gated cell
+// one (GRU resetAfter's recurrences map invocations to tiles as GRU's do; only its cell math differs,
+// which test/recurrence-*.test.ts check). The order reaches the GEMM kernels too (input projection,
+// weight and input gradients): there a cell's unrolled variant takes the GEMM workgroups that cell's
+// variant above ran in the same order, so that only its recurrences compile anew.
 const unrolledVariants: Record<string, Partial<Strategy>> = {
   reversed1: { workgroupOrder: 'reversed', recurrenceWorkgroupSize: 1 },
   interleaved3: { workgroupOrder: 'interleaved', recurrenceWorkgroupSize: 3, recurrence: 'stepwise' },
