@@ -9,8 +9,8 @@
 // 3. The standalone trainer, every cell: 200 epochs of the seed data against stock tfjs on cpu from
 //    the same initial weights.
 // 4. The standalone trainer's speed, every cell: the noisy-sine task of bench:seed, samples/s and GPU
-//    time per kernel, with the table's strategy and with smaller weight-gradient splits (a few
-//    seconds; bench:seed's peers take minutes).
+//    time per kernel, with the table's strategy, the same in one weight-gradient split, and the hardware
+//    half before cooperative products and split GEMMs (a few seconds; bench:seed's peers take minutes).
 // Prints a table per part and writes bench/results/device-check.json; exits 1 on any failure.
 // `--quick`: two small shapes per part, to try the script itself on a software adapter;
 // `--parts strategies,trainer` and `--cells GRU,LSTM` run some parts or cells only; `--shapes
@@ -423,12 +423,13 @@ for (const cell of parts.has('trainer') ? (['simpleRNN', 'lstm', 'gru'] as Train
 table(trainerRows);
 
 // --- 4. The standalone trainer's speed ------------------------------------------------------------
-// The table's strategy and weight gradients split over 256-row slices (more, shorter invocations: on
-// a GPU, the sine task's 2,560 rows a step otherwise run in few long loops), epochs taking turns.
+// The table's strategy (on a GPU it splits the sine task's 2,560 rows a step into 10 weight-gradient
+// splits of 256: more, shorter invocations), the same in one split, and the hardware half before this
+// package's cooperative products and split GEMMs, epochs taking turns.
 const SPEED_VARIANTS: [string, Partial<Strategy> | undefined][] = [
   ['table', undefined],
-  ['weightGradientRows 256', { weightGradientRows: 256 }],
-  ['before (loops, 16 lanes)', { products: 'loops', recurrenceWorkgroupSize: 16 }],
+  ['one weight-gradient split', { weightGradientRows: UNSPLIT.weightGradientRows }],
+  ['before (loops, 16 lanes, unsplit)', { products: 'loops', recurrenceWorkgroupSize: 16, ...UNSPLIT }],
 ];
 const SPEED_ROUNDS = 3;
 const speedRows: Record<string, string>[] = [];
