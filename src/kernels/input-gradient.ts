@@ -8,6 +8,7 @@
  * Limits: feature tiles (/ gemmWorkgroup[0]) on grid x; row tiles fold into grid z.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
+import rowsCode from '../wgsl/input-rows.wgsl?raw';
 import code from '../wgsl/input-gradient.wgsl?raw';
 import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { rowGemmGrid, type RNNShape } from './shape.js';
@@ -16,7 +17,7 @@ import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.j
 
 export const inputGradient = defineKernel({
   name: 'input-gradient',
-  modules: [orderCode, code],
+  modules: [orderCode, rowsCode, code],
   params: {
     rows: 'u32',
     timesteps: 'u32',

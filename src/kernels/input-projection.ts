@@ -6,6 +6,7 @@
  * Limits: column tiles / gemmWorkgroup[0] on grid x; row tiles fold into grid z.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
+import rowsCode from '../wgsl/input-rows.wgsl?raw';
 import code from '../wgsl/input-projection.wgsl?raw';
 import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { rowGemmGrid, type RNNShape } from './shape.js';
@@ -14,7 +15,7 @@ import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.j
 
 export const inputProjection = defineKernel({
   name: 'input-projection',
-  modules: [orderCode, code],
+  modules: [orderCode, rowsCode, code],
   params: {
     rows: 'u32',
     timesteps: 'u32',

@@ -14,6 +14,7 @@
  * on grid y, per workgroup.
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
+import rowsCode from '../wgsl/input-rows.wgsl?raw';
 import code from '../wgsl/weight-gradients.wgsl?raw';
 import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { tiles4, type RNNShape } from './shape.js';
@@ -22,7 +23,7 @@ import { workgroupOrderId, type Strategy } from './strategy.js';
 
 export const weightGradients = defineKernel({
   name: 'weight-gradients',
-  modules: [orderCode, code],
+  modules: [orderCode, rowsCode, code],
   params: {
     batch: 'u32',
     timesteps: 'u32',

@@ -6,7 +6,8 @@
 // dm is the input's dropout mask [batch, features] in `side` at params.inputDropoutAt (INPUT_DROPOUT), as the forward
 // multiplied x by it (input-projection.wgsl).
 // Rows of dGates are `stride` wide: a cell may keep more gradient blocks after the gates' (GRU
-// resetAfter's recurrent h̃ block), which the input side does not see. Needs workgroup-order.wgsl.
+// resetAfter's recurrent h̃ block), which the input side does not see. Needs workgroup-order.wgsl and
+// input-rows.wgsl.
 //
 // Dispatch: tiles of 4 rows × 4 features. Grid x covers feature tiles, grid y·z row tiles (z folds row
 // tiles past the per-dimension limit).
@@ -45,17 +46,6 @@ fn storeRow(valid: bool, o: u32, f0: u32, value: vec4f) {
   if (valid) { storeDxRow(o + f0, params.features - f0, value); }
 }
 
-// dx's offset of the rows r (consumption order) and their input's dropout mask's offset in `side`.
-fn destination(r: vec4u) -> vec4u {
-  let T = params.timesteps;
-  let s = r % T;
-  return (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * params.features;
-}
-
-fn dropoutOffset(r: vec4u) -> vec4u {
-  return (r - r % params.timesteps) / params.timesteps * params.features + params.inputDropoutAt;
-}
-
 // K_SLICES > 1: the workgroup's tile, rows from r0 and features from f0 (uniform in the workgroup: every
 // lane reaches the barrier).
 fn slicedTile(r0: u32, f0: u32, lane: u32) {
@@ -86,8 +76,8 @@ fn slicedTile(r0: u32, f0: u32, lane: u32) {
   sliceSums[lane] = sums;
   workgroupBarrier();
   // Element 4i + j of the tile, row i's feature j, on lane e mod K_SLICES.
-  let dst = destination(r);
-  let drop = dropoutOffset(r);
+  let dst = inputRowOffset(r);
+  let drop = inputDropoutOffset(r);
   for (var e = lane; e < 16u; e += K_SLICES) {
     let i = e / 4u;
     let j = e % 4u;
@@ -142,9 +132,9 @@ fn main(
     a2 += w * dGates[g.z + u];
     a3 += w * dGates[g.w + u];
   }
-  let dst = destination(r);
+  let dst = inputRowOffset(r);
   if (INPUT_DROPOUT) {
-    let drop = dropoutOffset(r);
+    let drop = inputDropoutOffset(r);
     a0 *= dropoutRow(drop.x, f);
     a1 *= dropoutRow(drop.y, f);
     a2 *= dropoutRow(drop.z, f);

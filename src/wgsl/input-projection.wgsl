@@ -7,7 +7,7 @@
 // multiplies every step's input by it, one mask for every gate), folded into the loads of x.
 // Rows of gates are in consumption order, so the recurrence never needs to know the direction. bias is
 // read from its start: the whole bias, or the input row of a GRU's [2, 3·units] (resetAfter).
-// Needs workgroup-order.wgsl.
+// Needs workgroup-order.wgsl and input-rows.wgsl.
 //
 // Dispatch: each invocation owns a tile of 4 rows × 4 columns. Workgroups are
 // (WORKGROUP_X, WORKGROUP_Y) tiles; grid x covers column tiles, grid y·z covers row tiles
@@ -48,7 +48,6 @@ fn main(
 ) {
   let U = params.columns;
   let F = params.features;
-  let T = params.timesteps;
   let place = orderedWorkgroup(wid, nwg);
   let u0 = (place.x * WORKGROUP_X + lid.x) * 4u;
   let r0 = ((place.z * nwg.y + place.y) * WORKGROUP_Y + lid.y) * 4u;
@@ -56,9 +55,8 @@ fn main(
 
   let c = min(vec4u(u0) + vec4u(0u, 1u, 2u, 3u), vec4u(U - 1u));
   let r = min(vec4u(r0) + vec4u(0u, 1u, 2u, 3u), vec4u(params.rows - 1u));
-  let s = r % T;
-  let src = (r - s + select(s, T - 1u - s, params.goBackwards != 0u)) * F;
-  let drop = (r - s) / T * F + params.inputDropoutAt;
+  let src = inputRowOffset(r);
+  let drop = inputDropoutOffset(r);
 
   var b = vec4f(0.0);
   if (params.hasBias != 0u) { b = vec4f(bias[c.x], bias[c.y], bias[c.z], bias[c.w]); }

@@ -18,7 +18,8 @@
 // blocks of BLOCK_ROWS added into the total, so sums over B·T = 262,144 rows stay accurate and no
 // invocation loops long (llvmpipe ends every invocation's loops after 65,535 iterations). With one
 // split the outputs are the gradients; with more, each output binding holds one partial per split,
-// one after the other, and weight-gradient-splits.wgsl adds them up. Needs workgroup-order.wgsl.
+// one after the other, and weight-gradient-splits.wgsl adds them up. Needs workgroup-order.wgsl and
+// input-rows.wgsl.
 //
 // Dispatch: each invocation owns 4 output rows × 4 units of every gate's block (GATES, the cell's
 // gate count, is an override) and reduces over its split's rows: the operand's loads are shared by the
@@ -203,16 +204,15 @@ fn rowsFrom(r0: u32) -> Rows {
 }
 
 fn accumulateKernel(j: vec4u, blocks: vec4u, c: vec4u) -> GateSums {
-  let T = params.timesteps;
   var acc = GateSums();
   for (var first = rowBegin; first < rowEnd; first += BLOCK_ROWS) {
     var part = GateSums();
     for (var r0 = first; r0 < min(first + BLOCK_ROWS, rowEnd); r0 += 4u) {
       let b = rowsFrom(r0);
-      let src = (b.r - b.s + select(b.s, T - 1u - b.s, params.goBackwards != 0u)) * params.features;
+      let src = inputRowOffset(b.r);
       var operand = mat4x4f(xColumn(src, j.x), xColumn(src, j.y), xColumn(src, j.z), xColumn(src, j.w));
       if (INPUT_DROPOUT) {
-        let drop = (b.r - b.s) / T * params.features + params.inputDropoutAt;
+        let drop = inputDropoutOffset(b.r);
         operand = mat4x4f(
           operand[0] * sideColumn(drop, j.x),
           operand[1] * sideColumn(drop, j.y),
