@@ -165,6 +165,9 @@ const PATH_SHAPES: Dims[] = askedShapes ?? [
   [32, 64, 16, 256],
   [8, 32, 32, 1024],
 ];
+const formatMs = (t: number | 'refused') => (t === 'refused' ? t : t.toFixed(3));
+const ratio = (slow?: number | 'refused', fast?: number | 'refused') =>
+  typeof slow === 'number' && typeof fast === 'number' ? `${(slow / fast).toFixed(2)}x` : '-';
 const pathRows: Record<string, string>[] = [];
 const profileRows: Record<string, string>[] = [];
 const PROFILED_CALLS = 3;
@@ -212,13 +215,10 @@ for (const cell of parts.has('paths') ? CELLS : []) {
     ]);
     const G = KINDS[cell.kind].gates;
     const flops = 2 * batch * timesteps * G * units * (3 * units + 3 * features);
-    const ms = (t: number | 'refused') => (t === 'refused' ? t : t.toFixed(3));
-    const ratio = (slow?: number | 'refused', fast?: number | 'refused') =>
-      typeof slow === 'number' && typeof fast === 'number' ? `${(slow / fast).toFixed(2)}x` : '-';
     const row = {
       case: `${cell.name} ${batch}×${timesteps}×${features}×${units}`,
-      'table (cooperative) ms': ms(after!),
-      'before (loops) ms': ms(old!),
+      'table (cooperative) ms': formatMs(after!),
+      'before (loops) ms': formatMs(old!),
       'before / table': ratio(old, after),
       'weight-gradient splits': `${Math.ceil((batch * timesteps) / table.weightGradientRows)}`,
       'input-gradient slices': `${table.inputGradientSlices}`,

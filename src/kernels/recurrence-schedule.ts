@@ -41,16 +41,17 @@ export function recurrenceSchedule(
     ? Math.ceil(tiles4(shape.batch) / strategy.recurrenceWorkgroupSize)
     : tiles4(shape.batch);
   const [y, z] = foldedGrid(rowWorkgroups, traits.limits.maxComputeWorkgroupsPerDimension);
-  // Unrolled products read their literal indices from storage: a staged copy would go unread.
   const weights = shape.gates * shape.units * shape.units;
   const limit = traits.limits.maxComputeWorkgroupStorageSize;
-  if (strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && weights * 4 > limit) {
+  const stagingAsked = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup;
+  if (stagingAsked && weights * 4 > limit) {
     throw new RangeError(
       `strategy.weightsInWorkgroup: recurrent_kernel is ${weights * 4} bytes; this device's ` +
         `maxComputeWorkgroupStorageSize is ${limit}`,
     );
   }
-  const staged = strategy.recurrence === 'persistent' && strategy.weightsInWorkgroup && !unrolled;
+  // Unrolled products read their literal indices from storage: a staged copy would go unread.
+  const staged = stagingAsked && !unrolled;
   // The workgroup array rounded up to a power of two where that fits (and leaves cooperative products
   // their share), so few sizes (pipelines) serve every layer.
   const rounded = 2 ** Math.ceil(Math.log2(weights));
