@@ -15,6 +15,7 @@
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import rowsCode from '../wgsl/input-rows.wgsl?raw';
+import outputsCode from '../wgsl/weight-gradients-outputs.wgsl?raw';
 import code from '../wgsl/weight-gradients.wgsl?raw';
 import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { tiles4, type RNNShape } from './shape.js';
@@ -23,7 +24,7 @@ import { workgroupOrderId, type Strategy } from './strategy.js';
 
 export const weightGradients = defineKernel({
   name: 'weight-gradients',
-  modules: [orderCode, rowsCode, code],
+  modules: [orderCode, rowsCode, outputsCode, code],
   params: {
     batch: 'u32',
     timesteps: 'u32',
@@ -97,6 +98,28 @@ export function weightGradientGrid(
   ];
 }
 
+/** The params of one dispatch (this kernel's and the staged one's). */
+export function weightGradientParams(
+  shape: WeightGradientsShape,
+  options: WeightGradientsOptions,
+  strategy: Pick<Strategy, 'weightGradientRows'>,
+): WeightGradientsRun['dispatches'][number]['params'] {
+  return {
+    batch: shape.batch,
+    timesteps: shape.timesteps,
+    features: shape.features,
+    units: shape.units,
+    gradientBlocks: shape.gradientBlocks,
+    goBackwards: Number(options.goBackwards),
+    biasRows: options.biasRows,
+    rowsPerSplit: strategy.weightGradientRows,
+    hasInitialState: Number((options.side?.initialState ?? null) !== null),
+    initialStateAt: options.side?.initialState?.at ?? 0,
+    inputDropoutAt: inputDropoutAt(options.side),
+    recurrentDropoutAt: options.side?.recurrentDropout?.at ?? 0,
+  };
+}
+
 export function describeWeightGradients(
   shape: WeightGradientsShape,
   options: WeightGradientsOptions,
@@ -117,20 +140,7 @@ export function describeWeightGradients(
     dispatches: [
       {
         workgroups: weightGradientGrid(shape, options.biasRows, strategy),
-        params: {
-          batch: shape.batch,
-          timesteps: shape.timesteps,
-          features: shape.features,
-          units: shape.units,
-          gradientBlocks: shape.gradientBlocks,
-          goBackwards: Number(options.goBackwards),
-          biasRows: options.biasRows,
-          rowsPerSplit: strategy.weightGradientRows,
-          hasInitialState: Number((options.side?.initialState ?? null) !== null),
-          initialStateAt: options.side?.initialState?.at ?? 0,
-          inputDropoutAt: inputDropoutAt(options.side),
-          recurrentDropoutAt: options.side?.recurrentDropout?.at ?? 0,
-        },
+        params: weightGradientParams(shape, options, strategy),
       },
     ],
   };

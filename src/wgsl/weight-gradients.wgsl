@@ -18,8 +18,8 @@
 // blocks of BLOCK_ROWS added into the total, so sums over B·T = 262,144 rows stay accurate and no
 // invocation loops long (llvmpipe ends every invocation's loops after 65,535 iterations). With one
 // split the outputs are the gradients; with more, each output binding holds one partial per split,
-// one after the other, and weight-gradient-splits.wgsl adds them up. Needs workgroup-order.wgsl and
-// input-rows.wgsl.
+// one after the other, and weight-gradient-splits.wgsl adds them up. Needs workgroup-order.wgsl,
+// input-rows.wgsl and weight-gradients-outputs.wgsl.
 //
 // Dispatch: each invocation owns 4 output rows × 4 units of every gate's block (GATES, the cell's
 // gate count, is an override) and reduces over its split's rows: the operand's loads are shared by the
@@ -42,16 +42,12 @@ override RECURRENT_TILES: u32 = 1;
 override INPUT_DROPOUT: bool = false;
 override RECURRENT_DROPOUT: bool = false;
 
-const KERNEL_REGION = 0u;
-const RECURRENT_REGION = 1u;
-const BIAS_REGION = 2u;
 
 const LANES = vec4u(0u, 1u, 2u, 3u);
 // Rows per partial sum.
 const BLOCK_ROWS = 256u;
 
-// This invocation's split: its rows [rowBegin, rowEnd) and where its partials go.
-var<private> split: u32;
+// This invocation's rows [rowBegin, rowEnd) (its split is in weight-gradients-outputs.wgsl).
 var<private> rowBegin: u32;
 var<private> rowEnd: u32;
 
@@ -72,23 +68,6 @@ fn gradientBlock(r: vec4u, valid: vec4<bool>, block: u32, c: vec4u) -> mat4x4f {
   );
 }
 
-// A tile per gate (the first GATES used).
-struct GateSums {
-  g0: mat4x4f,
-  g1: mat4x4f,
-  g2: mat4x4f,
-  g3: mat4x4f,
-}
-
-// a + b for the first GATES tiles (the others stay a's): no work for gates a cell lacks.
-fn addSums(a: GateSums, b: GateSums) -> GateSums {
-  var s = a;
-  s.g0 += b.g0;
-  if (GATES > 1u) { s.g1 += b.g1; }
-  if (GATES > 2u) { s.g2 += b.g2; }
-  if (GATES > 3u) { s.g3 += b.g3; }
-  return s;
-}
 
 // Gradient blocks blocks[g] of the 4 rows r (zero where not valid), for the first `count` gates.
 fn gateBlocks(r: vec4u, valid: vec4<bool>, blocks: vec4u, count: u32, c: vec4u) -> GateSums {
@@ -308,52 +287,6 @@ fn withGate(sums: GateSums, g: u32, tile: mat4x4f) -> GateSums {
   return s;
 }
 
-// Row j of the region's gradient (this split's partial), gate g's units u0..u0+3 below `units`
-// (unrolled: indexing lanes in a loop is slow on SwiftShader).
-fn store(region: u32, j: u32, g: u32, u0: u32, value: vec4f) {
-  let U = params.units;
-  let n = U - u0;
-  let width = GATES * U;
-  let o = j * width + g * U + u0;
-  switch region {
-    case KERNEL_REGION: {
-      if (j >= params.features) { return; }
-      let at = o + split * params.features * width;
-      dKernel[at] = value.x;
-      if (n > 1u) { dKernel[at + 1u] = value.y; }
-      if (n > 2u) { dKernel[at + 2u] = value.z; }
-      if (n > 3u) { dKernel[at + 3u] = value.w; }
-    }
-    case RECURRENT_REGION: {
-      if (j >= U) { return; }
-      let at = o + split * U * width;
-      dRecurrentKernel[at] = value.x;
-      if (n > 1u) { dRecurrentKernel[at + 1u] = value.y; }
-      if (n > 2u) { dRecurrentKernel[at + 2u] = value.z; }
-      if (n > 3u) { dRecurrentKernel[at + 3u] = value.w; }
-    }
-    default: {
-      if (j >= params.biasRows) { return; }
-      let at = o + split * params.biasRows * width;
-      dBias[at] = value.x;
-      if (n > 1u) { dBias[at + 1u] = value.y; }
-      if (n > 2u) { dBias[at + 2u] = value.z; }
-      if (n > 3u) { dBias[at + 3u] = value.w; }
-    }
-  }
-}
-
-// Row j0 + i of the region's gradient gets row i of every gate's tile.
-fn storeTiles(region: u32, j0: u32, u0: u32, sums: GateSums) {
-  let tiles = array<mat4x4f, 4>(sums.g0, sums.g1, sums.g2, sums.g3);
-  for (var g = 0u; g < GATES; g++) {
-    let t = tiles[g];
-    store(region, j0, g, u0, t[0]);
-    store(region, j0 + 1u, g, u0, t[1]);
-    store(region, j0 + 2u, g, u0, t[2]);
-    store(region, j0 + 3u, g, u0, t[3]);
-  }
-}
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
 fn main(
