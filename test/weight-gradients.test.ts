@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { dropoutMaskRef } from '../src/kernels/dropout-mask.ref.js';
-import { sideLayout } from '../src/kernels/side-inputs.js';
 import { chooseStrategy, deviceTraits } from '../src/kernels/strategy.js';
-import {
-  describeWeightGradients,
-  type WeightGradientsOptions,
-  type WeightGradientsShape,
-} from '../src/kernels/weight-gradients.js';
-import { weightGradientsRef } from '../src/kernels/weight-gradients.ref.js';
+import { describeWeightGradients } from '../src/kernels/weight-gradients.js';
 import { createSimpleRNN } from '../src/kernels/simple-rnn.js';
-import { random, relativeError, uniform } from './helpers/data.js';
+import { random, relativeError } from './helpers/data.js';
 import { layerData, referenceOf, runLayer } from './helpers/layer-case.js';
-import { runKernel } from './helpers/run-kernel.js';
+import {
+  runWeightGradients,
+  weightGradientsData,
+  weightGradientsReference,
+  weightGradientsSide,
+  type WeightGradientsCase,
+  type WeightGradientsData,
+} from './helpers/weight-gradients-case.js';
 import { getDevice } from './helpers/webgpu.js';
 
 // Tolerance: float32 sums over batch·timesteps rows against float64, relative to each output's
@@ -125,30 +125,9 @@ const cases: Case[] = [
 ];
 
 // tiles: strategy.weightGradientTiles, the 4-row tiles of dRecurrentKernel an invocation sums.
-type Case = WeightGradientsShape &
-  Omit<WeightGradientsOptions, 'side'> & {
-    readonly useInitialState: boolean;
-    readonly dropout?: boolean;
-    readonly gemm: readonly [number, number];
-    readonly tiles: 1 | 2 | 4;
-  };
+type Case = WeightGradientsCase & { readonly gemm: readonly [number, number]; readonly tiles: 1 | 2 | 4 };
 
-interface Data {
-  x: Float32Array;
-  h: Float32Array;
-  initialState: Float32Array;
-  dGates: Float32Array;
-  saved: Float32Array;
-}
-
-/** The case's dropout masks: dm [B, F] and rm [B, U] at rate 0.4, or none. */
-const masks = (c: Case) => ({
-  inputDropout: c.dropout ? dropoutMaskRef(c.batch, c.features, 0.4, c.units) : null,
-  recurrentDropout: c.dropout ? dropoutMaskRef(c.batch, c.units, 0.4, c.units + 1) : null,
-});
-
-async function run(device: GPUDevice, c: Case, data: Data) {
-  const { features: F, units: U, gates: G } = c;
+function run(device: GPUDevice, c: Case, data: WeightGradientsData) {
   // One split: this kernel's outputs are the gradients (more splits' partials are added by
   // weight-gradient-splits, which the layers' tests run), whatever the table would split.
   const strategy = chooseStrategy(deviceTraits(device), c, {
@@ -156,29 +135,11 @@ async function run(device: GPUDevice, c: Case, data: Data) {
     weightGradientTiles: c.tiles,
     weightGradientRows: c.batch * c.timesteps,
   });
-  const dropout = c.dropout ?? false;
-  const layout = sideLayout(
-    { ...c, useInitialSaved: false, masking: null, inputDropout: dropout, recurrentDropout: dropout },
-    device.limits.minStorageBufferOffsetAlignment,
-  );
-  const side = new Float32Array(Math.max(layout.bytes / 4, 1));
-  const { inputDropout, recurrentDropout } = masks(c);
-  if (layout.initialState) side.set(data.initialState, layout.initialState.at);
-  if (layout.inputDropout) side.set(inputDropout!, layout.inputDropout.at);
-  if (layout.recurrentDropout) side.set(recurrentDropout!, layout.recurrentDropout.at);
-  const kernelRun = describeWeightGradients(c, { ...c, side: layout }, strategy);
-  return runKernel(device, kernelRun, {
-    ...data,
-    side,
-    dKernel: F * G * U,
-    dRecurrentKernel: U * G * U,
-    dBias: Math.max(c.biasRows, 1) * G * U,
-  });
+  const layout = weightGradientsSide(device, c);
+  return runWeightGradients(device, c, data, describeWeightGradients(c, { ...c, side: layout }, strategy), layout);
 }
 
-function reference(c: Case, data: Data) {
-  return weightGradientsRef({ ...data, ...masks(c), initialState: c.useInitialState ? data.initialState : null }, c, c);
-}
+const reference = weightGradientsReference;
 
 describe('weight-gradients kernel vs reference', async () => {
   const device = await getDevice();
@@ -187,15 +148,7 @@ describe('weight-gradients kernel vs reference', async () => {
     'B$batch T$timesteps F$features U$units G$gates/$gradientBlocks bias rows $biasRows ' +
       'saved=$savedOperand back=$goBackwards h0=$useInitialState dropout=$dropout wg=$gemm tiles=$tiles',
     async (c) => {
-      const rng = random(c.batch * 31 + c.units * 17 + c.features + c.gradientBlocks);
-      const { batch: B, timesteps: T, features: F, units: U, gradientBlocks } = c;
-      const data = {
-        x: uniform(B * T * F, 1, rng),
-        h: uniform(B * T * U, 1, rng),
-        initialState: uniform(B * U, 1, rng),
-        dGates: uniform(B * T * gradientBlocks * U, 1, rng),
-        saved: uniform(B * T * U, 1, rng),
-      };
+      const data = weightGradientsData(c);
       const out = await run(device, c, data);
       const expected = reference(c, data);
       expect(relativeError(out.dKernel!, expected.dKernel), 'dKernel').toBeLessThan(TOLERANCE);
@@ -203,7 +156,7 @@ describe('weight-gradients kernel vs reference', async () => {
         TOLERANCE,
       );
       if (c.biasRows > 0) expect(relativeError(out.dBias!, expected.dBias), 'dBias').toBeLessThan(TOLERANCE);
-      else expect(out.dBias, 'dBias untouched').toEqual(new Float32Array(c.gates * U));
+      else expect(out.dBias, 'dBias untouched').toEqual(new Float32Array(c.gates * c.units));
     },
   );
 

@@ -22,7 +22,8 @@ import { alignedRanges, foldedGrid, tiles4 } from './shape.js';
 import type { DeviceTraits, Strategy } from './strategy.js';
 import { describeWeightGradientSplits } from './weight-gradient-splits.js';
 import { sideLayout, type SideLayout } from './side-inputs.js';
-import { describeWeightGradients, weightGradientGrid, weightGradientSplits } from './weight-gradients.js';
+import { describeWeightGradients, weightGradientSplits } from './weight-gradients.js';
+import { describeWeightGradientsStaged } from './weight-gradients-staged.js';
 
 /** A buffer's size and shape, for checks and errors. */
 export interface BufferLayout {
@@ -112,7 +113,7 @@ export function planLayer(
       strategy,
       traits,
     );
-  const gradientOptions = { goBackwards: c.goBackwards, biasRows, side };
+  const gradientOptions = { goBackwards: c.goBackwards, biasRows, side, savedOperand: cell.savedOperand };
   const plan: LayerPlan = {
     cell,
     config: c,
@@ -125,7 +126,9 @@ export function planLayer(
     forward,
     backward,
     weightGradients: {
-      run: describeWeightGradients(shape, { ...gradientOptions, savedOperand: cell.savedOperand }, strategy),
+      run: strategy.weightGradientStaged
+        ? describeWeightGradientsStaged(shape, gradientOptions, strategy, traits)
+        : describeWeightGradients(shape, gradientOptions, strategy),
       splits: planSplits(kind, c, cell, biasRows, strategy, traits),
     },
     inputGradient: describeInputGradient(shape, { ...c, side }, strategy, traits),
@@ -193,7 +196,7 @@ function checkLimits(kind: string, plan: LayerPlan, specs: readonly KernelSpec[]
   checkStorageBindings(specs, limits);
   const perDimension = limits.maxComputeWorkgroupsPerDimension;
   const [wx, wy] = strategy.gemmWorkgroup;
-  const [gradientX, gradientY] = weightGradientGrid(plan.shape, cell.biasRows, strategy);
+  const [gradientX, gradientY] = plan.weightGradients.run.dispatches[0]!.workgroups;
   const grids: [string, number][] = [
     [
       'batch row tiles after folding, ceil(batch / 4) / maxComputeWorkgroupsPerDimension',
