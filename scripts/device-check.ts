@@ -1,5 +1,5 @@
 // scripts/device-check.ts: what a lent hardware GPU must show, in one run (it runs on any adapter).
-// 0. The hardware path before and after cooperative products and split GEMMs, forward + backward,
+// 0. The hardware path before and after cooperative products, split and staged GEMMs, forward + backward,
 //    interleaved rounds; then, with timestamps, each kernel's GPU time per call and the GEMMs' GFLOP/s.
 // 1. Every cell against its float64 reference on awkward shapes, with the strategy the table picks
 //    for this adapter and each alternative, each case run three more times and required bit-identical:
@@ -9,8 +9,9 @@
 // 3. The standalone trainer, every cell: 200 epochs of the seed data against stock tfjs on cpu from
 //    the same initial weights.
 // 4. The standalone trainer's speed, every cell: the noisy-sine task of bench:seed, samples/s and GPU
-//    time per kernel, with the table's strategy, the same in one weight-gradient split, and the hardware
-//    half before cooperative products and split GEMMs (a few seconds; bench:seed's peers take minutes).
+//    time per kernel, with the table's strategy, the same in one weight-gradient split or unstaged, and the
+//    hardware half before cooperative products, split and staged GEMMs (a few seconds; bench:seed's peers
+//    take minutes).
 // Prints a table per part and writes bench/results/device-check.json; exits 1 on any failure.
 // `--quick`: two small shapes per part, to try the script itself on a software adapter;
 // `--parts strategies,trainer` and `--cells GRU,LSTM` run some parts or cells only; `--shapes
@@ -139,12 +140,13 @@ async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(num
 // --- 0. The hardware path, before and after -----------------------------------------------------
 // Forward + backward per call with the hardware half of the table (on a GPU, its own pick) and with
 // that half before cooperative products (previousHardwarePick), in interleaved rounds: the first
-// question for a GPU. Where the table splits the GEMMs' reductions (the weight gradients' rows, the input
-// gradient's columns), which that half did not, the table without the splits runs too, so that each
-// change has its own ratio.
+// question for a GPU. So that each change has its own ratio, the table also runs with the weight-gradient
+// GEMM unstaged (each lane loading its own operands) and, where it splits the GEMMs' reductions (the weight
+// gradients' rows, the input gradient's columns), without the splits.
 /**
  * The hardware half of the table before cooperative products: one lane per 4 units looping over k, the
- * GEMMs unsplit (the weight gradients in one split up to 32,768 rows, an invocation per input-gradient tile).
+ * GEMMs as they were (the weight gradients unstaged, in one split up to 32,768 rows; an invocation per
+ * input-gradient tile).
  */
 function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strategy> {
   const tiles = Math.ceil(shape.units / 4);
@@ -157,9 +159,11 @@ function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strate
     weightsInWorkgroup: persistent && weightBytes <= device.limits.maxComputeWorkgroupStorageSize,
     products: 'loops',
     ...UNSPLIT,
+    ...UNSTAGED,
   };
 }
 const UNSPLIT = { weightGradientRows: 32_768, inputGradientSlices: 1 } as const;
+const UNSTAGED = { weightGradientStaged: false } as const;
 const PATH_SHAPES: Dims[] = askedShapes ?? [
   [5, 3, 1, 50],
   [32, 64, 16, 256],
@@ -208,9 +212,10 @@ for (const cell of parts.has('paths') ? CELLS : []) {
     const split =
       table.weightGradientRows !== UNSPLIT.weightGradientRows ||
       table.inputGradientSlices !== UNSPLIT.inputGradientSlices;
-    const [after, old, unsplit] = await timeVariants(cell.kind, [
+    const [after, old, unstaged, unsplit] = await timeVariants(cell.kind, [
       { ...base, strategy: table },
       { ...base, strategy: before },
+      { ...base, strategy: { ...table, ...UNSTAGED } },
       ...(split ? [{ ...base, strategy: { ...table, ...UNSPLIT } }] : []),
     ]);
     const G = KINDS[cell.kind].gates;
@@ -223,6 +228,7 @@ for (const cell of parts.has('paths') ? CELLS : []) {
       'weight-gradient splits': `${Math.ceil((batch * timesteps) / table.weightGradientRows)}`,
       'input-gradient slices': `${table.inputGradientSlices}`,
       'unsplit / table': split ? ratio(unsplit, after) : '-',
+      'unstaged / table': ratio(unstaged, after),
       'table GFLOP/s': typeof after === 'number' ? (flops / after / 1e6).toFixed(1) : '-',
     };
     console.log(JSON.stringify(row));
@@ -424,12 +430,17 @@ table(trainerRows);
 
 // --- 4. The standalone trainer's speed ------------------------------------------------------------
 // The table's strategy (on a GPU it splits the sine task's 2,560 rows a step into 10 weight-gradient
-// splits of 256: more, shorter invocations), the same in one split, and the hardware half before this
-// package's cooperative products and split GEMMs, epochs taking turns.
+// splits of 256: more, shorter invocations, and stages the GEMM's operands), the same in one split or
+// unstaged, and the hardware half before this package's cooperative products, split and staged GEMMs,
+// epochs taking turns.
 const SPEED_VARIANTS: [string, Partial<Strategy> | undefined][] = [
   ['table', undefined],
   ['one weight-gradient split', { weightGradientRows: UNSPLIT.weightGradientRows }],
-  ['before (loops, 16 lanes, unsplit)', { products: 'loops', recurrenceWorkgroupSize: 16, ...UNSPLIT }],
+  ['weight gradients unstaged', UNSTAGED],
+  [
+    'before (loops, 16 lanes, unsplit, unstaged)',
+    { products: 'loops', recurrenceWorkgroupSize: 16, ...UNSPLIT, ...UNSTAGED },
+  ],
 ];
 const SPEED_ROUNDS = 3;
 const speedRows: Record<string, string>[] = [];
