@@ -190,9 +190,11 @@ async function profileCall(kind: LayerKind, config: AnyConfig, name: string): Pr
   layer.destroy();
   const { batch: B, timesteps: T, features: F, units: U } = config;
   const G = KINDS[kind].gates;
+  const weightGradientFlops = 2 * B * T * (F + U + 1) * G * U;
   const gemmFlops: Record<string, number> = {
     'input-projection': 2 * B * T * F * G * U,
-    'weight-gradients': 2 * B * T * (F + U + 1) * G * U,
+    'weight-gradients': weightGradientFlops,
+    'weight-gradients-staged': weightGradientFlops,
     'input-gradient': 2 * B * T * G * U * F,
   };
   const row: Record<string, string> = { case: name };
