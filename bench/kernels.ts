@@ -6,29 +6,18 @@
 // `--only LSTM,1024` runs the cases whose label holds any of the words.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import {
-  CELLS,
-  createFloat32Buffer,
-  createRecurrentLayer,
-  type Activation,
-  type GRUConfig,
-  type LSTMConfig,
-  type Strategy,
-} from 'webgpu-rnn';
+import type { Activation } from 'webgpu-rnn';
 import { ops } from 'webgpu-rnn/tfjs';
 import { describeAdapter, requestNodeDevice } from 'webgpu-rnn/node';
 import { copyBandwidth, emptyDispatchMicros, matMulThroughput } from './lib/floors.js';
-import { fixed, publish, ratio, timeInterleaved, timePerCall, type Timed } from './lib/report.js';
-
-type Cell = 'SimpleRNN' | 'LSTM' | 'GRU';
+import { definition, fusedLayer, type Cell, type LayerCase } from './lib/fused-layer.js';
+import { fixed, publish, ratio, timeInterleaved, timePerCall } from './lib/report.js';
 
 const ROUNDS = 3;
 const MATMUL_SIZES = [256, 512, 1024];
 
-interface Case {
-  readonly cell: Cell;
+interface Case extends LayerCase {
   readonly label: string;
-  readonly config: LSTMConfig & GRUConfig & { activation: Activation; recurrentActivation: Activation };
   /** Calls per timing round of stock (the fused layers' are calibrated: see timeInterleaved). */
   readonly stockCalls: number;
   /** Timed rounds of stock (after a warm-up round): stock takes 20-120 s per call at the larger shapes. */
@@ -38,7 +27,6 @@ interface Case {
 /** What the fused layers' timing reads of a case. */
 type Layer = Pick<Case, 'cell' | 'label' | 'config'>;
 
-const definition = (cell: Cell) => CELLS.find((c) => c.className === cell)!;
 const SHAPES = [
   { name: 'seed', shape: { batch: 5, timesteps: 3, features: 1, units: 50 }, stockCalls: 20 },
   { name: '', shape: { batch: 32, timesteps: 64, features: 16, units: 256 }, stockCalls: 1 },
@@ -112,15 +100,6 @@ const flops = (c: Layer) => {
   return { forward: 2 * B * T * G * U * (F + U), forwardBackward: 2 * B * T * G * U * (3 * U + 3 * F) };
 };
 
-/** The layer of the case's cell, with the config fields that cell takes. */
-function createLayer(c: Layer, strategy?: Partial<Strategy>) {
-  const cell = definition(c.cell);
-  const { recurrentActivation, resetAfter, ...common } = { ...c.config, ...(strategy ? { strategy } : {}) };
-  const own = { recurrentActivation, resetAfter, useInitialCellState: undefined };
-  const options = Object.fromEntries(cell.options.map((option) => [option, own[option]]));
-  return createRecurrentLayer(device, cell, { ...common, ...options });
-}
-
 async function timeStock(c: Case) {
   const { batch: B, timesteps: T, features: F, units: U } = c.config;
   const G = definition(c.cell).gates;
@@ -162,59 +141,10 @@ async function timeStock(c: Case) {
   return { forward, forwardBackward };
 }
 
-/** A fused layer with its inputs uploaded: forward and forward+backward calls to time, and its strategy. */
-async function fusedLayer(c: Layer, strategy?: Partial<Strategy>) {
-  const layer = createLayer(c, strategy);
-  const { batch: B, timesteps: T, features: F, units: U } = c.config;
-  const G = definition(c.cell).gates;
-  const random = (n: number, scale: number) =>
-    createFloat32Buffer(
-      device,
-      Float32Array.from({ length: n }, () => (Math.random() * 2 - 1) * scale),
-    );
-  const inputs = {
-    x: random(B * T * F, 1),
-    kernel: random(F * G * U, 0.3),
-    recurrentKernel: random(U * G * U, 1 / Math.sqrt(U)),
-    bias: random((c.config.resetAfter ? 2 : 1) * G * U, 0.1),
-  };
-  const dh = random(B * T * U, 1);
-  await layer.prepare();
-  // The three layers share the encode calls' shape; their buffer types differ by name only.
-  const fused = layer as unknown as {
-    encodeForward(e: GPUCommandEncoder, i: object, o?: object): Record<string, GPUBuffer | null>;
-    encodeBackward(e: GPUCommandEncoder, i: object, o?: object): Record<string, GPUBuffer | null>;
-  };
-  const encoder = device.createCommandEncoder();
-  const forwardOut = fused.encodeForward(encoder, inputs);
-  const backwardOut = fused.encodeBackward(encoder, { ...inputs, ...forwardOut, dh });
-  device.queue.submit([encoder.finish()]);
-  const settle = () => device.queue.onSubmittedWorkDone();
-  const call = (backward: boolean): Timed => ({
-    run() {
-      const e = device.createCommandEncoder();
-      fused.encodeForward(e, inputs, forwardOut);
-      if (backward) fused.encodeBackward(e, { ...inputs, ...forwardOut, dh }, backwardOut);
-      device.queue.submit([e.finish()]);
-    },
-    settle,
-  });
-  return {
-    forward: call(false),
-    forwardBackward: call(true),
-    strategy: layer.strategy,
-    dispatches: layer.dispatches,
-    destroy: () =>
-      [...Object.values(inputs), dh, ...Object.values(forwardOut), ...Object.values(backwardOut)].forEach((b) =>
-        b?.destroy(),
-      ),
-  };
-}
-
 /** The strategy the table picks and the other recurrence mode, timed in interleaved rounds. */
 async function timeFused(c: Layer) {
-  const chosen = await fusedLayer(c);
-  const other = await fusedLayer(c, {
+  const chosen = await fusedLayer(device, c);
+  const other = await fusedLayer(device, c, {
     recurrence: chosen.strategy.recurrence === 'persistent' ? 'stepwise' : 'persistent',
   });
   const ms = await timeInterleaved(

@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 
-const SCRIPTS = ['scripts/device-check.ts', 'scripts/start.ts', 'bench/kernels.ts', 'bench/seed.ts'];
+const SCRIPTS = ['scripts/device-check.ts', 'scripts/start.ts', 'bench/kernels.ts', 'bench/gemms.ts', 'bench/seed.ts'];
 const out = '.device/bundles';
 if (!existsSync('.device/run.sh'))
   throw new Error(

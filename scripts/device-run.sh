@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One lent-GPU session's run, from the project root on the GPU machine, after scripts/bundle-device.mjs
-# here: the device check's parts, bench:kernels, npm start's replay and bench:seed, each bounded in
+# here: the device check's parts, bench:gemms, bench:kernels, npm start's replay and bench:seed, each bounded in
 # time, in order of what matters most (the hardware path before and after and the trainer's speed take
 # seconds, the strategy sweep and bench:seed minutes). Logs ($OUT/N-step.log) and results go to $OUT
 # (results.tar: README.md, docs/benchmarks.md with the tables the benchmarks rewrote, bench/results/*.json,
@@ -9,14 +9,15 @@
 #   bash scripts/device-run.sh 'device-check --parts trainer' 'seed --cell gru'   (some, with arguments)
 set -uo pipefail
 OUT=${OUT:-/tmp/device-out}; mkdir -p "$OUT"
-# Seconds per step; CHECK_S, KERNELS_S, START_S, SEED_S override them.
+# Seconds per step; CHECK_S, GEMMS_S, KERNELS_S, START_S, SEED_S override them.
 declare -A LIMIT_S=(
-  [device-check]=${CHECK_S:-200} [kernels]=${KERNELS_S:-150} [start]=${START_S:-60} [seed]=${SEED_S:-170}
+  [device-check]=${CHECK_S:-200} [gemms]=${GEMMS_S:-90} [kernels]=${KERNELS_S:-150} [start]=${START_S:-60}
+  [seed]=${SEED_S:-170}
 )
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,temperature.gpu,power.draw \
   --format=csv > nvidia-smi.txt 2>&1
 cat nvidia-smi.txt
-[[ $# -gt 0 ]] || set -- 'device-check --parts paths' 'device-check --parts speed' \
+[[ $# -gt 0 ]] || set -- 'device-check --parts paths' 'device-check --parts speed' gemms \
   'device-check --parts check,trainer' kernels start 'device-check --parts strategies' seed
 step=0
 for spec in "$@"; do
