@@ -140,12 +140,12 @@ async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(num
 // --- 0. The hardware path, before and after -----------------------------------------------------
 // Forward + backward per call with the hardware half of the table (on a GPU, its own pick) and with
 // that half before cooperative products (previousHardwarePick), in interleaved rounds: the first
-// question for a GPU. So that each change has its own ratio, the table also runs with the weight-gradient
-// GEMM unstaged (each lane loading its own operands) and, where it splits the GEMMs' reductions (the weight
+// question for a GPU. So that each change has its own ratio, the table also runs with its GEMMs unstaged
+// (the input projection's and weight gradients' lanes each loading their own operands) and, where it splits the GEMMs' reductions (the weight
 // gradients' rows, the input gradient's columns), without the splits.
 /**
  * The hardware half of the table before cooperative products: one lane per 4 units looping over k, the
- * GEMMs as they were (the weight gradients unstaged, in one split up to 32,768 rows; an invocation per
+ * GEMMs as they were (unstaged, the weight gradients in one split up to 32,768 rows; an invocation per
  * input-gradient tile).
  */
 function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strategy> {
@@ -163,7 +163,7 @@ function previousHardwarePick(kind: LayerKind, shape: AnyConfig): Partial<Strate
   };
 }
 const UNSPLIT = { weightGradientRows: 32_768, inputGradientSlices: 1 } as const;
-const UNSTAGED = { weightGradientStaged: false } as const;
+const UNSTAGED = { stagedGemms: false } as const;
 const PATH_SHAPES: Dims[] = askedShapes ?? [
   [5, 3, 1, 50],
   [32, 64, 16, 256],
@@ -190,9 +190,11 @@ async function profileCall(kind: LayerKind, config: AnyConfig, name: string): Pr
   layer.destroy();
   const { batch: B, timesteps: T, features: F, units: U } = config;
   const G = KINDS[kind].gates;
+  const projectionFlops = 2 * B * T * F * G * U;
   const weightGradientFlops = 2 * B * T * (F + U + 1) * G * U;
   const gemmFlops: Record<string, number> = {
-    'input-projection': 2 * B * T * F * G * U,
+    'input-projection': projectionFlops,
+    'input-projection-staged': projectionFlops,
     'weight-gradients': weightGradientFlops,
     'weight-gradients-staged': weightGradientFlops,
     'input-gradient': 2 * B * T * G * U * F,
@@ -432,13 +434,13 @@ table(trainerRows);
 
 // --- 4. The standalone trainer's speed ------------------------------------------------------------
 // The table's strategy (on a GPU it splits the sine task's 2,560 rows a step into 10 weight-gradient
-// splits of 256: more, shorter invocations, and stages the GEMM's operands), the same in one split or
+// splits of 256: more, shorter invocations, and stages the GEMMs' operands), the same in one split or
 // unstaged, and the hardware half before this package's cooperative products, split and staged GEMMs,
 // epochs taking turns.
 const SPEED_VARIANTS: [string, Partial<Strategy> | undefined][] = [
   ['table', undefined],
   ['one weight-gradient split', { weightGradientRows: UNSPLIT.weightGradientRows }],
-  ['weight gradients unstaged', UNSTAGED],
+  ['GEMMs unstaged', UNSTAGED],
   [
     'before (loops, 16 lanes, unsplit, unstaged)',
     { products: 'loops', recurrenceWorkgroupSize: 16, ...UNSPLIT, ...UNSTAGED },

@@ -33,7 +33,7 @@ describe('the strategy table', () => {
   });
 
   it.each([
-    // batch, timesteps, features, units, the hardware half's rows per weight-gradient split (its GEMM staged in
+    // batch, timesteps, features, units, the hardware half's rows per weight-gradient split (its GEMMs staged in
     // workgroup memory, the CPU fallback's not): one split (32,768
     // rows) while a split's invocations, ceil(U/4)·(ceil(F/4) + ceil(U/4) + 1), are enough or the rows few;
     // else as many splits of whole 256-row blocks as reach 2^17 invocations
@@ -45,11 +45,11 @@ describe('the strategy table', () => {
     [512, 100, 16, 256, 1792], // 4,416 invocations a split: 30 splits wanted, 29 of 1,792 rows
     [2, 2, 1, 1, 32_768],
   ])(
-    'weight-gradient GEMM, hardware, B%i T%i F%i U%i: staged, %i rows a split; CPU fallback: 32,768',
+    'GEMMs, hardware, B%i T%i F%i U%i: staged, %i weight-gradient rows a split; CPU fallback: unstaged, 32,768',
     (B, T, F, U, rows) => {
       const shape = { batch: B, timesteps: T, features: F, units: U, gates: 4 };
-      expect(chooseStrategy(hardware, shape).weightGradientStaged).toBe(true);
-      expect(chooseStrategy(fallback, shape).weightGradientStaged).toBe(false);
+      expect(chooseStrategy(hardware, shape).stagedGemms).toBe(true);
+      expect(chooseStrategy(fallback, shape).stagedGemms).toBe(false);
       expect(chooseStrategy(hardware, shape).weightGradientRows).toBe(rows);
       expect(chooseStrategy(fallback, shape).weightGradientRows).toBe(32_768);
       expect(chooseStrategy(hardware, shape, { weightGradientRows: 64 }).weightGradientRows).toBe(64);

@@ -106,7 +106,7 @@ const cases: Case[] = [
 function setup(device: GPUDevice, c: Case, override: Partial<Strategy> = {}) {
   const strategy = chooseStrategy(deviceTraits(device), c, {
     gemmWorkgroup: c.gemm,
-    weightGradientStaged: true,
+    stagedGemms: true,
     weightGradientRows: c.rowsPerSplit ?? c.batch * c.timesteps,
     ...override,
   });

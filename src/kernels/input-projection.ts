@@ -44,9 +44,15 @@ export type InputProjectionRun = KernelRun<
   (typeof inputProjection.bindings)[number]['name']
 >;
 
+export interface InputProjectionOptions {
+  readonly goBackwards: boolean;
+  readonly useBias: boolean;
+  readonly side?: SideLayout | null;
+}
+
 export function describeInputProjection(
   shape: RNNShape & { readonly gates: number },
-  options: { goBackwards: boolean; useBias: boolean; side?: SideLayout | null },
+  options: InputProjectionOptions,
   strategy: Strategy,
   traits: DeviceTraits,
 ): InputProjectionRun {

@@ -16,6 +16,7 @@ import { cellShape, type BufferName, type Cell, type CellShape, type LayerConfig
 import { describeShape } from './config.js';
 import { describeInputGradient } from './input-gradient.js';
 import { describeInputProjection } from './input-projection.js';
+import { describeInputProjectionStaged } from './input-projection-staged.js';
 import { describeRecurrenceBackward } from './recurrence-backward.js';
 import { describeRecurrenceForward } from './recurrence-forward.js';
 import { alignedRanges, foldedGrid, tiles4 } from './shape.js';
@@ -122,13 +123,21 @@ export function planLayer(
     layout,
     side,
     stateFloats: (cell.savedIsState ? 2 : 1) * c.batch * c.units,
-    projection: describeInputProjection(shape, { ...c, side }, strategy, traits),
+    projection: (strategy.stagedGemms ? describeInputProjectionStaged : describeInputProjection)(
+      shape,
+      { ...c, side },
+      strategy,
+      traits,
+    ),
     forward,
     backward,
     weightGradients: {
-      run: strategy.weightGradientStaged
-        ? describeWeightGradientsStaged(shape, gradientOptions, strategy, traits)
-        : describeWeightGradients(shape, gradientOptions, strategy),
+      run: (strategy.stagedGemms ? describeWeightGradientsStaged : describeWeightGradients)(
+        shape,
+        gradientOptions,
+        strategy,
+        traits,
+      ),
       splits: planSplits(kind, c, cell, biasRows, strategy, traits),
     },
     inputGradient: describeInputGradient(shape, { ...c, side }, strategy, traits),

@@ -46,11 +46,12 @@ export interface Strategy {
    */
   readonly weightGradientTiles: 1 | 2 | 4;
   /**
-   * The weight-gradient GEMM stages each chunk of rows' operands in workgroup memory, shared by a
-   * workgroup of gemmWorkgroup lanes (the hardware half's pick; weightGradientTiles then does not apply),
-   * or each invocation loads its own (the CPU fallback's: its lanes gain nothing from sharing).
+   * The input projection and the weight gradients, GEMMs over batch·timesteps rows, stage each chunk of
+   * their operands in workgroup memory, shared by a workgroup of gemmWorkgroup lanes (the hardware half's
+   * pick; weightGradientTiles then does not apply), or each invocation loads its own (the CPU fallback's:
+   * its lanes gain nothing from sharing).
    */
-  readonly weightGradientStaged: boolean;
+  readonly stagedGemms: boolean;
   /**
    * Lanes that split each input-gradient tile's reduction over the gates' columns (a workgroup per tile),
    * or 1: one invocation sums a tile's every column. Results depend on it (the order of the sums), not on
@@ -156,14 +157,14 @@ export function chooseStrategy(traits: DeviceTraits, shape: StrategyShape, overr
         weightsInWorkgroup: false,
         gemmWorkgroup: [4, 1],
         weightGradientTiles: 4,
-        weightGradientStaged: false,
+        stagedGemms: false,
         products: weights <= UNROLLED_MAX_WEIGHTS ? 'unrolled' : 'loops',
       }
     : {
         ...common,
         ...hardwareStrategy(traits, shape, checked.recurrence),
         weightGradientTiles: 1,
-        weightGradientStaged: true,
+        stagedGemms: true,
         weightGradientRows: hardwareWeightGradientRows(shape),
         inputGradientSlices: hardwareInputGradientSlices(shape),
       };
@@ -250,7 +251,7 @@ const STRATEGY_FIELDS: {
   maxStepsPerDispatch: { expected: 'a positive integer', valid: positiveInteger },
   weightGradientRows: { expected: 'a positive integer', valid: positiveInteger },
   weightGradientTiles: { expected: '1, 2 or 4', valid: (v) => v === 1 || v === 2 || v === 4 },
-  weightGradientStaged: { expected: 'a boolean', valid: (v) => typeof v === 'boolean' },
+  stagedGemms: { expected: 'a boolean', valid: (v) => typeof v === 'boolean' },
   inputGradientSlices: {
     expected: 'an integer from 1 to 256',
     valid: (v) => positiveInteger(v) && v <= 256,

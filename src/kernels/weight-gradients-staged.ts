@@ -1,5 +1,5 @@
 /**
- * Weight gradients with the GEMM's operands staged in workgroup memory (strategy.weightGradientStaged, the
+ * Weight gradients with the GEMM's operands staged in workgroup memory (strategy.stagedGemms, the
  * hardware half's pick): the sums, splits, bindings and params of weight-gradients.ts, computed by
  * workgroups of gemmWorkgroup lanes that share each chunk of rows they load (see
  * weight-gradients-staged.wgsl). The kernel's and the recurrent region's tile rows include a row of ones
@@ -67,7 +67,7 @@ export function stagedChunkRows(
     throw new RangeError(
       `strategy.gemmWorkgroup [${wx}, ${wy}]: a staged weight-gradient row needs ${bytesPerRow} bytes of ` +
         `workgroup memory, more than this device's maxComputeWorkgroupStorageSize ` +
-        `(${limits.maxComputeWorkgroupStorageSize}); use fewer lanes or weightGradientStaged: false`,
+        `(${limits.maxComputeWorkgroupStorageSize}); use fewer lanes or stagedGemms: false`,
     );
   }
   return 2 ** Math.floor(Math.log2(Math.min(MAX_CHUNK_ROWS, fits)));
