@@ -78,7 +78,7 @@ function sizes(c: GemmCase): Record<Gemm, [number, number, number]> {
   };
 }
 
-/** GPU ms per call of each of our GEMMs in a layer's forward + backward (the weight gradients with their splits' sum). */
+/** GPU ms per call of each of our GEMMs in a layer's forward + backward (the weight gradients with their splits). */
 async function ourGemms(layer: Awaited<ReturnType<typeof fusedLayer>>): Promise<Record<Gemm, number>> {
   const kernels = await profileDispatches(device, async () => {
     for (let i = 0; i < CALLS; i++) layer.forwardBackward.run();

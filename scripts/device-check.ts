@@ -141,8 +141,9 @@ async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(num
 // Forward + backward per call with the hardware half of the table (on a GPU, its own pick) and with
 // that half before cooperative products (previousHardwarePick), in interleaved rounds: the first
 // question for a GPU. So that each change has its own ratio, the table also runs with its GEMMs unstaged
-// (the input projection's and weight gradients' lanes each loading their own operands) and, where it splits the GEMMs' reductions (the weight
-// gradients' rows, the input gradient's columns), without the splits.
+// (the input projection's and weight gradients' lanes each loading their own operands) and, where it
+// splits the GEMMs' reductions (the weight gradients' rows, the input gradient's columns), without the
+// splits.
 /**
  * The hardware half of the table before cooperative products: one lane per 4 units looping over k, the
  * GEMMs as they were (unstaged, the weight gradients in one split up to 32,768 rows; an invocation per

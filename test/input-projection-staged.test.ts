@@ -174,17 +174,18 @@ describe('input-projection-staged kernel vs reference', async () => {
 
 describe('stagedChunkFeatures', () => {
   it.each([
-    // 16 B a vec4, (WX + WY) vec4s a feature: [8, 8] 256 B, 32 features (the most) in 16 KiB.
+    // 16·WY·(chunk + 1) + 16·WX·chunk bytes: [8, 8] 8,320 B for 32 features (the most) in 16 KiB.
     { gemm: [8, 8], storage: 16_384, features: 32 },
+    // (16,384 − 64) / 1,088 = 15.0
     { gemm: [64, 4], storage: 16_384, features: 15 },
-    { gemm: [1, 1], storage: 32, features: 1 },
+    { gemm: [1, 1], storage: 48, features: 1 },
   ] as const)('gemmWorkgroup $gemm, $storage B: $features features', (c) => {
     expect(stagedChunkFeatures(c.gemm, { maxComputeWorkgroupStorageSize: c.storage })).toBe(c.features);
   });
 
   it('refuses a workgroup whose one feature does not fit, naming the strategy field and the limit', () => {
     expect(() => stagedChunkFeatures([256, 1], { maxComputeWorkgroupStorageSize: 4_096 })).toThrow(
-      /strategy\.gemmWorkgroup \[256, 1\].*4112 bytes.*maxComputeWorkgroupStorageSize \(4096\)/,
+      /strategy\.gemmWorkgroup \[256, 1\].*4128 bytes.*maxComputeWorkgroupStorageSize \(4096\)/,
     );
   });
 });

@@ -28,17 +28,20 @@ export const inputProjectionStaged = defineKernel({
 /** Features staged at once at most: 8 KiB at the hardware half's 8 × 8 lanes. */
 const MAX_CHUNK_FEATURES = 32;
 
-/** Features per staged chunk: the most, up to MAX_CHUNK_FEATURES, whose x and kernel fit workgroup memory. */
+/**
+ * Features per staged chunk: the most, up to MAX_CHUNK_FEATURES, whose x (4·WY rows of chunk + 1 floats) and
+ * kernel (chunk × 4·WX floats) fit workgroup memory.
+ */
 export function stagedChunkFeatures(
   gemmWorkgroup: readonly [number, number],
   limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupStorageSize'>,
 ): number {
   const [wx, wy] = gemmWorkgroup;
-  const bytesPerFeature = 16 * (wx + wy);
-  const fits = Math.floor(limits.maxComputeWorkgroupStorageSize / bytesPerFeature);
+  const bytes = (chunk: number) => 16 * wy * (chunk + 1) + 16 * wx * chunk;
+  const fits = Math.floor((limits.maxComputeWorkgroupStorageSize - 16 * wy) / (16 * (wx + wy)));
   if (fits < 1) {
     throw new RangeError(
-      `strategy.gemmWorkgroup [${wx}, ${wy}]: a staged input-projection feature needs ${bytesPerFeature} bytes ` +
+      `strategy.gemmWorkgroup [${wx}, ${wy}]: a staged input-projection feature needs ${bytes(1)} bytes ` +
         `of workgroup memory, more than this device's maxComputeWorkgroupStorageSize ` +
         `(${limits.maxComputeWorkgroupStorageSize}); use fewer lanes or stagedGemms: false`,
     );

@@ -19,8 +19,13 @@ override INPUT_DROPOUT: bool = false;
 // Features staged at once: any count that fits workgroup memory (it changes no bits).
 override CHUNK_FEATURES: u32 = 32;
 
-// The chunk's x, [CHUNK_FEATURES][4·WORKGROUP_Y] floats: lane y reads its 4 rows of a feature as a vec4.
-var<workgroup> inputChunk: array<vec4f, CHUNK_FEATURES * WORKGROUP_Y>;
+// The chunk's x, [4·WORKGROUP_Y rows][CHUNK_FEATURES + 1]: a row's features in a run that neighbouring lanes
+// write, one word apart; the odd stride puts a feature's rows in distinct banks for the lanes that read them.
+var<workgroup> inputChunk: array<f32, 4u * WORKGROUP_Y * (CHUNK_FEATURES + 1u)>;
+
+fn inputStride() -> u32 {
+  return CHUNK_FEATURES + 1u;
+}
 // The chunk's kernel, [CHUNK_FEATURES][4·WORKGROUP_X] floats: lane x reads its 4 columns as a vec4.
 var<workgroup> kernelChunk: array<vec4f, CHUNK_FEATURES * WORKGROUP_X>;
 
@@ -39,7 +44,7 @@ fn stageChunk(f0: u32, count: u32, rowBase: u32, columnBase: u32, lane: u32) {
       v = x[inputRowOffset(vec4u(r)).x + f];
       if (INPUT_DROPOUT) { v *= side[inputDropoutOffset(vec4u(r)).x + f]; }
     }
-    inputChunk[k * WORKGROUP_Y + row / 4u][row % 4u] = v;
+    inputChunk[row * inputStride() + k] = v;
   }
   let columns = 4u * WORKGROUP_X;
   for (var i = lane; i < count * columns; i += lanes) {
@@ -80,8 +85,11 @@ fn main(
     workgroupBarrier();
     stageChunk(f0, count, rowBase, columnBase, lane);
     workgroupBarrier();
+    let stride = inputStride();
+    let rows = 4u * lid.y * stride;
     for (var k = 0u; k < count; k++) {
-      let a = inputChunk[k * WORKGROUP_Y + lid.y];
+      let o = rows + k;
+      let a = vec4f(inputChunk[o], inputChunk[o + stride], inputChunk[o + 2u * stride], inputChunk[o + 3u * stride]);
       let w = kernelChunk[k * WORKGROUP_X + lid.x];
       sums[0] += w * a.x;
       sums[1] += w * a.y;
