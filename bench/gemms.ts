@@ -86,7 +86,7 @@ async function ourGemms(layer: Awaited<ReturnType<typeof fusedLayer>>): Promise<
   });
   const ms = (...names: string[]) => names.reduce((sum, name) => sum + (kernels.get(name)?.ms ?? 0), 0) / CALLS;
   return {
-    'input-projection': ms('input-projection'),
+    'input-projection': ms('input-projection', 'input-projection-staged'),
     'weight-gradients': ms('weight-gradients', 'weight-gradients-staged', 'weight-gradient-splits'),
     'input-gradient': ms('input-gradient'),
   };
