@@ -29,8 +29,8 @@ export const inputProjectionStaged = defineKernel({
 const MAX_CHUNK_FEATURES = 32;
 
 /**
- * Features per staged chunk: the most, up to MAX_CHUNK_FEATURES, whose x (4·WY rows of chunk + 1 floats) and
- * kernel (chunk × 4·WX floats) fit workgroup memory.
+ * Features per staged chunk: the most, up to MAX_CHUNK_FEATURES and even (x's rows then have an odd stride, in
+ * distinct banks), whose x (4·WY rows of chunk + 1 floats) and kernel (chunk × 4·WX floats) fit workgroup memory.
  */
 export function stagedChunkFeatures(
   gemmWorkgroup: readonly [number, number],
@@ -46,7 +46,8 @@ export function stagedChunkFeatures(
         `(${limits.maxComputeWorkgroupStorageSize}); use fewer lanes or stagedGemms: false`,
     );
   }
-  return Math.min(MAX_CHUNK_FEATURES, fits);
+  const chunk = Math.min(MAX_CHUNK_FEATURES, fits);
+  return chunk > 1 ? chunk - (chunk % 2) : 1;
 }
 
 /** The unstaged kernel's run (its grid, params and overrides) on the staged kernel, with its chunk's length. */

@@ -16,7 +16,8 @@ override WORKGROUP_X: u32 = 8;
 override WORKGROUP_Y: u32 = 8;
 // The input's dropout mask is in `side`.
 override INPUT_DROPOUT: bool = false;
-// Features staged at once: any count that fits workgroup memory (it changes no bits).
+// Features staged at once: any count that fits workgroup memory (it changes no bits); even, so that
+// inputChunk's stride is odd.
 override CHUNK_FEATURES: u32 = 32;
 
 // The chunk's x, [4·WORKGROUP_Y rows][CHUNK_FEATURES + 1]: a row's features in a run that neighbouring lanes
@@ -26,6 +27,7 @@ var<workgroup> inputChunk: array<f32, 4u * WORKGROUP_Y * (CHUNK_FEATURES + 1u)>;
 fn inputStride() -> u32 {
   return CHUNK_FEATURES + 1u;
 }
+
 // The chunk's kernel, [CHUNK_FEATURES][4·WORKGROUP_X] floats: lane x reads its 4 columns as a vec4.
 var<workgroup> kernelChunk: array<vec4f, CHUNK_FEATURES * WORKGROUP_X>;
 
