@@ -217,24 +217,23 @@ describe('weight-gradients-staged kernel vs reference', async () => {
 });
 
 describe('stagedChunkRows', () => {
-  const shape = { batch: 8, timesteps: 32, features: 32, units: 1024, gradientBlocks: 4 };
   it.each([
-    // 16 B a vec4: (8 operand + 4·8 dGates) vec4s a row = 640 B; 16 rows in 16 KiB.
-    { gemm: [8, 8], gates: 4, saved: false, storage: 16_384, rows: 16 },
-    // A GRU's saved operand: (2·8 + 3·8)·16 = 640 B a row as well.
-    { gemm: [8, 8], gates: 3, saved: true, storage: 16_384, rows: 16 },
-    // [16, 16]: (16 + 4·16)·16 = 1,280 B a row: 12 fit, 8 (a power of two).
-    { gemm: [16, 16], gates: 4, saved: false, storage: 16_384, rows: 8 },
-    { gemm: [1, 1], gates: 4, saved: false, storage: 80, rows: 1 },
-  ] as const)('gemmWorkgroup $gemm, G$gates, saved $saved, $storage B: $rows rows', (c) => {
+    // 16 B a vec4: (2·8 operand and saved operand + 4·8 dGates) vec4s a row = 768 B; 16 rows (the most) in 16 KiB.
+    { gemm: [8, 8], gates: 4, storage: 16_384, rows: 16 },
+    // GRU: (2·8 + 3·8)·16 = 640 B a row.
+    { gemm: [8, 8], gates: 3, storage: 8_192, rows: 8 },
+    // [16, 16]: (2·16 + 4·16)·16 = 1,536 B a row: 10 fit, 8 (a power of two).
+    { gemm: [16, 16], gates: 4, storage: 16_384, rows: 8 },
+    { gemm: [1, 1], gates: 4, storage: 96, rows: 1 },
+  ] as const)('gemmWorkgroup $gemm, G$gates, $storage B: $rows rows', (c) => {
     const limits = { maxComputeWorkgroupStorageSize: c.storage };
-    expect(stagedChunkRows({ ...shape, gates: c.gates }, c.saved, c.gemm, limits)).toBe(c.rows);
+    expect(stagedChunkRows({ gates: c.gates }, c.gemm, limits)).toBe(c.rows);
   });
 
   it('refuses a workgroup whose one row does not fit, naming the strategy field and the limit', () => {
     const limits = { maxComputeWorkgroupStorageSize: 4_096 };
-    expect(() => stagedChunkRows({ ...shape, gates: 4 }, false, [64, 4], limits)).toThrow(
-      /strategy\.gemmWorkgroup \[64, 4\].*4160 bytes.*maxComputeWorkgroupStorageSize \(4096\)/,
+    expect(() => stagedChunkRows({ gates: 4 }, [64, 4], limits)).toThrow(
+      /strategy\.gemmWorkgroup \[64, 4\].*4224 bytes.*maxComputeWorkgroupStorageSize \(4096\)/,
     );
   });
 });

@@ -52,16 +52,16 @@ export function stagedWeightGradientGrid(
 
 /**
  * Rows per staged chunk: the most, up to MAX_CHUNK_ROWS and a power of two (so chunks tile the
- * 256-row blocks of partial sums), whose operand, saved operand and dGates fit workgroup memory.
+ * 256-row blocks of partial sums), whose operand, saved operand (declared for every cell: an array sized by
+ * the cell would need a select in its size) and dGates fit workgroup memory.
  */
 export function stagedChunkRows(
-  shape: WeightGradientsShape,
-  savedOperand: boolean,
+  shape: Pick<WeightGradientsShape, 'gates'>,
   gemmWorkgroup: readonly [number, number],
   limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupStorageSize'>,
 ): number {
   const [wx, wy] = gemmWorkgroup;
-  const bytesPerRow = 16 * (wy * (savedOperand ? 2 : 1) + shape.gates * wx);
+  const bytesPerRow = 16 * (2 * wy + shape.gates * wx);
   const fits = Math.floor(limits.maxComputeWorkgroupStorageSize / bytesPerRow);
   if (fits < 1) {
     throw new RangeError(
@@ -87,7 +87,7 @@ export function describeWeightGradientsStaged(
       WORKGROUP_Y: wy,
       GATES: shape.gates,
       SAVED_OPERAND: Number(options.savedOperand),
-      CHUNK_ROWS: stagedChunkRows(shape, options.savedOperand, strategy.gemmWorkgroup, traits.limits),
+      CHUNK_ROWS: stagedChunkRows(shape, strategy.gemmWorkgroup, traits.limits),
       ...dropoutConstants(options.side),
       WORKGROUP_ORDER: workgroupOrderId(strategy),
     },

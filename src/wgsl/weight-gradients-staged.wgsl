@@ -36,8 +36,8 @@ const BLOCK_ROWS = 256u;
 
 // The chunk's operand, [CHUNK_ROWS][4·WORKGROUP_Y] floats: lane y reads its 4 output rows as a vec4.
 var<workgroup> operandChunk: array<vec4f, CHUNK_ROWS * WORKGROUP_Y>;
-// The chunk's saved operand, the same (SAVED_OPERAND only; one element otherwise).
-var<workgroup> savedChunk: array<vec4f, select(1u, CHUNK_ROWS * WORKGROUP_Y, SAVED_OPERAND)>;
+// The chunk's saved operand, the same (written and read with SAVED_OPERAND only).
+var<workgroup> savedChunk: array<vec4f, CHUNK_ROWS * WORKGROUP_Y>;
 // The chunk's dGates, [CHUNK_ROWS][GATES][4·WORKGROUP_X] floats: lane x reads its 4 units as a vec4.
 var<workgroup> gradientChunk: array<vec4f, CHUNK_ROWS * GATES * WORKGROUP_X>;
 
