@@ -7,8 +7,9 @@
  * one persistent dispatch per chunk of steps, 4-lane workgroups, unrolled products for small layers and
  * stacked weight-gradient tiles. The hardware half keeps what an H100 measured of the modes (one
  * persistent dispatch up to 128 units, past that one dispatch per step, so that many SMs work) and
- * computes the products cooperatively, designed for a GPU: a workgroup's lanes split each reduction
- * (not yet timed on one; docs/strategies.md says what was measured of each choice).
+ * computes the products cooperatively, designed for a GPU: a workgroup's lanes split each reduction, and the
+ * GEMMs' workgroups share their operands from workgroup memory (not yet timed on one; docs/strategies.md says
+ * what was measured of each choice).
  */
 import { describeValue } from '../describe-value.js';
 import { RECURRENCE_PRODUCTS, UNROLLED_MAX_WEIGHTS, type RecurrenceProducts } from './recurrence-products.js';
