@@ -16,7 +16,7 @@
  * trainer's own kernels.
  */
 import type { KernelRun } from '../gpu/kernel.js';
-import type { Cell, CellShape } from '../kernels/cell.js';
+import type { Cell, CellShape, LayerConfig } from '../kernels/cell.js';
 import { planLayer, type LayerPlan, type WeightGradients } from '../kernels/layer-plan.js';
 import { SIMPLE_RNN_CELL } from '../kernels/simple-rnn.js';
 import { chooseStrategy, type DeviceTraits, type Strategy } from '../kernels/strategy.js';
@@ -117,6 +117,35 @@ export function gatherShape(c: ResolvedTrainerConfig, samples: number, batchSize
   };
 }
 
+/**
+ * A recurrent layer of the trainer (training, prediction, sampling), in the persistent recurrence: a
+ * step's dispatches do not grow with timesteps (up to maxStepsPerDispatch) or units.
+ */
+export function trainerLayerPlan(
+  name: string,
+  c: ResolvedTrainerConfig,
+  cell: Cell,
+  config: LayerConfig,
+  traits: DeviceTraits,
+): LayerPlan {
+  const strategy = chooseStrategy(
+    traits,
+    { ...config, gates: cell.gates },
+    { ...c.strategy, recurrence: 'persistent' },
+  );
+  return planLayer(name, cell, config, strategy, traits);
+}
+
+/**
+ * The Dense head over `rows` rows: a one-step SimpleRNN layer's GEMMs from the top layer's units to the
+ * outputs. It has no recurrence, so the layers' products strategy and masking mean nothing to it.
+ */
+export function trainerHeadPlan(name: string, c: ResolvedTrainerConfig, rows: number, traits: DeviceTraits): LayerPlan {
+  const config = { ...trainerLayerConfig(c, rows, 1, c.units[c.units.length - 1]!, c.outputs), masking: null };
+  const strategy = chooseStrategy(traits, { ...config, gates: 1 }, { ...c.strategy, products: 'loops' });
+  return planLayer(name, SIMPLE_RNN_CELL.cell(config), config, strategy, traits);
+}
+
 export function modelKernels(
   c: ResolvedTrainerConfig,
   layout: WeightLayout,
@@ -130,16 +159,14 @@ export function modelKernels(
   const top = c.units.length - 1;
   const layers = c.units.map((units, l): LayerKernels => {
     const dropout = { input: c.dropout[l]! > 0, recurrent: c.recurrentDropout[l]! > 0 };
-    const planned = (drops: typeof dropout): LayerPlan => {
-      const config = trainerLayerConfig(c, B, T, layerFeatures(c, l), units, drops);
-      // Persistent: a step's dispatches do not grow with timesteps (up to maxStepsPerDispatch) or units.
-      const strategy = chooseStrategy(
+    const planned = (drops: typeof dropout): LayerPlan =>
+      trainerLayerPlan(
+        `the trainer's layer ${l}`,
+        c,
+        cell,
+        trainerLayerConfig(c, B, T, layerFeatures(c, l), units, drops),
         traits,
-        { ...config, gates: cell.gates },
-        { ...c.strategy, recurrence: 'persistent' },
       );
-      return planLayer(`the trainer's layer ${l}`, cell, config, strategy, traits);
-    };
     const plan = planned(dropout);
     const dropped = dropout.input || dropout.recurrent;
     const forward = (p: LayerPlan) => p.forward({ last: l === top && S === 1, lastSaved: false });
@@ -155,12 +182,8 @@ export function modelKernels(
       inputGradient: l === 0 && !c.embedding ? null : plan.inputGradient,
     };
   });
-  // The Dense head is a one-step SimpleRNN layer's GEMMs over B·S rows; it has no recurrence, so the
-  // layers' products strategy and masking mean nothing to it.
-  const headConfig = { ...trainerLayerConfig(c, B * S, 1, c.units[top]!, c.outputs), masking: null };
-  const headCell = SIMPLE_RNN_CELL.cell(headConfig);
-  const headStrategy = chooseStrategy(traits, { ...headConfig, gates: 1 }, { ...c.strategy, products: 'loops' });
-  const headPlan = planLayer("the trainer's Dense head", headCell, headConfig, headStrategy, traits);
+  const headPlan = trainerHeadPlan("the trainer's Dense head", c, B * S, traits);
+  const headStrategy = headPlan.strategy;
   const head: HeadKernels = {
     shape: headPlan.shape,
     projection: headPlan.projection,

@@ -9,12 +9,12 @@ import { checkOptions, checkPositiveInteger, checkSeed } from '../check-args.js'
 import { describeValue } from '../describe-value.js';
 import { storageUsage, type Readback } from '../gpu/buffers.js';
 import { bindKernel, label, type BoundKernel } from '../gpu/encode.js';
-import { planLayer, type LayerPlan } from '../kernels/layer-plan.js';
-import { SIMPLE_RNN_CELL } from '../kernels/simple-rnn.js';
-import { chooseStrategy, type DeviceTraits } from '../kernels/strategy.js';
+import type { LayerPlan } from '../kernels/layer-plan.js';
+import type { DeviceTraits } from '../kernels/strategy.js';
 import { describeTrainerEmbedding } from '../kernels/trainer-embedding.js';
 import { describeTrainerSample, MAX_SAMPLE_OUTPUTS, type Generation } from '../kernels/trainer-sample.js';
 import type { ResolvedTrainerConfig } from './config.js';
+import { trainerHeadPlan, trainerLayerPlan } from './model-kernels.js';
 import { bindingOf, layerFeatures, trainerCell, trainerLayerConfig, type WeightLayout } from './weight-layout.js';
 
 export interface SampleOptions {
@@ -117,12 +117,7 @@ export class Sampler {
         useInitialState: true,
         useInitialCellState: cell.savedIsState,
       };
-      const strategy = chooseStrategy(
-        traits,
-        { ...config, gates: cell.gates },
-        { ...c.strategy, recurrence: 'persistent' },
-      );
-      const plan = planLayer(`the trainer's sampling layer ${l}`, cell, config, strategy, traits);
+      const plan = trainerLayerPlan(`the trainer's sampling layer ${l}`, c, cell, config, traits);
       const w = layout.layers[l]!;
       const gates = this.buffer(`layer ${l} gates`, cell.gates * units);
       const h = this.buffer(`layer ${l} h`, units);
@@ -143,16 +138,7 @@ export class Sampler {
       input = h;
       return { plan, kernels, side, lastStates };
     });
-    const top = c.units[c.units.length - 1]!;
-    const headConfig = { ...trainerLayerConfig(c, 1, 1, top, c.outputs), masking: null };
-    const headStrategy = chooseStrategy(traits, { ...headConfig, gates: 1 }, { ...c.strategy, products: 'loops' });
-    const headPlan = planLayer(
-      "the trainer's sampling head",
-      SIMPLE_RNN_CELL.cell(headConfig),
-      headConfig,
-      headStrategy,
-      traits,
-    );
+    const headPlan = trainerHeadPlan("the trainer's sampling head", c, 1, traits);
     this.logits = this.buffer('logits', c.outputs);
     this.head = bindKernel(device, headPlan.projection, {
       x: input,
