@@ -5,8 +5,8 @@
 //   weight-gradients   [B·T, F+U+1]ᵀ·[B·T, G·U]        tf.matMul(operands, dGates, true), with its splits' sum
 //   input-gradient     [B·T, G·U]·[F, G·U]ᵀ            tf.matMul(dGates, kernel, false, true)
 // GPU time per call from timestamps around each dispatch (lib/dispatch-profiler.ts): ours from a layer's
-// forward + backward with the table's strategy, and with its input projection and weight gradients staged the
-// other way (strategy.stagedGemms);
+// forward + backward with the table's strategy, and with its GEMMs staged the other way (strategy.stagedGemms;
+// an input gradient split over lanes is not staged either way);
 // tf.matMul's from all of its dispatches, tfjs's webgpu backend running on this device. Interleaved
 // rounds, the median. Needs 'timestamp-query'. `--only LSTM,1024` runs the cases whose label holds any of
 // the words.
@@ -88,7 +88,7 @@ async function ourGemms(layer: Awaited<ReturnType<typeof fusedLayer>>): Promise<
   return {
     'input-projection': ms('input-projection', 'input-projection-staged'),
     'weight-gradients': ms('weight-gradients', 'weight-gradients-staged', 'weight-gradient-splits'),
-    'input-gradient': ms('input-gradient'),
+    'input-gradient': ms('input-gradient', 'input-gradient-staged'),
   };
 }
 
@@ -158,7 +158,8 @@ for (const c of selected) {
       size,
       strategy: { stagedGemms, weightGradientRows, inputGradientSlices },
       ms: ours[gemm],
-      otherStagingMs: gemm === 'input-gradient' ? null : theOther[gemm],
+      // A sliced input gradient is not staged either way.
+      otherStagingMs: gemm === 'input-gradient' && inputGradientSlices > 1 ? null : theOther[gemm],
       matMulMs: matMul[gemm],
       gflops: flops / ours[gemm] / 1e6,
       matMulGflops: flops / matMul[gemm] / 1e6,
@@ -190,7 +191,7 @@ publish({
       rows: measured.map((r) => [
         r.case,
         `${r.gemm} [${r.size.join('×')}]` +
-          (r.gemm === 'input-gradient'
+          (r.gemm === 'input-gradient' && r.strategy.inputGradientSlices > 1
             ? ` (${r.strategy.inputGradientSlices} slices)`
             : ` (${staging(r.strategy.stagedGemms)}` +
               (r.gemm === 'weight-gradients' ? `, ${r.strategy.weightGradientRows} rows a split)` : ')')),

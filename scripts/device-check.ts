@@ -141,7 +141,7 @@ async function timeVariants(kind: LayerKind, configs: AnyConfig[]): Promise<(num
 // Forward + backward per call with the hardware half of the table (on a GPU, its own pick) and with
 // that half before cooperative products (previousHardwarePick), in interleaved rounds: the first
 // question for a GPU. So that each change has its own ratio, the table also runs with its GEMMs unstaged
-// (the input projection's and weight gradients' lanes each loading their own operands) and, where it
+// (each lane loading its own operands) and, where it
 // splits the GEMMs' reductions (the weight gradients' rows, the input gradient's columns), without the
 // splits.
 /**
@@ -199,6 +199,7 @@ async function profileCall(kind: LayerKind, config: AnyConfig, name: string): Pr
     'weight-gradients': weightGradientFlops,
     'weight-gradients-staged': weightGradientFlops,
     'input-gradient': 2 * B * T * G * U * F,
+    'input-gradient-staged': 2 * B * T * G * U * F,
   };
   const row: Record<string, string> = { case: name };
   for (const [kernel, { ms }] of kernels) {

@@ -15,6 +15,7 @@ import type { KernelRun, KernelSpec } from '../gpu/kernel.js';
 import { cellShape, type BufferName, type Cell, type CellShape, type LayerConfig } from './cell.js';
 import { describeShape } from './config.js';
 import { describeInputGradient } from './input-gradient.js';
+import { describeInputGradientStaged } from './input-gradient-staged.js';
 import { describeInputProjection } from './input-projection.js';
 import { describeInputProjectionStaged } from './input-projection-staged.js';
 import { describeRecurrenceBackward } from './recurrence-backward.js';
@@ -140,7 +141,10 @@ export function planLayer(
       ),
       splits: planSplits(kind, c, cell, biasRows, strategy, traits),
     },
-    inputGradient: describeInputGradient(shape, { ...c, side }, strategy, traits),
+    // Staged where the tiles are enough (one lane a tile), sliced over lanes where they are few.
+    inputGradient: (strategy.stagedGemms && strategy.inputGradientSlices === 1
+      ? describeInputGradientStaged
+      : describeInputGradient)(shape, { ...c, side }, strategy, traits),
   };
   const runs = [
     plan.projection,

@@ -47,10 +47,10 @@ export interface Strategy {
    */
   readonly weightGradientTiles: 1 | 2 | 4;
   /**
-   * The input projection and the weight gradients, GEMMs over batch·timesteps rows, stage each chunk of
-   * their operands in workgroup memory, shared by a workgroup of gemmWorkgroup lanes (the hardware half's
-   * pick; weightGradientTiles then does not apply), or each invocation loads its own (the CPU fallback's:
-   * its lanes gain nothing from sharing).
+   * The GEMMs over batch·timesteps rows (input projection, weight gradients, and the input gradient where
+   * inputGradientSlices is 1) stage each chunk of their operands in workgroup memory, shared by a workgroup
+   * of gemmWorkgroup lanes (the hardware half's pick; weightGradientTiles then does not apply), or each
+   * invocation loads its own (the CPU fallback's: its lanes gain nothing from sharing).
    */
   readonly stagedGemms: boolean;
   /**
