@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { KernelRun } from '../src/gpu/kernel.js';
 import { dropoutMaskRef } from '../src/kernels/dropout-mask.ref.js';
 import { describeInputProjectionStaged, stagedChunkFeatures } from '../src/kernels/input-projection-staged.js';
 import { inputProjectionRef } from '../src/kernels/input-projection.ref.js';
 import { sideLayout } from '../src/kernels/side-inputs.js';
 import { chooseStrategy, deviceTraits, type Strategy } from '../src/kernels/strategy.js';
-import { BARRIER, withoutBarrier } from './helpers/barriers.js';
 import { random, relativeError, uniform } from './helpers/data.js';
 import { runKernel } from './helpers/run-kernel.js';
+import { expectBothBarriersNeeded, expectChunksAndOrdersAlike, type RunOutput } from './helpers/staged-gemm.js';
 import { getDevice } from './helpers/webgpu.js';
 
 // Tolerance: float32 GEMM against float64, relative to the output's largest magnitude (as
@@ -141,34 +140,17 @@ describe('input-projection-staged kernel vs reference', async () => {
     },
   );
 
+  const gates: RunOutput = async (run, data) => (await runKernel(device, run, data)).gates!;
+
   it('gives the same bits for any chunk size and workgroup order', async () => {
-    const c = cases[3]!;
-    const variants: [string, number | null, Partial<Strategy>][] = [
-      ['32 features a chunk', null, {}],
-      ['1 feature a chunk', 1, {}],
-      ['7 features a chunk, reversed', 7, { workgroupOrder: 'reversed' }],
-      ['interleaved', null, { workgroupOrder: 'interleaved' }],
-    ];
-    const results: Buffer[] = [];
-    for (const [, chunk, override] of variants) {
-      const { run, data } = setup(device, c, override);
-      expect(run.constants.CHUNK_FEATURES).toBe(32);
-      const changed = chunk ? { ...run, constants: { ...run.constants, CHUNK_FEATURES: chunk } } : run;
-      results.push(Buffer.from((await runKernel(device, changed, data)).gates!.buffer));
-    }
-    for (const [i, [name]] of variants.entries()) expect(results[i]!.equals(results[0]!), name).toBe(true);
+    await expectChunksAndOrdersAlike((o) => setup(device, cases[3]!, o), gates, 'CHUNK_FEATURES', 32, 7);
   });
 
   // 64 lanes: 16 of SwiftShader's groups of 4 (llvmpipe: 8 of 8), which switch only at barriers, over 70
   // features in chunks of 32. Without the barrier after staging, a group reads what others have not
   // staged yet; without the one before, a group stages the next chunk over what others still read.
   it('needs both barriers: without either, the sums are wrong', async () => {
-    const { run, data, expected } = setup(device, { ...cases[4]!, gemm: [8, 8] });
-    expect([...run.spec.code.matchAll(BARRIER)]).toHaveLength(2);
-    const error = async (r: KernelRun) => relativeError((await runKernel(device, r, data)).gates!, expected);
-    expect(await error(run), 'intact').toBeLessThan(TOLERANCE);
-    for (const barrier of [0, 1])
-      expect(await error(withoutBarrier(run, barrier)), `without barrier ${barrier}`).not.toBeLessThan(TOLERANCE);
+    await expectBothBarriersNeeded((o) => setup(device, { ...cases[4]!, gemm: [8, 8] }, o), gates, TOLERANCE);
   });
 });
 

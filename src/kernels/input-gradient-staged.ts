@@ -12,6 +12,7 @@ import code from '../wgsl/input-gradient-staged.wgsl?raw';
 import { defineKernel } from '../gpu/kernel.js';
 import { describeInputGradient, inputGradient, type InputGradientRun } from './input-gradient.js';
 import type { RNNShape } from './shape.js';
+import { evenOrOne, stagedChunk } from './staged-chunk.js';
 import type { SideLayout } from './side-inputs.js';
 import type { DeviceTraits, Strategy } from './strategy.js';
 
@@ -22,29 +23,17 @@ export const inputGradientStaged = defineKernel({
   bindings: inputGradient.bindings,
 });
 
-/** Columns staged at once at most: 8.25 KiB at the hardware half's 8 × 8 lanes. */
-const MAX_CHUNK_COLUMNS = 32;
-
 /**
- * Columns per staged chunk: the most, up to MAX_CHUNK_COLUMNS and even (the rows' stride, chunk + 1, is then
- * odd), whose dGates (4·WY rows) and kernel (4·WX features) fit workgroup memory.
+ * Columns per staged chunk: up to 32 (8.25 KiB at the hardware half's 8 × 8 lanes) and even (the rows of dGates
+ * and kernel, chunk + 1 words, then have an odd stride).
  */
 export function stagedChunkColumns(
   gemmWorkgroup: readonly [number, number],
   limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupStorageSize'>,
 ): number {
   const [wx, wy] = gemmWorkgroup;
-  const bytesPerColumn = 16 * (wx + wy);
-  const fits = Math.floor(limits.maxComputeWorkgroupStorageSize / bytesPerColumn) - 1;
-  if (fits < 1) {
-    throw new RangeError(
-      `strategy.gemmWorkgroup [${wx}, ${wy}]: a staged input-gradient column and its padding need ` +
-        `${2 * bytesPerColumn} bytes of workgroup memory, more than this device's maxComputeWorkgroupStorageSize ` +
-        `(${limits.maxComputeWorkgroupStorageSize}); use fewer lanes or stagedGemms: false`,
-    );
-  }
-  const chunk = Math.min(MAX_CHUNK_COLUMNS, fits);
-  return chunk > 1 ? chunk - (chunk % 2) : 1;
+  const bytes = (chunk: number) => 16 * (wx + wy) * (chunk + 1);
+  return stagedChunk({ unit: 'input-gradient column', max: 32, allowed: evenOrOne, bytes }, gemmWorkgroup, limits);
 }
 
 /** The unsliced kernel's run (its grid, params and overrides but K_SLICES) on the staged kernel. */

@@ -16,6 +16,7 @@ import {
   type InputProjectionRun,
 } from './input-projection.js';
 import type { RNNShape } from './shape.js';
+import { evenOrOne, stagedChunk } from './staged-chunk.js';
 import type { DeviceTraits, Strategy } from './strategy.js';
 
 export const inputProjectionStaged = defineKernel({
@@ -25,12 +26,9 @@ export const inputProjectionStaged = defineKernel({
   bindings: inputProjection.bindings,
 });
 
-/** Features staged at once at most: 8 KiB at the hardware half's 8 × 8 lanes. */
-const MAX_CHUNK_FEATURES = 32;
-
 /**
- * Features per staged chunk: the most, up to MAX_CHUNK_FEATURES and even (x's rows then have an odd stride, in
- * distinct banks), whose x (4·WY rows of chunk + 1 floats) and kernel (chunk × 4·WX floats) fit workgroup memory.
+ * Features per staged chunk: up to 32 (8.1 KiB at the hardware half's 8 × 8 lanes) and even (x's rows, 4·WY of
+ * chunk + 1 words, then have an odd stride), with kernel's chunk × 4·WX words.
  */
 export function stagedChunkFeatures(
   gemmWorkgroup: readonly [number, number],
@@ -38,16 +36,7 @@ export function stagedChunkFeatures(
 ): number {
   const [wx, wy] = gemmWorkgroup;
   const bytes = (chunk: number) => 16 * wy * (chunk + 1) + 16 * wx * chunk;
-  const fits = Math.floor((limits.maxComputeWorkgroupStorageSize - 16 * wy) / (16 * (wx + wy)));
-  if (fits < 1) {
-    throw new RangeError(
-      `strategy.gemmWorkgroup [${wx}, ${wy}]: a staged input-projection feature needs ${bytes(1)} bytes ` +
-        `of workgroup memory, more than this device's maxComputeWorkgroupStorageSize ` +
-        `(${limits.maxComputeWorkgroupStorageSize}); use fewer lanes or stagedGemms: false`,
-    );
-  }
-  const chunk = Math.min(MAX_CHUNK_FEATURES, fits);
-  return chunk > 1 ? chunk - (chunk % 2) : 1;
+  return stagedChunk({ unit: 'input-projection feature', max: 32, allowed: evenOrOne, bytes }, gemmWorkgroup, limits);
 }
 
 /** The unstaged kernel's run (its grid, params and overrides) on the staged kernel, with its chunk's length. */

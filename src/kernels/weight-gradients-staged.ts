@@ -14,6 +14,7 @@ import code from '../wgsl/weight-gradients-staged.wgsl?raw';
 import { defineKernel } from '../gpu/kernel.js';
 import { tiles4 } from './shape.js';
 import { dropoutConstants } from './side-inputs.js';
+import { stagedChunk } from './staged-chunk.js';
 import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.js';
 import {
   weightGradientParams,
@@ -29,9 +30,6 @@ export const weightGradientsStaged = defineKernel({
   params: weightGradients.params,
   bindings: weightGradients.bindings,
 });
-
-/** Rows staged at once at most: 4 KiB of dGates per gate at the hardware half's 8 × 8 lanes. */
-const MAX_CHUNK_ROWS = 16;
 
 /** The workgroup grid: the unit tiles on x, the kernel's then the recurrent region's tile rows on y, splits on z. */
 export function stagedWeightGradientGrid(
@@ -51,9 +49,10 @@ export function stagedWeightGradientGrid(
 }
 
 /**
- * Rows per staged chunk: the most, up to MAX_CHUNK_ROWS and a power of two (so chunks tile the
- * 256-row blocks of partial sums), whose operand, saved operand (declared for every cell: an array sized by
- * the cell would need a select in its size) and dGates fit workgroup memory.
+ * Rows per staged chunk: up to 16 (12 KiB for an LSTM at the hardware half's 8 × 8 lanes) and a power of two (so
+ * chunks tile the 256-row blocks of partial sums), with the operand's and the saved operand's 4·WY words a row
+ * (the saved operand's declared for every cell: an array sized by the cell would need a select in its size) and
+ * dGates' 4·WX of every gate.
  */
 export function stagedChunkRows(
   shape: Pick<WeightGradientsShape, 'gates'>,
@@ -61,16 +60,9 @@ export function stagedChunkRows(
   limits: Pick<GPUSupportedLimits, 'maxComputeWorkgroupStorageSize'>,
 ): number {
   const [wx, wy] = gemmWorkgroup;
-  const bytesPerRow = 16 * (2 * wy + shape.gates * wx);
-  const fits = Math.floor(limits.maxComputeWorkgroupStorageSize / bytesPerRow);
-  if (fits < 1) {
-    throw new RangeError(
-      `strategy.gemmWorkgroup [${wx}, ${wy}]: a staged weight-gradient row needs ${bytesPerRow} bytes of ` +
-        `workgroup memory, more than this device's maxComputeWorkgroupStorageSize ` +
-        `(${limits.maxComputeWorkgroupStorageSize}); use fewer lanes or stagedGemms: false`,
-    );
-  }
-  return 2 ** Math.floor(Math.log2(Math.min(MAX_CHUNK_ROWS, fits)));
+  const bytes = (chunk: number) => 16 * chunk * (2 * wy + shape.gates * wx);
+  const powerOfTwo = (chunk: number) => (chunk & (chunk - 1)) === 0;
+  return stagedChunk({ unit: 'weight-gradient row', max: 16, allowed: powerOfTwo, bytes }, gemmWorkgroup, limits);
 }
 
 export function describeWeightGradientsStaged(
