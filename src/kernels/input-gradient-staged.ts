@@ -8,6 +8,7 @@
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import rowsCode from '../wgsl/input-rows.wgsl?raw';
+import dxRowsCode from '../wgsl/input-gradient-rows.wgsl?raw';
 import code from '../wgsl/input-gradient-staged.wgsl?raw';
 import { defineKernel } from '../gpu/kernel.js';
 import { describeInputGradient, inputGradient, type InputGradientRun } from './input-gradient.js';
@@ -18,7 +19,7 @@ import type { DeviceTraits, Strategy } from './strategy.js';
 
 export const inputGradientStaged = defineKernel({
   name: 'input-gradient-staged',
-  modules: [orderCode, rowsCode, code],
+  modules: [orderCode, rowsCode, dxRowsCode, code],
   params: inputGradient.params,
   bindings: inputGradient.bindings,
 });

@@ -9,6 +9,7 @@
  */
 import orderCode from '../wgsl/workgroup-order.wgsl?raw';
 import rowsCode from '../wgsl/input-rows.wgsl?raw';
+import dxRowsCode from '../wgsl/input-gradient-rows.wgsl?raw';
 import code from '../wgsl/input-gradient.wgsl?raw';
 import { defineKernel, type KernelRun } from '../gpu/kernel.js';
 import { rowGemmGrid, type RNNShape } from './shape.js';
@@ -17,7 +18,7 @@ import { workgroupOrderId, type DeviceTraits, type Strategy } from './strategy.j
 
 export const inputGradient = defineKernel({
   name: 'input-gradient',
-  modules: [orderCode, rowsCode, code],
+  modules: [orderCode, rowsCode, dxRowsCode, code],
   params: {
     rows: 'u32',
     timesteps: 'u32',

@@ -1,7 +1,7 @@
 // Input gradient with the GEMM's operands staged in workgroup memory, for GPUs and layers with tiles enough
 // to fill one: the sums of input-gradient.wgsl (its header states them) computed by workgroups whose lanes
-// share what the workgroup loads instead of each lane loading its own. Needs workgroup-order.wgsl and
-// input-rows.wgsl.
+// share what the workgroup loads instead of each lane loading its own. Needs workgroup-order.wgsl,
+// input-rows.wgsl and input-gradient-rows.wgsl.
 //
 //   dx[b, t(s), :] = (dGates[b, s, :columns] · kernelᵀ) ⊙ dm[b, :]        t(s) = goBackwards ? timesteps-1-s : s
 //
@@ -64,16 +64,6 @@ fn chunkColumn4(first: u32, k: u32, fromGradients: bool) -> vec4f {
     );
   }
   return vec4f(kernelChunk[o], kernelChunk[o + stride], kernelChunk[o + 2u * stride], kernelChunk[o + 3u * stride]);
-}
-
-// The input's dropout mask at features f of the row at offset o in `side`.
-fn dropoutRow(o: u32, f: vec4u) -> vec4f {
-  return vec4f(side[o + f.x], side[o + f.y], side[o + f.z], side[o + f.w]);
-}
-
-// o: offset of the row's features in dx; writes features f0..f0+3 below `features`.
-fn storeRow(valid: bool, o: u32, f0: u32, value: vec4f) {
-  if (valid) { storeDxRow(o + f0, params.features - f0, value); }
 }
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)

@@ -6,8 +6,8 @@
 // dm is the input's dropout mask [batch, features] in `side` at params.inputDropoutAt (INPUT_DROPOUT), as the forward
 // multiplied x by it (input-projection.wgsl).
 // Rows of dGates are `stride` wide: a cell may keep more gradient blocks after the gates' (GRU
-// resetAfter's recurrent h̃ block), which the input side does not see. Needs workgroup-order.wgsl and
-// input-rows.wgsl.
+// resetAfter's recurrent h̃ block), which the input side does not see. Needs workgroup-order.wgsl,
+// input-rows.wgsl and input-gradient-rows.wgsl.
 //
 // Dispatch: tiles of 4 rows × 4 features. Grid x covers feature tiles, grid y·z row tiles (z folds row
 // tiles past the per-dimension limit).
@@ -34,16 +34,6 @@ var<workgroup> sliceSums: array<mat4x4f, K_SLICES>;
 fn kernelColumn(f: vec4u, u: u32) -> vec4f {
   let o = f * params.columns + u;
   return vec4f(kernel[o.x], kernel[o.y], kernel[o.z], kernel[o.w]);
-}
-
-// The input's dropout mask at features f of the row at offset o in `side`.
-fn dropoutRow(o: u32, f: vec4u) -> vec4f {
-  return vec4f(side[o + f.x], side[o + f.y], side[o + f.z], side[o + f.w]);
-}
-
-// o: offset of the row's features in dx; writes features f0..f0+3 below `features`.
-fn storeRow(valid: bool, o: u32, f0: u32, value: vec4f) {
-  if (valid) { storeDxRow(o + f0, params.features - f0, value); }
 }
 
 // K_SLICES > 1: the workgroup's tile, rows from r0 and features from f0 (uniform in the workgroup: every
